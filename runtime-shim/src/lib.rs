@@ -1,0 +1,12 @@
+//! The Move-side runtime of evmove: everything transpiled contracts run on.
+//!
+//! - [`stdlib`]: the shim library's compiled modules (built from `stdlib/` at build time).
+//! - [`module_store`]: the code half of the Move VM's global storage, kept in memory.
+//!
+//! All mutable EVM state (accounts, storage slots, transient storage) lives in the host's
+//! journal, not in Move global storage, because a nested Move session cannot see the writes
+//! held in its caller's session (`DESIGN.md` §6).
+#![deny(missing_docs)]
+
+pub mod module_store;
+pub mod stdlib;
