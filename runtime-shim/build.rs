@@ -50,7 +50,12 @@ fn main() {
         let name = unit.name().to_string();
         let path = out_dir.join(format!("{name}.mv"));
         fs::write(&path, unit.serialize(None)).unwrap();
-        writeln!(table, "    ({name:?}, include_bytes!({:?})),", path.display()).unwrap();
+        writeln!(
+            table,
+            "    ({name:?}, include_bytes!({:?})),",
+            path.display()
+        )
+        .unwrap();
     }
     table.push(']');
     fs::write(out_dir.join("stdlib_modules.rs"), table).unwrap();

@@ -3,9 +3,7 @@
 //! storage, and its functions are called through the VM.
 
 use evmove_runtime::{module_store::ModuleStore, stdlib};
-use move_core_types::{
-    identifier::Identifier, language_storage::ModuleId, vm_status::StatusCode,
-};
+use move_core_types::{identifier::Identifier, language_storage::ModuleId, vm_status::StatusCode};
 use move_vm_runtime::move_vm::MoveVM;
 use move_vm_types::gas::UnmeteredGasMeter;
 
@@ -16,7 +14,11 @@ fn vm_with_stdlib() -> (MoveVM, ModuleStore) {
     let mut session = vm.new_session(&store);
     for module in stdlib::modules() {
         session
-            .publish_module(module.bytes.to_vec(), stdlib::address(), &mut UnmeteredGasMeter)
+            .publish_module(
+                module.bytes.to_vec(),
+                stdlib::address(),
+                &mut UnmeteredGasMeter,
+            )
             .unwrap_or_else(|err| panic!("publishing {}: {err:?}", module.name));
     }
     let (changes, events) = session.finish().expect("session finishes");
@@ -67,7 +69,10 @@ fn every_stdlib_module_is_published_at_the_shim_address() {
     for module in stdlib::modules() {
         let id = ModuleId::new(stdlib::address(), Identifier::new(module.name).unwrap());
         use move_core_types::resolver::ModuleResolver;
-        assert_eq!(store.get_module(&id).unwrap().as_deref(), Some(module.bytes));
+        assert_eq!(
+            store.get_module(&id).unwrap().as_deref(),
+            Some(module.bytes)
+        );
     }
     assert!(stdlib::modules().any(|module| module.name == "u256"));
 }
@@ -76,16 +81,31 @@ fn every_stdlib_module_is_published_at_the_shim_address() {
 fn published_u256_functions_run_in_the_vm() {
     let (vm, store) = vm_with_stdlib();
     assert_eq!(
-        call(&vm, &store, "from_halves", vec![1u128.to_le_bytes().to_vec(), 7u128.to_le_bytes().to_vec()]),
+        call(
+            &vm,
+            &store,
+            "from_halves",
+            vec![1u128.to_le_bytes().to_vec(), 7u128.to_le_bytes().to_vec()]
+        ),
         Ok(vec![word(1, 7)])
     );
     let (two_pow_128, below_it) = (word(1, 0), word(0, u128::MAX));
     assert_eq!(
-        call(&vm, &store, "lt", vec![below_it.clone(), two_pow_128.clone()]),
+        call(
+            &vm,
+            &store,
+            "lt",
+            vec![below_it.clone(), two_pow_128.clone()]
+        ),
         Ok(vec![vec![1]])
     );
     assert_eq!(
-        call(&vm, &store, "lt", vec![two_pow_128.clone(), below_it.clone()]),
+        call(
+            &vm,
+            &store,
+            "lt",
+            vec![two_pow_128.clone(), below_it.clone()]
+        ),
         Ok(vec![vec![0]])
     );
     assert_eq!(
