@@ -1,31 +1,14 @@
 //! The Move toolchain end to end: the shim library, compiled from `stdlib/` by the build
-//! script with the Move compiler, is published into a Move VM session over in-memory module
-//! storage, and its functions are called through the VM.
+//! script with the Move compiler, is published into a Move VM (built with the shim's natives)
+//! over in-memory module storage, and its functions are called through the VM.
 
+mod common;
+
+use common::vm_with_stdlib;
 use evmove_runtime::{module_store::ModuleStore, stdlib};
 use move_core_types::{identifier::Identifier, language_storage::ModuleId, vm_status::StatusCode};
 use move_vm_runtime::move_vm::MoveVM;
 use move_vm_types::gas::UnmeteredGasMeter;
-
-/// A VM with the shim library published in `store`, as a publishing transaction leaves it.
-fn vm_with_stdlib() -> (MoveVM, ModuleStore) {
-    let vm = MoveVM::new(vec![]).expect("a VM without natives");
-    let mut store = ModuleStore::new();
-    let mut session = vm.new_session(&store);
-    for module in stdlib::modules() {
-        session
-            .publish_module(
-                module.bytes.to_vec(),
-                stdlib::address(),
-                &mut UnmeteredGasMeter,
-            )
-            .unwrap_or_else(|err| panic!("publishing {}: {err:?}", module.name));
-    }
-    let (changes, events) = session.finish().expect("session finishes");
-    assert!(events.is_empty());
-    store.apply(changes).expect("only modules were written");
-    (vm, store)
-}
 
 /// The BCS encoding of `U256 { hi, lo }`: the two fields in order, little-endian.
 fn word(hi: u128, lo: u128) -> Vec<u8> {
@@ -43,24 +26,7 @@ fn call(
     function: &str,
     args: Vec<Vec<u8>>,
 ) -> Result<Vec<Vec<u8>>, StatusCode> {
-    let mut session = vm.new_session(store);
-    let function = Identifier::new(function).unwrap();
-    session
-        .execute_function_bypass_visibility(
-            &u256_module(),
-            &function,
-            vec![],
-            args,
-            &mut UnmeteredGasMeter,
-        )
-        .map(|values| {
-            values
-                .return_values
-                .into_iter()
-                .map(|(bytes, _layout)| bytes)
-                .collect()
-        })
-        .map_err(|err| err.major_status())
+    common::call(vm, store, &u256_module(), function, args)
 }
 
 #[test]
@@ -75,6 +41,7 @@ fn every_stdlib_module_is_published_at_the_shim_address() {
         );
     }
     assert!(stdlib::modules().any(|module| module.name == "u256"));
+    assert!(stdlib::modules().any(|module| module.name == "arith"));
 }
 
 #[test]

@@ -32,9 +32,11 @@ const OUTPUT_SELECTION = [
   'abi',
   'evm.bytecode.object',
   'evm.bytecode.linkReferences',
+  'evm.bytecode.functionDebugData',
   'evm.deployedBytecode.object',
   'evm.deployedBytecode.immutableReferences',
   'evm.deployedBytecode.linkReferences',
+  'evm.deployedBytecode.functionDebugData',
   'storageLayout',
   'evm.methodIdentifiers',
 ];

@@ -103,6 +103,21 @@ pub struct SolcEvm {
 pub struct SolcBytecode {
     /// The code, hex without `0x`.
     pub object: String,
+    /// solc's internal functions in this code, by name.
+    #[serde(default)]
+    pub function_debug_data: BTreeMap<String, SolcFunction>,
+}
+
+/// What solc says about one internal function of a code object.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct SolcFunction {
+    /// The offset of its first instruction; `None` when it was inlined everywhere.
+    pub entry_point: Option<u32>,
+    /// Stack slots it takes, not counting the return label.
+    pub parameter_slots: usize,
+    /// Stack slots it returns.
+    pub return_slots: usize,
 }
 
 /// Reads the artifact of source file `file` (`Token`) compiled in `setting`.
@@ -133,6 +148,10 @@ pub struct Contract {
     pub initcode: Bytes,
     /// The runtime code solc reports (immutables still zero placeholders).
     pub runtime_code: Bytes,
+    /// solc's internal functions of the initcode, by name.
+    pub initcode_functions: BTreeMap<String, SolcFunction>,
+    /// solc's internal functions of the runtime code, by name.
+    pub runtime_functions: BTreeMap<String, SolcFunction>,
 }
 
 impl Contract {
@@ -149,6 +168,8 @@ impl Contract {
             abi: solc.abi,
             initcode: decode_hex(&solc.evm.bytecode.object),
             runtime_code: decode_hex(&solc.evm.deployed_bytecode.object),
+            initcode_functions: solc.evm.bytecode.function_debug_data,
+            runtime_functions: solc.evm.deployed_bytecode.function_debug_data,
         }
     }
 

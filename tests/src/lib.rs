@@ -5,8 +5,12 @@
 //!   settings (`contracts/artifacts`), with ABI encoding helpers.
 //! - [`outcome`]: a transaction and everything observable about its execution.
 //! - [`revm_oracle`]: executes transactions in revm and records their outcomes.
+//! - [`jump_trace`]: the jumps revm takes, to check the front end's jump resolution.
+//! - [`scenarios`]: scripted transactions over every corpus contract, with expectations.
 #![deny(missing_docs)]
 
 pub mod corpus;
+pub mod jump_trace;
 pub mod outcome;
 pub mod revm_oracle;
+pub mod scenarios;

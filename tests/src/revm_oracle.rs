@@ -10,10 +10,13 @@ use revm::{
     database::{CacheDB, EmptyDB},
     primitives::{hardfork::SpecId, TxKind},
     state::{AccountInfo, EvmState},
-    Database, DatabaseCommit, DatabaseRef, ExecuteEvm, MainBuilder, MainContext,
+    Database, DatabaseCommit, DatabaseRef, InspectEvm, MainBuilder, MainContext,
 };
 
-use crate::outcome::{AccountChange, Status, Tx, TxOutcome};
+use crate::{
+    jump_trace::JumpTrace,
+    outcome::{AccountChange, Status, Tx, TxOutcome},
+};
 
 /// The fork the corpus is compiled for (`evmVersion: cancun`).
 pub const SPEC: SpecId = SpecId::CANCUN;
@@ -22,6 +25,7 @@ pub const SPEC: SpecId = SpecId::CANCUN;
 #[derive(Debug, Default)]
 pub struct RevmOracle {
     db: CacheDB<EmptyDB>,
+    jumps: JumpTrace,
 }
 
 /// revm refused to execute a transaction (an invalid transaction, not a failed one).
@@ -65,14 +69,19 @@ impl RevmOracle {
         let mut evm = Context::mainnet()
             .with_db(&mut self.db)
             .modify_cfg_chained(|cfg| cfg.set_spec_and_mainnet_gas_params(SPEC))
-            .build_mainnet();
+            .build_mainnet_with_inspector(&mut self.jumps);
         let executed = evm
-            .transact(tx_env)
+            .inspect_tx(tx_env)
             .map_err(|err| InvalidTx(format!("{err:?}")))?;
         drop(evm);
         let changes = self.changes(&executed.state);
         self.db.commit(executed.state);
         Ok(outcome(executed.result, changes))
+    }
+
+    /// The jumps taken by every transaction executed so far.
+    pub fn jump_trace(&self) -> &JumpTrace {
+        &self.jumps
     }
 
     /// The balance of `account`.

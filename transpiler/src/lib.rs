@@ -1,1 +1,12 @@
-//! placeholder
+//! evmove: compiles EVM bytecode into verified Move modules.
+//!
+//! The pipeline, one module per stage, data flowing one way:
+//!
+//! - [`artifact`]: compiler output of any shape → each contract's code, ABI and layout.
+//! - [`evm`]: code as bytes → decoded instructions and jump destinations, metadata split off.
+//! - [`lift`]: instructions → basic blocks with every jump resolved.
+#![deny(missing_docs)]
+
+pub mod artifact;
+pub mod evm;
+pub mod lift;

@@ -1,0 +1,152 @@
+//! The front end over the whole corpus: every contract's runtime code and initcode, in every
+//! compiler setting, has every reachable jump resolved, and the resolved targets include
+//! every jump revm takes while running the scripted scenarios.
+
+use std::collections::BTreeMap;
+
+use evmove::{
+    evm::{Code, Pc},
+    lift::{recover_functions, resolve_jumps, JumpAnalysis},
+};
+use evmove_tests::{
+    corpus::{artifact_file, source_files, Contract, Setting, SolcFunction},
+    scenarios::{self, Chain},
+};
+
+fn analyse(label: &str, bytes: &[u8]) -> JumpAnalysis {
+    resolve_jumps(&Code::new(bytes.to_vec())).unwrap_or_else(|err| panic!("{label}: {err}"))
+}
+
+#[test]
+fn every_corpus_jump_resolves_without_faults() {
+    let blobs = corpus_blobs();
+    assert_eq!(
+        blobs.len(),
+        4 * 2 * 11,
+        "four settings × two blobs × eleven contracts with code"
+    );
+    for (label, _, bytes, _) in blobs {
+        let analysis = analyse(&label, &bytes);
+        assert!(analysis.faults.is_empty(), "{label}: {:?}", analysis.faults);
+        assert!(analysis.blocks.contains_key(&Pc(0)), "{label}");
+    }
+}
+
+#[test]
+fn resolved_targets_cover_every_jump_revm_takes() {
+    let mut checked = 0;
+    for setting in Setting::ALL {
+        let mut chain = Chain::new(setting);
+        for (_, scenario) in scenarios::ALL {
+            scenario(&mut chain);
+        }
+        let trace = chain.revm.jump_trace().taken();
+        assert!(
+            trace.len() >= 12,
+            "{setting}: only {} code blobs ran",
+            trace.len()
+        );
+        for (code, taken) in trace {
+            let analysis = analyse(&format!("{setting} traced code"), code);
+            for &(jump, target) in taken {
+                let resolved = analysis.targets.get(&Pc(jump));
+                assert!(
+                    resolved.is_some_and(|targets| targets.contains(&Pc(target))),
+                    "{setting}: revm jumped pc{jump} → pc{target}, resolved {resolved:?}"
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 2_000, "only {checked} taken jumps were checked");
+}
+
+/// A code blob of the corpus: a label, its contract, the code, and solc's account of the
+/// code's internal functions.
+type Blob = (String, Contract, Vec<u8>, BTreeMap<String, SolcFunction>);
+
+/// Every code blob of the corpus.
+fn corpus_blobs() -> Vec<Blob> {
+    let mut blobs = Vec::new();
+    for setting in Setting::ALL {
+        for file in source_files() {
+            for name in artifact_file(setting, &file).contracts.keys() {
+                let contract = Contract::load(setting, &file, name);
+                if contract.runtime_code.is_empty() {
+                    continue;
+                }
+                blobs.push((
+                    format!("{setting}/{name}/runtime"),
+                    contract.clone(),
+                    contract.runtime_code.to_vec(),
+                    contract.runtime_functions.clone(),
+                ));
+                blobs.push((
+                    format!("{setting}/{name}/initcode"),
+                    contract.clone(),
+                    contract.initcode.to_vec(),
+                    contract.initcode_functions,
+                ));
+            }
+        }
+    }
+    blobs
+}
+
+#[test]
+fn recovered_functions_match_solcs_own_account() {
+    let mut mismatches = Vec::new();
+    let mut matched = 0;
+    for (label, contract, bytes, solc_functions) in corpus_blobs() {
+        let code = Code::new(bytes);
+        let jumps = resolve_jumps(&code).unwrap();
+        let functions =
+            recover_functions(&code, &jumps).unwrap_or_else(|err| panic!("{label}: {err}"));
+        for (name, solc) in &solc_functions {
+            let Some(entry) = solc.entry_point.map(Pc) else {
+                continue; // inlined everywhere
+            };
+            if !jumps.blocks.contains_key(&entry) {
+                continue; // unreachable in this code
+            }
+            if is_getter(&contract, name, solc) {
+                continue; // solc records no slots for public state variable getters
+            }
+            let ours = functions.get(&entry).map(|f| (f.inputs, f.outputs));
+            let agrees = match ours {
+                Some((inputs, Some(outputs))) => {
+                    inputs == solc.parameter_slots + 1 && outputs == solc.return_slots
+                }
+                // A function that never returns takes only what it reads.
+                Some((inputs, None)) => inputs <= solc.parameter_slots,
+                None => false,
+            };
+            if agrees {
+                matched += 1;
+            } else {
+                mismatches.push(format!(
+                    "{label} {name}@{entry}: solc {}→{}, ours {ours:?}",
+                    solc.parameter_slots, solc.return_slots
+                ));
+            }
+        }
+    }
+    assert!(
+        mismatches.is_empty(),
+        "{} mismatches:\n{}",
+        mismatches.len(),
+        mismatches.join("\n")
+    );
+    assert!(matched > 500, "only {matched} functions checked");
+}
+
+/// Whether solc's entry `name` is the getter of a public state variable: `@<variable>_<id>`
+/// recorded as taking and returning nothing, while the ABI function of that name returns a
+/// value (a real function's record counts its ABI outputs).
+fn is_getter(contract: &Contract, name: &str, solc: &SolcFunction) -> bool {
+    let Some((variable, _id)) = name.strip_prefix('@').and_then(|n| n.rsplit_once('_')) else {
+        return false;
+    };
+    let abi_outputs = contract.abi.function(variable).map(|f| f[0].outputs.len());
+    (solc.parameter_slots, solc.return_slots) == (0, 0) && abi_outputs.is_some_and(|n| n > 0)
+}

@@ -1,0 +1,481 @@
+//! Internal function recovery: which code is a function, taking how many stack slots and
+//! leaving how many, so that it becomes one IR function (and one Move function) rather than
+//! a copy inside every caller.
+//!
+//! Compilers call an internal function by pushing a return label, then the arguments, then
+//! jumping to the function's entry; the function returns by jumping to the label it finds
+//! below its arguments, leaving its results in their place. Recovery follows that
+//! convention, and checks it instead of trusting it:
+//!
+//! - **Candidates** are blocks entered by jumps, never by falling through: join points inside
+//!   an expression (solc's `?:`, `&&`, `||`) are entered by falling through, so they are not
+//!   mistaken for functions. A block that is also the target of a JUMPI is a function only if
+//!   it never returns (via-IR branches straight into its `panic_error_*` helpers).
+//! - **Summaries.** A candidate is analysed on its own, its caller's stack unknown: reading
+//!   below what it pushed brings in entry slots, `Entry(1)` being the top at entry. A jump to
+//!   `Entry(k)` is a return; every return must agree on `k` and on the number of slots left
+//!   above the caller's part (the results), and no path may read deeper than `k`. The
+//!   function then takes `k` slots (its arguments and the return label) and leaves its
+//!   results. A candidate that never returns (every path halts) takes the slots it reads.
+//!   A candidate whose analysis fails is not a function: jumps to it stay jumps.
+//! - **Calls.** In a function under analysis, a jump to a candidate `f` is a call when `f`'s
+//!   summary holds and the slot where `f` will find its return label holds a label: the path
+//!   continues at that label with `f`'s results in place of its inputs. A call of a function
+//!   that never returns ends the path. A jump to a candidate whose analysis is under way
+//!   (recursion, or a loop head inside it) stays a jump.
+//!
+//! Function bodies are explored per context with the same block semantics as jump
+//! resolution ([`super::stack`]), including what JUMPI conditions imply; a jump whose target
+//! is neither a constant nor an entry slot takes the targets jump resolution found for it.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet, VecDeque};
+
+use super::{
+    blocks::{block_at, BasicBlock, BlockExit},
+    jumps::JumpAnalysis,
+    stack::{label, Below, BlockEnd, BlockStack, Budget, Slot, Stack, Tracked},
+};
+use crate::evm::{Code, Pc};
+
+/// A recovered function.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Function {
+    /// Its first block.
+    pub entry: Pc,
+    /// How many slots it takes from its caller's stack: its arguments, and its return label
+    /// if it returns. Zero for the code run from offset 0.
+    pub inputs: usize,
+    /// How many slots it leaves in place of its inputs when it returns; `None` if it never
+    /// returns.
+    pub outputs: Option<usize>,
+    /// Its blocks, by start.
+    pub blocks: BTreeSet<Pc>,
+    /// Its calls, by the offset of the calling jump.
+    pub calls: BTreeMap<Pc, Call>,
+    /// Its return jumps.
+    pub returns: BTreeSet<Pc>,
+}
+
+/// A call of a recovered function.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Call {
+    /// The functions called (more than one through a function pointer).
+    pub callees: BTreeSet<Pc>,
+    /// Where the caller continues; `None` if the callee never returns.
+    pub continuation: Option<Pc>,
+}
+
+/// Function recovery failed for the code run from offset 0.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum FunctionError {
+    /// A jump jump resolution did not see: the two analyses disagree.
+    #[error("{pc}: a jump the jump analysis did not resolve")]
+    Unresolved {
+        /// The jump.
+        pc: Pc,
+    },
+    /// The analyses together explored more than their budget.
+    #[error(
+        "function analysis gave up after exploring {} states",
+        Budget::MAX_STATES
+    )]
+    TooManyStates,
+    /// The code at an entry does not follow the calling convention: its returns disagree on
+    /// the stack they leave, or a path reads below its return label.
+    #[error("{entry}: not a function: its returns disagree or it reads its caller's stack")]
+    NotAFunction {
+        /// The entry.
+        entry: Pc,
+    },
+}
+
+/// Recovers the functions of `code`: the code run from offset 0 (at [`Pc`] 0), and every
+/// function it calls, directly or not.
+pub fn recover_functions(
+    code: &Code,
+    jumps: &JumpAnalysis,
+) -> Result<BTreeMap<Pc, Function>, FunctionError> {
+    let mut recovery = Recovery {
+        code,
+        jumps,
+        candidates: Candidates::new(code, jumps),
+        summaries: BTreeMap::new(),
+        in_progress: BTreeSet::new(),
+        budget: Budget::new(),
+    };
+    let main = recovery.analyse(Pc(0))?;
+    let mut functions = BTreeMap::new();
+    let mut pending = vec![main];
+    while let Some(function) = pending.pop() {
+        for callee in function.calls.values().flat_map(|call| &call.callees) {
+            if !functions.contains_key(callee) && !pending.iter().any(|f| f.entry == *callee) {
+                let summary = recovery.summaries[callee].clone();
+                pending.push(summary.expect("only functions are called"));
+            }
+        }
+        functions.insert(function.entry, function);
+    }
+    Ok(functions)
+}
+
+/// The blocks that may be function entries.
+struct Candidates {
+    /// Entered by jumps only.
+    jumped_to: BTreeSet<Pc>,
+    /// Of those, the ones some JUMPI also enters: functions only if they never return.
+    conditionally: BTreeSet<Pc>,
+}
+
+impl Candidates {
+    fn new(code: &Code, jumps: &JumpAnalysis) -> Self {
+        let mut jumped_to = BTreeSet::new();
+        let mut conditionally = BTreeSet::new();
+        let mut fallen_into = BTreeSet::from([Pc(0)]);
+        for block in jumps.blocks.values() {
+            let jump = code.instructions()[block.instructions.end - 1].pc;
+            let targets = jumps.targets.get(&jump).into_iter().flatten();
+            match block.exit {
+                BlockExit::Jump => jumped_to.extend(targets),
+                BlockExit::JumpIf { fallthrough } => {
+                    fallen_into.insert(fallthrough);
+                    conditionally.extend(targets);
+                }
+                BlockExit::FallThrough(next) => {
+                    fallen_into.insert(next);
+                }
+                BlockExit::Halt => {}
+            }
+        }
+        jumped_to.extend(&conditionally);
+        Self {
+            jumped_to: &jumped_to - &fallen_into,
+            conditionally: &conditionally - &fallen_into,
+        }
+    }
+}
+
+struct Recovery<'a> {
+    code: &'a Code,
+    jumps: &'a JumpAnalysis,
+    candidates: Candidates,
+    /// Analysed candidates: `None` for those that are not functions.
+    summaries: BTreeMap<Pc, Option<Function>>,
+    in_progress: BTreeSet<Pc>,
+    /// Shared by every function's analysis.
+    budget: Budget,
+}
+
+/// A path under analysis: a block, the stack it is entered with, and what lies below.
+type State = (Pc, Stack, Below);
+
+impl Recovery<'_> {
+    /// The function at candidate `entry`, analysed on first use.
+    fn summary(&mut self, entry: Pc) -> Option<&Function> {
+        if !self.summaries.contains_key(&entry) {
+            let function = self.analyse(entry).ok();
+            self.summaries.insert(entry, function);
+        }
+        self.summaries[&entry].as_ref()
+    }
+
+    /// Analyses the code at `entry` as a function.
+    fn analyse(&mut self, entry: Pc) -> Result<Function, FunctionError> {
+        self.in_progress.insert(entry);
+        let result = self.explore(entry);
+        self.in_progress.remove(&entry);
+        result
+    }
+
+    fn explore(&mut self, entry: Pc) -> Result<Function, FunctionError> {
+        let below = if entry == Pc(0) {
+            Below::Nothing
+        } else {
+            Below::Caller { materialized: 0 }
+        };
+        let mut function = Function {
+            entry,
+            inputs: 0,
+            outputs: None,
+            blocks: BTreeSet::new(),
+            calls: BTreeMap::new(),
+            returns: BTreeSet::new(),
+        };
+        let mut returns = BTreeSet::new();
+        let mut deepest = 0;
+        let mut seen = HashSet::new();
+        let mut queue = VecDeque::new();
+        let start: State = (entry, Stack::from([]), below);
+        seen.insert(start.clone());
+        queue.push_back(start);
+
+        while let Some((start, stack, below)) = queue.pop_front() {
+            if !self.budget.charge(stack.len()) {
+                return Err(FunctionError::TooManyStates);
+            }
+            function.blocks.insert(start);
+            let block = self.block(start);
+            let mut stack = BlockStack::new(self.code, &stack, below);
+            let end = stack.run(&block);
+            if let Below::Caller { materialized } = stack.below {
+                deepest = deepest.max(usize::from(materialized));
+            }
+            let mut successors = Vec::new();
+            let taken = match end {
+                // A fault halts the path, as it halts the EVM.
+                Err(_) | Ok(BlockEnd::Halt) => None,
+                Ok(BlockEnd::FallThrough(next)) => {
+                    successors.push((next, stack.at_block_boundary(), stack.below));
+                    None
+                }
+                Ok(BlockEnd::Jump { pc, target }) => Some((pc, target, stack)),
+                Ok(BlockEnd::JumpIf {
+                    pc,
+                    target,
+                    condition,
+                    fallthrough,
+                }) => {
+                    if let Some(not_taken) = stack.assuming(condition, true) {
+                        successors.push((
+                            fallthrough,
+                            not_taken.at_block_boundary(),
+                            not_taken.below,
+                        ));
+                    }
+                    stack
+                        .assuming(condition, false)
+                        .map(|taken| (pc, target, taken))
+                }
+            };
+            if let Some((pc, target, taken)) = taken {
+                self.jump(
+                    &mut function,
+                    &mut returns,
+                    pc,
+                    target,
+                    &taken,
+                    &mut successors,
+                )?;
+            }
+            for successor in successors {
+                if seen.insert(successor.clone()) {
+                    queue.push_back(successor);
+                }
+            }
+        }
+
+        match returns.into_iter().collect::<Vec<_>>().as_slice() {
+            [] => function.inputs = deepest,
+            &[(inputs, outputs)] if deepest <= inputs => {
+                function.inputs = inputs;
+                function.outputs = Some(outputs);
+            }
+            // Returns that disagree, or a path reading below the frame.
+            _ => return Err(FunctionError::NotAFunction { entry }),
+        }
+        Ok(function)
+    }
+
+    /// Follows a jump at `pc` to `target` taken with `stack`: a return, a call, or a jump
+    /// inside the function.
+    fn jump(
+        &mut self,
+        function: &mut Function,
+        returns: &mut BTreeSet<(usize, usize)>,
+        pc: Pc,
+        target: Tracked,
+        stack: &BlockStack<'_>,
+        successors: &mut Vec<State>,
+    ) -> Result<(), FunctionError> {
+        let slots = stack.at_block_boundary();
+        let targets: Vec<Pc> = match target.slot {
+            Slot::Entry(k) => {
+                function.returns.insert(pc);
+                let Below::Caller { materialized } = stack.below else {
+                    unreachable!("entry slots come from the caller's stack");
+                };
+                // Anything read below the return label is the caller's: not allowed.
+                let depth = if materialized > k {
+                    usize::MAX
+                } else {
+                    usize::from(k)
+                };
+                returns.insert((depth, slots.len()));
+                return Ok(());
+            }
+            Slot::Const(value) => label(self.code, value).into_iter().collect(),
+            Slot::Unknown => self
+                .jumps
+                .targets
+                .get(&pc)
+                .ok_or(FunctionError::Unresolved { pc })?
+                .iter()
+                .copied()
+                .collect(),
+        };
+        for target in targets {
+            if let Some(call) = self.call(target, &slots) {
+                let entry = function.calls.entry(pc).or_insert_with(|| Call {
+                    callees: BTreeSet::new(),
+                    continuation: call.continuation,
+                });
+                entry.callees.insert(target);
+                if let (Some(continuation), Some(after)) = (call.continuation, call.after) {
+                    successors.push((continuation, after, stack.below));
+                }
+            } else {
+                successors.push((target, slots.clone(), stack.below));
+            }
+        }
+        Ok(())
+    }
+
+    /// The call a jump to `target` with `slots` makes, if it is one.
+    fn call(&mut self, target: Pc, slots: &Stack) -> Option<CallEdge> {
+        if !self.candidates.jumped_to.contains(&target) || self.in_progress.contains(&target) {
+            return None;
+        }
+        let code = self.code;
+        let conditionally = self.candidates.conditionally.contains(&target);
+        let callee = self.summary(target)?;
+        if conditionally && callee.outputs.is_some() {
+            return None;
+        }
+        let base = slots.len().checked_sub(callee.inputs)?;
+        let Some(outputs) = callee.outputs else {
+            return Some(CallEdge {
+                continuation: None,
+                after: None,
+            });
+        };
+        let Slot::Const(value) = slots[base] else {
+            return None;
+        };
+        let continuation = label(code, value)?;
+        let after = slots[..base]
+            .iter()
+            .copied()
+            .chain(std::iter::repeat_n(Slot::Unknown, outputs))
+            .collect();
+        Some(CallEdge {
+            continuation: Some(continuation),
+            after: Some(after),
+        })
+    }
+
+    fn block(&self, start: Pc) -> BasicBlock {
+        self.jumps.blocks.get(&start).cloned().unwrap_or_else(|| {
+            let first = self
+                .code
+                .instruction_index(start)
+                .expect("labels start instructions");
+            block_at(self.code, first)
+        })
+    }
+}
+
+/// Where a call continues, and with what stack.
+struct CallEdge {
+    continuation: Option<Pc>,
+    after: Option<Stack>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{evm::assemble, lift::resolve_jumps};
+
+    fn recover(text: &str) -> BTreeMap<Pc, Function> {
+        let code = Code::new(assemble(text).expect("test code assembles"));
+        let jumps = resolve_jumps(&code).expect("jumps resolve");
+        recover_functions(&code, &jumps).expect("functions recover")
+    }
+
+    /// Each function as (entry, inputs, outputs, calls as (jump, callees, continuation)).
+    type Shape = (u32, usize, Option<usize>, Vec<(u32, Vec<u32>, Option<u32>)>);
+
+    fn shapes(functions: &BTreeMap<Pc, Function>) -> Vec<Shape> {
+        functions
+            .values()
+            .map(|f| {
+                let calls = f
+                    .calls
+                    .iter()
+                    .map(|(jump, call)| {
+                        let callees = call.callees.iter().map(|c| c.0).collect();
+                        (jump.0, callees, call.continuation.map(|c| c.0))
+                    })
+                    .collect();
+                (f.entry.0, f.inputs, f.outputs, calls)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_called_function_takes_its_arguments_and_return_label_and_leaves_its_result() {
+        // add2(a, b) = a + b, called twice; its return label sits below its two arguments.
+        let functions = recover(
+            "PUSH @back1 PUSH 1 PUSH 2 PUSH @add2 JUMP
+             back1: PUSH @back2 SWAP1 PUSH 3 PUSH @add2 JUMP
+             back2: STOP
+             add2: ADD SWAP1 JUMP",
+        );
+        assert_eq!(
+            shapes(&functions),
+            [
+                (
+                    0,
+                    0,
+                    None,
+                    vec![(10, vec![24], Some(11)), (21, vec![24], Some(22))]
+                ),
+                (24, 3, Some(1), vec![]),
+            ]
+        );
+        assert_eq!(functions[&Pc(24)].returns, BTreeSet::from([Pc(27)]));
+    }
+
+    #[test]
+    fn a_function_that_always_reverts_never_returns() {
+        // fail(code) reverts; the caller reaches it by a JUMPI, as via-IR's panic helpers are.
+        let functions = recover(
+            "PUSH 0x11 CALLDATASIZE PUSH @fail JUMPI STOP
+             fail: PUSH 0 MSTORE PUSH 32 PUSH 0 REVERT",
+        );
+        assert_eq!(
+            shapes(&functions),
+            [(0, 0, None, vec![(6, vec![8], None)]), (8, 1, None, vec![])]
+        );
+    }
+
+    #[test]
+    fn a_join_point_entered_by_falling_through_is_not_a_function() {
+        // `join` is reached by a jump and by falling through: it stays part of its caller.
+        // (`back`, entered only by a jump and halting, is a function that never returns.)
+        let functions = recover(
+            "PUSH @back CALLDATASIZE PUSH @other JUMPI PUSH 1 PUSH @join JUMP
+             other: PUSH 2
+             join: SWAP1 JUMP
+             back: STOP",
+        );
+        assert_eq!(
+            shapes(&functions),
+            [
+                (0, 0, None, vec![(19, vec![20], None)]),
+                (20, 0, None, vec![])
+            ]
+        );
+        assert!(functions[&Pc(0)].blocks.contains(&Pc(17)), "join is main's");
+    }
+
+    #[test]
+    fn code_that_reads_below_its_return_label_is_not_a_function() {
+        // `peek` returns to the label under its argument but also reads the slot below it.
+        let functions = recover(
+            "PUSH 9 PUSH @back PUSH 1 PUSH @peek JUMP
+             back: STOP
+             peek: DUP3 ADD SWAP1 JUMP",
+        );
+        assert!(!functions.contains_key(&Pc(13)));
+        assert!(functions[&Pc(0)].blocks.contains(&Pc(13)), "peek is main's");
+    }
+}

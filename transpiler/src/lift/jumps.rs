@@ -1,0 +1,338 @@
+//! Jump resolution: which blocks each JUMP and JUMPI can reach, found by abstract
+//! interpretation of the stack, explored per calling context.
+//!
+//! **Domain.** A stack slot is either a known constant or unknown. Inside a block every
+//! constant is tracked; across block boundaries only *labels* (constants that are valid jump
+//! destinations) and the booleans 0 and 1 are kept, which bounds the state space: a state is
+//! a block plus the abstract stack on entry, and those constants are finite.
+//!
+//! **Contexts.** States are never merged. A block entered with two different abstract stacks
+//! is explored twice, so an internal function called from two sites carries each caller's
+//! return label to its return jump, which resolves to exactly that caller's continuation.
+//! The union over contexts gives each jump a finite target set: one target is a branch, more
+//! (internal-function returns) a switch.
+//!
+//! **Conditions.** A JUMPI tells each edge something: taken, its condition is non-zero; not
+//! taken, zero. Values keep an identity within a block, so every copy of the condition (and,
+//! through ISZERO, of its operand) becomes the constant 0 on the edge where it must be zero,
+//! and an edge whose condition is a constant that rules it out is not explored. Compilers
+//! rely on such correlations: solc's legacy `try`/`catch` branches twice on the same success
+//! flag with stacks of different heights, and exploring the impossible combination would
+//! lift code that never runs, with a wrong stack.
+//!
+//! **Escaped labels.** A jump whose target is unknown (a function pointer loaded from memory
+//! or storage) may go to any label the code uses as data: one that reached an instruction
+//! other than a jump, DUP, SWAP or POP. Such a jump is resolved to the set of escaped labels,
+//! re-explored as that set grows. This is exact for compiler output, where a function pointer
+//! can only hold a label the code put there; hand-written code that computes a target from
+//! data is reported as unresolved unless some label escapes, and the lowering makes any
+//! other target a loud failure at run time, never a silent wrong jump.
+//!
+//! **Faults.** A path that underflows or overflows the stack, or jumps to a constant that is
+//! not a JUMPDEST, halts exceptionally in the EVM; it is recorded as a fault at that
+//! instruction, to be lowered as that halt, and not explored further.
+//!
+//! **Termination.** Recursion that grows the stack would create states without end (up to
+//! the stack limit, in every combination); the exploration stops with an error once it has
+//! spent its budget of states and stack slots.
+
+use std::{
+    collections::{BTreeMap, BTreeSet, HashSet, VecDeque},
+    rc::Rc,
+};
+
+use alloy_primitives::U256;
+
+use super::{
+    blocks::{block_at, BasicBlock},
+    stack::{label, Below, BlockEnd, BlockStack, Budget, Slot, Stack},
+};
+use crate::evm::{Code, Pc};
+
+/// What jump resolution found.
+#[derive(Clone, Debug, Default)]
+pub struct JumpAnalysis {
+    /// The reachable blocks, by start.
+    pub blocks: BTreeMap<Pc, BasicBlock>,
+    /// For each reachable JUMP and JUMPI, the blocks it can jump to (the fallthrough of a
+    /// JUMPI is not listed: it is [`BlockExit::JumpIf`]'s).
+    pub targets: BTreeMap<Pc, BTreeSet<Pc>>,
+    /// Instructions that halt exceptionally on some path.
+    pub faults: BTreeMap<Pc, Fault>,
+    /// The stack heights each reachable block is entered with.
+    pub entry_heights: BTreeMap<Pc, BTreeSet<usize>>,
+    /// How many (block, stack) states were explored.
+    pub states: usize,
+}
+
+/// An exceptional halt found on some path.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fault {
+    /// The instruction needs more stack items than there are.
+    StackUnderflow,
+    /// The instruction would grow the stack past 1024 items.
+    StackOverflow,
+    /// A jump to a constant that is not a JUMPDEST.
+    InvalidJumpTarget(U256),
+}
+
+/// Jump resolution failed: the code cannot be compiled.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum JumpError {
+    /// A jump's target is computed from data, and the code takes the address of no label.
+    #[error("{pc}: the jump target is computed from data and cannot be bounded")]
+    Unresolved {
+        /// The JUMP or JUMPI.
+        pc: Pc,
+    },
+    /// The exploration did not converge within its budget.
+    #[error(
+        "jump analysis gave up at {pc} after exploring {} states \
+         (recursion that grows the stack?)",
+        Budget::MAX_STATES
+    )]
+    TooManyStates {
+        /// The block it was about to explore.
+        pc: Pc,
+    },
+}
+
+/// Resolves every reachable jump of `code`, starting at offset 0 with an empty stack.
+pub fn resolve_jumps(code: &Code) -> Result<JumpAnalysis, JumpError> {
+    let mut explorer = Explorer {
+        code,
+        analysis: JumpAnalysis::default(),
+        seen: HashSet::new(),
+        queue: VecDeque::new(),
+        escaped: BTreeSet::new(),
+        dynamic_jumps: Vec::new(),
+        budget: Budget::new(),
+    };
+    if !code.instructions().is_empty() {
+        explorer.enqueue(Pc(0), Rc::from([]))?;
+    }
+    explorer.run()?;
+    Ok(explorer.analysis)
+}
+
+struct Explorer<'a> {
+    code: &'a Code,
+    analysis: JumpAnalysis,
+    seen: HashSet<(Pc, Stack)>,
+    queue: VecDeque<(Pc, Stack)>,
+    /// Labels used as data: the targets of dynamic jumps.
+    escaped: BTreeSet<Pc>,
+    /// Jumps with unknown targets: the jump and the stack it leaves.
+    dynamic_jumps: Vec<(Pc, Stack)>,
+    budget: Budget,
+}
+
+impl Explorer<'_> {
+    fn run(&mut self) -> Result<(), JumpError> {
+        loop {
+            while let Some((start, stack)) = self.queue.pop_front() {
+                self.explore(start, &stack)?;
+            }
+            // Dynamic jumps go to every escaped label; the queue is empty once all of them
+            // have been explored with every label escaped so far.
+            let escaped: Vec<Pc> = self.escaped.iter().copied().collect();
+            for (jump, stack) in self.dynamic_jumps.clone() {
+                if escaped.is_empty() {
+                    return Err(JumpError::Unresolved { pc: jump });
+                }
+                for &target in &escaped {
+                    self.analysis
+                        .targets
+                        .entry(jump)
+                        .or_default()
+                        .insert(target);
+                    self.enqueue(target, stack.clone())?;
+                }
+            }
+            if self.queue.is_empty() {
+                return Ok(());
+            }
+        }
+    }
+
+    fn enqueue(&mut self, start: Pc, stack: Stack) -> Result<(), JumpError> {
+        if self.seen.contains(&(start, stack.clone())) {
+            return Ok(());
+        }
+        if !self.budget.charge(stack.len()) {
+            return Err(JumpError::TooManyStates { pc: start });
+        }
+        self.analysis.states += 1;
+        self.seen.insert((start, stack.clone()));
+        self.queue.push_back((start, stack));
+        Ok(())
+    }
+
+    /// Runs the block at `start` on `stack` and enqueues the states it leads to.
+    fn explore(&mut self, start: Pc, stack: &[Slot]) -> Result<(), JumpError> {
+        let first = self
+            .code
+            .instruction_index(start)
+            .expect("states start at instruction boundaries");
+        let block = self
+            .analysis
+            .blocks
+            .entry(start)
+            .or_insert_with(|| block_at(self.code, first))
+            .clone();
+        self.analysis
+            .entry_heights
+            .entry(start)
+            .or_default()
+            .insert(stack.len());
+
+        let mut stack = BlockStack::new(self.code, stack, Below::Nothing);
+        let end = stack.run(&block);
+        self.escaped.extend(stack.escaped.drain(..));
+        let (pc, target, taken) = match end {
+            Err((pc, fault)) => {
+                self.analysis.faults.insert(pc, fault);
+                return Ok(());
+            }
+            Ok(BlockEnd::Halt) => return Ok(()),
+            Ok(BlockEnd::FallThrough(next)) => {
+                return self.enqueue(next, stack.at_block_boundary())
+            }
+            Ok(BlockEnd::Jump { pc, target }) => (pc, target, Some(stack)),
+            Ok(BlockEnd::JumpIf {
+                pc,
+                target,
+                condition,
+                fallthrough,
+            }) => {
+                if let Some(not_taken) = stack.assuming(condition, true) {
+                    self.enqueue(fallthrough, not_taken.at_block_boundary())?;
+                }
+                (pc, target, stack.assuming(condition, false))
+            }
+        };
+        let Some(taken) = taken else {
+            return Ok(());
+        };
+        let successor = taken.at_block_boundary();
+        match target.slot {
+            Slot::Const(value) => match label(self.code, value) {
+                Some(target) => {
+                    self.analysis.targets.entry(pc).or_default().insert(target);
+                    self.enqueue(target, successor)?;
+                }
+                None => {
+                    self.analysis
+                        .faults
+                        .insert(pc, Fault::InvalidJumpTarget(value));
+                }
+            },
+            Slot::Unknown | Slot::Entry(_) => self.dynamic_jumps.push((pc, successor)),
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{evm::assemble, lift::STACK_LIMIT};
+
+    fn analyse(text: &str) -> Result<JumpAnalysis, JumpError> {
+        resolve_jumps(&Code::new(assemble(text).expect("test code assembles")))
+    }
+
+    /// The resolved targets, as `(jump pc, [target pcs])`.
+    fn targets(analysis: &JumpAnalysis) -> Vec<(u32, Vec<u32>)> {
+        analysis
+            .targets
+            .iter()
+            .map(|(jump, targets)| (jump.0, targets.iter().map(|t| t.0).collect()))
+            .collect()
+    }
+
+    #[test]
+    fn an_internal_function_returns_to_each_caller() {
+        // f is called from two sites; its return jump has both continuations as targets.
+        let analysis = analyse(
+            "PUSH @back1 PUSH 7 PUSH @f JUMP
+             back1: PUSH @back2 PUSH 8 PUSH @f JUMP
+             back2: STOP
+             f: POP JUMP",
+        )
+        .unwrap();
+        assert_eq!(
+            targets(&analysis),
+            [(8, vec![21]), (18, vec![21]), (23, vec![9, 19])]
+        );
+        assert_eq!(analysis.states, 5, "f is explored once per calling context");
+        assert!(analysis.faults.is_empty());
+    }
+
+    #[test]
+    fn a_function_pointer_in_memory_resolves_to_the_labels_that_escape() {
+        // The label of g is stored to memory and loaded back: a dynamic jump.
+        let analysis = analyse(
+            "PUSH @g PUSH 0 MSTORE PUSH 0 MLOAD JUMP
+             g: STOP",
+        )
+        .unwrap();
+        assert_eq!(targets(&analysis), [(9, vec![10])]);
+    }
+
+    #[test]
+    fn a_jump_to_data_is_an_error_naming_the_jump() {
+        let error = analyse("PUSH 0 CALLDATALOAD JUMP").unwrap_err();
+        assert_eq!(error, JumpError::Unresolved { pc: Pc(3) });
+        assert_eq!(
+            error.to_string(),
+            "pc3: the jump target is computed from data and cannot be bounded"
+        );
+    }
+
+    #[test]
+    fn invalid_jumps_and_underflows_are_faults_of_the_path() {
+        let analysis = analyse("CALLDATASIZE PUSH @bad JUMPI ADD STOP bad: PUSH 3 JUMP").unwrap();
+        assert_eq!(
+            analysis.faults,
+            BTreeMap::from([
+                (Pc(5), Fault::StackUnderflow),
+                (Pc(10), Fault::InvalidJumpTarget(U256::from(3))),
+            ])
+        );
+    }
+
+    #[test]
+    fn a_branch_ruled_out_by_an_earlier_condition_is_not_explored() {
+        // x is tested twice; the second JUMPI can only be taken where x is non-zero, which
+        // the path through `zero` excludes. Exploring it would reach `deep` with one slot too
+        // few, and underflow.
+        let analysis = analyse(
+            "PUSH 0 CALLDATALOAD DUP1 ISZERO PUSH @zero JUMPI
+             PUSH 5 SWAP1 PUSH @join JUMP
+             zero: PUSH @join JUMP
+             join: PUSH @deep JUMPI STOP
+             deep: POP STOP",
+        )
+        .unwrap();
+        assert!(analysis.faults.is_empty(), "{:?}", analysis.faults);
+    }
+
+    #[test]
+    fn undefined_opcodes_halt() {
+        let code = Code::new(vec![0x60, 0x01, 0x0c, 0xe6, 0x4b]);
+        let analysis = resolve_jumps(&code).unwrap();
+        assert!(analysis.faults.is_empty());
+        assert_eq!(analysis.blocks.len(), 1);
+    }
+
+    #[test]
+    fn recursion_that_grows_the_stack_overflows_as_in_the_evm() {
+        let analysis = analyse("f: PUSH @f PUSH @f JUMP").unwrap();
+        assert_eq!(
+            analysis.faults,
+            BTreeMap::from([(Pc(4), Fault::StackOverflow)])
+        );
+        assert_eq!(analysis.states, STACK_LIMIT);
+    }
+}

@@ -1,0 +1,310 @@
+//! Running one basic block on an abstract stack: the part of EVM semantics the control-flow
+//! analyses share (jump resolution, function recovery).
+//!
+//! A slot holds a constant, the function's entry slot `k` (counted from the top at function
+//! entry, 1 = top), or an unknown value. Inside a block every slot also carries an identity
+//! shared by its copies (DUP), so that what a JUMPI learns about its condition (non-zero
+//! where taken, zero where not) applies to every copy of it, and through ISZERO to its
+//! operand. Across block boundaries only labels, the booleans 0 and 1 and entry slots are
+//! kept, which keeps the number of distinct stacks finite.
+
+use std::{collections::HashMap, rc::Rc};
+
+use alloy_primitives::U256;
+use revm_bytecode::opcode::{self, OpCode};
+
+use super::{
+    blocks::{BasicBlock, BlockExit},
+    Fault,
+};
+use crate::evm::{Code, Pc};
+
+/// The EVM's stack limit.
+pub const STACK_LIMIT: usize = 1024;
+
+/// How much exploring an analysis may do: (block, stack) states, and stack slots summed
+/// over those states. Compiler output needs a few thousand states with short stacks; code
+/// whose stack grows in a loop (recursion, or adversarial input) would otherwise explore
+/// states by the million, each with a stack hundreds of slots deep.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Budget {
+    states: usize,
+    slots: usize,
+}
+
+impl Budget {
+    /// States an analysis may explore.
+    pub const MAX_STATES: usize = 50_000;
+    /// Stack slots, summed over explored states, an analysis may explore.
+    pub const MAX_SLOTS: usize = 2_000_000;
+
+    pub fn new() -> Self {
+        Self {
+            states: Self::MAX_STATES,
+            slots: Self::MAX_SLOTS,
+        }
+    }
+
+    /// Pays for one more state with a stack of `height` slots; `false` once spent.
+    pub fn charge(&mut self, height: usize) -> bool {
+        match (self.states.checked_sub(1), self.slots.checked_sub(height)) {
+            (Some(states), Some(slots)) => {
+                (self.states, self.slots) = (states, slots);
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
+/// An abstract stack slot, as it crosses block boundaries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Slot {
+    /// A value the analysis does not track.
+    Unknown,
+    /// A known constant.
+    Const(U256),
+    /// The value the enclosing function found at depth `k` of the stack when it was entered.
+    Entry(u16),
+}
+
+/// The stack on entry to a block, bottom first.
+pub(crate) type Stack = Rc<[Slot]>;
+
+/// What lies below the slots a block starts with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Below {
+    /// Nothing: reaching below underflows (code run from the start of a frame).
+    Nothing,
+    /// The caller's stack: reaching below brings in entry slots; `materialized` of them have
+    /// been brought in so far.
+    Caller { materialized: u16 },
+}
+
+/// How a block ended, with the stack popped of the jump's operands.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum BlockEnd {
+    /// JUMP at `pc` to `target`.
+    Jump { pc: Pc, target: Tracked },
+    /// JUMPI at `pc` to `target` if `condition` is non-zero, else to `fallthrough`.
+    JumpIf {
+        pc: Pc,
+        target: Tracked,
+        condition: Tracked,
+        fallthrough: Pc,
+    },
+    /// Into the next block.
+    FallThrough(Pc),
+    /// The frame ends (STOP, RETURN, REVERT, INVALID, SELFDESTRUCT, undefined opcode).
+    Halt,
+}
+
+/// A slot while a block runs: its value and an identity shared by its copies.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Tracked {
+    pub slot: Slot,
+    id: u32,
+}
+
+/// The stack while a block runs.
+#[derive(Clone, Debug)]
+pub(crate) struct BlockStack<'a> {
+    slots: Vec<Tracked>,
+    pub below: Below,
+    next_id: u32,
+    /// For each ISZERO result, the identity of its operand.
+    is_zero_of: HashMap<u32, u32>,
+    code: &'a Code,
+    /// Labels used as data (consumed by an instruction other than a jump, DUP, SWAP or POP).
+    pub escaped: Vec<Pc>,
+}
+
+impl<'a> BlockStack<'a> {
+    /// The stack at the start of a block entered with `entry`.
+    pub fn new(code: &'a Code, entry: &[Slot], below: Below) -> Self {
+        let slots = (0..)
+            .zip(entry)
+            .map(|(id, &slot)| Tracked { slot, id })
+            .collect();
+        Self {
+            slots,
+            below,
+            next_id: entry.len() as u32,
+            is_zero_of: HashMap::new(),
+            code,
+            escaped: Vec::new(),
+        }
+    }
+
+    /// Runs `block`: its instructions, then pops the operands of its jump.
+    pub fn run(&mut self, block: &BasicBlock) -> Result<BlockEnd, (Pc, Fault)> {
+        let instructions = &self.code.instructions()[block.instructions.clone()];
+        let (last, body) = instructions.split_last().expect("blocks are not empty");
+        for instruction in body {
+            self.execute(instruction.opcode.get(), instruction.immediate)
+                .map_err(|fault| (instruction.pc, fault))?;
+        }
+        let at_last = |fault| (last.pc, fault);
+        match block.exit {
+            BlockExit::Jump => Ok(BlockEnd::Jump {
+                pc: last.pc,
+                target: self.pop().map_err(at_last)?,
+            }),
+            BlockExit::JumpIf { fallthrough } => {
+                let target = self.pop().map_err(at_last)?;
+                let condition = self.pop().map_err(at_last)?;
+                self.consumed(condition);
+                Ok(BlockEnd::JumpIf {
+                    pc: last.pc,
+                    target,
+                    condition,
+                    fallthrough,
+                })
+            }
+            BlockExit::FallThrough(next) => {
+                self.execute(last.opcode.get(), last.immediate)
+                    .map_err(at_last)?;
+                Ok(BlockEnd::FallThrough(next))
+            }
+            BlockExit::Halt => {
+                self.execute(last.opcode.get(), last.immediate)
+                    .map_err(at_last)?;
+                Ok(BlockEnd::Halt)
+            }
+        }
+    }
+
+    /// The stack on an edge where `condition` is zero (`is_zero`) or not; `None` if the
+    /// condition is a constant that rules the edge out.
+    pub fn assuming(&self, condition: Tracked, is_zero: bool) -> Option<Self> {
+        if let Slot::Const(value) = condition.slot {
+            if value.is_zero() != is_zero {
+                return None;
+            }
+        }
+        let mut stack = self.clone();
+        stack.learn(condition.id, is_zero);
+        Some(stack)
+    }
+
+    /// The stack as a successor block sees it: labels, the booleans 0 and 1 (which carry
+    /// branch conditions between blocks) and entry slots kept; other constants forgotten.
+    pub fn at_block_boundary(&self) -> Stack {
+        self.slots
+            .iter()
+            .map(|tracked| match tracked.slot {
+                Slot::Const(value)
+                    if value > U256::from(1) && label(self.code, value).is_none() =>
+                {
+                    Slot::Unknown
+                }
+                slot => slot,
+            })
+            .collect()
+    }
+
+    /// Executes a non-jump instruction.
+    fn execute(&mut self, op: u8, immediate: U256) -> Result<(), Fault> {
+        match op {
+            opcode::PUSH0..=opcode::PUSH32 => self.push(Slot::Const(immediate)),
+            opcode::POP => self.pop().map(drop),
+            opcode::DUP1..=opcode::DUP16 => {
+                let depth = usize::from(op - opcode::DUP1) + 1;
+                self.reach(depth)?;
+                let copy = self.slots[self.slots.len() - depth];
+                self.push_tracked(copy)
+            }
+            opcode::SWAP1..=opcode::SWAP16 => {
+                let depth = usize::from(op - opcode::SWAP1) + 1;
+                self.reach(depth + 1)?;
+                let top = self.slots.len() - 1;
+                self.slots.swap(top, top - depth);
+                Ok(())
+            }
+            // Folded and remembered, so that a JUMPI on it tells each edge whether its
+            // operand is zero.
+            opcode::ISZERO => {
+                let operand = self.pop()?;
+                self.push(match operand.slot {
+                    Slot::Const(value) => Slot::Const(U256::from(value.is_zero())),
+                    _ => Slot::Unknown,
+                })?;
+                let result = self.slots.last().expect("just pushed").id;
+                self.is_zero_of.insert(result, operand.id);
+                Ok(())
+            }
+            _ => {
+                let info = OpCode::new_or_unknown(op).info();
+                let inputs = usize::from(info.inputs());
+                self.reach(inputs)?;
+                for tracked in self.slots.split_off(self.slots.len() - inputs) {
+                    self.consumed(tracked);
+                }
+                (0..info.outputs()).try_for_each(|_| self.push(Slot::Unknown))
+            }
+        }
+    }
+
+    fn push(&mut self, slot: Slot) -> Result<(), Fault> {
+        self.next_id += 1;
+        let id = self.next_id;
+        self.push_tracked(Tracked { slot, id })
+    }
+
+    fn push_tracked(&mut self, tracked: Tracked) -> Result<(), Fault> {
+        if self.slots.len() == STACK_LIMIT {
+            return Err(Fault::StackOverflow);
+        }
+        self.slots.push(tracked);
+        Ok(())
+    }
+
+    fn pop(&mut self) -> Result<Tracked, Fault> {
+        self.reach(1)?;
+        Ok(self.slots.pop().expect("reached above"))
+    }
+
+    /// Makes at least `depth` slots available: from the caller's stack, or it underflows.
+    fn reach(&mut self, depth: usize) -> Result<(), Fault> {
+        while self.slots.len() < depth {
+            let Below::Caller { materialized } = &mut self.below else {
+                return Err(Fault::StackUnderflow);
+            };
+            if usize::from(*materialized) == STACK_LIMIT {
+                return Err(Fault::StackUnderflow);
+            }
+            *materialized += 1;
+            self.next_id += 1;
+            let entry = Tracked {
+                slot: Slot::Entry(*materialized),
+                id: self.next_id,
+            };
+            self.slots.insert(0, entry);
+        }
+        Ok(())
+    }
+
+    fn consumed(&mut self, tracked: Tracked) {
+        if let Slot::Const(value) = tracked.slot {
+            self.escaped.extend(label(self.code, value));
+        }
+    }
+
+    /// Records that the value `id` is zero or not, in every copy and through ISZERO chains.
+    fn learn(&mut self, id: u32, is_zero: bool) {
+        if is_zero {
+            for tracked in self.slots.iter_mut().filter(|t| t.id == id) {
+                tracked.slot = Slot::Const(U256::ZERO);
+            }
+        }
+        if let Some(&operand) = self.is_zero_of.get(&id) {
+            self.learn(operand, !is_zero);
+        }
+    }
+}
+
+/// The label `value` names, if it is a valid jump destination of `code`.
+pub(crate) fn label(code: &Code, value: U256) -> Option<Pc> {
+    let pc = Pc(u32::try_from(value).ok()?);
+    code.is_jumpdest(pc).then_some(pc)
+}

@@ -1,0 +1,81 @@
+//! The front end takes any bytes without panicking: random code, code built from random
+//! instructions with real jump targets, and corpus contracts with random bytes changed.
+//! Whatever the input, decoding, jump resolution and function recovery return a value or
+//! an error.
+
+use std::fs;
+
+use evmove::{
+    evm::Code,
+    lift::{recover_functions, resolve_jumps},
+};
+use proptest::prelude::*;
+
+fn lift(bytes: Vec<u8>) {
+    let code = Code::new(bytes);
+    if let Ok(jumps) = resolve_jumps(&code) {
+        let _ = recover_functions(&code, &jumps);
+    }
+}
+
+/// One instruction of generated code: mostly stack and control flow, where the analyses
+/// have the most to get wrong, with PUSH2 immediates that often name a JUMPDEST.
+fn instruction() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        4 => Just(vec![0x5b]),                                              // JUMPDEST
+        3 => (0u16..96).prop_map(|t| vec![0x61, (t >> 8) as u8, t as u8]), // PUSH2 target
+        2 => Just(vec![0x56]),                                              // JUMP
+        2 => Just(vec![0x57]),                                              // JUMPI
+        3 => (0x80u8..0xa0).prop_map(|op| vec![op]),                        // DUPn, SWAPn
+        2 => Just(vec![0x50]),                                              // POP
+        1 => Just(vec![0x15]),                                              // ISZERO
+        1 => Just(vec![0x36]),                                              // CALLDATASIZE
+        1 => any::<u8>().prop_map(|op| vec![op]),                           // anything
+    ]
+}
+
+fn corpus_runtime(file: &str, name: &str) -> Vec<u8> {
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/contracts/artifacts/legacy-opt"
+    );
+    let text = fs::read_to_string(format!("{dir}/{file}.json")).expect("corpus artifact");
+    let json: serde_json::Value = serde_json::from_str(&text).expect("corpus JSON");
+    let hex = json["contracts"][name]["evm"]["deployedBytecode"]["object"]
+        .as_str()
+        .expect("runtime code");
+    alloy_primitives::hex::decode(hex).expect("hex")
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn random_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
+        lift(bytes);
+    }
+
+    #[test]
+    fn random_instructions(code in proptest::collection::vec(instruction(), 0..64)) {
+        lift(code.concat());
+    }
+
+}
+
+proptest! {
+    // Each case explores a whole contract: fewer of them.
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn mutated_contracts(
+        changes in proptest::collection::vec((any::<proptest::sample::Index>(), any::<u8>()), 1..8),
+        contract in prop_oneof![Just(("Token", "Token")), Just(("Collections", "Collections"))],
+    ) {
+        let mut bytes = corpus_runtime(contract.0, contract.1);
+        for (at, byte) in changes {
+            let i = at.index(bytes.len());
+            bytes[i] = byte;
+        }
+        lift(bytes);
+    }
+}
