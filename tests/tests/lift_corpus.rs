@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 
 use evmove::{
     evm::{Code, Pc},
-    lift::{recover_functions, resolve_jumps, JumpAnalysis},
+    ir::verify_module,
+    lift::{lift_module, recover_functions, resolve_jumps, JumpAnalysis},
 };
 use evmove_tests::{
     corpus::{artifact_file, source_files, Contract, Setting, SolcFunction},
@@ -149,4 +150,19 @@ fn is_getter(contract: &Contract, name: &str, solc: &SolcFunction) -> bool {
     };
     let abi_outputs = contract.abi.function(variable).map(|f| f[0].outputs.len());
     (solc.parameter_slots, solc.return_slots) == (0, 0) && abi_outputs.is_some_and(|n| n > 0)
+}
+
+#[test]
+fn every_corpus_blob_lifts_to_ir_that_verifies() {
+    for (label, _, bytes, _) in corpus_blobs() {
+        let code = Code::new(bytes);
+        let jumps = resolve_jumps(&code).unwrap();
+        let functions = recover_functions(&code, &jumps).unwrap();
+        let module =
+            lift_module(&code, &jumps, &functions).unwrap_or_else(|err| panic!("{label}: {err}"));
+        if let Err(err) = verify_module(&module) {
+            panic!("{label}: {err}\n{module}");
+        }
+        assert_eq!(module.functions.len(), functions.len(), "{label}");
+    }
 }

@@ -4,9 +4,12 @@
 //!
 //! - [`artifact`]: compiler output of any shape → each contract's code, ABI and layout.
 //! - [`evm`]: code as bytes → decoded instructions and jump destinations, metadata split off.
-//! - [`lift`]: instructions → basic blocks with every jump resolved.
+//! - [`lift`]: instructions → basic blocks with every jump resolved, internal functions
+//!   recovered, and the SSA [`ir`] of each code blob.
+//! - [`ir`]: the SSA IR, its text form and its checker.
 #![deny(missing_docs)]
 
 pub mod artifact;
 pub mod evm;
+pub mod ir;
 pub mod lift;

@@ -54,6 +54,8 @@ pub struct Function {
     pub calls: BTreeMap<Pc, Call>,
     /// Its return jumps.
     pub returns: BTreeSet<Pc>,
+    /// The inputs it uses as data (not only pops, or jumps to), by depth at entry (1 = top).
+    pub inputs_used: BTreeSet<usize>,
 }
 
 /// A call of a recovered function.
@@ -199,6 +201,7 @@ impl Recovery<'_> {
             blocks: BTreeSet::new(),
             calls: BTreeMap::new(),
             returns: BTreeSet::new(),
+            inputs_used: BTreeSet::new(),
         };
         let mut returns = BTreeSet::new();
         let mut deepest = 0;
@@ -216,6 +219,9 @@ impl Recovery<'_> {
             let block = self.block(start);
             let mut stack = BlockStack::new(self.code, &stack, below);
             let end = stack.run(&block);
+            function
+                .inputs_used
+                .extend(stack.entries_used.iter().map(|&depth| usize::from(depth)));
             if let Below::Caller { materialized } = stack.below {
                 deepest = deepest.max(usize::from(materialized));
             }
@@ -293,8 +299,11 @@ impl Recovery<'_> {
                 let Below::Caller { materialized } = stack.below else {
                     unreachable!("entry slots come from the caller's stack");
                 };
-                // Anything read below the return label is the caller's: not allowed.
-                let depth = if materialized > k {
+                // Anything read below the return label is the caller's, and the label is
+                // control, not a result (solc's legacy getters leave a copy of it): neither
+                // is a function's.
+                let keeps_label = slots.contains(&Slot::Entry(k));
+                let depth = if materialized > k || keeps_label {
                     usize::MAX
                 } else {
                     usize::from(k)

@@ -117,6 +117,8 @@ pub(crate) struct BlockStack<'a> {
     code: &'a Code,
     /// Labels used as data (consumed by an instruction other than a jump, DUP, SWAP or POP).
     pub escaped: Vec<Pc>,
+    /// Entry slots used as data, by depth.
+    pub entries_used: Vec<u16>,
 }
 
 impl<'a> BlockStack<'a> {
@@ -133,6 +135,7 @@ impl<'a> BlockStack<'a> {
             is_zero_of: HashMap::new(),
             code,
             escaped: Vec::new(),
+            entries_used: Vec::new(),
         }
     }
 
@@ -285,8 +288,10 @@ impl<'a> BlockStack<'a> {
     }
 
     fn consumed(&mut self, tracked: Tracked) {
-        if let Slot::Const(value) = tracked.slot {
-            self.escaped.extend(label(self.code, value));
+        match tracked.slot {
+            Slot::Const(value) => self.escaped.extend(label(self.code, value)),
+            Slot::Entry(depth) => self.entries_used.push(depth),
+            Slot::Unknown => {}
         }
     }
 

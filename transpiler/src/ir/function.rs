@@ -1,0 +1,242 @@
+//! Functions and modules: what the blocks, instructions and values are (tables indexed by
+//! entities), kept apart from the order the blocks are laid out in.
+
+use alloy_primitives::U256;
+use revm_bytecode::opcode::OpCode;
+
+use super::{Block, FuncRef, Value};
+use crate::{evm::Pc, lift::Fault};
+
+/// The IR of one code blob: its functions, `fn0` being the code run from offset 0.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Module {
+    /// The functions, indexed by [`FuncRef`].
+    pub functions: Vec<Function>,
+}
+
+/// A function: blocks with parameters, instructions producing values, one terminator per
+/// block. The first block in the layout is the entry; its parameters are the arguments.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Function {
+    /// Where its code starts.
+    pub entry_pc: Pc,
+    /// How many values it returns; `None` if it never returns.
+    pub results: Option<usize>,
+    blocks: Vec<BlockData>,
+    layout: Vec<Block>,
+    values: usize,
+}
+
+/// A block: parameters, instructions, and how it ends.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BlockData {
+    /// The EVM block it was lifted from.
+    pub origin: Pc,
+    /// Its parameters: the stack it is entered with, bottom first.
+    pub params: Vec<Value>,
+    /// Its instructions, in order.
+    pub insts: Vec<Inst>,
+    /// How it ends; `None` only while the function is being built.
+    pub terminator: Option<Terminator>,
+}
+
+/// An instruction with its results.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Inst {
+    /// The values it defines.
+    pub results: Vec<Value>,
+    /// What it does.
+    pub data: InstData,
+}
+
+/// What an instruction does.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum InstData {
+    /// A constant: `v = const 0x2a`.
+    Const(U256),
+    /// An EVM operation with its EVM semantics: arithmetic, comparison, hashing, memory,
+    /// storage, environment, logs, calls and creations (`v = add v1, v2`).
+    Op {
+        /// The EVM opcode; never a stack, jump or halting opcode.
+        op: OpCode,
+        /// Its operands, in the EVM's order (the first is the top of the stack).
+        args: Vec<Value>,
+    },
+    /// A call of a function of the module.
+    Call {
+        /// The callee.
+        func: FuncRef,
+        /// The arguments, bottom of the stack first.
+        args: Vec<Value>,
+    },
+}
+
+/// A block's target and the values for its parameters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BlockCall {
+    /// The target.
+    pub block: Block,
+    /// One argument per parameter.
+    pub args: Vec<Value>,
+}
+
+/// How a block ends.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Terminator {
+    /// Continue in a block.
+    Jump(BlockCall),
+    /// Continue in `then` if `cond` is non-zero, else in `otherwise`.
+    Branch {
+        /// The condition.
+        cond: Value,
+        /// Where to go when it is non-zero.
+        then: BlockCall,
+        /// Where to go when it is zero.
+        otherwise: BlockCall,
+    },
+    /// Continue in the block whose label (EVM offset) `value` equals; any other value is an
+    /// invalid jump, which halts the frame.
+    Switch {
+        /// The jump target, as the EVM code computed it.
+        value: Value,
+        /// The labels the analysis found, with their blocks.
+        cases: Vec<(Pc, BlockCall)>,
+    },
+    /// Return to the caller.
+    Return(Vec<Value>),
+    /// Call a function that never returns.
+    TailCall {
+        /// The callee.
+        func: FuncRef,
+        /// The arguments, bottom of the stack first.
+        args: Vec<Value>,
+    },
+    /// End the frame with an EVM halting instruction: STOP, RETURN, REVERT, INVALID,
+    /// SELFDESTRUCT, or an undefined opcode (which halts as INVALID does).
+    Halt {
+        /// The opcode.
+        op: OpCode,
+        /// Its operands, in the EVM's order.
+        args: Vec<Value>,
+    },
+    /// End the frame with an exceptional halt the analysis found on this path.
+    Fault(Fault),
+}
+
+impl Terminator {
+    /// The blocks it may continue in, in order.
+    pub fn successors(&self) -> Vec<&BlockCall> {
+        match self {
+            Terminator::Jump(call) => vec![call],
+            Terminator::Branch {
+                then, otherwise, ..
+            } => vec![then, otherwise],
+            Terminator::Switch { cases, .. } => cases.iter().map(|(_, call)| call).collect(),
+            Terminator::Return(_)
+            | Terminator::TailCall { .. }
+            | Terminator::Halt { .. }
+            | Terminator::Fault(_) => Vec::new(),
+        }
+    }
+
+    /// The values it reads.
+    pub fn operands(&self) -> Vec<Value> {
+        let mut operands = match self {
+            Terminator::Branch { cond, .. } => vec![*cond],
+            Terminator::Switch { value, .. } => vec![*value],
+            Terminator::Return(values)
+            | Terminator::TailCall { args: values, .. }
+            | Terminator::Halt { args: values, .. } => values.clone(),
+            Terminator::Jump(_) | Terminator::Fault(_) => Vec::new(),
+        };
+        operands.extend(
+            self.successors()
+                .into_iter()
+                .flat_map(|call| call.args.iter()),
+        );
+        operands
+    }
+}
+
+impl InstData {
+    /// The values it reads.
+    pub fn operands(&self) -> &[Value] {
+        match self {
+            InstData::Const(_) => &[],
+            InstData::Op { args, .. } | InstData::Call { args, .. } => args,
+        }
+    }
+}
+
+impl Function {
+    /// An empty function whose code starts at `entry_pc`.
+    pub fn new(entry_pc: Pc, results: Option<usize>) -> Self {
+        Self {
+            entry_pc,
+            results,
+            blocks: Vec::new(),
+            layout: Vec::new(),
+            values: 0,
+        }
+    }
+
+    /// Adds a block lifted from the EVM block at `origin`, at the end of the layout.
+    pub fn add_block(&mut self, origin: Pc) -> Block {
+        let block = Block::new(self.blocks.len());
+        self.blocks.push(BlockData {
+            origin,
+            params: Vec::new(),
+            insts: Vec::new(),
+            terminator: None,
+        });
+        self.layout.push(block);
+        block
+    }
+
+    /// Adds a parameter to `block`.
+    pub fn add_param(&mut self, block: Block) -> Value {
+        let value = self.new_value();
+        self.blocks[block.index()].params.push(value);
+        value
+    }
+
+    /// Appends an instruction with `results` results to `block`.
+    pub fn push_inst(&mut self, block: Block, data: InstData, results: usize) -> Vec<Value> {
+        let results: Vec<Value> = (0..results).map(|_| self.new_value()).collect();
+        self.blocks[block.index()].insts.push(Inst {
+            results: results.clone(),
+            data,
+        });
+        results
+    }
+
+    /// Ends `block` with `terminator`.
+    pub fn set_terminator(&mut self, block: Block, terminator: Terminator) {
+        self.blocks[block.index()].terminator = Some(terminator);
+    }
+
+    /// The data of `block`.
+    pub fn block(&self, block: Block) -> &BlockData {
+        &self.blocks[block.index()]
+    }
+
+    /// The blocks in layout order; the first is the entry.
+    pub fn layout(&self) -> &[Block] {
+        &self.layout
+    }
+
+    /// The entry block.
+    pub fn entry(&self) -> Block {
+        self.layout[0]
+    }
+
+    /// How many values the function defines.
+    pub fn value_count(&self) -> usize {
+        self.values
+    }
+
+    fn new_value(&mut self) -> Value {
+        self.values += 1;
+        Value::new(self.values - 1)
+    }
+}

@@ -1,0 +1,19 @@
+//! The SSA IR: what lifted EVM code does, with no stack left and every jump resolved.
+//!
+//! - [`entities`]: `v3`, `block2`, `fn1`: typed indices.
+//! - [`function`]: modules, functions, blocks with parameters (the EVM stack on entry, bottom
+//!   first), instructions (constants, EVM operations, calls) and terminators (jumps,
+//!   branches, switches over jump labels, returns, halts).
+//! - [`write`]: the text form, used for snapshots.
+//! - [`verify`]: the checker of the IR's invariants.
+//!
+//! Every value is a 256-bit EVM word for now; narrower types come with range analysis.
+
+pub mod entities;
+pub mod function;
+pub mod verify;
+pub mod write;
+
+pub use entities::{Block, FuncRef, Value};
+pub use function::{BlockCall, BlockData, Function, Inst, InstData, Module, Terminator};
+pub use verify::{verify_module, VerifyError};

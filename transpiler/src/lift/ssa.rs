@@ -1,0 +1,749 @@
+//! SSA construction: every recovered function becomes an IR function.
+//!
+//! A function is explored once more, per context, with its whole frame on the stack from the
+//! start: its inputs, the return label (if it returns) deepest. Each distinct (EVM block,
+//! stack height, position of the return label) becomes one IR block, whose parameters are
+//! the stack slots on entry, bottom first — all but the return label, which is control, not
+//! data. A block's instructions are emitted once; its terminator is built from the union of
+//! the edges every context reaching it takes:
+//!
+//! - one target whose label is a constant in the block: a jump; several, or a label carried
+//!   in from elsewhere: a switch on the label's value;
+//! - a jump to the return label: a return of the values on the stack;
+//! - a call found by function recovery: a call of the callee with the slots above its return
+//!   label, then a jump to the continuation with the results on the stack; for a callee that
+//!   never returns, a tail call;
+//! - a JUMPI: a branch, with a block made for its taken side when that side is more than a
+//!   plain jump; an edge the analysis proved impossible is left out.
+//!
+//! Exceptional halts the analysis found (stack underflow, invalid jump) become `fault`
+//! terminators; an unknown jump target outside the switch's cases halts at run time as an
+//! invalid jump.
+
+use std::{
+    collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque},
+    rc::Rc,
+};
+
+use alloy_primitives::U256;
+use revm_bytecode::opcode::{self, OpCode};
+
+use super::{
+    blocks::{block_at, BasicBlock, BlockExit},
+    functions::Function as Recovered,
+    jumps::JumpAnalysis,
+    stack::{label, Below, BlockEnd, BlockStack, Slot, Stack, STACK_LIMIT},
+    Fault,
+};
+use crate::{
+    evm::{Code, Pc},
+    ir::{self, BlockCall, FuncRef, InstData, Terminator, Value},
+};
+
+/// Lifting failed: the code does something the IR cannot express.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum LiftError {
+    /// A function's return label is read as data (stored, compared, ...), not just jumped to.
+    #[error("{pc}: a function's return label is used as data")]
+    ReturnLabelUsedAsData {
+        /// The instruction using it.
+        pc: Pc,
+    },
+    /// One jump is a return in some contexts and a jump or call in others.
+    #[error("{pc}: the jump returns in some contexts and not in others")]
+    MixedJump {
+        /// The jump.
+        pc: Pc,
+    },
+    /// The stack may overflow inside a function, whose lifted form does not see its
+    /// caller's part of the stack.
+    #[error("{pc}: the stack may overflow inside a function")]
+    OverflowInFunction {
+        /// The instruction that may overflow.
+        pc: Pc,
+    },
+}
+
+/// Lifts every recovered function of `code` into one IR module; `fn0` is the code run from
+/// offset 0, the others follow in order of their entry.
+pub fn lift_module(
+    code: &Code,
+    jumps: &JumpAnalysis,
+    functions: &BTreeMap<Pc, Recovered>,
+) -> Result<ir::Module, LiftError> {
+    let refs: BTreeMap<Pc, FuncRef> = functions
+        .keys()
+        .enumerate()
+        .map(|(i, &entry)| (entry, FuncRef::new(i)))
+        .collect();
+    let mut module = ir::Module::default();
+    for function in functions.values() {
+        let overflow = jumps.faults.iter().find(|(pc, fault)| {
+            **fault == Fault::StackOverflow
+                && function.entry != Pc(0)
+                && function.blocks.iter().any(|start| {
+                    jumps.blocks.get(start).is_some_and(|block| {
+                        let first = code.instructions()[block.instructions.start].pc;
+                        let last = code.instructions()[block.instructions.end - 1].pc;
+                        (first..=last).contains(pc)
+                    })
+                })
+        });
+        if let Some((&pc, _)) = overflow {
+            return Err(LiftError::OverflowInFunction { pc });
+        }
+        let builder = Builder {
+            code,
+            jumps,
+            functions,
+            refs: &refs,
+            recovered: function,
+            ir: ir::Function::new(function.entry, function.outputs),
+            blocks: BTreeMap::new(),
+            consts: HashMap::new(),
+        };
+        module.functions.push(builder.build()?);
+    }
+    Ok(module)
+}
+
+/// A stack slot as the IR sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Item {
+    Value(Value),
+    /// The function's return label: only ever jumped to.
+    ReturnLabel,
+}
+
+/// An IR block of a function: the EVM block, the stack height on entry, and where copies
+/// of the return label sit in that stack (via-IR code duplicates it while shuffling).
+type Key = (Pc, usize, Rc<[usize]>);
+
+/// Where one context leaves a block.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Edge {
+    /// To a block of the function, by the label it jumps to.
+    Goto(Pc, Key),
+    /// To the caller.
+    Return,
+    /// Through a call of the function at `callee`; on at `continuation` if it returns.
+    Call {
+        callee: Pc,
+        continuation: Option<Key>,
+    },
+    /// Nowhere: the target is not a JUMPDEST.
+    InvalidJump(U256),
+}
+
+/// Why emitting a block stopped early.
+enum Stop {
+    /// The EVM halts exceptionally here.
+    Fault(Fault),
+    /// The code cannot be lifted.
+    Error(LiftError),
+}
+
+/// An emitted IR block and what its terminator is built from.
+struct Lifted {
+    block: ir::Block,
+    exit_kind: BlockExit,
+    /// Where the jump is, for errors and made blocks.
+    last_pc: Pc,
+    /// The stack when the block ends, the jump's operands popped.
+    exit: Vec<Item>,
+    /// The jump target and the JUMPI condition, as emitted.
+    target: Option<Item>,
+    condition: Option<Value>,
+    /// How the block ends instead, if it does not jump: a halt, or a fault.
+    end: Option<Result<(OpCode, Vec<Value>), Fault>>,
+    /// Edges of the jump (the taken side of a JUMPI), over all contexts.
+    taken: BTreeSet<Edge>,
+    /// Where a JUMPI falls through, if some context can.
+    falls_through: Option<Key>,
+}
+
+struct Builder<'a> {
+    code: &'a Code,
+    jumps: &'a JumpAnalysis,
+    functions: &'a BTreeMap<Pc, Recovered>,
+    refs: &'a BTreeMap<Pc, FuncRef>,
+    recovered: &'a Recovered,
+    ir: ir::Function,
+    blocks: BTreeMap<Key, Lifted>,
+    /// The constants among the function's values.
+    consts: HashMap<Value, U256>,
+}
+
+impl Builder<'_> {
+    fn build(mut self) -> Result<ir::Function, LiftError> {
+        let entry_stack: Stack = (1..=self.recovered.inputs as u16)
+            .rev()
+            .map(Slot::Entry)
+            .collect();
+        let entry = self.recovered.entry;
+        let mut queue = VecDeque::from([(entry, entry_stack.clone())]);
+        let mut seen = HashSet::from([(entry, entry_stack)]);
+        while let Some((start, stack)) = queue.pop_front() {
+            let key = self.key(start, &stack);
+            if !self.blocks.contains_key(&key) {
+                let lifted = self.emit(&key)?;
+                self.blocks.insert(key.clone(), lifted);
+            }
+            for successor in self.explore(&key, &stack) {
+                if seen.insert(successor.clone()) {
+                    queue.push_back(successor);
+                }
+            }
+        }
+        let keys: Vec<Key> = self.blocks.keys().cloned().collect();
+        for key in keys {
+            let terminator = self.terminator(&key)?;
+            let block = self.blocks[&key].block;
+            self.ir.set_terminator(block, terminator);
+        }
+        Ok(self.ir)
+    }
+
+    /// The abstract slot of the return label: the deepest input of a function that returns.
+    fn return_label(&self) -> Option<Slot> {
+        self.recovered
+            .outputs
+            .map(|_| Slot::Entry(self.recovered.inputs as u16))
+    }
+
+    /// The IR block a context enters.
+    fn key(&self, start: Pc, stack: &[Slot]) -> Key {
+        let return_label = self.return_label();
+        let positions = (0..stack.len())
+            .filter(|&i| Some(stack[i]) == return_label)
+            .collect();
+        (start, stack.len(), positions)
+    }
+
+    fn evm_block(&self, start: Pc) -> BasicBlock {
+        self.jumps.blocks.get(&start).cloned().unwrap_or_else(|| {
+            let first = self
+                .code
+                .instruction_index(start)
+                .expect("blocks start at instructions");
+            block_at(self.code, first)
+        })
+    }
+
+    /// Creates the IR block for `key` and emits its instructions.
+    fn emit(&mut self, (start, height, return_labels): &Key) -> Result<Lifted, LiftError> {
+        let evm = self.evm_block(*start);
+        let block = self.ir.add_block(*start);
+        let mut stack: Vec<Item> = Vec::with_capacity(*height);
+        for i in 0..*height {
+            stack.push(match return_labels.contains(&i) {
+                true => Item::ReturnLabel,
+                false => Item::Value(self.ir.add_param(block)),
+            });
+        }
+        let instructions = &self.code.instructions()[evm.instructions.clone()];
+        let (last, body) = instructions.split_last().expect("blocks are not empty");
+        let mut lifted = Lifted {
+            block,
+            exit_kind: evm.exit,
+            last_pc: last.pc,
+            exit: Vec::new(),
+            target: None,
+            condition: None,
+            end: None,
+            taken: BTreeSet::new(),
+            falls_through: None,
+        };
+        let emitted = body
+            .iter()
+            .try_for_each(|instruction| {
+                self.instruction(
+                    block,
+                    instruction.pc,
+                    instruction.opcode,
+                    instruction.immediate,
+                    &mut stack,
+                )
+            })
+            .and_then(|()| match evm.exit {
+                BlockExit::Jump => {
+                    lifted.target = Some(pop(&mut stack)?);
+                    Ok(())
+                }
+                BlockExit::JumpIf { .. } => {
+                    lifted.target = Some(pop(&mut stack)?);
+                    lifted.condition = Some(value(pop(&mut stack)?, last.pc)?);
+                    Ok(())
+                }
+                BlockExit::FallThrough(_) => {
+                    self.instruction(block, last.pc, last.opcode, last.immediate, &mut stack)
+                }
+                BlockExit::Halt => {
+                    let inputs = if last.is_defined() {
+                        last.opcode.inputs()
+                    } else {
+                        0
+                    };
+                    let args = (0..inputs)
+                        .map(|_| value(pop(&mut stack)?, last.pc))
+                        .collect::<Result<Vec<_>, Stop>>()?;
+                    lifted.end = Some(Ok((last.opcode, args)));
+                    Ok(())
+                }
+            });
+        match emitted {
+            Ok(()) => {}
+            Err(Stop::Fault(fault)) => lifted.end = Some(Err(fault)),
+            Err(Stop::Error(error)) => return Err(error),
+        }
+        lifted.exit = stack;
+        Ok(lifted)
+    }
+
+    /// Emits one non-jump instruction.
+    fn instruction(
+        &mut self,
+        block: ir::Block,
+        pc: Pc,
+        op: OpCode,
+        immediate: U256,
+        stack: &mut Vec<Item>,
+    ) -> Result<(), Stop> {
+        let byte = op.get();
+        match byte {
+            opcode::PUSH0..=opcode::PUSH32 => self.constant(block, immediate, stack),
+            opcode::PC => self.constant(block, U256::from(pc.0), stack),
+            opcode::JUMPDEST => Ok(()),
+            opcode::POP => pop(stack).map(drop),
+            opcode::DUP1..=opcode::DUP16 => {
+                let depth = usize::from(byte - opcode::DUP1) + 1;
+                let item = *stack
+                    .len()
+                    .checked_sub(depth)
+                    .map(|i| &stack[i])
+                    .ok_or(Stop::Fault(Fault::StackUnderflow))?;
+                push(stack, item)
+            }
+            opcode::SWAP1..=opcode::SWAP16 => {
+                let depth = usize::from(byte - opcode::SWAP1) + 1;
+                let top = stack
+                    .len()
+                    .checked_sub(1)
+                    .ok_or(Stop::Fault(Fault::StackUnderflow))?;
+                let other = top
+                    .checked_sub(depth)
+                    .ok_or(Stop::Fault(Fault::StackUnderflow))?;
+                stack.swap(top, other);
+                Ok(())
+            }
+            _ => {
+                let args = (0..op.inputs())
+                    .map(|_| value(pop(stack)?, pc))
+                    .collect::<Result<Vec<_>, Stop>>()?;
+                let outputs = usize::from(op.outputs());
+                for result in self.ir.push_inst(block, InstData::Op { op, args }, outputs) {
+                    push(stack, Item::Value(result))?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn constant(
+        &mut self,
+        block: ir::Block,
+        value: U256,
+        stack: &mut Vec<Item>,
+    ) -> Result<(), Stop> {
+        let result = self.ir.push_inst(block, InstData::Const(value), 1)[0];
+        self.consts.insert(result, value);
+        push(stack, Item::Value(result))
+    }
+
+    /// Runs the block of `key` abstractly in one context, records the edges it takes, and
+    /// returns the contexts it leads to.
+    fn explore(&mut self, key: &Key, stack: &[Slot]) -> Vec<(Pc, Stack)> {
+        let evm = self.evm_block(key.0);
+        let mut abstract_stack = BlockStack::new(self.code, stack, Below::Nothing);
+        let mut next = Vec::new();
+        match abstract_stack.run(&evm) {
+            Err(_) | Ok(BlockEnd::Halt) => {}
+            Ok(BlockEnd::FallThrough(to)) => {
+                let after = abstract_stack.at_block_boundary();
+                let edge = Edge::Goto(to, self.key(to, &after));
+                self.blocks
+                    .get_mut(key)
+                    .expect("emitted")
+                    .taken
+                    .insert(edge);
+                next.push((to, after));
+            }
+            Ok(BlockEnd::Jump { pc, target }) => {
+                self.follow(key, pc, target.slot, &abstract_stack, &mut next);
+            }
+            Ok(BlockEnd::JumpIf {
+                pc,
+                target,
+                condition,
+                fallthrough,
+            }) => {
+                if let Some(not_taken) = abstract_stack.assuming(condition, true) {
+                    let after = not_taken.at_block_boundary();
+                    let to = self.key(fallthrough, &after);
+                    self.blocks.get_mut(key).expect("emitted").falls_through = Some(to);
+                    next.push((fallthrough, after));
+                }
+                if let Some(taken) = abstract_stack.assuming(condition, false) {
+                    self.follow(key, pc, target.slot, &taken, &mut next);
+                }
+            }
+        }
+        next
+    }
+
+    /// Records where a jump at `pc` to `target` goes from a stack, and the contexts it leads to.
+    fn follow(
+        &mut self,
+        key: &Key,
+        pc: Pc,
+        target: Slot,
+        stack: &BlockStack<'_>,
+        next: &mut Vec<(Pc, Stack)>,
+    ) {
+        let after = stack.at_block_boundary();
+        let mut edges = Vec::new();
+        let targets: Vec<Pc> = match target {
+            slot if Some(slot) == self.return_label() => {
+                edges.push(Edge::Return);
+                Vec::new()
+            }
+            Slot::Const(value) => match label(self.code, value) {
+                Some(target) => vec![target],
+                None => {
+                    edges.push(Edge::InvalidJump(value));
+                    Vec::new()
+                }
+            },
+            Slot::Entry(_) | Slot::Unknown => self
+                .jumps
+                .targets
+                .get(&pc)
+                .map(|targets| targets.iter().copied().collect())
+                .unwrap_or_default(),
+        };
+        for target in targets {
+            let call = self
+                .recovered
+                .calls
+                .get(&pc)
+                .filter(|call| call.callees.contains(&target));
+            let callee = call.and_then(|_| self.functions.get(&target));
+            match (call, callee) {
+                (Some(call), Some(callee)) => match (callee.outputs, call.continuation) {
+                    (Some(outputs), Some(continuation)) if after.len() >= callee.inputs => {
+                        let base = after.len() - callee.inputs;
+                        let resumed: Stack = after[..base]
+                            .iter()
+                            .copied()
+                            .chain(std::iter::repeat_n(Slot::Unknown, outputs))
+                            .collect();
+                        edges.push(Edge::Call {
+                            callee: target,
+                            continuation: Some(self.key(continuation, &resumed)),
+                        });
+                        next.push((continuation, resumed));
+                    }
+                    _ => edges.push(Edge::Call {
+                        callee: target,
+                        continuation: None,
+                    }),
+                },
+                _ => {
+                    edges.push(Edge::Goto(target, self.key(target, &after)));
+                    next.push((target, after.clone()));
+                }
+            }
+        }
+        self.blocks
+            .get_mut(key)
+            .expect("emitted")
+            .taken
+            .extend(edges);
+    }
+
+    /// The terminator of the block of `key`, from the edges its contexts take.
+    fn terminator(&mut self, key: &Key) -> Result<Terminator, LiftError> {
+        let lifted = &self.blocks[key];
+        let (block, exit, target, condition) = (
+            lifted.block,
+            lifted.exit.clone(),
+            lifted.target,
+            lifted.condition,
+        );
+        let (taken, falls_through, last_pc) = (
+            lifted.taken.clone(),
+            lifted.falls_through.clone(),
+            lifted.last_pc,
+        );
+        match (&lifted.end, lifted.exit_kind) {
+            (Some(Err(fault)), _) => return Ok(Terminator::Fault(*fault)),
+            (Some(Ok((op, args))), _) => {
+                return Ok(Terminator::Halt {
+                    op: *op,
+                    args: args.clone(),
+                })
+            }
+            _ => {}
+        }
+        if let BlockExit::FallThrough(_) = lifted.exit_kind {
+            let [Edge::Goto(_, next)] = &taken.iter().collect::<Vec<_>>()[..] else {
+                unreachable!("falling through goes to one block");
+            };
+            return Ok(Terminator::Jump(self.block_call(next, &exit)));
+        }
+        let taken_side = (!taken.is_empty()).then_some(&taken);
+        match (taken_side, falls_through, condition) {
+            (None, None, _) => Ok(Terminator::Fault(Fault::InvalidJumpTarget(U256::ZERO))),
+            (None, Some(otherwise), _) => Ok(Terminator::Jump(self.block_call(&otherwise, &exit))),
+            (Some(edges), None, _) => self.side(block, edges, &exit, target, last_pc),
+            (Some(edges), Some(otherwise), Some(cond)) => {
+                let otherwise = self.block_call(&otherwise, &exit);
+                let then = match self.plain_jump(edges, target) {
+                    Some(key) => self.block_call(&key, &exit),
+                    None => self.side_block(edges, &exit, target, last_pc)?,
+                };
+                Ok(Terminator::Branch {
+                    cond,
+                    then,
+                    otherwise,
+                })
+            }
+            (Some(_), Some(_), None) => unreachable!("only a JUMPI falls through and jumps"),
+        }
+    }
+
+    /// The block a jump taking `edges` goes to, if it is a plain jump: one target, named by
+    /// a constant in the block.
+    fn plain_jump(&self, edges: &BTreeSet<Edge>, target: Option<Item>) -> Option<Key> {
+        let [Edge::Goto(label, key)] = &edges.iter().collect::<Vec<_>>()[..] else {
+            return None;
+        };
+        let Some(Item::Value(value)) = target else {
+            return None;
+        };
+        (self.consts.get(&value) == Some(&U256::from(label.0))).then(|| key.clone())
+    }
+
+    /// The terminator of one side of a jump, taking `edges`, emitted into `block`.
+    fn side(
+        &mut self,
+        block: ir::Block,
+        edges: &BTreeSet<Edge>,
+        exit: &[Item],
+        target: Option<Item>,
+        pc: Pc,
+    ) -> Result<Terminator, LiftError> {
+        let mut gotos = Vec::new();
+        let mut calls = Vec::new();
+        let mut returns = false;
+        let mut invalid = None;
+        for edge in edges {
+            match edge {
+                Edge::Goto(label, key) => gotos.push((*label, key.clone())),
+                Edge::Call {
+                    callee,
+                    continuation,
+                } => calls.push((*callee, continuation.clone())),
+                Edge::Return => returns = true,
+                Edge::InvalidJump(value) => invalid = Some(*value),
+            }
+        }
+        if returns {
+            if !gotos.is_empty() || !calls.is_empty() {
+                return Err(LiftError::MixedJump { pc });
+            }
+            let values = exit
+                .iter()
+                .map(|&item| value(item, pc))
+                .collect::<Result<Vec<_>, _>>();
+            return values.map(Terminator::Return).map_err(stop_error);
+        }
+        if !calls.is_empty() && !gotos.is_empty() {
+            return Err(LiftError::MixedJump { pc });
+        }
+        if let Some(key) = self.plain_jump(edges, target) {
+            return Ok(Terminator::Jump(self.block_call(&key, exit)));
+        }
+        if let [(callee, continuation)] = &calls[..] {
+            return self.call(block, *callee, continuation.clone(), exit, pc);
+        }
+        let target_value = |item: Option<Item>| match item {
+            Some(Item::Value(value)) => Ok(value),
+            _ => Err(LiftError::ReturnLabelUsedAsData { pc }),
+        };
+        if !calls.is_empty() {
+            // Through a function pointer: one block per callee, chosen by the label.
+            let value = target_value(target)?;
+            let mut cases = Vec::new();
+            for (callee, continuation) in calls {
+                let (made, stack) = self.made_block(exit, pc);
+                let terminator = self.call(made, callee, continuation, &stack, pc)?;
+                self.ir.set_terminator(made, terminator);
+                cases.push((
+                    callee,
+                    BlockCall {
+                        block: made,
+                        args: passed(exit),
+                    },
+                ));
+            }
+            return Ok(Terminator::Switch { value, cases });
+        }
+        if gotos.is_empty() {
+            return Ok(Terminator::Fault(Fault::InvalidJumpTarget(
+                invalid.unwrap_or_default(),
+            )));
+        }
+        let value = target_value(target)?;
+        let cases = gotos
+            .iter()
+            .map(|(label, key)| (*label, self.block_call(key, exit)))
+            .collect();
+        Ok(Terminator::Switch { value, cases })
+    }
+
+    /// A block made for the taken side of a JUMPI: it takes the exit stack and the target.
+    fn side_block(
+        &mut self,
+        edges: &BTreeSet<Edge>,
+        exit: &[Item],
+        target: Option<Item>,
+        pc: Pc,
+    ) -> Result<BlockCall, LiftError> {
+        let (made, stack) = self.made_block(exit, pc);
+        let mut args = passed(exit);
+        let made_target = match target {
+            Some(Item::Value(value)) => {
+                args.push(value);
+                let param = self.ir.add_param(made);
+                if let Some(&constant) = self.consts.get(&value) {
+                    self.consts.insert(param, constant);
+                }
+                Some(Item::Value(param))
+            }
+            other => other,
+        };
+        let terminator = self.side(made, edges, &stack, made_target, pc)?;
+        self.ir.set_terminator(made, terminator);
+        Ok(BlockCall { block: made, args })
+    }
+
+    /// A new block at `pc` with a parameter per value of `exit`, and `exit` in its terms.
+    fn made_block(&mut self, exit: &[Item], pc: Pc) -> (ir::Block, Vec<Item>) {
+        let made = self.ir.add_block(pc);
+        let stack = exit
+            .iter()
+            .map(|item| match item {
+                Item::Value(_) => Item::Value(self.ir.add_param(made)),
+                Item::ReturnLabel => Item::ReturnLabel,
+            })
+            .collect();
+        (made, stack)
+    }
+
+    /// Emits a call of the function at `callee` into `block` and returns how the block goes on.
+    fn call(
+        &mut self,
+        block: ir::Block,
+        callee: Pc,
+        continuation: Option<Key>,
+        exit: &[Item],
+        pc: Pc,
+    ) -> Result<Terminator, LiftError> {
+        let function = &self.functions[&callee];
+        let func = self.refs[&callee];
+        let base = exit.len() - function.inputs;
+        match (function.outputs, continuation) {
+            (Some(outputs), Some(continuation)) => {
+                // The slot at `base` is the continuation's label: control, not an argument.
+                let args = values_of(&exit[base + 1..], pc)?;
+                let results = self
+                    .ir
+                    .push_inst(block, InstData::Call { func, args }, outputs);
+                let mut resumed = exit[..base].to_vec();
+                resumed.extend(results.into_iter().map(Item::Value));
+                Ok(Terminator::Jump(self.block_call(&continuation, &resumed)))
+            }
+            _ => {
+                // A function that never returns may pop our return label among its inputs;
+                // it never sees its value, so any will do.
+                let mut args = Vec::new();
+                for (index, &item) in exit.iter().enumerate().skip(base) {
+                    let depth = exit.len() - index;
+                    args.push(match item {
+                        Item::Value(value) => value,
+                        Item::ReturnLabel if !function.inputs_used.contains(&depth) => {
+                            self.ir.push_inst(block, InstData::Const(U256::ZERO), 1)[0]
+                        }
+                        Item::ReturnLabel => return Err(LiftError::ReturnLabelUsedAsData { pc }),
+                    });
+                }
+                Ok(Terminator::TailCall { func, args })
+            }
+        }
+    }
+
+    /// A call of the block of `key` with the values of `stack` (its return label, if any,
+    /// sits where the key says: it is not passed).
+    fn block_call(&self, key: &Key, stack: &[Item]) -> BlockCall {
+        BlockCall {
+            block: self.blocks[key].block,
+            args: passed(stack),
+        }
+    }
+}
+
+/// The values a block entered with `stack` takes: all but the return label.
+fn passed(stack: &[Item]) -> Vec<Value> {
+    stack
+        .iter()
+        .filter_map(|item| match item {
+            Item::Value(value) => Some(*value),
+            Item::ReturnLabel => None,
+        })
+        .collect()
+}
+
+fn values_of(items: &[Item], pc: Pc) -> Result<Vec<Value>, LiftError> {
+    items
+        .iter()
+        .map(|&item| value(item, pc))
+        .collect::<Result<_, _>>()
+        .map_err(stop_error)
+}
+
+fn value(item: Item, pc: Pc) -> Result<Value, Stop> {
+    match item {
+        Item::Value(value) => Ok(value),
+        Item::ReturnLabel => Err(Stop::Error(LiftError::ReturnLabelUsedAsData { pc })),
+    }
+}
+
+fn stop_error(stop: Stop) -> LiftError {
+    match stop {
+        Stop::Error(error) => error,
+        Stop::Fault(_) => unreachable!("converting items faults never"),
+    }
+}
+
+fn pop(stack: &mut Vec<Item>) -> Result<Item, Stop> {
+    stack.pop().ok_or(Stop::Fault(Fault::StackUnderflow))
+}
+
+fn push(stack: &mut Vec<Item>, item: Item) -> Result<(), Stop> {
+    if stack.len() == STACK_LIMIT {
+        return Err(Stop::Fault(Fault::StackOverflow));
+    }
+    stack.push(item);
+    Ok(())
+}
