@@ -1,4 +1,3 @@
-module evmove::other { public native fun add_scalar(a_hi: u128, a_lo: u128, b_hi: u128, b_lo: u128): (u128, u128); }
 /// Benchmark only (`native_arg_shape.rs`): the same 256-bit wrapping add as a native in the
 /// two argument shapes the shim could use, each called from a loop written in Move.
 module bench::shapes {
@@ -55,17 +54,6 @@ module bench::shapes {
         let i = 0;
         while (i < n) {
             (a_hi, a_lo) = evmove::arith::add(a_hi, a_lo, b_hi, b_lo);
-            i = i + 1;
-        };
-        (a_hi, a_lo)
-    }
-    /// `n` calls of the shim library's own add (`evmove::arith::add`, scalar shape), as a
-    /// check that the production native costs what the scalar shape measured.
-    public fun other_loop(n: u64, b_hi: u128, b_lo: u128): (u128, u128) {
-        let (a_hi, a_lo) = (0, 1);
-        let i = 0;
-        while (i < n) {
-            (a_hi, a_lo) = evmove::other::add_scalar(a_hi, a_lo, b_hi, b_lo);
             i = i + 1;
         };
         (a_hi, a_lo)
