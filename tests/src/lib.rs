@@ -1,15 +1,19 @@
 //! Test support for evmove: the contract corpus, the shape of a transaction's observable
 //! outcome, and the revm oracle every behaviour test compares evmove against.
 //!
+//! - [`abi_values`]: generated ABI arguments for property tests.
 //! - [`corpus`]: our Solidity contracts (`contracts/src`) as compiled by solc in four
 //!   settings (`contracts/artifacts`), with ABI encoding helpers.
 //! - [`outcome`]: a transaction and everything observable about its execution.
 //! - [`revm_oracle`]: executes transactions in revm and records their outcomes.
+//! - [`ir_interpreter`]: runs lifted IR, to check the front end against revm.
 //! - [`jump_trace`]: the jumps revm takes, to check the front end's jump resolution.
 //! - [`scenarios`]: scripted transactions over every corpus contract, with expectations.
 #![deny(missing_docs)]
 
+pub mod abi_values;
 pub mod corpus;
+pub mod ir_interpreter;
 pub mod jump_trace;
 pub mod outcome;
 pub mod revm_oracle;

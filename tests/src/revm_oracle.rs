@@ -10,7 +10,7 @@ use revm::{
     database::{CacheDB, EmptyDB},
     primitives::{hardfork::SpecId, TxKind},
     state::{AccountInfo, EvmState},
-    Database, DatabaseCommit, DatabaseRef, InspectEvm, MainBuilder, MainContext,
+    Database, DatabaseCommit, DatabaseRef, ExecuteEvm, InspectEvm, MainBuilder, MainContext,
 };
 
 use crate::{
@@ -25,7 +25,8 @@ pub const SPEC: SpecId = SpecId::CANCUN;
 #[derive(Debug, Default)]
 pub struct RevmOracle {
     db: CacheDB<EmptyDB>,
-    jumps: JumpTrace,
+    /// Records the jumps taken, when asked for (it slows execution down).
+    jumps: Option<JumpTrace>,
 }
 
 /// revm refused to execute a transaction (an invalid transaction, not a failed one).
@@ -37,6 +38,14 @@ impl RevmOracle {
     /// An empty state.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// An empty state, on which the jumps every transaction takes are recorded.
+    pub fn tracing_jumps() -> Self {
+        Self {
+            jumps: Some(JumpTrace::default()),
+            ..Self::default()
+        }
     }
 
     /// Gives `account` a balance of `wei`, as a genesis allocation would.
@@ -66,22 +75,24 @@ impl RevmOracle {
             .nonce(self.account(tx.from).nonce)
             .build()
             .map_err(|err| InvalidTx(format!("{err:?}")))?;
-        let mut evm = Context::mainnet()
+        let context = Context::mainnet()
             .with_db(&mut self.db)
-            .modify_cfg_chained(|cfg| cfg.set_spec_and_mainnet_gas_params(SPEC))
-            .build_mainnet_with_inspector(&mut self.jumps);
-        let executed = evm
-            .inspect_tx(tx_env)
-            .map_err(|err| InvalidTx(format!("{err:?}")))?;
-        drop(evm);
+            .modify_cfg_chained(|cfg| cfg.set_spec_and_mainnet_gas_params(SPEC));
+        let executed = match &mut self.jumps {
+            Some(trace) => context
+                .build_mainnet_with_inspector(trace)
+                .inspect_tx(tx_env),
+            None => context.build_mainnet().transact(tx_env),
+        }
+        .map_err(|err| InvalidTx(format!("{err:?}")))?;
         let changes = self.changes(&executed.state);
         self.db.commit(executed.state);
         Ok(outcome(executed.result, changes))
     }
 
-    /// The jumps taken by every transaction executed so far.
-    pub fn jump_trace(&self) -> &JumpTrace {
-        &self.jumps
+    /// The jumps taken by every transaction executed so far, if they are being traced.
+    pub fn jump_trace(&self) -> Option<&JumpTrace> {
+        self.jumps.as_ref()
     }
 
     /// The balance of `account`.
@@ -94,6 +105,23 @@ impl RevmOracle {
         self.db
             .storage_ref(account, slot)
             .expect("the in-memory database cannot fail")
+    }
+
+    /// Every non-zero storage slot of `account`.
+    pub fn storage_of(&self, account: Address) -> BTreeMap<U256, U256> {
+        self.db
+            .cache
+            .accounts
+            .get(&account)
+            .map(|account| {
+                account
+                    .storage
+                    .iter()
+                    .filter(|(_, value)| !value.is_zero())
+                    .map(|(&slot, &value)| (slot, value))
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// The deployed code of `account` (empty for an externally owned account).

@@ -53,7 +53,11 @@ pub struct Chain {
 impl Chain {
     /// A fresh chain in which ALICE and BOB hold 100 ether each.
     pub fn new(setting: Setting) -> Self {
-        let mut revm = RevmOracle::new();
+        Self::on(RevmOracle::new(), setting)
+    }
+
+    /// The same, on a given (empty) engine.
+    pub fn on(mut revm: RevmOracle, setting: Setting) -> Self {
         revm.fund(ALICE, ether(100));
         revm.fund(BOB, ether(100));
         Self { revm, setting }

@@ -11,6 +11,7 @@ use evmove::{
 };
 use evmove_tests::{
     corpus::{artifact_file, source_files, Contract, Setting, SolcFunction},
+    revm_oracle::RevmOracle,
     scenarios::{self, Chain},
 };
 
@@ -37,11 +38,11 @@ fn every_corpus_jump_resolves_without_faults() {
 fn resolved_targets_cover_every_jump_revm_takes() {
     let mut checked = 0;
     for setting in Setting::ALL {
-        let mut chain = Chain::new(setting);
+        let mut chain = Chain::on(RevmOracle::tracing_jumps(), setting);
         for (_, scenario) in scenarios::ALL {
             scenario(&mut chain);
         }
-        let trace = chain.revm.jump_trace().taken();
+        let trace = chain.revm.jump_trace().expect("traced").taken();
         assert!(
             trace.len() >= 12,
             "{setting}: only {} code blobs ran",
