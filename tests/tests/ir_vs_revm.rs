@@ -4,7 +4,7 @@
 //! function that makes no external call, in every compiler setting.
 
 use alloy_dyn_abi::{DynSolType, DynSolValue, JsonAbiExt, Specifier};
-use alloy_json_abi::Function;
+use alloy_json_abi::{Function, StateMutability};
 use alloy_primitives::{Address, Bytes, U256};
 use evmove::{
     evm::Code,
@@ -19,12 +19,15 @@ use evmove_tests::{
     revm_oracle::RevmOracle,
 };
 use proptest::{
-    strategy::{Strategy, ValueTree},
+    strategy::{BoxedStrategy, Strategy, ValueTree},
     test_runner::{Config, TestRng, TestRunner},
 };
 
 /// Generated calls per function and setting.
-const CASES: usize = 64;
+const CASES: usize = 256;
+
+/// Rounds of calls between redeployments.
+const ROUNDS_PER_DEPLOYMENT: usize = 16;
 
 /// Gas per call: enough for any call of a reasonable state, small enough that calls on the
 /// states generated calls grow (sorting hundreds of slots) stop soon. Calls that run out
@@ -125,33 +128,45 @@ impl Subject {
         }
         Ok(())
     }
+}
 
-    /// Calls `function` with generated arguments `CASES` times from generated senders.
-    fn fuzz(&mut self, function: &Function) -> Vec<String> {
+/// Generated calls of one function: arguments and a sender, from a deterministic runner.
+struct CallGenerator {
+    function: Function,
+    strategy: BoxedStrategy<(Vec<DynSolValue>, usize)>,
+    runner: TestRunner,
+}
+
+impl CallGenerator {
+    fn new(function: Function) -> Self {
         let types: Vec<DynSolType> = function
             .inputs
             .iter()
             .map(|input| input.resolve().expect("corpus ABI types resolve"))
             .collect();
-        let strategy = (arguments(types), 0..ADDRESSES.len() - 1);
-        let mut runner = TestRunner::new_with_rng(
-            Config::default(),
-            TestRng::deterministic_rng(Default::default()),
-        );
-        let mut failures = Vec::new();
-        for _ in 0..CASES {
-            let (args, sender) = strategy.new_tree(&mut runner).expect("strategy").current();
-            let calldata: Bytes = function.abi_encode_input(&args).expect("encodes").into();
-            let value = if function.state_mutability == alloy_json_abi::StateMutability::Payable {
-                U256::from(1000)
-            } else {
-                U256::ZERO
-            };
-            if let Err(difference) = self.compare(ADDRESSES[sender], calldata, value) {
-                failures.push(format!("{}({args:?}): {difference}", function.name));
-            }
+        let strategy = (arguments(types), 0..ADDRESSES.len() - 1).boxed();
+        let rng = TestRng::deterministic_rng(Default::default());
+        Self {
+            function,
+            strategy,
+            runner: TestRunner::new_with_rng(Config::default(), rng),
         }
-        failures
+    }
+
+    /// The next call: sender, calldata, value (payable functions get some wei).
+    fn next(&mut self) -> (Address, Vec<DynSolValue>, Bytes, U256) {
+        let tree = self.strategy.new_tree(&mut self.runner).expect("strategy");
+        let (args, sender) = tree.current();
+        let calldata = self
+            .function
+            .abi_encode_input(&args)
+            .expect("encodes")
+            .into();
+        let value = match self.function.state_mutability {
+            StateMutability::Payable => U256::from(1000),
+            _ => U256::ZERO,
+        };
+        (ADDRESSES[sender], args, calldata, value)
     }
 }
 
@@ -165,21 +180,33 @@ fn lift(code: &[u8]) -> Result<Module, String> {
 }
 
 /// Generated calls of every function of a contract but `skip` (those that call out), in
-/// every setting; fails listing every difference.
+/// every setting: `CASES` rounds of one call of each function, on a contract redeployed every
+/// `ROUNDS_PER_DEPLOYMENT` rounds (state the calls build up stays small enough to be cheap,
+/// and large enough to be interesting). Fails listing every difference.
 fn check_contract(file: &str, name: &str, args: &[DynSolValue], skip: &[&str]) {
     let mut failures = Vec::new();
     for setting in Setting::ALL {
         let mut subject = Subject::deploy(setting, file, name, args);
-        let functions: Vec<Function> = subject
+        let mut generators: Vec<CallGenerator> = subject
             .contract
             .abi
             .functions()
             .filter(|f| !skip.contains(&f.name.as_str()))
             .cloned()
+            .map(CallGenerator::new)
             .collect();
-        for function in &functions {
-            for failure in subject.fuzz(function) {
-                failures.push(format!("{setting}/{name}.{failure}"));
+        for round in 0..CASES {
+            if round > 0 && round % ROUNDS_PER_DEPLOYMENT == 0 {
+                subject = Subject::deploy(setting, file, name, args);
+            }
+            for generator in &mut generators {
+                let (sender, values, calldata, value) = generator.next();
+                if let Err(difference) = subject.compare(sender, calldata, value) {
+                    let function = &generator.function.name;
+                    failures.push(format!(
+                        "{setting}/{name}.{function}({values:?}): {difference}"
+                    ));
+                }
             }
         }
     }
