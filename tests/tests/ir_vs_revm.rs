@@ -6,11 +6,7 @@
 use alloy_dyn_abi::{DynSolType, DynSolValue, JsonAbiExt, Specifier};
 use alloy_json_abi::{Function, StateMutability};
 use alloy_primitives::{Address, Bytes, U256};
-use evmove::{
-    evm::Code,
-    ir::{verify_module, Module},
-    lift::{lift_module, recover_functions, resolve_jumps},
-};
+use evmove::{evm::Code, ir::Module, lift::lift};
 use evmove_tests::{
     abi_values::{arguments, ADDRESSES},
     corpus::{Contract, Setting},
@@ -55,7 +51,9 @@ impl Subject {
             .unwrap();
         let address = deployed.created.expect("the contract deploys");
         let code = revm.code(address);
-        let module = lift(&code).unwrap_or_else(|err| panic!("{setting}/{name}: {err}"));
+        let module = lift(&Code::new(code.clone()))
+            .unwrap_or_else(|err| panic!("{setting}/{name}: {err}"))
+            .module;
         Self {
             revm,
             contract,
@@ -168,15 +166,6 @@ impl CallGenerator {
         };
         (ADDRESSES[sender], args, calldata, value)
     }
-}
-
-fn lift(code: &[u8]) -> Result<Module, String> {
-    let code = Code::new(code.to_vec());
-    let jumps = resolve_jumps(&code).map_err(|e| e.to_string())?;
-    let functions = recover_functions(&code, &jumps).map_err(|e| e.to_string())?;
-    let module = lift_module(&code, &jumps, &functions).map_err(|e| e.to_string())?;
-    verify_module(&module).map_err(|e| e.to_string())?;
-    Ok(module)
 }
 
 /// Generated calls of every function of a contract but `skip` (those that call out), in

@@ -6,8 +6,7 @@ use std::collections::BTreeMap;
 
 use evmove::{
     evm::{Code, Pc},
-    ir::verify_module,
-    lift::{lift_module, recover_functions, resolve_jumps, JumpAnalysis},
+    lift::{lift, resolve_jumps, JumpAnalysis},
 };
 use evmove_tests::{
     corpus::{artifact_file, source_files, Contract, Setting, SolcFunction},
@@ -100,10 +99,8 @@ fn recovered_functions_match_solcs_own_account() {
     let mut mismatches = Vec::new();
     let mut matched = 0;
     for (label, contract, bytes, solc_functions) in corpus_blobs() {
-        let code = Code::new(bytes);
-        let jumps = resolve_jumps(&code).unwrap();
-        let functions =
-            recover_functions(&code, &jumps).unwrap_or_else(|err| panic!("{label}: {err}"));
+        let lifted = lift(&Code::new(bytes)).unwrap_or_else(|err| panic!("{label}: {err}"));
+        let (jumps, functions) = (lifted.jumps, lifted.functions);
         for (name, solc) in &solc_functions {
             let Some(entry) = solc.entry_point.map(Pc) else {
                 continue; // inlined everywhere
@@ -156,14 +153,11 @@ fn is_getter(contract: &Contract, name: &str, solc: &SolcFunction) -> bool {
 #[test]
 fn every_corpus_blob_lifts_to_ir_that_verifies() {
     for (label, _, bytes, _) in corpus_blobs() {
-        let code = Code::new(bytes);
-        let jumps = resolve_jumps(&code).unwrap();
-        let functions = recover_functions(&code, &jumps).unwrap();
-        let module =
-            lift_module(&code, &jumps, &functions).unwrap_or_else(|err| panic!("{label}: {err}"));
-        if let Err(err) = verify_module(&module) {
-            panic!("{label}: {err}\n{module}");
-        }
-        assert_eq!(module.functions.len(), functions.len(), "{label}");
+        let lifted = lift(&Code::new(bytes)).unwrap_or_else(|err| panic!("{label}: {err}"));
+        assert_eq!(
+            lifted.module.functions.len(),
+            lifted.functions.len(),
+            "{label}"
+        );
     }
 }

@@ -6,7 +6,7 @@ use std::fs;
 use criterion::{criterion_group, criterion_main, Criterion};
 use evmove::{
     evm::Code,
-    lift::{lift_module, recover_functions, resolve_jumps},
+    lift::{lift, lift_module, recover_functions, resolve_jumps},
 };
 
 fn runtime_code() -> Vec<u8> {
@@ -22,7 +22,7 @@ fn runtime_code() -> Vec<u8> {
     alloy_primitives::hex::decode(hex).expect("hex")
 }
 
-fn lift(c: &mut Criterion) {
+fn stages(c: &mut Criterion) {
     let bytes = runtime_code();
     let code = Code::new(bytes.clone());
     let jumps = resolve_jumps(&code).expect("jumps resolve");
@@ -39,16 +39,11 @@ fn lift(c: &mut Criterion) {
     group.bench_function("build SSA", |b| {
         b.iter(|| lift_module(&code, &jumps, &functions).unwrap())
     });
-    group.bench_function("all", |b| {
-        b.iter(|| {
-            let code = Code::new(bytes.clone());
-            let jumps = resolve_jumps(&code).unwrap();
-            let functions = recover_functions(&code, &jumps).unwrap();
-            lift_module(&code, &jumps, &functions).unwrap()
-        })
+    group.bench_function("all, IR checked", |b| {
+        b.iter(|| lift(&Code::new(bytes.clone())).unwrap())
     });
     group.finish();
 }
 
-criterion_group!(benches, lift);
+criterion_group!(benches, stages);
 criterion_main!(benches);

@@ -1,4 +1,6 @@
-//! Lifting: from decoded EVM code to control flow with every jump resolved.
+//! Lifting: from decoded EVM code to the SSA IR, every jump resolved.
+//!
+//! [`lift`] runs the stages in order; each is public on its own for tests and tools:
 //!
 //! - [`blocks`]: basic blocks.
 //! - [`jumps`]: jump resolution by abstract interpretation of the stack.
@@ -16,3 +18,53 @@ pub use functions::{recover_functions, Call, Function, FunctionError};
 pub use jumps::{resolve_jumps, Fault, JumpAnalysis, JumpError};
 pub use ssa::{lift_module, LiftError};
 pub use stack::STACK_LIMIT;
+
+use std::collections::BTreeMap;
+
+use crate::{
+    evm::{Code, Pc},
+    ir::{self, verify_module, VerifyError},
+};
+
+/// Everything lifting found out about one code blob.
+#[derive(Clone, Debug)]
+pub struct Lifted {
+    /// Reachable blocks, jump targets and faults.
+    pub jumps: JumpAnalysis,
+    /// The recovered functions, by entry (the code run from offset 0 at `Pc(0)`).
+    pub functions: BTreeMap<Pc, Function>,
+    /// The IR, checked.
+    pub module: ir::Module,
+}
+
+/// Lifting failed, at the stage that says so.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum LiftCodeError {
+    /// Jump resolution failed.
+    #[error("jump resolution: {0}")]
+    Jumps(#[from] JumpError),
+    /// Function recovery failed.
+    #[error("function recovery: {0}")]
+    Functions(#[from] FunctionError),
+    /// SSA construction failed.
+    #[error("SSA construction: {0}")]
+    Ssa(#[from] LiftError),
+    /// The IR broke an invariant: a bug in evmove.
+    #[error("the lifted IR is malformed (a bug in evmove): {0}")]
+    Malformed(#[from] VerifyError),
+}
+
+/// Lifts `code`: resolves its jumps (functions need every jump's targets), recovers its
+/// functions (SSA construction makes one IR function of each), builds the SSA IR and checks
+/// it.
+pub fn lift(code: &Code) -> Result<Lifted, LiftCodeError> {
+    let jumps = resolve_jumps(code)?;
+    let functions = recover_functions(code, &jumps)?;
+    let module = lift_module(code, &jumps, &functions)?;
+    verify_module(&module)?;
+    Ok(Lifted {
+        jumps,
+        functions,
+        module,
+    })
+}

@@ -438,9 +438,17 @@ impl Builder<'_> {
                 .get(&pc)
                 .filter(|call| call.callees.contains(&target));
             let callee = call.and_then(|_| self.functions.get(&target));
+            let fits = callee.is_some_and(|callee| after.len() >= callee.inputs);
+            // Where this context continues: the label the callee will return to.
+            let continuation = callee.filter(|_| fits).and_then(|callee| {
+                match after.get(after.len() - callee.inputs)? {
+                    Slot::Const(value) => label(self.code, *value),
+                    _ => None,
+                }
+            });
             match (call, callee) {
-                (Some(call), Some(callee)) => match (callee.outputs, call.continuation) {
-                    (Some(outputs), Some(continuation)) if after.len() >= callee.inputs => {
+                (Some(_), Some(callee)) if fits => match (callee.outputs, continuation) {
+                    (Some(outputs), Some(continuation)) => {
                         let base = after.len() - callee.inputs;
                         let resumed: Stack = after[..base]
                             .iter()
@@ -453,11 +461,17 @@ impl Builder<'_> {
                         });
                         next.push((continuation, resumed));
                     }
-                    _ => edges.push(Edge::Call {
+                    (None, _) => edges.push(Edge::Call {
                         callee: target,
                         continuation: None,
                     }),
+                    // No label to return to: not a call in this context.
+                    (Some(_), None) => {
+                        edges.push(Edge::Goto(target, self.key(target, &after)));
+                        next.push((target, after.clone()));
+                    }
                 },
+                // Not a call in this context: a jump into the callee's code.
                 _ => {
                     edges.push(Edge::Goto(target, self.key(target, &after)));
                     next.push((target, after.clone()));
