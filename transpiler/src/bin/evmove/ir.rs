@@ -1,0 +1,151 @@
+//! `evmove ir`: lift each code blob of each input and print its IR, or a JSON summary.
+
+use std::{
+    io::{self, Write},
+    path::PathBuf,
+    process::ExitCode,
+};
+
+use clap::Args;
+use evmove::{
+    artifact::{self, Bytecode, Contract},
+    evm::Code,
+    lift::{lift, Lifted},
+};
+use serde_json::json;
+
+/// Arguments of `evmove ir`.
+#[derive(Args)]
+pub struct IrArgs {
+    /// Input files: hex code, or compiler artifacts (the shape is detected).
+    #[arg(required = true)]
+    inputs: Vec<PathBuf>,
+    /// Print a JSON summary (blobs, functions, blocks, unresolved jumps) instead of the IR.
+    #[arg(long)]
+    json: bool,
+}
+
+/// One code blob of a contract.
+struct Blob<'a> {
+    contract: String,
+    kind: &'static str,
+    bytes: &'a [u8],
+}
+
+pub fn run(args: &IrArgs) -> ExitCode {
+    let mut failed = false;
+    let mut summary = Vec::new();
+    let mut out = io::stdout().lock();
+    for path in &args.inputs {
+        let contracts = match artifact::load_path(path) {
+            Ok(contracts) => contracts,
+            Err(err) => {
+                eprintln!("error: {err}");
+                failed = true;
+                continue;
+            }
+        };
+        for contract in &contracts {
+            for blob in blobs(contract) {
+                let lifted = lift(&Code::new(blob.bytes.to_vec()));
+                if let Err(err) = &lifted {
+                    eprintln!(
+                        "error: {}: {} {}: {err}",
+                        path.display(),
+                        blob.contract,
+                        blob.kind
+                    );
+                    failed = true;
+                }
+                if args.json {
+                    summary.push(summarize(&blob, &lifted));
+                } else if let Ok(lifted) = &lifted {
+                    let _ = writeln!(
+                        out,
+                        "; {} {}: {}",
+                        blob.contract,
+                        blob.kind,
+                        counts(&blob, lifted)
+                    );
+                    let _ = writeln!(out, "{}", lifted.module);
+                }
+            }
+        }
+    }
+    if args.json {
+        let _ = writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&summary).expect("JSON")
+        );
+    }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn blobs(contract: &Contract) -> Vec<Blob<'_>> {
+    let name = contract.label();
+    let mut blobs = Vec::new();
+    match &contract.code {
+        Bytecode::Labelled { initcode, runtime } => {
+            for (kind, code) in [("runtime", runtime), ("initcode", initcode)] {
+                if let Some(code) = code {
+                    blobs.push(Blob {
+                        contract: name.clone(),
+                        kind,
+                        bytes: code,
+                    });
+                }
+            }
+        }
+        Bytecode::Unlabelled(code) => blobs.push(Blob {
+            contract: name,
+            kind: "code",
+            bytes: code,
+        }),
+    }
+    blobs
+}
+
+fn block_count(lifted: &Lifted) -> usize {
+    lifted
+        .module
+        .functions
+        .iter()
+        .map(|f| f.layout().len())
+        .sum()
+}
+
+fn counts(blob: &Blob<'_>, lifted: &Lifted) -> String {
+    format!(
+        "{} bytes, {} functions, {} blocks, 0 unresolved jumps",
+        blob.bytes.len(),
+        lifted.module.functions.len(),
+        block_count(lifted)
+    )
+}
+
+fn summarize(
+    blob: &Blob<'_>,
+    lifted: &Result<Lifted, evmove::lift::LiftCodeError>,
+) -> serde_json::Value {
+    match lifted {
+        Ok(lifted) => json!({
+            "contract": blob.contract,
+            "blob": blob.kind,
+            "bytes": blob.bytes.len(),
+            "functions": lifted.module.functions.len(),
+            "blocks": block_count(lifted),
+            "unresolved_jumps": 0,
+        }),
+        Err(err) => json!({
+            "contract": blob.contract,
+            "blob": blob.kind,
+            "bytes": blob.bytes.len(),
+            "error": err.to_string(),
+        }),
+    }
+}

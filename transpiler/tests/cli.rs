@@ -1,0 +1,102 @@
+//! The `evmove` command line: `evmove ir` on real artifacts and on bad input.
+
+use std::{fs, path::PathBuf, process::Command};
+
+fn evmove(args: &[&str]) -> (bool, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_evmove"))
+        .args(args)
+        .output()
+        .expect("evmove runs");
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+fn corpus(setting: &str, file: &str) -> String {
+    format!(
+        "{}/../tests/contracts/artifacts/{setting}/{file}.json",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+/// A file with `contents` in a directory of this test's own.
+fn scratch(name: &str, contents: &str) -> String {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cli");
+    fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    fs::write(&path, contents).unwrap();
+    path.display().to_string()
+}
+
+#[test]
+fn ir_prints_every_blob_of_an_artifact() {
+    let (ok, stdout, stderr) = evmove(&["ir", &corpus("legacy-opt", "Token")]);
+    assert!(ok, "{stderr}");
+    assert!(
+        stdout.starts_with("; src/Token.sol:Token runtime: 2411 bytes,"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("; src/Token.sol:Token initcode:"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("function fn0 @pc0 -> noreturn {"));
+    assert!(stdout.contains("v0 = const 0x80"));
+}
+
+#[test]
+fn ir_json_summarises_blobs() {
+    let (ok, stdout, stderr) = evmove(&["ir", "--json", &corpus("via-ir", "Factory")]);
+    assert!(ok, "{stderr}");
+    let summary: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let blobs = summary.as_array().unwrap();
+    assert_eq!(
+        blobs.len(),
+        4,
+        "Child and Factory, runtime and initcode each"
+    );
+    for blob in blobs {
+        assert_eq!(blob["unresolved_jumps"], 0, "{blob}");
+        assert!(blob["functions"].as_u64().unwrap() >= 1, "{blob}");
+        assert!(blob["blocks"].as_u64().unwrap() >= 1, "{blob}");
+    }
+}
+
+#[test]
+fn ir_reads_raw_hex() {
+    let (ok, stdout, _) = evmove(&["ir", &scratch("add.hex", "0x6001 6002 01 00\n")]);
+    assert!(ok);
+    assert!(stdout.contains("v2 = add v1, v0"), "{stdout}");
+}
+
+#[test]
+fn bad_input_is_a_clear_error_and_a_failure() {
+    let cases = [
+        (scratch("empty.hex", ""), "empty"),
+        (
+            scratch("garbage.json", "{\"foo\": 1}"),
+            "no known artifact shape",
+        ),
+        (
+            scratch("dynamic.hex", "6000 35 56"),
+            "pc3: the jump target is computed from data",
+        ),
+        ("/nonexistent/evmove-input".to_string(), "cannot read"),
+    ];
+    for (path, message) in cases {
+        let (ok, _, stderr) = evmove(&["ir", &path]);
+        assert!(!ok, "{path} should fail");
+        assert!(stderr.starts_with("error: "), "{path}: {stderr}");
+        assert!(stderr.contains(message), "{path}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{path}: {stderr}");
+    }
+}
+
+#[test]
+fn ir_without_inputs_explains_usage() {
+    let (ok, _, stderr) = evmove(&["ir"]);
+    assert!(!ok);
+    assert!(stderr.contains("Usage: evmove ir"), "{stderr}");
+}
