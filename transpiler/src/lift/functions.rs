@@ -31,7 +31,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet, VecDeque};
 
 use super::{
-    blocks::{block_at, BasicBlock, BlockExit},
+    blocks::BlockExit,
     jumps::JumpAnalysis,
     stack::{label, Below, BlockEnd, BlockStack, Budget, Slot, Stack, Tracked},
 };
@@ -216,7 +216,7 @@ impl Recovery<'_> {
                 return Err(FunctionError::TooManyStates);
             }
             function.blocks.insert(start);
-            let block = self.block(start);
+            let block = self.jumps.block(self.code, start);
             let mut stack = BlockStack::new(self.code, &stack, below);
             let end = stack.run(&block);
             function
@@ -368,16 +368,6 @@ impl Recovery<'_> {
         Some(CallEdge {
             continuation: Some(continuation),
             after: Some(after),
-        })
-    }
-
-    fn block(&self, start: Pc) -> BasicBlock {
-        self.jumps.blocks.get(&start).cloned().unwrap_or_else(|| {
-            let first = self
-                .code
-                .instruction_index(start)
-                .expect("labels start instructions");
-            block_at(self.code, first)
         })
     }
 }

@@ -65,6 +65,19 @@ pub struct JumpAnalysis {
     pub states: usize,
 }
 
+impl JumpAnalysis {
+    /// The block of `code` starting at `start`: the one found reachable, or else decoded
+    /// afresh (an analysis with less context may reach blocks jump resolution ruled out).
+    pub fn block(&self, code: &Code, start: Pc) -> BasicBlock {
+        self.blocks.get(&start).cloned().unwrap_or_else(|| {
+            let first = code
+                .instruction_index(start)
+                .expect("blocks start at instructions");
+            block_at(code, first)
+        })
+    }
+}
+
 /// An exceptional halt found on some path.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Fault {

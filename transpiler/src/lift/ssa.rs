@@ -29,7 +29,7 @@ use alloy_primitives::U256;
 use revm_bytecode::opcode::{self, OpCode};
 
 use super::{
-    blocks::{block_at, BasicBlock, BlockExit},
+    blocks::{BasicBlock, BlockExit},
     functions::Function as Recovered,
     jumps::JumpAnalysis,
     stack::{label, Below, BlockEnd, BlockStack, Slot, Stack, STACK_LIMIT},
@@ -221,13 +221,7 @@ impl Builder<'_> {
     }
 
     fn evm_block(&self, start: Pc) -> BasicBlock {
-        self.jumps.blocks.get(&start).cloned().unwrap_or_else(|| {
-            let first = self
-                .code
-                .instruction_index(start)
-                .expect("blocks start at instructions");
-            block_at(self.code, first)
-        })
+        self.jumps.block(self.code, start)
     }
 
     /// Creates the IR block for `key` and emits its instructions.
