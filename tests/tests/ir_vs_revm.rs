@@ -6,12 +6,19 @@
 use alloy_dyn_abi::{DynSolType, DynSolValue, JsonAbiExt, Specifier};
 use alloy_json_abi::{Function, StateMutability};
 use alloy_primitives::{Address, Bytes, U256};
-use evmove::{evm::Code, ir::Module, lift::lift};
+use std::collections::BTreeMap;
+
+use evmove::{
+    evm::Code,
+    ir::{verify_module, Module},
+    lift::lift,
+    opt::optimize,
+};
 use evmove_tests::{
     abi_values::{arguments, ADDRESSES},
     corpus::{Contract, Setting},
     ir_interpreter::{self, Host, Outcome},
-    outcome::{Status, Tx},
+    outcome::{Status, Tx, TxOutcome},
     revm_oracle::RevmOracle,
 };
 use proptest::{
@@ -36,7 +43,8 @@ struct Subject {
     contract: Contract,
     address: Address,
     code: Bytes,
-    module: Module,
+    /// The IR as lifted, and after the optimisation passes: both must agree with revm.
+    modules: [Module; 2],
 }
 
 impl Subject {
@@ -54,12 +62,15 @@ impl Subject {
         let module = lift(&Code::new(code.clone()))
             .unwrap_or_else(|err| panic!("{setting}/{name}: {err}"))
             .module;
+        let mut optimized = module.clone();
+        optimize(&mut optimized);
+        verify_module(&optimized).unwrap_or_else(|err| panic!("{setting}/{name}: {err}"));
         Self {
             revm,
             contract,
             address,
             code,
-            module,
+            modules: [module, optimized],
         }
     }
 
@@ -74,58 +85,73 @@ impl Subject {
             // Gas is not modelled by the interpreter: such a call says nothing.
             return Ok(());
         }
-        let mut host = Host {
-            address: self.address,
-            caller: from,
-            value,
-            calldata,
-            code: self.code.clone(),
-            balance: balance + value,
-            storage: storage.clone(),
-            timestamp: U256::from(1),
-            chain_id: U256::from(1),
-            ..Host::default()
-        };
-        let got = ir_interpreter::run(&self.module, &mut host);
-        let agrees = match (&expected.status, &got) {
-            (Status::Success, Outcome::Success(data)) => *data == expected.output,
-            (Status::Revert, Outcome::Revert(data)) => *data == expected.output,
-            (Status::Halt(_), Outcome::Halt(_)) => true,
-            _ => false,
-        };
-        if !agrees {
-            return Err(format!(
-                "revm {:?} {}, IR {got:?}",
-                expected.status, expected.output
-            ));
-        }
-        if expected.status != Status::Success {
-            return Ok(());
-        }
-        if host.logs != expected.logs {
-            return Err(format!(
-                "logs: revm {:?}, IR {:?}",
-                expected.logs, host.logs
-            ));
-        }
-        let written: Vec<(U256, U256)> = host
-            .storage
-            .iter()
-            .filter(|(slot, value)| storage.get(slot).copied().unwrap_or_default() != **value)
-            .map(|(&slot, &value)| (slot, value))
-            .collect();
-        let expected_written: Vec<(U256, U256)> = expected
-            .changes
-            .get(&self.address)
-            .map(|change| change.storage.iter().map(|(&s, &v)| (s, v)).collect())
-            .unwrap_or_default();
-        if written != expected_written {
-            return Err(format!(
-                "storage: revm {expected_written:?}, IR {written:?}"
-            ));
+        for (module, stage) in self.modules.iter().zip(["lifted", "optimised"]) {
+            let host = Host {
+                address: self.address,
+                caller: from,
+                value,
+                calldata: calldata.clone(),
+                code: self.code.clone(),
+                balance: balance + value,
+                storage: storage.clone(),
+                timestamp: U256::from(1),
+                chain_id: U256::from(1),
+                ..Host::default()
+            };
+            agree(module, host, &storage, &expected, self.address)
+                .map_err(|difference| format!("{stage} IR: {difference}"))?;
         }
         Ok(())
     }
+}
+
+/// Whether `module` run on `host` does what revm did (`expected`).
+fn agree(
+    module: &Module,
+    mut host: Host,
+    storage: &BTreeMap<U256, U256>,
+    expected: &TxOutcome,
+    address: Address,
+) -> Result<(), String> {
+    let got = ir_interpreter::run(module, &mut host);
+    let agrees = match (&expected.status, &got) {
+        (Status::Success, Outcome::Success(data)) => *data == expected.output,
+        (Status::Revert, Outcome::Revert(data)) => *data == expected.output,
+        (Status::Halt(_), Outcome::Halt(_)) => true,
+        _ => false,
+    };
+    if !agrees {
+        return Err(format!(
+            "revm {:?} {}, IR {got:?}",
+            expected.status, expected.output
+        ));
+    }
+    if expected.status != Status::Success {
+        return Ok(());
+    }
+    if host.logs != expected.logs {
+        return Err(format!(
+            "logs: revm {:?}, IR {:?}",
+            expected.logs, host.logs
+        ));
+    }
+    let written: Vec<(U256, U256)> = host
+        .storage
+        .iter()
+        .filter(|(slot, value)| storage.get(slot).copied().unwrap_or_default() != **value)
+        .map(|(&slot, &value)| (slot, value))
+        .collect();
+    let expected_written: Vec<(U256, U256)> = expected
+        .changes
+        .get(&address)
+        .map(|change| change.storage.iter().map(|(&s, &v)| (s, v)).collect())
+        .unwrap_or_default();
+    if written != expected_written {
+        return Err(format!(
+            "storage: revm {expected_written:?}, IR {written:?}"
+        ));
+    }
+    Ok(())
 }
 
 /// Generated calls of one function: arguments and a sender, from a deterministic runner.

@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 
 use evmove::{
     evm::{Code, Pc},
+    ir::verify_module,
     lift::{lift, resolve_jumps, JumpAnalysis},
+    opt::optimize,
 };
 use evmove_tests::{
     corpus::{artifact_file, source_files, Contract, Setting, SolcFunction},
@@ -151,7 +153,8 @@ fn is_getter(contract: &Contract, name: &str, solc: &SolcFunction) -> bool {
 }
 
 #[test]
-fn every_corpus_blob_lifts_to_ir_that_verifies() {
+fn every_corpus_blob_lifts_to_ir_that_verifies_before_and_after_optimisation() {
+    let (mut before, mut after) = (0, 0);
     for (label, _, bytes, _) in corpus_blobs() {
         let lifted = lift(&Code::new(bytes)).unwrap_or_else(|err| panic!("{label}: {err}"));
         assert_eq!(
@@ -159,5 +162,34 @@ fn every_corpus_blob_lifts_to_ir_that_verifies() {
             lifted.functions.len(),
             "{label}"
         );
+        let mut module = lifted.module;
+        before += size(&module);
+        optimize(&mut module);
+        after += size(&module);
+        if let Err(err) = verify_module(&module) {
+            panic!("{label} after optimisation: {err}\n{module}");
+        }
     }
+    assert!(
+        after * 10 < before * 9,
+        "the passes remove little: {before} → {after}"
+    );
+}
+
+/// Instructions, block parameters and block arguments: what the passes shrink.
+fn size(module: &evmove::ir::Module) -> usize {
+    module
+        .functions
+        .iter()
+        .flat_map(|f| f.layout().iter().map(move |&b| f.block(b)))
+        .map(|block| {
+            let args: usize = block
+                .terminator
+                .iter()
+                .flat_map(|t| t.successors())
+                .map(|c| c.args.len())
+                .sum();
+            block.insts.len() + block.params.len() + args
+        })
+        .sum()
 }

@@ -7,9 +7,11 @@
 //! - [`lift`]: instructions → basic blocks with every jump resolved, internal functions
 //!   recovered, and the SSA [`ir`] of each code blob.
 //! - [`ir`]: the SSA IR, its text form and its checker.
+//! - [`opt`]: passes over the IR.
 #![deny(missing_docs)]
 
 pub mod artifact;
 pub mod evm;
 pub mod ir;
 pub mod lift;
+pub mod opt;

@@ -139,6 +139,38 @@ impl Terminator {
         }
     }
 
+    /// The blocks it may continue in, to change their arguments.
+    pub fn successors_mut(&mut self) -> Vec<&mut BlockCall> {
+        match self {
+            Terminator::Jump(call) => vec![call],
+            Terminator::Branch {
+                then, otherwise, ..
+            } => vec![then, otherwise],
+            Terminator::Switch { cases, .. } => cases.iter_mut().map(|(_, call)| call).collect(),
+            Terminator::Return(_)
+            | Terminator::TailCall { .. }
+            | Terminator::Halt { .. }
+            | Terminator::Fault(_) => Vec::new(),
+        }
+    }
+
+    /// Replaces every value it reads by `f` of it.
+    pub fn map_operands(&mut self, mut f: impl FnMut(Value) -> Value) {
+        match self {
+            Terminator::Branch { cond, .. } => *cond = f(*cond),
+            Terminator::Switch { value, .. } => *value = f(*value),
+            Terminator::Return(values)
+            | Terminator::TailCall { args: values, .. }
+            | Terminator::Halt { args: values, .. } => {
+                values.iter_mut().for_each(|v| *v = f(*v));
+            }
+            Terminator::Jump(_) | Terminator::Fault(_) => {}
+        }
+        for call in self.successors_mut() {
+            call.args.iter_mut().for_each(|v| *v = f(*v));
+        }
+    }
+
     /// The values it reads.
     pub fn operands(&self) -> Vec<Value> {
         let mut operands = match self {
@@ -164,6 +196,16 @@ impl InstData {
         match self {
             InstData::Const(_) => &[],
             InstData::Op { args, .. } | InstData::Call { args, .. } => args,
+        }
+    }
+
+    /// Replaces every value it reads by `f` of it.
+    pub fn map_operands(&mut self, mut f: impl FnMut(Value) -> Value) {
+        match self {
+            InstData::Const(_) => {}
+            InstData::Op { args, .. } | InstData::Call { args, .. } => {
+                args.iter_mut().for_each(|v| *v = f(*v));
+            }
         }
     }
 }
@@ -218,6 +260,11 @@ impl Function {
     /// The data of `block`.
     pub fn block(&self, block: Block) -> &BlockData {
         &self.blocks[block.index()]
+    }
+
+    /// The data of `block`, to change it.
+    pub fn block_mut(&mut self, block: Block) -> &mut BlockData {
+        &mut self.blocks[block.index()]
     }
 
     /// The blocks in layout order; the first is the entry.

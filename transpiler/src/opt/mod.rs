@@ -1,0 +1,84 @@
+//! Passes over the IR, each in its own file, each keeping the IR well formed.
+//!
+//! [`optimize`] runs them to a fixed point: removing redundant block parameters exposes dead
+//! code (the copies that fed them), and removing dead code exposes unused parameters.
+//!
+//! - [`params`]: block parameters that always receive the same value, or are never used.
+//! - [`dead_code`]: instructions whose results are unused and that have no effect.
+
+pub mod dead_code;
+pub mod params;
+
+use crate::ir::Module;
+
+/// Runs every pass on every function of `module` until none changes anything.
+pub fn optimize(module: &mut Module) {
+    for function in &mut module.functions {
+        loop {
+            let pruned = params::remove_redundant_params(function);
+            let unused = params::remove_unused_params(function);
+            let dead = dead_code::eliminate_dead_code(function);
+            if !(pruned || unused || dead) {
+                break;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{
+        evm::{assemble, Code},
+        ir::verify_module,
+        lift::lift,
+    };
+
+    fn optimized(text: &str) -> String {
+        let mut module = lift(&Code::new(assemble(text).unwrap())).unwrap().module;
+        optimize(&mut module);
+        verify_module(&module).unwrap();
+        module.to_string()
+    }
+
+    #[test]
+    fn values_passed_through_blocks_become_plain_uses() {
+        // Both stack slots reach `b` unchanged along both edges of the JUMPI; the constant 5
+        // is then dead.
+        let text = optimized(
+            "CALLDATASIZE PUSH 5 CALLDATASIZE PUSH @b JUMPI
+             b: POP PUSH 0 MSTORE STOP",
+        );
+        assert_eq!(
+            text,
+            "function fn0 @pc0 -> noreturn {
+block0():                               ; pc0
+    v0 = calldatasize
+    v2 = calldatasize
+    branch v2, block1(), block1()
+block1():                               ; pc8
+    v6 = const 0x0
+    mstore v6, v0
+    halt stop
+}
+"
+        );
+    }
+
+    #[test]
+    fn a_loop_counter_stays_a_parameter_and_a_loop_invariant_does_not() {
+        // i counts down from CALLDATASIZE while n, pushed before the loop, never changes.
+        let text = optimized(
+            "PUSH 9 CALLDATASIZE
+             loop: DUP1 ISZERO PUSH @done JUMPI PUSH 1 SWAP1 SUB PUSH @loop JUMP
+             done: POP PUSH 0 MSTORE STOP",
+        );
+        let loop_header = text.lines().find(|line| line.contains("; pc3")).unwrap();
+        assert!(loop_header.starts_with("block1(v"), "{text}");
+        assert_eq!(
+            loop_header.matches('v').count(),
+            1,
+            "only the counter: {text}"
+        );
+    }
+}

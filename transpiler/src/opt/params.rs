@@ -1,0 +1,144 @@
+//! Block parameters that carry nothing: SSA construction gives every block a parameter per
+//! stack slot, most of which pass a value through unchanged.
+//!
+//! - A parameter is *redundant* when every jump to its block passes it either one same
+//!   value or the parameter itself (a loop passing it round): it is that value. Its uses are
+//!   renamed, and it is removed with its argument from every jump. (This is the "constant
+//!   phi" removal of SSA literature; the entry block's parameters are the function's
+//!   arguments and stay.)
+//! - A parameter is *unused* when nothing reads it: removed with its arguments.
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::dead_code::use_counts;
+use crate::ir::{Block, Function, Value};
+
+/// Removes redundant parameters; returns whether it removed any.
+pub fn remove_redundant_params(function: &mut Function) -> bool {
+    // Every argument each parameter receives.
+    let mut incoming: BTreeMap<(Block, usize), Vec<Value>> = BTreeMap::new();
+    for &block in function.layout() {
+        let terminator = function
+            .block(block)
+            .terminator
+            .as_ref()
+            .expect("terminated");
+        for call in terminator.successors() {
+            for (index, &arg) in call.args.iter().enumerate() {
+                incoming.entry((call.block, index)).or_default().push(arg);
+            }
+        }
+    }
+    let entry = function.entry();
+    let mut replace: HashMap<Value, Value> = HashMap::new();
+    let mut removed: BTreeMap<Block, Vec<usize>> = BTreeMap::new();
+    for ((block, index), args) in &incoming {
+        if *block == entry {
+            continue;
+        }
+        let param = function.block(*block).params[*index];
+        let mut others = args.iter().filter(|&&arg| arg != param);
+        let Some(&value) = others.next() else {
+            continue;
+        };
+        if others.all(|&other| other == value) {
+            replace.insert(param, value);
+            removed.entry(*block).or_default().push(*index);
+        }
+    }
+    // A parameter replaced by another removed parameter takes what that one is replaced by;
+    // a cycle of them (reachable from nowhere) is left alone.
+    let resolve = |mut value: Value| {
+        for _ in 0..=replace.len() {
+            match replace.get(&value) {
+                Some(&next) => value = next,
+                None => return Some(value),
+            }
+        }
+        None
+    };
+    let resolved: HashMap<Value, Value> = replace
+        .keys()
+        .filter_map(|&param| resolve(param).map(|value| (param, value)))
+        .collect();
+    removed.retain(|block, indices| {
+        let params = &function.block(*block).params;
+        indices.retain(|&i| resolved.contains_key(&params[i]));
+        !indices.is_empty()
+    });
+    if removed.is_empty() {
+        return false;
+    }
+    remove_params(function, &removed);
+    rename(function, &resolved);
+    true
+}
+
+/// Removes parameters nothing reads; returns whether it removed any.
+pub fn remove_unused_params(function: &mut Function) -> bool {
+    let uses = use_counts(function);
+    let entry = function.entry();
+    let mut removed: BTreeMap<Block, Vec<usize>> = BTreeMap::new();
+    for &block in function.layout() {
+        if block == entry {
+            continue;
+        }
+        for (index, param) in function.block(block).params.iter().enumerate() {
+            if !uses.contains_key(param) {
+                removed.entry(block).or_default().push(index);
+            }
+        }
+    }
+    if removed.is_empty() {
+        return false;
+    }
+    remove_params(function, &removed);
+    true
+}
+
+/// Removes the parameters at `removed` indices of their blocks, and the matching arguments
+/// of every jump to those blocks.
+fn remove_params(function: &mut Function, removed: &BTreeMap<Block, Vec<usize>>) {
+    let keep = |index: usize, indices: &[usize]| !indices.contains(&index);
+    for block in function.layout().to_vec() {
+        if let Some(indices) = removed.get(&block) {
+            let params = &mut function.block_mut(block).params;
+            *params = params
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| keep(*i, indices))
+                .map(|(_, &p)| p)
+                .collect();
+        }
+        let terminator = function
+            .block_mut(block)
+            .terminator
+            .as_mut()
+            .expect("terminated");
+        for call in terminator.successors_mut() {
+            if let Some(indices) = removed.get(&call.block) {
+                call.args = call
+                    .args
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| keep(*i, indices))
+                    .map(|(_, &a)| a)
+                    .collect();
+            }
+        }
+    }
+}
+
+/// Renames every use of a value in `renames`.
+fn rename(function: &mut Function, renames: &HashMap<Value, Value>) {
+    let rename = |value: Value| renames.get(&value).copied().unwrap_or(value);
+    for block in function.layout().to_vec() {
+        let data = function.block_mut(block);
+        for inst in &mut data.insts {
+            inst.data.map_operands(rename);
+        }
+        if let Some(terminator) = &mut data.terminator {
+            terminator.map_operands(rename);
+        }
+    }
+}
