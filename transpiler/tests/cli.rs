@@ -100,3 +100,27 @@ fn ir_without_inputs_explains_usage() {
     assert!(!ok);
     assert!(stderr.contains("Usage: evmove ir"), "{stderr}");
 }
+
+#[test]
+fn ir_of_raw_initcode_lifts_the_code_it_carries() {
+    // Factory's initcode carries Factory's runtime code, which carries Child's initcode,
+    // which carries Child's runtime code.
+    let artifact: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(corpus("legacy-opt", "Factory")).unwrap())
+            .unwrap();
+    let initcode = artifact["contracts"]["Factory"]["evm"]["bytecode"]["object"]
+        .as_str()
+        .unwrap();
+    let (ok, stdout, stderr) = evmove(&["ir", "--json", &scratch("factory.hex", initcode)]);
+    assert!(ok, "{stderr}");
+    let summary: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let kinds: Vec<&str> = summary
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|blob| blob["blob"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds.len(), 4, "{kinds:?}");
+    assert_eq!(kinds[0], "code");
+    assert!(kinds[3].starts_with("code copy at ") && kinds[3].matches("copy at").count() == 3);
+}

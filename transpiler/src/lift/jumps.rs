@@ -63,9 +63,23 @@ pub struct JumpAnalysis {
     pub entry_heights: BTreeMap<Pc, BTreeSet<usize>>,
     /// How many (block, stack) states were explored.
     pub states: usize,
+    /// Regions of the code that CODECOPY copies with constant offset and size, as
+    /// (offset, size): the runtime code in initcode, child contracts' initcode in a factory.
+    pub code_copies: BTreeSet<(usize, usize)>,
 }
 
 impl JumpAnalysis {
+    /// The code that `code` carries as data and copies: each region CODECOPY copies that
+    /// lies within the code, as (offset, bytes), in offset order. Lift each as its own blob.
+    pub fn embedded_code<'c>(&self, code: &'c Code) -> Vec<(usize, &'c [u8])> {
+        self.code_copies
+            .iter()
+            .filter_map(|&(offset, size)| {
+                Some((offset, code.bytes().get(offset..offset.checked_add(size)?)?))
+            })
+            .collect()
+    }
+
     /// The block of `code` starting at `start`: the one found reachable, or else decoded
     /// afresh (an analysis with less context may reach blocks jump resolution ruled out).
     pub fn block(&self, code: &Code, start: Pc) -> BasicBlock {
@@ -202,6 +216,9 @@ impl Explorer<'_> {
         let mut stack = BlockStack::new(self.code, stack, Below::Nothing);
         let end = stack.run(&block);
         self.escaped.extend(stack.escaped.drain(..));
+        self.analysis
+            .code_copies
+            .extend(stack.code_copies.drain(..));
         let (pc, target, taken) = match end {
             Err((pc, fault)) => {
                 self.analysis.faults.insert(pc, fault);

@@ -5,8 +5,9 @@
 //! entry, 1 = top), or an unknown value. Inside a block every slot also carries an identity
 //! shared by its copies (DUP), so that what a JUMPI learns about its condition (non-zero
 //! where taken, zero where not) applies to every copy of it, and through ISZERO to its
-//! operand. Across block boundaries only labels, the booleans 0 and 1 and entry slots are
-//! kept, which keeps the number of distinct stacks finite.
+//! operand. Across block boundaries only constants no larger than the code (labels, the
+//! booleans 0 and 1, code offsets and sizes) and entry slots are kept, which keeps the number
+//! of distinct stacks finite.
 
 use std::{collections::HashMap, rc::Rc};
 
@@ -119,6 +120,8 @@ pub(crate) struct BlockStack<'a> {
     pub escaped: Vec<Pc>,
     /// Entry slots used as data, by depth.
     pub entries_used: Vec<u16>,
+    /// Regions of the code CODECOPY copies, as (offset, size), where both are constants.
+    pub code_copies: Vec<(usize, usize)>,
 }
 
 impl<'a> BlockStack<'a> {
@@ -136,6 +139,7 @@ impl<'a> BlockStack<'a> {
             code,
             escaped: Vec::new(),
             entries_used: Vec::new(),
+            code_copies: Vec::new(),
         }
     }
 
@@ -190,17 +194,16 @@ impl<'a> BlockStack<'a> {
         Some(stack)
     }
 
-    /// The stack as a successor block sees it: labels, the booleans 0 and 1 (which carry
-    /// branch conditions between blocks) and entry slots kept; other constants forgotten.
+    /// The stack as a successor block sees it. Constants that may be offsets into the code
+    /// (at most its length: labels, the booleans 0 and 1 that carry branch conditions, the
+    /// offsets and sizes of code that CODECOPY copies) are kept, and entry slots; other
+    /// constants are forgotten, which keeps the number of distinct stacks finite.
     pub fn at_block_boundary(&self) -> Stack {
+        let code_len = U256::from(self.code.bytes().len());
         self.slots
             .iter()
             .map(|tracked| match tracked.slot {
-                Slot::Const(value)
-                    if value > U256::from(1) && label(self.code, value).is_none() =>
-                {
-                    Slot::Unknown
-                }
+                Slot::Const(value) if value > code_len => Slot::Unknown,
                 slot => slot,
             })
             .collect()
@@ -211,6 +214,20 @@ impl<'a> BlockStack<'a> {
         match op {
             opcode::PUSH0..=opcode::PUSH32 => self.push(Slot::Const(immediate)),
             opcode::POP => self.pop().map(drop),
+            // Copies of code the code carries as data: runtime code, child contracts.
+            opcode::CODECOPY if self.slots.len() >= 3 => {
+                let top = self.slots.len() - 1;
+                if let (Slot::Const(offset), Slot::Const(size)) =
+                    (self.slots[top - 1].slot, self.slots[top - 2].slot)
+                {
+                    if let (Ok(offset), Ok(size @ 1..)) =
+                        (usize::try_from(offset), usize::try_from(size))
+                    {
+                        self.code_copies.push((offset, size));
+                    }
+                }
+                self.generic(op)
+            }
             opcode::DUP1..=opcode::DUP16 => {
                 let depth = usize::from(op - opcode::DUP1) + 1;
                 self.reach(depth)?;
@@ -236,16 +253,19 @@ impl<'a> BlockStack<'a> {
                 self.is_zero_of.insert(result, operand.id);
                 Ok(())
             }
-            _ => {
-                let info = OpCode::new_or_unknown(op).info();
-                let inputs = usize::from(info.inputs());
-                self.reach(inputs)?;
-                for tracked in self.slots.split_off(self.slots.len() - inputs) {
-                    self.consumed(tracked);
-                }
-                (0..info.outputs()).try_for_each(|_| self.push(Slot::Unknown))
-            }
+            _ => self.generic(op),
         }
+    }
+
+    /// An instruction whose result is not tracked: consumes its inputs as data.
+    fn generic(&mut self, op: u8) -> Result<(), Fault> {
+        let info = OpCode::new_or_unknown(op).info();
+        let inputs = usize::from(info.inputs());
+        self.reach(inputs)?;
+        for tracked in self.slots.split_off(self.slots.len() - inputs) {
+            self.consumed(tracked);
+        }
+        (0..info.outputs()).try_for_each(|_| self.push(Slot::Unknown))
     }
 
     fn push(&mut self, slot: Slot) -> Result<(), Fault> {

@@ -28,7 +28,7 @@ pub struct IrArgs {
 /// One code blob of a contract.
 struct Blob<'a> {
     contract: String,
-    kind: &'static str,
+    kind: String,
     bytes: &'a [u8],
 }
 
@@ -46,8 +46,25 @@ pub fn run(args: &IrArgs) -> ExitCode {
             }
         };
         for contract in &contracts {
-            for blob in blobs(contract) {
-                let lifted = lift(&Code::new(blob.bytes.to_vec()));
+            let mut pending = blobs(contract);
+            while let Some(blob) = pending.pop() {
+                let code = Code::new(blob.bytes.to_vec());
+                let lifted = lift(&code);
+                // Raw code says nothing of what it carries: lift the code it copies too
+                // (the runtime code in initcode, child contracts in a factory).
+                if let (Bytecode::Unlabelled(_), Ok(lifted)) = (&contract.code, &lifted) {
+                    for (offset, bytes) in lifted.jumps.embedded_code(&code) {
+                        let owned = blob.bytes[offset..offset + bytes.len()].as_ref();
+                        pending.insert(
+                            0,
+                            Blob {
+                                contract: blob.contract.clone(),
+                                kind: format!("{} copy at {offset}", blob.kind),
+                                bytes: owned,
+                            },
+                        );
+                    }
+                }
                 if let Err(err) = &lifted {
                     eprintln!(
                         "error: {}: {} {}: {err}",
@@ -86,16 +103,17 @@ pub fn run(args: &IrArgs) -> ExitCode {
     }
 }
 
+/// The blobs of `contract`, last first (they are popped).
 fn blobs(contract: &Contract) -> Vec<Blob<'_>> {
     let name = contract.label();
     let mut blobs = Vec::new();
     match &contract.code {
         Bytecode::Labelled { initcode, runtime } => {
-            for (kind, code) in [("runtime", runtime), ("initcode", initcode)] {
+            for (kind, code) in [("initcode", initcode), ("runtime", runtime)] {
                 if let Some(code) = code {
                     blobs.push(Blob {
                         contract: name.clone(),
-                        kind,
+                        kind: kind.to_string(),
                         bytes: code,
                     });
                 }
@@ -103,7 +121,7 @@ fn blobs(contract: &Contract) -> Vec<Blob<'_>> {
         }
         Bytecode::Unlabelled(code) => blobs.push(Blob {
             contract: name,
-            kind: "code",
+            kind: "code".to_string(),
             bytes: code,
         }),
     }
