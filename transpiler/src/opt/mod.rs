@@ -4,8 +4,11 @@
 //! code (the copies that fed them), and removing dead code exposes unused parameters.
 //!
 //! - [`params`]: block parameters that always receive the same value, or are never used.
-//! - [`dead_code`]: instructions whose results are unused and that have no effect.
+//! - [`branches`]: branches whose two sides are the same.
+//! - [`dead_code`]: instructions whose results are unused and that have no effect (a
+//!   simplified branch leaves its condition unused).
 
+pub mod branches;
 pub mod dead_code;
 pub mod params;
 
@@ -17,8 +20,9 @@ pub fn optimize(module: &mut Module) {
         loop {
             let pruned = params::remove_redundant_params(function);
             let unused = params::remove_unused_params(function);
+            let simplified = branches::simplify_branches(function);
             let dead = dead_code::eliminate_dead_code(function);
-            if !(pruned || unused || dead) {
+            if !(pruned || unused || simplified || dead) {
                 break;
             }
         }
@@ -43,8 +47,8 @@ mod tests {
 
     #[test]
     fn values_passed_through_blocks_become_plain_uses() {
-        // Both stack slots reach `b` unchanged along both edges of the JUMPI; the constant 5
-        // is then dead.
+        // Both stack slots reach `b` unchanged along both edges of the JUMPI: the constant 5
+        // is then dead, the branch chooses nothing, and its condition is dead too.
         let text = optimized(
             "CALLDATASIZE PUSH 5 CALLDATASIZE PUSH @b JUMPI
              b: POP PUSH 0 MSTORE STOP",
@@ -54,8 +58,7 @@ mod tests {
             "function fn0 @pc0 -> noreturn {
 block0():                               ; pc0
     v0 = calldatasize
-    v2 = calldatasize
-    branch v2, block1(), block1()
+    jump block1()
 block1():                               ; pc8
     v6 = const 0x0
     mstore v6, v0
