@@ -3,7 +3,7 @@
 //! The pipeline, one module per stage, data flowing one way:
 //!
 //! - [`artifact`]: compiler output of any shape → each contract's code, ABI and layout.
-//! - [`evm`]: code as bytes → decoded instructions and jump destinations, metadata split off.
+//! - [`evm`]: code as bytes → decoded instructions and jump destinations.
 //! - [`lift`]: instructions → basic blocks with every jump resolved, internal functions
 //!   recovered, and the SSA [`ir`] of each code blob.
 //! - [`ir`]: the SSA IR, its text form and its checker.

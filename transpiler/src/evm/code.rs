@@ -6,8 +6,6 @@ use std::fmt;
 use alloy_primitives::{Bytes, U256};
 use revm_bytecode::opcode::{self, OpCode};
 
-use super::split_metadata;
-
 /// A program counter: a byte offset into EVM code. Printed `pc42`; not to be confused with
 /// an IR instruction or a Move code offset.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -88,7 +86,6 @@ impl fmt::Display for Instruction {
 #[derive(Clone, Debug)]
 pub struct Code {
     bytes: Bytes,
-    program_len: usize,
     instructions: Vec<Instruction>,
     /// Index into `instructions` by pc, for instruction starts only.
     index_of_pc: Vec<Option<u32>>,
@@ -101,7 +98,6 @@ impl Code {
     /// is 24 KiB deployed, 48 KiB initcode), and callers reject it before this point.
     pub fn new(bytes: impl Into<Bytes>) -> Self {
         let bytes = bytes.into();
-        let program_len = split_metadata(&bytes).0.len();
         let len = bytes.len();
         let mut instructions = Vec::new();
         let mut index_of_pc = vec![None; len];
@@ -133,7 +129,6 @@ impl Code {
         });
         Self {
             bytes,
-            program_len,
             instructions,
             index_of_pc,
         }
@@ -142,11 +137,6 @@ impl Code {
     /// All the bytes, metadata included: what CODECOPY and CODESIZE see.
     pub fn bytes(&self) -> &Bytes {
         &self.bytes
-    }
-
-    /// The bytes before the metadata trailer (all of them if there is none).
-    pub fn program(&self) -> &[u8] {
-        &self.bytes[..self.program_len]
     }
 
     /// The decoded instructions, in order, ending with the STOP past the end.

@@ -1,5 +1,6 @@
-//! EVM code as the front end reads it: instructions decoded by the EVM's own linear sweep,
-//! valid jump destinations, and the solc metadata trailer split off.
+//! EVM code as the front end reads it: instructions decoded by the EVM's own linear sweep
+//! (every byte, as the EVM decodes it: reachability decides what is code), valid jump
+//! destinations, and [`split_metadata`] to tell the solc metadata trailer from the program.
 //!
 //! Nothing here interprets control flow; that is `lift`'s job.
 

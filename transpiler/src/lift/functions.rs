@@ -33,7 +33,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet, VecDeque};
 use super::{
     blocks::BlockExit,
     jumps::JumpAnalysis,
-    stack::{label, Below, BlockEnd, BlockStack, Budget, Slot, Stack, Tracked},
+    stack::{label, Below, BlockStack, Budget, Slot, Stack, Tracked},
 };
 use crate::evm::{Code, Pc};
 
@@ -226,32 +226,15 @@ impl Recovery<'_> {
                 deepest = deepest.max(usize::from(materialized));
             }
             let mut successors = Vec::new();
-            let taken = match end {
-                // A fault halts the path, as it halts the EVM.
-                Err(_) | Ok(BlockEnd::Halt) => None,
-                Ok(BlockEnd::FallThrough(next)) => {
-                    successors.push((next, stack.at_block_boundary(), stack.below));
-                    None
-                }
-                Ok(BlockEnd::Jump { pc, target }) => Some((pc, target, stack)),
-                Ok(BlockEnd::JumpIf {
-                    pc,
-                    target,
-                    condition,
-                    fallthrough,
-                }) => {
-                    if let Some(not_taken) = stack.assuming(condition, true) {
-                        successors.push((
-                            fallthrough,
-                            not_taken.at_block_boundary(),
-                            not_taken.below,
-                        ));
-                    }
-                    stack
-                        .assuming(condition, false)
-                        .map(|taken| (pc, target, taken))
-                }
+            // A fault halts the path, as it halts the EVM.
+            let exits = match end {
+                Ok(end) => stack.exits(end),
+                Err(_) => continue,
             };
+            if let Some((next, stack)) = exits.next {
+                successors.push((next, stack.at_block_boundary(), stack.below));
+            }
+            let taken = exits.jump;
             if let Some((pc, target, taken)) = taken {
                 self.jump(
                     &mut function,

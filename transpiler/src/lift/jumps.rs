@@ -45,7 +45,7 @@ use alloy_primitives::U256;
 
 use super::{
     blocks::{block_at, BasicBlock},
-    stack::{label, Below, BlockEnd, BlockStack, Budget, Slot, Stack},
+    stack::{label, Below, BlockStack, Budget, Slot, Stack},
 };
 use crate::evm::{Code, Pc};
 
@@ -59,8 +59,6 @@ pub struct JumpAnalysis {
     pub targets: BTreeMap<Pc, BTreeSet<Pc>>,
     /// Instructions that halt exceptionally on some path.
     pub faults: BTreeMap<Pc, Fault>,
-    /// The stack heights each reachable block is entered with.
-    pub entry_heights: BTreeMap<Pc, BTreeSet<usize>>,
     /// How many (block, stack) states were explored.
     pub states: usize,
     /// Regions of the code that CODECOPY copies with constant offset and size, as
@@ -207,41 +205,24 @@ impl Explorer<'_> {
             .entry(start)
             .or_insert_with(|| block_at(self.code, first))
             .clone();
-        self.analysis
-            .entry_heights
-            .entry(start)
-            .or_default()
-            .insert(stack.len());
-
         let mut stack = BlockStack::new(self.code, stack, Below::Nothing);
         let end = stack.run(&block);
         self.escaped.extend(stack.escaped.drain(..));
         self.analysis
             .code_copies
             .extend(stack.code_copies.drain(..));
-        let (pc, target, taken) = match end {
+        let end = match end {
             Err((pc, fault)) => {
                 self.analysis.faults.insert(pc, fault);
                 return Ok(());
             }
-            Ok(BlockEnd::Halt) => return Ok(()),
-            Ok(BlockEnd::FallThrough(next)) => {
-                return self.enqueue(next, stack.at_block_boundary())
-            }
-            Ok(BlockEnd::Jump { pc, target }) => (pc, target, Some(stack)),
-            Ok(BlockEnd::JumpIf {
-                pc,
-                target,
-                condition,
-                fallthrough,
-            }) => {
-                if let Some(not_taken) = stack.assuming(condition, true) {
-                    self.enqueue(fallthrough, not_taken.at_block_boundary())?;
-                }
-                (pc, target, stack.assuming(condition, false))
-            }
+            Ok(end) => end,
         };
-        let Some(taken) = taken else {
+        let exits = stack.exits(end);
+        if let Some((next, stack)) = exits.next {
+            self.enqueue(next, stack.at_block_boundary())?;
+        }
+        let Some((pc, target, taken)) = exits.jump else {
             return Ok(());
         };
         let successor = taken.at_block_boundary();

@@ -32,7 +32,7 @@ use super::{
     blocks::{BasicBlock, BlockExit},
     functions::Function as Recovered,
     jumps::JumpAnalysis,
-    stack::{label, Below, BlockEnd, BlockStack, Slot, Stack, STACK_LIMIT},
+    stack::{label, Below, BlockStack, Slot, Stack, STACK_LIMIT},
     Fault,
 };
 use crate::{
@@ -146,7 +146,6 @@ enum Stop {
 /// An emitted IR block and what its terminator is built from.
 struct Lifted {
     block: ir::Block,
-    exit_kind: BlockExit,
     /// Where the jump is, for errors and made blocks.
     last_pc: Pc,
     /// The stack when the block ends, the jump's operands popped.
@@ -158,7 +157,7 @@ struct Lifted {
     end: Option<Result<(OpCode, Vec<Value>), Fault>>,
     /// Edges of the jump (the taken side of a JUMPI), over all contexts.
     taken: BTreeSet<Edge>,
-    /// Where a JUMPI falls through, if some context can.
+    /// The next block, if some context falls through into it (or does not take the JUMPI).
     falls_through: Option<Key>,
 }
 
@@ -239,7 +238,6 @@ impl Builder<'_> {
         let (last, body) = instructions.split_last().expect("blocks are not empty");
         let mut lifted = Lifted {
             block,
-            exit_kind: evm.exit,
             last_pc: last.pc,
             exit: Vec::new(),
             target: None,
@@ -360,37 +358,18 @@ impl Builder<'_> {
         let evm = self.evm_block(key.0);
         let mut abstract_stack = BlockStack::new(self.code, stack, Below::Nothing);
         let mut next = Vec::new();
-        match abstract_stack.run(&evm) {
-            Err(_) | Ok(BlockEnd::Halt) => {}
-            Ok(BlockEnd::FallThrough(to)) => {
-                let after = abstract_stack.at_block_boundary();
-                let edge = Edge::Goto(to, self.key(to, &after));
-                self.blocks
-                    .get_mut(key)
-                    .expect("emitted")
-                    .taken
-                    .insert(edge);
-                next.push((to, after));
-            }
-            Ok(BlockEnd::Jump { pc, target }) => {
-                self.follow(key, pc, target.slot, &abstract_stack, &mut next);
-            }
-            Ok(BlockEnd::JumpIf {
-                pc,
-                target,
-                condition,
-                fallthrough,
-            }) => {
-                if let Some(not_taken) = abstract_stack.assuming(condition, true) {
-                    let after = not_taken.at_block_boundary();
-                    let to = self.key(fallthrough, &after);
-                    self.blocks.get_mut(key).expect("emitted").falls_through = Some(to);
-                    next.push((fallthrough, after));
-                }
-                if let Some(taken) = abstract_stack.assuming(condition, false) {
-                    self.follow(key, pc, target.slot, &taken, &mut next);
-                }
-            }
+        let Ok(end) = abstract_stack.run(&evm) else {
+            return next; // the path faults here
+        };
+        let exits = abstract_stack.exits(end);
+        if let Some((to, stack)) = exits.next {
+            let after = stack.at_block_boundary();
+            let to_key = self.key(to, &after);
+            self.blocks.get_mut(key).expect("emitted").falls_through = Some(to_key);
+            next.push((to, after));
+        }
+        if let Some((pc, target, taken)) = exits.jump {
+            self.follow(key, pc, target.slot, &taken, &mut next);
         }
         next
     }
@@ -493,21 +472,15 @@ impl Builder<'_> {
             lifted.falls_through.clone(),
             lifted.last_pc,
         );
-        match (&lifted.end, lifted.exit_kind) {
-            (Some(Err(fault)), _) => return Ok(Terminator::Fault(*fault)),
-            (Some(Ok((op, args))), _) => {
+        match &lifted.end {
+            Some(Err(fault)) => return Ok(Terminator::Fault(*fault)),
+            Some(Ok((op, args))) => {
                 return Ok(Terminator::Halt {
                     op: *op,
                     args: args.clone(),
                 })
             }
-            _ => {}
-        }
-        if let BlockExit::FallThrough(_) = lifted.exit_kind {
-            let [Edge::Goto(_, next)] = &taken.iter().collect::<Vec<_>>()[..] else {
-                unreachable!("falling through goes to one block");
-            };
-            return Ok(Terminator::Jump(self.block_call(next, &exit)));
+            None => {}
         }
         let taken_side = (!taken.is_empty()).then_some(&taken);
         match (taken_side, falls_through, condition) {

@@ -100,6 +100,14 @@ pub(crate) enum BlockEnd {
     Halt,
 }
 
+/// Where a block leaves to, with the stack on each edge: the next block (falling through,
+/// or a JUMPI not taken) and the jump (a JUMP, or a JUMPI taken). An edge the JUMPI's
+/// condition rules out is absent.
+pub(crate) struct Exits<'a> {
+    pub next: Option<(Pc, BlockStack<'a>)>,
+    pub jump: Option<(Pc, Tracked, BlockStack<'a>)>,
+}
+
 /// A slot while a block runs: its value and an identity shared by its copies.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Tracked {
@@ -181,9 +189,36 @@ impl<'a> BlockStack<'a> {
         }
     }
 
+    /// The edges a block that ended with `end` leaves by, each with its stack.
+    pub fn exits(self, end: BlockEnd) -> Exits<'a> {
+        match end {
+            BlockEnd::Halt => Exits {
+                next: None,
+                jump: None,
+            },
+            BlockEnd::FallThrough(next) => Exits {
+                next: Some((next, self)),
+                jump: None,
+            },
+            BlockEnd::Jump { pc, target } => Exits {
+                next: None,
+                jump: Some((pc, target, self)),
+            },
+            BlockEnd::JumpIf {
+                pc,
+                target,
+                condition,
+                fallthrough,
+            } => Exits {
+                next: self.assuming(condition, true).map(|s| (fallthrough, s)),
+                jump: self.assuming(condition, false).map(|s| (pc, target, s)),
+            },
+        }
+    }
+
     /// The stack on an edge where `condition` is zero (`is_zero`) or not; `None` if the
     /// condition is a constant that rules the edge out.
-    pub fn assuming(&self, condition: Tracked, is_zero: bool) -> Option<Self> {
+    fn assuming(&self, condition: Tracked, is_zero: bool) -> Option<Self> {
         if let Slot::Const(value) = condition.slot {
             if value.is_zero() != is_zero {
                 return None;
