@@ -8,10 +8,12 @@
 //!   recovered, and the SSA [`ir`] of each code blob.
 //! - [`ir`]: the SSA IR, its text form and its checker.
 //! - [`opt`]: passes over the IR.
+//! - [`lower`]: the IR → verified Move modules.
 #![deny(missing_docs)]
 
 pub mod artifact;
 pub mod evm;
 pub mod ir;
 pub mod lift;
+pub mod lower;
 pub mod opt;
