@@ -9,11 +9,15 @@
 //! - [`ir`]: the SSA IR, its text form and its checker.
 //! - [`opt`]: passes over the IR.
 //! - [`lower`]: the IR → verified Move modules.
+//! - [`disasm`]: a readable listing of a compiled Move module.
+//! - [`pipeline`]: all of the above for one code blob, top to bottom.
 #![deny(missing_docs)]
 
 pub mod artifact;
+pub mod disasm;
 pub mod evm;
 pub mod ir;
 pub mod lift;
 pub mod lower;
 pub mod opt;
+pub mod pipeline;

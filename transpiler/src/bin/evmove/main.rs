@@ -1,6 +1,7 @@
-//! `evmove`: compile Ethereum contracts to Move. So far: `evmove ir`, the SSA IR of every
-//! code blob of a contract.
+//! `evmove`: compile Ethereum contracts to Move.
 
+mod compile;
+mod disasm;
 mod ir;
 
 use std::process::ExitCode;
@@ -20,10 +21,17 @@ enum Command {
     /// Print the SSA IR of every code blob (runtime code, initcode) of every contract in the
     /// inputs: raw hex, or solc / Foundry / Hardhat / Truffle artifacts.
     Ir(ir::IrArgs),
+    /// Compile every code blob of every contract in the inputs into a verified Move module
+    /// (`<module>.mv`), and write `manifest.json`: modules, contracts, code hashes, ABIs.
+    Compile(compile::CompileArgs),
+    /// Print the listing of compiled Move modules.
+    Disasm(disasm::DisasmArgs),
 }
 
 fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Ir(args) => ir::run(&args),
+        Command::Compile(args) => compile::run(&args),
+        Command::Disasm(args) => disasm::run(&args),
     }
 }
