@@ -188,17 +188,12 @@ impl Callees for ModuleCallees {
         }
         let native =
             natives::native_for(op).ok_or_else(|| LowerError::Unsupported(op.to_string()))?;
-        let returns = match native.result {
-            natives::NativeResult::Nothing => vec![],
-            natives::NativeResult::Word => vec![SignatureToken::U128; 2],
-            natives::NativeResult::Bool => vec![SignatureToken::Bool],
-        };
         let handle = self.builder.function_handle(
             SHIM_ADDRESS,
             &Identifier::new(native.module).expect("module names are identifiers"),
-            &Identifier::new(native.name).expect("mnemonics are identifiers"),
-            vec![SignatureToken::U128; 2 * native.words_in],
-            returns,
+            &Identifier::new(native.name.as_str()).expect("mnemonics are identifiers"),
+            native.params(),
+            native.returns(),
         );
         self.natives.insert(op.get(), handle);
         Ok(handle)

@@ -8,6 +8,7 @@
 //! a word, and `bool` for the comparisons. A test in `tests/` checks this table against the
 //! compiled shim library, so the two cannot drift apart.
 
+use move_binary_format::file_format::SignatureToken;
 use revm_bytecode::opcode::{self, OpCode};
 
 /// What a native gives back.
@@ -32,6 +33,22 @@ pub struct Native {
     pub words_in: usize,
     /// What it returns.
     pub result: NativeResult,
+}
+
+impl Native {
+    /// Its Move parameter types: two u128 per word.
+    pub fn params(&self) -> Vec<SignatureToken> {
+        vec![SignatureToken::U128; 2 * self.words_in]
+    }
+
+    /// Its Move result types.
+    pub fn returns(&self) -> Vec<SignatureToken> {
+        match self.result {
+            NativeResult::Nothing => vec![],
+            NativeResult::Word => vec![SignatureToken::U128; 2],
+            NativeResult::Bool => vec![SignatureToken::Bool],
+        }
+    }
 }
 
 /// The native performing `op`, or `None` for operations the IR never holds as operations
