@@ -11,6 +11,7 @@
 //! - [`lower`]: the IR → verified Move modules.
 //! - [`disasm`]: a readable listing of a compiled Move module.
 //! - [`pipeline`]: all of the above for one code blob, top to bottom.
+//! - `provider` (feature `vm`): the pipeline as the runtime's on-demand code provider.
 #![deny(missing_docs)]
 
 pub mod artifact;
@@ -21,3 +22,5 @@ pub mod lift;
 pub mod lower;
 pub mod opt;
 pub mod pipeline;
+#[cfg(feature = "vm")]
+pub mod provider;
