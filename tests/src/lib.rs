@@ -2,6 +2,7 @@
 //! outcome, and the revm oracle every behaviour test compares evmove against.
 //!
 //! - [`abi_values`]: generated ABI arguments for property tests.
+//! - [`calls`]: generated calls of a contract's functions.
 //! - [`engine`]: what runs a scenario's transactions: [`revm_oracle`], [`evmove_engine`],
 //!   or both side by side ([`differential`]).
 //! - [`corpus`]: our Solidity contracts (`contracts/src`) as compiled by solc in four
@@ -14,6 +15,7 @@
 #![deny(missing_docs)]
 
 pub mod abi_values;
+pub mod calls;
 pub mod corpus;
 pub mod differential;
 pub mod engine;
