@@ -413,13 +413,16 @@ impl<'a> BlockStack<'a> {
 /// same value. But data constants (a local initialised to 0 on one path and computed on
 /// another, a condition known on one edge) multiply: a large function with a dozen such
 /// slots has thousands of combinations, each a context. So contexts are grouped by their
-/// *control skeleton* (where a block is entered, the stack height, the labels and entry
-/// slots, and the analysis's own extra key), and once a group has [`Contexts::WIDEN_AFTER`]
-/// contexts, a new one is joined with the group's join so far: slots on which they differ
-/// become unknown. A join only loses constants, so each group then grows by at most one
-/// context per stack slot. Labels are never joined, so every jump target stays exact;
-/// what is lost is only precision the analyses do not need for compiler output this large
-/// (an edge a constant condition would rule out is explored, as it would be without it).
+/// *control skeleton* (where a block is entered, the stack height, which slots hold which
+/// labels, and the analysis's own extra key), and once a group has
+/// [`Contexts::WIDEN_AFTER`] contexts, a new one is joined with the group's join so far:
+/// slots on which they differ become unknown. A join only loses information, so each group
+/// then grows by at most one context per stack slot. Labels are never joined, so every
+/// jump target stays exact. Entry slots are joined like data (an argument's copy on one
+/// path, a computed value on another, as in Uniswap v3's `swap`): a return label, the one
+/// entry slot that matters for control, sits in the same slot of every context of a group
+/// in compiler output. What is lost is only precision the analyses do not need for code
+/// this large (an edge a constant condition would rule out is explored).
 pub(crate) struct Contexts<K> {
     groups: HashMap<(Pc, K, Stack), Group>,
 }
