@@ -13,13 +13,9 @@
 //! are kept, which keeps the number of distinct stacks finite (a folded loop counter would
 //! otherwise count through every value).
 
-use std::{
-    collections::{HashMap, HashSet},
-    hash::Hash,
-    rc::Rc,
-};
+use std::{collections::HashMap, hash::Hash, rc::Rc};
 
-use alloy_primitives::U256;
+use alloy_primitives::{map, U256};
 use revm_bytecode::opcode::{self, OpCode};
 
 use super::{
@@ -423,24 +419,27 @@ impl<'a> BlockStack<'a> {
 /// entry slot that matters for control, sits in the same slot of every context of a group
 /// in compiler output. What is lost is only precision the analyses do not need for code
 /// this large (an edge a constant condition would rule out is explored).
+///
+/// Stacks are hashed with alloy's fast hasher (foldhash): hashing them, a few dozen slots of
+/// 256-bit constants each, is most of an analysis's time with the standard library's.
 pub(crate) struct Contexts<K> {
-    groups: HashMap<(Pc, K, Stack), Group>,
+    groups: map::HashMap<(Pc, K, Stack), Group>,
 }
 
 #[derive(Default)]
 struct Group {
-    explored: HashSet<Stack>,
+    explored: map::HashSet<Stack>,
     /// The join of every context explored once the group was widened.
     joined: Option<Stack>,
 }
 
 impl<K: Clone + Eq + Hash> Contexts<K> {
     /// Contexts a group keeps apart before it joins new ones.
-    pub const WIDEN_AFTER: usize = 16;
+    pub const WIDEN_AFTER: usize = 8;
 
     pub fn new() -> Self {
         Self {
-            groups: HashMap::new(),
+            groups: map::HashMap::default(),
         }
     }
 
