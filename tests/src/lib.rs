@@ -12,6 +12,7 @@
 //! - [`ir_interpreter`]: runs lifted IR, to check the front end against revm.
 //! - [`jump_trace`]: the jumps revm takes, to check the front end's jump resolution.
 //! - [`scenarios`]: scripted transactions over every corpus contract, with expectations.
+//! - [`thirdparty`]: well-known contracts compiled by others, installed from npm.
 #![deny(missing_docs)]
 
 pub mod abi_values;
@@ -25,3 +26,4 @@ pub mod jump_trace;
 pub mod outcome;
 pub mod revm_oracle;
 pub mod scenarios;
+pub mod thirdparty;
