@@ -2,8 +2,8 @@
 //! v2, v3 and v4, OpenZeppelin presets, from solc 0.5.16 to 0.8.26, legacy and via-IR, as
 //! published on npm. Every code blob — runtime code, initcode, and the code either carries
 //! and copies (a factory's child initcode, and that child's runtime code) — lifts with every
-//! jump resolved and no fault on any path, its internal functions recovered, and IR that
-//! verifies after the optimisation passes. (A region CODECOPY copies is taken for code when
+//! jump resolved and no fault on any path, its internal functions recovered, IR that
+//! verifies after the optimisation passes, and a Move module the bytecode verifier accepts. (A region CODECOPY copies is taken for code when
 //! it starts as every contract solc compiles does, by setting the free memory pointer
 //! `mstore(0x40, 0x80)` (higher in a constructor with immutables); other copied
 //! regions are data, such as long string constants, and are only checked to lift without
@@ -18,9 +18,11 @@ use evmove::{
     evm::{split_metadata, Code},
     ir::verify_module,
     lift::lift,
+    lower,
     opt::optimize,
 };
 use evmove_tests::thirdparty::{node_modules, Pipeline, ThirdParty, CONTRACTS, INSTALL};
+use move_core_types::account_address::AccountAddress;
 
 /// Whether `code` starts as solc starts every runtime code and initcode: `PUSH1 0x80`
 /// (`PUSH2` in a constructor with immutables) `PUSH1 0x40 MSTORE`.
@@ -66,6 +68,12 @@ fn lift_all(label: &str, bytes: &[u8], seen: &mut HashSet<Vec<u8>>) -> Vec<Blob>
         if let Err(err) = verify_module(&module) {
             panic!("{label} after optimisation: {err}");
         }
+        if is_code {
+            let publisher = AccountAddress::from_hex_literal("0x2").expect("an address");
+            if let Err(err) = lower::compile(&module, publisher, "blob") {
+                panic!("{label} does not compile to a verified Move module: {err}");
+            }
+        }
         for (offset, carried) in lifted.jumps.embedded_code(&code) {
             let is_code = starts_like_solc(carried);
             pending.push((
@@ -98,7 +106,7 @@ fn solc_version(code: &[u8]) -> Option<String> {
 }
 
 #[test]
-fn third_party_contracts_lift_with_every_jump_resolved() {
+fn third_party_contracts_lift_and_compile_to_verified_move() {
     assert!(
         node_modules().exists(),
         "the third-party npm packages are not installed: run {INSTALL}"
