@@ -19,13 +19,14 @@
 //! Block-STM (Gelashvili et al., PPoPP 2023): transactions are executed optimistically, in
 //! parallel, each through a view of the multi-version memory (`mvmemory.rs`) that records the
 //! version of every value it read; a validation checks that those reads would still see the
-//! same versions. The scheduler (`scheduler.rs`) orders the work so that, when it reports the
-//! block done, each transaction's last execution was validated after every lower transaction
-//! reached its last execution. By induction from transaction 0, each last execution then read
-//! what it would read sequentially, so by the determinism of the task ([`Task`]) it produced
-//! the sequential result. Executions that read an inconsistent state may fail in any way; they
-//! fail validation and run again, and only a validated failure is a result. The results are
-//! then committed in transaction order (`parallel.rs`).
+//! same versions. The scheduler (`scheduler.rs`) re-validates every transaction whose reads
+//! a later execution may have invalidated, and re-executes those that fail. Transactions are
+//! committed in order: transaction `k` once every transaction below it is committed (so their
+//! writes are final) and its last execution's reads validate against them. By induction from
+//! transaction 0, each committed execution read what it would read sequentially, so by the
+//! determinism of the task ([`Task`]) it produced the sequential result. Executions that read
+//! an inconsistent state may fail in any way; they fail validation and run again, and only a
+//! committed failure is a result (it ends the block at once).
 //!
 //! Values written as [`Write::Delta`] are applied when a key is read and at commit, in
 //! transaction order: transactions that credit the same key without reading it do not

@@ -1,6 +1,7 @@
 //! The parallel executor: workers take jobs from the [`Scheduler`] until it is done, executing
-//! transactions against the [`MvMemory`] and validating their read sets; then the results are
-//! committed in transaction order.
+//! transactions against the [`MvMemory`] and validating their read sets, and commit the
+//! transactions in order as soon as they can be; then the committed outputs and the block's
+//! writes are collected.
 
 use std::{
     hint,
@@ -94,7 +95,7 @@ pub(super) fn execute<T: Task, B: BaseView<T::Key, T::Value>>(
     if let Some(payload) = panicked {
         panic::resume_unwind(payload);
     }
-    block.commit(workers)
+    block.into_output(workers)
 }
 
 impl<T: Task, B: BaseView<T::Key, T::Value>> Block<'_, T, B> {
@@ -109,6 +110,7 @@ impl<T: Task, B: BaseView<T::Key, T::Value>> Block<'_, T, B> {
                 Some(Job::Execute(version)) => self.try_execute(version),
                 Some(Job::Validate(version)) => self.validate(version),
                 None => {
+                    self.try_commit();
                     let next = self.scheduler.next_job();
                     if next.is_some() {
                         idle = 0;
@@ -165,9 +167,21 @@ impl<T: Task, B: BaseView<T::Key, T::Value>> Block<'_, T, B> {
         self.scheduler.finish_validation(txn, aborted)
     }
 
-    /// Commits the results in transaction order, once the scheduler is done: the outputs up to
-    /// the first failed transaction (whose failure is the block's), and the merged writes.
-    fn commit(self, workers: usize) -> Result<BlockOutput<T>, BlockError<T::Error>> {
+    /// Commits what can be committed (see [`Scheduler::try_commit`]); a commit validates the
+    /// transaction's reads once more, against the final writes below it.
+    fn try_commit(&self) {
+        self.scheduler.try_commit(
+            |txn| {
+                self.validations[txn].fetch_add(1, Relaxed);
+                self.memory.validate(txn)
+            },
+            |txn| matches!(*lock(&self.results[txn]), Some(Err(_))),
+        );
+    }
+
+    /// Collects the block's result once the scheduler is done: the committed outputs, in order,
+    /// up to the first failed transaction (whose failure is the block's), and the merged writes.
+    fn into_output(self, workers: usize) -> Result<BlockOutput<T>, BlockError<T::Error>> {
         let mut outputs = Vec::with_capacity(self.txns.len());
         for (txn, result) in self.results.into_vec().into_iter().enumerate() {
             let result = result.into_inner().unwrap_or_else(|p| p.into_inner());

@@ -6,11 +6,12 @@
 //!
 //! - `execution_idx` / `validation_idx`: the lowest transaction that may still need an
 //!   execution / a validation; workers take jobs by incrementing them, and a job that
-//!   invalidates lower work decreases them (each decrease counted in `decrease_cnt`).
+//!   invalidates other work lowers them.
+//! - `commit_idx`: the transactions below it are committed, in order: final.
 //! - Per transaction, under one lock: its incarnation and its [`Stage`]:
-//!   `ReadyToExecute(i) → Executing(i) → Executed(i)`, and from there `Aborting(i)` when a
-//!   validation fails, or from `Executing(i)` when the execution hit a dependency; both end in
-//!   `ReadyToExecute(i + 1)`.
+//!   `ReadyToExecute(i) → Executing(i) → Executed(i) → Committed(i)`, with `Aborting(i)` from
+//!   `Executed(i)` when a validation fails, or from `Executing(i)` when the execution hit a
+//!   dependency; both end in `ReadyToExecute(i + 1)`.
 //! - Per transaction, the transactions waiting for it to finish executing.
 //!
 //! # Invariants
@@ -24,9 +25,15 @@
 //! - When an execution of `j` wrote a key its previous incarnation did not, every transaction
 //!   above `j` is validated again (`validation_idx` lowered to `j`); otherwise only `j` is.
 //!   When a validation of `j` fails, `j`'s writes become ESTIMATEs before `j` can run again, and
-//!   every transaction above `j` is validated again.
-//! - `num_active_tasks` counts jobs handed out and not finished. The block is done when both
-//!   indices are past the end, no job is active, and no decrease happened while checking.
+//!   every transaction above `j` is validated again. So every transaction whose reads a later
+//!   execution invalidates is validated again after that execution, fails, and runs again.
+//! - Commit: transaction `k` is committed when all below it are, it is `Executed`, and its read
+//!   set validates (checked by the committing worker, under `k`'s status lock, so `k` cannot be
+//!   aborted meanwhile). The writes below `k` are then final, so `k`'s reads are those of the
+//!   sequential order. A committed transaction is never aborted again (a late validation that
+//!   fails on a stale view finds it `Committed` and does nothing).
+//! - The block is done when every transaction is committed, or when a committed transaction
+//!   failed (the block's result is that failure), or when a worker panicked.
 
 use std::sync::{
     atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst},
@@ -53,6 +60,7 @@ enum Stage {
     Executing,
     Executed,
     Aborting,
+    Committed,
 }
 
 struct Status {
@@ -64,8 +72,7 @@ pub(super) struct Scheduler {
     block_len: usize,
     execution_idx: AtomicUsize,
     validation_idx: AtomicUsize,
-    decrease_cnt: AtomicUsize,
-    num_active_tasks: AtomicUsize,
+    commit_idx: Mutex<TxnIndex>,
     done: AtomicBool,
     status: Box<[Mutex<Status>]>,
     /// Per transaction: the transactions parked until it finishes executing.
@@ -84,15 +91,14 @@ impl Scheduler {
             block_len,
             execution_idx: AtomicUsize::new(0),
             validation_idx: AtomicUsize::new(0),
-            decrease_cnt: AtomicUsize::new(0),
-            num_active_tasks: AtomicUsize::new(0),
+            commit_idx: Mutex::new(0),
             done: AtomicBool::new(block_len == 0),
             status: (0..block_len).map(|_| ready()).collect(),
             dependents: (0..block_len).map(|_| Mutex::default()).collect(),
         }
     }
 
-    /// Whether every transaction is executed and validated (or the block was halted).
+    /// Whether the block is done: all committed, a committed transaction failed, or halted.
     pub(super) fn done(&self) -> bool {
         self.done.load(SeqCst)
     }
@@ -103,7 +109,7 @@ impl Scheduler {
     }
 
     /// The next job, validations first when they are behind executions; `None` when there is
-    /// none right now (the caller retries until [`Scheduler::done`]).
+    /// none right now (the caller commits what it can, and retries until [`Scheduler::done`]).
     pub(super) fn next_job(&self) -> Option<Job> {
         if self.validation_idx.load(SeqCst) < self.execution_idx.load(SeqCst) {
             self.next_version_to_validate().map(Job::Validate)
@@ -117,7 +123,8 @@ impl Scheduler {
     pub(super) fn add_dependency(&self, txn: TxnIndex, blocking: TxnIndex) -> bool {
         {
             let mut dependents = lock(&self.dependents[blocking]);
-            if lock(&self.status[blocking]).stage == Stage::Executed {
+            let stage = lock(&self.status[blocking]).stage;
+            if matches!(stage, Stage::Executed | Stage::Committed) {
                 return false;
             }
             let mut status = lock(&self.status[txn]);
@@ -125,7 +132,6 @@ impl Scheduler {
             status.stage = Stage::Aborting;
             dependents.push(txn);
         }
-        self.num_active_tasks.fetch_sub(1, SeqCst);
         true
     }
 
@@ -147,15 +153,14 @@ impl Scheduler {
             self.set_ready(dependent);
         }
         if let Some(&lowest) = dependents.iter().min() {
-            self.decrease(&self.execution_idx, lowest);
+            self.execution_idx.fetch_min(lowest, SeqCst);
         }
         if self.validation_idx.load(SeqCst) > txn {
             if !wrote_new_key {
                 return Some(Job::Validate((txn, incarnation)));
             }
-            self.decrease(&self.validation_idx, txn);
+            self.validation_idx.fetch_min(txn, SeqCst);
         }
-        self.num_active_tasks.fetch_sub(1, SeqCst);
         None
     }
 
@@ -176,21 +181,38 @@ impl Scheduler {
     pub(super) fn finish_validation(&self, txn: TxnIndex, aborted: bool) -> Option<Job> {
         if aborted {
             self.set_ready(txn);
-            self.decrease(&self.validation_idx, txn + 1);
+            self.validation_idx.fetch_min(txn + 1, SeqCst);
             if self.execution_idx.load(SeqCst) > txn {
-                if let Some(version) = self.try_incarnate(txn) {
-                    return Some(Job::Execute(version));
-                }
-                return None;
+                return self.try_incarnate(txn).map(Job::Execute);
             }
         }
-        self.num_active_tasks.fetch_sub(1, SeqCst);
         None
     }
 
-    fn decrease(&self, idx: &AtomicUsize, target: usize) {
-        idx.fetch_min(target, SeqCst);
-        self.decrease_cnt.fetch_add(1, SeqCst);
+    /// Commits the transactions that can be, in order, unless another worker is committing.
+    /// `validate` checks a transaction's last read set; `failed` says whether its result is
+    /// a failure, which ends the block.
+    pub(super) fn try_commit(
+        &self,
+        mut validate: impl FnMut(TxnIndex) -> bool,
+        failed: impl Fn(TxnIndex) -> bool,
+    ) {
+        let Ok(mut commit_idx) = self.commit_idx.try_lock() else {
+            return;
+        };
+        while *commit_idx < self.block_len {
+            let txn = *commit_idx;
+            let mut status = lock(&self.status[txn]);
+            if status.stage != Stage::Executed || !validate(txn) {
+                return;
+            }
+            status.stage = Stage::Committed;
+            *commit_idx += 1;
+            if failed(txn) {
+                break;
+            }
+        }
+        self.done.store(true, SeqCst);
     }
 
     fn set_ready(&self, txn: TxnIndex) {
@@ -200,56 +222,34 @@ impl Scheduler {
         status.stage = Stage::ReadyToExecute;
     }
 
-    fn check_done(&self) {
-        let observed = self.decrease_cnt.load(SeqCst);
-        if self
-            .execution_idx
-            .load(SeqCst)
-            .min(self.validation_idx.load(SeqCst))
-            >= self.block_len
-            && self.num_active_tasks.load(SeqCst) == 0
-            && observed == self.decrease_cnt.load(SeqCst)
-        {
-            self.done.store(true, SeqCst);
-        }
-    }
-
-    /// Moves `txn` from `ReadyToExecute` to `Executing`. Ends the active task when it cannot.
+    /// Moves `txn` from `ReadyToExecute` to `Executing`.
     fn try_incarnate(&self, txn: TxnIndex) -> Option<Version> {
-        if txn < self.block_len {
-            let mut status = lock(&self.status[txn]);
-            if status.stage == Stage::ReadyToExecute {
-                status.stage = Stage::Executing;
-                return Some((txn, status.incarnation));
-            }
+        if txn >= self.block_len {
+            return None;
         }
-        self.num_active_tasks.fetch_sub(1, SeqCst);
-        None
+        let mut status = lock(&self.status[txn]);
+        (status.stage == Stage::ReadyToExecute).then(|| {
+            status.stage = Stage::Executing;
+            (txn, status.incarnation)
+        })
     }
 
     fn next_version_to_execute(&self) -> Option<Version> {
         if self.execution_idx.load(SeqCst) >= self.block_len {
-            self.check_done();
             return None;
         }
-        self.num_active_tasks.fetch_add(1, SeqCst);
         self.try_incarnate(self.execution_idx.fetch_add(1, SeqCst))
     }
 
     fn next_version_to_validate(&self) -> Option<Version> {
         if self.validation_idx.load(SeqCst) >= self.block_len {
-            self.check_done();
             return None;
         }
-        self.num_active_tasks.fetch_add(1, SeqCst);
         let txn = self.validation_idx.fetch_add(1, SeqCst);
-        if txn < self.block_len {
-            let status = lock(&self.status[txn]);
-            if status.stage == Stage::Executed {
-                return Some((txn, status.incarnation));
-            }
+        if txn >= self.block_len {
+            return None;
         }
-        self.num_active_tasks.fetch_sub(1, SeqCst);
-        None
+        let status = lock(&self.status[txn]);
+        (status.stage == Stage::Executed).then_some((txn, status.incarnation))
     }
 }
