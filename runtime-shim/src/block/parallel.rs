@@ -110,8 +110,7 @@ impl<T: Task, B: BaseView<T::Key, T::Value>> Block<'_, T, B> {
                 Some(Job::Execute(version)) => self.try_execute(version),
                 Some(Job::Validate(version)) => self.validate(version),
                 None => {
-                    self.try_commit();
-                    let next = self.scheduler.next_job();
+                    let next = self.try_commit().or_else(|| self.scheduler.next_job());
                     if next.is_some() {
                         idle = 0;
                     } else if idle < SPINS_BEFORE_YIELD {
@@ -168,15 +167,18 @@ impl<T: Task, B: BaseView<T::Key, T::Value>> Block<'_, T, B> {
     }
 
     /// Commits what can be committed (see [`Scheduler::try_commit`]); a commit validates the
-    /// transaction's reads once more, against the final writes below it.
-    fn try_commit(&self) {
-        self.scheduler.try_commit(
+    /// transaction's reads once more, against the final writes below it, and aborts it if they
+    /// do not validate.
+    fn try_commit(&self) -> Option<Job> {
+        let invalid = self.scheduler.try_commit(
             |txn| {
                 self.validations[txn].fetch_add(1, Relaxed);
                 self.memory.validate(txn)
             },
             |txn| matches!(*lock(&self.results[txn]), Some(Err(_))),
-        );
+        )?;
+        self.memory.convert_writes_to_estimates(invalid);
+        self.scheduler.finish_validation(invalid, true)
     }
 
     /// Collects the block's result once the scheduler is done: the committed outputs, in order,

@@ -30,8 +30,9 @@
 //! - Commit: transaction `k` is committed when all below it are, it is `Executed`, and its read
 //!   set validates (checked by the committing worker, under `k`'s status lock, so `k` cannot be
 //!   aborted meanwhile). The writes below `k` are then final, so `k`'s reads are those of the
-//!   sequential order. A committed transaction is never aborted again (a late validation that
-//!   fails on a stale view finds it `Committed` and does nothing).
+//!   sequential order. If they do not validate, they never will: the committer aborts `k` as a
+//!   failed validation would. A committed transaction is never aborted again (a late
+//!   validation that fails on a stale view finds it `Committed` and does nothing).
 //! - The block is done when every transaction is committed, or when a committed transaction
 //!   failed (the block's result is that failure), or when a worker panicked.
 
@@ -191,20 +192,24 @@ impl Scheduler {
 
     /// Commits the transactions that can be, in order, unless another worker is committing.
     /// `validate` checks a transaction's last read set; `failed` says whether its result is
-    /// a failure, which ends the block.
+    /// a failure, which ends the block. Returns the transaction to commit next when its read
+    /// set did not validate: it is now `Aborting`, and the caller goes on as after a failed
+    /// validation.
     pub(super) fn try_commit(
         &self,
         mut validate: impl FnMut(TxnIndex) -> bool,
         failed: impl Fn(TxnIndex) -> bool,
-    ) {
-        let Ok(mut commit_idx) = self.commit_idx.try_lock() else {
-            return;
-        };
+    ) -> Option<TxnIndex> {
+        let mut commit_idx = self.commit_idx.try_lock().ok()?;
         while *commit_idx < self.block_len {
             let txn = *commit_idx;
             let mut status = lock(&self.status[txn]);
-            if status.stage != Stage::Executed || !validate(txn) {
-                return;
+            if status.stage != Stage::Executed {
+                return None;
+            }
+            if !validate(txn) {
+                status.stage = Stage::Aborting;
+                return Some(txn);
             }
             status.stage = Stage::Committed;
             *commit_idx += 1;
@@ -213,6 +218,7 @@ impl Scheduler {
             }
         }
         self.done.store(true, SeqCst);
+        None
     }
 
     fn set_ready(&self, txn: TxnIndex) {
