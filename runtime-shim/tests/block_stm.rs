@@ -124,6 +124,8 @@ impl Task for Synthetic {
         txn: &Txn,
         view: &impl View<Key, Value>,
     ) -> Result<Execution<Self>, SynthError> {
+        // As the runtime's host state would keep it: `View` is object safe.
+        let view: &dyn View<Key, Value> = view;
         let read_all = |keys: &[Key]| -> Result<Vec<Option<Value>>, SynthError> {
             keys.iter().map(|k| Ok(view.read(k)?)).collect()
         };
