@@ -35,6 +35,17 @@
 //!   validation that fails on a stale view finds it `Committed` and does nothing).
 //! - The block is done when every transaction is committed, or when a committed transaction
 //!   failed (the block's result is that failure), or when a worker panicked.
+//!
+//! # Speculation window
+//!
+//! A heuristic that changes which jobs are handed out, never a result: a new execution starts
+//! only for a transaction less than `window` past the lowest uncommitted one. The window
+//! starts at the whole block, halves on every aborted incarnation (down to one transaction:
+//! the lowest uncommitted one can always run, so the block always progresses), and grows by
+//! an eighth of a transaction per transaction committed at its first incarnation. A block
+//! without conflicts keeps it wide open; in a chain of dependent transactions it closes, and
+//! the workers stop burning cores on executions that read stale values (on a shared machine
+//! that time is taken from the one execution that matters).
 
 use std::sync::{
     atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst},
@@ -55,6 +66,9 @@ pub(super) enum Job {
     Validate(Version),
 }
 
+/// The speculation window grows in steps of one transaction divided by this.
+const WINDOW_UNIT: usize = 8;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Stage {
     ReadyToExecute,
@@ -74,6 +88,10 @@ pub(super) struct Scheduler {
     execution_idx: AtomicUsize,
     validation_idx: AtomicUsize,
     commit_idx: Mutex<TxnIndex>,
+    /// `commit_idx`, readable without its lock.
+    committed: AtomicUsize,
+    /// The speculation window, in [`WINDOW_UNIT`]s.
+    window: AtomicUsize,
     done: AtomicBool,
     status: Box<[Mutex<Status>]>,
     /// Per transaction: the transactions parked until it finishes executing.
@@ -93,6 +111,8 @@ impl Scheduler {
             execution_idx: AtomicUsize::new(0),
             validation_idx: AtomicUsize::new(0),
             commit_idx: Mutex::new(0),
+            committed: AtomicUsize::new(0),
+            window: AtomicUsize::new(block_len * WINDOW_UNIT),
             done: AtomicBool::new(block_len == 0),
             status: (0..block_len).map(|_| ready()).collect(),
             dependents: (0..block_len).map(|_| Mutex::default()).collect(),
@@ -172,6 +192,7 @@ impl Scheduler {
         let abort = status.incarnation == incarnation && status.stage == Stage::Executed;
         if abort {
             status.stage = Stage::Aborting;
+            self.narrow_window();
         }
         abort
     }
@@ -209,16 +230,31 @@ impl Scheduler {
             }
             if !validate(txn) {
                 status.stage = Stage::Aborting;
+                self.narrow_window();
                 return Some(txn);
             }
             status.stage = Stage::Committed;
+            if status.incarnation == 0 {
+                self.widen_window();
+            }
             *commit_idx += 1;
+            self.committed.store(*commit_idx, SeqCst);
             if failed(txn) {
                 break;
             }
         }
         self.done.store(true, SeqCst);
         None
+    }
+
+    fn narrow_window(&self) {
+        let halve = |window: usize| Some((window / 2).max(WINDOW_UNIT));
+        let _ = self.window.fetch_update(SeqCst, SeqCst, halve);
+    }
+
+    fn widen_window(&self) {
+        let widen = |window: usize| Some((window + 1).min(self.block_len * WINDOW_UNIT));
+        let _ = self.window.fetch_update(SeqCst, SeqCst, widen);
     }
 
     fn set_ready(&self, txn: TxnIndex) {
@@ -241,7 +277,9 @@ impl Scheduler {
     }
 
     fn next_version_to_execute(&self) -> Option<Version> {
-        if self.execution_idx.load(SeqCst) >= self.block_len {
+        let next = self.execution_idx.load(SeqCst);
+        let window = self.window.load(SeqCst) / WINDOW_UNIT;
+        if next >= self.block_len || next >= self.committed.load(SeqCst) + window {
             return None;
         }
         self.try_incarnate(self.execution_idx.fetch_add(1, SeqCst))
