@@ -37,7 +37,8 @@
 //! Implement [`Task`]: associated types for the transaction, the state key, value and delta,
 //! the output and the error, and `execute`, which reads state only through the [`View`] it is
 //! given and returns the output with its write set. Implement [`BaseView`] for the state
-//! before the block (or use a `HashMap`/`BTreeMap`). Then call [`execute_block`].
+//! before the block (or use a `HashMap`/`BTreeMap`). Then call [`execute_block`]. The
+//! synthetic task of `tests/block_stm.rs` is a complete example.
 
 mod mvmemory;
 mod parallel;
@@ -136,7 +137,7 @@ pub struct BlockOutput<T: Task + ?Sized> {
 pub struct TxnStats {
     /// Executions started, including those stopped on a dependency.
     pub executions: u32,
-    /// Validations of its read set.
+    /// Validations of its read set, the one at commit included.
     pub validations: u32,
 }
 
