@@ -3,6 +3,8 @@
 //!
 //! - `independent`: transaction `i` reads and writes its own key and credits a shared key with
 //!   a delta (a fee to one recipient), so nothing conflicts: the best case for parallelism.
+//! - `hot10`: as `independent`, but every tenth transaction reads and writes one shared key
+//!   instead of its own (a counter): some conflicts.
 //! - `chain`: every transaction reads and writes one key, so each depends on the one before:
 //!   the worst case, where the parallel executor should lose little against sequential.
 //!
@@ -26,7 +28,8 @@ const BLOCK: usize = 1000;
 /// Rounds of mixing per transaction.
 const WORK: u32 = 20_000;
 
-/// The key every transaction credits in `independent`, and reads and writes in `chain`.
+/// The key every transaction credits in `independent`, every tenth reads and writes in
+/// `hot10`, and all read and write in `chain`.
 const SHARED: u32 = u32::MAX;
 
 struct Txn {
@@ -87,6 +90,15 @@ fn independent() -> Vec<Txn> {
         .collect()
 }
 
+fn hot10() -> Vec<Txn> {
+    (0..BLOCK as u32)
+        .map(|key| Txn {
+            key: if key % 10 == 0 { SHARED } else { key },
+            credit_shared: false,
+        })
+        .collect()
+}
+
 fn chain() -> Vec<Txn> {
     (0..BLOCK)
         .map(|_| Txn {
@@ -102,7 +114,12 @@ fn bench(c: &mut Criterion) {
     let parallel = Config::with_mode(Mode::Parallel {
         threads: NonZeroUsize::new(2).unwrap(),
     });
-    for (name, txns) in [("independent", independent()), ("chain", chain())] {
+    let workloads = [
+        ("independent", independent()),
+        ("hot10", hot10()),
+        ("chain", chain()),
+    ];
+    for (name, txns) in workloads {
         let block = execute_block(&Burn, &txns, &base, &parallel).unwrap();
         let executions: u32 = block.stats.iter().map(|s| s.executions).sum();
         let validations: u32 = block.stats.iter().map(|s| s.validations).sum();
