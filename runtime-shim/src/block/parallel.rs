@@ -8,10 +8,14 @@ use std::{
     num::NonZeroUsize,
     panic,
     sync::{
-        atomic::{AtomicU32, Ordering::Relaxed},
-        Mutex,
+        atomic::{
+            AtomicU32, AtomicU64, AtomicUsize,
+            Ordering::{Relaxed, SeqCst},
+        },
+        Condvar, Mutex,
     },
     thread,
+    time::Duration,
 };
 
 use super::{
@@ -26,6 +30,13 @@ use super::{
 /// more workers than cores, a spinning worker would keep the one with the work off its core).
 const SPINS_BEFORE_YIELD: u32 = 64;
 
+/// How many more times it asks, yielding, before it sleeps until another worker finishes a
+/// job (on a shared machine, even a yielding worker takes time from the one with the work).
+const YIELDS_BEFORE_SLEEP: u32 = 16;
+
+/// The longest an idle worker sleeps without being woken: a safety net, not a poll period.
+const MAX_SLEEP: Duration = Duration::from_millis(1);
+
 /// The result of a transaction's last finished execution, if any.
 type LastResult<T> = Mutex<Option<Result<<T as Task>::Output, <T as Task>::Error>>>;
 
@@ -39,16 +50,53 @@ struct Block<'a, T: Task, B> {
     results: Box<[LastResult<T>]>,
     executions: Box<[AtomicU32]>,
     validations: Box<[AtomicU32]>,
+    idle: Idle,
+}
+
+/// Where idle workers sleep. Any event that may create work (a job finished, a commit) bumps
+/// the generation and wakes the sleepers; a worker sleeps only if the generation is still the
+/// one it saw before it last looked for work, so it cannot miss a wake-up.
+#[derive(Default)]
+struct Idle {
+    generation: AtomicU64,
+    sleepers: AtomicUsize,
+    lock: Mutex<()>,
+    wake: Condvar,
+}
+
+impl Idle {
+    fn generation(&self) -> u64 {
+        self.generation.load(SeqCst)
+    }
+
+    fn notify(&self) {
+        self.generation.fetch_add(1, SeqCst);
+        if self.sleepers.load(SeqCst) > 0 {
+            let _lock = lock(&self.lock);
+            self.wake.notify_all();
+        }
+    }
+
+    /// Sleeps unless something happened since the generation `seen`.
+    fn sleep(&self, seen: u64) {
+        let guard = lock(&self.lock);
+        self.sleepers.fetch_add(1, SeqCst);
+        if self.generation() == seen {
+            drop(self.wake.wait_timeout(guard, MAX_SLEEP));
+        }
+        self.sleepers.fetch_sub(1, SeqCst);
+    }
 }
 
 /// Halts the scheduler when a worker unwinds, so that the other workers stop instead of
 /// waiting for work the panicking one held.
-struct HaltOnPanic<'a>(&'a Scheduler);
+struct HaltOnPanic<'a>(&'a Scheduler, &'a Idle);
 
 impl Drop for HaltOnPanic<'_> {
     fn drop(&mut self) {
         if thread::panicking() {
             self.0.halt();
+            self.1.notify();
         }
     }
 }
@@ -72,6 +120,7 @@ pub(super) fn execute<T: Task, B: BaseView<T::Key, T::Value>>(
         results: (0..len).map(|_| Mutex::new(None)).collect(),
         executions: (0..len).map(|_| AtomicU32::new(0)).collect(),
         validations: (0..len).map(|_| AtomicU32::new(0)).collect(),
+        idle: Idle::default(),
     };
     let (workers, panicked) = thread::scope(|scope| {
         let mut handles = Vec::with_capacity(threads.get());
@@ -102,22 +151,32 @@ impl<T: Task, B: BaseView<T::Key, T::Value>> Block<'_, T, B> {
     /// A worker's loop: a job's completion may hand back the next job directly (a validation
     /// after an execution, a re-execution after a failed validation).
     fn work(&self) {
-        let _halt = HaltOnPanic(&self.scheduler);
+        let _halt = HaltOnPanic(&self.scheduler, &self.idle);
         let mut job = None;
         let mut idle = 0;
         while !self.scheduler.done() {
             job = match job {
-                Some(Job::Execute(version)) => self.try_execute(version),
-                Some(Job::Validate(version)) => self.validate(version),
+                Some(current) => {
+                    let next = match current {
+                        Job::Execute(version) => self.try_execute(version),
+                        Job::Validate(version) => self.validate(version),
+                    };
+                    self.idle.notify();
+                    next
+                }
                 None => {
+                    let seen = self.idle.generation();
                     let next = self.try_commit().or_else(|| self.scheduler.next_job());
                     if next.is_some() {
                         idle = 0;
                     } else if idle < SPINS_BEFORE_YIELD {
                         idle += 1;
                         hint::spin_loop();
-                    } else {
+                    } else if idle < SPINS_BEFORE_YIELD + YIELDS_BEFORE_SLEEP {
+                        idle += 1;
                         thread::yield_now();
+                    } else {
+                        self.idle.sleep(seen);
                     }
                     next
                 }
@@ -170,13 +229,19 @@ impl<T: Task, B: BaseView<T::Key, T::Value>> Block<'_, T, B> {
     /// transaction's reads once more, against the final writes below it, and aborts it if they
     /// do not validate.
     fn try_commit(&self) -> Option<Job> {
+        let committed = self.scheduler.committed();
         let invalid = self.scheduler.try_commit(
             |txn| {
                 self.validations[txn].fetch_add(1, Relaxed);
                 self.memory.validate(txn)
             },
             |txn| matches!(*lock(&self.results[txn]), Some(Err(_))),
-        )?;
+        );
+        if self.scheduler.committed() != committed {
+            // The window may have widened, or the block be done.
+            self.idle.notify();
+        }
+        let invalid = invalid?;
         self.memory.convert_writes_to_estimates(invalid);
         self.scheduler.finish_validation(invalid, true)
     }

@@ -124,6 +124,11 @@ impl Scheduler {
         self.done.load(SeqCst)
     }
 
+    /// How many transactions are committed.
+    pub(super) fn committed(&self) -> usize {
+        self.committed.load(SeqCst)
+    }
+
     /// Stops every worker at its next job: a worker panicked, and the block has no result.
     pub(super) fn halt(&self) {
         self.done.store(true, SeqCst);
