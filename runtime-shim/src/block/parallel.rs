@@ -53,9 +53,11 @@ struct Block<'a, T: Task, B> {
     idle: Idle,
 }
 
-/// Where idle workers sleep. Any event that may create work (a job finished, a commit) bumps
-/// the generation and wakes the sleepers; a worker sleeps only if the generation is still the
-/// one it saw before it last looked for work, so it cannot miss a wake-up.
+/// Where idle workers sleep. Every event that may create work (a job finished: executions
+/// and validations to do, dependents resumed; a commit: the window widened, the block done;
+/// a commit-time abort) bumps the generation and wakes the sleepers. A worker sleeps only if
+/// the generation is still the one it saw before it last looked for work, so it cannot miss a
+/// wake-up, and so no worker sleeps while work is available.
 #[derive(Default)]
 struct Idle {
     generation: AtomicU64,
@@ -137,7 +139,12 @@ pub(super) fn execute<T: Task, B: BaseView<T::Key, T::Value>>(
             }
         }
         let workers = handles.len();
-        let panicked = handles.into_iter().find_map(|h| h.join().err());
+        let mut panicked = None;
+        for handle in handles {
+            if let Err(payload) = handle.join() {
+                panicked.get_or_insert(payload);
+            }
+        }
         Ok((workers, panicked))
     })
     .map_err(BlockError::Spawn)?;
@@ -237,8 +244,8 @@ impl<T: Task, B: BaseView<T::Key, T::Value>> Block<'_, T, B> {
             },
             |txn| matches!(*lock(&self.results[txn]), Some(Err(_))),
         );
-        if self.scheduler.committed() != committed {
-            // The window may have widened, or the block be done.
+        if self.scheduler.committed() != committed || invalid.is_some() {
+            // The window may have widened, the block be done, or an abort made work.
             self.idle.notify();
         }
         let invalid = invalid?;
