@@ -8,8 +8,9 @@
 //! - `chain`: every transaction reads and writes one key, so each depends on the one before:
 //!   the worst case, where the parallel executor should lose little against sequential.
 //!
-//! Each workload runs sequentially and in parallel on 2 threads; before measuring, one
-//! parallel run prints the executions and validations per transaction. The ratio of interest
+//! Each workload runs sequentially and in parallel on 2 threads, with the adaptive speculation
+//! window (the default) and without it (`-unbounded`); before measuring, one parallel run
+//! prints the executions and validations per transaction. The ratio of interest
 //! is sequential time / parallel time per workload. On a shared 2-core machine other processes
 //! take cores from the workers: compare the lower bounds, or rerun.
 //!
@@ -20,7 +21,9 @@
 use std::{collections::BTreeMap, hint::black_box, num::NonZeroUsize};
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use evmove_runtime::block::{execute_block, Config, Delta, Execution, Mode, Task, View, Write};
+use evmove_runtime::block::{
+    execute_block, Config, Delta, Execution, Mode, Speculation, Task, View, Write,
+};
 
 /// Transactions per block.
 const BLOCK: usize = 1000;
@@ -114,6 +117,10 @@ fn bench(c: &mut Criterion) {
     let parallel = Config::with_mode(Mode::Parallel {
         threads: NonZeroUsize::new(2).unwrap(),
     });
+    let unbounded = Config {
+        speculation: Speculation::Unbounded,
+        ..parallel.clone()
+    };
     let workloads = [
         ("independent", independent()),
         ("hot10", hot10()),
@@ -136,6 +143,9 @@ fn bench(c: &mut Criterion) {
         });
         group.bench_function("parallel-2", |b| {
             b.iter(|| execute_block(&Burn, &txns, &base, &parallel).unwrap())
+        });
+        group.bench_function("parallel-2-unbounded", |b| {
+            b.iter(|| execute_block(&Burn, &txns, &base, &unbounded).unwrap())
         });
         group.finish();
     }

@@ -21,7 +21,8 @@ use std::{
 };
 
 use evmove_runtime::block::{
-    execute_block, Config, Delta, Execution, Mode, ReadError, Task, TxnIndex, View, Write,
+    execute_block, Config, Delta, Execution, Mode, ReadError, Speculation, Task, TxnIndex, View,
+    Write,
 };
 use proptest::prelude::*;
 
@@ -196,7 +197,11 @@ type Base = BTreeMap<Key, Value>;
 type Outcome = Result<(Vec<Out>, BTreeMap<Key, Option<Value>>), (TxnIndex, SynthError)>;
 
 fn run(task: &Synthetic, txns: &[Txn], base: &Base, mode: Mode) -> Outcome {
-    match execute_block(task, txns, base, &Config::with_mode(mode)) {
+    run_with(task, txns, base, &Config::with_mode(mode))
+}
+
+fn run_with(task: &Synthetic, txns: &[Txn], base: &Base, config: &Config) -> Outcome {
+    match execute_block(task, txns, base, config) {
         Ok(block) => {
             assert_eq!(block.stats.len(), txns.len());
             assert!(block.stats.iter().all(|s| s.executions >= 1));
@@ -213,12 +218,19 @@ fn parallel(threads: usize) -> Mode {
     }
 }
 
-/// Checks the block in parallel on `threads` against the sequential result; returns the latter.
+/// Checks the block in parallel on `threads`, with either speculation, against the
+/// sequential result; returns the latter.
 fn check(txns: &[Txn], base: &Base, threads: usize) -> Outcome {
     let task = Synthetic::default();
     let sequential = run(&task, txns, base, Mode::Sequential);
-    let parallel = run(&task, txns, base, parallel(threads));
-    assert_eq!(parallel, sequential, "{threads} threads");
+    for speculation in [Speculation::Adaptive, Speculation::Unbounded] {
+        let config = Config {
+            speculation,
+            ..Config::with_mode(parallel(threads))
+        };
+        let parallel = run_with(&task, txns, base, &config);
+        assert_eq!(parallel, sequential, "{threads} threads, {speculation:?}");
+    }
     sequential
 }
 
@@ -423,7 +435,11 @@ fn speculative_inconsistency_is_never_a_result() {
     let sequential = run(&task, &txns, &base, Mode::Sequential);
     assert!(sequential.is_ok());
     for threads in [2, 4, 8] {
-        assert_eq!(run(&task, &txns, &base, parallel(threads)), sequential);
+        let config = Config {
+            speculation: Speculation::Unbounded,
+            ..Config::with_mode(parallel(threads))
+        };
+        assert_eq!(run_with(&task, &txns, &base, &config), sequential);
     }
     eprintln!(
         "speculative PairCheck failures: {}",

@@ -77,6 +77,17 @@ pub enum Mode {
     },
 }
 
+/// How far past the lowest uncommitted transaction the parallel executor starts executions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Speculation {
+    /// Within a window that closes on conflicts and opens without them (`scheduler.rs`), so
+    /// that a chain of dependent transactions does not burn cores on stale executions.
+    Adaptive,
+    /// Anywhere (plain Block-STM): for tests of the algorithm under the most concurrency, and
+    /// for measuring what the window gains.
+    Unbounded,
+}
+
 /// How [`execute_block`] runs.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Config {
@@ -84,6 +95,8 @@ pub struct Config {
     pub mode: Mode,
     /// Stack size in bytes of every thread that executes transactions.
     pub stack_size: usize,
+    /// How far the parallel executor speculates.
+    pub speculation: Speculation,
 }
 
 impl Default for Config {
@@ -91,6 +104,7 @@ impl Default for Config {
         Self {
             mode: Mode::Auto,
             stack_size: DEFAULT_STACK_SIZE,
+            speculation: Speculation::Adaptive,
         }
     }
 }
@@ -169,9 +183,7 @@ where
     B: BaseView<T::Key, T::Value>,
 {
     match config.mode_for(txns.len()) {
-        Mode::Parallel { threads } => {
-            parallel::execute(task, txns, base, threads, config.stack_size)
-        }
+        Mode::Parallel { threads } => parallel::execute(task, txns, base, threads, config),
         Mode::Sequential | Mode::Auto => {
             let spawned = thread::scope(|scope| {
                 let thread = thread::Builder::new()

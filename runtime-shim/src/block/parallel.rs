@@ -23,7 +23,7 @@ use super::{
     scheduler::{Job, Scheduler},
     task::{BaseView, Execution, Task},
     view::TxnView,
-    BlockError, BlockOutput, Mode, TxnStats,
+    BlockError, BlockOutput, Config, Mode, TxnStats,
 };
 
 /// How many times an idle worker asks for a job before it yields its core between asks (with
@@ -103,14 +103,14 @@ impl Drop for HaltOnPanic<'_> {
     }
 }
 
-/// Executes `txns` on `threads` new threads of `stack_size` bytes each. A worker that panics
-/// (a task broke its contract) halts the block, and the panic is resumed on the caller.
+/// Executes `txns` on `threads` new threads of the configured stack size. A worker that
+/// panics (a task broke its contract) halts the block, and the panic is resumed on the caller.
 pub(super) fn execute<T: Task, B: BaseView<T::Key, T::Value>>(
     task: &T,
     txns: &[T::Txn],
     base: &B,
     threads: NonZeroUsize,
-    stack_size: usize,
+    config: &Config,
 ) -> Result<BlockOutput<T>, BlockError<T::Error>> {
     let len = txns.len();
     let block = Block {
@@ -118,7 +118,7 @@ pub(super) fn execute<T: Task, B: BaseView<T::Key, T::Value>>(
         txns,
         base,
         memory: MvMemory::new(len),
-        scheduler: Scheduler::new(len),
+        scheduler: Scheduler::new(len, config.speculation),
         results: (0..len).map(|_| Mutex::new(None)).collect(),
         executions: (0..len).map(|_| AtomicU32::new(0)).collect(),
         validations: (0..len).map(|_| AtomicU32::new(0)).collect(),
@@ -129,7 +129,7 @@ pub(super) fn execute<T: Task, B: BaseView<T::Key, T::Value>>(
         for i in 0..threads.get() {
             let spawned = thread::Builder::new()
                 .name(format!("block-stm-{i}"))
-                .stack_size(stack_size)
+                .stack_size(config.stack_size)
                 .spawn_scoped(scope, || block.work());
             match spawned {
                 Ok(handle) => handles.push(handle),

@@ -38,14 +38,15 @@
 //!
 //! # Speculation window
 //!
-//! A heuristic that changes which jobs are handed out, never a result: a new execution starts
-//! only for a transaction less than `window` past the lowest uncommitted one. The window
-//! starts at the whole block, halves on every aborted incarnation (down to one transaction:
-//! the lowest uncommitted one can always run, so the block always progresses), and grows by
-//! an eighth of a transaction per transaction committed at its first incarnation. A block
-//! without conflicts keeps it wide open; in a chain of dependent transactions it closes, and
-//! the workers stop burning cores on executions that read stale values (on a shared machine
-//! that time is taken from the one execution that matters).
+//! With [`Speculation::Adaptive`] (the default; [`Speculation::Unbounded`] leaves the window at
+//! the whole block), a heuristic that changes which jobs are handed out, never a result: a new
+//! execution starts only for a transaction less than `window` past the lowest uncommitted
+//! one. The window starts at the whole block, halves on every aborted incarnation (down to one
+//! transaction: the lowest uncommitted one can always run, so the block always progresses),
+//! and grows by an eighth of a transaction per transaction committed at its first incarnation.
+//! A block without conflicts keeps it wide open; in a chain of dependent transactions it
+//! closes, and the workers stop burning cores on executions that read stale values (on a
+//! shared machine that time is taken from the one execution that matters).
 
 use std::sync::{
     atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst},
@@ -55,6 +56,7 @@ use std::sync::{
 use super::{
     mvmemory::{lock, Version},
     task::{Incarnation, TxnIndex},
+    Speculation,
 };
 
 /// Work for a worker.
@@ -92,6 +94,8 @@ pub(super) struct Scheduler {
     committed: AtomicUsize,
     /// The speculation window, in [`WINDOW_UNIT`]s.
     window: AtomicUsize,
+    /// Whether the window adapts; if not, it stays at the whole block.
+    adaptive: bool,
     done: AtomicBool,
     status: Box<[Mutex<Status>]>,
     /// Per transaction: the transactions parked until it finishes executing.
@@ -99,7 +103,7 @@ pub(super) struct Scheduler {
 }
 
 impl Scheduler {
-    pub(super) fn new(block_len: usize) -> Self {
+    pub(super) fn new(block_len: usize, speculation: Speculation) -> Self {
         let ready = || {
             Mutex::new(Status {
                 incarnation: 0,
@@ -113,6 +117,7 @@ impl Scheduler {
             commit_idx: Mutex::new(0),
             committed: AtomicUsize::new(0),
             window: AtomicUsize::new(block_len * WINDOW_UNIT),
+            adaptive: speculation == Speculation::Adaptive,
             done: AtomicBool::new(block_len == 0),
             status: (0..block_len).map(|_| ready()).collect(),
             dependents: (0..block_len).map(|_| Mutex::default()).collect(),
@@ -253,6 +258,9 @@ impl Scheduler {
     }
 
     fn narrow_window(&self) {
+        if !self.adaptive {
+            return;
+        }
         let halve = |window: usize| Some((window / 2).max(WINDOW_UNIT));
         let _ = self.window.fetch_update(SeqCst, SeqCst, halve);
     }
