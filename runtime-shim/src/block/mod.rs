@@ -28,9 +28,14 @@
 //! an inconsistent state may fail in any way; they fail validation and run again, and only a
 //! committed failure is a result (it ends the block at once).
 //!
-//! Values written as [`Write::Delta`] are applied when a key is read and at commit, in
-//! transaction order: transactions that credit the same key without reading it do not
-//! conflict.
+//! How far ahead of the commits the workers execute is [`Speculation`]. A worker that finds
+//! no job spins, then yields, then sleeps until another worker finishes a job or commits
+//! (`parallel.rs`); a transaction that depends on one being re-executed is parked, and its
+//! worker takes other work.
+//!
+//! Values written as [`Write::Delta`] are applied when a key is read and when the block's
+//! writes are merged, in transaction order: transactions that credit the same key without
+//! reading it do not conflict.
 //!
 //! # Plugging in a task
 //!
