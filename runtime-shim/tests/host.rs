@@ -34,6 +34,7 @@ fn modules() -> &'static [(String, Vec<u8>)] {
 fn code_of(name: &str) -> Bytes {
     match name {
         "constructor" => Bytes::from_static(CONSTRUCTOR),
+        "kamikaze_constructor" => Bytes::from_static(b"kamikaze-initcode"),
         "answer" => Bytes::from_static(ANSWER),
         _ => Bytes::copy_from_slice(name.as_bytes()),
     }
@@ -47,7 +48,7 @@ fn registry() -> ModuleRegistry {
             bytes: bytes.clone(),
         };
         match name.as_str() {
-            "constructor" => registry.add_initcode(&code_of(name), module),
+            "constructor" | "kamikaze_constructor" => registry.add_initcode(&code_of(name), module),
             _ => registry.add_runtime(&code_of(name), module),
         }
     }
@@ -420,4 +421,277 @@ fn the_write_set_is_keyed_by_slot_and_ordered() {
         ]
     );
     let _: &[Log] = &outcome.logs;
+}
+
+/// What revm says: `to`'s output when `SENDER` calls it with `data`, each account in
+/// `accounts` holding its EVM code (nonce 1).
+fn revm_output(accounts: &[(Address, &[u8])], to: Address, data: &[u8]) -> Bytes {
+    use revm::{
+        bytecode::Bytecode,
+        context::{result::ExecutionResult, Context, TxEnv},
+        database::{CacheDB, EmptyDB},
+        primitives::TxKind,
+        state::AccountInfo,
+        ExecuteEvm, MainBuilder, MainContext,
+    };
+    let mut db = CacheDB::new(EmptyDB::default());
+    for &(address, code) in accounts {
+        let code = Bytecode::new_raw(Bytes::copy_from_slice(code));
+        db.insert_account_info(address, AccountInfo::from_bytecode(code));
+    }
+    let tx = TxEnv::builder()
+        .caller(SENDER)
+        .kind(TxKind::Call(to))
+        .data(Bytes::copy_from_slice(data))
+        .gas_limit(10_000_000)
+        .gas_price(0)
+        .build()
+        .expect("a valid transaction");
+    let result = Context::mainnet()
+        .with_db(&mut db)
+        .build_mainnet()
+        .transact(tx)
+        .expect("revm executes")
+        .result;
+    match result {
+        ExecutionResult::Success { output, .. } => output.into_data(),
+        other => panic!("revm: {other:?}"),
+    }
+}
+
+/// EVM factories reading `[_, salt, initcode...]` from calldata and returning the address
+/// of the contract they create: with CREATE2 (salt) and with CREATE.
+const CREATE2_FACTORY: &[u8] = &[
+    0x60, 0x40, 0x36, 0x03, 0x80, 0x60, 0x40, 0x5f, 0x37, // copy calldata[64..] to memory
+    0x60, 0x20, 0x35, 0x90, 0x5f, 0x5f, 0xf5, // CREATE2(0, 0, size, salt)
+    0x5f, 0x52, 0x60, 0x20, 0x5f, 0xf3, // return the address
+];
+const CREATE_FACTORY: &[u8] = &[
+    0x60, 0x40, 0x36, 0x03, 0x80, 0x60, 0x40, 0x5f, 0x37, // copy calldata[64..] to memory
+    0x5f, 0x5f, 0xf0, // CREATE(0, 0, size)
+    0x5f, 0x52, 0x60, 0x20, 0x5f, 0xf3, // return the address
+];
+
+#[test]
+fn create_and_create2_addresses_match_revm() {
+    let factory = address(0xfa);
+    for (kind, evm_factory) in [(0, CREATE_FACTORY), (1, CREATE2_FACTORY)] {
+        for salt in [0u64, 7, u64::MAX] {
+            let input = [&word(kind)[..], &word(salt), CONSTRUCTOR, &[0xaa; 8]].concat();
+            let mut chain = Chain::new();
+            chain.deploy(factory, "factory");
+            let ours = chain.call(factory, 0, &input);
+            assert_eq!(ours.status, Status::Success);
+            let theirs = revm_output(&[(factory, evm_factory)], factory, &input);
+            assert_eq!(ours.return_data, theirs, "kind {kind}, salt {salt}");
+            let created = Address::from_word(B256::from_slice(&ours.return_data));
+            assert_ne!(created, Address::ZERO);
+            assert_eq!(chain.state.account(factory).unwrap().nonce, 2);
+            let answer = chain.call(created, 0, &[]);
+            assert_eq!(answer.return_data, Bytes::from(word(42)));
+        }
+    }
+}
+
+#[test]
+fn create2_at_a_taken_address_fails() {
+    let factory = address(0xfa);
+    let input = [&word(1)[..], &word(1), CONSTRUCTOR].concat();
+    let mut chain = Chain::new();
+    chain.deploy(factory, "factory");
+    let first = chain.call(factory, 0, &input);
+    assert_ne!(first.return_data, Bytes::from(word(0)));
+    let second = chain.call(factory, 0, &input);
+    assert_eq!(second.return_data, Bytes::from(word(0)), "collision");
+}
+
+/// Inputs for the precompiles the issue names, and a few more.
+fn precompile_cases() -> Vec<(u8, Vec<u8>)> {
+    let modexp = [
+        &word(1)[..],
+        &word(1),
+        &word(1),
+        &[3],
+        &[5],
+        &[7], // 3^5 mod 7
+    ]
+    .concat();
+    // ecrecover of a valid signature (hash, v, r, s) and of garbage.
+    let hash = keccak256(b"evmove");
+    let signer = alloy_primitives::Signature::from_scalars_and_parity(
+        B256::repeat_byte(0x11),
+        B256::repeat_byte(0x22),
+        false,
+    );
+    let mut ecrecover = hash.to_vec();
+    ecrecover.extend(word(27 + u64::from(signer.v())));
+    ecrecover.extend(signer.r().to_be_bytes::<32>());
+    ecrecover.extend(signer.s().to_be_bytes::<32>());
+    vec![
+        (1, ecrecover),
+        (1, vec![0xab; 128]),
+        (2, b"abc".to_vec()),
+        (2, Vec::new()),
+        (3, b"abc".to_vec()),
+        (4, b"identity".to_vec()),
+        (5, modexp),
+    ]
+}
+
+#[test]
+fn precompiles_match_revm() {
+    // A forwarder calls the precompile with the input and returns its output.
+    const EVM_FORWARDER: &[u8] = &[
+        0x60, 0x20, 0x36, 0x03, 0x60, 0x20, 0x5f, 0x37, // copy calldata[32..] to memory
+        0x5f, 0x5f, 0x60, 0x20, 0x36, 0x03, 0x5f, // 0, 0, size, 0
+        0x5f, 0x35, 0x5a, 0xfa, 0x50, // STATICCALL(gas, target, 0, size, 0, 0)
+        0x3d, 0x5f, 0x5f, 0x3e, 0x3d, 0x5f, 0xf3, // return the return data
+    ];
+    let forwarder = address(0xf0);
+    let mut chain = Chain::new();
+    chain.deploy(forwarder, "forwarder");
+    for (precompile, input) in precompile_cases() {
+        let target = Address::with_last_byte(precompile);
+        let calldata = [&address_word(target)[..], &input].concat();
+        let ours = chain.call(forwarder, 0, &calldata);
+        assert_eq!(ours.status, Status::Success, "precompile {precompile}");
+        let theirs = revm_output(&[(forwarder, EVM_FORWARDER)], forwarder, &calldata);
+        assert_eq!(
+            ours.return_data, theirs,
+            "precompile {precompile}, input {input:02x?}"
+        );
+    }
+    // Known answers, so that agreeing on nothing cannot pass.
+    let sha = chain.call(
+        forwarder,
+        0,
+        &[&address_word(Address::with_last_byte(2))[..], b"abc"].concat(),
+    );
+    assert_eq!(sha.return_data, Bytes::from(sha2_abc()));
+}
+
+/// SHA-256 of "abc".
+fn sha2_abc() -> [u8; 32] {
+    let hex = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+    let mut out = [0; 32];
+    for (i, byte) in out.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap();
+    }
+    out
+}
+
+#[test]
+fn the_runtime_can_be_shared_between_threads() {
+    fn shared<T: Send + Sync>() {}
+    shared::<Runtime>();
+}
+
+#[test]
+fn selfdestruct_moves_the_balance_and_deletes_only_new_accounts() {
+    let mut chain = Chain::new();
+    let (old, heir) = (address(0x0d), address(0x4e));
+    chain.deploy(old, "kamikaze");
+    chain.call(old, 30, &address_word(heir));
+    assert_eq!(chain.balance(heir), U256::from(30));
+    assert_eq!(chain.balance(old), U256::ZERO);
+    assert!(
+        chain.state.code(old).is_some(),
+        "not created in this transaction: kept"
+    );
+
+    // A constructor that self-destructs: the account is gone at the transaction's end.
+    let outcome = chain.execute(None, 50, b"kamikaze-initcode", 1_000_000);
+    assert_eq!(outcome.status, Status::Success);
+    let created = SENDER.create(1);
+    assert_eq!(chain.state.account(created), None);
+    assert_eq!(
+        chain.balance(SENDER),
+        U256::from(1_000_000 - 30),
+        "the 50 came back"
+    );
+}
+
+#[test]
+fn transient_storage_is_seen_by_nested_frames_and_dropped_after() {
+    let mut chain = Chain::new();
+    let t = address(0x77);
+    chain.deploy(t, "transient");
+    let outcome = chain.call(t, 0, &[]);
+    assert_eq!(outcome.return_data, Bytes::from(word(9)));
+    assert!(outcome
+        .write_set
+        .keys()
+        .all(|key| !matches!(key, StateKey::Slot(..))));
+    let again = chain.call(t, 0, &[1]);
+    assert_eq!(
+        again.return_data,
+        Bytes::from(word(0)),
+        "not kept across transactions"
+    );
+}
+
+#[test]
+fn the_environment_is_the_blocks_and_the_transactions() {
+    let mut chain = Chain::new();
+    let probe = address(0xe0);
+    chain.deploy(probe, "env_probe");
+    chain.block = BlockEnv {
+        chain_id: 5,
+        number: 100,
+        timestamp: 1_700_000_000,
+        coinbase: address(0xcb),
+        prevrandao: B256::repeat_byte(0x42),
+        gas_limit: 30_000_000,
+        basefee: U256::from(7),
+        blob_basefee: U256::from(3),
+        block_hashes: [(7, B256::repeat_byte(0x07)), (99, B256::repeat_byte(0x99))].into(),
+    };
+    let tx = Transaction {
+        sender: SENDER,
+        to: Some(probe),
+        value: U256::from(11),
+        data: Bytes::from_static(&[1, 2, 3]),
+        gas_limit: 1_000_000,
+        gas_price: U256::from(13),
+        blob_hashes: vec![B256::repeat_byte(0xb1)],
+    };
+    let outcome = chain
+        .runtime
+        .execute(&chain.state, &chain.block, &tx)
+        .unwrap();
+    assert_eq!(outcome.status, Status::Success);
+    let words: Vec<U256> = outcome
+        .return_data
+        .chunks(32)
+        .map(U256::from_be_slice)
+        .collect();
+    let addr = |a: Address| U256::from_be_slice(a.as_slice());
+    assert_eq!(
+        words,
+        [
+            addr(probe),
+            addr(SENDER),
+            addr(SENDER),
+            U256::from(11),
+            U256::from(3),
+            U256::from(b"env_probe".len()),
+            U256::from(13),
+            U256::ZERO,
+            addr(address(0xcb)),
+            U256::from(1_700_000_000u64),
+            U256::from(100),
+            B256::repeat_byte(0x42).into(),
+            U256::from(30_000_000),
+            U256::from(5),
+            U256::from(11),
+            U256::from(7),
+            U256::from(3),
+            U256::from(1_000_000 - 11), // the sender's balance, value already moved
+            U256::ZERO,                 // no code at address 0
+            U256::ZERO,                 // address 0 does not exist
+            B256::repeat_byte(0x07).into(), // block 7 is one of the 256 before 100
+            B256::repeat_byte(0xb1).into(),
+            U256::ZERO,
+        ]
+    );
 }
