@@ -30,12 +30,36 @@ fn modules() -> &'static [(String, Vec<u8>)] {
     })
 }
 
-/// The fake EVM code a module stands for: its name, except the modules mirroring real code.
+/// EVM code that `caller` mirrors for kind 0 (CALL): sets slot 0 to 1, LOG1 (topic 1), calls
+/// calldata word 0 with value word 1, stores the result in slot 1, returns the return data.
+const CALLER: &[u8] = &[
+    0x60, 0x01, 0x5f, 0x55, // SSTORE(0, 1)
+    0x60, 0x01, 0x5f, 0x5f, 0xa1, // LOG1(0, 0, 1)
+    0x5f, 0x5f, 0x5f, 0x5f, 0x60, 0x20, 0x35, 0x5f, 0x35, 0x5a,
+    0xf1, // CALL(gas, t, v, 0, 0, 0, 0)
+    0x60, 0x01, 0x55, // SSTORE(1, result)
+    0x3d, 0x5f, 0x5f, 0x3e, 0x3d, 0x5f, 0xf3, // return the return data
+];
+/// EVM code that `reverter` mirrors: SSTORE(0, 5), LOG0, REVERT with 0xdead.
+const REVERTER: &[u8] = &[
+    0x60, 0x05, 0x5f, 0x55, 0x5f, 0x5f, 0xa0, 0x61, 0xde, 0xad, 0x5f, 0x52, 0x60, 0x20, 0x5f, 0xfd,
+];
+/// EVM code that `counter` mirrors: increments slot 0 and returns it.
+const COUNTER: &[u8] = &[
+    0x5f, 0x54, 0x60, 0x01, 0x01, 0x80, 0x5f, 0x55, 0x5f, 0x52, 0x60, 0x20, 0x5f, 0xf3,
+];
+
+/// The EVM code a module stands for: real code for the modules mirroring real code (revm
+/// runs it too), else the module's name.
 fn code_of(name: &str) -> Bytes {
     match name {
         "constructor" => Bytes::from_static(CONSTRUCTOR),
         "kamikaze_constructor" => Bytes::from_static(b"kamikaze-initcode"),
         "answer" => Bytes::from_static(ANSWER),
+        "caller" => Bytes::from_static(CALLER),
+        "reverter" => Bytes::from_static(REVERTER),
+        "counter" => Bytes::from_static(COUNTER),
+        "sink" => Bytes::from_static(&[0x00]),
         _ => Bytes::copy_from_slice(name.as_bytes()),
     }
 }
@@ -694,4 +718,116 @@ fn the_environment_is_the_blocks_and_the_transactions() {
             U256::ZERO,
         ]
     );
+}
+
+/// The same transactions through evmove and revm, on the same accounts: every outcome and
+/// the resulting storage and balances must agree.
+struct Differential {
+    ours: Chain,
+    revm: revm::database::CacheDB<revm::database::EmptyDB>,
+    accounts: Vec<Address>,
+}
+
+impl Differential {
+    /// Accounts holding the code of the modules `names` (and the funded sender).
+    fn new(contracts: &[(Address, &str)]) -> Self {
+        use revm::{bytecode::Bytecode, state::AccountInfo};
+        let mut ours = Chain::new();
+        let mut db = revm::database::CacheDB::new(revm::database::EmptyDB::default());
+        let sender = AccountInfo {
+            balance: U256::from(1_000_000),
+            ..AccountInfo::default()
+        };
+        db.insert_account_info(SENDER, sender);
+        for &(address, name) in contracts {
+            ours.deploy(address, name);
+            let code = Bytecode::new_raw(code_of(name));
+            db.insert_account_info(address, AccountInfo::from_bytecode(code));
+        }
+        let accounts = contracts.iter().map(|&(address, _)| address).collect();
+        Self {
+            ours,
+            revm: db,
+            accounts,
+        }
+    }
+
+    /// Runs the call in both and compares.
+    fn call(&mut self, to: Address, value: u64, data: &[u8]) {
+        use revm::{
+            context::{result::ExecutionResult, Context, TxEnv},
+            primitives::TxKind,
+            DatabaseCommit, DatabaseRef, ExecuteEvm, MainBuilder, MainContext,
+        };
+        let ours = self.ours.call(to, value, data);
+        let nonce = self
+            .revm
+            .basic_ref(SENDER)
+            .unwrap()
+            .unwrap_or_default()
+            .nonce;
+        let tx = TxEnv::builder()
+            .caller(SENDER)
+            .kind(TxKind::Call(to))
+            .value(U256::from(value))
+            .data(Bytes::copy_from_slice(data))
+            .gas_limit(10_000_000)
+            .gas_price(0)
+            .nonce(nonce)
+            .build()
+            .unwrap();
+        let executed = Context::mainnet()
+            .with_db(&mut self.revm)
+            .build_mainnet()
+            .transact(tx)
+            .unwrap();
+        self.revm.commit(executed.state);
+        let (status, output, logs) = match executed.result {
+            ExecutionResult::Success { output, logs, .. } => {
+                (Status::Success, output.into_data(), logs)
+            }
+            ExecutionResult::Revert { output, .. } => (Status::Revert, output, vec![]),
+            ExecutionResult::Halt { reason, .. } => panic!("revm halted: {reason:?}"),
+        };
+        let what = format!("call of {to} with {value} wei and {data:02x?}");
+        assert_eq!(ours.status, status, "{what}");
+        assert_eq!(ours.return_data, output, "{what}");
+        assert_eq!(ours.logs, logs, "{what}");
+        for &account in self.accounts.iter().chain([&SENDER, &address(0xee)]) {
+            let theirs = self.revm.basic_ref(account).unwrap().unwrap_or_default();
+            assert_eq!(
+                self.ours.balance(account),
+                theirs.balance,
+                "{what}: balance of {account}"
+            );
+            for slot in 0..3 {
+                let theirs = self.revm.storage_ref(account, U256::from(slot)).unwrap();
+                assert_eq!(
+                    self.ours.slot(account, slot),
+                    theirs,
+                    "{what}: {account}[{slot}]"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn calls_reverts_and_value_agree_with_revm() {
+    let (a, counter, reverter, sink) = (address(0xa), address(0xc), address(0xb), address(0xe));
+    let mut both = Differential::new(&[
+        (a, "caller"),
+        (counter, "counter"),
+        (reverter, "reverter"),
+        (sink, "sink"),
+    ]);
+    both.call(counter, 0, &[]);
+    both.call(counter, 0, &[]);
+    both.call(reverter, 0, &[]);
+    both.call(a, 0, &caller_input(reverter, 0, 0));
+    both.call(a, 100, &caller_input(counter, 10, 0));
+    both.call(a, 0, &caller_input(sink, 30, 0));
+    both.call(a, 0, &caller_input(reverter, 30, 0));
+    both.call(a, 0, &caller_input(sink, 1_000, 0));
+    both.call(a, 0, &caller_input(address(0xee), 5, 0));
 }

@@ -280,7 +280,7 @@ fn run_module(
     kind: CodeKind,
     frame: Frame,
 ) -> Result<FrameResult, Fatal> {
-    let module = match host.runtime.module_for(code, kind) {
+    let module = match host.runtime.resolve(code, kind) {
         Ok(module) => module,
         Err(reason) => return Ok(FrameResult::halted(HaltReason::NoModule(reason))),
     };

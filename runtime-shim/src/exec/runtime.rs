@@ -4,7 +4,7 @@
 
 use std::{cell::RefCell, collections::HashMap, sync::RwLock};
 
-use alloy_primitives::{keccak256, Bytes, B256};
+use alloy_primitives::{keccak256, B256};
 use move_binary_format::CompiledModule;
 use move_core_types::{account_address::AccountAddress, language_storage::ModuleId};
 use move_vm_runtime::move_vm::MoveVM;
@@ -200,7 +200,12 @@ impl Runtime {
 
     /// The module running `code` as `kind`: known from an earlier run, or asked of the
     /// provider and published now. An error is the reason the code cannot run.
-    pub(crate) fn module_for(&self, code: &Bytes, kind: CodeKind) -> Result<ModuleId, String> {
+    ///
+    /// Execution calls this for every code it runs. Publishing while other threads execute
+    /// is not safe with the Move 0.3.2 loader (its cache assumes a publishing session is the
+    /// only one), so a parallel executor resolves the code of a block's transactions first
+    /// (or runs a block that needs new modules sequentially, `DESIGN.md` §7).
+    pub fn resolve(&self, code: &[u8], kind: CodeKind) -> Result<ModuleId, String> {
         let hash = keccak256(code);
         let known = self
             .resolved
