@@ -831,3 +831,40 @@ fn calls_reverts_and_value_agree_with_revm() {
     both.call(a, 0, &caller_input(sink, 1_000, 0));
     both.call(a, 0, &caller_input(address(0xee), 5, 0));
 }
+
+/// A state whose storage cannot be read: the transaction fails as a whole, with the error.
+struct BrokenStorage(InMemoryState);
+
+impl evmove_runtime::StateView for BrokenStorage {
+    fn read(
+        &self,
+        key: &StateKey,
+    ) -> Result<Option<evmove_runtime::StateValue>, evmove_runtime::StateError> {
+        match key {
+            StateKey::Slot(..) => Err(evmove_runtime::StateError::new("disk on fire")),
+            _ => self.0.read(key),
+        }
+    }
+}
+
+#[test]
+fn a_failed_state_read_stops_the_transaction_from_any_depth() {
+    let mut chain = Chain::new();
+    // The forwarder touches no storage; the counter it calls reads a slot, at depth 1.
+    let (forwarder, counter) = (address(0xf0), address(0xc));
+    chain.deploy(forwarder, "forwarder");
+    chain.deploy(counter, "counter");
+    let tx = Transaction {
+        sender: SENDER,
+        to: Some(forwarder),
+        data: address_word(counter).to_vec().into(),
+        gas_limit: 1_000_000,
+        ..Transaction::default()
+    };
+    let state = BrokenStorage(chain.state.clone());
+    let error = chain
+        .runtime
+        .execute(&state, &chain.block, &tx)
+        .unwrap_err();
+    assert!(error.to_string().contains("disk on fire"), "{error}");
+}

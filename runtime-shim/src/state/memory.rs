@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use alloy_primitives::{Address, Bytes, U256};
 
-use super::{Account, Code, StateError, StateKey, StateValue, StateView, WriteSet};
+use super::{Account, Code, StateError, StateKey, StateStore, StateValue, StateView, WriteSet};
 
 /// The whole state, in memory.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -84,5 +84,12 @@ impl InMemoryState {
 impl StateView for InMemoryState {
     fn read(&self, key: &StateKey) -> Result<Option<StateValue>, StateError> {
         Ok(self.values.get(key).cloned())
+    }
+}
+
+impl StateStore for InMemoryState {
+    fn commit(&mut self, writes: &WriteSet) -> Result<(), StateError> {
+        self.apply(writes);
+        Ok(())
     }
 }
