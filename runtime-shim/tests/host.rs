@@ -416,6 +416,11 @@ fn a_creation_transaction_runs_the_constructor_with_arguments_appended() {
     let created = SENDER.create(0);
     assert_eq!(outcome.created, Some(created));
     assert_eq!(
+        outcome.return_data,
+        Bytes::from_static(ANSWER),
+        "the deployed code"
+    );
+    assert_eq!(
         chain.state.code(created).unwrap().bytes,
         Bytes::from_static(ANSWER)
     );

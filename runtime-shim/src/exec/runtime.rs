@@ -172,6 +172,14 @@ impl Runtime {
                 return Err(TxError::State(error));
             }
         };
+        // A creation transaction returns the code it deployed (as revm's `Output::Create`).
+        let return_data = match result.created {
+            Some(address) => {
+                let code = host.journal().code(state, address)?;
+                code.map(|code| code.bytes).unwrap_or_default()
+            }
+            None => result.end.output(),
+        };
         let (write_set, logs) = host.journal.into_inner().finish();
         let status = match &result.end {
             FrameEnd::Return(_) => Status::Success,
@@ -180,7 +188,7 @@ impl Runtime {
         };
         Ok(TxOutcome {
             status,
-            return_data: result.end.output(),
+            return_data,
             logs,
             gas_used: tx.gas_limit - result.gas_left.min(tx.gas_limit),
             write_set,
