@@ -287,6 +287,19 @@ fn delegatecall_runs_the_code_on_the_callers_storage() {
 }
 
 #[test]
+fn callcode_runs_the_code_on_the_callers_storage_with_value_to_itself() {
+    let mut chain = Chain::new();
+    let (a, counter) = (address(0xa), address(0xc));
+    chain.deploy(a, "caller");
+    chain.deploy(counter, "counter");
+    let outcome = chain.call(a, 50, &caller_input(counter, 20, 3));
+    assert_eq!(outcome.return_data, Bytes::from(word(2)));
+    assert_eq!(chain.slot(counter, 0), U256::ZERO);
+    assert_eq!(chain.balance(a), U256::from(50), "the value went to itself");
+    assert_eq!(chain.balance(counter), U256::ZERO);
+}
+
+#[test]
 fn value_moves_and_bounces() {
     let mut chain = Chain::new();
     let (a, sink, reverter) = (address(0xa), address(0xe), address(0xb));
