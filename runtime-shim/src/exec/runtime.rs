@@ -4,7 +4,7 @@
 
 use std::{cell::RefCell, collections::HashMap, sync::RwLock};
 
-use alloy_primitives::{keccak256, B256};
+use alloy_primitives::B256;
 use move_binary_format::CompiledModule;
 use move_core_types::{account_address::AccountAddress, language_storage::ModuleId};
 use move_vm_runtime::move_vm::MoveVM;
@@ -21,7 +21,7 @@ use crate::{
     journal::Journal,
     module_store::ModuleStore,
     natives,
-    state::{StateError, StateView},
+    state::{Code, StateError, StateView},
     stdlib,
 };
 
@@ -213,8 +213,8 @@ impl Runtime {
     /// is not safe with the Move 0.3.2 loader (its cache assumes a publishing session is the
     /// only one), so a parallel executor resolves the code of a block's transactions first
     /// (or runs a block that needs new modules sequentially, `DESIGN.md` §7).
-    pub fn resolve(&self, code: &[u8], kind: CodeKind) -> Result<ModuleId, String> {
-        let hash = keccak256(code);
+    pub fn resolve(&self, code: &Code, kind: CodeKind) -> Result<ModuleId, String> {
+        let hash = code.hash;
         let known = self
             .resolved
             .read()
@@ -225,7 +225,7 @@ impl Runtime {
         }
         let module = self
             .provider
-            .module_for(code, hash, kind)
+            .module_for(&code.bytes, hash, kind)
             .map_err(|error| error.to_string())?;
         let id = self.publish(&module).map_err(|error| error.to_string())?;
         if let Ok(mut resolved) = self.resolved.write() {
