@@ -886,3 +886,47 @@ fn a_failed_state_read_stops_the_transaction_from_any_depth() {
         .unwrap_err();
     assert!(error.to_string().contains("disk on fire"), "{error}");
 }
+
+#[test]
+fn publishing_never_replaces_a_module() {
+    let runtime = Runtime::new(ModuleRegistry::new()).unwrap();
+    let (name, counter) = modules()
+        .iter()
+        .find(|(name, _)| name == "counter")
+        .unwrap();
+    let same = ProvidedModule {
+        name: name.clone(),
+        bytes: counter.clone(),
+    };
+    let id = runtime.publish(&same).unwrap();
+    assert_eq!(
+        runtime.publish(&same).unwrap(),
+        id,
+        "publishing again is a no-op"
+    );
+    let source = "module contracts::counter { public fun run() { evmove::halt::stop() } }";
+    let [(_, other)] = <[_; 1]>::try_from(common::compile_move(
+        "other_counter",
+        source,
+        &[("contracts", "0x2")],
+    ))
+    .unwrap();
+    let other = ProvidedModule {
+        name: name.clone(),
+        bytes: other,
+    };
+    let error = runtime.publish(&other).unwrap_err();
+    assert!(
+        matches!(error, evmove_runtime::PublishError::Taken(_)),
+        "{error}"
+    );
+    let misnamed = ProvidedModule {
+        name: "reader".to_string(),
+        bytes: counter.clone(),
+    };
+    let error = runtime.publish(&misnamed).unwrap_err();
+    assert!(
+        matches!(error, evmove_runtime::PublishError::WrongId { .. }),
+        "{error}"
+    );
+}

@@ -46,6 +46,9 @@ pub enum PublishError {
         /// The id it should have.
         expected: String,
     },
+    /// Another module is published under the same id (two codes given one module name).
+    #[error("another module is already published as {0}")]
+    Taken(String),
     /// The VM rejected the module (verification, linking, a missing native).
     #[error("the Move VM rejected {module}: {message}")]
     Rejected {
@@ -100,7 +103,8 @@ impl Runtime {
     }
 
     /// Publishes (verifies and links) a transpiled module at the publisher address; nothing
-    /// happens if a module of that name is already published.
+    /// happens if the same module is already published, and a different module under the same
+    /// id is an error (modules are never replaced).
     pub fn publish(&self, module: &ProvidedModule) -> Result<ModuleId, PublishError> {
         self.publish_at(self.publisher, &module.name, module.bytes.clone())
     }
@@ -249,8 +253,10 @@ impl Runtime {
                 expected: format!("{}::{name}", address.to_hex_literal()),
             });
         }
-        if self.modules.contains(&id) {
-            return Ok(id);
+        match self.modules.get(&id) {
+            Some(published) if published == bytes => return Ok(id),
+            Some(_) => return Err(PublishError::Taken(id.to_string())),
+            None => {}
         }
         let rejected = |error: move_binary_format::errors::VMError| PublishError::Rejected {
             module: id.to_string(),
