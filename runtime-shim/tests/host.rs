@@ -375,6 +375,12 @@ fn code_without_a_module_fails_with_a_reason() {
         panic!("{:?}", outcome.status);
     };
     assert!(reason.contains("no module registered"), "{reason}");
+    let creation = chain.execute(None, 0, b"unknown initcode", 1_000_000);
+    let Status::Halt(HaltReason::NoModule(reason)) = &creation.status else {
+        panic!("{:?}", creation.status);
+    };
+    assert!(reason.contains("Initcode"), "{reason}");
+    assert_eq!(creation.created, None);
 }
 
 #[test]
