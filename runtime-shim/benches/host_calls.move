@@ -1,5 +1,6 @@
 // The loops `host_calls.rs` times. Calldata `[kind, n]`: `n` iterations of one operation.
 module bench::loops {
+    use evmove::arith;
     use evmove::call;
     use evmove::env;
     use evmove::halt;
@@ -26,6 +27,8 @@ module bench::loops {
             while (i < n) { storage::sstore(0, 0, 0, i); i = i + 1; };
         } else if (kind == 5) {
             while (i < n) { let (_, _) = env::caller(); i = i + 1; };
+        } else if (kind == 6) {
+            while (i < n) { let (_, _) = arith::add(0, i, 0, 1); i = i + 1; };
         } else {
             while (i < n) {
                 let (_, _) = call::call(MAX, MAX, 0, SINK, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
