@@ -10,6 +10,19 @@
 //! ```sh
 //! cargo bench -p evmove-runtime --bench host_calls
 //! ```
+//!
+//! Measured (release profile, 2 shared cores under load average 6 to 8, so inflated; per
+//! operation, including pushing its arguments and popping its results in Move):
+//!
+//! | operation | cost |
+//! |---|---|
+//! | empty loop iteration (about 9 Move instructions) | 0.27 µs |
+//! | `arith::add` (4 × u128 in, 2 out; reference) | 0.48 µs |
+//! | `env::caller` | 0.33 µs |
+//! | `memory::mload` / `mstore` | 0.25 / 0.33 µs |
+//! | `storage::sload` / `sstore` (slot in the journal) | 0.34 / 0.63 µs |
+//! | `call::call` of a contract that stops (nested round trip) | 2.6 µs |
+//! | a whole transaction whose `run` stops at once | 4.4 µs |
 
 #[path = "../tests/common/mod.rs"]
 mod common;
