@@ -936,3 +936,22 @@ fn publishing_never_replaces_a_module() {
         "{error}"
     );
 }
+
+#[test]
+fn a_callee_that_loops_forever_uses_only_the_gas_forwarded_to_it() {
+    let mut chain = Chain::new();
+    let (a, spin) = (address(0xa), address(0x5));
+    chain.deploy(a, "caller");
+    chain.deploy(spin, "spin");
+    let outcome = chain.execute(Some(a), 0, &caller_input(spin, 0, 0), 6_400_000);
+    assert_eq!(
+        outcome.status,
+        Status::Success,
+        "the caller goes on with 1/64"
+    );
+    assert_eq!(chain.slot(a, 1), U256::ZERO, "the call failed");
+    assert_eq!(chain.slot(a, 0), U256::from(1));
+    // The callee burnt all it was given: all but 1/64 of what the caller had left.
+    assert!(outcome.gas_used > 6_300_000, "{}", outcome.gas_used);
+    assert!(outcome.gas_used < 6_400_000, "{}", outcome.gas_used);
+}
