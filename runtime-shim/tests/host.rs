@@ -49,6 +49,22 @@ const COUNTER: &[u8] = &[
     0x5f, 0x54, 0x60, 0x01, 0x01, 0x80, 0x5f, 0x55, 0x5f, 0x52, 0x60, 0x20, 0x5f, 0xf3,
 ];
 
+/// EVM code for the copy probes: calldata `[a, b, c]`, one operation, then
+/// `RETURN(0, MSIZE)`.
+const CALLDATA_COPY: &[u8] = &[
+    0x60, 0x40, 0x35, 0x60, 0x20, 0x35, 0x5f, 0x35, 0x37, 0x59, 0x5f, 0xf3,
+];
+const CODE_COPY: &[u8] = &[
+    0x60, 0x40, 0x35, 0x60, 0x20, 0x35, 0x5f, 0x35, 0x39, 0x59, 0x5f, 0xf3,
+];
+const MEMORY_COPY: &[u8] = &[
+    0x7f, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f,
+    0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0x1a, 0x1b, 0x1c, 0x1d, 0x1e, 0x1f,
+    0x20, 0x5f, 0x52, // MSTORE(0, 0x0102..20)
+    0x60, 0x40, 0x35, 0x60, 0x20, 0x35, 0x5f, 0x35, 0x5e, 0x59, 0x5f, 0xf3,
+];
+const STORE_BYTE: &[u8] = &[0x60, 0x20, 0x35, 0x5f, 0x35, 0x53, 0x59, 0x5f, 0xf3];
+
 /// The EVM code a module stands for: real code for the modules mirroring real code (revm
 /// runs it too), else the module's name.
 fn code_of(name: &str) -> Bytes {
@@ -60,6 +76,10 @@ fn code_of(name: &str) -> Bytes {
         "reverter" => Bytes::from_static(REVERTER),
         "counter" => Bytes::from_static(COUNTER),
         "sink" => Bytes::from_static(&[0x00]),
+        "calldata_copy" => Bytes::from_static(CALLDATA_COPY),
+        "code_copy" => Bytes::from_static(CODE_COPY),
+        "memory_copy" => Bytes::from_static(MEMORY_COPY),
+        "store_byte" => Bytes::from_static(STORE_BYTE),
         _ => Bytes::copy_from_slice(name.as_bytes()),
     }
 }
@@ -111,8 +131,19 @@ impl Chain {
                 balance: U256::from(1_000_000),
             },
         );
+        let runtime = Runtime::new(registry()).expect("the runtime starts");
+        // A library the copy probes link against: published first, as dependencies must be.
+        let (name, bytes) = modules()
+            .iter()
+            .find(|(name, _)| name == "copy_probes")
+            .unwrap();
+        let library = ProvidedModule {
+            name: name.clone(),
+            bytes: bytes.clone(),
+        };
+        runtime.publish(&library).expect("the library publishes");
         Self {
-            runtime: Runtime::new(registry()).expect("the runtime starts"),
+            runtime,
             state,
             block: BlockEnv::default(),
         }
@@ -954,4 +985,80 @@ fn a_callee_that_loops_forever_uses_only_the_gas_forwarded_to_it() {
     // The callee burnt all it was given: all but 1/64 of what the caller had left.
     assert!(outcome.gas_used > 6_300_000, "{}", outcome.gas_used);
     assert!(outcome.gas_used < 6_400_000, "{}", outcome.gas_used);
+}
+
+/// `to`'s outcome in revm when `SENDER` calls it with `data`: the output, or `None` if revm
+/// halted (any state is fresh: each account in `accounts` holds its EVM code).
+fn revm_outcome(accounts: &[(Address, &[u8])], to: Address, data: &[u8]) -> Option<Bytes> {
+    use revm::{
+        bytecode::Bytecode,
+        context::{result::ExecutionResult, Context, TxEnv},
+        database::{CacheDB, EmptyDB},
+        primitives::TxKind,
+        state::AccountInfo,
+        ExecuteEvm, MainBuilder, MainContext,
+    };
+    let mut db = CacheDB::new(EmptyDB::default());
+    for &(address, code) in accounts {
+        let code = Bytecode::new_raw(Bytes::copy_from_slice(code));
+        db.insert_account_info(address, AccountInfo::from_bytecode(code));
+    }
+    let tx = TxEnv::builder()
+        .caller(SENDER)
+        .kind(TxKind::Call(to))
+        .data(Bytes::copy_from_slice(data))
+        .gas_limit(10_000_000)
+        .gas_price(0)
+        .build()
+        .expect("a valid transaction");
+    let result = Context::mainnet()
+        .with_db(&mut db)
+        .build_mainnet()
+        .transact(tx)
+        .expect("revm executes")
+        .result;
+    match result {
+        ExecutionResult::Success { output, .. } => Some(output.into_data()),
+        ExecutionResult::Halt { .. } => None,
+        ExecutionResult::Revert { output, .. } => panic!("revm reverted with {output}"),
+    }
+}
+
+/// An offset or size: mostly small, sometimes past any data, sometimes beyond any memory.
+fn operand() -> impl proptest::strategy::Strategy<Value = U256> {
+    use proptest::prelude::*;
+    prop_oneof![
+        6 => (0u64..300).prop_map(U256::from),
+        1 => (0u64..u64::MAX).prop_map(U256::from),
+        1 => Just(U256::MAX),
+    ]
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// CALLDATACOPY, CODECOPY, MCOPY and MSTORE8 leave the memory revm leaves (size and
+    /// bytes, zero padding included), or halt where revm halts.
+    #[test]
+    fn copies_and_memory_growth_match_revm(
+        probe in proptest::sample::select(&["calldata_copy", "code_copy", "memory_copy", "store_byte"][..]),
+        a in operand(),
+        b in operand(),
+        c in operand(),
+        extra in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..40),
+    ) {
+        let at = address(0x33);
+        let data = [&a.to_be_bytes::<32>()[..], &b.to_be_bytes::<32>(), &c.to_be_bytes::<32>(), &extra].concat();
+        let mut chain = Chain::new();
+        chain.deploy(at, probe);
+        let ours = chain.execute(Some(at), 0, &data, 10_000_000);
+        let theirs = revm_outcome(&[(at, &code_of(probe))], at, &data);
+        match theirs {
+            Some(output) => {
+                proptest::prop_assert_eq!(&ours.status, &Status::Success);
+                proptest::prop_assert_eq!(ours.return_data, output);
+            }
+            None => proptest::prop_assert!(matches!(ours.status, Status::Halt(_)), "{:?}", ours.status),
+        }
+    }
 }

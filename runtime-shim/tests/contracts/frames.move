@@ -382,3 +382,72 @@ module contracts::kamikaze_constructor {
         halt::selfdestruct(ch, cl);
     }
 }
+
+module contracts::copy_probes {
+    use evmove::env;
+    use evmove::halt;
+    use evmove::memory;
+
+    /// Calldata `[a, b, c]`.
+    public fun args(): (u128, u128, u128, u128, u128, u128) {
+        let (ah, al) = env::calldataload(0, 0);
+        let (bh, bl) = env::calldataload(0, 32);
+        let (ch, cl) = env::calldataload(0, 64);
+        (ah, al, bh, bl, ch, cl)
+    }
+
+    /// Returns all of memory.
+    public fun return_memory() {
+        let (sh, sl) = memory::msize();
+        halt::ret(0, 0, sh, sl);
+    }
+}
+
+module contracts::calldata_copy {
+    use contracts::copy_probes;
+    use evmove::env;
+
+    /// CALLDATACOPY(a, b, c), then all of memory.
+    public fun run() {
+        let (ah, al, bh, bl, ch, cl) = copy_probes::args();
+        env::calldatacopy(ah, al, bh, bl, ch, cl);
+        copy_probes::return_memory();
+    }
+}
+
+module contracts::code_copy {
+    use contracts::copy_probes;
+    use evmove::env;
+
+    /// CODECOPY(a, b, c), then all of memory.
+    public fun run() {
+        let (ah, al, bh, bl, ch, cl) = copy_probes::args();
+        env::codecopy(ah, al, bh, bl, ch, cl);
+        copy_probes::return_memory();
+    }
+}
+
+module contracts::memory_copy {
+    use contracts::copy_probes;
+    use evmove::memory;
+
+    /// MSTORE(0, 0x0102..20), MCOPY(a, b, c), then all of memory.
+    public fun run() {
+        memory::mstore(0, 0, 0x0102030405060708090a0b0c0d0e0f10, 0x1112131415161718191a1b1c1d1e1f20);
+        let (ah, al, bh, bl, ch, cl) = copy_probes::args();
+        memory::mcopy(ah, al, bh, bl, ch, cl);
+        copy_probes::return_memory();
+    }
+}
+
+module contracts::store_byte {
+    use contracts::copy_probes;
+    use evmove::memory;
+
+    /// MSTORE8(a, b), then all of memory.
+    public fun run() {
+        let (ah, al, bh, bl, _, _) = copy_probes::args();
+        memory::mstore8(ah, al, bh, bl);
+        copy_probes::return_memory();
+    }
+}
