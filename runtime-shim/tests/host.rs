@@ -1062,3 +1062,35 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn threads_execute_on_one_runtime_at_once() {
+    let mut chain = Chain::new();
+    let counter = address(0xc);
+    chain.deploy(counter, "counter");
+    // Publish first: publishing is not safe while other threads execute (`Runtime::resolve`).
+    let code = evmove_runtime::Code::new(code_of("counter"));
+    chain
+        .runtime
+        .resolve(&code, evmove_runtime::CodeKind::Runtime)
+        .unwrap();
+    let (runtime, block) = (&chain.runtime, &chain.block);
+    std::thread::scope(|scope| {
+        for _ in 0..4 {
+            let mut state = chain.state.clone();
+            scope.spawn(move || {
+                for n in 1..=20u64 {
+                    let tx = Transaction {
+                        sender: SENDER,
+                        to: Some(counter),
+                        gas_limit: 1_000_000,
+                        ..Transaction::default()
+                    };
+                    let outcome = runtime.execute(&state, block, &tx).unwrap();
+                    assert_eq!(outcome.return_data, Bytes::from(word(n)));
+                    state.apply(&outcome.write_set);
+                }
+            });
+        }
+    });
+}
