@@ -7,12 +7,15 @@
 //!   through, write sets, and an in-memory backend.
 //! - [`journal`]: one transaction's reads, writes, logs and per-frame checkpoints.
 //! - [`exec`]: the execution API ([`Runtime`]), call semantics, the gas model, code providers.
+//! - [`block`]: block execution, sequential or parallel (Block-STM), generic over the task
+//!   that executes one transaction.
 //!
 //! All mutable EVM state (accounts, storage slots, transient storage) lives in the host's
 //! journal, not in Move global storage, because a nested Move session cannot see the writes
 //! held in its caller's session (`DESIGN.md` §6).
 #![deny(missing_docs)]
 
+pub mod block;
 pub mod exec;
 pub mod journal;
 pub mod module_store;

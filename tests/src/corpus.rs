@@ -222,3 +222,35 @@ fn decode_hex(object: &str) -> Bytes {
         .unwrap_or_else(|err| panic!("artifact code is not hex: {err}"))
         .into()
 }
+
+/// A code blob of the corpus: a label, its contract, the code, and solc's account of the
+/// code's internal functions.
+pub type Blob = (String, Contract, Vec<u8>, BTreeMap<String, SolcFunction>);
+
+/// Every code blob of the corpus.
+pub fn blobs() -> Vec<Blob> {
+    let mut blobs = Vec::new();
+    for setting in Setting::ALL {
+        for file in source_files() {
+            for name in artifact_file(setting, &file).contracts.keys() {
+                let contract = Contract::load(setting, &file, name);
+                if contract.runtime_code.is_empty() {
+                    continue;
+                }
+                blobs.push((
+                    format!("{setting}/{name}/runtime"),
+                    contract.clone(),
+                    contract.runtime_code.to_vec(),
+                    contract.runtime_functions.clone(),
+                ));
+                blobs.push((
+                    format!("{setting}/{name}/initcode"),
+                    contract.clone(),
+                    contract.initcode.to_vec(),
+                    contract.initcode_functions,
+                ));
+            }
+        }
+    }
+    blobs
+}

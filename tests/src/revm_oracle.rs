@@ -14,6 +14,7 @@ use revm::{
 };
 
 use crate::{
+    engine::Engine,
     jump_trace::JumpTrace,
     outcome::{AccountChange, Status, Tx, TxOutcome},
 };
@@ -196,5 +197,23 @@ fn outcome(result: ExecutionResult, changes: BTreeMap<Address, AccountChange>) -
         logs,
         changes,
         gas_used,
+    }
+}
+
+impl Engine for RevmOracle {
+    fn fund(&mut self, account: Address, wei: U256) {
+        RevmOracle::fund(self, account, wei)
+    }
+
+    fn execute(&mut self, tx: &Tx) -> Result<TxOutcome, String> {
+        RevmOracle::execute(self, tx).map_err(|err| err.to_string())
+    }
+
+    fn balance(&self, account: Address) -> U256 {
+        RevmOracle::balance(self, account)
+    }
+
+    fn storage(&self, account: Address, slot: U256) -> U256 {
+        RevmOracle::storage(self, account, slot)
     }
 }

@@ -7,6 +7,7 @@
 
 use crate::{
     corpus::{Contract, Setting},
+    engine::Engine,
     outcome::{Status, Tx, TxOutcome},
     revm_oracle::RevmOracle,
 };
@@ -43,28 +44,31 @@ fn word(address: Address) -> B256 {
 }
 
 /// A chain on which a scenario runs, with corpus contracts compiled in one setting.
-pub struct Chain {
+pub struct Chain<'e> {
     /// The engine executing the transactions.
-    pub revm: RevmOracle,
+    pub engine: Box<dyn Engine + 'e>,
     /// The compiler setting of the contracts the scenario deploys.
     pub setting: Setting,
 }
 
-impl Chain {
-    /// A fresh chain in which ALICE and BOB hold 100 ether each.
+impl<'e> Chain<'e> {
+    /// A fresh chain on revm in which ALICE and BOB hold 100 ether each.
     pub fn new(setting: Setting) -> Self {
         Self::on(RevmOracle::new(), setting)
     }
 
     /// The same, on a given (empty) engine.
-    pub fn on(mut revm: RevmOracle, setting: Setting) -> Self {
-        revm.fund(ALICE, ether(100));
-        revm.fund(BOB, ether(100));
-        Self { revm, setting }
+    pub fn on(mut engine: impl Engine + 'e, setting: Setting) -> Self {
+        engine.fund(ALICE, ether(100));
+        engine.fund(BOB, ether(100));
+        Self {
+            engine: Box::new(engine),
+            setting,
+        }
     }
 
     fn execute(&mut self, tx: Tx) -> TxOutcome {
-        self.revm.execute(&tx).expect("a valid transaction")
+        self.engine.execute(&tx).expect("a valid transaction")
     }
 
     /// Deploys contract `name` of `file`, asserting success; returns it and its address.
@@ -238,7 +242,7 @@ pub fn token_transfers_approvals_and_reverts(chain: &mut Chain) {
         "deploy, then transfer"
     );
     assert_eq!(
-        chain.revm.storage(address, mapping_slot(BOB, 4)),
+        chain.engine.storage(address, mapping_slot(BOB, 4)),
         U256::from(250)
     );
 
@@ -341,7 +345,7 @@ pub fn wrapped_ether_moves_value_in_and_out(chain: &mut Chain) {
     assert_eq!(withdraw.status, Status::Success);
     assert_eq!(withdraw.changes[&ALICE].balance, Some(ether(98)));
     assert_eq!(withdraw.changes[&address].balance, Some(ether(4)));
-    assert_eq!(chain.revm.balance(address), ether(4));
+    assert_eq!(chain.engine.balance(address), ether(4));
 
     assert_eq!(
         chain.call_reverting(ALICE, &weth, "withdraw", &[ether(3).into()]),
@@ -404,8 +408,8 @@ pub fn vault_pulls_and_pushes_tokens_and_its_guard_stops_reentry(chain: &mut Cha
             error_string("Vault: reentrant call").to_vec()
         )]
     );
-    assert_eq!(chain.revm.balance(attacker.1), ether(2));
-    assert_eq!(chain.revm.balance(vault.1), U256::ZERO);
+    assert_eq!(chain.engine.balance(attacker.1), ether(2));
+    assert_eq!(chain.engine.balance(vault.1), U256::ZERO);
     assert_eq!(chain.call(BOB, &vault, "isLocked", &[]), vec![false.into()]);
 }
 
@@ -784,7 +788,7 @@ pub fn transient_storage_lives_for_one_transaction_and_mcopy_copies(chain: &mut 
 }
 
 /// A scenario: transactions on a chain, each checked as it runs.
-pub type Scenario = fn(&mut Chain);
+pub type Scenario = fn(&mut Chain<'_>);
 
 /// Every scenario, by name.
 pub const ALL: &[(&str, Scenario)] = &[

@@ -2,8 +2,6 @@
 //! compiler setting, has every reachable jump resolved, and the resolved targets include
 //! every jump revm takes while running the scripted scenarios.
 
-use std::collections::BTreeMap;
-
 use evmove::{
     evm::{Code, Pc},
     ir::verify_module,
@@ -11,7 +9,7 @@ use evmove::{
     opt::optimize,
 };
 use evmove_tests::{
-    corpus::{artifact_file, source_files, Contract, Setting, SolcFunction},
+    corpus::{self, Contract, Setting, SolcFunction},
     revm_oracle::RevmOracle,
     scenarios::{self, Chain},
 };
@@ -22,7 +20,7 @@ fn analyse(label: &str, bytes: &[u8]) -> JumpAnalysis {
 
 #[test]
 fn every_corpus_jump_resolves_without_faults() {
-    let blobs = corpus_blobs();
+    let blobs = corpus::blobs();
     assert_eq!(
         blobs.len(),
         4 * 2 * 11,
@@ -39,11 +37,13 @@ fn every_corpus_jump_resolves_without_faults() {
 fn resolved_targets_cover_every_jump_revm_takes() {
     let mut checked = 0;
     for setting in Setting::ALL {
-        let mut chain = Chain::on(RevmOracle::tracing_jumps(), setting);
+        let mut revm = RevmOracle::tracing_jumps();
+        let mut chain = Chain::on(&mut revm, setting);
         for (_, scenario) in scenarios::ALL {
             scenario(&mut chain);
         }
-        let trace = chain.revm.jump_trace().expect("traced").taken();
+        drop(chain);
+        let trace = revm.jump_trace().expect("traced").taken();
         assert!(
             trace.len() >= 12,
             "{setting}: only {} code blobs ran",
@@ -64,43 +64,11 @@ fn resolved_targets_cover_every_jump_revm_takes() {
     assert!(checked > 2_000, "only {checked} taken jumps were checked");
 }
 
-/// A code blob of the corpus: a label, its contract, the code, and solc's account of the
-/// code's internal functions.
-type Blob = (String, Contract, Vec<u8>, BTreeMap<String, SolcFunction>);
-
-/// Every code blob of the corpus.
-fn corpus_blobs() -> Vec<Blob> {
-    let mut blobs = Vec::new();
-    for setting in Setting::ALL {
-        for file in source_files() {
-            for name in artifact_file(setting, &file).contracts.keys() {
-                let contract = Contract::load(setting, &file, name);
-                if contract.runtime_code.is_empty() {
-                    continue;
-                }
-                blobs.push((
-                    format!("{setting}/{name}/runtime"),
-                    contract.clone(),
-                    contract.runtime_code.to_vec(),
-                    contract.runtime_functions.clone(),
-                ));
-                blobs.push((
-                    format!("{setting}/{name}/initcode"),
-                    contract.clone(),
-                    contract.initcode.to_vec(),
-                    contract.initcode_functions,
-                ));
-            }
-        }
-    }
-    blobs
-}
-
 #[test]
 fn recovered_functions_match_solcs_own_account() {
     let mut mismatches = Vec::new();
     let mut matched = 0;
-    for (label, contract, bytes, solc_functions) in corpus_blobs() {
+    for (label, contract, bytes, solc_functions) in corpus::blobs() {
         let lifted = lift(&Code::new(bytes)).unwrap_or_else(|err| panic!("{label}: {err}"));
         let (jumps, functions) = (lifted.jumps, lifted.functions);
         for (name, solc) in &solc_functions {
@@ -155,7 +123,7 @@ fn is_getter(contract: &Contract, name: &str, solc: &SolcFunction) -> bool {
 #[test]
 fn every_corpus_blob_lifts_to_ir_that_verifies_before_and_after_optimisation() {
     let (mut before, mut after) = (0, 0);
-    for (label, _, bytes, _) in corpus_blobs() {
+    for (label, _, bytes, _) in corpus::blobs() {
         let lifted = lift(&Code::new(bytes)).unwrap_or_else(|err| panic!("{label}: {err}"));
         assert_eq!(
             lifted.module.functions.len(),
@@ -196,7 +164,7 @@ fn size(module: &evmove::ir::Module) -> usize {
 
 #[test]
 fn initcode_carries_the_runtime_code_and_a_factory_its_childs_initcode() {
-    for (label, contract, bytes, _) in corpus_blobs() {
+    for (label, contract, bytes, _) in corpus::blobs() {
         if !label.ends_with("/initcode") {
             continue;
         }

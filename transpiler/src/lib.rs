@@ -8,10 +8,19 @@
 //!   recovered, and the SSA [`ir`] of each code blob.
 //! - [`ir`]: the SSA IR, its text form and its checker.
 //! - [`opt`]: passes over the IR.
+//! - [`lower`]: the IR → verified Move modules.
+//! - [`disasm`]: a readable listing of a compiled Move module.
+//! - [`pipeline`]: all of the above for one code blob, top to bottom.
+//! - `provider` (feature `vm`): the pipeline as the runtime's on-demand code provider.
 #![deny(missing_docs)]
 
 pub mod artifact;
+pub mod disasm;
 pub mod evm;
 pub mod ir;
 pub mod lift;
+pub mod lower;
 pub mod opt;
+pub mod pipeline;
+#[cfg(feature = "vm")]
+pub mod provider;

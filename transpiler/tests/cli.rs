@@ -124,3 +124,80 @@ fn ir_of_raw_initcode_lifts_the_code_it_carries() {
     assert_eq!(kinds[0], "code");
     assert!(kinds[3].starts_with("code copy at ") && kinds[3].matches("copy at").count() == 3);
 }
+
+/// A fresh directory of this test's own.
+fn scratch_dir(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join("cli")
+        .join(name);
+    let _ = fs::remove_dir_all(&dir);
+    dir
+}
+
+#[test]
+fn compile_writes_verified_modules_and_a_manifest() {
+    let out = scratch_dir("compile-token");
+    let (ok, _, stderr) = evmove(&[
+        "compile",
+        &corpus("via-ir-opt", "Token"),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(ok, "{stderr}");
+    assert!(
+        stderr.contains("compiled src/Token.sol:Token runtime → Token ("),
+        "{stderr}"
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    let modules = manifest["modules"].as_array().unwrap();
+    let names: Vec<&str> = modules
+        .iter()
+        .map(|m| m["module"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Token", "Token_init"]);
+    assert_eq!(manifest["publisher"], "0x2");
+    let abi = &manifest["contracts"]["src/Token.sol:Token"]["abi"];
+    assert!(abi
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["name"] == "transfer"));
+    for module in modules {
+        let file = out.join(module["file"].as_str().unwrap());
+        let (ok, listing, stderr) = evmove(&["disasm", file.to_str().unwrap()]);
+        assert!(ok, "{stderr}");
+        assert!(listing.contains("public fun run() {"), "{listing}");
+    }
+}
+
+#[test]
+fn compile_as_a_move_package() {
+    let out = scratch_dir("compile-package");
+    let (ok, _, stderr) = evmove(&[
+        "compile",
+        &corpus("legacy", "WrappedEther"),
+        "-o",
+        out.to_str().unwrap(),
+        "--move-package",
+        "weth",
+    ]);
+    assert!(ok, "{stderr}");
+    assert!(out
+        .join("build/weth/bytecode_modules/WrappedEther.mv")
+        .is_file());
+    let toml = fs::read_to_string(out.join("Move.toml")).unwrap();
+    assert!(toml.contains("name = \"weth\""), "{toml}");
+}
+
+#[test]
+fn compile_and_disasm_reject_bad_input_with_a_message() {
+    let out = scratch_dir("compile-bad");
+    let garbage = scratch("compile-garbage.json", "{ not json");
+    let (ok, _, stderr) = evmove(&["compile", &garbage, "-o", out.to_str().unwrap()]);
+    assert!(!ok);
+    assert!(stderr.starts_with("error: "), "{stderr}");
+    let (ok, _, stderr) = evmove(&["disasm", &garbage]);
+    assert!(!ok);
+    assert!(stderr.contains("not a Move module"), "{stderr}");
+}

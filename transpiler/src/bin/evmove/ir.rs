@@ -8,9 +8,9 @@ use std::{
 
 use clap::Args;
 use evmove::{
-    artifact::{self, Bytecode, Contract},
-    evm::Code,
-    lift::{lift, Lifted},
+    artifact,
+    lift::Lifted,
+    pipeline::{lift_blobs, Blob},
 };
 use serde_json::json;
 
@@ -23,13 +23,6 @@ pub struct IrArgs {
     /// Print a JSON summary (blobs, functions, blocks, unresolved jumps) instead of the IR.
     #[arg(long)]
     json: bool,
-}
-
-/// One code blob of a contract.
-struct Blob<'a> {
-    contract: String,
-    kind: String,
-    bytes: &'a [u8],
 }
 
 pub fn run(args: &IrArgs) -> ExitCode {
@@ -46,25 +39,7 @@ pub fn run(args: &IrArgs) -> ExitCode {
             }
         };
         for contract in &contracts {
-            let mut pending = blobs(contract);
-            while let Some(blob) = pending.pop() {
-                let code = Code::new(blob.bytes.to_vec());
-                let lifted = lift(&code);
-                // Raw code says nothing of what it carries: lift the code it copies too
-                // (the runtime code in initcode, child contracts in a factory).
-                if let (Bytecode::Unlabelled(_), Ok(lifted)) = (&contract.code, &lifted) {
-                    for (offset, bytes) in lifted.jumps.embedded_code(&code) {
-                        let owned = blob.bytes[offset..offset + bytes.len()].as_ref();
-                        pending.insert(
-                            0,
-                            Blob {
-                                contract: blob.contract.clone(),
-                                kind: format!("{} copy at {offset}", blob.kind),
-                                bytes: owned,
-                            },
-                        );
-                    }
-                }
+            for (blob, lifted) in lift_blobs(contract) {
                 if let Err(err) = &lifted {
                     eprintln!(
                         "error: {}: {} {}: {err}",
@@ -103,31 +78,6 @@ pub fn run(args: &IrArgs) -> ExitCode {
     }
 }
 
-/// The blobs of `contract`, last first (they are popped).
-fn blobs(contract: &Contract) -> Vec<Blob<'_>> {
-    let name = contract.label();
-    let mut blobs = Vec::new();
-    match &contract.code {
-        Bytecode::Labelled { initcode, runtime } => {
-            for (kind, code) in [("initcode", initcode), ("runtime", runtime)] {
-                if let Some(code) = code {
-                    blobs.push(Blob {
-                        contract: name.clone(),
-                        kind: kind.to_string(),
-                        bytes: code,
-                    });
-                }
-            }
-        }
-        Bytecode::Unlabelled(code) => blobs.push(Blob {
-            contract: name,
-            kind: "code".to_string(),
-            bytes: code,
-        }),
-    }
-    blobs
-}
-
 fn block_count(lifted: &Lifted) -> usize {
     lifted
         .module
@@ -137,7 +87,7 @@ fn block_count(lifted: &Lifted) -> usize {
         .sum()
 }
 
-fn counts(blob: &Blob<'_>, lifted: &Lifted) -> String {
+fn counts(blob: &Blob, lifted: &Lifted) -> String {
     format!(
         "{} bytes, {} functions, {} blocks, 0 unresolved jumps",
         blob.bytes.len(),
@@ -147,7 +97,7 @@ fn counts(blob: &Blob<'_>, lifted: &Lifted) -> String {
 }
 
 fn summarize(
-    blob: &Blob<'_>,
+    blob: &Blob,
     lifted: &Result<Lifted, evmove::lift::LiftCodeError>,
 ) -> serde_json::Value {
     match lifted {

@@ -1,7 +1,12 @@
-//! `evmove`: compile Ethereum contracts to Move. So far: `evmove ir`, the SSA IR of every
-//! code blob of a contract.
+//! `evmove`: compile Ethereum contracts to Move.
 
+#[cfg(feature = "vm")]
+mod call;
+mod compile;
+mod disasm;
 mod ir;
+#[cfg(feature = "vm")]
+mod state_file;
 
 use std::process::ExitCode;
 
@@ -20,10 +25,23 @@ enum Command {
     /// Print the SSA IR of every code blob (runtime code, initcode) of every contract in the
     /// inputs: raw hex, or solc / Foundry / Hardhat / Truffle artifacts.
     Ir(ir::IrArgs),
+    /// Compile every code blob of every contract in the inputs into a verified Move module
+    /// (`<module>.mv`), and write `manifest.json`: modules, contracts, code hashes, ABIs.
+    Compile(compile::CompileArgs),
+    /// Print the listing of compiled Move modules.
+    Disasm(disasm::DisasmArgs),
+    /// Deploy a contract and call one of its functions on the embedded Move runtime, every
+    /// piece of EVM code compiled to Move on demand; print status, return values and logs.
+    #[cfg(feature = "vm")]
+    Call(call::CallArgs),
 }
 
 fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Ir(args) => ir::run(&args),
+        Command::Compile(args) => compile::run(&args),
+        Command::Disasm(args) => disasm::run(&args),
+        #[cfg(feature = "vm")]
+        Command::Call(args) => call::run(&args),
     }
 }

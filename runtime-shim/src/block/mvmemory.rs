@@ -1,0 +1,258 @@
+//! Multi-version memory: for every key, the writes of the block's transactions by transaction
+//! index, and for every transaction, the keys it last wrote and the versions it last read.
+//!
+//! # Invariants
+//!
+//! - A key's entry for transaction `i` is the write of `i`'s last recorded incarnation, or an
+//!   ESTIMATE once that incarnation was aborted by a failed validation. An ESTIMATE stays
+//!   until `i`'s next incarnation is recorded, which overwrites it or removes it.
+//! - A read by transaction `i` sees the entries below `i` only. It resolves to the highest
+//!   such entry; when that is a delta, it goes on down to the next full write (or to the base
+//!   state) and applies the deltas on the way up, in transaction order. Hitting an ESTIMATE
+//!   anywhere on that way makes the read depend on the ESTIMATE's transaction.
+//! - A read is recorded with the [`Origin`] it resolved to, the versions of every entry it
+//!   used. Validation resolves each recorded read again and requires the same origin; a
+//!   read-set thus validates exactly when the transaction would read the same values now.
+//! - The write-set keys of an incarnation are recorded (sorted) before its read set and before
+//!   the scheduler learns it finished, so a validator never sees a read set whose writes are
+//!   missing.
+
+use std::{
+    collections::{BTreeMap, HashMap},
+    hash::{BuildHasher, Hash, RandomState},
+    sync::{Mutex, MutexGuard},
+};
+
+use super::task::{BaseView, Delta, Incarnation, TxnIndex, Write};
+
+/// One execution of a transaction: its index and incarnation.
+pub(super) type Version = (TxnIndex, Incarnation);
+
+/// What a read resolved to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) enum Origin {
+    /// No transaction below wrote the key: the base state.
+    Base,
+    /// The full write (`Set` or `Delete`) of this version.
+    Version(Version),
+    /// Deltas, from the highest down, then the full write they apply to, if any (if none, they
+    /// apply to the base state).
+    Merged(Box<[Version]>),
+}
+
+/// A recorded read: the key and what it resolved to.
+pub(super) struct Read<K> {
+    pub(super) key: K,
+    pub(super) origin: Origin,
+}
+
+enum Entry<V, D> {
+    Written(Incarnation, Write<V, D>),
+    Estimate,
+}
+
+/// A key's entries by transaction index.
+type Versions<V, D> = BTreeMap<TxnIndex, Entry<V, D>>;
+
+/// A lock shard of the key map.
+type Shard<K, V, D> = Mutex<HashMap<K, Versions<V, D>>>;
+
+/// Number of lock shards of the key map: enough that workers seldom wait on each other.
+const SHARDS: usize = 64;
+
+pub(super) struct MvMemory<K, V, D> {
+    hasher: RandomState,
+    shards: Box<[Shard<K, V, D>]>,
+    /// Per transaction: the keys of its last recorded write set, sorted.
+    written: Box<[Mutex<Vec<K>>]>,
+    /// Per transaction: its last recorded read set.
+    reads: Box<[Mutex<Vec<Read<K>>>]>,
+}
+
+/// Locks `mutex`, ignoring poisoning: a worker that panicked leaves the block halted, and its
+/// panic is what the caller sees.
+pub(super) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// The entries below `txn`, from the highest down; an ESTIMATE is `Err` of its transaction.
+fn below<V, D>(
+    versions: &Versions<V, D>,
+    txn: TxnIndex,
+) -> impl Iterator<Item = Result<(Version, &Write<V, D>), TxnIndex>> {
+    versions.range(..txn).rev().map(|(&i, entry)| match entry {
+        Entry::Written(incarnation, write) => Ok(((i, *incarnation), write)),
+        Entry::Estimate => Err(i),
+    })
+}
+
+/// What a read by `txn` resolves to now, without the value (for validation).
+fn origin<V, D>(versions: Option<&Versions<V, D>>, txn: TxnIndex) -> Result<Origin, TxnIndex> {
+    let mut merged = Vec::new();
+    let mut has_delta = false;
+    for entry in versions
+        .into_iter()
+        .flat_map(|versions| below(versions, txn))
+    {
+        let (version, write) = entry?;
+        merged.push(version);
+        match write {
+            Write::Delta(_) => has_delta = true,
+            Write::Set(_) | Write::Delete => break,
+        }
+    }
+    Ok(Origin::of(merged, has_delta))
+}
+
+impl Origin {
+    /// The origin of a read that used the entries of `merged` (from the highest down).
+    fn of(merged: Vec<Version>, has_delta: bool) -> Self {
+        match (&merged[..], has_delta) {
+            ([], _) => Self::Base,
+            (&[version], false) => Self::Version(version),
+            _ => Self::Merged(merged.into()),
+        }
+    }
+}
+
+impl<K, V, D> MvMemory<K, V, D>
+where
+    K: Clone + Eq + Hash + Ord,
+    V: Clone,
+    D: Delta<V>,
+{
+    pub(super) fn new(block_len: usize) -> Self {
+        Self {
+            hasher: RandomState::new(),
+            shards: (0..SHARDS).map(|_| Mutex::default()).collect(),
+            written: (0..block_len).map(|_| Mutex::default()).collect(),
+            reads: (0..block_len).map(|_| Mutex::default()).collect(),
+        }
+    }
+
+    fn shard(&self, key: &K) -> MutexGuard<'_, HashMap<K, Versions<V, D>>> {
+        lock(&self.shards[self.hasher.hash_one(key) as usize % SHARDS])
+    }
+
+    /// The value `txn` reads at `key` and its origin, or `Err` of the transaction whose
+    /// ESTIMATE the read hit.
+    pub(super) fn read(
+        &self,
+        key: &K,
+        txn: TxnIndex,
+        base: &impl BaseView<K, V>,
+    ) -> Result<(Option<V>, Origin), TxnIndex> {
+        // Clone what the read needs under the shard lock; read the base state after it.
+        let mut deltas = Vec::new();
+        let mut merged = Vec::new();
+        let mut bottom = None;
+        {
+            let shard = self.shard(key);
+            for entry in shard.get(key).into_iter().flat_map(|v| below(v, txn)) {
+                let (version, write) = entry?;
+                merged.push(version);
+                match write {
+                    Write::Delta(delta) => deltas.push(delta.clone()),
+                    Write::Set(value) => {
+                        bottom = Some(Some(value.clone()));
+                        break;
+                    }
+                    Write::Delete => {
+                        bottom = Some(None);
+                        break;
+                    }
+                }
+            }
+        }
+        let origin = Origin::of(merged, !deltas.is_empty());
+        let mut value = bottom.unwrap_or_else(|| base.read(key));
+        for delta in deltas.iter().rev() {
+            value = Some(delta.apply(value.as_ref()));
+        }
+        Ok((value, origin))
+    }
+
+    /// Records an incarnation of `txn`: its writes replace those of the previous incarnation
+    /// (entries of keys it no longer writes are removed), and its reads replace the previous
+    /// read set. Returns whether it wrote a key the previous incarnation did not.
+    pub(super) fn record(
+        &self,
+        txn: TxnIndex,
+        incarnation: Incarnation,
+        writes: Vec<(K, Write<V, D>)>,
+        reads: Vec<Read<K>>,
+    ) -> bool {
+        let mut keys: Vec<K> = writes.iter().map(|(key, _)| key.clone()).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        let mut written = lock(&self.written[txn]);
+        let wrote_new_key = keys.iter().any(|key| written.binary_search(key).is_err());
+        for (key, write) in writes {
+            let entry = Entry::Written(incarnation, write);
+            self.shard(&key).entry(key).or_default().insert(txn, entry);
+        }
+        for key in written.iter() {
+            if keys.binary_search(key).is_err() {
+                let mut shard = self.shard(key);
+                if let Some(versions) = shard.get_mut(key) {
+                    versions.remove(&txn);
+                    if versions.is_empty() {
+                        shard.remove(key);
+                    }
+                }
+            }
+        }
+        *written = keys;
+        drop(written);
+        *lock(&self.reads[txn]) = reads;
+        wrote_new_key
+    }
+
+    /// Turns every write of `txn`'s last recorded incarnation into an ESTIMATE.
+    pub(super) fn convert_writes_to_estimates(&self, txn: TxnIndex) {
+        for key in lock(&self.written[txn]).iter() {
+            if let Some(entry) = self.shard(key).get_mut(key).and_then(|v| v.get_mut(&txn)) {
+                *entry = Entry::Estimate;
+            }
+        }
+    }
+
+    /// Whether every read of `txn`'s last recorded read set still resolves to the same origin.
+    pub(super) fn validate(&self, txn: TxnIndex) -> bool {
+        lock(&self.reads[txn]).iter().all(|read| {
+            let shard = self.shard(&read.key);
+            origin(shard.get(&read.key), txn).as_ref() == Ok(&read.origin)
+        })
+    }
+
+    /// The block's write set: every written key with its value after the last transaction
+    /// (`None`: deleted), deltas applied in transaction order. Called once the scheduler is
+    /// done, when no entry is an ESTIMATE.
+    pub(super) fn into_writes(self, base: &impl BaseView<K, V>) -> BTreeMap<K, Option<V>> {
+        let mut writes = BTreeMap::new();
+        for shard in self.shards.into_vec() {
+            for (key, versions) in shard.into_inner().unwrap_or_else(|p| p.into_inner()) {
+                let mut value: Option<Option<V>> = None;
+                for entry in versions.into_values() {
+                    let Entry::Written(_, write) = entry else {
+                        panic!("Block-STM invariant broken: an ESTIMATE is left after the block");
+                    };
+                    value = Some(match write {
+                        Write::Set(v) => Some(v),
+                        Write::Delete => None,
+                        Write::Delta(delta) => {
+                            let before = value.unwrap_or_else(|| base.read(&key));
+                            Some(delta.apply(before.as_ref()))
+                        }
+                    });
+                }
+                if let Some(value) = value {
+                    writes.insert(key, value);
+                }
+            }
+        }
+        writes
+    }
+}

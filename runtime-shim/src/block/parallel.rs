@@ -1,0 +1,197 @@
+//! The parallel executor: workers take jobs from the [`Scheduler`] until it is done, executing
+//! transactions against the [`MvMemory`] and validating their read sets; then the results are
+//! committed in transaction order.
+
+use std::{
+    hint,
+    num::NonZeroUsize,
+    panic,
+    sync::{
+        atomic::{AtomicU32, Ordering::Relaxed},
+        Mutex,
+    },
+    thread,
+};
+
+use super::{
+    mvmemory::{lock, MvMemory, Version},
+    scheduler::{Job, Scheduler},
+    task::{BaseView, Execution, Task},
+    view::TxnView,
+    BlockError, BlockOutput, Mode, TxnStats,
+};
+
+/// How many times an idle worker asks for a job before it yields its core between asks (with
+/// more workers than cores, a spinning worker would keep the one with the work off its core).
+const SPINS_BEFORE_YIELD: u32 = 64;
+
+/// The result of a transaction's last finished execution, if any.
+type LastResult<T> = Mutex<Option<Result<<T as Task>::Output, <T as Task>::Error>>>;
+
+/// Everything the workers share.
+struct Block<'a, T: Task, B> {
+    task: &'a T,
+    txns: &'a [T::Txn],
+    base: &'a B,
+    memory: MvMemory<T::Key, T::Value, T::Delta>,
+    scheduler: Scheduler,
+    results: Box<[LastResult<T>]>,
+    executions: Box<[AtomicU32]>,
+    validations: Box<[AtomicU32]>,
+}
+
+/// Halts the scheduler when a worker unwinds, so that the other workers stop instead of
+/// waiting for work the panicking one held.
+struct HaltOnPanic<'a>(&'a Scheduler);
+
+impl Drop for HaltOnPanic<'_> {
+    fn drop(&mut self) {
+        if thread::panicking() {
+            self.0.halt();
+        }
+    }
+}
+
+/// Executes `txns` on `threads` new threads of `stack_size` bytes each. A worker that panics
+/// (a task broke its contract) halts the block, and the panic is resumed on the caller.
+pub(super) fn execute<T: Task, B: BaseView<T::Key, T::Value>>(
+    task: &T,
+    txns: &[T::Txn],
+    base: &B,
+    threads: NonZeroUsize,
+    stack_size: usize,
+) -> Result<BlockOutput<T>, BlockError<T::Error>> {
+    let len = txns.len();
+    let block = Block {
+        task,
+        txns,
+        base,
+        memory: MvMemory::new(len),
+        scheduler: Scheduler::new(len),
+        results: (0..len).map(|_| Mutex::new(None)).collect(),
+        executions: (0..len).map(|_| AtomicU32::new(0)).collect(),
+        validations: (0..len).map(|_| AtomicU32::new(0)).collect(),
+    };
+    let (workers, panicked) = thread::scope(|scope| {
+        let mut handles = Vec::with_capacity(threads.get());
+        for i in 0..threads.get() {
+            let spawned = thread::Builder::new()
+                .name(format!("block-stm-{i}"))
+                .stack_size(stack_size)
+                .spawn_scoped(scope, || block.work());
+            match spawned {
+                Ok(handle) => handles.push(handle),
+                // Workers are interchangeable: the block only needs one.
+                Err(error) if handles.is_empty() => return Err(error),
+                Err(_) => break,
+            }
+        }
+        let workers = handles.len();
+        let panicked = handles.into_iter().find_map(|h| h.join().err());
+        Ok((workers, panicked))
+    })
+    .map_err(BlockError::Spawn)?;
+    if let Some(payload) = panicked {
+        panic::resume_unwind(payload);
+    }
+    block.commit(workers)
+}
+
+impl<T: Task, B: BaseView<T::Key, T::Value>> Block<'_, T, B> {
+    /// A worker's loop: a job's completion may hand back the next job directly (a validation
+    /// after an execution, a re-execution after a failed validation).
+    fn work(&self) {
+        let _halt = HaltOnPanic(&self.scheduler);
+        let mut job = None;
+        let mut idle = 0;
+        while !self.scheduler.done() {
+            job = match job {
+                Some(Job::Execute(version)) => self.try_execute(version),
+                Some(Job::Validate(version)) => self.validate(version),
+                None => {
+                    let next = self.scheduler.next_job();
+                    if next.is_some() {
+                        idle = 0;
+                    } else if idle < SPINS_BEFORE_YIELD {
+                        idle += 1;
+                        hint::spin_loop();
+                    } else {
+                        thread::yield_now();
+                    }
+                    next
+                }
+            };
+        }
+    }
+
+    /// Executes an incarnation and records it; when it hit an ESTIMATE, parks the transaction
+    /// on the dependency instead (or, if that is already resolved, executes it again).
+    fn try_execute(&self, (txn, incarnation): Version) -> Option<Job> {
+        loop {
+            self.executions[txn].fetch_add(1, Relaxed);
+            let view = TxnView::new(&self.memory, self.base, txn);
+            let result = self.task.execute(&self.txns[txn], &view);
+            let reads = match view.finish() {
+                Ok(reads) => reads,
+                Err(blocking) => {
+                    if self.scheduler.add_dependency(txn, blocking) {
+                        return None;
+                    }
+                    continue;
+                }
+            };
+            // A failed execution writes nothing; if its reads validate, the failure is the
+            // transaction's result, as in a sequential execution.
+            let (writes, result) = match result {
+                Ok(Execution { output, writes }) => (writes, Ok(output)),
+                Err(error) => (Vec::new(), Err(error)),
+            };
+            *lock(&self.results[txn]) = Some(result);
+            let wrote_new_key = self.memory.record(txn, incarnation, writes, reads);
+            return self
+                .scheduler
+                .finish_execution(txn, incarnation, wrote_new_key);
+        }
+    }
+
+    /// Validates an incarnation's read set; on failure aborts it (its writes become ESTIMATEs).
+    fn validate(&self, (txn, incarnation): Version) -> Option<Job> {
+        self.validations[txn].fetch_add(1, Relaxed);
+        let aborted =
+            !self.memory.validate(txn) && self.scheduler.try_validation_abort(txn, incarnation);
+        if aborted {
+            self.memory.convert_writes_to_estimates(txn);
+        }
+        self.scheduler.finish_validation(txn, aborted)
+    }
+
+    /// Commits the results in transaction order, once the scheduler is done: the outputs up to
+    /// the first failed transaction (whose failure is the block's), and the merged writes.
+    fn commit(self, workers: usize) -> Result<BlockOutput<T>, BlockError<T::Error>> {
+        let mut outputs = Vec::with_capacity(self.txns.len());
+        for (txn, result) in self.results.into_vec().into_iter().enumerate() {
+            let result = result.into_inner().unwrap_or_else(|p| p.into_inner());
+            match result.expect("Block-STM invariant broken: a transaction was never executed") {
+                Ok(output) => outputs.push(output),
+                Err(error) => return Err(BlockError::Task { txn, error }),
+            }
+        }
+        let stats = self
+            .executions
+            .iter()
+            .zip(self.validations.iter())
+            .map(|(executions, validations)| TxnStats {
+                executions: executions.load(Relaxed),
+                validations: validations.load(Relaxed),
+            })
+            .collect();
+        Ok(BlockOutput {
+            outputs,
+            writes: self.memory.into_writes(self.base),
+            stats,
+            executed_as: Mode::Parallel {
+                threads: NonZeroUsize::new(workers).expect("at least one worker ran"),
+            },
+        })
+    }
+}

@@ -1,0 +1,57 @@
+//! The sequential executor: each transaction in order, over the writes of those before it.
+//! The reference the parallel executor must equal, and the fallback for small blocks.
+
+use std::collections::BTreeMap;
+
+use super::{
+    task::{BaseView, Delta, Execution, Task, Write},
+    view::SequentialView,
+    BlockError, BlockOutput, Mode, TxnStats,
+};
+
+/// Executes `txns` in order on the calling thread; stops at the first that fails.
+pub(super) fn execute<T: Task>(
+    task: &T,
+    txns: &[T::Txn],
+    base: &impl BaseView<T::Key, T::Value>,
+) -> Result<BlockOutput<T>, BlockError<T::Error>> {
+    let mut writes = BTreeMap::new();
+    let mut outputs = Vec::with_capacity(txns.len());
+    for (index, txn) in txns.iter().enumerate() {
+        let view = SequentialView {
+            writes: &writes,
+            base,
+        };
+        let Execution {
+            output,
+            writes: txn_writes,
+        } = task
+            .execute(txn, &view)
+            .map_err(|error| BlockError::Task { txn: index, error })?;
+        for (key, write) in txn_writes {
+            let value = match write {
+                Write::Set(value) => Some(value),
+                Write::Delete => None,
+                Write::Delta(delta) => {
+                    let before = match writes.get(&key) {
+                        Some(value) => value.clone(),
+                        None => base.read(&key),
+                    };
+                    Some(delta.apply(before.as_ref()))
+                }
+            };
+            writes.insert(key, value);
+        }
+        outputs.push(output);
+    }
+    let once = TxnStats {
+        executions: 1,
+        validations: 0,
+    };
+    Ok(BlockOutput {
+        outputs,
+        writes,
+        stats: vec![once; txns.len()],
+        executed_as: Mode::Sequential,
+    })
+}

@@ -1,0 +1,86 @@
+//! The views a task reads through: [`TxnView`], one per execution in the parallel executor,
+//! which reads the multi-version memory and records every read with the version it saw; and
+//! [`SequentialView`], which reads the block's writes so far over the base state.
+
+use std::{
+    cell::{Cell, RefCell},
+    collections::BTreeMap,
+    hash::Hash,
+};
+
+use super::{
+    mvmemory::{MvMemory, Read},
+    task::{BaseView, Delta, ReadError, TxnIndex, View},
+};
+
+/// One execution's view in the parallel executor. After a read hit an ESTIMATE, every read
+/// returns the same [`ReadError::Dependency`], so the task cannot go on with a partial view.
+pub(super) struct TxnView<'a, K, V, D, B> {
+    memory: &'a MvMemory<K, V, D>,
+    base: &'a B,
+    txn: TxnIndex,
+    reads: RefCell<Vec<Read<K>>>,
+    dependency: Cell<Option<TxnIndex>>,
+}
+
+impl<'a, K, V, D, B> TxnView<'a, K, V, D, B> {
+    pub(super) fn new(memory: &'a MvMemory<K, V, D>, base: &'a B, txn: TxnIndex) -> Self {
+        Self {
+            memory,
+            base,
+            txn,
+            reads: RefCell::default(),
+            dependency: Cell::new(None),
+        }
+    }
+
+    /// The reads made, or the transaction the execution depends on when a read hit an
+    /// ESTIMATE (then the execution's result means nothing).
+    pub(super) fn finish(self) -> Result<Vec<Read<K>>, TxnIndex> {
+        match self.dependency.get() {
+            Some(blocking) => Err(blocking),
+            None => Ok(self.reads.into_inner()),
+        }
+    }
+}
+
+impl<K, V, D, B> View<K, V> for TxnView<'_, K, V, D, B>
+where
+    K: Clone + Eq + Hash + Ord,
+    V: Clone,
+    D: Delta<V>,
+    B: BaseView<K, V>,
+{
+    fn read(&self, key: &K) -> Result<Option<V>, ReadError> {
+        if let Some(blocking) = self.dependency.get() {
+            return Err(ReadError::Dependency(blocking));
+        }
+        match self.memory.read(key, self.txn, self.base) {
+            Ok((value, origin)) => {
+                let key = key.clone();
+                self.reads.borrow_mut().push(Read { key, origin });
+                Ok(value)
+            }
+            Err(blocking) => {
+                self.dependency.set(Some(blocking));
+                Err(ReadError::Dependency(blocking))
+            }
+        }
+    }
+}
+
+/// The view of a transaction in the sequential executor: the writes of the transactions
+/// before it (`None`: deleted), then the base state.
+pub(super) struct SequentialView<'a, K, V, B> {
+    pub(super) writes: &'a BTreeMap<K, Option<V>>,
+    pub(super) base: &'a B,
+}
+
+impl<K: Ord, V: Clone, B: BaseView<K, V>> View<K, V> for SequentialView<'_, K, V, B> {
+    fn read(&self, key: &K) -> Result<Option<V>, ReadError> {
+        Ok(match self.writes.get(key) {
+            Some(value) => value.clone(),
+            None => self.base.read(key),
+        })
+    }
+}

@@ -1,0 +1,105 @@
+//! A readable listing of a compiled Move module: each function's signature, its locals and
+//! its code, calls named as `module::function`. It is the translation suite's snapshot format
+//! for Move output and what `evmove disasm` prints.
+
+use std::fmt::Write as _;
+
+use move_binary_format::{
+    access::ModuleAccess,
+    file_format::{Bytecode, CompiledModule, FunctionHandleIndex, SignatureToken, Visibility},
+};
+
+/// The listing of `module`.
+pub fn disassemble(module: &CompiledModule) -> String {
+    let mut out = String::new();
+    let id = module.self_id();
+    writeln!(
+        out,
+        "module {}::{}",
+        id.address().to_hex_literal(),
+        id.name()
+    )
+    .unwrap();
+    for definition in &module.function_defs {
+        let handle = module.function_handle_at(definition.function);
+        let visibility = match definition.visibility {
+            Visibility::Public => "public ",
+            Visibility::Friend => "public(friend) ",
+            Visibility::Private => "",
+        };
+        write!(
+            out,
+            "\n{visibility}fun {}({})",
+            module.identifier_at(handle.name),
+            types(&module.signature_at(handle.parameters).0)
+        )
+        .unwrap();
+        let returns = &module.signature_at(handle.return_).0;
+        if !returns.is_empty() {
+            write!(out, ": ({})", types(returns)).unwrap();
+        }
+        let Some(code) = &definition.code else {
+            out.push_str(";\n");
+            continue;
+        };
+        writeln!(out, " {{").unwrap();
+        writeln!(
+            out,
+            "    locals: {}",
+            types(&module.signature_at(code.locals).0)
+        )
+        .unwrap();
+        for (offset, instruction) in code.code.iter().enumerate() {
+            match instruction {
+                Bytecode::Call(callee) => {
+                    writeln!(
+                        out,
+                        "    {offset:>5}: Call {}",
+                        callee_name(module, *callee)
+                    )
+                }
+                other => writeln!(out, "    {offset:>5}: {other:?}"),
+            }
+            .unwrap();
+        }
+        out.push_str("}\n");
+    }
+    out
+}
+
+/// `module::function`, or `function` for one of the module's own.
+fn callee_name(module: &CompiledModule, callee: FunctionHandleIndex) -> String {
+    let handle = module.function_handle_at(callee);
+    let name = module.identifier_at(handle.name);
+    if handle.module == module.self_handle_idx() {
+        name.to_string()
+    } else {
+        let owner = module.module_handle_at(handle.module);
+        format!("{}::{name}", module.identifier_at(owner.name))
+    }
+}
+
+/// A list of types, runs of one type written `u128 ×4`.
+fn types(tokens: &[SignatureToken]) -> String {
+    let mut runs: Vec<(String, usize)> = Vec::new();
+    for token in tokens {
+        let name = match token {
+            SignatureToken::Bool => "bool".to_string(),
+            SignatureToken::U8 => "u8".to_string(),
+            SignatureToken::U64 => "u64".to_string(),
+            SignatureToken::U128 => "u128".to_string(),
+            other => format!("{other:?}"),
+        };
+        match runs.last_mut() {
+            Some((last, count)) if *last == name => *count += 1,
+            _ => runs.push((name, 1)),
+        }
+    }
+    runs.into_iter()
+        .map(|(name, count)| match count {
+            1 => name,
+            n => format!("{name} ×{n}"),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -1,0 +1,521 @@
+//! The code of one function: IR blocks in reverse postorder, values in the locals
+//! [`super::locals`] chose, and control flow in the one shape the Move 0.3.2 verifier always
+//! accepts (`DESIGN.md` §5).
+//!
+//! # Control flow
+//!
+//! Blocks are laid out in reverse postorder, so most jumps go forwards, and a forward jump is
+//! a plain branch. A jump to a block at or before the jumping one (a loop's back edge, or any
+//! edge of an irreducible shape) goes through a **dispatcher**: the target's number is stored
+//! in a local and control branches back to the dispatcher, which sits right after the
+//! prologue and branches forwards to the target. Every back jump then targets one loop head,
+//! the dispatcher, whose loop spans the whole body, so the verifier's loop rules hold for any
+//! control flow, reducible or not. The entry is also entered through the dispatcher when it
+//! exists (a forward jump may not enter a loop except at its head).
+//!
+//! # Locals on entry
+//!
+//! The verifier requires every local read to be assigned on every path to the read. Through
+//! the dispatcher, paths exist that the IR's dominance does not see, so after emitting the
+//! body, the same must-analysis the verifier runs finds the locals read where they may be
+//! unassigned, and the prologue assigns them zero.
+
+use std::collections::HashMap;
+
+use alloy_primitives::U256;
+use move_binary_format::file_format::SignatureToken;
+use move_binary_format::file_format::{Bytecode, CodeOffset, FunctionHandleIndex, LocalIndex};
+use revm_bytecode::opcode::{self, OpCode};
+
+use super::{
+    locals::{allocate, Location},
+    natives::{native_for, NativeResult},
+    AbortCode, LowerError,
+};
+use crate::ir::{Block, BlockCall, FuncRef, Function, InstData, Terminator, Value};
+
+/// What a function's code calls: natives by opcode, and the module's other functions.
+pub trait Callees {
+    /// The handle of the native performing `op`.
+    fn native(&mut self, op: OpCode) -> Result<FunctionHandleIndex, LowerError>;
+    /// The handle of function `func` of the module.
+    fn function(&self, func: FuncRef) -> FunctionHandleIndex;
+}
+
+/// A lowered function body: its locals' types (after the parameters) and its code.
+pub struct Body {
+    /// The locals after the parameters.
+    pub locals: Vec<SignatureToken>,
+    /// The code.
+    pub code: Vec<Bytecode>,
+}
+
+/// Lowers `function`.
+pub fn lower_function(function: &Function, callees: &mut dyn Callees) -> Result<Body, LowerError> {
+    let order = reverse_postorder(function);
+    let position: HashMap<Block, usize> = order.iter().enumerate().map(|(i, &b)| (b, i)).collect();
+    // Blocks entered by a back edge, and the entry if any exists, are dispatch targets.
+    let mut dispatched: Vec<Block> = Vec::new();
+    for (i, &block) in order.iter().enumerate() {
+        let terminator = function.block(block).terminator.as_ref();
+        for call in terminator.into_iter().flat_map(|t| t.successors()) {
+            if position[&call.block] <= i && !dispatched.contains(&call.block) {
+                dispatched.push(call.block);
+            }
+        }
+    }
+    if !dispatched.is_empty() && !dispatched.contains(&order[0]) {
+        dispatched.push(order[0]);
+    }
+    dispatched.sort_by_key(|b| position[b]);
+    let extra = if dispatched.is_empty() {
+        vec![]
+    } else {
+        vec![SignatureToken::U64]
+    };
+    let locals = allocate(function, &order, &extra)?;
+    let next_local = (locals.params + locals.types.len()).checked_sub(1);
+    let mut emitter = Emitter {
+        function,
+        callees,
+        locations: &locals.locations,
+        code: Vec::new(),
+        labels: vec![None; order.len() + 1],
+        position,
+        dispatched: &dispatched,
+        next_local: next_local.map(|l| l as LocalIndex),
+    };
+    let dispatcher = order.len();
+    if !dispatched.is_empty() {
+        emitter.define(dispatcher);
+        emitter.dispatch();
+    }
+    for (i, &block) in order.iter().enumerate() {
+        emitter.define(i);
+        emitter.block(block, i)?;
+    }
+    if !dispatched.is_empty() {
+        // The dispatcher's loop must span the whole body, or a jump to a block after its
+        // last back jump would be a loop break the verifier rejects: end with a back jump
+        // (never reached).
+        emitter.emit(Bytecode::Branch(dispatcher as CodeOffset));
+    }
+    let Emitter { code, labels, .. } = emitter;
+
+    let local_types: Vec<SignatureToken> = std::iter::repeat_n(SignatureToken::U128, locals.params)
+        .chain(locals.types.iter().cloned())
+        .collect();
+    let mut prologue = Vec::new();
+    for local in unassigned_reads(&code, &labels, locals.params, local_types.len()) {
+        prologue.push(match local_types[local] {
+            SignatureToken::Bool => Bytecode::LdFalse,
+            SignatureToken::U64 => Bytecode::LdU64(0),
+            _ => Bytecode::LdU128(0),
+        });
+        prologue.push(Bytecode::StLoc(local as LocalIndex));
+    }
+    if let (Some(next), false) = (next_local, dispatched.is_empty()) {
+        let entry = dispatched
+            .iter()
+            .position(|&b| b == order[0])
+            .expect("entry dispatched");
+        prologue.extend([
+            Bytecode::LdU64(entry as u64),
+            Bytecode::StLoc(next as LocalIndex),
+        ]);
+    }
+    let shift = prologue.len();
+    let total = shift + code.len();
+    if total > usize::from(CodeOffset::MAX) {
+        return Err(LowerError::TooLarge {
+            instructions: total,
+        });
+    }
+    let resolve =
+        |label: CodeOffset| (labels[usize::from(label)].expect("defined") + shift) as CodeOffset;
+    prologue.extend(code.into_iter().map(|instr| match instr {
+        Bytecode::Branch(l) => Bytecode::Branch(resolve(l)),
+        Bytecode::BrTrue(l) => Bytecode::BrTrue(resolve(l)),
+        Bytecode::BrFalse(l) => Bytecode::BrFalse(resolve(l)),
+        other => other,
+    }));
+    Ok(Body {
+        locals: locals.types,
+        code: prologue,
+    })
+}
+
+/// The blocks reachable from the entry, in reverse postorder.
+fn reverse_postorder(function: &Function) -> Vec<Block> {
+    let mut seen = std::collections::HashSet::new();
+    let mut postorder = Vec::new();
+    let mut stack = vec![(function.entry(), 0usize)];
+    seen.insert(function.entry());
+    while let Some((block, next)) = stack.pop() {
+        let successors: Vec<Block> = function
+            .block(block)
+            .terminator
+            .iter()
+            .flat_map(|t| t.successors())
+            .map(|call| call.block)
+            .collect();
+        if let Some(&successor) = successors.get(next) {
+            stack.push((block, next + 1));
+            if seen.insert(successor) {
+                stack.push((successor, 0));
+            }
+        } else {
+            postorder.push(block);
+        }
+    }
+    postorder.reverse();
+    postorder
+}
+
+/// Emits code whose branch targets are label numbers, resolved at the end.
+struct Emitter<'a> {
+    function: &'a Function,
+    callees: &'a mut dyn Callees,
+    locations: &'a [Location],
+    code: Vec<Bytecode>,
+    /// Per label (a block's position, or the dispatcher after the last block), its offset.
+    labels: Vec<Option<usize>>,
+    position: HashMap<Block, usize>,
+    dispatched: &'a [Block],
+    next_local: Option<LocalIndex>,
+}
+
+impl Emitter<'_> {
+    fn define(&mut self, label: usize) {
+        self.labels[label] = Some(self.code.len());
+    }
+
+    /// A fresh label past the blocks' and the dispatcher's.
+    fn new_label(&mut self) -> CodeOffset {
+        self.labels.push(None);
+        (self.labels.len() - 1) as CodeOffset
+    }
+
+    fn define_new(&mut self, label: CodeOffset) {
+        self.labels[usize::from(label)] = Some(self.code.len());
+    }
+
+    fn emit(&mut self, instr: Bytecode) {
+        self.code.push(instr);
+    }
+
+    /// The dispatcher: a branch to the dispatch target whose number the `next` local holds.
+    fn dispatch(&mut self) {
+        let next = self.next_local.expect("a dispatcher has its local");
+        let targets: Vec<usize> = self.dispatched.iter().map(|b| self.position[b]).collect();
+        let (last, rest) = targets.split_last().expect("at least the entry");
+        for (number, &target) in rest.iter().enumerate() {
+            self.emit(Bytecode::CopyLoc(next));
+            self.emit(Bytecode::LdU64(number as u64));
+            self.emit(Bytecode::Eq);
+            self.emit(Bytecode::BrTrue(target as CodeOffset));
+        }
+        self.emit(Bytecode::Branch(*last as CodeOffset));
+    }
+
+    /// Pushes a word: two u128 halves.
+    fn push_word(&mut self, value: Value) -> Result<(), LowerError> {
+        match self.locations[value.index()] {
+            Location::Const(c) => {
+                let (hi, lo) = halves(c);
+                self.emit(Bytecode::LdU128(hi));
+                self.emit(Bytecode::LdU128(lo));
+            }
+            Location::Word { hi, lo } => {
+                self.emit(Bytecode::CopyLoc(hi));
+                self.emit(Bytecode::CopyLoc(lo));
+            }
+            Location::Bool(_) | Location::Dead => {
+                return Err(LowerError::Internal(format!("{value} read as a word")))
+            }
+        }
+        Ok(())
+    }
+
+    /// Pushes whether `value` is zero.
+    fn push_is_zero(&mut self, value: Value) -> Result<(), LowerError> {
+        match self.locations[value.index()] {
+            Location::Bool(b) => {
+                self.emit(Bytecode::CopyLoc(b));
+                self.emit(Bytecode::Not);
+            }
+            Location::Const(c) => self.emit(if c.is_zero() {
+                Bytecode::LdTrue
+            } else {
+                Bytecode::LdFalse
+            }),
+            Location::Word { hi, lo } => {
+                self.emit(Bytecode::CopyLoc(hi));
+                self.emit(Bytecode::CopyLoc(lo));
+                self.emit(Bytecode::BitOr);
+                self.emit(Bytecode::LdU128(0));
+                self.emit(Bytecode::Eq);
+            }
+            Location::Dead => return Err(LowerError::Internal(format!("{value} is dead"))),
+        }
+        Ok(())
+    }
+
+    /// Stores the word on top of the stack into `value`'s locals (or drops it).
+    fn store_word(&mut self, value: Value) {
+        match self.locations[value.index()] {
+            Location::Word { hi, lo } => {
+                self.emit(Bytecode::StLoc(lo));
+                self.emit(Bytecode::StLoc(hi));
+            }
+            _ => {
+                self.emit(Bytecode::Pop);
+                self.emit(Bytecode::Pop);
+            }
+        }
+    }
+
+    /// Stores the `bool` on top of the stack into `value`, widened to a word if it lives
+    /// as one.
+    fn store_bool(&mut self, value: Value) {
+        match self.locations[value.index()] {
+            Location::Bool(b) => self.emit(Bytecode::StLoc(b)),
+            Location::Word { hi, lo } => {
+                let (zero, done) = (self.new_label(), self.new_label());
+                self.emit(Bytecode::BrFalse(zero));
+                self.emit(Bytecode::LdU128(1));
+                self.emit(Bytecode::StLoc(lo));
+                self.emit(Bytecode::Branch(done));
+                self.define_new(zero);
+                self.emit(Bytecode::LdU128(0));
+                self.emit(Bytecode::StLoc(lo));
+                self.define_new(done);
+                self.emit(Bytecode::LdU128(0));
+                self.emit(Bytecode::StLoc(hi));
+            }
+            _ => self.emit(Bytecode::Pop),
+        }
+    }
+
+    fn block(&mut self, block: Block, here: usize) -> Result<(), LowerError> {
+        let data = self.function.block(block);
+        for inst in &data.insts {
+            match &inst.data {
+                InstData::Const(_) => {}
+                InstData::Op { op, args } if op.get() == opcode::ISZERO => {
+                    self.push_is_zero(args[0])?;
+                    self.store_bool(inst.results[0]);
+                }
+                InstData::Op { op, args } => {
+                    for &arg in args {
+                        self.push_word(arg)?;
+                    }
+                    let handle = self.callees.native(*op)?;
+                    self.emit(Bytecode::Call(handle));
+                    let result = native_for(*op).map(|n| n.result);
+                    match (result, inst.results.first()) {
+                        (Some(NativeResult::Word), Some(&r)) => self.store_word(r),
+                        (Some(NativeResult::Bool), Some(&r)) => self.store_bool(r),
+                        (Some(NativeResult::Nothing), None) => {}
+                        _ => {
+                            return Err(LowerError::Internal(format!(
+                                "{op} has results the native does not give"
+                            )))
+                        }
+                    }
+                }
+                InstData::Call { func, args } => {
+                    for &arg in args {
+                        self.push_word(arg)?;
+                    }
+                    self.emit(Bytecode::Call(self.callees.function(*func)));
+                    for &r in inst.results.iter().rev() {
+                        self.store_word(r);
+                    }
+                }
+            }
+        }
+        let terminator = data
+            .terminator
+            .as_ref()
+            .ok_or_else(|| LowerError::Internal(format!("{block} has no terminator")))?;
+        match terminator {
+            Terminator::Jump(call) => self.goto(call, here, true)?,
+            Terminator::Branch {
+                cond,
+                then,
+                otherwise,
+            } => {
+                self.push_is_zero(*cond)?;
+                let zero = self.new_label();
+                self.emit(Bytecode::BrTrue(zero));
+                self.goto(then, here, false)?;
+                self.define_new(zero);
+                self.goto(otherwise, here, true)?;
+            }
+            Terminator::Switch { value, cases } => {
+                let (hi, lo) = match self.locations[value.index()] {
+                    Location::Word { hi, lo } => (hi, lo),
+                    Location::Const(target) => {
+                        match cases
+                            .iter()
+                            .find(|(label, _)| U256::from(label.0) == target)
+                        {
+                            Some((_, call)) => self.goto(call, here, true)?,
+                            None => self.abort(AbortCode::InvalidJump),
+                        }
+                        return Ok(());
+                    }
+                    _ => return Err(LowerError::Internal(format!("switch on {value}"))),
+                };
+                let invalid = self.new_label();
+                self.emit(Bytecode::CopyLoc(hi));
+                self.emit(Bytecode::LdU128(0));
+                self.emit(Bytecode::Neq);
+                self.emit(Bytecode::BrTrue(invalid));
+                for (label, call) in cases {
+                    let other = self.new_label();
+                    self.emit(Bytecode::CopyLoc(lo));
+                    self.emit(Bytecode::LdU128(u128::from(label.0)));
+                    self.emit(Bytecode::Neq);
+                    self.emit(Bytecode::BrTrue(other));
+                    self.goto(call, here, false)?;
+                    self.define_new(other);
+                }
+                self.define_new(invalid);
+                self.abort(AbortCode::InvalidJump);
+            }
+            Terminator::Return(values) => {
+                for &v in values {
+                    self.push_word(v)?;
+                }
+                self.emit(Bytecode::Ret);
+            }
+            Terminator::TailCall { func, args } => {
+                for &arg in args {
+                    self.push_word(arg)?;
+                }
+                self.emit(Bytecode::Call(self.callees.function(*func)));
+                self.abort(AbortCode::NoReturnReturned);
+            }
+            Terminator::Halt { op, args } => {
+                let defined = native_for(*op).is_some_and(|n| n.module == "halt");
+                if defined {
+                    for &arg in args {
+                        self.push_word(arg)?;
+                    }
+                }
+                let op = if defined { *op } else { OpCode::INVALID };
+                let handle = self.callees.native(op)?;
+                self.emit(Bytecode::Call(handle));
+                self.abort(AbortCode::HaltReturned);
+            }
+            Terminator::Fault(fault) => self.abort(AbortCode::from(fault)),
+        }
+        Ok(())
+    }
+
+    /// Ends the frame with an exceptional halt.
+    fn abort(&mut self, code: AbortCode) {
+        self.emit(Bytecode::LdU64(code as u64));
+        self.emit(Bytecode::Abort);
+    }
+
+    /// Passes `call`'s arguments to its block's parameters and continues there; `last` says
+    /// the code emitted next is the next block's, so a jump to it may fall through.
+    fn goto(&mut self, call: &BlockCall, here: usize, last: bool) -> Result<(), LowerError> {
+        let params = &self.function.block(call.block).params;
+        let mut stored = Vec::new();
+        for (&arg, &param) in call.args.iter().zip(params) {
+            if let Location::Word { hi, lo } = self.locations[param.index()] {
+                self.push_word(arg)?;
+                stored.push((hi, lo));
+            }
+        }
+        for (hi, lo) in stored.into_iter().rev() {
+            self.emit(Bytecode::StLoc(lo));
+            self.emit(Bytecode::StLoc(hi));
+        }
+        let target = self.position[&call.block];
+        if target > here {
+            if !(last && target == here + 1) {
+                self.emit(Bytecode::Branch(target as CodeOffset));
+            }
+        } else {
+            let number = self.dispatched.iter().position(|&b| b == call.block);
+            let (number, next) = number.zip(self.next_local).ok_or_else(|| {
+                LowerError::Internal(format!("back edge to undispatched {}", call.block))
+            })?;
+            self.emit(Bytecode::LdU64(number as u64));
+            self.emit(Bytecode::StLoc(next));
+            self.emit(Bytecode::Branch(self.dispatcher() as CodeOffset));
+        }
+        Ok(())
+    }
+
+    /// The dispatcher's label.
+    fn dispatcher(&self) -> usize {
+        self.position.len()
+    }
+}
+
+/// The halves `(hi, lo)` of a word.
+fn halves(word: U256) -> (u128, u128) {
+    let [l0, l1, h0, h1] = word.into_limbs();
+    (
+        (u128::from(h1) << 64) | u128::from(h0),
+        (u128::from(l1) << 64) | u128::from(l0),
+    )
+}
+
+/// The locals the code reads where they may be unassigned, as the verifier's locals-safety
+/// analysis sees it: a forward must-analysis of assigned locals, joined by intersection.
+fn unassigned_reads(
+    code: &[Bytecode],
+    labels: &[Option<usize>],
+    params: usize,
+    locals: usize,
+) -> Vec<usize> {
+    type Set = [u64; 4];
+    let target = |label: CodeOffset| labels[usize::from(label)].expect("defined");
+    let mut start: Set = [0; 4];
+    (0..params).for_each(|l| start[l / 64] |= 1 << (l % 64));
+    let mut state: Vec<Option<Set>> = vec![None; code.len() + 1];
+    let mut needed = vec![false; locals];
+    let mut work = vec![0usize];
+    state[0] = Some(start);
+    while let Some(i) = work.pop() {
+        let Some(mut set) = state[i] else { continue };
+        let Some(instr) = code.get(i) else { continue };
+        match instr {
+            Bytecode::CopyLoc(l) | Bytecode::MoveLoc(l) => {
+                let l = usize::from(*l);
+                if set[l / 64] & (1 << (l % 64)) == 0 {
+                    needed[l] = true;
+                }
+            }
+            Bytecode::StLoc(l) => {
+                let l = usize::from(*l);
+                set[l / 64] |= 1 << (l % 64);
+            }
+            _ => {}
+        }
+        let successors: Vec<usize> = match instr {
+            Bytecode::Branch(l) => vec![target(*l)],
+            Bytecode::BrTrue(l) | Bytecode::BrFalse(l) => vec![target(*l), i + 1],
+            Bytecode::Ret | Bytecode::Abort => vec![],
+            _ => vec![i + 1],
+        };
+        for s in successors {
+            let joined = match state[s] {
+                None => set,
+                Some(old) => std::array::from_fn(|w| old[w] & set[w]),
+            };
+            if state[s] != Some(joined) {
+                state[s] = Some(joined);
+                work.push(s);
+            }
+        }
+    }
+    (0..locals).filter(|&l| needed[l]).collect()
+}

@@ -1,0 +1,205 @@
+//! Lowering: SSA IR → a verified Move module (`DESIGN.md` §5).
+//!
+//! - [`module_builder`]: the module level (interned pools, handles, definitions).
+//! - [`function`]: one function's code: layout, control flow, calls.
+//! - [`locals`]: where each value lives (constants, bools, words in u128 pairs).
+//! - [`liveness`]: which values are live where, for [`locals`].
+//! - [`natives`]: the shim library's natives, by EVM operation.
+//!
+//! A code blob becomes one module: its `fn0` is the public entry `run()`, each recovered
+//! internal function a private function `f<pc>` taking and returning words as u128 pairs.
+//! `run` never returns: the frame ends in a native of `evmove::halt`, which aborts with code
+//! 0, or in an abort with an [`AbortCode`] the host reads as an exceptional halt.
+
+pub mod function;
+pub mod liveness;
+pub mod locals;
+pub mod module_builder;
+pub mod natives;
+
+use std::collections::HashMap;
+
+use move_binary_format::file_format::{
+    CompiledModule, FunctionHandleIndex, SignatureToken, Visibility,
+};
+use move_core_types::{account_address::AccountAddress, identifier::Identifier};
+use revm_bytecode::opcode::OpCode;
+
+use crate::{
+    evm::Pc,
+    ir::{self, FuncRef},
+    lift::Fault,
+};
+use function::{lower_function, Callees};
+use locals::TooManyLocals;
+use module_builder::ModuleBuilder;
+
+/// The shim library's address (`stdlib/Move.toml`).
+pub const SHIM_ADDRESS: AccountAddress = AccountAddress::ONE;
+
+/// The name of every module's entry function.
+pub const ENTRY: &str = "run";
+
+/// Abort codes of transpiled code. Code 0 is the halt natives' own: the frame ended as the
+/// host recorded. Every other code is an exceptional halt.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u64)]
+pub enum AbortCode {
+    /// The code underflows the EVM stack on this path.
+    StackUnderflow = 1,
+    /// The code overflows the EVM stack (1024 items) on this path.
+    StackOverflow = 2,
+    /// A jump to an offset that is not a JUMPDEST.
+    InvalidJump = 3,
+    /// A function that never returns returned (a lowering bug).
+    NoReturnReturned = 4,
+    /// A halt native returned instead of aborting (a runtime bug).
+    HaltReturned = 5,
+}
+
+impl From<&Fault> for AbortCode {
+    fn from(fault: &Fault) -> Self {
+        match fault {
+            Fault::StackUnderflow => AbortCode::StackUnderflow,
+            Fault::StackOverflow => AbortCode::StackOverflow,
+            Fault::InvalidJumpTarget(_) => AbortCode::InvalidJump,
+        }
+    }
+}
+
+/// A function could not be lowered.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum LowerError {
+    /// More live values than Move locals.
+    #[error(transparent)]
+    Locals(#[from] TooManyLocals),
+    /// More instructions than a Move function may have.
+    #[error("needs {instructions} Move instructions, more than the 65,535 a function may have")]
+    TooLarge {
+        /// How many it would need.
+        instructions: usize,
+    },
+    /// An EVM operation the shim library has no native for.
+    #[error("the runtime has no native for {0}")]
+    Unsupported(String),
+    /// The IR broke an invariant the lowering relies on.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+/// A module could not be built.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ModuleError {
+    /// One of its functions could not be lowered.
+    #[error("function at {pc}: {source}")]
+    Function {
+        /// Where the function starts.
+        pc: Pc,
+        /// Why.
+        source: LowerError,
+    },
+    /// The module name is not a Move identifier.
+    #[error("{0:?} is not a Move identifier")]
+    Name(String),
+    /// The Move bytecode verifier rejected the module (a lowering bug).
+    #[error("the Move bytecode verifier rejects the module: {0}")]
+    Verify(String),
+}
+
+/// Lowers `module` into the Move module `address::name`, verified, as bytes.
+pub fn compile(
+    module: &ir::Module,
+    address: AccountAddress,
+    name: &str,
+) -> Result<Vec<u8>, ModuleError> {
+    let compiled = lower(module, address, name)?;
+    let mut bytes = Vec::new();
+    compiled
+        .serialize(&mut bytes)
+        .map_err(|err| ModuleError::Verify(format!("serialize: {err}")))?;
+    let reread = CompiledModule::deserialize(&bytes)
+        .map_err(|err| ModuleError::Verify(format!("deserialize: {err}")))?;
+    move_bytecode_verifier::verify_module(&reread)
+        .map_err(|err| ModuleError::Verify(format!("{err:?}")))?;
+    Ok(bytes)
+}
+
+/// Lowers `module` into the Move module `address::name`, unverified.
+pub fn lower(
+    module: &ir::Module,
+    address: AccountAddress,
+    name: &str,
+) -> Result<CompiledModule, ModuleError> {
+    let name = Identifier::new(name).map_err(|_| ModuleError::Name(name.to_string()))?;
+    let mut builder = ModuleBuilder::new(address, &name);
+    let mut functions = Vec::new();
+    for (i, function) in module.functions.iter().enumerate() {
+        let params = function.block(function.entry()).params.len();
+        let results = function.results.unwrap_or(0);
+        let function_name = match i {
+            0 => ENTRY.to_string(),
+            _ => format!("f{}", function.entry_pc.0),
+        };
+        let function_name = Identifier::new(function_name).expect("letters and digits");
+        functions.push(builder.function_handle(
+            address,
+            &name,
+            &function_name,
+            vec![SignatureToken::U128; 2 * params],
+            vec![SignatureToken::U128; 2 * results],
+        ));
+    }
+    let mut callees = ModuleCallees {
+        builder,
+        functions,
+        natives: HashMap::new(),
+    };
+    for (i, function) in module.functions.iter().enumerate() {
+        let fail = |source| ModuleError::Function {
+            pc: function.entry_pc,
+            source,
+        };
+        let body = lower_function(function, &mut callees).map_err(fail)?;
+        let visibility = if i == 0 {
+            Visibility::Public
+        } else {
+            Visibility::Private
+        };
+        let handle = callees.functions[i];
+        callees
+            .builder
+            .define_function(handle, visibility, body.locals, body.code);
+    }
+    Ok(callees.builder.finish())
+}
+
+/// The callees of a module's functions: its own functions and the natives, whose handles are
+/// made on first use.
+struct ModuleCallees {
+    builder: ModuleBuilder,
+    functions: Vec<FunctionHandleIndex>,
+    natives: HashMap<u8, FunctionHandleIndex>,
+}
+
+impl Callees for ModuleCallees {
+    fn native(&mut self, op: OpCode) -> Result<FunctionHandleIndex, LowerError> {
+        if let Some(&handle) = self.natives.get(&op.get()) {
+            return Ok(handle);
+        }
+        let native =
+            natives::native_for(op).ok_or_else(|| LowerError::Unsupported(op.to_string()))?;
+        let handle = self.builder.function_handle(
+            SHIM_ADDRESS,
+            &Identifier::new(native.module).expect("module names are identifiers"),
+            &Identifier::new(native.name.as_str()).expect("mnemonics are identifiers"),
+            native.params(),
+            native.returns(),
+        );
+        self.natives.insert(op.get(), handle);
+        Ok(handle)
+    }
+
+    fn function(&self, func: FuncRef) -> FunctionHandleIndex {
+        self.functions[func.index()]
+    }
+}
