@@ -1094,3 +1094,75 @@ fn threads_execute_on_one_runtime_at_once() {
         }
     });
 }
+
+#[test]
+fn a_block_runs_in_parallel_as_one_transaction_after_the_other() {
+    use evmove_runtime::block::{execute_block, Config, Mode};
+    use evmove_runtime::exec::block_task::BlockTask;
+
+    let mut chain = Chain::new();
+    let counters: Vec<Address> = (0x40..0x44).map(address).collect();
+    for &counter in &counters {
+        chain.deploy(counter, "counter");
+    }
+    let (a, sink) = (address(0xa), address(0xe));
+    chain.deploy(a, "caller");
+    chain.deploy(sink, "sink");
+    // Eight senders; contention: every other transaction increments the first counter, and
+    // every fourth moves value through the same two accounts.
+    let senders: Vec<Address> = (0..8).map(|i| Address::with_last_byte(0x80 + i)).collect();
+    for &sender in &senders {
+        let funded = Account {
+            nonce: 0,
+            balance: U256::from(1_000),
+        };
+        chain.state.set_account(sender, funded);
+    }
+    let txns: Vec<Transaction> = (0..40)
+        .map(|i| {
+            let (to, value, data) = match i % 4 {
+                0 | 2 => (counters[0], 0, vec![]),
+                1 => (counters[1 + i % 3], 0, vec![]),
+                _ => (a, 2, caller_input(sink, 1, 0)),
+            };
+            Transaction {
+                sender: senders[i % 8],
+                to: Some(to),
+                value: U256::from(value),
+                data: data.into(),
+                gas_limit: 1_000_000,
+                ..Transaction::default()
+            }
+        })
+        .collect();
+    let task = BlockTask {
+        runtime: &chain.runtime,
+        block: &chain.block,
+    };
+    task.prepare(&chain.state, &txns).unwrap();
+
+    // The reference: each transaction executed and applied in turn.
+    let mut expected = chain.state.clone();
+    let mut expected_outputs = Vec::new();
+    for tx in &txns {
+        let outcome = chain.runtime.execute(&expected, &chain.block, tx).unwrap();
+        expected.apply(&outcome.write_set);
+        expected_outputs.push((outcome.status, outcome.return_data, outcome.logs));
+    }
+
+    let threads = std::num::NonZeroUsize::new(4).unwrap();
+    for mode in [Mode::Sequential, Mode::Parallel { threads }] {
+        let block = execute_block(&task, &txns, &chain.state, &Config::with_mode(mode))
+            .unwrap_or_else(|error| panic!("{mode:?}: {error}"));
+        let outputs: Vec<_> = block
+            .outputs
+            .into_iter()
+            .map(|outcome| (outcome.status, outcome.return_data, outcome.logs))
+            .collect();
+        assert_eq!(outputs, expected_outputs, "{mode:?}");
+        let mut state = chain.state.clone();
+        state.apply(&block.writes);
+        assert_eq!(state, expected, "{mode:?}");
+    }
+    assert_eq!(expected.slot(counters[0], U256::ZERO), U256::from(20));
+}

@@ -75,6 +75,11 @@ impl InMemoryState {
         }
     }
 
+    /// The value under `key`.
+    pub fn get(&self, key: &StateKey) -> Option<&StateValue> {
+        self.values.get(key)
+    }
+
     /// Every key and value, in key order.
     pub fn iter(&self) -> impl Iterator<Item = (&StateKey, &StateValue)> {
         self.values.iter()
@@ -83,7 +88,7 @@ impl InMemoryState {
 
 impl StateView for InMemoryState {
     fn read(&self, key: &StateKey) -> Result<Option<StateValue>, StateError> {
-        Ok(self.values.get(key).cloned())
+        Ok(self.get(key).cloned())
     }
 }
 
