@@ -126,9 +126,24 @@ impl Task for EvmTask<'_> {
         let outcome = self
             .runtime
             .execute_deferring_credits(&view, self.block, txn)?;
-        let output = TxResult::of(&outcome);
-        let mut writes = Vec::with_capacity(outcome.write_set.len() + outcome.credits.len());
-        writes.extend(outcome.write_set.into_iter().map(|(key, value)| {
+        let TxOutcome {
+            status,
+            return_data,
+            logs,
+            gas_used,
+            write_set,
+            credits,
+            created,
+        } = outcome;
+        let output = TxResult {
+            status,
+            return_data,
+            logs,
+            gas_used,
+            created,
+        };
+        let mut writes = Vec::with_capacity(write_set.len() + credits.len());
+        writes.extend(write_set.into_iter().map(|(key, value)| {
             let write = match value {
                 Some(value) => Write::Set(value),
                 None => Write::Delete,
@@ -136,7 +151,7 @@ impl Task for EvmTask<'_> {
             (key, write)
         }));
         writes.extend(
-            (outcome.credits.into_iter())
+            (credits.into_iter())
                 .map(|(address, wei)| (StateKey::Account(address), Write::Delta(Credit(wei)))),
         );
         Ok(Execution { output, writes })
@@ -198,7 +213,7 @@ pub fn publish_modules(
     for target in targets {
         if let Some(StateValue::Code(code)) = base.read(&StateKey::Code(target)) {
             if !code.bytes.is_empty() {
-                let _ = runtime.module_for(&code.bytes, CodeKind::Runtime);
+                let _ = runtime.module_for_hash(&code.bytes, code.hash, CodeKind::Runtime);
             }
         }
     }

@@ -214,7 +214,10 @@ fn construct(
             gas: Rc::new(Cell::new(inputs.gas_limit)),
             end: None,
         };
-        run_module(host, &inputs.initcode, CodeKind::Initcode, frame)?
+        let module = host
+            .runtime
+            .module_for(&inputs.initcode, CodeKind::Initcode);
+        run_module(host, module, frame)?
     };
     if let FrameEnd::Return(code) = &result.end {
         let deposit = cost::CODE_DEPOSIT_BYTE * code.len() as u64;
@@ -248,7 +251,7 @@ fn construct(
 fn run_code_at(host: &Host<'_>, inputs: &CallInputs) -> Result<FrameResult, Fatal> {
     let code = host.journal().code(host.view, inputs.code_address);
     let code = match fatal_on_error(host, code)? {
-        Some(code) if !code.bytes.is_empty() => code.bytes,
+        Some(code) if !code.bytes.is_empty() => code,
         _ => {
             return Ok(FrameResult {
                 end: FrameEnd::Return(Bytes::new()),
@@ -262,7 +265,7 @@ fn run_code_at(host: &Host<'_>, inputs: &CallInputs) -> Result<FrameResult, Fata
         caller: inputs.caller,
         value: inputs.value,
         input: inputs.input.clone(),
-        code: code.clone(),
+        code: code.bytes.clone(),
         is_static: inputs.is_static,
         depth: inputs.depth,
         memory: Memory::default(),
@@ -270,17 +273,21 @@ fn run_code_at(host: &Host<'_>, inputs: &CallInputs) -> Result<FrameResult, Fata
         gas: Rc::new(Cell::new(inputs.gas_limit)),
         end: None,
     };
-    run_module(host, &code, CodeKind::Runtime, frame)
+    // The state holds the code's hash: no need to hash the code on every call.
+    let module = host
+        .runtime
+        .module_for_hash(&code.bytes, code.hash, CodeKind::Runtime);
+    run_module(host, module, frame)
 }
 
-/// Runs `frame` (whose code is `code`) in a new session of the VM, on a stack with room.
+/// Runs `frame` in a new session of the VM, on a stack with room, with the module found for
+/// its code (or the reason there is none).
 fn run_module(
     host: &Host<'_>,
-    code: &Bytes,
-    kind: CodeKind,
+    module: Result<ModuleId, String>,
     frame: Frame,
 ) -> Result<FrameResult, Fatal> {
-    let module = match host.runtime.module_for(code, kind) {
+    let module = match module {
         Ok(module) => module,
         Err(reason) => return Ok(FrameResult::halted(HaltReason::NoModule(reason))),
     };

@@ -228,7 +228,18 @@ impl Runtime {
     /// The module running `code` as `kind`: known from an earlier run, or asked of the
     /// provider and published now. An error is the reason the code cannot run.
     pub(crate) fn module_for(&self, code: &Bytes, kind: CodeKind) -> Result<ModuleId, String> {
-        let hash = keccak256(code);
+        self.module_for_hash(code, keccak256(code), kind)
+    }
+
+    /// [`Runtime::module_for`] when the code's Keccak-256 hash `hash` is known (an account's
+    /// code carries it): hashing a contract's code on every call cost a fifth of a token
+    /// transfer.
+    pub(crate) fn module_for_hash(
+        &self,
+        code: &Bytes,
+        hash: B256,
+        kind: CodeKind,
+    ) -> Result<ModuleId, String> {
         let known = self
             .resolved
             .read()

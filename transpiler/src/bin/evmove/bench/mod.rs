@@ -76,16 +76,33 @@ pub fn run(args: &BenchArgs) -> ExitCode {
     }
 }
 
-/// The fastest of `runs` runs of `f`, with that run's result.
+/// The CPU time the process has used so far, all threads (10 ms resolution: clock ticks of
+/// `/proc/self/stat`); zero where that file does not exist.
+fn cpu_time() -> Duration {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // After the command name in parentheses: fields 14 and 15 are utime and stime.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map_or(Vec::new(), |(_, rest)| rest.split_whitespace().collect());
+    let ticks: u64 = [11, 12]
+        .iter()
+        .filter_map(|&i| fields.get(i).and_then(|f| f.parse::<u64>().ok()))
+        .sum();
+    Duration::from_millis(ticks * 10)
+}
+
+/// The fastest of `runs` runs of `f`, with that run's result and the CPU time it used.
 fn fastest<T>(
     runs: usize,
     mut f: impl FnMut() -> Result<(Duration, T), String>,
-) -> Result<(Duration, T), String> {
-    let mut best: Option<(Duration, T)> = None;
+) -> Result<(Duration, T, Duration), String> {
+    let mut best: Option<(Duration, T, Duration)> = None;
     for _ in 0..runs.max(1) {
+        let cpu = cpu_time();
         let (elapsed, result) = f()?;
-        if best.as_ref().is_none_or(|(time, _)| elapsed < *time) {
-            best = Some((elapsed, result));
+        let cpu = cpu_time().saturating_sub(cpu);
+        if best.as_ref().is_none_or(|(time, _, _)| elapsed < *time) {
+            best = Some((elapsed, result, cpu));
         }
     }
     Ok(best.expect("at least one run"))
@@ -101,6 +118,11 @@ fn evmove_run<'r>(
     let start = Instant::now();
     let output = execute_block(runtime, state, block, txns, config).map_err(|e| e.to_string())?;
     Ok((start.elapsed(), output))
+}
+
+/// A duration rounded to milliseconds, for the table.
+fn ms(duration: Duration) -> Duration {
+    Duration::from_millis(duration.as_millis() as u64)
 }
 
 fn per_second(txns: usize, elapsed: Duration) -> f64 {
@@ -138,13 +160,13 @@ fn bench(args: &BenchArgs) -> Result<(), String> {
     );
 
     eprintln!("revm, sequential ({} runs)", args.runs);
-    let (revm_time, revm) = fastest(args.runs, || {
+    let (revm_time, revm, revm_cpu) = fastest(args.runs, || {
         let run = revm_side::run(state, txns)?;
         Ok((run.elapsed, run))
     })?;
     eprintln!("evmove, sequential ({} runs)", args.runs);
     let sequential = Config::with_mode(Mode::Sequential);
-    let (seq_time, seq) = fastest(args.runs, || {
+    let (seq_time, seq, seq_cpu) = fastest(args.runs, || {
         evmove_run(&runtime, state, &block, txns, &sequential)
     })?;
     eprintln!(
@@ -161,7 +183,7 @@ fn bench(args: &BenchArgs) -> Result<(), String> {
         },
         ..Config::default()
     };
-    let (par_time, par) = fastest(args.runs, || {
+    let (par_time, par, par_cpu) = fastest(args.runs, || {
         evmove_run(&runtime, state, &block, txns, &parallel)
     })?;
 
@@ -197,10 +219,19 @@ fn bench(args: &BenchArgs) -> Result<(), String> {
             "threads": args.threads.get(),
             "speculation": format!("{:?}", args.speculation).to_lowercase(),
             "runs": args.runs,
-            "revm": { "seconds": revm_time.as_secs_f64(), "tx_per_s": revm_tps },
-            "evmove_sequential": { "seconds": seq_time.as_secs_f64(), "tx_per_s": seq_tps },
+            "revm": {
+                "seconds": revm_time.as_secs_f64(),
+                "cpu_seconds": revm_cpu.as_secs_f64(),
+                "tx_per_s": revm_tps,
+            },
+            "evmove_sequential": {
+                "seconds": seq_time.as_secs_f64(),
+                "cpu_seconds": seq_cpu.as_secs_f64(),
+                "tx_per_s": seq_tps,
+            },
             "evmove_parallel": {
                 "seconds": par_time.as_secs_f64(),
+                "cpu_seconds": par_cpu.as_secs_f64(),
                 "tx_per_s": par_tps,
                 "executions_per_tx": per_txn(executions),
                 "validations_per_tx": per_txn(validations),
@@ -218,19 +249,23 @@ fn bench(args: &BenchArgs) -> Result<(), String> {
             "block      {size} transactions ({succeeded} succeeded), fastest of {} runs, load {load}",
             args.runs
         );
+        println!("           engine             throughput     wall      CPU    ratios");
         println!(
-            "revm       sequential         {revm_tps:>10.0} tx/s  {:>9.2?}",
-            revm_time
+            "revm       sequential         {revm_tps:>10.0} tx/s  {:>7.1?}  {:>7.1?}",
+            ms(revm_time),
+            ms(revm_cpu)
         );
         println!(
-            "evmove     sequential         {seq_tps:>10.0} tx/s  {:>9.2?}  {:.3}x revm",
-            seq_time,
+            "evmove     sequential         {seq_tps:>10.0} tx/s  {:>7.1?}  {:>7.1?}  {:.3}x revm",
+            ms(seq_time),
+            ms(seq_cpu),
             seq_tps / revm_tps
         );
         println!(
-            "evmove     parallel {:>2} thr.   {par_tps:>10.0} tx/s  {:>9.2?}  {:.3}x revm  {:.2}x sequential",
+            "evmove     parallel {:>2} thr.   {par_tps:>10.0} tx/s  {:>7.1?}  {:>7.1?}  {:.3}x revm  {:.2}x sequential",
             args.threads,
-            par_time,
+            ms(par_time),
+            ms(par_cpu),
             par_tps / revm_tps,
             par_tps / seq_tps
         );
