@@ -14,7 +14,8 @@
 //! # How the runtime keeps the task contract (`task.rs`)
 //!
 //! - **Reads**: the runtime reads state only through the [`StateView`] it is given; here a
-//!   view over the executor's [`View`] ([`BlockStateView`]). A read of an ESTIMATE becomes a
+//!   view over the executor's [`View`] ([`BlockStateView`]; code that exists before the block
+//!   cannot change in it and is read from the base state). A read of an ESTIMATE becomes a
 //!   [`StateError`] whose source is the [`ReadError`]: the runtime stops the transaction at
 //!   its next state read (every read fails from then on) and returns
 //!   [`TxError::State`], which the executor ignores.
@@ -100,12 +101,22 @@ impl Delta<StateValue> for Credit {
 pub struct EvmTask<'r> {
     runtime: &'r Runtime,
     block: &'r BlockEnv,
+    base: &'r dyn BaseView<StateKey, StateValue>,
 }
 
 impl<'r> EvmTask<'r> {
-    /// The task executing transactions with `runtime` in `block`.
-    pub fn new(runtime: &'r Runtime, block: &'r BlockEnv) -> Self {
-        Self { runtime, block }
+    /// The task executing transactions with `runtime` in `block` over `base` (the state the
+    /// block's executor is given).
+    pub fn new(
+        runtime: &'r Runtime,
+        block: &'r BlockEnv,
+        base: &'r dyn BaseView<StateKey, StateValue>,
+    ) -> Self {
+        Self {
+            runtime,
+            block,
+            base,
+        }
     }
 }
 
@@ -122,7 +133,10 @@ impl Task for EvmTask<'_> {
         txn: &Transaction,
         view: &impl View<StateKey, StateValue>,
     ) -> Result<Execution<Self>, TxError> {
-        let view = BlockStateView(view);
+        let view = BlockStateView {
+            view,
+            base: self.base,
+        };
         let outcome = self
             .runtime
             .execute_deferring_credits(&view, self.block, txn)?;
@@ -160,11 +174,30 @@ impl Task for EvmTask<'_> {
 
 /// The executor's view of a transaction as the runtime's [`StateView`]: a read that depends
 /// on a transaction being re-executed is a [`StateError`] with the [`ReadError`] as source.
-pub struct BlockStateView<'v, V: ?Sized>(pub &'v V);
+///
+/// Code that exists before the block is read from the base state directly, without going
+/// through the executor's view (so without being recorded or validated): no transaction of
+/// the block can change it. A creation only deploys to an address without code (else it is a
+/// collision), and SELFDESTRUCT removes only code created in the same transaction
+/// (EIP-6780). Every transaction reads its callee's code, so this takes the hottest key of a
+/// block out of the multi-version memory.
+pub struct BlockStateView<'v, V: ?Sized> {
+    /// The transaction's view in the block executor.
+    pub view: &'v V,
+    /// The state before the block.
+    pub base: &'v dyn BaseView<StateKey, StateValue>,
+}
 
 impl<V: View<StateKey, StateValue> + ?Sized> StateView for BlockStateView<'_, V> {
     fn read(&self, key: &StateKey) -> Result<Option<StateValue>, StateError> {
-        self.0.read(key).map_err(StateError::new)
+        if let StateKey::Code(_) = key {
+            if let Some(StateValue::Code(code)) = self.base.read(key) {
+                if !code.bytes.is_empty() {
+                    return Ok(Some(StateValue::Code(code)));
+                }
+            }
+        }
+        self.view.read(key).map_err(StateError::new)
     }
 }
 
@@ -191,13 +224,13 @@ pub type EvmBlockOutput<'r> = BlockOutput<EvmTask<'r>>;
 /// published first.
 pub fn execute_block<'r>(
     runtime: &'r Runtime,
-    base: &impl BaseView<StateKey, StateValue>,
+    base: &'r impl BaseView<StateKey, StateValue>,
     block: &'r BlockEnv,
     txns: &[Transaction],
     config: &Config,
 ) -> Result<EvmBlockOutput<'r>, BlockError<TxError>> {
     publish_modules(runtime, base, txns);
-    let task = EvmTask::new(runtime, block);
+    let task = EvmTask::new(runtime, block, base);
     super::execute_block(&task, txns, base, config)
 }
 

@@ -110,7 +110,7 @@ fn fastest<T>(
 
 fn evmove_run<'r>(
     runtime: &'r Runtime,
-    state: &InMemoryState,
+    state: &'r InMemoryState,
     block: &'r BlockEnv,
     txns: &[evmove_runtime::Transaction],
     config: &Config,
