@@ -5,7 +5,9 @@
 //! executions and validations per transaction of the parallel run; `--json` for machines.
 //! Progress goes to stderr.
 //!
-//! Each engine runs the block `--runs` times from the same pre-state; the fastest run counts.
+//! Each engine runs the block `--runs` times from the same pre-state, the three taking turns;
+//! the fastest run of each counts. Wall and CPU time (of the whole process, so the CPU time of
+//! a parallel run shows how many cores it got) are printed.
 //! Modules are compiled and published before any timing (the block's code is known).
 
 mod revm_side;
@@ -91,21 +93,30 @@ fn cpu_time() -> Duration {
     Duration::from_millis(ticks * 10)
 }
 
-/// The fastest of `runs` runs of `f`, with that run's result and the CPU time it used.
-fn fastest<T>(
-    runs: usize,
-    mut f: impl FnMut() -> Result<(Duration, T), String>,
-) -> Result<(Duration, T, Duration), String> {
-    let mut best: Option<(Duration, T, Duration)> = None;
-    for _ in 0..runs.max(1) {
+/// The fastest run of an engine so far: wall time, result, CPU time.
+struct Best<T>(Option<(Duration, T, Duration)>);
+
+impl<T> Default for Best<T> {
+    fn default() -> Self {
+        Self(None)
+    }
+}
+
+impl<T> Best<T> {
+    /// Runs `f` once and keeps it if it is the fastest so far.
+    fn measure(&mut self, f: impl FnOnce() -> Result<(Duration, T), String>) -> Result<(), String> {
         let cpu = cpu_time();
         let (elapsed, result) = f()?;
         let cpu = cpu_time().saturating_sub(cpu);
-        if best.as_ref().is_none_or(|(time, _, _)| elapsed < *time) {
-            best = Some((elapsed, result, cpu));
+        if self.0.as_ref().is_none_or(|(time, _, _)| elapsed < *time) {
+            self.0 = Some((elapsed, result, cpu));
         }
+        Ok(())
     }
-    Ok(best.expect("at least one run"))
+
+    fn into_inner(self) -> (Duration, T, Duration) {
+        self.0.expect("at least one run")
+    }
 }
 
 fn evmove_run<'r>(
@@ -159,20 +170,7 @@ fn bench(args: &BenchArgs) -> Result<(), String> {
         start.elapsed()
     );
 
-    eprintln!("revm, sequential ({} runs)", args.runs);
-    let (revm_time, revm, revm_cpu) = fastest(args.runs, || {
-        let run = revm_side::run(state, txns)?;
-        Ok((run.elapsed, run))
-    })?;
-    eprintln!("evmove, sequential ({} runs)", args.runs);
     let sequential = Config::with_mode(Mode::Sequential);
-    let (seq_time, seq, seq_cpu) = fastest(args.runs, || {
-        evmove_run(&runtime, state, &block, txns, &sequential)
-    })?;
-    eprintln!(
-        "evmove, parallel on {} threads ({} runs)",
-        args.threads, args.runs
-    );
     let parallel = Config {
         mode: Mode::Parallel {
             threads: args.threads,
@@ -183,9 +181,23 @@ fn bench(args: &BenchArgs) -> Result<(), String> {
         },
         ..Config::default()
     };
-    let (par_time, par, par_cpu) = fastest(args.runs, || {
-        evmove_run(&runtime, state, &block, txns, &parallel)
-    })?;
+    // The engines take turns, so that a change of load on the machine hits them alike.
+    let (mut revm, mut seq, mut par) = (Best::default(), Best::default(), Best::default());
+    for round in 1..=args.runs.max(1) {
+        eprintln!(
+            "round {round}/{}: revm, evmove sequential, evmove parallel on {} threads",
+            args.runs, args.threads
+        );
+        revm.measure(|| {
+            let run = revm_side::run(state, txns)?;
+            Ok((run.elapsed, run))
+        })?;
+        seq.measure(|| evmove_run(&runtime, state, &block, txns, &sequential))?;
+        par.measure(|| evmove_run(&runtime, state, &block, txns, &parallel))?;
+    }
+    let (revm_time, revm, revm_cpu) = revm.into_inner();
+    let (seq_time, seq, seq_cpu) = seq.into_inner();
+    let (par_time, par, par_cpu) = par.into_inner();
 
     let agreement = check_agreement(&seq, &par, &revm);
     let succeeded = seq
