@@ -8,12 +8,25 @@
 //!
 //! Reads go to the [`StateView`] once per key; later reads and all writes stay here. The
 //! write set is the keys written and not rolled back, with their final values.
+//!
+//! **Credits without a read** ([`Journal::deferring_credits`], for Block-STM): wei moved to
+//! an account whose value the transaction has not read is kept as a pending credit instead of
+//! a read-modify-write, and leaves the journal as a credit ([`Credits`]) to be added to
+//! whatever the account holds when the transaction is applied, so that transactions paying
+//! the same recipient do not conflict. A later read of that account reads the state and adds
+//! the pending credit (from then on the account is an ordinary written value). The account
+//! is then created as a plain transfer would create it (nonce 0), so the result is the same.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use alloy_primitives::{Address, Log, U256};
 
 use crate::state::{Account, Code, StateError, StateKey, StateValue, StateView, WriteSet};
+
+/// Wei credited to accounts without reading them, by account (empty unless the journal
+/// defers credits): each is added, saturating, to the account's balance when applied (an
+/// absent account is created with nonce 0).
+pub type Credits = BTreeMap<Address, U256>;
 
 /// A point to roll back to: the journal's lengths when the call frame started.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,6 +56,11 @@ enum Entry {
     AccountCreated(Address),
     /// An account created in this transaction self-destructed.
     AccountDestroyed(Address),
+    /// `amount` wei were credited to `address` without reading it (a pending credit).
+    Credited { address: Address, amount: U256 },
+    /// `address` was read: its pending credit of `amount` became part of its value, which
+    /// had not been loaded nor written before.
+    CreditApplied { address: Address, amount: U256 },
 }
 
 /// The state as one transaction sees it, with undo entries for call-frame rollback.
@@ -57,12 +75,25 @@ pub struct Journal {
     destroyed: HashSet<Address>,
     logs: Vec<Log>,
     entries: Vec<Entry>,
+    /// Whether wei moved to an account not read is a pending credit (see the module doc).
+    defer_credits: bool,
+    /// Pending credits: never for an account in `values`.
+    credits: Credits,
 }
 
 impl Journal {
     /// An empty journal.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// An empty journal that keeps wei moved to an account it has not read as a pending
+    /// credit (see the module doc).
+    pub fn deferring_credits() -> Self {
+        Self {
+            defer_credits: true,
+            ..Self::default()
+        }
     }
 
     /// The current value under `key`, reading `view` the first time.
@@ -75,12 +106,44 @@ impl Journal {
             return Ok(value.clone());
         }
         let value = view.read(key)?;
+        if let StateKey::Account(address) = key {
+            if let Some(amount) = self.credits.remove(address) {
+                return Ok(self.apply_credit(*address, amount, value));
+            }
+        }
         self.values.insert(key.clone(), value.clone());
         Ok(value)
     }
 
+    /// The pending credit of `amount` to `address`, just read as `value`, becomes part of its
+    /// value: a write of the credited account.
+    fn apply_credit(
+        &mut self,
+        address: Address,
+        amount: U256,
+        value: Option<StateValue>,
+    ) -> Option<StateValue> {
+        let mut account = match value {
+            Some(StateValue::Account(account)) => account,
+            _ => Account::default(),
+        };
+        account.balance = account.balance.saturating_add(amount);
+        let key = StateKey::Account(address);
+        let credited = Some(StateValue::Account(account));
+        self.values.insert(key.clone(), credited.clone());
+        // Not loaded before, so not written before: this is its first write.
+        self.written.insert(key, 1);
+        self.entries.push(Entry::CreditApplied { address, amount });
+        credited
+    }
+
     /// Writes `value` under `key` (`None` deletes).
     pub fn write(&mut self, key: StateKey, value: Option<StateValue>) {
+        // Every account write follows a read of the account, which applied any pending credit.
+        debug_assert!(
+            !matches!(&key, StateKey::Account(address) if self.credits.contains_key(address)),
+            "{key:?} written with a pending credit"
+        );
         let previous = self.values.insert(key.clone(), value);
         let count = self.written.entry(key.clone()).or_insert(0);
         *count += 1;
@@ -190,6 +253,15 @@ impl Journal {
         }
         sender.balance = balance;
         self.set_account(from, sender);
+        if self.defer_credits && !self.values.contains_key(&StateKey::Account(to)) {
+            let pending = self.credits.entry(to).or_default();
+            *pending = pending.saturating_add(value);
+            self.entries.push(Entry::Credited {
+                address: to,
+                amount: value,
+            });
+            return Ok(true);
+        }
         let mut receiver = self.account(view, to)?.unwrap_or_default();
         receiver.balance = receiver.balance.saturating_add(value);
         self.set_account(to, receiver);
@@ -264,13 +336,29 @@ impl Journal {
                 Entry::AccountDestroyed(address) => {
                     self.destroyed.remove(&address);
                 }
+                Entry::Credited { address, amount } => {
+                    // Any later application of the credit was undone first.
+                    if let Some(pending) = self.credits.get_mut(&address) {
+                        *pending = pending.saturating_sub(amount);
+                        if pending.is_zero() {
+                            self.credits.remove(&address);
+                        }
+                    }
+                }
+                Entry::CreditApplied { address, amount } => {
+                    let key = StateKey::Account(address);
+                    self.values.remove(&key);
+                    self.written.remove(&key);
+                    self.credits.insert(address, amount);
+                }
             }
         }
     }
 
-    /// The transaction's write set and logs. Accounts destroyed in the transaction lose their
-    /// account, code and every slot written (they were created in it, so had no others).
-    pub fn finish(self) -> (WriteSet, Vec<Log>) {
+    /// The transaction's write set, pending credits and logs. Accounts destroyed in the
+    /// transaction lose their account, code and every slot written (they were created in it,
+    /// so had no others, nor pending credits: creation reads the account).
+    pub fn finish(self) -> (WriteSet, Credits, Vec<Log>) {
         let mut writes: WriteSet = BTreeMap::new();
         for key in self.written.into_keys() {
             let value = self.values.get(&key).cloned().flatten();
@@ -284,7 +372,7 @@ impl Journal {
                 *value = None;
             }
         }
-        (writes, self.logs)
+        (writes, self.credits, self.logs)
     }
 }
 
@@ -325,7 +413,7 @@ mod tests {
             journal.slot(&state, A, U256::from(1)).unwrap(),
             U256::from(10)
         );
-        let (writes, logs) = journal.finish();
+        let (writes, _, logs) = journal.finish();
         assert!(writes.is_empty() && logs.is_empty());
     }
 
@@ -339,7 +427,7 @@ mod tests {
         let checkpoint = journal.checkpoint();
         journal.set_slot(A, U256::from(2), U256::from(6));
         journal.revert(checkpoint);
-        let (writes, _) = journal.finish();
+        let (writes, _, _) = journal.finish();
         assert_eq!(
             writes.into_iter().collect::<Vec<_>>(),
             [

@@ -45,6 +45,7 @@
 //! before the block (or use a `HashMap`/`BTreeMap`). Then call [`execute_block`]. The
 //! synthetic task of `tests/block_stm.rs` is a complete example.
 
+pub mod evm;
 mod mvmemory;
 mod parallel;
 mod scheduler;

@@ -5,7 +5,10 @@
 use alloy_primitives::{Address, Bytes, Log};
 use move_core_types::vm_status::StatusCode;
 
-use crate::state::{StateError, WriteSet};
+use crate::{
+    journal::Credits,
+    state::{StateError, WriteSet},
+};
 
 /// How an EVM frame ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -107,6 +110,10 @@ pub struct TxOutcome {
     pub gas_used: u64,
     /// The state it leaves: every key written, with its final value.
     pub write_set: WriteSet,
+    /// Wei credited to accounts it did not read, which are not in `write_set` (always empty
+    /// from [`Runtime::execute`](super::runtime::Runtime::execute); see
+    /// [`Runtime::execute_deferring_credits`](super::runtime::Runtime::execute_deferring_credits)).
+    pub credits: Credits,
     /// The address of the contract a successful creation made.
     pub created: Option<Address>,
 }

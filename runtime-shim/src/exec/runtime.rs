@@ -119,12 +119,38 @@ impl Runtime {
         block: &BlockEnv,
         tx: &Transaction,
     ) -> Result<TxOutcome, TxError> {
+        self.run(state, block, tx, Journal::new())
+    }
+
+    /// As [`Runtime::execute`], except that wei moved to an account the transaction does not
+    /// otherwise read (the recipient of a plain transfer) is not read: the outcome lists it
+    /// in [`TxOutcome::credits`], to be added to the account's balance when the outcome is
+    /// applied ([`InMemoryState::apply_outcome`](crate::InMemoryState::apply_outcome)), and
+    /// leaves it out of the write set. Applied, the result is the same as
+    /// [`Runtime::execute`]'s; the block executor uses it so that payments to one recipient
+    /// do not conflict.
+    pub fn execute_deferring_credits(
+        &self,
+        state: &dyn StateView,
+        block: &BlockEnv,
+        tx: &Transaction,
+    ) -> Result<TxOutcome, TxError> {
+        self.run(state, block, tx, Journal::deferring_credits())
+    }
+
+    fn run(
+        &self,
+        state: &dyn StateView,
+        block: &BlockEnv,
+        tx: &Transaction,
+        journal: Journal,
+    ) -> Result<TxOutcome, TxError> {
         let host = Host {
             runtime: self,
             view: state,
             block,
             tx,
-            journal: RefCell::new(Journal::new()),
+            journal: RefCell::new(journal),
             fatal: RefCell::new(None),
         };
         let mut sender = host
@@ -184,7 +210,7 @@ impl Runtime {
             }
             None => result.end.output(),
         };
-        let (write_set, logs) = host.journal.into_inner().finish();
+        let (write_set, credits, logs) = host.journal.into_inner().finish();
         let status = match &result.end {
             FrameEnd::Return(_) => Status::Success,
             FrameEnd::Revert(_) => Status::Revert,
@@ -196,6 +222,7 @@ impl Runtime {
             logs,
             gas_used: tx.gas_limit - result.gas_left.min(tx.gas_limit),
             write_set,
+            credits,
             created: result.created,
         })
     }

@@ -1,6 +1,8 @@
 //! `evmove`: compile Ethereum contracts to Move.
 
 #[cfg(feature = "vm")]
+mod bench;
+#[cfg(feature = "vm")]
 mod call;
 mod compile;
 mod disasm;
@@ -34,6 +36,11 @@ enum Command {
     /// piece of EVM code compiled to Move on demand; print status, return values and logs.
     #[cfg(feature = "vm")]
     Call(call::CallArgs),
+    /// Execute a built-in block (ERC20 transfers, WrappedEther deposits and withdrawals, a
+    /// dependent chain) in revm, evmove sequentially and evmove in parallel; check that all
+    /// three agree on the final state and print transactions per second and the ratios.
+    #[cfg(feature = "vm")]
+    Bench(bench::BenchArgs),
 }
 
 fn main() -> ExitCode {
@@ -43,5 +50,7 @@ fn main() -> ExitCode {
         Command::Disasm(args) => disasm::run(&args),
         #[cfg(feature = "vm")]
         Command::Call(args) => call::run(&args),
+        #[cfg(feature = "vm")]
+        Command::Bench(args) => bench::run(&args),
     }
 }

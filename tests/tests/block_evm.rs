@@ -1,0 +1,471 @@
+//! Blocks of corpus transactions executed by the Move runtime with Block-STM
+//! (`evmove_runtime::block::evm`), against the reference: the same transactions executed one
+//! after the other with `Runtime::execute`, each write set applied to an `InMemoryState`.
+//! Every comparison covers each transaction's result (status, return data, logs, gas,
+//! created address) and the whole state after the block.
+//!
+//! The transactions: ERC20 transfers of the corpus `Token` among a pool of accounts (some
+//! larger than the sender's balance: they revert), plain ether payments to one shared
+//! recipient (credits without a read), WrappedEther deposits (value credited to the contract)
+//! and withdrawals (which read the contract's balance), calls with too little gas (they
+//! halt), and token transfers carrying ether (a credit rolled back by the revert). The contention knob is the pool size, from one account to one per transaction.
+
+use std::{collections::BTreeSet, num::NonZeroUsize, sync::OnceLock};
+
+use alloy_dyn_abi::DynSolValue;
+use alloy_primitives::{Address, U256};
+use evmove::provider::OnDemand;
+use evmove_runtime::{
+    block::{
+        evm::{execute_block, TxResult},
+        BlockError, Config, Mode, Speculation,
+    },
+    Account, BlockEnv, InMemoryState, Runtime, StateKey, Status, Transaction, TxError,
+    DEFAULT_PUBLISHER,
+};
+use evmove_tests::corpus::{Contract, Setting};
+use proptest::{prelude::*, strategy::ValueTree};
+
+const GAS: u64 = 10_000_000;
+/// Accounts of the pool, at most.
+const POOL: u8 = 16;
+
+/// The runtime and the state before every block: Token and WrappedEther deployed, every pool
+/// account holding ether, tokens and wrapped ether.
+struct Fixture {
+    runtime: Runtime,
+    block: BlockEnv,
+    base: InMemoryState,
+    token: Contract,
+    token_address: Address,
+    weth: Contract,
+    weth_address: Address,
+}
+
+fn deployer() -> Address {
+    Address::left_padding_from(&[0xde, 0xad])
+}
+
+fn account(index: u8) -> Address {
+    Address::left_padding_from(&[0xaa, index])
+}
+
+fn shared_recipient() -> Address {
+    Address::left_padding_from(&[0xbb, 0x01])
+}
+
+fn ether(n: u64) -> U256 {
+    U256::from(n) * U256::from(10).pow(U256::from(18))
+}
+
+fn fixture() -> &'static Fixture {
+    static FIXTURE: OnceLock<Fixture> = OnceLock::new();
+    FIXTURE.get_or_init(|| {
+        let runtime = Runtime::with_publisher(OnDemand::new(DEFAULT_PUBLISHER), DEFAULT_PUBLISHER)
+            .expect("the shim library publishes");
+        let block = BlockEnv::default();
+        let mut state = InMemoryState::new();
+        let token = Contract::load(Setting::LegacyOpt, "Token", "Token");
+        let weth = Contract::load(Setting::ViaIrOpt, "WrappedEther", "WrappedEther");
+        state.set_account(
+            deployer(),
+            Account {
+                nonce: 0,
+                balance: ether(1_000_000),
+            },
+        );
+        let run = |state: &mut InMemoryState, tx: Transaction| {
+            let outcome = runtime.execute(&*state, &block, &tx).expect("executes");
+            assert_eq!(outcome.status, Status::Success, "setup {tx:?}");
+            state.apply(&outcome.write_set);
+            outcome.created
+        };
+        let deploy = |data| Transaction {
+            sender: deployer(),
+            data,
+            gas_limit: GAS,
+            ..Transaction::default()
+        };
+        let args = [
+            DynSolValue::String("Token".into()),
+            DynSolValue::String("TOK".into()),
+            DynSolValue::Uint(ether(1_000_000), 256),
+        ];
+        let token_address = run(&mut state, deploy(token.deploy_data(&args))).unwrap();
+        let weth_address = run(&mut state, deploy(weth.deploy_data(&[]))).unwrap();
+        for index in 0..POOL {
+            let holder = account(index);
+            let call = |to, value, data| Transaction {
+                sender: deployer(),
+                to: Some(to),
+                value,
+                data,
+                gas_limit: GAS,
+                ..Transaction::default()
+            };
+            let tokens = [
+                DynSolValue::Address(holder),
+                DynSolValue::Uint(U256::from(1_000u64), 256),
+            ];
+            run(
+                &mut state,
+                call(
+                    token_address,
+                    U256::ZERO,
+                    token.calldata("transfer", &tokens),
+                ),
+            );
+            run(&mut state, call(holder, ether(100), Default::default()));
+            let deposit = Transaction {
+                sender: holder,
+                ..call(weth_address, ether(10), weth.calldata("deposit", &[]))
+            };
+            run(&mut state, deposit);
+        }
+        Fixture {
+            runtime,
+            block,
+            base: state,
+            token,
+            token_address,
+            weth,
+            weth_address,
+        }
+    })
+}
+
+/// One transaction of a random block.
+#[derive(Clone, Debug)]
+enum Txn {
+    /// `amount` tokens from pool account `from` to pool account `to`.
+    TokenTransfer { from: u8, to: u8, amount: u64 },
+    /// `wei` from pool account `from` to the shared recipient (no code).
+    Pay { from: u8, wei: u64 },
+    /// Wrapped ether deposit of `wei`.
+    Deposit { from: u8, wei: u64 },
+    /// Wrapped ether withdrawal of `wei`.
+    Withdraw { from: u8, wei: u64 },
+    /// A token transfer with too little gas: it halts.
+    Starved { from: u8, to: u8 },
+    /// A token transfer sending `wei` to the token, which is not payable: the credit to the
+    /// token is rolled back with the revert.
+    PaidTransfer { from: u8, to: u8, wei: u64 },
+}
+
+impl Txn {
+    fn transaction(&self, f: &Fixture) -> Transaction {
+        let token_transfer = |from, to: u8, amount: u64, gas_limit| Transaction {
+            sender: account(from),
+            to: Some(f.token_address),
+            data: f.token.calldata(
+                "transfer",
+                &[
+                    DynSolValue::Address(account(to)),
+                    DynSolValue::Uint(U256::from(amount), 256),
+                ],
+            ),
+            gas_limit,
+            ..Transaction::default()
+        };
+        match *self {
+            Txn::TokenTransfer { from, to, amount } => token_transfer(from, to, amount, GAS),
+            Txn::Starved { from, to } => token_transfer(from, to, 1, 2_000),
+            Txn::PaidTransfer { from, to, wei } => Transaction {
+                value: U256::from(wei),
+                ..token_transfer(from, to, 1, GAS)
+            },
+            Txn::Pay { from, wei } => Transaction {
+                sender: account(from),
+                to: Some(shared_recipient()),
+                value: U256::from(wei),
+                gas_limit: GAS,
+                ..Transaction::default()
+            },
+            Txn::Deposit { from, wei } => Transaction {
+                sender: account(from),
+                to: Some(f.weth_address),
+                value: U256::from(wei),
+                data: f.weth.calldata("deposit", &[]),
+                gas_limit: GAS,
+                ..Transaction::default()
+            },
+            Txn::Withdraw { from, wei } => Transaction {
+                sender: account(from),
+                to: Some(f.weth_address),
+                data: f
+                    .weth
+                    .calldata("withdraw", &[DynSolValue::Uint(U256::from(wei), 256)]),
+                gas_limit: GAS,
+                ..Transaction::default()
+            },
+        }
+    }
+}
+
+fn txn(pool: u8) -> impl Strategy<Value = Txn> {
+    let who = 0..pool;
+    prop_oneof![
+        6 => (who.clone(), who.clone(), 0..1_500u64)
+            .prop_map(|(from, to, amount)| Txn::TokenTransfer { from, to, amount }),
+        2 => (who.clone(), 1..1_000u64).prop_map(|(from, wei)| Txn::Pay { from, wei }),
+        2 => (who.clone(), 1..1_000u64).prop_map(|(from, wei)| Txn::Deposit { from, wei }),
+        1 => (who.clone(), 0..2_000u64).prop_map(|(from, wei)| Txn::Withdraw { from, wei }),
+        1 => (who.clone(), who.clone()).prop_map(|(from, to)| Txn::Starved { from, to }),
+        1 => (who.clone(), who, 1..1_000u64)
+            .prop_map(|(from, to, wei)| Txn::PaidTransfer { from, to, wei }),
+    ]
+}
+
+fn block(max_len: usize) -> impl Strategy<Value = Vec<Txn>> {
+    (1..=POOL).prop_flat_map(move |pool| prop::collection::vec(txn(pool), 1..=max_len))
+}
+
+/// The reference's result: each transaction's result, the state after the block and the
+/// keys written; or the failed transaction with its error.
+type Reference = Result<(Vec<TxResult>, InMemoryState, BTreeSet<StateKey>), (usize, String)>;
+
+/// The reference: each transaction with `Runtime::execute`, its write set applied.
+fn sequential(f: &Fixture, txns: &[Transaction]) -> Reference {
+    let mut state = f.base.clone();
+    let mut results = Vec::new();
+    let mut written = BTreeSet::new();
+    for (index, tx) in txns.iter().enumerate() {
+        let outcome = f
+            .runtime
+            .execute(&state, &f.block, tx)
+            .map_err(|error| (index, error.to_string()))?;
+        results.push(TxResult::of(&outcome));
+        written.extend(outcome.write_set.keys().cloned());
+        state.apply(&outcome.write_set);
+    }
+    Ok((results, state, written))
+}
+
+fn config(mode: Mode, speculation: Speculation) -> Config {
+    Config {
+        mode,
+        speculation,
+        ..Config::default()
+    }
+}
+
+fn threads(n: usize) -> Mode {
+    Mode::Parallel {
+        threads: NonZeroUsize::new(n).unwrap(),
+    }
+}
+
+/// Executes `txns` as `config` says and checks the result against the reference.
+fn check(f: &Fixture, txns: &[Transaction], config: &Config) {
+    let expected = sequential(f, txns);
+    let actual = execute_block(&f.runtime, &f.base, &f.block, txns, config);
+    match (expected, actual) {
+        (Ok((results, state, written)), Ok(output)) => {
+            assert_eq!(output.outputs, results, "results differ ({config:?})");
+            let keys: BTreeSet<StateKey> = output.writes.keys().cloned().collect();
+            assert_eq!(keys, written, "written keys differ ({config:?})");
+            let mut after = f.base.clone();
+            after.apply(&output.writes);
+            assert!(after == state, "states differ ({config:?})");
+        }
+        (Err((index, error)), Err(BlockError::Task { txn, error: actual })) => {
+            assert_eq!(txn, index, "a different transaction failed ({config:?})");
+            assert_eq!(actual.to_string(), error);
+        }
+        (expected, actual) => panic!(
+            "sequential: {:?}; block: {:?}",
+            expected.map(|_| ()),
+            actual.map(|_| ())
+        ),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// Random blocks, from one shared account to all distinct, on 1 to 4 threads, both
+    /// speculation policies: always the sequential result.
+    #[test]
+    fn parallel_equals_sequential(
+        txns in block(40),
+        workers in 1..=4usize,
+        unbounded in any::<bool>(),
+    ) {
+        let f = fixture();
+        let txns: Vec<Transaction> = txns.iter().map(|txn| txn.transaction(f)).collect();
+        let speculation = if unbounded { Speculation::Unbounded } else { Speculation::Adaptive };
+        check(f, &txns, &config(threads(workers), speculation));
+        check(f, &txns, &config(Mode::Sequential, speculation));
+    }
+}
+
+/// More threads than the machine has cores, high and low contention, unbounded speculation:
+/// correctness only.
+#[test]
+fn stress_more_threads_than_cores() {
+    let f = fixture();
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    for round in 0..6 {
+        let pool = [1, 2, 4, 8, 16, 16][round];
+        let txns = prop::collection::vec(txn(pool), 64)
+            .new_tree(&mut runner)
+            .unwrap()
+            .current();
+        let txns: Vec<Transaction> = txns.iter().map(|txn| txn.transaction(f)).collect();
+        check(f, &txns, &config(threads(8), Speculation::Unbounded));
+        check(f, &txns, &config(threads(6), Speculation::Adaptive));
+    }
+}
+
+/// Independent transfers with a revert, a halt and a failed withdrawal in the middle: they
+/// are results like any other, and the block goes on.
+#[test]
+fn reverting_and_halting_transactions_in_the_middle() {
+    let f = fixture();
+    let mut txns: Vec<Txn> = (0..8)
+        .map(|i| Txn::TokenTransfer {
+            from: i,
+            to: i + 8,
+            amount: 10,
+        })
+        .collect();
+    txns.insert(
+        3,
+        Txn::TokenTransfer {
+            from: 12,
+            to: 13,
+            amount: 1_000_000,
+        },
+    );
+    txns.insert(5, Txn::Starved { from: 14, to: 15 });
+    txns.insert(
+        6,
+        Txn::Withdraw {
+            from: 15,
+            wei: u64::MAX,
+        },
+    );
+    let txns: Vec<Transaction> = txns.iter().map(|txn| txn.transaction(f)).collect();
+    let (results, _, _) = sequential(f, &txns).unwrap();
+    assert_eq!(results[3].status, Status::Revert);
+    assert!(matches!(results[5].status, Status::Halt(_)));
+    assert_eq!(results[6].status, Status::Revert);
+    for workers in [1, 2, 3] {
+        check(f, &txns, &config(threads(workers), Speculation::Unbounded));
+    }
+}
+
+/// A transaction that cannot be executed (its sender cannot pay the value) in the middle:
+/// the block's result is its error, in every mode.
+#[test]
+fn a_failing_transaction_ends_the_block() {
+    let f = fixture();
+    let mut txns: Vec<Transaction> = (0..10)
+        .map(|i| {
+            Txn::TokenTransfer {
+                from: i,
+                to: i + 1,
+                amount: 5,
+            }
+            .transaction(f)
+        })
+        .collect();
+    txns[4].value = ether(1_000_000_000);
+    assert!(matches!(
+        sequential(f, &txns),
+        Err((4, error)) if error.contains("less than the value")
+    ));
+    for mode in [Mode::Sequential, threads(2), threads(4)] {
+        check(f, &txns, &config(mode, Speculation::Unbounded));
+        let Err(BlockError::Task { txn: 4, error }) = execute_block(
+            &f.runtime,
+            &f.base,
+            &f.block,
+            &txns,
+            &Config::with_mode(mode),
+        ) else {
+            panic!("the block must fail at transaction 4");
+        };
+        assert!(matches!(error, TxError::InsufficientBalance { .. }));
+    }
+}
+
+/// Payments from distinct senders to one recipient are credits: on two threads, no
+/// transaction executes twice.
+#[test]
+fn payments_to_a_shared_recipient_do_not_conflict() {
+    let f = fixture();
+    let txns: Vec<Transaction> = (0..POOL)
+        .map(|from| {
+            Txn::Pay {
+                from,
+                wei: 1 + from as u64,
+            }
+            .transaction(f)
+        })
+        .collect();
+    check(f, &txns, &config(threads(2), Speculation::Unbounded));
+    let output = execute_block(
+        &f.runtime,
+        &f.base,
+        &f.block,
+        &txns,
+        &Config::with_mode(threads(2)),
+    )
+    .unwrap();
+    let executions: u32 = output.stats.iter().map(|stats| stats.executions).sum();
+    assert_eq!(executions, txns.len() as u32, "{:?}", output.stats);
+}
+
+/// A block that deploys a contract and calls it: the creation's module is published before
+/// the block, the deployed code's module while the block runs (on demand, from whichever
+/// worker first calls it).
+#[test]
+fn a_block_deploys_and_calls_a_new_contract() {
+    let f = fixture();
+    let creator = account(0);
+    let nonce = f.base.account(creator).unwrap().nonce;
+    let created = creator.create(nonce);
+    let args = [
+        DynSolValue::String("Fresh".into()),
+        DynSolValue::String("NEW".into()),
+        DynSolValue::Uint(U256::from(1_000u64), 256),
+    ];
+    // A setting not used by the fixture, so its runtime module is not published yet.
+    let fresh = Contract::load(Setting::Legacy, "Token", "Token");
+    let mut txns = vec![Transaction {
+        sender: creator,
+        data: fresh.deploy_data(&args),
+        gas_limit: GAS,
+        ..Transaction::default()
+    }];
+    for to in 1..6 {
+        txns.push(Transaction {
+            sender: creator,
+            to: Some(created),
+            data: fresh.calldata(
+                "transfer",
+                &[
+                    DynSolValue::Address(account(to)),
+                    DynSolValue::Uint(U256::from(7u64), 256),
+                ],
+            ),
+            gas_limit: GAS,
+            ..Transaction::default()
+        });
+        txns.push(
+            Txn::TokenTransfer {
+                from: to,
+                to: 0,
+                amount: 1,
+            }
+            .transaction(f),
+        );
+    }
+    let (results, _, _) = sequential(f, &txns).unwrap();
+    assert_eq!(results[0].created, Some(created));
+    assert!(results
+        .iter()
+        .all(|result| result.status == Status::Success));
+    check(f, &txns, &config(threads(3), Speculation::Unbounded));
+}
