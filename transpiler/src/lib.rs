@@ -11,9 +11,11 @@
 //! - [`lower`]: the IR → verified Move modules.
 //! - [`disasm`]: a readable listing of a compiled Move module.
 //! - [`pipeline`]: all of the above for one code blob, top to bottom.
+//! - [`conformance`]: the Ethereum consensus tests (legacy VMTests) run through evmove.
 #![deny(missing_docs)]
 
 pub mod artifact;
+pub mod conformance;
 pub mod disasm;
 pub mod evm;
 pub mod ir;
