@@ -143,7 +143,7 @@ fn vm_with_bench_module() -> (MoveVM, ModuleStore, ModuleId) {
         (address, module, Identifier::new(name).unwrap(), f)
     });
     let vm = MoveVM::new(natives::table().into_iter().chain(bench_natives)).unwrap();
-    let mut store = ModuleStore::new();
+    let store = ModuleStore::new();
     let mut session = vm.new_session(&store);
     for module in stdlib::modules() {
         let bytes = module.bytes.to_vec();

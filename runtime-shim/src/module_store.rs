@@ -2,8 +2,10 @@
 //!
 //! This is the code half of the VM's global storage. The resource half is always empty: EVM
 //! state is held by the host's journal, and transpiled code reaches it through natives.
+//! Modules can be added while sessions read the store (code compiled on demand is published
+//! in the middle of a transaction), hence the lock.
 
-use std::{collections::BTreeMap, convert::Infallible};
+use std::{collections::BTreeMap, convert::Infallible, sync::RwLock};
 
 use move_core_types::{
     account_address::AccountAddress,
@@ -13,9 +15,9 @@ use move_core_types::{
 };
 
 /// Published Move modules, keyed by module id.
-#[derive(Clone, Debug, Default)]
+#[derive(Debug, Default)]
 pub struct ModuleStore {
-    modules: BTreeMap<ModuleId, Vec<u8>>,
+    modules: RwLock<BTreeMap<ModuleId, Vec<u8>>>,
 }
 
 /// A session's change set touched a resource: modules are all this store holds.
@@ -30,7 +32,11 @@ impl ModuleStore {
     }
 
     /// Applies the module publications and deletions of a finished session.
-    pub fn apply(&mut self, changes: ChangeSet) -> Result<(), UnexpectedResourceWrite> {
+    pub fn apply(&self, changes: ChangeSet) -> Result<(), UnexpectedResourceWrite> {
+        let mut store = self
+            .modules
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         for (address, account) in changes.into_inner() {
             let (modules, resources) = account.into_inner();
             if let Some((tag, _)) = resources.into_iter().next() {
@@ -39,8 +45,8 @@ impl ModuleStore {
             for (name, op) in modules {
                 let id = ModuleId::new(address, name);
                 match op {
-                    Op::New(bytes) | Op::Modify(bytes) => self.modules.insert(id, bytes),
-                    Op::Delete => self.modules.remove(&id),
+                    Op::New(bytes) | Op::Modify(bytes) => store.insert(id, bytes),
+                    Op::Delete => store.remove(&id),
                 };
             }
         }
@@ -48,11 +54,26 @@ impl ModuleStore {
     }
 }
 
+impl ModuleStore {
+    /// Whether `id` is published.
+    pub fn contains(&self, id: &ModuleId) -> bool {
+        let modules = self
+            .modules
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        modules.contains_key(id)
+    }
+}
+
 impl ModuleResolver for ModuleStore {
     type Error = Infallible;
 
     fn get_module(&self, id: &ModuleId) -> Result<Option<Vec<u8>>, Self::Error> {
-        Ok(self.modules.get(id).cloned())
+        let modules = self
+            .modules
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        Ok(modules.get(id).cloned())
     }
 }
 

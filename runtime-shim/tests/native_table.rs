@@ -123,6 +123,74 @@ fn the_arithmetic_natives_are_all_there() {
     );
 }
 
+/// The names of the natives of `module`, in table order.
+fn names_in(module: &str) -> Vec<&'static str> {
+    natives::NATIVES
+        .iter()
+        .filter(|native| native.module == module)
+        .map(|native| native.name)
+        .collect()
+}
+
+#[test]
+fn the_frame_natives_are_all_there() {
+    assert_eq!(
+        names_in("memory"),
+        ["mload", "mstore", "mstore8", "msize", "mcopy", "keccak256"]
+    );
+    assert_eq!(names_in("storage"), ["sload", "sstore", "tload", "tstore"]);
+    assert_eq!(names_in("log"), ["log0", "log1", "log2", "log3", "log4"]);
+    assert_eq!(
+        names_in("halt"),
+        ["stop", "ret", "revert", "invalid", "selfdestruct"]
+    );
+    assert_eq!(
+        names_in("call"),
+        [
+            "call",
+            "callcode",
+            "delegatecall",
+            "staticcall",
+            "create",
+            "create2"
+        ]
+    );
+    // One per EVM environment opcode; ADDRESS is `self_address` (a reserved word in Move).
+    assert_eq!(
+        names_in("env"),
+        [
+            "self_address",
+            "origin",
+            "caller",
+            "callvalue",
+            "calldatasize",
+            "codesize",
+            "gasprice",
+            "returndatasize",
+            "coinbase",
+            "timestamp",
+            "number",
+            "prevrandao",
+            "gaslimit",
+            "chainid",
+            "selfbalance",
+            "basefee",
+            "blobbasefee",
+            "gas",
+            "balance",
+            "calldataload",
+            "extcodesize",
+            "extcodehash",
+            "blockhash",
+            "blobhash",
+            "calldatacopy",
+            "codecopy",
+            "returndatacopy",
+            "extcodecopy",
+        ]
+    );
+}
+
 #[test]
 fn a_vm_built_with_the_table_publishes_the_shim_library() {
     // Publishing fails with MISSING_DEPENDENCY if a declared native is not in the table.

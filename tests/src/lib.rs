@@ -2,7 +2,8 @@
 //! outcome, and the revm oracle every behaviour test compares evmove against.
 //!
 //! - [`abi_values`]: generated ABI arguments for property tests.
-//! - [`engine`]: what runs a scenario's transactions (revm, evmove, or both).
+//! - [`engine`]: what runs a scenario's transactions: [`revm_oracle`], [`evmove_engine`],
+//!   or both side by side ([`differential`]).
 //! - [`corpus`]: our Solidity contracts (`contracts/src`) as compiled by solc in four
 //!   settings (`contracts/artifacts`), with ABI encoding helpers.
 //! - [`outcome`]: a transaction and everything observable about its execution.
@@ -14,7 +15,9 @@
 
 pub mod abi_values;
 pub mod corpus;
+pub mod differential;
 pub mod engine;
+pub mod evmove_engine;
 pub mod ir_interpreter;
 pub mod jump_trace;
 pub mod outcome;

@@ -11,7 +11,9 @@
 //! - [`lower`]: the IR → verified Move modules.
 //! - [`disasm`]: a readable listing of a compiled Move module.
 //! - [`pipeline`]: all of the above for one code blob, top to bottom.
-//! - [`conformance`]: the Ethereum consensus tests (legacy VMTests) run through evmove.
+//! - `provider` (feature `vm`): the pipeline as the runtime's on-demand code provider.
+//! - [`conformance`]: the Ethereum consensus tests (legacy VMTests) run through evmove (the
+//!   runner itself with feature `vm`).
 #![deny(missing_docs)]
 
 pub mod artifact;
@@ -23,3 +25,5 @@ pub mod lift;
 pub mod lower;
 pub mod opt;
 pub mod pipeline;
+#[cfg(feature = "vm")]
+pub mod provider;

@@ -1,5 +1,5 @@
 //! The natives of the shim library: [`NATIVES`] lists each one once, with the Move module of
-//! `stdlib/sources/` that declares it, its name, its placeholder cost and its implementation;
+//! `stdlib/sources/` that declares it, its name, its base cost and its implementation;
 //! [`table`] turns that list into the table `MoveVM::new` takes. A test
 //! (`tests/native_table.rs`) checks that the `native fun` declarations of the compiled shim
 //! library are exactly this list, with the signatures [`NativeDecl::params`] and
@@ -15,21 +15,30 @@
 //!   is the Move function's first result (a word comes back as `(hi, lo)`).
 //!   `NativeResult::err(cost, code)` is a Move abort with that code; an `Err(PartialVMError)`
 //!   is an invariant violation (used here only for a native called against its declaration).
-//! - `cost` is charged to the session's gas meter after the call. **The costs below are
-//!   placeholders** (the EVM's static gas of the opcode) until the gas-model issue defines
-//!   the Move gas schedule and how a native's cost relates to it.
+//! - `cost` is charged to the session's gas meter after the call (before an abort takes
+//!   effect). The base costs below are the EVM's static gas of each opcode; host natives add
+//!   their dynamic costs (`exec::gas` describes the model).
+//! - Natives that reach the host ([`frame`]) find the executing frame in the session's
+//!   native extension (`exec::host::FrameExtension`); the arithmetic ones are pure.
 //! - A module declaring a native the VM was not given fails to publish and to load
 //!   (`MISSING_DEPENDENCY`), so every VM that runs transpiled code is built with [`table`].
 
 pub mod arith;
+pub mod call;
+pub mod env;
+pub mod frame;
+pub mod halt;
+pub mod log;
+pub mod memory;
+pub mod storage;
 pub mod word;
 
 use move_binary_format::file_format::SignatureToken;
 use move_core_types::{gas_algebra::InternalGas, identifier::Identifier};
-use move_vm_runtime::native_functions::NativeFunctionTable;
+use move_vm_runtime::native_functions::{NativeFunction, NativeFunctionTable};
 
-use crate::stdlib;
-use arith::Op;
+use crate::{exec::gas::cost as gas, stdlib};
+use frame::HostFn;
 
 /// One native of the shim library.
 #[derive(Clone, Copy, Debug)]
@@ -38,71 +47,223 @@ pub struct NativeDecl {
     pub module: &'static str,
     /// Its name in that module.
     pub name: &'static str,
-    /// The gas it charges per call (a placeholder: see the module doc).
+    /// The gas it charges per call, before any dynamic cost.
     pub cost: u64,
     /// What it computes.
     pub op: Op,
 }
 
+/// What a native computes.
+#[derive(Clone, Copy, Debug)]
+pub enum Op {
+    /// A pure operation on words.
+    Arith(arith::Op),
+    /// An operation on the frame or the host: `words_in` words in, a word out if
+    /// `returns_word`, else nothing.
+    Host {
+        /// How many words it takes.
+        words_in: usize,
+        /// Whether it returns a word.
+        returns_word: bool,
+        /// What it does.
+        run: HostFn,
+    },
+}
+
 impl NativeDecl {
-    /// The Move parameter types: two u128 halves, `hi` then `lo`, per word.
-    pub fn params(&self) -> Vec<SignatureToken> {
-        vec![SignatureToken::U128; 2 * self.op.words_in()]
+    /// How many words the native takes (each is two u128 arguments in Move).
+    pub fn words_in(&self) -> usize {
+        match self.op {
+            Op::Arith(op) => op.words_in(),
+            Op::Host { words_in, .. } => words_in,
+        }
     }
 
-    /// The Move result types: `(u128, u128)` for a word, `bool` for a test.
+    /// The Move parameter types: two u128 halves, `hi` then `lo`, per word.
+    pub fn params(&self) -> Vec<SignatureToken> {
+        vec![SignatureToken::U128; 2 * self.words_in()]
+    }
+
+    /// The Move result types: `(u128, u128)` for a word, `bool` for a test, none otherwise.
     pub fn returns(&self) -> Vec<SignatureToken> {
-        if self.op.returns_word() {
-            vec![SignatureToken::U128; 2]
-        } else {
-            vec![SignatureToken::Bool]
+        match self.op {
+            Op::Arith(op) if op.returns_word() => vec![SignatureToken::U128; 2],
+            Op::Arith(_) => vec![SignatureToken::Bool],
+            Op::Host {
+                returns_word: true, ..
+            } => vec![SignatureToken::U128; 2],
+            Op::Host { .. } => vec![],
+        }
+    }
+
+    fn native(&self) -> NativeFunction {
+        match self.op {
+            Op::Arith(op) => op.native(InternalGas::new(self.cost)),
+            Op::Host {
+                words_in,
+                returns_word,
+                run,
+            } => frame::native(words_in, returns_word, self.cost, run),
         }
     }
 }
 
-/// Placeholder costs: the EVM's static gas for the opcode (see the module doc).
-const VERY_LOW: u64 = 3;
-const LOW: u64 = 5;
-const MID: u64 = 8;
-const EXP: u64 = 10;
-
-const fn arith(name: &'static str, cost: u64, op: Op) -> NativeDecl {
+const fn arith(name: &'static str, cost: u64, op: arith::Op) -> NativeDecl {
     NativeDecl {
         module: "arith",
         name,
         cost,
-        op,
+        op: Op::Arith(op),
     }
 }
 
+/// A host native taking `words_in` words and returning one.
+const fn word(
+    module: &'static str,
+    name: &'static str,
+    words_in: usize,
+    cost: u64,
+    run: HostFn,
+) -> NativeDecl {
+    NativeDecl {
+        module,
+        name,
+        cost,
+        op: Op::Host {
+            words_in,
+            returns_word: true,
+            run,
+        },
+    }
+}
+
+/// A host native taking `words_in` words and returning nothing.
+const fn unit(
+    module: &'static str,
+    name: &'static str,
+    words_in: usize,
+    cost: u64,
+    run: HostFn,
+) -> NativeDecl {
+    NativeDecl {
+        module,
+        name,
+        cost,
+        op: Op::Host {
+            words_in,
+            returns_word: false,
+            run,
+        },
+    }
+}
+
+use arith::Op::{Binary, BinaryTest, Ternary, Unary, UnaryTest};
+
 /// Every native of the shim library, each once.
 pub const NATIVES: &[NativeDecl] = &[
-    arith("add", VERY_LOW, Op::Binary(arith::add)),
-    arith("sub", VERY_LOW, Op::Binary(arith::sub)),
-    arith("mul", LOW, Op::Binary(arith::mul)),
-    arith("div", LOW, Op::Binary(arith::div)),
-    arith("sdiv", LOW, Op::Binary(arith::sdiv)),
-    arith("mod", LOW, Op::Binary(arith::rem)),
-    arith("smod", LOW, Op::Binary(arith::smod)),
-    arith("addmod", MID, Op::Ternary(arith::addmod)),
-    arith("mulmod", MID, Op::Ternary(arith::mulmod)),
-    arith("exp", EXP, Op::Binary(arith::exp)),
-    arith("signextend", LOW, Op::Binary(arith::signextend)),
-    arith("lt", VERY_LOW, Op::BinaryTest(arith::lt)),
-    arith("gt", VERY_LOW, Op::BinaryTest(arith::gt)),
-    arith("slt", VERY_LOW, Op::BinaryTest(arith::slt)),
-    arith("sgt", VERY_LOW, Op::BinaryTest(arith::sgt)),
-    arith("eq", VERY_LOW, Op::BinaryTest(arith::eq)),
-    arith("iszero", VERY_LOW, Op::UnaryTest(arith::iszero)),
-    arith("and", VERY_LOW, Op::Binary(arith::and)),
-    arith("or", VERY_LOW, Op::Binary(arith::or)),
-    arith("xor", VERY_LOW, Op::Binary(arith::xor)),
-    arith("not", VERY_LOW, Op::Unary(arith::not)),
-    arith("byte", VERY_LOW, Op::Binary(arith::byte)),
-    arith("shl", VERY_LOW, Op::Binary(arith::shl)),
-    arith("shr", VERY_LOW, Op::Binary(arith::shr)),
-    arith("sar", VERY_LOW, Op::Binary(arith::sar)),
+    arith("add", gas::VERY_LOW, Binary(arith::add)),
+    arith("sub", gas::VERY_LOW, Binary(arith::sub)),
+    arith("mul", LOW, Binary(arith::mul)),
+    arith("div", LOW, Binary(arith::div)),
+    arith("sdiv", LOW, Binary(arith::sdiv)),
+    arith("mod", LOW, Binary(arith::rem)),
+    arith("smod", LOW, Binary(arith::smod)),
+    arith("addmod", MID, Ternary(arith::addmod)),
+    arith("mulmod", MID, Ternary(arith::mulmod)),
+    arith("exp", EXP, Binary(arith::exp)),
+    arith("signextend", LOW, Binary(arith::signextend)),
+    arith("lt", gas::VERY_LOW, BinaryTest(arith::lt)),
+    arith("gt", gas::VERY_LOW, BinaryTest(arith::gt)),
+    arith("slt", gas::VERY_LOW, BinaryTest(arith::slt)),
+    arith("sgt", gas::VERY_LOW, BinaryTest(arith::sgt)),
+    arith("eq", gas::VERY_LOW, BinaryTest(arith::eq)),
+    arith("iszero", gas::VERY_LOW, UnaryTest(arith::iszero)),
+    arith("and", gas::VERY_LOW, Binary(arith::and)),
+    arith("or", gas::VERY_LOW, Binary(arith::or)),
+    arith("xor", gas::VERY_LOW, Binary(arith::xor)),
+    arith("not", gas::VERY_LOW, Unary(arith::not)),
+    arith("byte", gas::VERY_LOW, Binary(arith::byte)),
+    arith("shl", gas::VERY_LOW, Binary(arith::shl)),
+    arith("shr", gas::VERY_LOW, Binary(arith::shr)),
+    arith("sar", gas::VERY_LOW, Binary(arith::sar)),
+    // evmove::memory
+    word("memory", "mload", 1, gas::VERY_LOW, memory::mload),
+    unit("memory", "mstore", 2, gas::VERY_LOW, memory::mstore),
+    unit("memory", "mstore8", 2, gas::VERY_LOW, memory::mstore8),
+    word("memory", "msize", 0, gas::BASE, memory::msize),
+    unit("memory", "mcopy", 3, gas::VERY_LOW, memory::mcopy),
+    word("memory", "keccak256", 2, gas::KECCAK, memory::keccak),
+    // evmove::storage
+    word("storage", "sload", 1, gas::WARM_ACCESS, storage::sload),
+    unit("storage", "sstore", 2, 0, storage::sstore),
+    word("storage", "tload", 1, gas::WARM_ACCESS, storage::tload),
+    unit("storage", "tstore", 2, gas::WARM_ACCESS, storage::tstore),
+    // evmove::env
+    word("env", "self_address", 0, gas::BASE, env::address),
+    word("env", "origin", 0, gas::BASE, env::origin),
+    word("env", "caller", 0, gas::BASE, env::caller),
+    word("env", "callvalue", 0, gas::BASE, env::callvalue),
+    word("env", "calldatasize", 0, gas::BASE, env::calldatasize),
+    word("env", "codesize", 0, gas::BASE, env::codesize),
+    word("env", "gasprice", 0, gas::BASE, env::gasprice),
+    word("env", "returndatasize", 0, gas::BASE, env::returndatasize),
+    word("env", "coinbase", 0, gas::BASE, env::coinbase),
+    word("env", "timestamp", 0, gas::BASE, env::timestamp),
+    word("env", "number", 0, gas::BASE, env::number),
+    word("env", "prevrandao", 0, gas::BASE, env::prevrandao),
+    word("env", "gaslimit", 0, gas::BASE, env::gaslimit),
+    word("env", "chainid", 0, gas::BASE, env::chainid),
+    word("env", "selfbalance", 0, LOW, env::selfbalance),
+    word("env", "basefee", 0, gas::BASE, env::basefee),
+    word("env", "blobbasefee", 0, gas::BASE, env::blobbasefee),
+    word("env", "gas", 0, gas::BASE, env::gas),
+    word("env", "balance", 1, gas::WARM_ACCESS, env::balance),
+    word("env", "calldataload", 1, gas::VERY_LOW, env::calldataload),
+    word("env", "extcodesize", 1, gas::WARM_ACCESS, env::extcodesize),
+    word("env", "extcodehash", 1, gas::WARM_ACCESS, env::extcodehash),
+    word("env", "blockhash", 1, gas::BLOCKHASH, env::blockhash),
+    word("env", "blobhash", 1, gas::VERY_LOW, env::blobhash),
+    unit("env", "calldatacopy", 3, gas::VERY_LOW, env::calldatacopy),
+    unit("env", "codecopy", 3, gas::VERY_LOW, env::codecopy),
+    unit(
+        "env",
+        "returndatacopy",
+        3,
+        gas::VERY_LOW,
+        env::returndatacopy,
+    ),
+    unit("env", "extcodecopy", 4, gas::WARM_ACCESS, env::extcodecopy),
+    // evmove::log
+    unit("log", "log0", 2, gas::LOG, log::log),
+    unit("log", "log1", 3, gas::LOG, log::log),
+    unit("log", "log2", 4, gas::LOG, log::log),
+    unit("log", "log3", 5, gas::LOG, log::log),
+    unit("log", "log4", 6, gas::LOG, log::log),
+    // evmove::halt
+    unit("halt", "stop", 0, 0, halt::stop),
+    unit("halt", "ret", 2, 0, halt::ret),
+    unit("halt", "revert", 2, 0, halt::revert),
+    unit("halt", "invalid", 0, 0, halt::invalid),
+    unit("halt", "selfdestruct", 1, 0, halt::selfdestruct),
+    // evmove::call
+    word("call", "call", 7, gas::WARM_ACCESS, call::call),
+    word("call", "callcode", 7, gas::WARM_ACCESS, call::callcode),
+    word(
+        "call",
+        "delegatecall",
+        6,
+        gas::WARM_ACCESS,
+        call::delegatecall,
+    ),
+    word("call", "staticcall", 6, gas::WARM_ACCESS, call::staticcall),
+    word("call", "create", 3, gas::CREATE, call::create),
+    word("call", "create2", 4, gas::CREATE, call::create2),
 ];
+
+/// EVM static gas tiers used only by the table.
+const LOW: u64 = 5;
+const MID: u64 = 8;
+const EXP: u64 = 10;
 
 /// The natives of [`NATIVES`] at the shim library's address, for `MoveVM::new`.
 pub fn table() -> NativeFunctionTable {
@@ -113,7 +274,7 @@ pub fn table() -> NativeFunctionTable {
                 stdlib::address(),
                 Identifier::new(native.module).expect("module names in NATIVES are identifiers"),
                 Identifier::new(native.name).expect("native names in NATIVES are identifiers"),
-                native.op.native(InternalGas::new(native.cost)),
+                native.native(),
             )
         })
         .collect()

@@ -4,7 +4,7 @@
 
 use std::collections::VecDeque;
 
-use alloy_primitives::U256;
+use alloy_primitives::{Address, B256, U256};
 use move_binary_format::errors::{PartialVMError, PartialVMResult};
 use move_core_types::{gas_algebra::InternalGas, vm_status::StatusCode};
 use move_vm_types::{
@@ -23,6 +23,16 @@ pub fn to_halves(word: U256) -> (u128, u128) {
         (u128::from(h1) << 64) | u128::from(h0),
         (u128::from(l1) << 64) | u128::from(l0),
     )
+}
+
+/// The word of an address (its 160 bits, zero-extended).
+pub fn from_address(address: Address) -> U256 {
+    U256::from_be_slice(address.as_slice())
+}
+
+/// The address in a word: its low 160 bits (the EVM ignores the rest).
+pub fn to_address(word: U256) -> Address {
+    Address::from_word(B256::from(word))
 }
 
 /// An error for a native called against its declaration: the VM checked the call against
@@ -44,12 +54,23 @@ pub(crate) fn no_type_arguments(ty_args: &[Type]) -> PartialVMResult<()> {
 
 /// The `N` words a native takes, from its `2 * N` u128 arguments in declaration order.
 #[inline]
-pub(crate) fn take_words<const N: usize>(mut args: VecDeque<Value>) -> PartialVMResult<[U256; N]> {
-    if args.len() != 2 * N {
+pub(crate) fn take_words<const N: usize>(args: VecDeque<Value>) -> PartialVMResult<[U256; N]> {
+    let mut words = [U256::ZERO; N];
+    take_words_into(args, &mut words)?;
+    Ok(words)
+}
+
+/// Fills `words` from `2 * words.len()` u128 arguments in declaration order.
+#[inline]
+pub(crate) fn take_words_into(
+    mut args: VecDeque<Value>,
+    words: &mut [U256],
+) -> PartialVMResult<()> {
+    if args.len() != 2 * words.len() {
         return Err(misdeclared(format!(
-            "a native taking {N} words got {} arguments, not {}",
+            "a native taking {} words got {} arguments",
+            words.len(),
             args.len(),
-            2 * N
         )));
     }
     // Each half is unwrapped at once: a `PartialVMResult` is large (the error is not boxed),
@@ -58,13 +79,12 @@ pub(crate) fn take_words<const N: usize>(mut args: VecDeque<Value>) -> PartialVM
         Some(half) => half.value_as::<u128>(),
         None => Err(misdeclared("argument list ended early".to_string())),
     };
-    let mut words = [U256::ZERO; N];
-    for word in &mut words {
+    for word in words {
         let hi = next_half()?;
         let lo = next_half()?;
         *word = from_halves(hi, lo);
     }
-    Ok(words)
+    Ok(())
 }
 
 /// A native's successful result: one word, as the two results `(hi, lo)`.

@@ -28,16 +28,16 @@ use move_vm_types::gas::UnmeteredGasMeter;
 /// publishing transaction leaves it.
 pub fn vm_with_stdlib() -> (MoveVM, ModuleStore) {
     let vm = MoveVM::new(natives::table()).expect("the native table has no duplicates");
-    let mut store = ModuleStore::new();
+    let store = ModuleStore::new();
     let modules = stdlib::modules().map(|module| (module.name, module.bytes.to_vec()));
-    publish(&vm, &mut store, stdlib::address(), modules);
+    publish(&vm, &store, stdlib::address(), modules);
     (vm, store)
 }
 
 /// Publishes `modules` at `address` in one session and applies its changes to `store`.
 pub fn publish(
     vm: &MoveVM,
-    store: &mut ModuleStore,
+    store: &ModuleStore,
     address: AccountAddress,
     modules: impl IntoIterator<Item = (&'static str, Vec<u8>)>,
 ) {
@@ -91,14 +91,9 @@ impl NativeHarness {
     pub fn get() -> &'static NativeHarness {
         static HARNESS: OnceLock<NativeHarness> = OnceLock::new();
         HARNESS.get_or_init(|| {
-            let (vm, mut store) = vm_with_stdlib();
+            let (vm, store) = vm_with_stdlib();
             let address = AccountAddress::from_hex_literal(CALLERS_ADDRESS).unwrap();
-            publish(
-                &vm,
-                &mut store,
-                address,
-                [(CALLERS_MODULE, compile_callers())],
-            );
+            publish(&vm, &store, address, [(CALLERS_MODULE, compile_callers())]);
             let callers = ModuleId::new(address, Identifier::new(CALLERS_MODULE).unwrap());
             NativeHarness { vm, store, callers }
         })
@@ -111,7 +106,7 @@ impl NativeHarness {
             .iter()
             .find(|native| native.name == name)
             .unwrap_or_else(|| panic!("no native {name}"));
-        assert_eq!(operands.len(), native.op.words_in(), "operands of {name}");
+        assert_eq!(operands.len(), native.words_in(), "operands of {name}");
         let args = operands
             .iter()
             .flat_map(|&operand| {
@@ -133,46 +128,66 @@ impl NativeHarness {
     }
 }
 
-/// Compiles `call_natives` (generated from [`natives::NATIVES`]) against the shim library's
-/// sources with the Move compiler.
+/// Compiles `call_natives` (generated from the arithmetic natives of [`natives::NATIVES`];
+/// the others need a frame) against the shim library's sources with the Move compiler.
 fn compile_callers() -> Vec<u8> {
     let mut source = format!("module tests::{CALLERS_MODULE} {{\n");
     for native in natives::NATIVES {
-        write_caller(&mut source, native);
+        if matches!(native.op, natives::Op::Arith(_)) {
+            write_caller(&mut source, native);
+        }
     }
     source.push_str("}\n");
 
-    let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("{CALLERS_MODULE}.move"));
+    let named = [("tests", CALLERS_ADDRESS)];
+    let [(_, bytes)] = <[_; 1]>::try_from(compile_move(CALLERS_MODULE, &source, &named))
+        .unwrap_or_else(|_| panic!("{CALLERS_MODULE} compiles to one module"));
+    bytes
+}
+
+/// Compiles the Move source `source` (saved as `<file>.move`) against the shim library's
+/// sources, with `evmove` and the `named` addresses: each module's name and bytes.
+pub fn compile_move(file: &str, source: &str, named: &[(&str, &str)]) -> Vec<(String, Vec<u8>)> {
+    // One file per process: test processes run concurrently and must not read each
+    // other's half-written sources.
+    let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("{file}-{}.move", std::process::id()));
     fs::write(&path, source).unwrap();
     let stdlib_sources = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../stdlib/sources");
     let deps = fs::read_dir(stdlib_sources)
         .unwrap()
         .map(|entry| entry.unwrap().path().display().to_string())
         .collect();
-    let named = BTreeMap::from([
-        (
-            "evmove".to_string(),
-            NumericalAddress::parse_str(&stdlib::address().to_hex_literal()).unwrap(),
-        ),
-        (
-            "tests".to_string(),
-            NumericalAddress::parse_str(CALLERS_ADDRESS).unwrap(),
-        ),
-    ]);
-    let (files, result) = Compiler::from_files(vec![path.display().to_string()], deps, named)
+    let mut addresses = BTreeMap::from([(
+        "evmove".to_string(),
+        NumericalAddress::parse_str(&stdlib::address().to_hex_literal()).unwrap(),
+    )]);
+    for (name, address) in named {
+        addresses.insert(
+            name.to_string(),
+            NumericalAddress::parse_str(address).unwrap(),
+        );
+    }
+    let (files, result) = Compiler::from_files(vec![path.display().to_string()], deps, addresses)
         .build()
         .unwrap();
     let units = match result {
         Ok((units, _warnings)) => units,
         Err(diagnostics) => panic!(
-            "{CALLERS_MODULE} does not compile:\n{}",
+            "{file} does not compile:\n{}",
             String::from_utf8_lossy(&report_diagnostics_to_buffer(&files, diagnostics))
         ),
     };
-    let [AnnotatedCompiledUnit::Module(module)] = <[_; 1]>::try_from(units).ok().unwrap() else {
-        panic!("{CALLERS_MODULE} compiles to one module");
-    };
-    CompiledUnitEnum::Module(module.named_module).serialize(None)
+    units
+        .into_iter()
+        .map(|unit| {
+            let AnnotatedCompiledUnit::Module(module) = unit else {
+                panic!("{file}: modules only");
+            };
+            let unit = CompiledUnitEnum::Module(module.named_module);
+            (unit.name().to_string(), unit.serialize(None))
+        })
+        .collect()
 }
 
 /// `public fun add(x0: u128, .., x3: u128): (u128, u128) { evmove::arith::add(x0, .., x3) }`

@@ -3,9 +3,10 @@
 //!
 //! The rule (stated in `stdlib/sources/*.move`): every EVM operation that is not a stack,
 //! jump or constant becomes a call of the native named after its lowercase mnemonic
-//! (`prevrandao` for 0x44, `ret` for RETURN), each word operand passed as two u128 halves
-//! (`hi`, `lo`) in the EVM's operand order, returning `(u128, u128)` when the operation pushes
-//! a word, and `bool` for the comparisons. A test in `tests/` checks this table against the
+//! (`prevrandao` for 0x44, `ret` for RETURN, `self_address` for ADDRESS), each word operand
+//! passed as two u128 halves (`hi`, `lo`) in the EVM's operand order, returning
+//! `(u128, u128)` when the operation pushes a word, and `bool` for the comparisons. A test in
+//! `tests/` (`lowering_natives.rs`) checks this table against the
 //! compiled shim library, so the two cannot drift apart.
 
 use move_binary_format::file_format::SignatureToken;
@@ -57,6 +58,8 @@ pub fn native_for(op: OpCode) -> Option<Native> {
     let module = module_of(op.get())?;
     let name = match op.get() {
         opcode::RETURN => "ret".to_string(),
+        // `address` is a Move keyword.
+        opcode::ADDRESS => "self_address".to_string(),
         opcode::DIFFICULTY => "prevrandao".to_string(),
         _ => op.as_str().to_ascii_lowercase(),
     };

@@ -1,8 +1,12 @@
 //! `evmove`: compile Ethereum contracts to Move.
 
+#[cfg(feature = "vm")]
+mod call;
 mod compile;
 mod disasm;
 mod ir;
+#[cfg(feature = "vm")]
+mod state_file;
 
 use std::process::ExitCode;
 
@@ -26,6 +30,10 @@ enum Command {
     Compile(compile::CompileArgs),
     /// Print the listing of compiled Move modules.
     Disasm(disasm::DisasmArgs),
+    /// Deploy a contract and call one of its functions on the embedded Move runtime, every
+    /// piece of EVM code compiled to Move on demand; print status, return values and logs.
+    #[cfg(feature = "vm")]
+    Call(call::CallArgs),
 }
 
 fn main() -> ExitCode {
@@ -33,5 +41,7 @@ fn main() -> ExitCode {
         Command::Ir(args) => ir::run(&args),
         Command::Compile(args) => compile::run(&args),
         Command::Disasm(args) => disasm::run(&args),
+        #[cfg(feature = "vm")]
+        Command::Call(args) => call::run(&args),
     }
 }

@@ -1,0 +1,64 @@
+//! What a transaction runs in: the block's environment and the transaction itself.
+
+use std::collections::BTreeMap;
+
+use alloy_primitives::{Address, Bytes, B256, U256};
+
+/// The block a transaction executes in (COINBASE, TIMESTAMP, NUMBER, ... and BLOCKHASH).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BlockEnv {
+    /// CHAINID.
+    pub chain_id: u64,
+    /// NUMBER.
+    pub number: u64,
+    /// TIMESTAMP.
+    pub timestamp: u64,
+    /// COINBASE.
+    pub coinbase: Address,
+    /// PREVRANDAO.
+    pub prevrandao: B256,
+    /// GASLIMIT.
+    pub gas_limit: u64,
+    /// BASEFEE.
+    pub basefee: U256,
+    /// BLOBBASEFEE.
+    pub blob_basefee: U256,
+    /// BLOCKHASH: the hashes of recent blocks by number (only the 256 before `number` are
+    /// visible, as in the EVM; others read as zero).
+    pub block_hashes: BTreeMap<u64, B256>,
+}
+
+impl Default for BlockEnv {
+    fn default() -> Self {
+        Self {
+            chain_id: 1,
+            number: 1,
+            timestamp: 1,
+            coinbase: Address::ZERO,
+            prevrandao: B256::ZERO,
+            gas_limit: 30_000_000,
+            basefee: U256::ZERO,
+            blob_basefee: U256::from(1),
+            block_hashes: BTreeMap::new(),
+        }
+    }
+}
+
+/// A transaction: a call of `to`, or a creation when `to` is `None`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Transaction {
+    /// The sender (ORIGIN, and CALLER of the first frame).
+    pub sender: Address,
+    /// The called account; `None` for a creation (`data` is then the initcode).
+    pub to: Option<Address>,
+    /// Wei moved from the sender to the called or created account.
+    pub value: U256,
+    /// Calldata, or the initcode of a creation.
+    pub data: Bytes,
+    /// The gas budget of the whole transaction, nested calls included (see `exec::gas`).
+    pub gas_limit: u64,
+    /// GASPRICE (no fee is charged: see `exec::gas`).
+    pub gas_price: U256,
+    /// BLOBHASH: the transaction's versioned blob hashes.
+    pub blob_hashes: Vec<B256>,
+}

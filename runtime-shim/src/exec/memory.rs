@@ -1,0 +1,69 @@
+//! A frame's EVM memory: bytes that grow in 32-byte words, paid for as the EVM pays.
+
+/// A frame's memory; its length is always a multiple of 32.
+#[derive(Clone, Debug, Default)]
+pub struct Memory {
+    bytes: Vec<u8>,
+}
+
+impl Memory {
+    /// Its size in bytes (MSIZE).
+    pub fn len(&self) -> usize {
+        self.bytes.len()
+    }
+
+    /// Whether nothing has been touched yet.
+    pub fn is_empty(&self) -> bool {
+        self.bytes.is_empty()
+    }
+
+    /// The gas to grow from the current size to cover `end` bytes: the difference of the
+    /// EVM's `3·words + words²/512` (saturating: a size no budget can pay costs `u64::MAX`).
+    pub fn growth_cost(&self, end: u64) -> u64 {
+        let words = end.div_ceil(32);
+        let current = (self.bytes.len() as u64) / 32;
+        if words <= current {
+            return 0;
+        }
+        let total = |words: u64| {
+            let words = u128::from(words);
+            3 * words + words * words / 512
+        };
+        u64::try_from(total(words) - total(current)).unwrap_or(u64::MAX)
+    }
+
+    /// Grows (if needed) to cover `end` bytes, rounded up to a word. The caller has paid
+    /// [`Memory::growth_cost`], which bounds `end` by what the gas budget can pay for.
+    pub fn grow(&mut self, end: usize) {
+        let size = end.div_ceil(32) * 32;
+        if size > self.bytes.len() {
+            self.bytes.resize(size, 0);
+        }
+    }
+
+    /// The bytes of `range` (already grown to cover it).
+    pub fn get(&self, range: std::ops::Range<usize>) -> &[u8] {
+        &self.bytes[range]
+    }
+
+    /// The bytes of `range`, to write (already grown to cover it).
+    pub fn get_mut(&mut self, range: std::ops::Range<usize>) -> &mut [u8] {
+        &mut self.bytes[range]
+    }
+
+    /// Copies `len` bytes within memory from `source` to `dest` (both already covered).
+    pub fn copy_within(&mut self, source: usize, dest: usize, len: usize) {
+        self.bytes.copy_within(source..source + len, dest);
+    }
+}
+
+/// Writes `source[offset..]` into `dest`, zero past the end of `source` (CALLDATACOPY,
+/// CODECOPY and EXTCODECOPY semantics); `offset` may be anything.
+pub fn copy_padded(dest: &mut [u8], source: &[u8], offset: Option<usize>) {
+    let available = offset
+        .and_then(|offset| source.get(offset..))
+        .unwrap_or(&[]);
+    let n = available.len().min(dest.len());
+    dest[..n].copy_from_slice(&available[..n]);
+    dest[n..].fill(0);
+}

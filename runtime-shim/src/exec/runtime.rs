@@ -1,0 +1,259 @@
+//! The execution API: a [`Runtime`] holds one Move VM built with the shim's natives, the
+//! published modules (the shim library first) and a code provider; [`Runtime::execute`]
+//! runs a transaction.
+
+use std::{cell::RefCell, collections::HashMap, sync::RwLock};
+
+use alloy_primitives::{keccak256, Bytes, B256};
+use move_binary_format::CompiledModule;
+use move_core_types::{account_address::AccountAddress, language_storage::ModuleId};
+use move_vm_runtime::move_vm::MoveVM;
+use move_vm_types::gas::UnmeteredGasMeter;
+
+use super::{
+    code::{CodeKind, CodeProvider, ProvidedModule},
+    env::{BlockEnv, Transaction},
+    frame::{self, CallInputs, CreateInputs, Fatal},
+    host::Host,
+    outcome::{FrameEnd, Status, TxError, TxOutcome},
+};
+use crate::{
+    journal::Journal,
+    module_store::ModuleStore,
+    natives,
+    state::{StateError, StateView},
+    stdlib,
+};
+
+/// The publisher of transpiled modules unless told otherwise (`0x2`).
+pub const DEFAULT_PUBLISHER: AccountAddress = {
+    let mut bytes = [0; AccountAddress::LENGTH];
+    bytes[AccountAddress::LENGTH - 1] = 2;
+    AccountAddress::new(bytes)
+};
+
+/// A module could not be published.
+#[derive(Debug, thiserror::Error)]
+pub enum PublishError {
+    /// The bytes are not a module.
+    #[error("not a Move module: {0}")]
+    Malformed(String),
+    /// The module is not at the publisher address, or not named as announced.
+    #[error("module {found} is not {expected}")]
+    WrongId {
+        /// The id the module declares.
+        found: String,
+        /// The id it should have.
+        expected: String,
+    },
+    /// The VM rejected the module (verification, linking, a missing native).
+    #[error("the Move VM rejected {module}: {message}")]
+    Rejected {
+        /// The module.
+        module: String,
+        /// The VM's error.
+        message: String,
+    },
+}
+
+/// The Move VM, the published modules and where new ones come from.
+pub struct Runtime {
+    vm: MoveVM,
+    modules: ModuleStore,
+    provider: Box<dyn CodeProvider>,
+    publisher: AccountAddress,
+    /// The module published for code, by (code hash, kind).
+    resolved: RwLock<HashMap<(B256, CodeKind), ModuleId>>,
+}
+
+impl Runtime {
+    /// A runtime publishing transpiled modules at [`DEFAULT_PUBLISHER`].
+    pub fn new(provider: impl CodeProvider + 'static) -> Result<Self, PublishError> {
+        Self::with_publisher(provider, DEFAULT_PUBLISHER)
+    }
+
+    /// A runtime publishing transpiled modules at `publisher`, with the shim library published.
+    pub fn with_publisher(
+        provider: impl CodeProvider + 'static,
+        publisher: AccountAddress,
+    ) -> Result<Self, PublishError> {
+        let vm = MoveVM::new(natives::table()).map_err(|error| PublishError::Rejected {
+            module: "the native table".to_string(),
+            message: error.to_string(),
+        })?;
+        let runtime = Self {
+            vm,
+            modules: ModuleStore::new(),
+            provider: Box::new(provider),
+            publisher,
+            resolved: RwLock::new(HashMap::new()),
+        };
+        for module in stdlib::modules() {
+            runtime.publish_at(stdlib::address(), module.name, module.bytes.to_vec())?;
+        }
+        Ok(runtime)
+    }
+
+    /// Where transpiled modules are published.
+    pub fn publisher(&self) -> AccountAddress {
+        self.publisher
+    }
+
+    /// Publishes (verifies and links) a transpiled module at the publisher address; nothing
+    /// happens if a module of that name is already published.
+    pub fn publish(&self, module: &ProvidedModule) -> Result<ModuleId, PublishError> {
+        self.publish_at(self.publisher, &module.name, module.bytes.clone())
+    }
+
+    /// Runs `tx` on `state` in `block`: its outcome and write set, or why it could not run.
+    ///
+    /// Nested calls run on the calling thread; the stack grows on demand (`stacker`), so any
+    /// thread can execute, to the EVM's full depth of 1024.
+    pub fn execute(
+        &self,
+        state: &dyn StateView,
+        block: &BlockEnv,
+        tx: &Transaction,
+    ) -> Result<TxOutcome, TxError> {
+        let host = Host {
+            runtime: self,
+            view: state,
+            block,
+            tx,
+            journal: RefCell::new(Journal::new()),
+            fatal: RefCell::new(None),
+        };
+        let mut sender = host
+            .journal()
+            .account(state, tx.sender)?
+            .unwrap_or_default();
+        if sender.balance < tx.value {
+            return Err(TxError::InsufficientBalance { sender: tx.sender });
+        }
+        let result = match tx.to {
+            Some(to) => {
+                sender.nonce =
+                    (sender.nonce.checked_add(1)).ok_or(TxError::NonceOverflow(tx.sender))?;
+                host.journal().set_account(tx.sender, sender);
+                frame::call(
+                    &host,
+                    CallInputs {
+                        caller: tx.sender,
+                        target: to,
+                        code_address: to,
+                        value: tx.value,
+                        transfer: tx.value,
+                        input: tx.data.clone(),
+                        gas_limit: tx.gas_limit,
+                        is_static: false,
+                        depth: 0,
+                    },
+                )
+            }
+            // The creation grows the sender's nonce (once: the transaction's).
+            None if sender.nonce == u64::MAX => return Err(TxError::NonceOverflow(tx.sender)),
+            None => frame::create(
+                &host,
+                CreateInputs {
+                    caller: tx.sender,
+                    value: tx.value,
+                    initcode: tx.data.clone(),
+                    salt: None,
+                    gas_limit: tx.gas_limit,
+                    depth: 0,
+                },
+            ),
+        };
+        let result = match result {
+            Ok(result) => result,
+            Err(Fatal) => {
+                let error = host.fatal.take();
+                let error = error.unwrap_or_else(|| StateError::new("a state read failed"));
+                return Err(TxError::State(error));
+            }
+        };
+        let (write_set, logs) = host.journal.into_inner().finish();
+        let status = match &result.end {
+            FrameEnd::Return(_) => Status::Success,
+            FrameEnd::Revert(_) => Status::Revert,
+            FrameEnd::Halt(reason) => Status::Halt(reason.clone()),
+        };
+        Ok(TxOutcome {
+            status,
+            return_data: result.end.output(),
+            logs,
+            gas_used: tx.gas_limit - result.gas_left.min(tx.gas_limit),
+            write_set,
+            created: result.created,
+        })
+    }
+
+    /// The VM.
+    pub(crate) fn vm(&self) -> &MoveVM {
+        &self.vm
+    }
+
+    /// The published modules.
+    pub(crate) fn modules(&self) -> &ModuleStore {
+        &self.modules
+    }
+
+    /// The module running `code` as `kind`: known from an earlier run, or asked of the
+    /// provider and published now. An error is the reason the code cannot run.
+    pub(crate) fn module_for(&self, code: &Bytes, kind: CodeKind) -> Result<ModuleId, String> {
+        let hash = keccak256(code);
+        let known = self
+            .resolved
+            .read()
+            .ok()
+            .and_then(|resolved| resolved.get(&(hash, kind)).cloned());
+        if let Some(id) = known {
+            return Ok(id);
+        }
+        let module = self
+            .provider
+            .module_for(code, hash, kind)
+            .map_err(|error| error.to_string())?;
+        let id = self.publish(&module).map_err(|error| error.to_string())?;
+        if let Ok(mut resolved) = self.resolved.write() {
+            resolved.insert((hash, kind), id.clone());
+        }
+        Ok(id)
+    }
+
+    fn publish_at(
+        &self,
+        address: AccountAddress,
+        name: &str,
+        bytes: Vec<u8>,
+    ) -> Result<ModuleId, PublishError> {
+        let compiled = CompiledModule::deserialize(&bytes)
+            .map_err(|error| PublishError::Malformed(error.to_string()))?;
+        let id = compiled.self_id();
+        if id.address() != &address || id.name().as_str() != name {
+            return Err(PublishError::WrongId {
+                found: id.to_string(),
+                expected: format!("{}::{name}", address.to_hex_literal()),
+            });
+        }
+        if self.modules.contains(&id) {
+            return Ok(id);
+        }
+        let rejected = |error: move_binary_format::errors::VMError| PublishError::Rejected {
+            module: id.to_string(),
+            message: error.to_string(),
+        };
+        let mut session = self.vm.new_session(&self.modules);
+        session
+            .publish_module(bytes, address, &mut UnmeteredGasMeter)
+            .map_err(rejected)?;
+        let (changes, _events) = session.finish().map_err(rejected)?;
+        self.modules
+            .apply(changes)
+            .map_err(|error| PublishError::Rejected {
+                module: id.to_string(),
+                message: error.to_string(),
+            })?;
+        Ok(id)
+    }
+}

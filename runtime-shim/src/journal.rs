@@ -1,0 +1,294 @@
+//! The transaction's journal: every state value it has read or written, the transient
+//! storage, the logs, and the undo entries that let one EVM call frame roll back alone.
+//!
+//! As revm's journaled state: a [`Checkpoint`] is a pair of lengths (entries, logs);
+//! reverting to it undoes the entries after it in reverse order, each entry restoring what
+//! it overwrote, and drops the logs after it. Committing a checkpoint keeps everything (the
+//! entries stay, so an outer revert still undoes them).
+//!
+//! Reads go to the [`StateView`] once per key; later reads and all writes stay here. The
+//! write set is the keys written and not rolled back, with their final values.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use alloy_primitives::{Address, Log, U256};
+
+use crate::state::{Account, Code, StateError, StateKey, StateValue, StateView, WriteSet};
+
+/// A point to roll back to: the journal's lengths when the call frame started.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Checkpoint {
+    entries: usize,
+    logs: usize,
+}
+
+/// What happened, with what it takes to undo it.
+#[derive(Debug)]
+enum Entry {
+    /// A state value was written; it held `previous` (`None`: it had not been loaded, so
+    /// the view holds it); `first_write` if the key had not been written before in this
+    /// transaction.
+    ValueChanged {
+        key: StateKey,
+        previous: Option<Option<StateValue>>,
+        first_write: bool,
+    },
+    /// A transient slot was written; it held `previous`.
+    TransientChanged {
+        address: Address,
+        slot: U256,
+        previous: U256,
+    },
+    /// An account was created by CREATE/CREATE2 in this transaction (EIP-6780).
+    AccountCreated(Address),
+    /// An account created in this transaction self-destructed.
+    AccountDestroyed(Address),
+}
+
+/// The state as one transaction sees it, with undo entries for call-frame rollback.
+#[derive(Debug, Default)]
+pub struct Journal {
+    /// The current value of every key read or written.
+    values: HashMap<StateKey, Option<StateValue>>,
+    /// How many live writes each key has (a key leaves the write set when it drops to 0).
+    written: HashMap<StateKey, u32>,
+    transient: HashMap<(Address, U256), U256>,
+    created: HashSet<Address>,
+    destroyed: HashSet<Address>,
+    logs: Vec<Log>,
+    entries: Vec<Entry>,
+}
+
+impl Journal {
+    /// An empty journal.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The current value under `key`, reading `view` the first time.
+    pub fn read(
+        &mut self,
+        view: &dyn StateView,
+        key: &StateKey,
+    ) -> Result<Option<StateValue>, StateError> {
+        if let Some(value) = self.values.get(key) {
+            return Ok(value.clone());
+        }
+        let value = view.read(key)?;
+        self.values.insert(key.clone(), value.clone());
+        Ok(value)
+    }
+
+    /// Writes `value` under `key` (`None` deletes).
+    pub fn write(&mut self, key: StateKey, value: Option<StateValue>) {
+        let previous = self.values.insert(key.clone(), value);
+        let count = self.written.entry(key.clone()).or_insert(0);
+        *count += 1;
+        self.entries.push(Entry::ValueChanged {
+            key,
+            previous,
+            first_write: *count == 1,
+        });
+    }
+
+    /// `address`'s nonce and balance, if the account exists.
+    pub fn account(
+        &mut self,
+        view: &dyn StateView,
+        address: Address,
+    ) -> Result<Option<Account>, StateError> {
+        match self.read(view, &StateKey::Account(address))? {
+            None => Ok(None),
+            Some(StateValue::Account(account)) => Ok(Some(account)),
+            Some(other) => Err(mismatch(&StateKey::Account(address), &other)),
+        }
+    }
+
+    /// Sets `address`'s nonce and balance (creating the account).
+    pub fn set_account(&mut self, address: Address, account: Account) {
+        self.write(
+            StateKey::Account(address),
+            Some(StateValue::Account(account)),
+        );
+    }
+
+    /// `address`'s EVM code, if it has any.
+    pub fn code(
+        &mut self,
+        view: &dyn StateView,
+        address: Address,
+    ) -> Result<Option<Code>, StateError> {
+        match self.read(view, &StateKey::Code(address))? {
+            None => Ok(None),
+            Some(StateValue::Code(code)) => Ok(Some(code)),
+            Some(other) => Err(mismatch(&StateKey::Code(address), &other)),
+        }
+    }
+
+    /// Sets `address`'s EVM code.
+    pub fn set_code(&mut self, address: Address, code: Code) {
+        self.write(StateKey::Code(address), Some(StateValue::Code(code)));
+    }
+
+    /// A storage slot of `address` (zero if it has no value).
+    pub fn slot(
+        &mut self,
+        view: &dyn StateView,
+        address: Address,
+        slot: U256,
+    ) -> Result<U256, StateError> {
+        let key = StateKey::Slot(address, slot);
+        match self.read(view, &key)? {
+            None => Ok(U256::ZERO),
+            Some(StateValue::Slot(value)) => Ok(value),
+            Some(other) => Err(mismatch(&key, &other)),
+        }
+    }
+
+    /// Sets a storage slot of `address`.
+    pub fn set_slot(&mut self, address: Address, slot: U256, value: U256) {
+        let value = (!value.is_zero()).then_some(StateValue::Slot(value));
+        self.write(StateKey::Slot(address, slot), value);
+    }
+
+    /// A transient slot of `address` (zero if not written in this transaction).
+    pub fn transient(&self, address: Address, slot: U256) -> U256 {
+        self.transient
+            .get(&(address, slot))
+            .copied()
+            .unwrap_or(U256::ZERO)
+    }
+
+    /// Sets a transient slot of `address`.
+    pub fn set_transient(&mut self, address: Address, slot: U256, value: U256) {
+        let previous = self
+            .transient
+            .insert((address, slot), value)
+            .unwrap_or(U256::ZERO);
+        self.entries.push(Entry::TransientChanged {
+            address,
+            slot,
+            previous,
+        });
+    }
+
+    /// Moves `value` wei from `from` to `to` (creating `to` if needed); `false`, and nothing
+    /// changed, if `from` has less.
+    pub fn transfer(
+        &mut self,
+        view: &dyn StateView,
+        from: Address,
+        to: Address,
+        value: U256,
+    ) -> Result<bool, StateError> {
+        let mut sender = self.account(view, from)?.unwrap_or_default();
+        let Some(balance) = sender.balance.checked_sub(value) else {
+            return Ok(false);
+        };
+        if value.is_zero() {
+            return Ok(true);
+        }
+        sender.balance = balance;
+        self.set_account(from, sender);
+        let mut receiver = self.account(view, to)?.unwrap_or_default();
+        receiver.balance = receiver.balance.saturating_add(value);
+        self.set_account(to, receiver);
+        Ok(true)
+    }
+
+    /// Records that `address` was created by CREATE/CREATE2 in this transaction.
+    pub fn mark_created(&mut self, address: Address) {
+        if self.created.insert(address) {
+            self.entries.push(Entry::AccountCreated(address));
+        }
+    }
+
+    /// Whether `address` was created in this transaction (EIP-6780's SELFDESTRUCT rule).
+    pub fn was_created(&self, address: Address) -> bool {
+        self.created.contains(&address)
+    }
+
+    /// Marks `address` (created in this transaction) for deletion at the transaction's end.
+    pub fn mark_destroyed(&mut self, address: Address) {
+        if self.destroyed.insert(address) {
+            self.entries.push(Entry::AccountDestroyed(address));
+        }
+    }
+
+    /// Appends a log.
+    pub fn log(&mut self, log: Log) {
+        self.logs.push(log);
+    }
+
+    /// The point to roll back to if the frame starting now fails.
+    pub fn checkpoint(&self) -> Checkpoint {
+        Checkpoint {
+            entries: self.entries.len(),
+            logs: self.logs.len(),
+        }
+    }
+
+    /// Undoes everything after `checkpoint`.
+    pub fn revert(&mut self, checkpoint: Checkpoint) {
+        self.logs.truncate(checkpoint.logs);
+        while self.entries.len() > checkpoint.entries {
+            let Some(entry) = self.entries.pop() else {
+                break;
+            };
+            match entry {
+                Entry::ValueChanged {
+                    key,
+                    previous,
+                    first_write,
+                } => {
+                    if first_write {
+                        self.written.remove(&key);
+                    } else if let Some(count) = self.written.get_mut(&key) {
+                        *count -= 1;
+                    }
+                    match previous {
+                        Some(previous) => self.values.insert(key, previous),
+                        None => self.values.remove(&key),
+                    };
+                }
+                Entry::TransientChanged {
+                    address,
+                    slot,
+                    previous,
+                } => {
+                    self.transient.insert((address, slot), previous);
+                }
+                Entry::AccountCreated(address) => {
+                    self.created.remove(&address);
+                }
+                Entry::AccountDestroyed(address) => {
+                    self.destroyed.remove(&address);
+                }
+            }
+        }
+    }
+
+    /// The transaction's write set and logs. Accounts destroyed in the transaction lose their
+    /// account, code and every slot written (they were created in it, so had no others).
+    pub fn finish(self) -> (WriteSet, Vec<Log>) {
+        let mut writes: WriteSet = BTreeMap::new();
+        for key in self.written.into_keys() {
+            let value = self.values.get(&key).cloned().flatten();
+            writes.insert(key, value);
+        }
+        for (key, value) in &mut writes {
+            let owner = match key {
+                StateKey::Account(a) | StateKey::Code(a) | StateKey::Slot(a, _) => a,
+            };
+            if self.destroyed.contains(owner) {
+                *value = None;
+            }
+        }
+        (writes, self.logs)
+    }
+}
+
+/// A backend returned a value of another kind than its key's.
+fn mismatch(key: &StateKey, value: &StateValue) -> StateError {
+    StateError::new(format!("state key {key:?} holds {value:?}"))
+}

@@ -1,0 +1,55 @@
+//! The natives of `evmove::memory` (`stdlib/sources/memory.move`): the frame's EVM memory.
+
+use alloy_primitives::{keccak256, U256};
+
+use super::frame::HostResult;
+use crate::exec::{
+    gas::{cost, words},
+    host::NativeCtx,
+};
+
+/// MLOAD.
+pub fn mload(ctx: &mut NativeCtx<'_, '_>, args: &[U256]) -> HostResult {
+    let range = ctx.memory_range(args[0], U256::from(32))?;
+    Ok(Some(U256::from_be_slice(ctx.frame.memory.get(range))))
+}
+
+/// MSTORE.
+pub fn mstore(ctx: &mut NativeCtx<'_, '_>, args: &[U256]) -> HostResult {
+    let range = ctx.memory_range(args[0], U256::from(32))?;
+    ctx.frame
+        .memory
+        .get_mut(range)
+        .copy_from_slice(&args[1].to_be_bytes::<32>());
+    Ok(None)
+}
+
+/// MSTORE8.
+pub fn mstore8(ctx: &mut NativeCtx<'_, '_>, args: &[U256]) -> HostResult {
+    let range = ctx.memory_range(args[0], U256::from(1))?;
+    ctx.frame.memory.get_mut(range)[0] = args[1].byte(0);
+    Ok(None)
+}
+
+/// MSIZE.
+pub fn msize(ctx: &mut NativeCtx<'_, '_>, _: &[U256]) -> HostResult {
+    Ok(Some(U256::from(ctx.frame.memory.len())))
+}
+
+/// MCOPY: memory covers both ranges (growth paid for the larger end), then copies.
+pub fn mcopy(ctx: &mut NativeCtx<'_, '_>, args: &[U256]) -> HostResult {
+    let [dest, source, size] = [args[0], args[1], args[2]];
+    let to = ctx.memory_range(dest, size)?;
+    let from = ctx.memory_range(source, size)?;
+    ctx.charge_copy(to.len())?;
+    ctx.frame.memory.copy_within(from.start, to.start, to.len());
+    Ok(None)
+}
+
+/// KECCAK256.
+pub fn keccak(ctx: &mut NativeCtx<'_, '_>, args: &[U256]) -> HostResult {
+    let range = ctx.memory_range(args[0], args[1])?;
+    ctx.charge(cost::KECCAK_WORD * words(range.len() as u64))?;
+    let hash = keccak256(ctx.frame.memory.get(range));
+    Ok(Some(hash.into()))
+}

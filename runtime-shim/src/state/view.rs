@@ -1,0 +1,37 @@
+//! How execution reads the state: one small trait, so that the sequential executor reads a
+//! backend directly and Block-STM gives each transaction a versioned view that records what
+//! it read (the Move VM reports no read sets: the host's reads are the read set).
+
+use super::{StateKey, StateValue};
+
+/// Read access to the state a transaction executes on.
+pub trait StateView {
+    /// The value under `key`; `None` if there is none (an absent account or code, a zero
+    /// slot). An error stops the whole transaction (it is not an EVM failure): Block-STM uses
+    /// it to abandon an execution that read an estimate.
+    fn read(&self, key: &StateKey) -> Result<Option<StateValue>, StateError>;
+}
+
+/// A read that could not be served. The source is the backend's own error: a caller that
+/// knows the backend downcasts it (`source.downcast_ref::<MyError>()`).
+#[derive(Debug, thiserror::Error)]
+#[error("state read failed: {source}")]
+pub struct StateError {
+    /// What the backend reported.
+    pub source: Box<dyn std::error::Error + Send + Sync>,
+}
+
+impl StateError {
+    /// Wraps a backend's error.
+    pub fn new(source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        Self {
+            source: source.into(),
+        }
+    }
+}
+
+impl<T: StateView + ?Sized> StateView for &T {
+    fn read(&self, key: &StateKey) -> Result<Option<StateValue>, StateError> {
+        (**self).read(key)
+    }
+}

@@ -1,0 +1,27 @@
+/// Ending the EVM frame (`runtime-shim/src/natives/halt.rs`).
+///
+/// Each native here records how the frame ended in the host and then aborts the Move
+/// execution with code 0, which unwinds every Move frame of the EVM frame at once (an EVM
+/// halt may happen deep inside internal functions). The host reads an abort with code 0 as
+/// "ended as recorded"; any other abort, and any Move runtime error, is an exceptional halt
+/// (state of the frame rolled back, all its gas consumed). Transpiled code aborts directly,
+/// with a non-zero code, where the front end found a fault (invalid jump, stack underflow or
+/// overflow, undefined opcode): codes are listed in `transpiler/src/lower/`.
+module evmove::halt {
+    /// STOP: success with empty return data.
+    public native fun stop();
+
+    /// RETURN: success with `size` bytes of memory at `offset` as return data.
+    public native fun ret(offset_hi: u128, offset_lo: u128, size_hi: u128, size_lo: u128);
+
+    /// REVERT: failure with `size` bytes of memory at `offset` as return data; the frame's
+    /// state changes are rolled back.
+    public native fun revert(offset_hi: u128, offset_lo: u128, size_hi: u128, size_lo: u128);
+
+    /// INVALID (0xfe) and undefined opcodes: an exceptional halt.
+    public native fun invalid();
+
+    /// SELFDESTRUCT, with EIP-6780 semantics: the balance moves to `beneficiary`; the account
+    /// is deleted only if it was created in the same transaction.
+    public native fun selfdestruct(beneficiary_hi: u128, beneficiary_lo: u128);
+}

@@ -1,0 +1,29 @@
+/// The executing frame's EVM memory, held by the host (`runtime-shim/src/natives/memory.rs`).
+///
+/// Words travel as two u128 halves, `hi` then `lo`, as in `arith.move`; operands are in the
+/// EVM's order (the first is the top of the EVM stack). Memory grows as the EVM's does (to a
+/// multiple of 32 bytes covering every byte touched, never for a zero-length access); an
+/// access beyond what any gas limit could pay for ends the frame exceptionally.
+module evmove::memory {
+    /// The word at `offset` (MLOAD).
+    public native fun mload(offset_hi: u128, offset_lo: u128): (u128, u128);
+
+    /// Writes `value` at `offset`, big-endian (MSTORE).
+    public native fun mstore(offset_hi: u128, offset_lo: u128, value_hi: u128, value_lo: u128);
+
+    /// Writes the low byte of `value` at `offset` (MSTORE8).
+    public native fun mstore8(offset_hi: u128, offset_lo: u128, value_hi: u128, value_lo: u128);
+
+    /// The size of memory in bytes, a multiple of 32 (MSIZE).
+    public native fun msize(): (u128, u128);
+
+    /// Copies `size` bytes from `source` to `dest`; the ranges may overlap (MCOPY).
+    public native fun mcopy(
+        dest_hi: u128, dest_lo: u128, source_hi: u128, source_lo: u128, size_hi: u128, size_lo: u128
+    );
+
+    /// The Keccak-256 hash of `size` bytes of memory at `offset` (KECCAK256).
+    public native fun keccak256(
+        offset_hi: u128, offset_lo: u128, size_hi: u128, size_lo: u128
+    ): (u128, u128);
+}

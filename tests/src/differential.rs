@@ -1,0 +1,95 @@
+//! revm and evmove side by side: every transaction runs in both, and anything observable that
+//! differs — status, output, created address, logs, changed balances, nonces, code or storage
+//! — fails at once, naming the transaction. Gas is not compared (evmove does not model EVM
+//! gas exactly), nor the reasons of exceptional halts (only that both halted).
+
+use alloy_primitives::{Address, U256};
+
+use crate::{
+    engine::Engine,
+    evmove_engine::EvmoveEngine,
+    outcome::{Status, Tx, TxOutcome},
+    revm_oracle::RevmOracle,
+};
+
+/// Both engines, on states kept equal.
+#[derive(Default)]
+pub struct Differential {
+    /// The reference.
+    pub revm: RevmOracle,
+    /// The engine under test.
+    pub evmove: EvmoveEngine,
+    /// Transactions compared so far.
+    pub compared: usize,
+}
+
+impl Differential {
+    /// Both engines on empty states.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+/// The first observable difference between two outcomes of the same transaction.
+pub fn difference(expected: &TxOutcome, actual: &TxOutcome) -> Option<String> {
+    let same_status = match (&expected.status, &actual.status) {
+        (Status::Halt(_), Status::Halt(_)) => true,
+        (e, a) => e == a,
+    };
+    if !same_status {
+        return Some(format!(
+            "status: revm {:?}, evmove {:?} (output {})",
+            expected.status, actual.status, actual.output
+        ));
+    }
+    if expected.output != actual.output {
+        return Some(format!(
+            "output: revm {}, evmove {}",
+            expected.output, actual.output
+        ));
+    }
+    if expected.created != actual.created {
+        return Some(format!(
+            "created: revm {:?}, evmove {:?}",
+            expected.created, actual.created
+        ));
+    }
+    if expected.logs != actual.logs {
+        return Some(format!(
+            "logs: revm {:?}, evmove {:?}",
+            expected.logs, actual.logs
+        ));
+    }
+    if expected.changes != actual.changes {
+        return Some(format!(
+            "state changes: revm {:?}, evmove {:?}",
+            expected.changes, actual.changes
+        ));
+    }
+    None
+}
+
+impl Engine for Differential {
+    fn fund(&mut self, account: Address, wei: U256) {
+        self.revm.fund(account, wei);
+        self.evmove.fund(account, wei);
+    }
+
+    fn execute(&mut self, tx: &Tx) -> Result<TxOutcome, String> {
+        let expected = Engine::execute(&mut self.revm, tx)?;
+        let actual = self.evmove.execute(tx)?;
+        if let Some(difference) = difference(&expected, &actual) {
+            panic!("evmove differs from revm on {tx:?}:\n{difference}");
+        }
+        self.compared += 1;
+        Ok(expected)
+    }
+
+    fn balance(&self, account: Address) -> U256 {
+        Engine::balance(&self.revm, account)
+    }
+
+    fn storage(&self, account: Address, slot: U256) -> U256 {
+        Engine::storage(&self.revm, account, slot)
+    }
+}

@@ -1,0 +1,146 @@
+//! evmove as an [`Engine`]: transactions run through the Move runtime over an in-memory
+//! state, every piece of EVM code transpiled on demand (`evmove::provider::OnDemand`), with
+//! outcomes in the same shape as the revm oracle's.
+
+use std::collections::BTreeMap;
+
+use alloy_primitives::{Address, Bytes, U256};
+use evmove::provider::OnDemand;
+use evmove_runtime::{
+    Account, BlockEnv, InMemoryState, Runtime, StateKey, StateValue, Status as RuntimeStatus,
+    Transaction, DEFAULT_PUBLISHER,
+};
+
+use crate::{
+    engine::Engine,
+    outcome::{AccountChange, Status, Tx, TxOutcome},
+};
+
+/// The Move runtime with its state.
+pub struct EvmoveEngine {
+    runtime: Runtime,
+    state: InMemoryState,
+    block: BlockEnv,
+}
+
+impl EvmoveEngine {
+    /// An empty state, in the block environment revm uses by default (number 0, timestamp 1,
+    /// no gas limit to speak of), so block reads agree with the oracle's.
+    pub fn new() -> Self {
+        let runtime = Runtime::with_publisher(OnDemand::new(DEFAULT_PUBLISHER), DEFAULT_PUBLISHER)
+            .expect("the shim library publishes");
+        Self {
+            runtime,
+            state: InMemoryState::new(),
+            block: BlockEnv {
+                number: 0,
+                timestamp: 1,
+                gas_limit: u64::MAX,
+                ..BlockEnv::default()
+            },
+        }
+    }
+
+    /// What the write set changes compared with the current state, account by account.
+    fn changes(&self, writes: &evmove_runtime::WriteSet) -> BTreeMap<Address, AccountChange> {
+        let mut changes: BTreeMap<Address, AccountChange> = BTreeMap::new();
+        for (key, value) in writes {
+            match (key, value) {
+                (StateKey::Account(address), value) => {
+                    let before = self.state.account(*address).unwrap_or_default();
+                    let after = match value {
+                        Some(StateValue::Account(account)) => *account,
+                        _ => Account::default(),
+                    };
+                    let change = changes.entry(*address).or_default();
+                    change.balance = (after.balance != before.balance).then_some(after.balance);
+                    change.nonce = (after.nonce != before.nonce).then_some(after.nonce);
+                }
+                (StateKey::Code(address), Some(StateValue::Code(code))) => {
+                    changes.entry(*address).or_default().code = Some(code.bytes.clone());
+                }
+                (StateKey::Code(_), _) => {}
+                (StateKey::Slot(address, slot), value) => {
+                    let after = match value {
+                        Some(StateValue::Slot(word)) => *word,
+                        _ => U256::ZERO,
+                    };
+                    if after != self.state.slot(*address, *slot) {
+                        changes
+                            .entry(*address)
+                            .or_default()
+                            .storage
+                            .insert(*slot, after);
+                    }
+                }
+            }
+        }
+        changes.retain(|_, change| !change.is_empty());
+        changes
+    }
+}
+
+impl Default for EvmoveEngine {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Engine for EvmoveEngine {
+    fn fund(&mut self, account: Address, wei: U256) {
+        let before = self.state.account(account).unwrap_or_default();
+        self.state.set_account(
+            account,
+            Account {
+                balance: wei,
+                ..before
+            },
+        );
+    }
+
+    fn execute(&mut self, tx: &Tx) -> Result<TxOutcome, String> {
+        let transaction = Transaction {
+            sender: tx.from,
+            to: tx.to,
+            value: tx.value,
+            data: tx.data.clone(),
+            gas_limit: tx.gas_limit,
+            ..Transaction::default()
+        };
+        let outcome = self
+            .runtime
+            .execute(&self.state, &self.block, &transaction)
+            .map_err(|err| err.to_string())?;
+        let changes = self.changes(&outcome.write_set);
+        self.state.apply(&outcome.write_set);
+        let status = match outcome.status {
+            RuntimeStatus::Success => Status::Success,
+            RuntimeStatus::Revert => Status::Revert,
+            RuntimeStatus::Halt(reason) => Status::Halt(format!("{reason:?}")),
+        };
+        // A creation's output is the code it deployed, as revm reports it.
+        let output = match (&status, outcome.created) {
+            (Status::Success, Some(created)) => self
+                .state
+                .code(created)
+                .map_or_else(Bytes::new, |code| code.bytes.clone()),
+            _ => outcome.return_data,
+        };
+        Ok(TxOutcome {
+            status,
+            output,
+            created: outcome.created,
+            logs: outcome.logs,
+            changes,
+            gas_used: outcome.gas_used,
+        })
+    }
+
+    fn balance(&self, account: Address) -> U256 {
+        self.state.account(account).unwrap_or_default().balance
+    }
+
+    fn storage(&self, account: Address, slot: U256) -> U256 {
+        self.state.slot(account, slot)
+    }
+}

@@ -1,0 +1,53 @@
+//! The end-to-end promise: corpus contracts compiled to Move and run on the Move runtime do
+//! exactly what revm does with their EVM code. Every scripted scenario runs on both engines
+//! side by side in every compiler setting; each transaction's status, output, logs and
+//! state changes must be equal, and the scenario's own expectations must hold.
+
+use evmove_tests::{
+    corpus::Setting,
+    differential::Differential,
+    scenarios::{self, Chain, Scenario},
+};
+
+fn in_every_setting(scenario: Scenario) {
+    for setting in Setting::ALL {
+        let mut engines = Differential::new();
+        scenario(&mut Chain::on(&mut engines, setting));
+        assert!(engines.compared > 0, "{setting}: nothing compared");
+    }
+}
+
+#[test]
+fn token_transfers_approvals_and_reverts() {
+    in_every_setting(scenarios::token_transfers_approvals_and_reverts);
+}
+
+#[test]
+fn wrapped_ether_moves_value_in_and_out() {
+    in_every_setting(scenarios::wrapped_ether_moves_value_in_and_out);
+}
+
+#[test]
+fn vault_pulls_and_pushes_tokens_and_its_guard_stops_reentry() {
+    in_every_setting(scenarios::vault_pulls_and_pushes_tokens_and_its_guard_stops_reentry);
+}
+
+#[test]
+fn factory_creates_children_with_create_and_create2() {
+    in_every_setting(scenarios::factory_creates_children_with_create_and_create2);
+}
+
+#[test]
+fn math_harness_matches_evm_arithmetic() {
+    in_every_setting(scenarios::math_harness_matches_evm_arithmetic);
+}
+
+#[test]
+fn collections_loops_arrays_strings_structs_and_function_pointers() {
+    in_every_setting(scenarios::collections_loops_arrays_strings_structs_and_function_pointers);
+}
+
+#[test]
+fn transient_storage_lives_for_one_transaction_and_mcopy_copies() {
+    in_every_setting(scenarios::transient_storage_lives_for_one_transaction_and_mcopy_copies);
+}
