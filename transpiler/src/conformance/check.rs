@@ -1,7 +1,8 @@
 //! Comparing what a run produced with what a test expects.
 //!
 //! - A test without `post` must fail (any exceptional halt or revert); if it fails by
-//!   running out of gas, it is skipped instead (the EVM's reason depends on exact gas).
+//!   running out of gas, it is skipped instead (the EVM's reason depends on exact gas). Code
+//!   evmove cannot compile or run ([`Ending::Broken`]) is a failure, never the expected one.
 //! - A test with `post` must succeed, with exactly the return data `out`, logs whose RLP
 //!   hash is `logs`, and the accounts of `post`: every account either listed with exactly its
 //!   balance, nonce, code and storage (a slot not listed must be zero), or else absent after
@@ -27,8 +28,12 @@ pub enum Ending {
     Revert,
     /// An exceptional halt for lack of gas.
     OutOfGas,
-    /// Any other exceptional halt, with its reason.
+    /// Any other exceptional halt the EVM also knows (invalid opcode or jump, stack
+    /// underflow or overflow, ...), with its reason.
     Halt(String),
+    /// evmove could not run the code at all (it did not compile, or the Move VM stopped
+    /// with an error of its own): never what a test expects.
+    Broken(String),
 }
 
 impl std::fmt::Display for Ending {
@@ -38,6 +43,7 @@ impl std::fmt::Display for Ending {
             Ending::Revert => f.write_str("revert"),
             Ending::OutOfGas => f.write_str("out of gas"),
             Ending::Halt(reason) => write!(f, "halt ({reason})"),
+            Ending::Broken(reason) => write!(f, "an evmove error ({reason})"),
         }
     }
 }
@@ -87,6 +93,9 @@ pub fn judge(test: &VmTest, observed: &Observed) -> Verdict {
                     .to_string(),
             ),
             Ending::Revert | Ending::Halt(_) => Verdict::Passed,
+            Ending::Broken(reason) => Verdict::Failed(vec![format!(
+                "evmove could not run it, where the test expects the execution to fail: {reason}"
+            )]),
         };
     };
     if observed.ending != Ending::Success {
@@ -135,19 +144,19 @@ fn compare_account(
 ) {
     if expected.balance != found.balance {
         differences.push(format!(
-            "{address}: balance is {:#x}, expected {:#x}",
+            "{address:#x}: balance is {:#x}, expected {:#x}",
             found.balance, expected.balance
         ));
     }
     if expected.nonce != found.nonce {
         differences.push(format!(
-            "{address}: nonce is {}, expected {}",
+            "{address:#x}: nonce is {}, expected {}",
             found.nonce, expected.nonce
         ));
     }
     if expected.code != found.code {
         differences.push(format!(
-            "{address}: code is {}, expected {}",
+            "{address:#x}: code is {}, expected {}",
             found.code, expected.code
         ));
     }
@@ -161,7 +170,7 @@ fn compare_account(
         let got = found.storage.get(slot).copied().unwrap_or_default();
         if want != got {
             differences.push(format!(
-                "{address}: storage slot {slot:#x} is {got:#x}, expected {want:#x}"
+                "{address:#x}: storage slot {slot:#x} is {got:#x}, expected {want:#x}"
             ));
         }
     }

@@ -9,7 +9,13 @@
 //! - [`vmtest`]: the file format, parsed without panics.
 //! - [`skip`]: the gas-dependence rules decided before running.
 //! - [`check`]: what a run produced against what the test expects.
+//! - `run` (feature `vm`): a test executed in the Move runtime.
+//! - `suite` (feature `vm`): files and directories run and reported.
 
 pub mod check;
+#[cfg(feature = "vm")]
+pub mod run;
 pub mod skip;
+#[cfg(feature = "vm")]
+pub mod suite;
 pub mod vmtest;

@@ -30,7 +30,9 @@
 //! target (hand-written code jumping to a value from calldata, NUMBER or arithmetic, as in
 //! the Ethereum VM tests) is bounded by the EVM itself: a jump may only land on a JUMPDEST.
 //! Such a jump is resolved to every JUMPDEST of the code, each explored with the stack the
-//! jump leaves, as any other target (so the budget below still applies). A code without a
+//! jump leaves, as any other target (so the budget below still applies), and is listed in
+//! [`JumpAnalysis::computed`] (function recovery takes none of its targets for a function
+//! entry: the calling convention does not hold for them). A code without a
 //! JUMPDEST resolves it to no target: it always halts as an invalid jump. The lowering makes
 //! a target outside the resolved set an invalid-jump halt at run time, which is exact here
 //! and, for code that computes a target from data while also using some label as data, a
@@ -68,6 +70,10 @@ pub struct JumpAnalysis {
     pub targets: BTreeMap<Pc, BTreeSet<Pc>>,
     /// Instructions that halt exceptionally on some path.
     pub faults: BTreeMap<Pc, Fault>,
+    /// Jumps resolved to every JUMPDEST (their target is computed from data and no label
+    /// escapes): they may enter any JUMPDEST with any stack, so no JUMPDEST they reach is
+    /// taken for a function entry.
+    pub computed: BTreeSet<Pc>,
     /// How many (block, stack) states were explored.
     pub states: usize,
     /// Regions of the code that CODECOPY copies with constant offset and size, as
@@ -179,6 +185,9 @@ impl Explorer<'_> {
             for (jump, stack) in self.dynamic_jumps.clone() {
                 // Present even when empty: the jump is resolved, to no target at all.
                 self.analysis.targets.entry(jump).or_default();
+                if self.escaped.is_empty() {
+                    self.analysis.computed.insert(jump);
+                }
                 for &target in &targets {
                     self.analysis
                         .targets
@@ -317,6 +326,7 @@ mod tests {
         .unwrap();
         assert_eq!(targets(&analysis), [(3, vec![4, 8])]);
         assert!(analysis.blocks.contains_key(&Pc(4)) && analysis.blocks.contains_key(&Pc(8)));
+        assert_eq!(analysis.computed, BTreeSet::from([Pc(3)]));
     }
 
     #[test]

@@ -7,6 +7,8 @@ mod disasm;
 mod ir;
 #[cfg(feature = "vm")]
 mod state_file;
+#[cfg(feature = "vm")]
+mod statetest;
 
 use std::process::ExitCode;
 
@@ -34,6 +36,11 @@ enum Command {
     /// piece of EVM code compiled to Move on demand; print status, return values and logs.
     #[cfg(feature = "vm")]
     Call(call::CallArgs),
+    /// Run Ethereum consensus tests (legacy VMTests: files, or directories searched
+    /// recursively) through evmove, every code compiled to Move on demand; print each
+    /// failure, then `N passed, M failed, K skipped`.
+    #[cfg(feature = "vm")]
+    Statetest(statetest::StatetestArgs),
 }
 
 fn main() -> ExitCode {
@@ -43,5 +50,7 @@ fn main() -> ExitCode {
         Command::Disasm(args) => disasm::run(&args),
         #[cfg(feature = "vm")]
         Command::Call(args) => call::run(&args),
+        #[cfg(feature = "vm")]
+        Command::Statetest(args) => statetest::run(&args),
     }
 }
