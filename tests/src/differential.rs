@@ -30,6 +30,24 @@ impl Differential {
     }
 }
 
+impl Differential {
+    /// Empties both states; evmove keeps the modules it compiled.
+    pub fn clear_state(&mut self) {
+        self.revm = RevmOracle::new();
+        self.evmove.clear_state();
+    }
+
+    /// Runs `tx` in both engines: revm's outcome, and the first difference of evmove's from
+    /// it, if any (after which the two states may differ too).
+    pub fn compare(&mut self, tx: &Tx) -> Result<(TxOutcome, Option<String>), String> {
+        let expected = Engine::execute(&mut self.revm, tx)?;
+        let actual = self.evmove.execute(tx)?;
+        self.compared += 1;
+        let difference = difference(&expected, &actual);
+        Ok((expected, difference))
+    }
+}
+
 /// The first observable difference between two outcomes of the same transaction.
 pub fn difference(expected: &TxOutcome, actual: &TxOutcome) -> Option<String> {
     let same_status = match (&expected.status, &actual.status) {
@@ -76,12 +94,10 @@ impl Engine for Differential {
     }
 
     fn execute(&mut self, tx: &Tx) -> Result<TxOutcome, String> {
-        let expected = Engine::execute(&mut self.revm, tx)?;
-        let actual = self.evmove.execute(tx)?;
-        if let Some(difference) = difference(&expected, &actual) {
+        let (expected, difference) = self.compare(tx)?;
+        if let Some(difference) = difference {
             panic!("evmove differs from revm on {tx:?}:\n{difference}");
         }
-        self.compared += 1;
         Ok(expected)
     }
 

@@ -41,6 +41,12 @@ impl EvmoveEngine {
         }
     }
 
+    /// Forgets the state (accounts, code, storage) but keeps the runtime, with the modules it
+    /// has compiled and published: starting again costs no compilation.
+    pub fn clear_state(&mut self) {
+        self.state = InMemoryState::new();
+    }
+
     /// What the write set changes compared with the current state, account by account.
     fn changes(&self, writes: &evmove_runtime::WriteSet) -> BTreeMap<Address, AccountChange> {
         let mut changes: BTreeMap<Address, AccountChange> = BTreeMap::new();

@@ -2,6 +2,7 @@
 //! outcome, and the revm oracle every behaviour test compares evmove against.
 //!
 //! - [`abi_values`]: generated ABI arguments for property tests.
+//! - [`calls`]: generated calls of a contract's functions.
 //! - [`engine`]: what runs a scenario's transactions: [`revm_oracle`], [`evmove_engine`],
 //!   or both side by side ([`differential`]).
 //! - [`corpus`]: our Solidity contracts (`contracts/src`) as compiled by solc in four
@@ -11,9 +12,11 @@
 //! - [`ir_interpreter`]: runs lifted IR, to check the front end against revm.
 //! - [`jump_trace`]: the jumps revm takes, to check the front end's jump resolution.
 //! - [`scenarios`]: scripted transactions over every corpus contract, with expectations.
+//! - [`thirdparty`]: well-known contracts compiled by others, installed from npm.
 #![deny(missing_docs)]
 
 pub mod abi_values;
+pub mod calls;
 pub mod corpus;
 pub mod differential;
 pub mod engine;
@@ -23,3 +26,4 @@ pub mod jump_trace;
 pub mod outcome;
 pub mod revm_oracle;
 pub mod scenarios;
+pub mod thirdparty;

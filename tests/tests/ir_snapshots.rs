@@ -21,11 +21,13 @@ fn optimised_ir_of_every_contract() {
             let blocks: usize = module.functions.iter().map(|f| f.layout().len()).sum();
             let header = format!(
                 "; {name} runtime ({setting}): {} bytes, {} reachable EVM blocks, \
-                 {} jumps resolved, 0 unresolved; {} functions recovered; {blocks} IR blocks",
+                 {} jumps resolved, 0 unresolved; {} functions recovered, {} after inlining; \
+                 {blocks} IR blocks",
                 contract.runtime_code.len(),
                 lifted.jumps.blocks.len(),
                 lifted.jumps.targets.len(),
                 lifted.functions.len(),
+                module.functions.len(),
             );
             insta::assert_snapshot!(format!("{setting}__{name}"), format!("{header}\n{module}"));
         }

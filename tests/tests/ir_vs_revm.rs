@@ -3,8 +3,7 @@
 //! success or revert, return data, logs and storage writes — for generated calls of every
 //! function that makes no external call, in every compiler setting.
 
-use alloy_dyn_abi::{DynSolType, DynSolValue, JsonAbiExt, Specifier};
-use alloy_json_abi::{Function, StateMutability};
+use alloy_dyn_abi::DynSolValue;
 use alloy_primitives::{Address, Bytes, U256};
 use std::collections::BTreeMap;
 
@@ -15,15 +14,12 @@ use evmove::{
     opt::optimize,
 };
 use evmove_tests::{
-    abi_values::{arguments, ADDRESSES},
+    abi_values::ADDRESSES,
+    calls::CallGenerator,
     corpus::{Contract, Setting},
     ir_interpreter::{self, Host, Outcome},
     outcome::{Status, Tx, TxOutcome},
     revm_oracle::RevmOracle,
-};
-use proptest::{
-    strategy::{BoxedStrategy, Strategy, ValueTree},
-    test_runner::{Config, TestRng, TestRunner},
 };
 
 /// Generated calls per function and setting.
@@ -154,46 +150,6 @@ fn agree(
     Ok(())
 }
 
-/// Generated calls of one function: arguments and a sender, from a deterministic runner.
-struct CallGenerator {
-    function: Function,
-    strategy: BoxedStrategy<(Vec<DynSolValue>, usize)>,
-    runner: TestRunner,
-}
-
-impl CallGenerator {
-    fn new(function: Function) -> Self {
-        let types: Vec<DynSolType> = function
-            .inputs
-            .iter()
-            .map(|input| input.resolve().expect("corpus ABI types resolve"))
-            .collect();
-        let strategy = (arguments(types), 0..ADDRESSES.len() - 1).boxed();
-        let rng = TestRng::deterministic_rng(Default::default());
-        Self {
-            function,
-            strategy,
-            runner: TestRunner::new_with_rng(Config::default(), rng),
-        }
-    }
-
-    /// The next call: sender, calldata, value (payable functions get some wei).
-    fn next(&mut self) -> (Address, Vec<DynSolValue>, Bytes, U256) {
-        let tree = self.strategy.new_tree(&mut self.runner).expect("strategy");
-        let (args, sender) = tree.current();
-        let calldata = self
-            .function
-            .abi_encode_input(&args)
-            .expect("encodes")
-            .into();
-        let value = match self.function.state_mutability {
-            StateMutability::Payable => U256::from(1000),
-            _ => U256::ZERO,
-        };
-        (ADDRESSES[sender], args, calldata, value)
-    }
-}
-
 /// Generated calls of every function of a contract but `skip` (those that call out), in
 /// every setting: `CASES` rounds of one call of each function, on a contract redeployed every
 /// `ROUNDS_PER_DEPLOYMENT` rounds (state the calls build up stays small enough to be cheap,
@@ -215,7 +171,7 @@ fn check_contract(file: &str, name: &str, args: &[DynSolValue], skip: &[&str]) {
                 subject = Subject::deploy(setting, file, name, args);
             }
             for generator in &mut generators {
-                let (sender, values, calldata, value) = generator.next();
+                let (sender, values, calldata, value) = generator.next_call();
                 if let Err(difference) = subject.compare(sender, calldata, value) {
                     let function = &generator.function.name;
                     failures.push(format!(

@@ -19,24 +19,31 @@
 //! Block-STM (Gelashvili et al., PPoPP 2023): transactions are executed optimistically, in
 //! parallel, each through a view of the multi-version memory (`mvmemory.rs`) that records the
 //! version of every value it read; a validation checks that those reads would still see the
-//! same versions. The scheduler (`scheduler.rs`) orders the work so that, when it reports the
-//! block done, each transaction's last execution was validated after every lower transaction
-//! reached its last execution. By induction from transaction 0, each last execution then read
-//! what it would read sequentially, so by the determinism of the task ([`Task`]) it produced
-//! the sequential result. Executions that read an inconsistent state may fail in any way; they
-//! fail validation and run again, and only a validated failure is a result. The results are
-//! then committed in transaction order (`parallel.rs`).
+//! same versions. The scheduler (`scheduler.rs`) re-validates every transaction whose reads
+//! a later execution may have invalidated, and re-executes those that fail. Transactions are
+//! committed in order: transaction `k` once every transaction below it is committed (so their
+//! writes are final) and its last execution's reads validate against them. By induction from
+//! transaction 0, each committed execution read what it would read sequentially, so by the
+//! determinism of the task ([`Task`]) it produced the sequential result. Executions that read
+//! an inconsistent state may fail in any way; they fail validation and run again, and only a
+//! committed failure is a result (it ends the block at once).
 //!
-//! Values written as [`Write::Delta`] are applied when a key is read and at commit, in
-//! transaction order: transactions that credit the same key without reading it do not
-//! conflict.
+//! How far ahead of the commits the workers execute is [`Speculation`]. A worker that finds
+//! no job spins, then yields, then sleeps until another worker finishes a job or commits
+//! (`parallel.rs`); a transaction that depends on one being re-executed is parked, and its
+//! worker takes other work.
+//!
+//! Values written as [`Write::Delta`] are applied when a key is read and when the block's
+//! writes are merged, in transaction order: transactions that credit the same key without
+//! reading it do not conflict.
 //!
 //! # Plugging in a task
 //!
 //! Implement [`Task`]: associated types for the transaction, the state key, value and delta,
 //! the output and the error, and `execute`, which reads state only through the [`View`] it is
 //! given and returns the output with its write set. Implement [`BaseView`] for the state
-//! before the block (or use a `HashMap`/`BTreeMap`). Then call [`execute_block`].
+//! before the block (or use a `HashMap`/`BTreeMap`). Then call [`execute_block`]. The
+//! synthetic task of `tests/block_stm.rs` is a complete example.
 
 mod mvmemory;
 mod parallel;
@@ -75,6 +82,17 @@ pub enum Mode {
     },
 }
 
+/// How far past the lowest uncommitted transaction the parallel executor starts executions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Speculation {
+    /// Within a window that closes on conflicts and opens without them (`scheduler.rs`), so
+    /// that a chain of dependent transactions does not burn cores on stale executions.
+    Adaptive,
+    /// Anywhere (plain Block-STM): for tests of the algorithm under the most concurrency, and
+    /// for measuring what the window gains.
+    Unbounded,
+}
+
 /// How [`execute_block`] runs.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Config {
@@ -82,6 +100,8 @@ pub struct Config {
     pub mode: Mode,
     /// Stack size in bytes of every thread that executes transactions.
     pub stack_size: usize,
+    /// How far the parallel executor speculates.
+    pub speculation: Speculation,
 }
 
 impl Default for Config {
@@ -89,6 +109,7 @@ impl Default for Config {
         Self {
             mode: Mode::Auto,
             stack_size: DEFAULT_STACK_SIZE,
+            speculation: Speculation::Adaptive,
         }
     }
 }
@@ -135,7 +156,7 @@ pub struct BlockOutput<T: Task + ?Sized> {
 pub struct TxnStats {
     /// Executions started, including those stopped on a dependency.
     pub executions: u32,
-    /// Validations of its read set.
+    /// Validations of its read set, the one at commit included.
     pub validations: u32,
 }
 
@@ -167,9 +188,7 @@ where
     B: BaseView<T::Key, T::Value>,
 {
     match config.mode_for(txns.len()) {
-        Mode::Parallel { threads } => {
-            parallel::execute(task, txns, base, threads, config.stack_size)
-        }
+        Mode::Parallel { threads } => parallel::execute(task, txns, base, threads, config),
         Mode::Sequential | Mode::Auto => {
             let spawned = thread::scope(|scope| {
                 let thread = thread::Builder::new()

@@ -256,3 +256,83 @@ where
         writes
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+
+    /// Adds to a value (absent: 0).
+    #[derive(Clone, Debug, PartialEq)]
+    struct Add(u64);
+
+    impl Delta<u64> for Add {
+        fn apply(&self, before: Option<&u64>) -> u64 {
+            before.copied().unwrap_or(0) + self.0
+        }
+    }
+
+    type Memory = MvMemory<&'static str, u64, Add>;
+
+    fn read(memory: &Memory, key: &'static str, txn: TxnIndex) -> (Option<u64>, Origin) {
+        let base = BTreeMap::from([("a", 100)]);
+        memory.read(&key, txn, &base).unwrap()
+    }
+
+    fn merged(versions: &[Version]) -> Origin {
+        Origin::Merged(versions.into())
+    }
+
+    #[test]
+    fn reads_resolve_to_the_highest_lower_write_and_apply_deltas_above_it() {
+        let memory = Memory::new(6);
+        memory.record(1, 0, vec![("a", Write::Delta(Add(1)))], Vec::new());
+        memory.record(2, 0, vec![("a", Write::Set(10))], Vec::new());
+        memory.record(4, 0, vec![("a", Write::Delta(Add(5)))], Vec::new());
+        memory.record(5, 0, vec![("b", Write::Delete)], Vec::new());
+        assert_eq!(read(&memory, "a", 0), (Some(100), Origin::Base));
+        assert_eq!(read(&memory, "a", 1), (Some(100), Origin::Base));
+        assert_eq!(read(&memory, "a", 2), (Some(101), merged(&[(1, 0)])));
+        assert_eq!(read(&memory, "a", 3), (Some(10), Origin::Version((2, 0))));
+        assert_eq!(read(&memory, "a", 5), (Some(15), merged(&[(4, 0), (2, 0)])));
+        assert_eq!(read(&memory, "b", 5), (None, Origin::Base));
+        let writes = memory.into_writes(&BTreeMap::from([("a", 100), ("b", 7)]));
+        assert_eq!(writes, BTreeMap::from([("a", Some(15)), ("b", None)]));
+    }
+
+    #[test]
+    fn an_estimate_anywhere_on_the_way_down_is_a_dependency() {
+        let memory = Memory::new(6);
+        memory.record(2, 0, vec![("a", Write::Set(10))], Vec::new());
+        memory.record(4, 0, vec![("a", Write::Delta(Add(5)))], Vec::new());
+        memory.convert_writes_to_estimates(2);
+        let base = BTreeMap::new();
+        assert_eq!(memory.read(&"a", 5, &base), Err(2));
+        assert_eq!(memory.read(&"a", 3, &base), Err(2));
+        assert_eq!(memory.read(&"a", 2, &base), Ok((None, Origin::Base)));
+    }
+
+    #[test]
+    fn validation_fails_when_a_read_would_resolve_differently() {
+        let memory = Memory::new(6);
+        let read_at = |txn| Read {
+            key: "a",
+            origin: read(&memory, "a", txn).1,
+        };
+        assert!(memory.record(2, 0, vec![("a", Write::Set(10))], Vec::new()));
+        let (three, five) = (read_at(3), read_at(5));
+        memory.record(3, 0, Vec::new(), vec![three]);
+        memory.record(5, 0, Vec::new(), vec![five]);
+        assert!(memory.validate(3) && memory.validate(5));
+        // A new write between them invalidates only the reader above it.
+        assert!(memory.record(4, 0, vec![("a", Write::Delta(Add(1)))], Vec::new()));
+        assert!(memory.validate(3) && !memory.validate(5));
+        // A new incarnation of the write both read invalidates both, even with the same keys.
+        assert!(!memory.record(2, 1, vec![("a", Write::Set(10))], Vec::new()));
+        assert!(!memory.validate(3));
+        // An incarnation that no longer writes the key removes its entry.
+        assert!(!memory.record(2, 2, Vec::new(), Vec::new()));
+        assert_eq!(read(&memory, "a", 3), (Some(100), Origin::Base));
+    }
+}

@@ -1,16 +1,21 @@
 //! The parallel executor: workers take jobs from the [`Scheduler`] until it is done, executing
-//! transactions against the [`MvMemory`] and validating their read sets; then the results are
-//! committed in transaction order.
+//! transactions against the [`MvMemory`] and validating their read sets, and commit the
+//! transactions in order as soon as they can be; then the committed outputs and the block's
+//! writes are collected.
 
 use std::{
     hint,
     num::NonZeroUsize,
     panic,
     sync::{
-        atomic::{AtomicU32, Ordering::Relaxed},
-        Mutex,
+        atomic::{
+            AtomicU32, AtomicU64, AtomicUsize,
+            Ordering::{Relaxed, SeqCst},
+        },
+        Condvar, Mutex,
     },
     thread,
+    time::Duration,
 };
 
 use super::{
@@ -18,12 +23,19 @@ use super::{
     scheduler::{Job, Scheduler},
     task::{BaseView, Execution, Task},
     view::TxnView,
-    BlockError, BlockOutput, Mode, TxnStats,
+    BlockError, BlockOutput, Config, Mode, TxnStats,
 };
 
 /// How many times an idle worker asks for a job before it yields its core between asks (with
 /// more workers than cores, a spinning worker would keep the one with the work off its core).
 const SPINS_BEFORE_YIELD: u32 = 64;
+
+/// How many more times it asks, yielding, before it sleeps until another worker finishes a
+/// job (on a shared machine, even a yielding worker takes time from the one with the work).
+const YIELDS_BEFORE_SLEEP: u32 = 16;
+
+/// The longest an idle worker sleeps without being woken: a safety net, not a poll period.
+const MAX_SLEEP: Duration = Duration::from_millis(1);
 
 /// The result of a transaction's last finished execution, if any.
 type LastResult<T> = Mutex<Option<Result<<T as Task>::Output, <T as Task>::Error>>>;
@@ -38,28 +50,67 @@ struct Block<'a, T: Task, B> {
     results: Box<[LastResult<T>]>,
     executions: Box<[AtomicU32]>,
     validations: Box<[AtomicU32]>,
+    idle: Idle,
+}
+
+/// Where idle workers sleep. Every event that may create work (a job finished: executions
+/// and validations to do, dependents resumed; a commit: the window widened, the block done;
+/// a commit-time abort) bumps the generation and wakes the sleepers. A worker sleeps only if
+/// the generation is still the one it saw before it last looked for work, so it cannot miss a
+/// wake-up, and so no worker sleeps while work is available.
+#[derive(Default)]
+struct Idle {
+    generation: AtomicU64,
+    sleepers: AtomicUsize,
+    lock: Mutex<()>,
+    wake: Condvar,
+}
+
+impl Idle {
+    fn generation(&self) -> u64 {
+        self.generation.load(SeqCst)
+    }
+
+    fn notify(&self) {
+        self.generation.fetch_add(1, SeqCst);
+        if self.sleepers.load(SeqCst) > 0 {
+            let _lock = lock(&self.lock);
+            self.wake.notify_all();
+        }
+    }
+
+    /// Sleeps unless something happened since the generation `seen`.
+    fn sleep(&self, seen: u64) {
+        let guard = lock(&self.lock);
+        self.sleepers.fetch_add(1, SeqCst);
+        if self.generation() == seen {
+            drop(self.wake.wait_timeout(guard, MAX_SLEEP));
+        }
+        self.sleepers.fetch_sub(1, SeqCst);
+    }
 }
 
 /// Halts the scheduler when a worker unwinds, so that the other workers stop instead of
 /// waiting for work the panicking one held.
-struct HaltOnPanic<'a>(&'a Scheduler);
+struct HaltOnPanic<'a>(&'a Scheduler, &'a Idle);
 
 impl Drop for HaltOnPanic<'_> {
     fn drop(&mut self) {
         if thread::panicking() {
             self.0.halt();
+            self.1.notify();
         }
     }
 }
 
-/// Executes `txns` on `threads` new threads of `stack_size` bytes each. A worker that panics
-/// (a task broke its contract) halts the block, and the panic is resumed on the caller.
+/// Executes `txns` on `threads` new threads of the configured stack size. A worker that
+/// panics (a task broke its contract) halts the block, and the panic is resumed on the caller.
 pub(super) fn execute<T: Task, B: BaseView<T::Key, T::Value>>(
     task: &T,
     txns: &[T::Txn],
     base: &B,
     threads: NonZeroUsize,
-    stack_size: usize,
+    config: &Config,
 ) -> Result<BlockOutput<T>, BlockError<T::Error>> {
     let len = txns.len();
     let block = Block {
@@ -67,17 +118,18 @@ pub(super) fn execute<T: Task, B: BaseView<T::Key, T::Value>>(
         txns,
         base,
         memory: MvMemory::new(len),
-        scheduler: Scheduler::new(len),
+        scheduler: Scheduler::new(len, config.speculation),
         results: (0..len).map(|_| Mutex::new(None)).collect(),
         executions: (0..len).map(|_| AtomicU32::new(0)).collect(),
         validations: (0..len).map(|_| AtomicU32::new(0)).collect(),
+        idle: Idle::default(),
     };
     let (workers, panicked) = thread::scope(|scope| {
         let mut handles = Vec::with_capacity(threads.get());
         for i in 0..threads.get() {
             let spawned = thread::Builder::new()
                 .name(format!("block-stm-{i}"))
-                .stack_size(stack_size)
+                .stack_size(config.stack_size)
                 .spawn_scoped(scope, || block.work());
             match spawned {
                 Ok(handle) => handles.push(handle),
@@ -87,36 +139,51 @@ pub(super) fn execute<T: Task, B: BaseView<T::Key, T::Value>>(
             }
         }
         let workers = handles.len();
-        let panicked = handles.into_iter().find_map(|h| h.join().err());
+        let mut panicked = None;
+        for handle in handles {
+            if let Err(payload) = handle.join() {
+                panicked.get_or_insert(payload);
+            }
+        }
         Ok((workers, panicked))
     })
     .map_err(BlockError::Spawn)?;
     if let Some(payload) = panicked {
         panic::resume_unwind(payload);
     }
-    block.commit(workers)
+    block.into_output(workers)
 }
 
 impl<T: Task, B: BaseView<T::Key, T::Value>> Block<'_, T, B> {
     /// A worker's loop: a job's completion may hand back the next job directly (a validation
     /// after an execution, a re-execution after a failed validation).
     fn work(&self) {
-        let _halt = HaltOnPanic(&self.scheduler);
+        let _halt = HaltOnPanic(&self.scheduler, &self.idle);
         let mut job = None;
         let mut idle = 0;
         while !self.scheduler.done() {
             job = match job {
-                Some(Job::Execute(version)) => self.try_execute(version),
-                Some(Job::Validate(version)) => self.validate(version),
+                Some(current) => {
+                    let next = match current {
+                        Job::Execute(version) => self.try_execute(version),
+                        Job::Validate(version) => self.validate(version),
+                    };
+                    self.idle.notify();
+                    next
+                }
                 None => {
-                    let next = self.scheduler.next_job();
+                    let seen = self.idle.generation();
+                    let next = self.try_commit().or_else(|| self.scheduler.next_job());
                     if next.is_some() {
                         idle = 0;
                     } else if idle < SPINS_BEFORE_YIELD {
                         idle += 1;
                         hint::spin_loop();
-                    } else {
+                    } else if idle < SPINS_BEFORE_YIELD + YIELDS_BEFORE_SLEEP {
+                        idle += 1;
                         thread::yield_now();
+                    } else {
+                        self.idle.sleep(seen);
                     }
                     next
                 }
@@ -165,9 +232,30 @@ impl<T: Task, B: BaseView<T::Key, T::Value>> Block<'_, T, B> {
         self.scheduler.finish_validation(txn, aborted)
     }
 
-    /// Commits the results in transaction order, once the scheduler is done: the outputs up to
-    /// the first failed transaction (whose failure is the block's), and the merged writes.
-    fn commit(self, workers: usize) -> Result<BlockOutput<T>, BlockError<T::Error>> {
+    /// Commits what can be committed (see [`Scheduler::try_commit`]); a commit validates the
+    /// transaction's reads once more, against the final writes below it, and aborts it if they
+    /// do not validate.
+    fn try_commit(&self) -> Option<Job> {
+        let committed = self.scheduler.committed();
+        let invalid = self.scheduler.try_commit(
+            |txn| {
+                self.validations[txn].fetch_add(1, Relaxed);
+                self.memory.validate(txn)
+            },
+            |txn| matches!(*lock(&self.results[txn]), Some(Err(_))),
+        );
+        if self.scheduler.committed() != committed || invalid.is_some() {
+            // The window may have widened, the block be done, or an abort made work.
+            self.idle.notify();
+        }
+        let invalid = invalid?;
+        self.memory.convert_writes_to_estimates(invalid);
+        self.scheduler.finish_validation(invalid, true)
+    }
+
+    /// Collects the block's result once the scheduler is done: the committed outputs, in order,
+    /// up to the first failed transaction (whose failure is the block's), and the merged writes.
+    fn into_output(self, workers: usize) -> Result<BlockOutput<T>, BlockError<T::Error>> {
         let mut outputs = Vec::with_capacity(self.txns.len());
         for (txn, result) in self.results.into_vec().into_iter().enumerate() {
             let result = result.into_inner().unwrap_or_else(|p| p.into_inner());

@@ -6,11 +6,12 @@
 //!
 //! - `execution_idx` / `validation_idx`: the lowest transaction that may still need an
 //!   execution / a validation; workers take jobs by incrementing them, and a job that
-//!   invalidates lower work decreases them (each decrease counted in `decrease_cnt`).
+//!   invalidates other work lowers them.
+//! - `commit_idx`: the transactions below it are committed, in order: final.
 //! - Per transaction, under one lock: its incarnation and its [`Stage`]:
-//!   `ReadyToExecute(i) → Executing(i) → Executed(i)`, and from there `Aborting(i)` when a
-//!   validation fails, or from `Executing(i)` when the execution hit a dependency; both end in
-//!   `ReadyToExecute(i + 1)`.
+//!   `ReadyToExecute(i) → Executing(i) → Executed(i) → Committed(i)`, with `Aborting(i)` from
+//!   `Executed(i)` when a validation fails, or from `Executing(i)` when the execution hit a
+//!   dependency; both end in `ReadyToExecute(i + 1)`.
 //! - Per transaction, the transactions waiting for it to finish executing.
 //!
 //! # Invariants
@@ -24,9 +25,28 @@
 //! - When an execution of `j` wrote a key its previous incarnation did not, every transaction
 //!   above `j` is validated again (`validation_idx` lowered to `j`); otherwise only `j` is.
 //!   When a validation of `j` fails, `j`'s writes become ESTIMATEs before `j` can run again, and
-//!   every transaction above `j` is validated again.
-//! - `num_active_tasks` counts jobs handed out and not finished. The block is done when both
-//!   indices are past the end, no job is active, and no decrease happened while checking.
+//!   every transaction above `j` is validated again. So every transaction whose reads a later
+//!   execution invalidates is validated again after that execution, fails, and runs again.
+//! - Commit: transaction `k` is committed when all below it are, it is `Executed`, and its read
+//!   set validates (checked by the committing worker, under `k`'s status lock, so `k` cannot be
+//!   aborted meanwhile). The writes below `k` are then final, so `k`'s reads are those of the
+//!   sequential order. If they do not validate, they never will: the committer aborts `k` as a
+//!   failed validation would. A committed transaction is never aborted again (a late
+//!   validation that fails on a stale view finds it `Committed` and does nothing).
+//! - The block is done when every transaction is committed, or when a committed transaction
+//!   failed (the block's result is that failure), or when a worker panicked.
+//!
+//! # Speculation window
+//!
+//! With [`Speculation::Adaptive`] (the default; [`Speculation::Unbounded`] leaves the window at
+//! the whole block), a heuristic that changes which jobs are handed out, never a result: a new
+//! execution starts only for a transaction less than `window` past the lowest uncommitted
+//! one. The window starts at the whole block, halves on every aborted incarnation (down to one
+//! transaction: the lowest uncommitted one can always run, so the block always progresses),
+//! and grows by an eighth of a transaction per transaction committed at its first incarnation.
+//! A block without conflicts keeps it wide open; in a chain of dependent transactions it
+//! closes, and the workers stop burning cores on executions that read stale values (on a
+//! shared machine that time is taken from the one execution that matters).
 
 use std::sync::{
     atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst},
@@ -36,6 +56,7 @@ use std::sync::{
 use super::{
     mvmemory::{lock, Version},
     task::{Incarnation, TxnIndex},
+    Speculation,
 };
 
 /// Work for a worker.
@@ -47,12 +68,16 @@ pub(super) enum Job {
     Validate(Version),
 }
 
+/// The speculation window grows in steps of one transaction divided by this.
+const WINDOW_UNIT: usize = 8;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Stage {
     ReadyToExecute,
     Executing,
     Executed,
     Aborting,
+    Committed,
 }
 
 struct Status {
@@ -64,8 +89,13 @@ pub(super) struct Scheduler {
     block_len: usize,
     execution_idx: AtomicUsize,
     validation_idx: AtomicUsize,
-    decrease_cnt: AtomicUsize,
-    num_active_tasks: AtomicUsize,
+    commit_idx: Mutex<TxnIndex>,
+    /// `commit_idx`, readable without its lock.
+    committed: AtomicUsize,
+    /// The speculation window, in [`WINDOW_UNIT`]s.
+    window: AtomicUsize,
+    /// Whether the window adapts; if not, it stays at the whole block.
+    adaptive: bool,
     done: AtomicBool,
     status: Box<[Mutex<Status>]>,
     /// Per transaction: the transactions parked until it finishes executing.
@@ -73,7 +103,7 @@ pub(super) struct Scheduler {
 }
 
 impl Scheduler {
-    pub(super) fn new(block_len: usize) -> Self {
+    pub(super) fn new(block_len: usize, speculation: Speculation) -> Self {
         let ready = || {
             Mutex::new(Status {
                 incarnation: 0,
@@ -84,17 +114,24 @@ impl Scheduler {
             block_len,
             execution_idx: AtomicUsize::new(0),
             validation_idx: AtomicUsize::new(0),
-            decrease_cnt: AtomicUsize::new(0),
-            num_active_tasks: AtomicUsize::new(0),
+            commit_idx: Mutex::new(0),
+            committed: AtomicUsize::new(0),
+            window: AtomicUsize::new(block_len * WINDOW_UNIT),
+            adaptive: speculation == Speculation::Adaptive,
             done: AtomicBool::new(block_len == 0),
             status: (0..block_len).map(|_| ready()).collect(),
             dependents: (0..block_len).map(|_| Mutex::default()).collect(),
         }
     }
 
-    /// Whether every transaction is executed and validated (or the block was halted).
+    /// Whether the block is done: all committed, a committed transaction failed, or halted.
     pub(super) fn done(&self) -> bool {
         self.done.load(SeqCst)
+    }
+
+    /// How many transactions are committed.
+    pub(super) fn committed(&self) -> usize {
+        self.committed.load(SeqCst)
     }
 
     /// Stops every worker at its next job: a worker panicked, and the block has no result.
@@ -103,7 +140,7 @@ impl Scheduler {
     }
 
     /// The next job, validations first when they are behind executions; `None` when there is
-    /// none right now (the caller retries until [`Scheduler::done`]).
+    /// none right now (the caller commits what it can, and retries until [`Scheduler::done`]).
     pub(super) fn next_job(&self) -> Option<Job> {
         if self.validation_idx.load(SeqCst) < self.execution_idx.load(SeqCst) {
             self.next_version_to_validate().map(Job::Validate)
@@ -117,7 +154,8 @@ impl Scheduler {
     pub(super) fn add_dependency(&self, txn: TxnIndex, blocking: TxnIndex) -> bool {
         {
             let mut dependents = lock(&self.dependents[blocking]);
-            if lock(&self.status[blocking]).stage == Stage::Executed {
+            let stage = lock(&self.status[blocking]).stage;
+            if matches!(stage, Stage::Executed | Stage::Committed) {
                 return false;
             }
             let mut status = lock(&self.status[txn]);
@@ -125,7 +163,6 @@ impl Scheduler {
             status.stage = Stage::Aborting;
             dependents.push(txn);
         }
-        self.num_active_tasks.fetch_sub(1, SeqCst);
         true
     }
 
@@ -147,15 +184,14 @@ impl Scheduler {
             self.set_ready(dependent);
         }
         if let Some(&lowest) = dependents.iter().min() {
-            self.decrease(&self.execution_idx, lowest);
+            self.execution_idx.fetch_min(lowest, SeqCst);
         }
         if self.validation_idx.load(SeqCst) > txn {
             if !wrote_new_key {
                 return Some(Job::Validate((txn, incarnation)));
             }
-            self.decrease(&self.validation_idx, txn);
+            self.validation_idx.fetch_min(txn, SeqCst);
         }
-        self.num_active_tasks.fetch_sub(1, SeqCst);
         None
     }
 
@@ -166,6 +202,7 @@ impl Scheduler {
         let abort = status.incarnation == incarnation && status.stage == Stage::Executed;
         if abort {
             status.stage = Stage::Aborting;
+            self.narrow_window();
         }
         abort
     }
@@ -176,21 +213,61 @@ impl Scheduler {
     pub(super) fn finish_validation(&self, txn: TxnIndex, aborted: bool) -> Option<Job> {
         if aborted {
             self.set_ready(txn);
-            self.decrease(&self.validation_idx, txn + 1);
+            self.validation_idx.fetch_min(txn + 1, SeqCst);
             if self.execution_idx.load(SeqCst) > txn {
-                if let Some(version) = self.try_incarnate(txn) {
-                    return Some(Job::Execute(version));
-                }
-                return None;
+                return self.try_incarnate(txn).map(Job::Execute);
             }
         }
-        self.num_active_tasks.fetch_sub(1, SeqCst);
         None
     }
 
-    fn decrease(&self, idx: &AtomicUsize, target: usize) {
-        idx.fetch_min(target, SeqCst);
-        self.decrease_cnt.fetch_add(1, SeqCst);
+    /// Commits the transactions that can be, in order, unless another worker is committing.
+    /// `validate` checks a transaction's last read set; `failed` says whether its result is
+    /// a failure, which ends the block. Returns the transaction to commit next when its read
+    /// set did not validate: it is now `Aborting`, and the caller goes on as after a failed
+    /// validation.
+    pub(super) fn try_commit(
+        &self,
+        mut validate: impl FnMut(TxnIndex) -> bool,
+        failed: impl Fn(TxnIndex) -> bool,
+    ) -> Option<TxnIndex> {
+        let mut commit_idx = self.commit_idx.try_lock().ok()?;
+        while *commit_idx < self.block_len {
+            let txn = *commit_idx;
+            let mut status = lock(&self.status[txn]);
+            if status.stage != Stage::Executed {
+                return None;
+            }
+            if !validate(txn) {
+                status.stage = Stage::Aborting;
+                self.narrow_window();
+                return Some(txn);
+            }
+            status.stage = Stage::Committed;
+            if status.incarnation == 0 {
+                self.widen_window();
+            }
+            *commit_idx += 1;
+            self.committed.store(*commit_idx, SeqCst);
+            if failed(txn) {
+                break;
+            }
+        }
+        self.done.store(true, SeqCst);
+        None
+    }
+
+    fn narrow_window(&self) {
+        if !self.adaptive {
+            return;
+        }
+        let halve = |window: usize| Some((window / 2).max(WINDOW_UNIT));
+        let _ = self.window.fetch_update(SeqCst, SeqCst, halve);
+    }
+
+    fn widen_window(&self) {
+        let widen = |window: usize| Some((window + 1).min(self.block_len * WINDOW_UNIT));
+        let _ = self.window.fetch_update(SeqCst, SeqCst, widen);
     }
 
     fn set_ready(&self, txn: TxnIndex) {
@@ -200,56 +277,36 @@ impl Scheduler {
         status.stage = Stage::ReadyToExecute;
     }
 
-    fn check_done(&self) {
-        let observed = self.decrease_cnt.load(SeqCst);
-        if self
-            .execution_idx
-            .load(SeqCst)
-            .min(self.validation_idx.load(SeqCst))
-            >= self.block_len
-            && self.num_active_tasks.load(SeqCst) == 0
-            && observed == self.decrease_cnt.load(SeqCst)
-        {
-            self.done.store(true, SeqCst);
-        }
-    }
-
-    /// Moves `txn` from `ReadyToExecute` to `Executing`. Ends the active task when it cannot.
+    /// Moves `txn` from `ReadyToExecute` to `Executing`.
     fn try_incarnate(&self, txn: TxnIndex) -> Option<Version> {
-        if txn < self.block_len {
-            let mut status = lock(&self.status[txn]);
-            if status.stage == Stage::ReadyToExecute {
-                status.stage = Stage::Executing;
-                return Some((txn, status.incarnation));
-            }
+        if txn >= self.block_len {
+            return None;
         }
-        self.num_active_tasks.fetch_sub(1, SeqCst);
-        None
+        let mut status = lock(&self.status[txn]);
+        (status.stage == Stage::ReadyToExecute).then(|| {
+            status.stage = Stage::Executing;
+            (txn, status.incarnation)
+        })
     }
 
     fn next_version_to_execute(&self) -> Option<Version> {
-        if self.execution_idx.load(SeqCst) >= self.block_len {
-            self.check_done();
+        let next = self.execution_idx.load(SeqCst);
+        let window = self.window.load(SeqCst) / WINDOW_UNIT;
+        if next >= self.block_len || next >= self.committed.load(SeqCst) + window {
             return None;
         }
-        self.num_active_tasks.fetch_add(1, SeqCst);
         self.try_incarnate(self.execution_idx.fetch_add(1, SeqCst))
     }
 
     fn next_version_to_validate(&self) -> Option<Version> {
         if self.validation_idx.load(SeqCst) >= self.block_len {
-            self.check_done();
             return None;
         }
-        self.num_active_tasks.fetch_add(1, SeqCst);
         let txn = self.validation_idx.fetch_add(1, SeqCst);
-        if txn < self.block_len {
-            let status = lock(&self.status[txn]);
-            if status.stage == Stage::Executed {
-                return Some((txn, status.incarnation));
-            }
+        if txn >= self.block_len {
+            return None;
         }
-        self.num_active_tasks.fetch_sub(1, SeqCst);
-        None
+        let status = lock(&self.status[txn]);
+        (status.stage == Stage::Executed).then_some((txn, status.incarnation))
     }
 }

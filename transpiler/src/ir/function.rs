@@ -272,6 +272,13 @@ impl Function {
         &self.layout
     }
 
+    /// Takes the blocks `keep` rejects out of the layout, and so out of the function (the
+    /// entry must be kept). Nothing may still jump to them.
+    pub fn retain_blocks(&mut self, mut keep: impl FnMut(Block) -> bool) {
+        let entry = self.entry();
+        self.layout.retain(|&block| block == entry || keep(block));
+    }
+
     /// The entry block.
     pub fn entry(&self) -> Block {
         self.layout[0]

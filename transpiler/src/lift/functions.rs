@@ -30,12 +30,12 @@
 //! resolution ([`super::stack`]), including what JUMPI conditions imply; a jump whose target
 //! is neither a constant nor an entry slot takes the targets jump resolution found for it.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use super::{
     blocks::BlockExit,
     jumps::JumpAnalysis,
-    stack::{label, Below, BlockStack, Budget, Slot, Stack, Tracked},
+    stack::{label, Below, BlockStack, Budget, Contexts, Slot, Stack, Tracked},
 };
 use crate::evm::{Code, Pc};
 
@@ -214,11 +214,9 @@ impl Recovery<'_> {
         };
         let mut returns = BTreeSet::new();
         let mut deepest = 0;
-        let mut seen = HashSet::new();
-        let mut queue = VecDeque::new();
-        let start: State = (entry, Stack::from([]), below);
-        seen.insert(start.clone());
-        queue.push_back(start);
+        let mut contexts = Contexts::new();
+        contexts.admit(self.code, entry, below, Stack::from([]));
+        let mut queue = VecDeque::from([(entry, Stack::from([]), below)]);
 
         while let Some((start, stack, below)) = queue.pop_front() {
             if !self.budget.charge(stack.len()) {
@@ -254,9 +252,9 @@ impl Recovery<'_> {
                     &mut successors,
                 )?;
             }
-            for successor in successors {
-                if seen.insert(successor.clone()) {
-                    queue.push_back(successor);
+            for (next, stack, below) in successors {
+                if let Some(stack) = contexts.admit(self.code, next, below, stack) {
+                    queue.push_back((next, stack, below));
                 }
             }
         }

@@ -6,8 +6,9 @@
 //! destinations) and the booleans 0 and 1 are kept, which bounds the state space: a state is
 //! a block plus the abstract stack on entry, and those constants are finite.
 //!
-//! **Contexts.** States are never merged. A block entered with two different abstract stacks
-//! is explored twice, so an internal function called from two sites carries each caller's
+//! **Contexts.** States are not merged while they are few ([`Contexts`] joins the data
+//! constants of a block's contexts once they multiply). A block entered with two different
+//! abstract stacks is explored twice, so an internal function called from two sites carries each caller's
 //! return label to its return jump, which resolves to exactly that caller's continuation.
 //! The union over contexts gives each jump a finite target set: one target is a branch, more
 //! (internal-function returns) a switch.
@@ -47,7 +48,7 @@
 //! spent its budget of states and stack slots.
 
 use std::{
-    collections::{BTreeMap, BTreeSet, HashSet, VecDeque},
+    collections::{BTreeMap, BTreeSet, VecDeque},
     rc::Rc,
 };
 
@@ -56,7 +57,7 @@ use revm_bytecode::opcode;
 
 use super::{
     blocks::{block_at, BasicBlock},
-    stack::{label, Below, BlockStack, Budget, Slot, Stack},
+    stack::{label, Below, BlockStack, Budget, Contexts, Slot, Stack},
 };
 use crate::evm::{Code, Pc};
 
@@ -136,7 +137,7 @@ pub fn resolve_jumps(code: &Code) -> Result<JumpAnalysis, JumpError> {
     let mut explorer = Explorer {
         code,
         analysis: JumpAnalysis::default(),
-        seen: HashSet::new(),
+        contexts: Contexts::new(),
         queue: VecDeque::new(),
         escaped: BTreeSet::new(),
         dynamic_jumps: Vec::new(),
@@ -152,7 +153,7 @@ pub fn resolve_jumps(code: &Code) -> Result<JumpAnalysis, JumpError> {
 struct Explorer<'a> {
     code: &'a Code,
     analysis: JumpAnalysis,
-    seen: HashSet<(Pc, Stack)>,
+    contexts: Contexts<()>,
     queue: VecDeque<(Pc, Stack)>,
     /// Labels used as data: the targets of dynamic jumps.
     escaped: BTreeSet<Pc>,
@@ -204,14 +205,13 @@ impl Explorer<'_> {
     }
 
     fn enqueue(&mut self, start: Pc, stack: Stack) -> Result<(), JumpError> {
-        if self.seen.contains(&(start, stack.clone())) {
+        let Some(stack) = self.contexts.admit(self.code, start, (), stack) else {
             return Ok(());
-        }
+        };
         if !self.budget.charge(stack.len()) {
             return Err(JumpError::TooManyStates { pc: start });
         }
         self.analysis.states += 1;
-        self.seen.insert((start, stack.clone()));
         self.queue.push_back((start, stack));
         Ok(())
     }
@@ -361,6 +361,52 @@ mod tests {
         )
         .unwrap();
         assert!(analysis.faults.is_empty(), "{:?}", analysis.faults);
+    }
+
+    #[test]
+    fn a_call_through_a_packed_constructor_label_resolves_to_its_one_target() {
+        // solc's legacy constructor code calls `f` through (creation label << 32 | runtime
+        // label) >> 32: folded, the jump has one target, and no other label is reached.
+        let analysis = analyse(
+            "PUSH @back PUSH @f PUSH 32 SHL PUSH 0x1234 OR PUSH 32 SHR JUMP
+             back: STOP
+             other: PUSH 1 SLOAD POP STOP
+             f: JUMP",
+        )
+        .unwrap();
+        assert_eq!(targets(&analysis), [(16, vec![25]), (26, vec![17])]);
+        assert!(
+            !analysis.blocks.contains_key(&Pc(19)),
+            "other is unreachable"
+        );
+    }
+
+    #[test]
+    fn a_folded_loop_counter_is_forgotten_at_the_loop_head() {
+        // i = 0; i + 1 each round: kept, the counter would make a new state per value.
+        let analysis = analyse(
+            "PUSH 0
+             loop: PUSH 1 ADD DUP1 CALLDATASIZE GT PUSH @loop JUMPI STOP",
+        )
+        .unwrap();
+        assert_eq!(analysis.states, 4, "entry, loop with 0 and unknown, exit");
+    }
+
+    #[test]
+    fn data_constants_that_multiply_contexts_are_joined() {
+        // Sixteen locals, each 0 or unknown by a branch of its own: 2^16 combinations at the
+        // end without joining, beyond the budget; with it, a few dozen states per block.
+        let mut text = String::new();
+        for i in 0..16 {
+            text.push_str(&format!(
+                "PUSH 0 CALLDATASIZE PUSH @set{i} JUMPI PUSH @join{i} JUMP
+                 set{i}: POP CALLVALUE
+                 join{i}: "
+            ));
+        }
+        text.push_str("STOP");
+        let analysis = analyse(&text).unwrap();
+        assert!(analysis.states < 2_000, "{} states", analysis.states);
     }
 
     #[test]

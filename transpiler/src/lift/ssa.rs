@@ -21,7 +21,7 @@
 //! invalid jump.
 
 use std::{
-    collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque},
+    collections::{BTreeMap, BTreeSet, HashMap, VecDeque},
     rc::Rc,
 };
 
@@ -32,7 +32,7 @@ use super::{
     blocks::{BasicBlock, BlockExit},
     functions::Function as Recovered,
     jumps::JumpAnalysis,
-    stack::{label, Below, BlockStack, Slot, Stack, STACK_LIMIT},
+    stack::{label, Below, BlockStack, Contexts, Slot, Stack, STACK_LIMIT},
     Fault,
 };
 use crate::{
@@ -180,17 +180,18 @@ impl Builder<'_> {
             .map(Slot::Entry)
             .collect();
         let entry = self.recovered.entry;
-        let mut queue = VecDeque::from([(entry, entry_stack.clone())]);
-        let mut seen = HashSet::from([(entry, entry_stack)]);
+        let mut contexts = Contexts::new();
+        contexts.admit(self.code, entry, (), entry_stack.clone());
+        let mut queue = VecDeque::from([(entry, entry_stack)]);
         while let Some((start, stack)) = queue.pop_front() {
             let key = self.key(start, &stack);
             if !self.blocks.contains_key(&key) {
                 let lifted = self.emit(&key)?;
                 self.blocks.insert(key.clone(), lifted);
             }
-            for successor in self.explore(&key, &stack) {
-                if seen.insert(successor.clone()) {
-                    queue.push_back(successor);
+            for (next, stack) in self.explore(&key, &stack) {
+                if let Some(stack) = contexts.admit(self.code, next, (), stack) {
+                    queue.push_back((next, stack));
                 }
             }
         }

@@ -5,13 +5,17 @@
 //! entry, 1 = top), or an unknown value. Inside a block every slot also carries an identity
 //! shared by its copies (DUP), so that what a JUMPI learns about its condition (non-zero
 //! where taken, zero where not) applies to every copy of it, and through ISZERO to its
-//! operand. Across block boundaries only constants no larger than the code (labels, the
-//! booleans 0 and 1, code offsets and sizes) and entry slots are kept, which keeps the number
-//! of distinct stacks finite.
+//! operand. Pure word operations (arithmetic, comparison, bitwise, shifts) on constants are
+//! folded, with the runtime's own arithmetic (`evmove_word`): solc's legacy constructor code
+//! calls an internal function through `(creation_label << 32 | runtime_label) >> 32`.
+//! Across block boundaries only constants no larger than the code that a PUSH gave (labels,
+//! the booleans 0 and 1, code offsets and sizes), labels however computed, and entry slots
+//! are kept, which keeps the number of distinct stacks finite (a folded loop counter would
+//! otherwise count through every value).
 
-use std::{collections::HashMap, rc::Rc};
+use std::{collections::HashMap, hash::Hash, rc::Rc};
 
-use alloy_primitives::U256;
+use alloy_primitives::{map, U256};
 use revm_bytecode::opcode::{self, OpCode};
 
 use super::{
@@ -113,6 +117,8 @@ pub(crate) struct Exits<'a> {
 pub(crate) struct Tracked {
     pub slot: Slot,
     id: u32,
+    /// Whether the value was computed by folding rather than pushed.
+    folded: bool,
 }
 
 /// The stack while a block runs.
@@ -137,7 +143,11 @@ impl<'a> BlockStack<'a> {
     pub fn new(code: &'a Code, entry: &[Slot], below: Below) -> Self {
         let slots = (0..)
             .zip(entry)
-            .map(|(id, &slot)| Tracked { slot, id })
+            .map(|(id, &slot)| Tracked {
+                slot,
+                id,
+                folded: false,
+            })
             .collect();
         Self {
             slots,
@@ -229,16 +239,20 @@ impl<'a> BlockStack<'a> {
         Some(stack)
     }
 
-    /// The stack as a successor block sees it. Constants that may be offsets into the code
-    /// (at most its length: labels, the booleans 0 and 1 that carry branch conditions, the
-    /// offsets and sizes of code that CODECOPY copies) are kept, and entry slots; other
-    /// constants are forgotten, which keeps the number of distinct stacks finite.
+    /// The stack as a successor block sees it. Pushed constants that may be offsets into
+    /// the code (at most its length: labels, the booleans 0 and 1 that carry branch
+    /// conditions, the offsets and sizes of code that CODECOPY copies), folded constants
+    /// that are labels, and entry slots are kept; other constants are forgotten, which keeps
+    /// the number of distinct stacks finite.
     pub fn at_block_boundary(&self) -> Stack {
         let code_len = U256::from(self.code.bytes().len());
         self.slots
             .iter()
             .map(|tracked| match tracked.slot {
                 Slot::Const(value) if value > code_len => Slot::Unknown,
+                Slot::Const(value) if tracked.folded && label(self.code, value).is_none() => {
+                    Slot::Unknown
+                }
                 slot => slot,
             })
             .collect()
@@ -292,13 +306,33 @@ impl<'a> BlockStack<'a> {
         }
     }
 
-    /// An instruction whose result is not tracked: consumes its inputs as data.
+    /// Any other instruction: consumes its inputs as data; its result is known only for a
+    /// pure word operation on constants.
     fn generic(&mut self, op: u8) -> Result<(), Fault> {
         let info = OpCode::new_or_unknown(op).info();
         let inputs = usize::from(info.inputs());
         self.reach(inputs)?;
-        for tracked in self.slots.split_off(self.slots.len() - inputs) {
+        let operands = self.slots.split_off(self.slots.len() - inputs);
+        // The EVM's order: the first operand is the top of the stack.
+        let constants: Option<Vec<U256>> = operands
+            .iter()
+            .rev()
+            .map(|tracked| match tracked.slot {
+                Slot::Const(value) => Some(value),
+                _ => None,
+            })
+            .collect();
+        let folded = constants.and_then(|constants| evmove_word::eval(op, &constants));
+        for tracked in operands {
             self.consumed(tracked);
+        }
+        if let Some(value) = folded {
+            self.next_id += 1;
+            return self.push_tracked(Tracked {
+                slot: Slot::Const(value),
+                id: self.next_id,
+                folded: true,
+            });
         }
         (0..info.outputs()).try_for_each(|_| self.push(Slot::Unknown))
     }
@@ -306,7 +340,11 @@ impl<'a> BlockStack<'a> {
     fn push(&mut self, slot: Slot) -> Result<(), Fault> {
         self.next_id += 1;
         let id = self.next_id;
-        self.push_tracked(Tracked { slot, id })
+        self.push_tracked(Tracked {
+            slot,
+            id,
+            folded: false,
+        })
     }
 
     fn push_tracked(&mut self, tracked: Tracked) -> Result<(), Fault> {
@@ -336,6 +374,7 @@ impl<'a> BlockStack<'a> {
             let entry = Tracked {
                 slot: Slot::Entry(*materialized),
                 id: self.next_id,
+                folded: false,
             };
             self.slots.insert(0, entry);
         }
@@ -361,6 +400,86 @@ impl<'a> BlockStack<'a> {
             self.learn(operand, !is_zero);
         }
     }
+}
+
+/// The contexts an analysis has explored a block in, and which new ones it still must.
+///
+/// Contexts are kept apart, never merged, as long as they are few: that is what carries each
+/// caller's return label to its return jump, and what a JUMPI learns to the next JUMPI on the
+/// same value. But data constants (a local initialised to 0 on one path and computed on
+/// another, a condition known on one edge) multiply: a large function with a dozen such
+/// slots has thousands of combinations, each a context. So contexts are grouped by their
+/// *control skeleton* (where a block is entered, the stack height, which slots hold which
+/// labels, and the analysis's own extra key), and once a group has
+/// [`Contexts::WIDEN_AFTER`] contexts, a new one is joined with the group's join so far:
+/// slots on which they differ become unknown. A join only loses information, so each group
+/// then grows by at most one context per stack slot. Labels are never joined, so every
+/// jump target stays exact. Entry slots are joined like data (an argument's copy on one
+/// path, a computed value on another, as in Uniswap v3's `swap`): a return label, the one
+/// entry slot that matters for control, sits in the same slot of every context of a group
+/// in compiler output. What is lost is only precision the analyses do not need for code
+/// this large (an edge a constant condition would rule out is explored).
+///
+/// Stacks are hashed with alloy's fast hasher (foldhash): hashing them, a few dozen slots of
+/// 256-bit constants each, is most of an analysis's time with the standard library's.
+pub(crate) struct Contexts<K> {
+    groups: map::HashMap<(Pc, K, Stack), Group>,
+}
+
+#[derive(Default)]
+struct Group {
+    explored: map::HashSet<Stack>,
+    /// The join of every context explored once the group was widened.
+    joined: Option<Stack>,
+}
+
+impl<K: Clone + Eq + Hash> Contexts<K> {
+    /// Contexts a group keeps apart before it joins new ones.
+    pub const WIDEN_AFTER: usize = 8;
+
+    pub fn new() -> Self {
+        Self {
+            groups: map::HashMap::default(),
+        }
+    }
+
+    /// The context to explore for a path entering `start` with `stack` (and the analysis's
+    /// `extra` key), or `None` if an explored context already covers it.
+    pub fn admit(&mut self, code: &Code, start: Pc, extra: K, stack: Stack) -> Option<Stack> {
+        let skeleton: Stack = stack
+            .iter()
+            .map(|&slot| match slot {
+                Slot::Const(value) if label(code, value).is_some() => slot,
+                _ => Slot::Unknown,
+            })
+            .collect();
+        let group = self.groups.entry((start, extra, skeleton)).or_default();
+        if group.explored.contains(&stack) {
+            return None;
+        }
+        if group.explored.len() < Self::WIDEN_AFTER {
+            group.explored.insert(stack.clone());
+            return Some(stack);
+        }
+        let joined = match &group.joined {
+            None => group.explored.iter().fold(stack, |a, b| join(&a, b)),
+            Some(joined) => join(joined, &stack),
+        };
+        if group.joined.as_ref() == Some(&joined) {
+            return None;
+        }
+        group.joined = Some(joined.clone());
+        group.explored.insert(joined.clone());
+        Some(joined)
+    }
+}
+
+/// Two stacks of one height, slot by slot: equal slots stay, others become unknown.
+fn join(a: &Stack, b: &Stack) -> Stack {
+    a.iter()
+        .zip(b.iter())
+        .map(|(&x, &y)| if x == y { x } else { Slot::Unknown })
+        .collect()
 }
 
 /// The label `value` names, if it is a valid jump destination of `code`.

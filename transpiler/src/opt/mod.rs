@@ -1,28 +1,58 @@
 //! Passes over the IR, each in its own file, each keeping the IR well formed.
 //!
 //! [`optimize`] runs them to a fixed point: removing redundant block parameters exposes dead
-//! code (the copies that fed them), and removing dead code exposes unused parameters.
+//! code (the copies that fed them) and constants (a parameter that always receives one),
+//! folding constants decides branches, the sides no longer taken become unreachable, and
+//! removing them makes more parameters redundant; removing dead code exposes unused
+//! parameters.
 //!
 //! - [`params`]: block parameters that always receive the same value, or are never used.
+//! - [`fold`]: pure operations on constants, and branches and switches on constants.
 //! - [`branches`]: branches whose two sides are the same.
+//! - [`unreachable`]: blocks no path reaches (after folding decided a branch).
 //! - [`dead_code`]: instructions whose results are unused and that have no effect (a
-//!   simplified branch leaves its condition unused).
+//!   simplified branch leaves its condition unused, folding its operands).
+//!
+//! Then, over the module, [`inline`] copies tiny helpers that never return (revert and
+//! panic helpers) into their callers; the callers, changed, go through the passes again, and
+//! may have become such helpers themselves.
 
 pub mod branches;
 pub mod dead_code;
+pub mod fold;
+pub mod inline;
 pub mod params;
+pub mod unreachable;
 
 use crate::ir::Module;
 
-/// Runs every pass on every function of `module` until none changes anything.
+/// Runs every pass on every function of `module` until none changes anything, and inlines
+/// tiny helpers that never return until none is left to inline.
 pub fn optimize(module: &mut Module) {
+    optimize_functions(module);
+    // Each round can make callers helpers; the bound only guards against a mistake.
+    for _ in 0..INLINE_ROUNDS {
+        if !inline::inline_tiny_noreturn(module) {
+            break;
+        }
+        optimize_functions(module);
+    }
+}
+
+/// More rounds of inlining than chains of helpers in compiler output are long.
+const INLINE_ROUNDS: usize = 32;
+
+/// Runs every function pass on every function of `module` until none changes anything.
+fn optimize_functions(module: &mut Module) {
     for function in &mut module.functions {
         loop {
             let pruned = params::remove_redundant_params(function);
             let unused = params::remove_unused_params(function);
+            let folded = fold::fold_constants(function);
             let simplified = branches::simplify_branches(function);
+            let unreachable = unreachable::eliminate_unreachable_blocks(function);
             let dead = dead_code::eliminate_dead_code(function);
-            if !(pruned || unused || simplified || dead) {
+            if !(pruned || unused || folded || simplified || unreachable || dead) {
                 break;
             }
         }

@@ -1,0 +1,54 @@
+//! Generated calls of a contract's functions: ABI-typed arguments (`abi_values`) and a
+//! sender, from a deterministic proptest runner, so every run sends the same calls.
+
+use alloy_dyn_abi::{DynSolType, DynSolValue, JsonAbiExt, Specifier};
+use alloy_json_abi::{Function, StateMutability};
+use alloy_primitives::{Address, Bytes, U256};
+use proptest::{
+    strategy::{BoxedStrategy, Strategy, ValueTree},
+    test_runner::{Config, TestRng, TestRunner},
+};
+
+use crate::abi_values::{arguments, ADDRESSES};
+
+/// Generated calls of one function: arguments and a sender, from a deterministic runner.
+pub struct CallGenerator {
+    /// The function called.
+    pub function: Function,
+    strategy: BoxedStrategy<(Vec<DynSolValue>, usize)>,
+    runner: TestRunner,
+}
+
+impl CallGenerator {
+    /// Calls of `function`, the same sequence every run.
+    pub fn new(function: Function) -> Self {
+        let types: Vec<DynSolType> = function
+            .inputs
+            .iter()
+            .map(|input| input.resolve().expect("corpus ABI types resolve"))
+            .collect();
+        let strategy = (arguments(types), 0..ADDRESSES.len() - 1).boxed();
+        let rng = TestRng::deterministic_rng(Default::default());
+        Self {
+            function,
+            strategy,
+            runner: TestRunner::new_with_rng(Config::default(), rng),
+        }
+    }
+
+    /// The next call: sender, calldata, value (payable functions get some wei).
+    pub fn next_call(&mut self) -> (Address, Vec<DynSolValue>, Bytes, U256) {
+        let tree = self.strategy.new_tree(&mut self.runner).expect("strategy");
+        let (args, sender) = tree.current();
+        let calldata = self
+            .function
+            .abi_encode_input(&args)
+            .expect("encodes")
+            .into();
+        let value = match self.function.state_mutability {
+            StateMutability::Payable => U256::from(1000),
+            _ => U256::ZERO,
+        };
+        (ADDRESSES[sender], args, calldata, value)
+    }
+}
