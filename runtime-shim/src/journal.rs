@@ -292,3 +292,63 @@ impl Journal {
 fn mismatch(key: &StateKey, value: &StateValue) -> StateError {
     StateError::new(format!("state key {key:?} holds {value:?}"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::memory::InMemoryState;
+
+    const A: Address = Address::repeat_byte(0xa);
+
+    #[test]
+    fn a_revert_restores_values_the_view_holds_and_drops_later_writes() {
+        let mut state = InMemoryState::new();
+        state.set_slot(A, U256::from(1), U256::from(10));
+        let mut journal = Journal::new();
+        let outer = journal.checkpoint();
+        // Written without being read first: the revert must fall back to the view.
+        journal.set_slot(A, U256::from(1), U256::from(11));
+        let inner = journal.checkpoint();
+        journal.set_slot(A, U256::from(1), U256::from(12));
+        journal.set_slot(A, U256::from(2), U256::from(20));
+        journal.set_transient(A, U256::from(3), U256::from(30));
+        journal.log(Log::new_unchecked(A, vec![], Default::default()));
+        journal.revert(inner);
+        assert_eq!(
+            journal.slot(&state, A, U256::from(1)).unwrap(),
+            U256::from(11)
+        );
+        assert_eq!(journal.slot(&state, A, U256::from(2)).unwrap(), U256::ZERO);
+        assert_eq!(journal.transient(A, U256::from(3)), U256::ZERO);
+        journal.revert(outer);
+        assert_eq!(
+            journal.slot(&state, A, U256::from(1)).unwrap(),
+            U256::from(10)
+        );
+        let (writes, logs) = journal.finish();
+        assert!(writes.is_empty() && logs.is_empty());
+    }
+
+    #[test]
+    fn the_write_set_holds_final_values_and_deletions() {
+        let mut state = InMemoryState::new();
+        state.set_slot(A, U256::from(1), U256::from(10));
+        let mut journal = Journal::new();
+        journal.set_slot(A, U256::from(1), U256::ZERO);
+        journal.set_slot(A, U256::from(2), U256::from(5));
+        let checkpoint = journal.checkpoint();
+        journal.set_slot(A, U256::from(2), U256::from(6));
+        journal.revert(checkpoint);
+        let (writes, _) = journal.finish();
+        assert_eq!(
+            writes.into_iter().collect::<Vec<_>>(),
+            [
+                (StateKey::Slot(A, U256::from(1)), None),
+                (
+                    StateKey::Slot(A, U256::from(2)),
+                    Some(StateValue::Slot(U256::from(5)))
+                ),
+            ]
+        );
+    }
+}

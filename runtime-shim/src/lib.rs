@@ -31,5 +31,6 @@ pub use exec::{
     runtime::{PublishError, Runtime, DEFAULT_PUBLISHER},
 };
 pub use state::{
-    memory::InMemoryState, Account, Code, StateError, StateKey, StateValue, StateView, WriteSet,
+    memory::InMemoryState, Account, Code, StateError, StateKey, StateStore, StateValue, StateView,
+    WriteSet,
 };

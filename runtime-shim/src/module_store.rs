@@ -55,13 +55,13 @@ impl ModuleStore {
 }
 
 impl ModuleStore {
-    /// Whether `id` is published.
-    pub fn contains(&self, id: &ModuleId) -> bool {
+    /// The module published as `id`.
+    pub fn get(&self, id: &ModuleId) -> Option<Vec<u8>> {
         let modules = self
             .modules
             .read()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        modules.contains_key(id)
+        modules.get(id).cloned()
     }
 }
 
@@ -69,11 +69,7 @@ impl ModuleResolver for ModuleStore {
     type Error = Infallible;
 
     fn get_module(&self, id: &ModuleId) -> Result<Option<Vec<u8>>, Self::Error> {
-        let modules = self
-            .modules
-            .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        Ok(modules.get(id).cloned())
+        Ok(self.get(id))
     }
 }
 

@@ -72,7 +72,7 @@ pub fn arguments(types: Vec<DynSolType>) -> BoxedStrategy<Vec<DynSolValue>> {
 }
 
 /// A `bits`-wide unsigned word, often at an edge.
-fn word(bits: usize) -> impl Strategy<Value = U256> {
+pub fn word(bits: usize) -> impl Strategy<Value = U256> {
     let max = if bits == 256 {
         U256::MAX
     } else {

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use alloy_primitives::{Address, Bytes, U256};
+use alloy_primitives::{Address, U256};
 use evmove::provider::OnDemand;
 use evmove_runtime::{
     Account, BlockEnv, InMemoryState, Runtime, StateKey, StateValue, Status as RuntimeStatus,
@@ -124,17 +124,9 @@ impl Engine for EvmoveEngine {
             RuntimeStatus::Revert => Status::Revert,
             RuntimeStatus::Halt(reason) => Status::Halt(format!("{reason:?}")),
         };
-        // A creation's output is the code it deployed, as revm reports it.
-        let output = match (&status, outcome.created) {
-            (Status::Success, Some(created)) => self
-                .state
-                .code(created)
-                .map_or_else(Bytes::new, |code| code.bytes.clone()),
-            _ => outcome.return_data,
-        };
         Ok(TxOutcome {
             status,
-            output,
+            output: outcome.return_data,
             created: outcome.created,
             logs: outcome.logs,
             changes,

@@ -69,7 +69,8 @@ fn every_source_has_an_artifact_of_its_current_text_in_every_setting() {
 }
 
 /// Recompiles the whole corpus with the pinned solc-js (installed from npm by the script on
-/// first use) and compares byte for byte with the committed artifacts.
+/// first use) and compares byte for byte with the committed artifacts; the same for the
+/// README's example contract.
 #[test]
 fn artifacts_are_byte_identical_to_a_fresh_compilation() {
     let script = contracts_dir().join("compile.mjs");
@@ -85,6 +86,19 @@ fn artifacts_are_byte_identical_to_a_fresh_compilation() {
         "{} --check failed:\n{}{}",
         script.display(),
         String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    // The README's example uses the same solc-js, now installed.
+    let example = contracts_dir().join("../../examples/erc20/compile.mjs");
+    let output = Command::new("node")
+        .arg(&example)
+        .arg("--check")
+        .output()
+        .expect("node runs");
+    assert!(
+        output.status.success(),
+        "examples/erc20/Coin.json is stale: run node {}\n{}",
+        example.display(),
         String::from_utf8_lossy(&output.stderr)
     );
 }

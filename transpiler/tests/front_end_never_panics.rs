@@ -1,19 +1,43 @@
-//! The front end takes any bytes without panicking: random code, code built from random
+//! The compiler takes any bytes without panicking: random code, code built from random
 //! instructions with real jump targets, and corpus contracts with random bytes changed.
-//! Whatever the input, lifting returns verified IR or an error.
+//! Whatever the input, lifting returns verified IR or an error, and IR that lifts (optimised)
+//! lowers to a module the Move bytecode verifier accepts — random jumps make the irreducible
+//! and tangled control flow the lowering's dispatcher must handle — or to a clear error.
 
 use std::fs;
 
 use evmove::{
     evm::Code,
     lift::{lift, LiftCodeError},
+    lower::{self, LowerError, ModuleError},
+    opt::optimize,
 };
+use move_core_types::account_address::AccountAddress;
 use proptest::prelude::*;
 
-/// Lifts `bytes`; any error is fine, a panic (or malformed IR) is not.
+/// Lifts `bytes` and lowers what lifts; any error is fine but malformed IR, an internal
+/// lowering error or a module the verifier rejects; a panic is not.
 fn lift_any(bytes: Vec<u8>) {
-    if let Err(err) = lift(&Code::new(bytes)) {
-        assert!(!matches!(err, LiftCodeError::Malformed(_)), "{err}");
+    match lift(&Code::new(bytes)) {
+        Err(err) => assert!(!matches!(err, LiftCodeError::Malformed(_)), "{err}"),
+        Ok(lifted) => {
+            let mut module = lifted.module;
+            optimize(&mut module);
+            match lower::compile(&module, AccountAddress::ONE, "fuzzed") {
+                Ok(_) => {}
+                Err(ModuleError::Function {
+                    source: LowerError::Internal(_),
+                    ..
+                })
+                | Err(ModuleError::Verify(_)) => {
+                    panic!(
+                        "{:?}\n{module}",
+                        lower::compile(&module, AccountAddress::ONE, "fuzzed")
+                    )
+                }
+                Err(_) => {} // a limit (locals, size) or an unsupported operation: an error
+            }
+        }
     }
 }
 

@@ -44,7 +44,8 @@ impl Default for BlockEnv {
     }
 }
 
-/// A transaction: a call of `to`, or a creation when `to` is `None`.
+/// A transaction: a call of `to`, or a creation when `to` is `None`. It carries no nonce and no
+/// signature: the sender's nonce is the state's, and grows by one.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Transaction {
     /// The sender (ORIGIN, and CALLER of the first frame).

@@ -142,19 +142,17 @@ pub fn create(host: &Host<'_>, inputs: CreateInputs) -> Result<FrameResult, Fata
     if creator.balance < inputs.value {
         return Ok(FrameResult::refused(inputs.gas_limit));
     }
+    let initcode = Code::new(inputs.initcode.clone());
     let address = match inputs.salt {
         None => inputs.caller.create(creator.nonce),
-        Some(salt) => inputs.caller.create2(
-            B256::from(salt),
-            alloy_primitives::keccak256(&inputs.initcode),
-        ),
+        Some(salt) => inputs.caller.create2(B256::from(salt), initcode.hash),
     };
     // The creator's nonce grows even if the creation fails.
     creator.nonce = next_nonce;
     host.journal().set_account(inputs.caller, creator);
 
     let checkpoint = host.journal().checkpoint();
-    let result = construct(host, &inputs, address)?;
+    let result = construct(host, &inputs, &initcode, address)?;
     if !result.end.is_success() {
         host.journal().revert(checkpoint);
     }
@@ -165,6 +163,7 @@ pub fn create(host: &Host<'_>, inputs: CreateInputs) -> Result<FrameResult, Fata
 fn construct(
     host: &Host<'_>,
     inputs: &CreateInputs,
+    initcode: &Code,
     address: Address,
 ) -> Result<FrameResult, Fatal> {
     let existing = {
@@ -194,7 +193,7 @@ fn construct(
         .transfer(host.view, inputs.caller, address, inputs.value);
     fatal_on_error(host, moved)?;
 
-    let mut result = if inputs.initcode.is_empty() {
+    let mut result = if initcode.bytes.is_empty() {
         FrameResult {
             end: FrameEnd::Return(Bytes::new()),
             gas_left: inputs.gas_limit,
@@ -206,7 +205,7 @@ fn construct(
             caller: inputs.caller,
             value: inputs.value,
             input: Bytes::new(),
-            code: inputs.initcode.clone(),
+            code: initcode.bytes.clone(),
             is_static: false,
             depth: inputs.depth,
             memory: Memory::default(),
@@ -214,7 +213,7 @@ fn construct(
             gas: Rc::new(Cell::new(inputs.gas_limit)),
             end: None,
         };
-        run_module(host, &inputs.initcode, CodeKind::Initcode, frame)?
+        run_module(host, initcode, CodeKind::Initcode, frame)?
     };
     if let FrameEnd::Return(code) = &result.end {
         let deposit = cost::CODE_DEPOSIT_BYTE * code.len() as u64;
@@ -248,7 +247,7 @@ fn construct(
 fn run_code_at(host: &Host<'_>, inputs: &CallInputs) -> Result<FrameResult, Fatal> {
     let code = host.journal().code(host.view, inputs.code_address);
     let code = match fatal_on_error(host, code)? {
-        Some(code) if !code.bytes.is_empty() => code.bytes,
+        Some(code) if !code.bytes.is_empty() => code,
         _ => {
             return Ok(FrameResult {
                 end: FrameEnd::Return(Bytes::new()),
@@ -262,7 +261,7 @@ fn run_code_at(host: &Host<'_>, inputs: &CallInputs) -> Result<FrameResult, Fata
         caller: inputs.caller,
         value: inputs.value,
         input: inputs.input.clone(),
-        code: code.clone(),
+        code: code.bytes.clone(),
         is_static: inputs.is_static,
         depth: inputs.depth,
         memory: Memory::default(),
@@ -276,11 +275,11 @@ fn run_code_at(host: &Host<'_>, inputs: &CallInputs) -> Result<FrameResult, Fata
 /// Runs `frame` (whose code is `code`) in a new session of the VM, on a stack with room.
 fn run_module(
     host: &Host<'_>,
-    code: &Bytes,
+    code: &Code,
     kind: CodeKind,
     frame: Frame,
 ) -> Result<FrameResult, Fatal> {
-    let module = match host.runtime.module_for(code, kind) {
+    let module = match host.runtime.resolve(code, kind) {
         Ok(module) => module,
         Err(reason) => return Ok(FrameResult::halted(HaltReason::NoModule(reason))),
     };

@@ -19,7 +19,8 @@
 //!   refunds nothing.
 //! - No intrinsic gas (21,000, calldata bytes) and no fee: the sender pays no gas, and the
 //!   coinbase receives nothing, so transactions do not all conflict on two accounts.
-//! - Calls forward all but 1/64 of what is left (EIP-150), and a stipend of 2,300 with value.
+//! - Calls forward all but 1/64 of what is left (EIP-150), and a stipend of 2,300 with value;
+//!   what the callee leaves of the stipend is not returned to the caller (revm returns it).
 //! - GAS returns what the frame has left under this model.
 
 use std::{cell::Cell, rc::Rc};

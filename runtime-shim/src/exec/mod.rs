@@ -8,7 +8,9 @@
 //! - [`frame`]: the one place owning call and creation semantics.
 //! - [`host`]: what natives reach (the transaction's host and the executing frame).
 //! - [`memory`], [`gas`], [`outcome`]: a frame's memory, the gas model, how things end.
+//! - [`block_task`]: the runtime as the task of the Block-STM executor (`crate::block`).
 
+pub mod block_task;
 pub mod code;
 pub mod env;
 pub mod frame;

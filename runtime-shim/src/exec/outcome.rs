@@ -98,7 +98,8 @@ pub enum Status {
 pub struct TxOutcome {
     /// How it ended.
     pub status: Status,
-    /// The first frame's return or revert data (a creation's success returns none).
+    /// The first frame's return or revert data; for a successful creation, the code it
+    /// deployed.
     pub return_data: Bytes,
     /// The logs of the frames that did not roll back, in order.
     pub logs: Vec<Log>,

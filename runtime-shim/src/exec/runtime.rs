@@ -4,7 +4,7 @@
 
 use std::{cell::RefCell, collections::HashMap, sync::RwLock};
 
-use alloy_primitives::{keccak256, Bytes, B256};
+use alloy_primitives::B256;
 use move_binary_format::CompiledModule;
 use move_core_types::{account_address::AccountAddress, language_storage::ModuleId};
 use move_vm_runtime::move_vm::MoveVM;
@@ -21,7 +21,7 @@ use crate::{
     journal::Journal,
     module_store::ModuleStore,
     natives,
-    state::{StateError, StateView},
+    state::{Code, StateError, StateView},
     stdlib,
 };
 
@@ -46,6 +46,9 @@ pub enum PublishError {
         /// The id it should have.
         expected: String,
     },
+    /// Another module is published under the same id (two codes given one module name).
+    #[error("another module is already published as {0}")]
+    Taken(String),
     /// The VM rejected the module (verification, linking, a missing native).
     #[error("the Move VM rejected {module}: {message}")]
     Rejected {
@@ -100,7 +103,8 @@ impl Runtime {
     }
 
     /// Publishes (verifies and links) a transpiled module at the publisher address; nothing
-    /// happens if a module of that name is already published.
+    /// happens if the same module is already published, and a different module under the same
+    /// id is an error (modules are never replaced).
     pub fn publish(&self, module: &ProvidedModule) -> Result<ModuleId, PublishError> {
         self.publish_at(self.publisher, &module.name, module.bytes.clone())
     }
@@ -172,6 +176,14 @@ impl Runtime {
                 return Err(TxError::State(error));
             }
         };
+        // A creation transaction returns the code it deployed (as revm's `Output::Create`).
+        let return_data = match result.created {
+            Some(address) => {
+                let code = host.journal().code(state, address)?;
+                code.map(|code| code.bytes).unwrap_or_default()
+            }
+            None => result.end.output(),
+        };
         let (write_set, logs) = host.journal.into_inner().finish();
         let status = match &result.end {
             FrameEnd::Return(_) => Status::Success,
@@ -180,7 +192,7 @@ impl Runtime {
         };
         Ok(TxOutcome {
             status,
-            return_data: result.end.output(),
+            return_data,
             logs,
             gas_used: tx.gas_limit - result.gas_left.min(tx.gas_limit),
             write_set,
@@ -200,8 +212,13 @@ impl Runtime {
 
     /// The module running `code` as `kind`: known from an earlier run, or asked of the
     /// provider and published now. An error is the reason the code cannot run.
-    pub(crate) fn module_for(&self, code: &Bytes, kind: CodeKind) -> Result<ModuleId, String> {
-        let hash = keccak256(code);
+    ///
+    /// Execution calls this for every code it runs. Publishing while other threads execute
+    /// is not safe with the Move 0.3.2 loader (its cache assumes a publishing session is the
+    /// only one), so a parallel executor resolves the code of a block's transactions first
+    /// (or runs a block that needs new modules sequentially, `DESIGN.md` §7).
+    pub fn resolve(&self, code: &Code, kind: CodeKind) -> Result<ModuleId, String> {
+        let hash = code.hash;
         let known = self
             .resolved
             .read()
@@ -212,7 +229,7 @@ impl Runtime {
         }
         let module = self
             .provider
-            .module_for(code, hash, kind)
+            .module_for(&code.bytes, hash, kind)
             .map_err(|error| error.to_string())?;
         let id = self.publish(&module).map_err(|error| error.to_string())?;
         if let Ok(mut resolved) = self.resolved.write() {
@@ -236,8 +253,10 @@ impl Runtime {
                 expected: format!("{}::{name}", address.to_hex_literal()),
             });
         }
-        if self.modules.contains(&id) {
-            return Ok(id);
+        match self.modules.get(&id) {
+            Some(published) if published == bytes => return Ok(id),
+            Some(_) => return Err(PublishError::Taken(id.to_string())),
+            None => {}
         }
         let rejected = |error: move_binary_format::errors::VMError| PublishError::Rejected {
             module: id.to_string(),

@@ -125,12 +125,14 @@ pub fn extcodesize(ctx: &mut NativeCtx<'_, '_>, args: &[U256]) -> HostResult {
     Ok(Some(U256::from(code.map_or(0, |code| code.bytes.len()))))
 }
 
-/// EXTCODEHASH: zero for an account that does not exist, the empty code's hash for one
-/// without code.
+/// EXTCODEHASH: zero for an account that does not exist or is empty (EIP-161: no code, nonce
+/// 0, balance 0), the empty code's hash for one without code.
 pub fn extcodehash(ctx: &mut NativeCtx<'_, '_>, args: &[U256]) -> HostResult {
     let (host, address) = (ctx.host, to_address(args[0]));
     let account = host.journal().account(host.view, address);
-    let exists = ctx.state(account)?.is_some();
+    let exists = ctx
+        .state(account)?
+        .is_some_and(|account| account.nonce != 0 || !account.balance.is_zero());
     let code = code_of(ctx, args[0])?;
     Ok(Some(match (code, exists) {
         (Some(code), _) => code.hash.into(),

@@ -117,31 +117,17 @@ const fn arith(name: &'static str, cost: u64, op: arith::Op) -> NativeDecl {
     }
 }
 
-/// A host native taking `words_in` words and returning one.
-const fn word(
-    module: &'static str,
-    name: &'static str,
-    words_in: usize,
-    cost: u64,
-    run: HostFn,
-) -> NativeDecl {
-    NativeDecl {
-        module,
-        name,
-        cost,
-        op: Op::Host {
-            words_in,
-            returns_word: true,
-            run,
-        },
-    }
-}
+/// Returns a word (two u128 results).
+const WORD: bool = true;
+/// Returns nothing.
+const NOTHING: bool = false;
 
-/// A host native taking `words_in` words and returning nothing.
-const fn unit(
+/// A host native taking `words_in` words and returning a word or nothing.
+const fn host(
     module: &'static str,
     name: &'static str,
     words_in: usize,
+    returns_word: bool,
     cost: u64,
     run: HostFn,
 ) -> NativeDecl {
@@ -151,7 +137,7 @@ const fn unit(
         cost,
         op: Op::Host {
             words_in,
-            returns_word: false,
+            returns_word,
             run,
         },
     }
@@ -160,6 +146,7 @@ const fn unit(
 use arith::Op::{Binary, BinaryTest, Ternary, Unary, UnaryTest};
 
 /// Every native of the shim library, each once.
+#[rustfmt::skip]
 pub const NATIVES: &[NativeDecl] = &[
     arith("add", gas::VERY_LOW, Binary(arith::add)),
     arith("sub", gas::VERY_LOW, Binary(arith::sub)),
@@ -187,77 +174,65 @@ pub const NATIVES: &[NativeDecl] = &[
     arith("shr", gas::VERY_LOW, Binary(arith::shr)),
     arith("sar", gas::VERY_LOW, Binary(arith::sar)),
     // evmove::memory
-    word("memory", "mload", 1, gas::VERY_LOW, memory::mload),
-    unit("memory", "mstore", 2, gas::VERY_LOW, memory::mstore),
-    unit("memory", "mstore8", 2, gas::VERY_LOW, memory::mstore8),
-    word("memory", "msize", 0, gas::BASE, memory::msize),
-    unit("memory", "mcopy", 3, gas::VERY_LOW, memory::mcopy),
-    word("memory", "keccak256", 2, gas::KECCAK, memory::keccak),
+    host("memory", "mload", 1, WORD, gas::VERY_LOW, memory::mload),
+    host("memory", "mstore", 2, NOTHING, gas::VERY_LOW, memory::mstore),
+    host("memory", "mstore8", 2, NOTHING, gas::VERY_LOW, memory::mstore8),
+    host("memory", "msize", 0, WORD, gas::BASE, memory::msize),
+    host("memory", "mcopy", 3, NOTHING, gas::VERY_LOW, memory::mcopy),
+    host("memory", "keccak256", 2, WORD, gas::KECCAK, memory::keccak),
     // evmove::storage
-    word("storage", "sload", 1, gas::WARM_ACCESS, storage::sload),
-    unit("storage", "sstore", 2, 0, storage::sstore),
-    word("storage", "tload", 1, gas::WARM_ACCESS, storage::tload),
-    unit("storage", "tstore", 2, gas::WARM_ACCESS, storage::tstore),
+    host("storage", "sload", 1, WORD, gas::WARM_ACCESS, storage::sload),
+    host("storage", "sstore", 2, NOTHING, 0, storage::sstore),
+    host("storage", "tload", 1, WORD, gas::WARM_ACCESS, storage::tload),
+    host("storage", "tstore", 2, NOTHING, gas::WARM_ACCESS, storage::tstore),
     // evmove::env
-    word("env", "self_address", 0, gas::BASE, env::address),
-    word("env", "origin", 0, gas::BASE, env::origin),
-    word("env", "caller", 0, gas::BASE, env::caller),
-    word("env", "callvalue", 0, gas::BASE, env::callvalue),
-    word("env", "calldatasize", 0, gas::BASE, env::calldatasize),
-    word("env", "codesize", 0, gas::BASE, env::codesize),
-    word("env", "gasprice", 0, gas::BASE, env::gasprice),
-    word("env", "returndatasize", 0, gas::BASE, env::returndatasize),
-    word("env", "coinbase", 0, gas::BASE, env::coinbase),
-    word("env", "timestamp", 0, gas::BASE, env::timestamp),
-    word("env", "number", 0, gas::BASE, env::number),
-    word("env", "prevrandao", 0, gas::BASE, env::prevrandao),
-    word("env", "gaslimit", 0, gas::BASE, env::gaslimit),
-    word("env", "chainid", 0, gas::BASE, env::chainid),
-    word("env", "selfbalance", 0, LOW, env::selfbalance),
-    word("env", "basefee", 0, gas::BASE, env::basefee),
-    word("env", "blobbasefee", 0, gas::BASE, env::blobbasefee),
-    word("env", "gas", 0, gas::BASE, env::gas),
-    word("env", "balance", 1, gas::WARM_ACCESS, env::balance),
-    word("env", "calldataload", 1, gas::VERY_LOW, env::calldataload),
-    word("env", "extcodesize", 1, gas::WARM_ACCESS, env::extcodesize),
-    word("env", "extcodehash", 1, gas::WARM_ACCESS, env::extcodehash),
-    word("env", "blockhash", 1, gas::BLOCKHASH, env::blockhash),
-    word("env", "blobhash", 1, gas::VERY_LOW, env::blobhash),
-    unit("env", "calldatacopy", 3, gas::VERY_LOW, env::calldatacopy),
-    unit("env", "codecopy", 3, gas::VERY_LOW, env::codecopy),
-    unit(
-        "env",
-        "returndatacopy",
-        3,
-        gas::VERY_LOW,
-        env::returndatacopy,
-    ),
-    unit("env", "extcodecopy", 4, gas::WARM_ACCESS, env::extcodecopy),
+    host("env", "self_address", 0, WORD, gas::BASE, env::address),
+    host("env", "origin", 0, WORD, gas::BASE, env::origin),
+    host("env", "caller", 0, WORD, gas::BASE, env::caller),
+    host("env", "callvalue", 0, WORD, gas::BASE, env::callvalue),
+    host("env", "calldatasize", 0, WORD, gas::BASE, env::calldatasize),
+    host("env", "codesize", 0, WORD, gas::BASE, env::codesize),
+    host("env", "gasprice", 0, WORD, gas::BASE, env::gasprice),
+    host("env", "returndatasize", 0, WORD, gas::BASE, env::returndatasize),
+    host("env", "coinbase", 0, WORD, gas::BASE, env::coinbase),
+    host("env", "timestamp", 0, WORD, gas::BASE, env::timestamp),
+    host("env", "number", 0, WORD, gas::BASE, env::number),
+    host("env", "prevrandao", 0, WORD, gas::BASE, env::prevrandao),
+    host("env", "gaslimit", 0, WORD, gas::BASE, env::gaslimit),
+    host("env", "chainid", 0, WORD, gas::BASE, env::chainid),
+    host("env", "selfbalance", 0, WORD, LOW, env::selfbalance),
+    host("env", "basefee", 0, WORD, gas::BASE, env::basefee),
+    host("env", "blobbasefee", 0, WORD, gas::BASE, env::blobbasefee),
+    host("env", "gas", 0, WORD, gas::BASE, env::gas),
+    host("env", "balance", 1, WORD, gas::WARM_ACCESS, env::balance),
+    host("env", "calldataload", 1, WORD, gas::VERY_LOW, env::calldataload),
+    host("env", "extcodesize", 1, WORD, gas::WARM_ACCESS, env::extcodesize),
+    host("env", "extcodehash", 1, WORD, gas::WARM_ACCESS, env::extcodehash),
+    host("env", "blockhash", 1, WORD, gas::BLOCKHASH, env::blockhash),
+    host("env", "blobhash", 1, WORD, gas::VERY_LOW, env::blobhash),
+    host("env", "calldatacopy", 3, NOTHING, gas::VERY_LOW, env::calldatacopy),
+    host("env", "codecopy", 3, NOTHING, gas::VERY_LOW, env::codecopy),
+    host("env", "returndatacopy", 3, NOTHING, gas::VERY_LOW, env::returndatacopy),
+    host("env", "extcodecopy", 4, NOTHING, gas::WARM_ACCESS, env::extcodecopy),
     // evmove::log
-    unit("log", "log0", 2, gas::LOG, log::log),
-    unit("log", "log1", 3, gas::LOG, log::log),
-    unit("log", "log2", 4, gas::LOG, log::log),
-    unit("log", "log3", 5, gas::LOG, log::log),
-    unit("log", "log4", 6, gas::LOG, log::log),
+    host("log", "log0", 2, NOTHING, gas::LOG, log::log),
+    host("log", "log1", 3, NOTHING, gas::LOG, log::log),
+    host("log", "log2", 4, NOTHING, gas::LOG, log::log),
+    host("log", "log3", 5, NOTHING, gas::LOG, log::log),
+    host("log", "log4", 6, NOTHING, gas::LOG, log::log),
     // evmove::halt
-    unit("halt", "stop", 0, 0, halt::stop),
-    unit("halt", "ret", 2, 0, halt::ret),
-    unit("halt", "revert", 2, 0, halt::revert),
-    unit("halt", "invalid", 0, 0, halt::invalid),
-    unit("halt", "selfdestruct", 1, 0, halt::selfdestruct),
+    host("halt", "stop", 0, NOTHING, 0, halt::stop),
+    host("halt", "ret", 2, NOTHING, 0, halt::ret),
+    host("halt", "revert", 2, NOTHING, 0, halt::revert),
+    host("halt", "invalid", 0, NOTHING, 0, halt::invalid),
+    host("halt", "selfdestruct", 1, NOTHING, 0, halt::selfdestruct),
     // evmove::call
-    word("call", "call", 7, gas::WARM_ACCESS, call::call),
-    word("call", "callcode", 7, gas::WARM_ACCESS, call::callcode),
-    word(
-        "call",
-        "delegatecall",
-        6,
-        gas::WARM_ACCESS,
-        call::delegatecall,
-    ),
-    word("call", "staticcall", 6, gas::WARM_ACCESS, call::staticcall),
-    word("call", "create", 3, gas::CREATE, call::create),
-    word("call", "create2", 4, gas::CREATE, call::create2),
+    host("call", "call", 7, WORD, gas::WARM_ACCESS, call::call),
+    host("call", "callcode", 7, WORD, gas::WARM_ACCESS, call::callcode),
+    host("call", "delegatecall", 6, WORD, gas::WARM_ACCESS, call::delegatecall),
+    host("call", "staticcall", 6, WORD, gas::WARM_ACCESS, call::staticcall),
+    host("call", "create", 3, WORD, gas::CREATE, call::create),
+    host("call", "create2", 4, WORD, gas::CREATE, call::create2),
 ];
 
 /// EVM static gas tiers used only by the table.

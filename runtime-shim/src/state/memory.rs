@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use alloy_primitives::{Address, Bytes, U256};
 
-use super::{Account, Code, StateError, StateKey, StateValue, StateView, WriteSet};
+use super::{Account, Code, StateError, StateKey, StateStore, StateValue, StateView, WriteSet};
 
 /// The whole state, in memory.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -75,6 +75,11 @@ impl InMemoryState {
         }
     }
 
+    /// The value under `key`.
+    pub fn get(&self, key: &StateKey) -> Option<&StateValue> {
+        self.values.get(key)
+    }
+
     /// Every key and value, in key order.
     pub fn iter(&self) -> impl Iterator<Item = (&StateKey, &StateValue)> {
         self.values.iter()
@@ -83,6 +88,13 @@ impl InMemoryState {
 
 impl StateView for InMemoryState {
     fn read(&self, key: &StateKey) -> Result<Option<StateValue>, StateError> {
-        Ok(self.values.get(key).cloned())
+        Ok(self.get(key).cloned())
+    }
+}
+
+impl StateStore for InMemoryState {
+    fn commit(&mut self, writes: &WriteSet) -> Result<(), StateError> {
+        self.apply(writes);
+        Ok(())
     }
 }

@@ -1,6 +1,7 @@
 //! The EVM world state as the host sees it: the state keys of `DESIGN.md` §6 and their
 //! values, the trait a transaction reads them through ([`view::StateView`]), the write set a
-//! transaction leaves, and an in-memory backend ([`memory::InMemoryState`]).
+//! transaction leaves and the trait a backend takes it through ([`view::StateStore`]), and an
+//! in-memory backend ([`memory::InMemoryState`]).
 //!
 //! One key per account (nonce and balance), one per account's code, one per storage slot:
 //! two transactions conflict only if they touch the same account, code or slot. A slot that
@@ -13,7 +14,7 @@ use std::collections::BTreeMap;
 
 use alloy_primitives::{keccak256, Address, Bytes, B256, U256};
 
-pub use view::{StateError, StateView};
+pub use view::{StateError, StateStore, StateView};
 
 /// One unit of state: what a transaction reads and writes, and what Block-STM versions.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -2,7 +2,7 @@
 //! backend directly and Block-STM gives each transaction a versioned view that records what
 //! it read (the Move VM reports no read sets: the host's reads are the read set).
 
-use super::{StateKey, StateValue};
+use super::{StateKey, StateValue, WriteSet};
 
 /// Read access to the state a transaction executes on.
 pub trait StateView {
@@ -10,6 +10,13 @@ pub trait StateView {
     /// slot). An error stops the whole transaction (it is not an EVM failure): Block-STM uses
     /// it to abandon an execution that read an estimate.
     fn read(&self, key: &StateKey) -> Result<Option<StateValue>, StateError>;
+}
+
+/// A state that transactions' write sets are committed to (the in-memory backend; a
+/// persistent one implements the same).
+pub trait StateStore: StateView {
+    /// Applies a transaction's write set: each key takes its new value (`None` deletes).
+    fn commit(&mut self, writes: &WriteSet) -> Result<(), StateError>;
 }
 
 /// A read that could not be served. The source is the backend's own error: a caller that

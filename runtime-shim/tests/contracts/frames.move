@@ -296,3 +296,158 @@ module contracts::faults {
         halt::stop();
     }
 }
+
+module contracts::kamikaze {
+    use evmove::env;
+    use evmove::halt;
+
+    /// Self-destructs to the address in calldata (to its caller if there is none).
+    public fun run() {
+        let (_, size) = env::calldatasize();
+        let (bh, bl) = if (size == 0) { env::caller() } else { env::calldataload(0, 0) };
+        halt::selfdestruct(bh, bl);
+    }
+}
+
+module contracts::transient {
+    use evmove::call;
+    use evmove::env;
+    use evmove::halt;
+    use evmove::memory;
+    use evmove::storage;
+
+    const MAX: u128 = 340282366920938463463374607431768211455;
+
+    /// Without calldata: sets transient slot 1 to 9, calls itself (with calldata) and
+    /// returns what that saw. With calldata: returns transient slot 1.
+    public fun run() {
+        let (_, size) = env::calldatasize();
+        if (size == 0) {
+            storage::tstore(0, 1, 0, 9);
+            let (ah, al) = env::self_address();
+            let (_, _) = call::call(MAX, MAX, ah, al, 0, 0, 0, 0, 0, 1, 0, 0, 0, 32);
+        } else {
+            let (h, l) = storage::tload(0, 1);
+            memory::mstore(0, 0, h, l);
+        };
+        halt::ret(0, 0, 0, 32);
+    }
+}
+
+module contracts::env_probe {
+    use evmove::env;
+    use evmove::halt;
+    use evmove::memory;
+
+    fun put(slot: u128, h: u128, l: u128) {
+        memory::mstore(0, slot * 32, h, l);
+    }
+
+    /// Returns the environment, one word each, in `env.move`'s order.
+    public fun run() {
+        let (h, l) = env::self_address(); put(0, h, l);
+        let (h, l) = env::origin(); put(1, h, l);
+        let (h, l) = env::caller(); put(2, h, l);
+        let (h, l) = env::callvalue(); put(3, h, l);
+        let (h, l) = env::calldatasize(); put(4, h, l);
+        let (h, l) = env::codesize(); put(5, h, l);
+        let (h, l) = env::gasprice(); put(6, h, l);
+        let (h, l) = env::returndatasize(); put(7, h, l);
+        let (h, l) = env::coinbase(); put(8, h, l);
+        let (h, l) = env::timestamp(); put(9, h, l);
+        let (h, l) = env::number(); put(10, h, l);
+        let (h, l) = env::prevrandao(); put(11, h, l);
+        let (h, l) = env::gaslimit(); put(12, h, l);
+        let (h, l) = env::chainid(); put(13, h, l);
+        let (h, l) = env::selfbalance(); put(14, h, l);
+        let (h, l) = env::basefee(); put(15, h, l);
+        let (h, l) = env::blobbasefee(); put(16, h, l);
+        let (h, l) = env::balance(0x5e5e5e5e, 0x5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e); put(17, h, l);
+        let (h, l) = env::extcodesize(0, 0); put(18, h, l);
+        let (h, l) = env::extcodehash(0, 0); put(19, h, l);
+        let (h, l) = env::blockhash(0, 7); put(20, h, l);
+        let (h, l) = env::blobhash(0, 0); put(21, h, l);
+        let (h, l) = env::blobhash(0, 1); put(22, h, l);
+        halt::ret(0, 0, 0, 736);
+    }
+}
+
+module contracts::kamikaze_constructor {
+    use evmove::env;
+    use evmove::halt;
+
+    /// A constructor that self-destructs to its creator.
+    public fun run() {
+        let (ch, cl) = env::caller();
+        halt::selfdestruct(ch, cl);
+    }
+}
+
+module contracts::copy_probes {
+    use evmove::env;
+    use evmove::halt;
+    use evmove::memory;
+
+    /// Calldata `[a, b, c]`.
+    public fun args(): (u128, u128, u128, u128, u128, u128) {
+        let (ah, al) = env::calldataload(0, 0);
+        let (bh, bl) = env::calldataload(0, 32);
+        let (ch, cl) = env::calldataload(0, 64);
+        (ah, al, bh, bl, ch, cl)
+    }
+
+    /// Returns all of memory.
+    public fun return_memory() {
+        let (sh, sl) = memory::msize();
+        halt::ret(0, 0, sh, sl);
+    }
+}
+
+module contracts::calldata_copy {
+    use contracts::copy_probes;
+    use evmove::env;
+
+    /// CALLDATACOPY(a, b, c), then all of memory.
+    public fun run() {
+        let (ah, al, bh, bl, ch, cl) = copy_probes::args();
+        env::calldatacopy(ah, al, bh, bl, ch, cl);
+        copy_probes::return_memory();
+    }
+}
+
+module contracts::code_copy {
+    use contracts::copy_probes;
+    use evmove::env;
+
+    /// CODECOPY(a, b, c), then all of memory.
+    public fun run() {
+        let (ah, al, bh, bl, ch, cl) = copy_probes::args();
+        env::codecopy(ah, al, bh, bl, ch, cl);
+        copy_probes::return_memory();
+    }
+}
+
+module contracts::memory_copy {
+    use contracts::copy_probes;
+    use evmove::memory;
+
+    /// MSTORE(0, 0x0102..20), MCOPY(a, b, c), then all of memory.
+    public fun run() {
+        memory::mstore(0, 0, 0x0102030405060708090a0b0c0d0e0f10, 0x1112131415161718191a1b1c1d1e1f20);
+        let (ah, al, bh, bl, ch, cl) = copy_probes::args();
+        memory::mcopy(ah, al, bh, bl, ch, cl);
+        copy_probes::return_memory();
+    }
+}
+
+module contracts::store_byte {
+    use contracts::copy_probes;
+    use evmove::memory;
+
+    /// MSTORE8(a, b), then all of memory.
+    public fun run() {
+        let (ah, al, bh, bl, _, _) = copy_probes::args();
+        memory::mstore8(ah, al, bh, bl);
+        copy_probes::return_memory();
+    }
+}

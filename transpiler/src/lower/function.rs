@@ -306,6 +306,7 @@ impl Emitter<'_> {
                     self.push_is_zero(args[0])?;
                     self.store_bool(inst.results[0]);
                 }
+                InstData::Op { op, args } if self.inline(*op, args, &inst.results)? => {}
                 InstData::Op { op, args } => {
                     for &arg in args {
                         self.push_word(arg)?;
@@ -415,6 +416,153 @@ impl Emitter<'_> {
         Ok(())
     }
 
+    /// Emits `op` as Move arithmetic on the halves where that is exact and cheaper than a
+    /// native call (bitwise operations, equality and unsigned order, shifts by a constant);
+    /// whether it did.
+    fn inline(
+        &mut self,
+        op: OpCode,
+        args: &[Value],
+        results: &[Value],
+    ) -> Result<bool, LowerError> {
+        use Half::{Hi, Lo};
+        let [result] = results else { return Ok(false) };
+        let bitwise = match op.get() {
+            opcode::AND => Some(Bytecode::BitAnd),
+            opcode::OR => Some(Bytecode::BitOr),
+            opcode::XOR => Some(Bytecode::Xor),
+            _ => None,
+        };
+        match (op.get(), args) {
+            (_, &[a, b]) if bitwise.is_some() => {
+                let instr = bitwise.expect("matched");
+                for half in [Hi, Lo] {
+                    self.push_half(a, half)?;
+                    self.push_half(b, half)?;
+                    self.emit(instr.clone());
+                }
+                self.store_word(*result);
+            }
+            (opcode::NOT, &[a]) => {
+                for half in [Hi, Lo] {
+                    self.push_half(a, half)?;
+                    self.emit(Bytecode::LdU128(u128::MAX));
+                    self.emit(Bytecode::Xor);
+                }
+                self.store_word(*result);
+            }
+            (opcode::EQ, &[a, b]) => {
+                for half in [Hi, Lo] {
+                    self.push_half(a, half)?;
+                    self.push_half(b, half)?;
+                    self.emit(Bytecode::Eq);
+                }
+                self.emit(Bytecode::And);
+                self.store_bool(*result);
+            }
+            (opcode::LT, &[a, b]) | (opcode::GT, &[b, a]) => {
+                // a < b: by the high halves, or equal high halves and by the low ones.
+                self.push_half(a, Hi)?;
+                self.push_half(b, Hi)?;
+                self.emit(Bytecode::Lt);
+                self.push_half(a, Hi)?;
+                self.push_half(b, Hi)?;
+                self.emit(Bytecode::Eq);
+                self.push_half(a, Lo)?;
+                self.push_half(b, Lo)?;
+                self.emit(Bytecode::Lt);
+                self.emit(Bytecode::And);
+                self.emit(Bytecode::Or);
+                self.store_bool(*result);
+            }
+            (opcode::SHL | opcode::SHR, &[shift, value]) => {
+                let Location::Const(shift) = self.locations[shift.index()] else {
+                    return Ok(false);
+                };
+                self.shift_by_constant(op.get() == opcode::SHL, shift, value)?;
+                self.store_word(*result);
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    /// Pushes the halves of `value << shift` (`left`) or `value >> shift`, high half first.
+    /// Move's shifts take amounts below 128 and drop the bits shifted out.
+    fn shift_by_constant(
+        &mut self,
+        left: bool,
+        shift: U256,
+        value: Value,
+    ) -> Result<(), LowerError> {
+        use Half::{Hi, Lo};
+        let s = if shift >= U256::from(256) {
+            256
+        } else {
+            shift.to::<u32>()
+        };
+        // One half shifted by `amount` (1..=127) in direction `left`, or as it is (0).
+        let part = |this: &mut Self, half: Half, left: bool, amount: u32| {
+            this.push_half(value, half)?;
+            if amount > 0 {
+                this.emit(Bytecode::LdU8(amount as u8));
+                this.emit(if left { Bytecode::Shl } else { Bytecode::Shr });
+            }
+            Ok::<(), LowerError>(())
+        };
+        let zero = |this: &mut Self| this.emit(Bytecode::LdU128(0));
+        match (left, s) {
+            (_, 0) => {
+                part(self, Hi, left, 0)?;
+                part(self, Lo, left, 0)?;
+            }
+            (true, 1..=127) => {
+                part(self, Hi, true, s)?;
+                part(self, Lo, false, 128 - s)?;
+                self.emit(Bytecode::BitOr);
+                part(self, Lo, true, s)?;
+            }
+            (false, 1..=127) => {
+                part(self, Hi, false, s)?;
+                part(self, Lo, false, s)?;
+                part(self, Hi, true, 128 - s)?;
+                self.emit(Bytecode::BitOr);
+            }
+            (true, 128..=255) => {
+                part(self, Lo, true, s - 128)?;
+                zero(self);
+            }
+            (false, 128..=255) => {
+                zero(self);
+                part(self, Hi, false, s - 128)?;
+            }
+            _ => {
+                zero(self);
+                zero(self);
+            }
+        }
+        Ok(())
+    }
+
+    /// The instruction pushing one half of a word.
+    fn half_instr(&self, value: Value, half: Half) -> Result<Bytecode, LowerError> {
+        Ok(match (self.locations[value.index()], half) {
+            (Location::Const(c), half) => Bytecode::LdU128(match half {
+                Half::Hi => halves(c).0,
+                Half::Lo => halves(c).1,
+            }),
+            (Location::Word { hi, .. }, Half::Hi) => Bytecode::CopyLoc(hi),
+            (Location::Word { lo, .. }, Half::Lo) => Bytecode::CopyLoc(lo),
+            _ => return Err(LowerError::Internal(format!("{value} read as a word"))),
+        })
+    }
+
+    fn push_half(&mut self, value: Value, half: Half) -> Result<(), LowerError> {
+        let instr = self.half_instr(value, half)?;
+        self.emit(instr);
+        Ok(())
+    }
+
     /// Ends the frame with an exceptional halt.
     fn abort(&mut self, code: AbortCode) {
         self.emit(Bytecode::LdU64(code as u64));
@@ -457,6 +605,13 @@ impl Emitter<'_> {
     fn dispatcher(&self) -> usize {
         self.position.len()
     }
+}
+
+/// One half of a word.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Half {
+    Hi,
+    Lo,
 }
 
 /// The halves `(hi, lo)` of a word.

@@ -241,12 +241,32 @@ fn print_outcome(what: &str, outcome: &TxOutcome, function: Option<&Function>, a
                 Err(_) => println!("  returns: {data}"),
             }
         }
+        (_, Status::Revert) if !data.is_empty() => println!("  reason: {}", show_revert(data, abi)),
         _ if !data.is_empty() => println!("  output: {data}"),
         _ => {}
     }
     for log in &outcome.logs {
         println!("  log {}", show_log(log, abi));
     }
+}
+
+/// Revert data, decoded as the ABI's custom error, `Error(string)` or `Panic(uint256)` when
+/// its selector says so.
+fn show_revert(data: &Bytes, abi: &JsonAbi) -> String {
+    let standard = [
+        alloy_json_abi::Error::parse("Error(string)").expect("a valid signature"),
+        alloy_json_abi::Error::parse("Panic(uint256)").expect("a valid signature"),
+    ];
+    let known = abi.errors().chain(&standard);
+    for error in known {
+        if data.len() >= 4 && data[..4] == error.selector()[..] {
+            if let Ok(values) = error.abi_decode_input(&data[4..]) {
+                let values: Vec<String> = values.iter().map(show).collect();
+                return format!("{}({})", error.name, values.join(", "));
+            }
+        }
+    }
+    data.to_string()
 }
 
 /// A log, decoded by the ABI's event of its first topic when there is one.

@@ -1,0 +1,109 @@
+//! evmove against revm on the same transactions, in the same run: one ERC20 transfer, and one
+//! math-heavy call (FullMath.mulDiv with a 512-bit intermediate), each executed by revm and
+//! by the Move runtime on states where the contract is deployed. Both engines commit each
+//! transaction to their in-memory state and report the same outcome shape, so the ratio of
+//! the two times is the cost of running transpiled code as Move.
+//!
+//! `cargo bench -p evmove-tests --bench move_vs_revm`
+
+use alloy_dyn_abi::DynSolValue;
+use alloy_primitives::{address, Address, Bytes, U256};
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use evmove_tests::{
+    corpus::{Contract, Setting},
+    engine::Engine,
+    evmove_engine::EvmoveEngine,
+    outcome::{Status, Tx},
+    revm_oracle::RevmOracle,
+};
+
+const ALICE: Address = address!("00000000000000000000000000000000000a11ce");
+const BOB: Address = address!("0000000000000000000000000000000000000b0b");
+
+/// Deploys `name` of `file` on `engine`; its address.
+fn deploy(engine: &mut dyn Engine, file: &str, name: &str, args: &[DynSolValue]) -> Address {
+    engine.fund(ALICE, U256::from(10).pow(U256::from(24)));
+    let contract = Contract::load(Setting::ViaIrOpt, file, name);
+    let outcome = engine
+        .execute(&Tx::create(ALICE, contract.deploy_data(args)))
+        .expect("deploys");
+    outcome.created.expect("a contract")
+}
+
+/// One workload: a contract and the call repeated on it.
+struct Workload {
+    name: &'static str,
+    file: &'static str,
+    contract: &'static str,
+    constructor: Vec<DynSolValue>,
+    calldata: Bytes,
+}
+
+fn workloads() -> Vec<Workload> {
+    let token = Contract::load(Setting::ViaIrOpt, "Token", "Token");
+    let math = Contract::load(Setting::ViaIrOpt, "MathLib", "MathHarness");
+    let big = U256::MAX / U256::from(3);
+    vec![
+        Workload {
+            name: "erc20_transfer",
+            file: "Token",
+            contract: "Token",
+            constructor: vec![
+                DynSolValue::String("Token".into()),
+                DynSolValue::String("TKN".into()),
+                DynSolValue::Uint(U256::from(10).pow(U256::from(30)), 256),
+            ],
+            calldata: token.calldata(
+                "transfer",
+                &[
+                    DynSolValue::Address(BOB),
+                    DynSolValue::Uint(U256::from(1), 256),
+                ],
+            ),
+        },
+        Workload {
+            name: "muldiv_512",
+            file: "MathLib",
+            contract: "MathHarness",
+            constructor: vec![],
+            calldata: math.calldata(
+                "mulDiv",
+                &[
+                    DynSolValue::Uint(big, 256),
+                    DynSolValue::Uint(big - U256::from(7), 256),
+                    DynSolValue::Uint(big + U256::from(11), 256),
+                ],
+            ),
+        },
+    ]
+}
+
+fn bench(c: &mut Criterion) {
+    for workload in workloads() {
+        let mut group = c.benchmark_group(workload.name);
+        let engines: [(&str, Box<dyn Engine>); 2] = [
+            ("revm", Box::new(RevmOracle::new())),
+            ("evmove", Box::new(EvmoveEngine::new())),
+        ];
+        for (engine_name, mut engine) in engines {
+            let target = deploy(
+                engine.as_mut(),
+                workload.file,
+                workload.contract,
+                &workload.constructor,
+            );
+            let tx = Tx::call(ALICE, target, workload.calldata.clone());
+            // The first call compiles the runtime code on demand (measured calls find its
+            // module published) and checks that the call succeeds.
+            let first = engine.execute(&tx).expect("runs");
+            assert_eq!(first.status, Status::Success, "{engine_name}: {first:?}");
+            group.bench_function(BenchmarkId::from_parameter(engine_name), |b| {
+                b.iter(|| engine.execute(&tx).expect("runs"))
+            });
+        }
+        group.finish();
+    }
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
