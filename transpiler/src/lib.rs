@@ -12,9 +12,12 @@
 //! - [`disasm`]: a readable listing of a compiled Move module.
 //! - [`pipeline`]: all of the above for one code blob, top to bottom.
 //! - `provider` (feature `vm`): the pipeline as the runtime's on-demand code provider.
+//! - [`conformance`]: the Ethereum consensus tests (legacy VMTests) run through evmove (the
+//!   runner itself with feature `vm`).
 #![deny(missing_docs)]
 
 pub mod artifact;
+pub mod conformance;
 pub mod disasm;
 pub mod evm;
 pub mod ir;

@@ -9,7 +9,9 @@
 //!
 //! - **Candidates** are blocks entered by jumps, never by falling through: join points inside
 //!   an expression (solc's `?:`, `&&`, `||`) are entered by falling through, so they are not
-//!   mistaken for functions. A block that is also the target of a JUMPI is a function only if
+//!   mistaken for functions. Nor are the targets of a jump computed from data that jump
+//!   resolution sent to every JUMPDEST ([`JumpAnalysis::computed`]): such a jump enters them
+//!   with whatever stack it has, not by the calling convention. A block that is also the target of a JUMPI is a function only if
 //!   it never returns (via-IR branches straight into its `panic_error_*` helpers).
 //! - **Summaries.** A candidate is analysed on its own, its caller's stack unknown: reading
 //!   below what it pushed brings in entry slots, `Entry(1)` being the top at entry. A jump to
@@ -136,11 +138,18 @@ impl Candidates {
         for block in jumps.blocks.values() {
             let jump = code.instructions()[block.instructions.end - 1].pc;
             let targets = jumps.targets.get(&jump).into_iter().flatten();
+            // Entered with any stack: as good as fallen into.
+            let computed = jumps.computed.contains(&jump);
             match block.exit {
+                BlockExit::Jump if computed => fallen_into.extend(targets),
                 BlockExit::Jump => jumped_to.extend(targets),
                 BlockExit::JumpIf { fallthrough } => {
                     fallen_into.insert(fallthrough);
-                    conditionally.extend(targets);
+                    if computed {
+                        fallen_into.extend(targets);
+                    } else {
+                        conditionally.extend(targets);
+                    }
                 }
                 BlockExit::FallThrough(next) => {
                     fallen_into.insert(next);

@@ -25,9 +25,19 @@
 //! or storage) may go to any label the code uses as data: one that reached an instruction
 //! other than a jump, DUP, SWAP or POP. Such a jump is resolved to the set of escaped labels,
 //! re-explored as that set grows. This is exact for compiler output, where a function pointer
-//! can only hold a label the code put there; hand-written code that computes a target from
-//! data is reported as unresolved unless some label escapes, and the lowering makes any
-//! other target a loud failure at run time, never a silent wrong jump.
+//! can only hold a label the code put there.
+//!
+//! **Every JUMPDEST.** Code that takes the address of no label but still jumps to a computed
+//! target (hand-written code jumping to a value from calldata, NUMBER or arithmetic, as in
+//! the Ethereum VM tests) is bounded by the EVM itself: a jump may only land on a JUMPDEST.
+//! Such a jump is resolved to every JUMPDEST of the code, each explored with the stack the
+//! jump leaves, as any other target (so the budget below still applies), and is listed in
+//! [`JumpAnalysis::computed`] (function recovery takes none of its targets for a function
+//! entry: the calling convention does not hold for them). A code without a
+//! JUMPDEST resolves it to no target: it always halts as an invalid jump. The lowering makes
+//! a target outside the resolved set an invalid-jump halt at run time, which is exact here
+//! and, for code that computes a target from data while also using some label as data, a
+//! loud failure rather than a silent wrong jump.
 //!
 //! **Faults.** A path that underflows or overflows the stack, or jumps to a constant that is
 //! not a JUMPDEST, halts exceptionally in the EVM; it is recorded as a fault at that
@@ -43,6 +53,7 @@ use std::{
 };
 
 use alloy_primitives::U256;
+use revm_bytecode::opcode;
 
 use super::{
     blocks::{block_at, BasicBlock},
@@ -60,6 +71,10 @@ pub struct JumpAnalysis {
     pub targets: BTreeMap<Pc, BTreeSet<Pc>>,
     /// Instructions that halt exceptionally on some path.
     pub faults: BTreeMap<Pc, Fault>,
+    /// Jumps resolved to every JUMPDEST (their target is computed from data and no label
+    /// escapes): they may enter any JUMPDEST with any stack, so no JUMPDEST they reach is
+    /// taken for a function entry.
+    pub computed: BTreeSet<Pc>,
     /// How many (block, stack) states were explored.
     pub states: usize,
     /// Regions of the code that CODECOPY copies with constant offset and size, as
@@ -105,12 +120,6 @@ pub enum Fault {
 /// Jump resolution failed: the code cannot be compiled.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum JumpError {
-    /// A jump's target is computed from data, and the code takes the address of no label.
-    #[error("{pc}: the jump target is computed from data and cannot be bounded")]
-    Unresolved {
-        /// The JUMP or JUMPI.
-        pc: Pc,
-    },
     /// The exploration did not converge within its budget.
     #[error(
         "jump analysis gave up at {pc} after exploring {} states \
@@ -155,18 +164,32 @@ struct Explorer<'a> {
 
 impl Explorer<'_> {
     fn run(&mut self) -> Result<(), JumpError> {
+        let jumpdests: Vec<Pc> = self
+            .code
+            .instructions()
+            .iter()
+            .filter(|instruction| instruction.opcode.get() == opcode::JUMPDEST)
+            .map(|instruction| instruction.pc)
+            .collect();
         loop {
             while let Some((start, stack)) = self.queue.pop_front() {
                 self.explore(start, &stack)?;
             }
-            // Dynamic jumps go to every escaped label; the queue is empty once all of them
-            // have been explored with every label escaped so far.
-            let escaped: Vec<Pc> = self.escaped.iter().copied().collect();
+            // Dynamic jumps go to every escaped label, or to every JUMPDEST if no label
+            // escapes; the queue is empty once all of them have been explored with every
+            // target found so far.
+            let targets: Vec<Pc> = if self.escaped.is_empty() {
+                jumpdests.clone()
+            } else {
+                self.escaped.iter().copied().collect()
+            };
             for (jump, stack) in self.dynamic_jumps.clone() {
-                if escaped.is_empty() {
-                    return Err(JumpError::Unresolved { pc: jump });
+                // Present even when empty: the jump is resolved, to no target at all.
+                self.analysis.targets.entry(jump).or_default();
+                if self.escaped.is_empty() {
+                    self.analysis.computed.insert(jump);
                 }
-                for &target in &escaped {
+                for &target in &targets {
                     self.analysis
                         .targets
                         .entry(jump)
@@ -292,13 +315,24 @@ mod tests {
     }
 
     #[test]
-    fn a_jump_to_data_is_an_error_naming_the_jump() {
-        let error = analyse("PUSH 0 CALLDATALOAD JUMP").unwrap_err();
-        assert_eq!(error, JumpError::Unresolved { pc: Pc(3) });
-        assert_eq!(
-            error.to_string(),
-            "pc3: the jump target is computed from data and cannot be bounded"
-        );
+    fn a_jump_to_data_goes_to_every_jumpdest_when_no_label_escapes() {
+        // The target comes from calldata; 4 and 8 are the code's only JUMPDESTs (the 0x5b
+        // inside the PUSH is data). Each is explored with the stack the jump leaves.
+        let analysis = analyse(
+            "PUSH 0 CALLDATALOAD JUMP
+             a: PUSH1 0x5b STOP
+             b: STOP",
+        )
+        .unwrap();
+        assert_eq!(targets(&analysis), [(3, vec![4, 8])]);
+        assert!(analysis.blocks.contains_key(&Pc(4)) && analysis.blocks.contains_key(&Pc(8)));
+        assert_eq!(analysis.computed, BTreeSet::from([Pc(3)]));
+    }
+
+    #[test]
+    fn a_jump_to_data_in_code_without_jumpdests_has_no_target() {
+        let analysis = analyse("PUSH 0 CALLDATALOAD JUMP").unwrap();
+        assert_eq!(targets(&analysis), [(3, vec![])]);
     }
 
     #[test]

@@ -8,7 +8,7 @@
 //!   arguments and stay.)
 //! - A parameter is *unused* when nothing reads it: removed with its arguments.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::dead_code::use_counts;
 use crate::ir::{Block, Function, Value};
@@ -47,19 +47,34 @@ pub fn remove_redundant_params(function: &mut Function) -> bool {
         }
     }
     // A parameter replaced by another removed parameter takes what that one is replaced by;
-    // a cycle of them (reachable from nowhere) is left alone.
-    let resolve = |mut value: Value| {
-        for _ in 0..=replace.len() {
-            match replace.get(&value) {
-                Some(&next) => value = next,
-                None => return Some(value),
+    // a cycle of them (reachable from nowhere) is left alone. Each chain is walked once and
+    // every parameter on it remembered (chains are as long as a loop that grows the stack
+    // runs: a thousand blocks deep).
+    let mut resolved: HashMap<Value, Option<Value>> = HashMap::with_capacity(replace.len());
+    for &start in replace.keys() {
+        let mut path = Vec::new();
+        let mut on_path = HashSet::new();
+        let mut value = start;
+        let answer = loop {
+            if let Some(&known) = resolved.get(&value) {
+                break known;
             }
+            let Some(&next) = replace.get(&value) else {
+                break Some(value);
+            };
+            if !on_path.insert(value) {
+                break None;
+            }
+            path.push(value);
+            value = next;
+        };
+        for param in path {
+            resolved.insert(param, answer);
         }
-        None
-    };
-    let resolved: HashMap<Value, Value> = replace
-        .keys()
-        .filter_map(|&param| resolve(param).map(|value| (param, value)))
+    }
+    let resolved: HashMap<Value, Value> = resolved
+        .into_iter()
+        .filter_map(|(param, value)| value.map(|value| (param, value)))
         .collect();
     removed.retain(|block, indices| {
         let params = &function.block(*block).params;
@@ -99,7 +114,12 @@ pub fn remove_unused_params(function: &mut Function) -> bool {
 /// Removes the parameters at `removed` indices of their blocks, and the matching arguments
 /// of every jump to those blocks.
 fn remove_params(function: &mut Function, removed: &BTreeMap<Block, Vec<usize>>) {
-    let keep = |index: usize, indices: &[usize]| !indices.contains(&index);
+    // Per block, which indices go (a set: blocks may have a thousand parameters).
+    let removed: BTreeMap<Block, HashSet<usize>> = removed
+        .iter()
+        .map(|(block, indices)| (*block, indices.iter().copied().collect()))
+        .collect();
+    let keep = |index: usize, indices: &HashSet<usize>| !indices.contains(&index);
     for block in function.layout().to_vec() {
         if let Some(indices) = removed.get(&block) {
             let params = &mut function.block_mut(block).params;

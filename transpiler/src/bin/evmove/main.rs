@@ -9,6 +9,8 @@ mod disasm;
 mod ir;
 #[cfg(feature = "vm")]
 mod state_file;
+#[cfg(feature = "vm")]
+mod statetest;
 
 use std::process::ExitCode;
 
@@ -41,6 +43,11 @@ enum Command {
     /// three agree on the final state and print transactions per second and the ratios.
     #[cfg(feature = "vm")]
     Bench(bench::BenchArgs),
+    /// Run Ethereum consensus tests (legacy VMTests: files, or directories searched
+    /// recursively) through evmove, every code compiled to Move on demand; print each
+    /// failure, then `N passed, M failed, K skipped`.
+    #[cfg(feature = "vm")]
+    Statetest(statetest::StatetestArgs),
 }
 
 fn main() -> ExitCode {
@@ -52,5 +59,6 @@ fn main() -> ExitCode {
         Command::Call(args) => call::run(&args),
         #[cfg(feature = "vm")]
         Command::Bench(args) => bench::run(&args),
+        Command::Statetest(args) => statetest::run(&args),
     }
 }
