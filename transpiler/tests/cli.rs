@@ -79,10 +79,6 @@ fn bad_input_is_a_clear_error_and_a_failure() {
             scratch("garbage.json", "{\"foo\": 1}"),
             "no known artifact shape",
         ),
-        (
-            scratch("dynamic.hex", "6000 35 56"),
-            "pc3: the jump target is computed from data",
-        ),
         ("/nonexistent/evmove-input".to_string(), "cannot read"),
     ];
     for (path, message) in cases {
