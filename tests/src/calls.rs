@@ -11,6 +11,19 @@ use proptest::{
 
 use crate::abi_values::{arguments, ADDRESSES};
 
+/// Generated calls of each function per compiler setting, in the differential tests.
+pub const CASES: usize = 256;
+
+/// Rounds of generated calls between redeployments: state the calls build up stays small
+/// enough to be cheap, and large enough to be interesting.
+pub const ROUNDS_PER_DEPLOYMENT: usize = 16;
+
+/// Gas per generated call: enough for any call on a reasonable state, small enough that
+/// calls on states that grow (sorting hundreds of slots) stop soon. A call that runs out of
+/// gas in revm is not compared: neither the IR interpreter nor the Move runtime models EVM
+/// gas exactly.
+pub const GAS_LIMIT: u64 = 3_000_000;
+
 /// Generated calls of one function: arguments and a sender, from a deterministic runner.
 pub struct CallGenerator {
     /// The function called.

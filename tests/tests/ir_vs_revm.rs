@@ -15,23 +15,12 @@ use evmove::{
 };
 use evmove_tests::{
     abi_values::ADDRESSES,
-    calls::CallGenerator,
+    calls::{CallGenerator, CASES, GAS_LIMIT, ROUNDS_PER_DEPLOYMENT},
     corpus::{Contract, Setting},
     ir_interpreter::{self, Host, Outcome},
     outcome::{Status, Tx, TxOutcome},
     revm_oracle::RevmOracle,
 };
-
-/// Generated calls per function and setting.
-const CASES: usize = 256;
-
-/// Rounds of calls between redeployments.
-const ROUNDS_PER_DEPLOYMENT: usize = 16;
-
-/// Gas per call: enough for any call of a reasonable state, small enough that calls on the
-/// states generated calls grow (sorting hundreds of slots) stop soon. Calls that run out
-/// are not compared (gas is not modelled by the interpreter).
-const GAS_LIMIT: u64 = 3_000_000;
 
 /// A contract deployed in revm, with the IR lifted from its deployed code.
 struct Subject {

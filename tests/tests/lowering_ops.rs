@@ -44,12 +44,11 @@ fn initcode(runtime: &[u8]) -> Bytes {
 
 #[test]
 fn inlined_operations_match_revm() {
-    const AND: u8 = 0x16;
     let binary = [
         (0x10, "lt"),
         (0x11, "gt"),
         (0x14, "eq"),
-        (AND, "and"),
+        (0x16, "and"),
         (0x17, "or"),
         (0x18, "xor"),
     ];

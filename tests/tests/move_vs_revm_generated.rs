@@ -8,23 +8,12 @@ use alloy_dyn_abi::DynSolValue;
 use alloy_primitives::{Address, U256};
 use evmove_tests::{
     abi_values::ADDRESSES,
-    calls::CallGenerator,
+    calls::{CallGenerator, CASES, GAS_LIMIT, ROUNDS_PER_DEPLOYMENT},
     corpus::{Contract, Setting},
     differential::Differential,
     engine::Engine,
     outcome::{Status, Tx},
 };
-
-/// Generated calls per function and setting.
-const CASES: usize = 256;
-
-/// Rounds of calls between redeployments (state grown by calls stays cheap to run on).
-const ROUNDS_PER_DEPLOYMENT: usize = 16;
-
-/// Gas per call: calls on states that grow (sorting hundreds of slots) stop soon. A call that
-/// runs out of gas in revm is not compared (gas is modelled differently) and the engines'
-/// states are rebuilt after it.
-const GAS_LIMIT: u64 = 3_000_000;
 
 /// A contract deployed on both engines.
 struct Subject {

@@ -172,20 +172,17 @@ pub fn allocate(
     }
 
     // Colours become locals: parameters, then word pairs, then bools, then the extras.
-    let words = color
-        .iter()
-        .zip(&class)
-        .filter(|(_, class)| **class == Class::Word)
-        .filter_map(|(c, _)| *c)
-        .max()
-        .map_or(0, |max| max + 1);
-    let bools = color
-        .iter()
-        .zip(&class)
-        .filter(|(_, class)| **class == Class::Bool)
-        .filter_map(|(c, _)| *c)
-        .max()
-        .map_or(0, |max| max + 1);
+    // How many colours each class used.
+    let used = |wanted: Class| {
+        color
+            .iter()
+            .zip(&class)
+            .filter(|(_, class)| **class == wanted)
+            .filter_map(|(c, _)| *c)
+            .max()
+            .map_or(0, |max| max + 1)
+    };
+    let (words, bools) = (used(Class::Word), used(Class::Bool));
     let first_word = 2 * params.len();
     let first_bool = first_word + 2 * words;
     let needed = first_bool + bools + extra.len();

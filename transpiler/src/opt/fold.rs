@@ -92,18 +92,10 @@ pub fn fold_constants(function: &mut Function) -> bool {
 mod tests {
     use super::*;
     use crate::{
-        evm::{assemble, Code, Pc},
+        evm::Pc,
         ir::{verify_module, BlockCall, Module},
-        lift::lift,
-        opt::optimize,
+        opt::tests::optimized,
     };
-
-    fn optimized(text: &str) -> String {
-        let mut module = lift(&Code::new(assemble(text).unwrap())).unwrap().module;
-        optimize(&mut module);
-        verify_module(&module).unwrap();
-        module.to_string()
-    }
 
     #[test]
     fn pure_operations_on_constants_become_constants() {

@@ -68,7 +68,8 @@ mod tests {
         lift::lift,
     };
 
-    fn optimized(text: &str) -> String {
+    /// The optimised IR of assembled `text`, checked, as text (for the passes' tests).
+    pub(in crate::opt) fn optimized(text: &str) -> String {
         let mut module = lift(&Code::new(assemble(text).unwrap())).unwrap().module;
         optimize(&mut module);
         verify_module(&module).unwrap();
