@@ -25,6 +25,7 @@ pub mod stdlib;
 
 pub use exec::{
     code::{CodeKind, CodeProvider, ProvidedModule, ProviderError},
+    entry::{EntryCall, EntryOutcome},
     env::{BlockEnv, Transaction},
     outcome::{FrameEnd, HaltReason, Status, TxError, TxOutcome},
     registry::ModuleRegistry,

@@ -5,10 +5,10 @@
 use std::collections::BTreeMap;
 
 use alloy_primitives::{Address, U256};
-use evmove::provider::OnDemand;
+use evmove::{lower::typed::TypedEntries, pipeline::compile_code, provider::OnDemand};
 use evmove_runtime::{
-    Account, BlockEnv, InMemoryState, Runtime, StateKey, StateValue, Status as RuntimeStatus,
-    Transaction, DEFAULT_PUBLISHER,
+    Account, BlockEnv, CodeKind, EntryCall, InMemoryState, ProvidedModule, Runtime, StateKey,
+    StateValue, Status as RuntimeStatus, Transaction, DEFAULT_PUBLISHER,
 };
 
 use crate::{
@@ -45,6 +45,56 @@ impl EvmoveEngine {
     /// has compiled and published: starting again costs no compilation.
     pub fn clear_state(&mut self) {
         self.state = InMemoryState::new();
+    }
+
+    /// Compiles the code deployed at `contract` with the typed entry functions `typed`, and
+    /// has the runtime run that module for it (before anything runs the code).
+    pub fn use_typed_entries(
+        &mut self,
+        contract: Address,
+        typed: &TypedEntries,
+    ) -> Result<(), String> {
+        let code = self.state.code(contract).ok_or("no code")?.clone();
+        let name = OnDemand::module_name(code.hash, CodeKind::Runtime);
+        let compiled = compile_code(&code.bytes, DEFAULT_PUBLISHER, &name, typed)
+            .map_err(|err| err.to_string())?;
+        let module = ProvidedModule {
+            name,
+            bytes: compiled.bytes,
+        };
+        self.runtime
+            .publish_for(code.hash, CodeKind::Runtime, &module)
+            .map_err(|err| err.to_string())?;
+        Ok(())
+    }
+
+    /// Runs a call of a typed entry function: the outcome, as for a transaction (its output
+    /// is the contract's return or revert data), and the function's BCS-encoded results.
+    pub fn execute_entry(&mut self, call: &EntryCall) -> Result<(TxOutcome, Vec<Vec<u8>>), String> {
+        let entry = self
+            .runtime
+            .execute_entry(&self.state, &self.block, call)
+            .map_err(|err| err.to_string())?;
+        Ok((self.apply(entry.outcome), entry.results))
+    }
+
+    /// Applies `outcome` to the state: the outcome in the engines' shape.
+    fn apply(&mut self, outcome: evmove_runtime::TxOutcome) -> TxOutcome {
+        let changes = self.changes(&outcome.write_set);
+        self.state.apply(&outcome.write_set);
+        let status = match outcome.status {
+            RuntimeStatus::Success => Status::Success,
+            RuntimeStatus::Revert => Status::Revert,
+            RuntimeStatus::Halt(reason) => Status::Halt(format!("{reason:?}")),
+        };
+        TxOutcome {
+            status,
+            output: outcome.return_data,
+            created: outcome.created,
+            logs: outcome.logs,
+            changes,
+            gas_used: outcome.gas_used,
+        }
     }
 
     /// What the write set changes compared with the current state, account by account.
@@ -117,21 +167,7 @@ impl Engine for EvmoveEngine {
             .runtime
             .execute(&self.state, &self.block, &transaction)
             .map_err(|err| err.to_string())?;
-        let changes = self.changes(&outcome.write_set);
-        self.state.apply(&outcome.write_set);
-        let status = match outcome.status {
-            RuntimeStatus::Success => Status::Success,
-            RuntimeStatus::Revert => Status::Revert,
-            RuntimeStatus::Halt(reason) => Status::Halt(format!("{reason:?}")),
-        };
-        Ok(TxOutcome {
-            status,
-            output: outcome.return_data,
-            created: outcome.created,
-            logs: outcome.logs,
-            changes,
-            gas_used: outcome.gas_used,
-        })
+        Ok(self.apply(outcome))
     }
 
     fn balance(&self, account: Address) -> U256 {

@@ -125,6 +125,19 @@ impl ThirdParty {
     ///
     /// Panics, naming the script to run, if the package is not installed.
     pub fn code(&self) -> (Bytes, Bytes) {
+        let contract = self.contract();
+        let initcode = contract.initcode().cloned();
+        let runtime = contract.runtime().cloned();
+        match (initcode, runtime) {
+            (Some(initcode), Some(runtime)) => (initcode, runtime),
+            _ => panic!("{}: {} has no code", self.path().display(), self.name),
+        }
+    }
+
+    /// The contract as evmove's artifact reader gives it (code, ABI).
+    ///
+    /// Panics, naming the script to run, if the package is not installed.
+    pub fn contract(&self) -> artifact::Contract {
         let path = self.path();
         assert!(
             path.exists(),
@@ -143,12 +156,6 @@ impl ThirdParty {
         };
         let index =
             index.unwrap_or_else(|| panic!("{}: no contract {}", path.display(), self.name));
-        let contract = contracts.swap_remove(index);
-        let initcode = contract.initcode().cloned();
-        let runtime = contract.runtime().cloned();
-        match (initcode, runtime) {
-            (Some(initcode), Some(runtime)) => (initcode, runtime),
-            _ => panic!("{}: {} has no code", path.display(), self.name),
-        }
+        contracts.swap_remove(index)
     }
 }

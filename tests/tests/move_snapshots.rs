@@ -1,9 +1,10 @@
 //! The translation suite, Move stage: the listing of the Move module every corpus contract's
-//! runtime code compiles to (solc's legacy pipeline with the optimizer), one snapshot per
+//! runtime code compiles to (solc's legacy pipeline with the optimizer), with the typed entry
+//! functions of its ABI, one snapshot per
 //! contract beside its IR snapshot, with the module's size in its header. Review changes
 //! with `cargo insta review`.
 
-use evmove::{disasm::disassemble, pipeline::compile_code};
+use evmove::{disasm::disassemble, lower::typed::TypedEntries, pipeline::compile_code};
 use evmove_tests::corpus::{artifact_file, source_files, Contract, Setting};
 use move_binary_format::file_format::CompiledModule;
 use move_core_types::account_address::AccountAddress;
@@ -18,7 +19,8 @@ fn move_listing_of_every_contract() {
             if contract.runtime_code.is_empty() {
                 continue;
             }
-            let compiled = compile_code(&contract.runtime_code, address, name)
+            let typed = TypedEntries::of(&contract.abi);
+            let compiled = compile_code(&contract.runtime_code, address, name, &typed)
                 .unwrap_or_else(|err| panic!("{name}: {err}"));
             let module = CompiledModule::deserialize(&compiled.bytes).expect("verified bytes");
             let instructions: usize = module

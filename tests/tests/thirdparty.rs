@@ -18,10 +18,12 @@ use evmove::{
     evm::{split_metadata, Code},
     ir::verify_module,
     lift::lift,
-    lower,
+    lower::{self, typed::TypedEntries},
     opt::optimize,
+    pipeline::compile_code,
 };
 use evmove_tests::thirdparty::{node_modules, Pipeline, ThirdParty, CONTRACTS, INSTALL};
+use move_binary_format::{file_format::Visibility, CompiledModule};
 use move_core_types::account_address::AccountAddress;
 
 /// Whether `code` starts as solc starts every runtime code and initcode: `PUSH1 0x80`
@@ -70,7 +72,7 @@ fn lift_all(label: &str, bytes: &[u8], seen: &mut HashSet<Vec<u8>>) -> Vec<Blob>
         }
         if is_code {
             let publisher = AccountAddress::from_hex_literal("0x2").expect("an address");
-            if let Err(err) = lower::compile(&module, publisher, "blob") {
+            if let Err(err) = lower::compile(&module, publisher, "blob", &Default::default()) {
                 panic!("{label} does not compile to a verified Move module: {err}");
             }
         }
@@ -139,6 +141,43 @@ fn third_party_contracts_lift_and_compile_to_verified_move() {
     assert_eq!(pipelines.len(), 2, "legacy and via-IR");
     let minors: HashSet<_> = CONTRACTS.iter().map(|c| &c.solc[..3]).collect();
     assert_eq!(minors, HashSet::from(["0.5", "0.6", "0.7", "0.8"]));
+}
+
+/// Real ABIs give typed entry functions that link and verify: the runtime code of every
+/// third-party contract compiles with the typed entries of its ABI (functions with dynamic
+/// types are listed as skipped, never an error).
+#[test]
+fn third_party_runtime_code_compiles_with_the_typed_entries_of_its_abi() {
+    let mut report = Vec::new();
+    for contract in CONTRACTS {
+        let loaded = contract.contract();
+        let abi = loaded.abi.as_ref().expect("npm artifacts carry an ABI");
+        let typed = TypedEntries::of(abi);
+        let runtime = loaded.runtime().expect("runtime code");
+        let publisher = AccountAddress::from_hex_literal("0x2").expect("an address");
+        let compiled = compile_code(runtime, publisher, contract.name, &typed)
+            .unwrap_or_else(|err| panic!("{}: {err}", contract.name));
+        let module = CompiledModule::deserialize(&compiled.bytes).expect("verified bytes");
+        let public = module
+            .function_defs
+            .iter()
+            .filter(|definition| definition.visibility == Visibility::Public)
+            .count();
+        assert_eq!(public, 1 + typed.entries.len(), "{}", contract.name);
+        assert_eq!(
+            typed.entries.len() + typed.skipped.len(),
+            abi.functions().count(),
+            "{}",
+            contract.name
+        );
+        report.push(format!(
+            "{:<32} {:>3} typed entries, {:>3} functions without",
+            contract.name,
+            typed.entries.len(),
+            typed.skipped.len()
+        ));
+    }
+    println!("{}", report.join("\n"));
 }
 
 #[test]

@@ -31,12 +31,12 @@ pub fn disassemble(module: &CompiledModule) -> String {
             out,
             "\n{visibility}fun {}({})",
             module.identifier_at(handle.name),
-            types(&module.signature_at(handle.parameters).0)
+            types(module, &module.signature_at(handle.parameters).0)
         )
         .unwrap();
         let returns = &module.signature_at(handle.return_).0;
         if !returns.is_empty() {
-            write!(out, ": ({})", types(returns)).unwrap();
+            write!(out, ": ({})", types(module, returns)).unwrap();
         }
         let Some(code) = &definition.code else {
             out.push_str(";\n");
@@ -46,7 +46,7 @@ pub fn disassemble(module: &CompiledModule) -> String {
         writeln!(
             out,
             "    locals: {}",
-            types(&module.signature_at(code.locals).0)
+            types(module, &module.signature_at(code.locals).0)
         )
         .unwrap();
         for (offset, instruction) in code.code.iter().enumerate() {
@@ -79,8 +79,8 @@ fn callee_name(module: &CompiledModule, callee: FunctionHandleIndex) -> String {
     }
 }
 
-/// A list of types, runs of one type written `u128 ×4`.
-fn types(tokens: &[SignatureToken]) -> String {
+/// A list of types, runs of one type written `u128 ×4`; structs as `module::Name`.
+fn types(module: &CompiledModule, tokens: &[SignatureToken]) -> String {
     let mut runs: Vec<(String, usize)> = Vec::new();
     for token in tokens {
         let name = match token {
@@ -88,6 +88,16 @@ fn types(tokens: &[SignatureToken]) -> String {
             SignatureToken::U8 => "u8".to_string(),
             SignatureToken::U64 => "u64".to_string(),
             SignatureToken::U128 => "u128".to_string(),
+            SignatureToken::Address => "address".to_string(),
+            SignatureToken::Struct(index) => {
+                let handle = module.struct_handle_at(*index);
+                let owner = module.module_handle_at(handle.module);
+                format!(
+                    "{}::{}",
+                    module.identifier_at(owner.name),
+                    module.identifier_at(handle.name)
+                )
+            }
             other => format!("{other:?}"),
         };
         match runs.last_mut() {

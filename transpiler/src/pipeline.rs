@@ -9,7 +9,7 @@ use crate::{
     artifact::{Bytecode, Contract},
     evm::Code,
     lift::{lift, LiftCodeError, Lifted},
-    lower::{self, ModuleError},
+    lower::{self, typed::TypedEntries, ModuleError},
     opt::optimize,
 };
 
@@ -95,14 +95,16 @@ pub struct CompiledBlob {
     pub functions: usize,
 }
 
-/// Optimises a lifted blob and lowers it into the verified module `address::name`.
+/// Optimises a lifted blob and lowers it into the verified module `address::name`, with the
+/// typed entry functions `typed`.
 pub fn compile_lifted(
     mut lifted: Lifted,
     address: AccountAddress,
     name: &str,
+    typed: &TypedEntries,
 ) -> Result<CompiledBlob, ModuleError> {
     optimize(&mut lifted.module);
-    let bytes = lower::compile(&lifted.module, address, name)?;
+    let bytes = lower::compile(&lifted.module, address, name, typed)?;
     Ok(CompiledBlob {
         module: name.to_string(),
         bytes,
@@ -121,12 +123,14 @@ pub enum CompileError {
     Lower(#[from] ModuleError),
 }
 
-/// Compiles EVM code into the verified Move module `address::name`.
+/// Compiles EVM code into the verified Move module `address::name`, with the typed entry
+/// functions `typed`.
 pub fn compile_code(
     code: &[u8],
     address: AccountAddress,
     name: &str,
+    typed: &TypedEntries,
 ) -> Result<CompiledBlob, CompileError> {
     let lifted = lift(&Code::new(code.to_vec()))?;
-    Ok(compile_lifted(lifted, address, name)?)
+    Ok(compile_lifted(lifted, address, name, typed)?)
 }

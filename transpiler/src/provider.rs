@@ -41,7 +41,7 @@ impl CodeProvider for OnDemand {
         // Initcode is compiled whole, constructor arguments included: the EVM runs them as
         // code too (a JUMPDEST among them is a valid target), so this is exact.
         let name = Self::module_name(hash, kind);
-        let compiled = compile_code(code, self.publisher, &name)
+        let compiled = compile_code(code, self.publisher, &name, &Default::default())
             .map_err(|err| ProviderError(format!("cannot compile code {hash}: {err}")))?;
         Ok(ProvidedModule {
             name,

@@ -6,10 +6,13 @@
 use std::{cell::Cell, rc::Rc};
 
 use alloy_primitives::{Address, Bytes, B256, U256};
+use move_binary_format::errors::{VMError, VMResult};
 use move_core_types::{
     ident_str, identifier::IdentStr, language_storage::ModuleId, vm_status::StatusCode,
 };
-use move_vm_runtime::native_extensions::NativeContextExtensions;
+use move_vm_runtime::{
+    native_extensions::NativeContextExtensions, session::SerializedReturnValues,
+};
 use revm_precompile::{PrecompileStatus, Precompiles};
 
 use super::{
@@ -98,7 +101,7 @@ impl FrameResult {
         }
     }
 
-    fn halted(reason: HaltReason) -> Self {
+    pub(super) fn halted(reason: HaltReason) -> Self {
         Self {
             end: FrameEnd::Halt(reason),
             gas_left: 0,
@@ -284,9 +287,7 @@ fn run_module(
         Err(reason) => return Ok(FrameResult::halted(HaltReason::NoModule(reason))),
     };
     let gas = frame.gas.clone();
-    let end = stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, || {
-        run_session(host, &module, frame)
-    });
+    let end = on_big_stack(|| run_session(host, &module, frame));
     if host.fatal.borrow().is_some() {
         return Err(Fatal);
     }
@@ -301,8 +302,28 @@ fn run_module(
     })
 }
 
+/// Runs `f` with room on the stack for a nested execution (on a new segment if needed).
+pub(super) fn on_big_stack<R>(f: impl FnOnce() -> R) -> R {
+    stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, f)
+}
+
 /// Executes `module::run` for `frame`: how the frame ended.
 fn run_session<'a>(host: &'a Host<'a>, module: &ModuleId, frame: Frame) -> FrameEnd {
+    match execute_function(host, module, RUN, Vec::new(), frame) {
+        (Ok(_), _) => FrameEnd::Halt(HaltReason::NoEnd),
+        (Err(error), frame) => frame_end(&error, frame.end),
+    }
+}
+
+/// Executes `module::function(args)` (BCS-encoded arguments) in a new session whose natives
+/// reach `host` and `frame`: what it returned or why it stopped, and the frame after.
+pub(super) fn execute_function<'a>(
+    host: &'a Host<'a>,
+    module: &ModuleId,
+    function: &IdentStr,
+    args: Vec<Vec<u8>>,
+    frame: Frame,
+) -> (VMResult<SerializedReturnValues>, Frame) {
     let mut meter = FrameMeter::new(frame.gas.clone());
     let mut extensions = NativeContextExtensions::default();
     extensions.add(FrameExtension { host, frame });
@@ -310,22 +331,18 @@ fn run_session<'a>(host: &'a Host<'a>, module: &ModuleId, frame: Frame) -> Frame
     let mut session = runtime
         .vm()
         .new_session_with_extensions(runtime.modules(), extensions);
-    let result = session.execute_function_bypass_visibility(
-        module,
-        RUN,
-        vec![],
-        Vec::<Vec<u8>>::new(),
-        &mut meter,
-    );
-    let recorded = session
+    let result =
+        session.execute_function_bypass_visibility(module, function, vec![], args, &mut meter);
+    let frame = session
         .get_native_extensions()
         .remove::<FrameExtension>()
-        .frame
-        .end;
-    let error = match result {
-        Ok(_) => return FrameEnd::Halt(HaltReason::NoEnd),
-        Err(error) => error,
-    };
+        .frame;
+    (result, frame)
+}
+
+/// How a frame ended, given the error its Move execution stopped with and the end a native
+/// recorded.
+pub(super) fn frame_end(error: &VMError, recorded: Option<FrameEnd>) -> FrameEnd {
     match (error.major_status(), error.sub_status(), recorded) {
         (StatusCode::ABORTED, Some(FRAME_ENDED), Some(end)) => end,
         (StatusCode::ABORTED, Some(FRAME_ENDED), None) => FrameEnd::Halt(HaltReason::NoEnd),
@@ -367,7 +384,7 @@ fn run_precompile(precompile: &revm_precompile::Precompile, inputs: &CallInputs)
 }
 
 /// The value of a state read, or [`Fatal`] after recording the error in the host.
-fn fatal_on_error<T>(host: &Host<'_>, read: Result<T, StateError>) -> Result<T, Fatal> {
+pub(super) fn fatal_on_error<T>(host: &Host<'_>, read: Result<T, StateError>) -> Result<T, Fatal> {
     read.map_err(|error| {
         host.fatal.borrow_mut().get_or_insert(error);
         Fatal

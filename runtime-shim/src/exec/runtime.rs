@@ -4,7 +4,7 @@
 
 use std::{cell::RefCell, collections::HashMap, sync::RwLock};
 
-use alloy_primitives::B256;
+use alloy_primitives::{Address, B256};
 use move_binary_format::CompiledModule;
 use move_core_types::{account_address::AccountAddress, language_storage::ModuleId};
 use move_vm_runtime::move_vm::MoveVM;
@@ -12,8 +12,9 @@ use move_vm_types::gas::UnmeteredGasMeter;
 
 use super::{
     code::{CodeKind, CodeProvider, ProvidedModule},
+    entry::{self, EntryCall, EntryOutcome},
     env::{BlockEnv, Transaction},
-    frame::{self, CallInputs, CreateInputs, Fatal},
+    frame::{self, CallInputs, CreateInputs, Fatal, FrameResult},
     host::Host,
     outcome::{FrameEnd, Status, TxError, TxOutcome},
 };
@@ -109,6 +110,22 @@ impl Runtime {
         self.publish_at(self.publisher, &module.name, module.bytes.clone())
     }
 
+    /// Publishes `module` as the one running the code with hash `code_hash` as `kind`, in
+    /// place of what the provider would give (e.g. a module compiled with the contract's ABI,
+    /// with typed entry functions, for code deployed at run time).
+    pub fn publish_for(
+        &self,
+        code_hash: B256,
+        kind: CodeKind,
+        module: &ProvidedModule,
+    ) -> Result<ModuleId, PublishError> {
+        let id = self.publish(module)?;
+        if let Ok(mut resolved) = self.resolved.write() {
+            resolved.insert((code_hash, kind), id.clone());
+        }
+        Ok(id)
+    }
+
     /// Runs `tx` on `state` in `block`: its outcome and write set, or why it could not run.
     ///
     /// Nested calls run on the calling thread; the stack grows on demand (`stacker`), so any
@@ -119,7 +136,8 @@ impl Runtime {
         block: &BlockEnv,
         tx: &Transaction,
     ) -> Result<TxOutcome, TxError> {
-        self.run(state, block, tx, Journal::new())
+        let (outcome, ()) = self.run(state, block, tx, Journal::new(), call_to(tx))?;
+        Ok(outcome)
     }
 
     /// As [`Runtime::execute`], except that wei moved to an account the transaction does not
@@ -135,16 +153,40 @@ impl Runtime {
         block: &BlockEnv,
         tx: &Transaction,
     ) -> Result<TxOutcome, TxError> {
-        self.run(state, block, tx, Journal::deferring_credits())
+        let journal = Journal::deferring_credits();
+        let (outcome, ()) = self.run(state, block, tx, journal, call_to(tx))?;
+        Ok(outcome)
     }
 
-    fn run(
+    /// Runs a transaction calling a typed entry function (see [`EntryCall`]): its outcome
+    /// and the function's results.
+    pub fn execute_entry(
+        &self,
+        state: &dyn StateView,
+        block: &BlockEnv,
+        call: &EntryCall,
+    ) -> Result<EntryOutcome, TxError> {
+        let tx = Transaction {
+            sender: call.sender,
+            to: Some(call.contract),
+            gas_limit: call.gas_limit,
+            ..Transaction::default()
+        };
+        let first_frame = |host: &Host<'_>, _to| entry::run(host, call);
+        let (outcome, results) = self.run(state, block, &tx, Journal::new(), first_frame)?;
+        Ok(EntryOutcome { outcome, results })
+    }
+
+    /// Runs `tx`: `first_frame` runs a call to the address given (a creation is always [`frame::create`]), giving
+    /// how it ended and whatever else it returns (`T::default()` for a creation).
+    fn run<T: Default>(
         &self,
         state: &dyn StateView,
         block: &BlockEnv,
         tx: &Transaction,
         journal: Journal,
-    ) -> Result<TxOutcome, TxError> {
+        first_frame: impl FnOnce(&Host<'_>, Address) -> Result<(FrameResult, T), Fatal>,
+    ) -> Result<(TxOutcome, T), TxError> {
         let host = Host {
             runtime: self,
             view: state,
@@ -165,20 +207,7 @@ impl Runtime {
                 sender.nonce =
                     (sender.nonce.checked_add(1)).ok_or(TxError::NonceOverflow(tx.sender))?;
                 host.journal().set_account(tx.sender, sender);
-                frame::call(
-                    &host,
-                    CallInputs {
-                        caller: tx.sender,
-                        target: to,
-                        code_address: to,
-                        value: tx.value,
-                        transfer: tx.value,
-                        input: tx.data.clone(),
-                        gas_limit: tx.gas_limit,
-                        is_static: false,
-                        depth: 0,
-                    },
-                )
+                first_frame(&host, to)
             }
             // The creation grows the sender's nonce (once: the transaction's).
             None if sender.nonce == u64::MAX => return Err(TxError::NonceOverflow(tx.sender)),
@@ -192,9 +221,10 @@ impl Runtime {
                     gas_limit: tx.gas_limit,
                     depth: 0,
                 },
-            ),
+            )
+            .map(|result| (result, T::default())),
         };
-        let result = match result {
+        let (result, extra) = match result {
             Ok(result) => result,
             Err(Fatal) => {
                 let error = host.fatal.take();
@@ -216,7 +246,7 @@ impl Runtime {
             FrameEnd::Revert(_) => Status::Revert,
             FrameEnd::Halt(reason) => Status::Halt(reason.clone()),
         };
-        Ok(TxOutcome {
+        let outcome = TxOutcome {
             status,
             return_data,
             logs,
@@ -224,7 +254,8 @@ impl Runtime {
             write_set,
             credits,
             created: result.created,
-        })
+        };
+        Ok((outcome, extra))
     }
 
     /// The VM.
@@ -301,5 +332,25 @@ impl Runtime {
                 message: error.to_string(),
             })?;
         Ok(id)
+    }
+}
+
+/// The first frame of a transaction calling `tx.to`.
+fn call_to(
+    tx: &Transaction,
+) -> impl FnOnce(&Host<'_>, Address) -> Result<(FrameResult, ()), Fatal> + '_ {
+    move |host, to| {
+        let inputs = CallInputs {
+            caller: tx.sender,
+            target: to,
+            code_address: to,
+            value: tx.value,
+            transfer: tx.value,
+            input: tx.data.clone(),
+            gas_limit: tx.gas_limit,
+            is_static: false,
+            depth: 0,
+        };
+        frame::call(host, inputs).map(|result| (result, ()))
     }
 }

@@ -23,6 +23,7 @@
 //! - A module declaring a native the VM was not given fails to publish and to load
 //!   (`MISSING_DEPENDENCY`), so every VM that runs transpiled code is built with [`table`].
 
+pub mod abi;
 pub mod arith;
 pub mod call;
 pub mod env;
@@ -58,6 +59,8 @@ pub struct NativeDecl {
 pub enum Op {
     /// A pure operation on words.
     Arith(arith::Op),
+    /// A conversion between an address and a word.
+    Abi(abi::Op),
     /// An operation on the frame or the host: `words_in` words in, a word out if
     /// `returns_word`, else nothing.
     Host {
@@ -75,13 +78,17 @@ impl NativeDecl {
     pub fn words_in(&self) -> usize {
         match self.op {
             Op::Arith(op) => op.words_in(),
+            Op::Abi(op) => op.words_in(),
             Op::Host { words_in, .. } => words_in,
         }
     }
 
     /// The Move parameter types: two u128 halves, `hi` then `lo`, per word.
     pub fn params(&self) -> Vec<SignatureToken> {
-        vec![SignatureToken::U128; 2 * self.words_in()]
+        match self.op {
+            Op::Abi(op) => op.params(),
+            _ => vec![SignatureToken::U128; 2 * self.words_in()],
+        }
     }
 
     /// The Move result types: `(u128, u128)` for a word, `bool` for a test, none otherwise.
@@ -89,6 +96,7 @@ impl NativeDecl {
         match self.op {
             Op::Arith(op) if op.returns_word() => vec![SignatureToken::U128; 2],
             Op::Arith(_) => vec![SignatureToken::Bool],
+            Op::Abi(op) => op.returns(),
             Op::Host {
                 returns_word: true, ..
             } => vec![SignatureToken::U128; 2],
@@ -99,6 +107,7 @@ impl NativeDecl {
     fn native(&self) -> NativeFunction {
         match self.op {
             Op::Arith(op) => op.native(InternalGas::new(self.cost)),
+            Op::Abi(op) => op.native(InternalGas::new(self.cost)),
             Op::Host {
                 words_in,
                 returns_word,
@@ -233,6 +242,9 @@ pub const NATIVES: &[NativeDecl] = &[
     host("call", "staticcall", 6, WORD, gas::WARM_ACCESS, call::staticcall),
     host("call", "create", 3, WORD, gas::CREATE, call::create),
     host("call", "create2", 4, WORD, gas::CREATE, call::create2),
+    // evmove::abi
+    NativeDecl { module: "abi", name: "address_to_word", cost: 0, op: Op::Abi(abi::Op::AddressToWord) },
+    NativeDecl { module: "abi", name: "word_to_address", cost: 0, op: Op::Abi(abi::Op::WordToAddress) },
 ];
 
 /// EVM static gas tiers used only by the table.

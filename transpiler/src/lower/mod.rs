@@ -8,6 +8,8 @@
 //!
 //! A code blob becomes one module: its `fn0` is the public entry `run()`, each recovered
 //! internal function a private function `f<pc>` taking and returning words as u128 pairs.
+//! With an ABI, each ABI function with static types also gets a public typed entry function
+//! ([`typed`]).
 //! `run` never returns: the frame ends in a native of `evmove::halt`, which aborts with code
 //! 0, or in an abort with an [`AbortCode`] the host reads as an exceptional halt.
 
@@ -16,6 +18,7 @@ pub mod liveness;
 pub mod locals;
 pub mod module_builder;
 pub mod natives;
+pub mod typed;
 
 use std::collections::HashMap;
 
@@ -33,6 +36,7 @@ use crate::{
 use function::{lower_function, Callees};
 use locals::TooManyLocals;
 use module_builder::ModuleBuilder;
+use typed::{Helpers, TypedEntries};
 
 /// The shim library's address (`stdlib/Move.toml`).
 pub const SHIM_ADDRESS: AccountAddress = AccountAddress::ONE;
@@ -106,13 +110,15 @@ pub enum ModuleError {
     Verify(String),
 }
 
-/// Lowers `module` into the Move module `address::name`, verified, as bytes.
+/// Lowers `module` into the Move module `address::name` with the typed entry functions
+/// `typed`, verified, as bytes.
 pub fn compile(
     module: &ir::Module,
     address: AccountAddress,
     name: &str,
+    typed: &TypedEntries,
 ) -> Result<Vec<u8>, ModuleError> {
-    let compiled = lower(module, address, name)?;
+    let compiled = lower(module, address, name, typed)?;
     let mut bytes = Vec::new();
     compiled
         .serialize(&mut bytes)
@@ -124,11 +130,13 @@ pub fn compile(
     Ok(bytes)
 }
 
-/// Lowers `module` into the Move module `address::name`, unverified.
+/// Lowers `module` into the Move module `address::name` with the typed entry functions
+/// `typed`, unverified.
 pub fn lower(
     module: &ir::Module,
     address: AccountAddress,
     name: &str,
+    typed: &TypedEntries,
 ) -> Result<CompiledModule, ModuleError> {
     let name = Identifier::new(name).map_err(|_| ModuleError::Name(name.to_string()))?;
     let mut builder = ModuleBuilder::new(address, &name);
@@ -170,7 +178,17 @@ pub fn lower(
             .builder
             .define_function(handle, visibility, body.locals, body.code);
     }
-    Ok(callees.builder.finish())
+    let mut builder = callees.builder;
+    if !typed.entries.is_empty() {
+        let helpers = Helpers::new(&mut builder);
+        for entry in &typed.entries {
+            let (params, returns) = (helpers.params(entry), helpers.returns(entry));
+            let handle = builder.function_handle(address, &name, &entry.name, params, returns);
+            let code = helpers.code(entry, &mut builder);
+            builder.define_function(handle, Visibility::Public, vec![], code);
+        }
+    }
+    Ok(builder.finish())
 }
 
 /// The callees of a module's functions: its own functions and the natives, whose handles are

@@ -6,9 +6,9 @@
 use std::collections::HashMap;
 
 use move_binary_format::file_format::{
-    AddressIdentifierIndex, CodeUnit, CompiledModule, FunctionDefinition, FunctionHandle,
-    FunctionHandleIndex, IdentifierIndex, ModuleHandle, ModuleHandleIndex, Signature,
-    SignatureIndex, SignatureToken, Visibility,
+    AbilitySet, AddressIdentifierIndex, CodeUnit, CompiledModule, FunctionDefinition,
+    FunctionHandle, FunctionHandleIndex, IdentifierIndex, ModuleHandle, ModuleHandleIndex,
+    Signature, SignatureIndex, SignatureToken, StructHandle, StructHandleIndex, Visibility,
 };
 use move_binary_format::file_format_common::VERSION_5;
 use move_core_types::{account_address::AccountAddress, identifier::Identifier};
@@ -21,6 +21,7 @@ pub struct ModuleBuilder {
     modules: HashMap<(AccountAddress, Identifier), ModuleHandleIndex>,
     signatures: HashMap<Vec<SignatureToken>, SignatureIndex>,
     functions: HashMap<(ModuleHandleIndex, Identifier), FunctionHandleIndex>,
+    structs: HashMap<(ModuleHandleIndex, Identifier), StructHandleIndex>,
 }
 
 impl ModuleBuilder {
@@ -51,6 +52,7 @@ impl ModuleBuilder {
             modules: HashMap::new(),
             signatures: HashMap::new(),
             functions: HashMap::new(),
+            structs: HashMap::new(),
         };
         builder.module_handle(address, name);
         builder
@@ -89,6 +91,31 @@ impl ModuleBuilder {
         self.module.function_handles.push(handle);
         let index = FunctionHandleIndex(pool_index(self.module.function_handles.len() - 1));
         self.functions.insert((module, name.clone()), index);
+        index
+    }
+
+    /// A handle of struct `name` of module `address::module`, which has `abilities` and no
+    /// type parameters.
+    pub fn struct_handle(
+        &mut self,
+        address: AccountAddress,
+        module: &Identifier,
+        name: &Identifier,
+        abilities: AbilitySet,
+    ) -> StructHandleIndex {
+        let module = self.module_handle(address, module);
+        if let Some(&handle) = self.structs.get(&(module, name.clone())) {
+            return handle;
+        }
+        let handle = StructHandle {
+            module,
+            name: self.identifier(name),
+            abilities,
+            type_parameters: Vec::new(),
+        };
+        self.module.struct_handles.push(handle);
+        let index = StructHandleIndex(pool_index(self.module.struct_handles.len() - 1));
+        self.structs.insert((module, name.clone()), index);
         index
     }
 

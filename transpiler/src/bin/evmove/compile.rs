@@ -1,5 +1,5 @@
 //! `evmove compile`: every code blob of every input → a verified Move module (`.mv`), and a
-//! manifest tying modules to contracts, code hashes and ABIs.
+//! manifest tying modules to contracts, code hashes, ABIs and typed entry functions.
 
 use std::{
     collections::{BTreeMap, HashSet},
@@ -11,7 +11,7 @@ use std::{
 use clap::Args;
 use evmove::{
     artifact,
-    lower::SHIM_ADDRESS,
+    lower::{typed::TypedEntries, SHIM_ADDRESS},
     pipeline::{compile_lifted, lift_blobs},
 };
 use move_core_types::account_address::AccountAddress;
@@ -78,10 +78,21 @@ fn compile(args: &CompileArgs) -> Result<bool, String> {
         };
         for contract in &loaded {
             let mut blobs = BTreeMap::new();
+            // The ABI describes the deployed code: its module gets the typed entries.
+            let typed = contract
+                .abi
+                .as_ref()
+                .map(TypedEntries::of)
+                .unwrap_or_default();
             for (blob, lifted) in lift_blobs(contract) {
                 let name = blob.module_name();
+                let blob_typed = match blob.kind.as_str() {
+                    "runtime" => &typed,
+                    _ => &TypedEntries::default(),
+                };
                 let compiled = lifted.map_err(|err| err.to_string()).and_then(|lifted| {
-                    compile_lifted(lifted, args.address, &name).map_err(|e| e.to_string())
+                    compile_lifted(lifted, args.address, &name, blob_typed)
+                        .map_err(|e| e.to_string())
                 });
                 let compiled = match compiled {
                     Ok(compiled) => compiled,
@@ -116,6 +127,14 @@ fn compile(args: &CompileArgs) -> Result<bool, String> {
                     "code_hash": blob.code_hash().to_string(),
                     "code_size": blob.bytes.len(),
                     "functions": compiled.functions,
+                    "typed_entries": blob_typed.entries.iter().map(|entry| json!({
+                        "name": entry.name.as_str(),
+                        "abi": entry.signature,
+                    })).collect::<Vec<_>>(),
+                    "without_typed_entry": blob_typed.skipped.iter().map(|skipped| json!({
+                        "abi": skipped.signature,
+                        "reason": skipped.reason,
+                    })).collect::<Vec<_>>(),
                 }));
             }
             contracts.insert(

@@ -1,0 +1,120 @@
+//! Typed entry functions (`stdlib/sources/abi.move`; the transpiler makes one per ABI function,
+//! `transpiler/src/lower/typed.rs`): a transaction that calls
+//! `Module::function(contract, args…)` with Move values instead of sending calldata.
+//!
+//! The function runs in a frame of the sender's own, with no EVM code: it writes the calldata
+//! into that frame's memory and makes an ordinary CALL to `contract`, so the contract sees the
+//! sender as CALLER (at depth 1, one level below a plain transaction's first frame), then
+//! decodes the results from the return data.
+
+use std::{cell::Cell, rc::Rc};
+
+use alloy_primitives::{Address, Bytes, U256};
+use move_core_types::{identifier::Identifier, language_storage::ModuleId, vm_status::StatusCode};
+
+use super::{
+    code::CodeKind,
+    frame::{self, Fatal, FrameResult},
+    host::{Frame, Host},
+    memory::Memory,
+    outcome::{FrameEnd, HaltReason, TxOutcome},
+};
+
+/// A call of a typed entry function.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EntryCall {
+    /// Who calls: pays nothing but the value a payable function's `value` argument sends,
+    /// and is the contract's CALLER.
+    pub sender: Address,
+    /// The contract called; its code's module holds the function.
+    pub contract: Address,
+    /// The function's name in that module.
+    pub function: Identifier,
+    /// The arguments after `contract`, each BCS-encoded as its Move type.
+    pub args: Vec<Vec<u8>>,
+    /// The gas budget (see `exec::gas`).
+    pub gas_limit: u64,
+}
+
+/// What a typed entry call gave.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EntryOutcome {
+    /// The transaction's outcome; `return_data` is the contract's return or revert data.
+    pub outcome: TxOutcome,
+    /// The function's results, each BCS-encoded as its Move type (none unless it succeeded).
+    pub results: Vec<Vec<u8>>,
+}
+
+/// `evmove::abi`'s abort code for a CALL that did not succeed.
+const E_REVERTED: u64 = 1;
+
+/// The module `evmove::abi`.
+fn abi_module() -> ModuleId {
+    ModuleId::new(
+        crate::stdlib::address(),
+        Identifier::new("abi").expect("an identifier"),
+    )
+}
+
+/// Runs `call` as the transaction's first frame: how it ended and the results.
+pub(super) fn run(host: &Host<'_>, call: &EntryCall) -> Result<(FrameResult, Vec<Vec<u8>>), Fatal> {
+    let code = frame::fatal_on_error(host, host.journal().code(host.view, call.contract))?;
+    let module = match code.filter(|code| !code.bytes.is_empty()) {
+        Some(code) => host.runtime.resolve(&code, CodeKind::Runtime),
+        None => Err(format!("{} has no code", call.contract)),
+    };
+    let module = match module {
+        Ok(module) => module,
+        Err(reason) => return Ok((FrameResult::halted(HaltReason::NoModule(reason)), vec![])),
+    };
+    let mut args = vec![call.contract.to_vec()];
+    args.extend(call.args.iter().cloned());
+    let gas = Rc::new(Cell::new(call.gas_limit));
+    let frame = Frame {
+        address: call.sender,
+        caller: call.sender,
+        value: U256::ZERO,
+        input: Bytes::new(),
+        code: Bytes::new(),
+        is_static: false,
+        depth: 0,
+        memory: Memory::default(),
+        return_data: Bytes::new(),
+        gas: gas.clone(),
+        end: None,
+    };
+    let checkpoint = host.journal().checkpoint();
+    let (result, frame) =
+        frame::on_big_stack(|| frame::execute_function(host, &module, &call.function, args, frame));
+    if host.fatal.borrow().is_some() {
+        return Err(Fatal);
+    }
+    let (end, results) = match result {
+        Ok(values) => {
+            let results = values.return_values.into_iter().map(|(bytes, _)| bytes);
+            (FrameEnd::Return(frame.return_data), results.collect())
+        }
+        Err(error)
+            if error.major_status() == StatusCode::ABORTED
+                && error.sub_status() == Some(E_REVERTED)
+                && error.location()
+                    == &move_binary_format::errors::Location::Module(abi_module()) =>
+        {
+            (FrameEnd::Revert(frame.return_data), vec![])
+        }
+        Err(error) => (frame::frame_end(&error, frame.end), vec![]),
+    };
+    if !end.is_success() {
+        host.journal().revert(checkpoint);
+    }
+    let gas_left = match end {
+        FrameEnd::Halt(_) => 0,
+        FrameEnd::Return(_) | FrameEnd::Revert(_) => gas.get(),
+    };
+    let result = FrameResult {
+        end,
+        gas_left,
+        created: None,
+    };
+    Ok((result, results))
+}

@@ -1,0 +1,231 @@
+//! Typed entry functions against revm: every corpus function with static ABI types, called
+//! through its typed Move entry (`Token::transfer(contract, to, amount): bool`, arguments and
+//! results as Move values) on evmove and with the ABI-encoded calldata on revm, with generated
+//! arguments and senders: the same status, return data, results, logs and state changes.
+
+use alloy_dyn_abi::{DynSolValue, FunctionExt};
+use alloy_primitives::{Address, U256};
+use evmove::lower::typed::{TypedEntries, TypedEntry};
+use evmove_runtime::EntryCall;
+use evmove_tests::{
+    abi_values::ADDRESSES,
+    calls::{CallGenerator, GAS_LIMIT, ROUNDS_PER_DEPLOYMENT},
+    corpus::{Contract, Setting},
+    differential::{difference, Differential},
+    engine::Engine,
+    outcome::{Status, Tx},
+};
+
+/// Generated calls per typed entry and setting.
+const CASES: usize = 64;
+
+/// The settings compared (the other two are covered by the calldata tests; the typed entry
+/// itself does not depend on the compiler setting).
+const SETTINGS: [Setting; 2] = [Setting::LegacyOpt, Setting::ViaIrOpt];
+
+/// A contract deployed on both engines, its typed entries in use on evmove.
+struct Subject {
+    engines: Differential,
+    contract: Contract,
+    typed: TypedEntries,
+    address: Address,
+}
+
+impl Subject {
+    fn deploy(
+        mut engines: Differential,
+        setting: Setting,
+        file: &str,
+        name: &str,
+        args: &[DynSolValue],
+    ) -> Self {
+        engines.clear_state();
+        for account in ADDRESSES {
+            engines.fund(account, U256::from(10).pow(U256::from(24)));
+        }
+        let contract = Contract::load(setting, file, name);
+        let deployed = engines
+            .execute(&Tx::create(ADDRESSES[0], contract.deploy_data(args)))
+            .unwrap();
+        let address = deployed.created.expect("the contract deploys");
+        let typed = TypedEntries::of(&contract.abi);
+        engines
+            .evmove
+            .use_typed_entries(address, &typed)
+            .expect("the deployed code compiles with its typed entries");
+        Self {
+            engines,
+            contract,
+            typed,
+            address,
+        }
+    }
+
+    /// One call of `entry` on both engines.
+    fn compare(&mut self, entry: &TypedEntry, generator: &mut CallGenerator) -> Compared {
+        let (sender, values, calldata, value) = generator.next_call();
+        // The generator also makes values beyond their ABI type (`uint8` 299), to test the
+        // contract's calldata checks; a Move value of the entry's type cannot hold them.
+        let Ok(args) = entry.move_args(&values, value) else {
+            return Compared::Inexpressible;
+        };
+        let mut tx = Tx::call(sender, self.address, calldata).with_value(value);
+        tx.gas_limit = GAS_LIMIT;
+        let expected = Engine::execute(&mut self.engines.revm, &tx).unwrap();
+        let call = EntryCall {
+            sender,
+            contract: self.address,
+            function: entry.name.clone(),
+            args,
+            gas_limit: GAS_LIMIT,
+        };
+        let (actual, results) = self.engines.evmove.execute_entry(&call).unwrap();
+        let out_of_gas = matches!(&expected.status, Status::Halt(r) if r.starts_with("OutOfGas"));
+        if out_of_gas {
+            return Compared::OutOfGas;
+        }
+        let describe = |what: String| format!("{}({values:?}): {what}", entry.signature);
+        if let Some(difference) = difference(&expected, &actual) {
+            return Compared::Differ(describe(difference));
+        }
+        if expected.status != Status::Success {
+            return match results.is_empty() {
+                true => Compared::Agree,
+                false => Compared::Differ(describe("results of a failed call".into())),
+            };
+        }
+        let decoded = generator
+            .function
+            .abi_decode_output(&expected.output)
+            .unwrap();
+        match entry.abi_results(&results) {
+            Ok(typed) if typed == decoded => Compared::Agree,
+            Ok(typed) => Compared::Differ(describe(format!(
+                "results: revm {decoded:?}, evmove {typed:?}"
+            ))),
+            Err(err) => Compared::Differ(describe(format!("results do not decode: {err}"))),
+        }
+    }
+}
+
+/// What one generated call showed.
+enum Compared {
+    /// The same outcome and results.
+    Agree,
+    /// This difference.
+    Differ(String),
+    /// revm ran out of gas (evmove's gas is not EVM gas): the states may differ.
+    OutOfGas,
+    /// The arguments have no Move value of the entry's parameter types: not run.
+    Inexpressible,
+}
+
+fn check_contract(file: &str, name: &str, args: &[DynSolValue]) {
+    let mut failures = Vec::new();
+    let mut compared = 0;
+    for setting in SETTINGS {
+        let mut subject = Subject::deploy(Differential::new(), setting, file, name, args);
+        assert!(
+            !subject.typed.entries.is_empty(),
+            "{name} has typed entries"
+        );
+        let mut calls: Vec<(TypedEntry, CallGenerator)> = (subject.typed.entries.clone())
+            .into_iter()
+            .map(|entry| {
+                let function = (subject.contract.abi.functions())
+                    .find(|f| f.signature() == entry.signature)
+                    .expect("the entry's ABI function")
+                    .clone();
+                (entry, CallGenerator::new(function))
+            })
+            .collect();
+        for round in 0..CASES {
+            if round > 0 && round % ROUNDS_PER_DEPLOYMENT == 0 {
+                subject = Subject::deploy(subject.engines, setting, file, name, args);
+            }
+            for (entry, generator) in &mut calls {
+                match subject.compare(entry, generator) {
+                    Compared::Agree => compared += 1,
+                    Compared::Inexpressible => {}
+                    outcome => {
+                        if let Compared::Differ(difference) = outcome {
+                            failures.push(format!("{setting}/{name}.{difference}"));
+                        }
+                        // The states may differ from here: start again.
+                        subject = Subject::deploy(subject.engines, setting, file, name, args);
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} differences ({compared} calls agreed):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert!(compared > 0);
+}
+
+#[test]
+fn token() {
+    let args = [
+        DynSolValue::String("Token".into()),
+        DynSolValue::String("TKN".into()),
+        DynSolValue::Uint(U256::from(10).pow(U256::from(21)), 256),
+    ];
+    check_contract("Token", "Token", &args);
+}
+
+#[test]
+fn math_harness() {
+    check_contract("MathLib", "MathHarness", &[]);
+}
+
+#[test]
+fn wrapped_ether_takes_value() {
+    check_contract("WrappedEther", "WrappedEther", &[]);
+}
+
+#[test]
+fn collections() {
+    check_contract("Collections", "Collections", &[]);
+}
+
+/// A Move value wider than its ABI type (`uint96` given 2^100 in its `u128`) is refused
+/// before any call: the entry aborts with `evmove::abi`'s argument code and changes nothing
+/// but the sender's nonce. Revm has no counterpart: calldata cannot carry the value.
+#[test]
+fn an_argument_beyond_its_abi_type_aborts_before_the_call() {
+    let subject = Subject::deploy(
+        Differential::new(),
+        Setting::LegacyOpt,
+        "Collections",
+        "Collections",
+        &[],
+    );
+    let mut engines = subject.engines;
+    let entry = (subject.typed.entries.iter())
+        .find(|entry| entry.signature == "placeOrder(uint96,uint64)")
+        .expect("a typed placeOrder");
+    let call = |amount: u128| EntryCall {
+        sender: ADDRESSES[1],
+        contract: subject.address,
+        function: entry.name.clone(),
+        args: vec![amount.to_le_bytes().to_vec(), 5u64.to_le_bytes().to_vec()],
+        gas_limit: GAS_LIMIT,
+    };
+    let (outcome, results) = engines.evmove.execute_entry(&call(1 << 100)).unwrap();
+    assert!(
+        matches!(&outcome.status, Status::Halt(reason) if reason.contains("code: 2")),
+        "{:?}",
+        outcome.status
+    );
+    assert!(results.is_empty());
+    let changed: Vec<_> = outcome.changes.keys().collect();
+    assert_eq!(changed, [&ADDRESSES[1]], "only the sender's nonce changes");
+    // The largest uint96 goes through, and the result is the new order's id.
+    let (outcome, results) = engines.evmove.execute_entry(&call((1 << 96) - 1)).unwrap();
+    assert_eq!(outcome.status, Status::Success);
+    assert_eq!(results.len(), 1);
+}
