@@ -5,7 +5,8 @@
 /// from the return data (`*_at`). The EVM code sees an ordinary call, from the frame the
 /// typed entry runs in (its CALLER is that frame's address).
 ///
-/// Only static ABI types have a Move type here: `uintN` is `u8`, `u64`, `u128` or `U256`
+/// `bytes` and `string` are `vector<u8>` (a string's UTF-8 bytes); arrays and tuples have no
+/// Move type here yet. Of the static types, `uintN` is `u8`, `u64`, `u128` or `U256`
 /// (the narrowest that holds it; a value beyond N bits aborts), `intN` is a `U256` holding
 /// the two's complement word (it must be sign-extended from N bits), `bytesN` is a `U256`
 /// holding the left-aligned word (its low 32-N bytes must be zero), `bool` is `bool` and
@@ -29,6 +30,15 @@ module evmove::abi {
 
     /// The address in a word: its low 20 bytes (callers check the rest is zero).
     public native fun word_to_address(hi: u128, lo: u128): address;
+
+    /// A dynamic (`bytes` or `string`) argument: writes `tail`, the offset of its encoding
+    /// among the arguments, as argument `index`, and the encoding there (the length, then the
+    /// bytes zero-padded to whole words); the offset after it.
+    public native fun put_bytes(index: u64, tail: u64, data: vector<u8>): u64;
+
+    /// A dynamic (`bytes` or `string`) result: the bytes the offset in result `index` points
+    /// to; aborts with `E_RESULT_OUT_OF_RANGE` if the return data is too short for them.
+    public native fun bytes_at(index: u64): vector<u8>;
 
     /// Writes the 4-byte function selector at the start of the calldata.
     public fun put_selector(selector: u64) {

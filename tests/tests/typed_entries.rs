@@ -1,4 +1,4 @@
-//! Typed entry functions against revm: every corpus function with static ABI types, called
+//! Typed entry functions against revm: every corpus function without array or tuple types, called
 //! through its typed Move entry (`Token::transfer(contract, to, amount): bool`, arguments and
 //! results as Move values) on evmove and with the ABI-encoded calldata on revm, with generated
 //! arguments and senders: the same status, return data, results, logs and state changes.
@@ -228,4 +228,9 @@ fn an_argument_beyond_its_abi_type_aborts_before_the_call() {
     let (outcome, results) = engines.evmove.execute_entry(&call((1 << 96) - 1)).unwrap();
     assert_eq!(outcome.status, Status::Success);
     assert_eq!(results.len(), 1);
+}
+
+#[test]
+fn transient_user_with_bytes_in_and_out() {
+    check_contract("Transient", "TransientUser", &[]);
 }

@@ -79,27 +79,33 @@ fn callee_name(module: &CompiledModule, callee: FunctionHandleIndex) -> String {
     }
 }
 
-/// A list of types, runs of one type written `u128 ×4`; structs as `module::Name`.
+/// A type as Move source writes it; structs as `module::Name`.
+fn type_name(module: &CompiledModule, token: &SignatureToken) -> String {
+    match token {
+        SignatureToken::Bool => "bool".to_string(),
+        SignatureToken::U8 => "u8".to_string(),
+        SignatureToken::U64 => "u64".to_string(),
+        SignatureToken::U128 => "u128".to_string(),
+        SignatureToken::Address => "address".to_string(),
+        SignatureToken::Vector(element) => format!("vector<{}>", type_name(module, element)),
+        SignatureToken::Struct(index) => {
+            let handle = module.struct_handle_at(*index);
+            let owner = module.module_handle_at(handle.module);
+            format!(
+                "{}::{}",
+                module.identifier_at(owner.name),
+                module.identifier_at(handle.name)
+            )
+        }
+        other => format!("{other:?}"),
+    }
+}
+
+/// A list of types, runs of one type written `u128 ×4`.
 fn types(module: &CompiledModule, tokens: &[SignatureToken]) -> String {
     let mut runs: Vec<(String, usize)> = Vec::new();
     for token in tokens {
-        let name = match token {
-            SignatureToken::Bool => "bool".to_string(),
-            SignatureToken::U8 => "u8".to_string(),
-            SignatureToken::U64 => "u64".to_string(),
-            SignatureToken::U128 => "u128".to_string(),
-            SignatureToken::Address => "address".to_string(),
-            SignatureToken::Struct(index) => {
-                let handle = module.struct_handle_at(*index);
-                let owner = module.module_handle_at(handle.module);
-                format!(
-                    "{}::{}",
-                    module.identifier_at(owner.name),
-                    module.identifier_at(handle.name)
-                )
-            }
-            other => format!("{other:?}"),
-        };
+        let name = type_name(module, token);
         match runs.last_mut() {
             Some((last, count)) if *last == name => *count += 1,
             _ => runs.push((name, 1)),

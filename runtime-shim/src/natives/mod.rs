@@ -59,7 +59,7 @@ pub struct NativeDecl {
 pub enum Op {
     /// A pure operation on words.
     Arith(arith::Op),
-    /// A conversion between an address and a word.
+    /// A native of `evmove::abi` (typed entry functions).
     Abi(abi::Op),
     /// An operation on the frame or the host: `words_in` words in, a word out if
     /// `returns_word`, else nothing.
@@ -245,6 +245,8 @@ pub const NATIVES: &[NativeDecl] = &[
     // evmove::abi
     NativeDecl { module: "abi", name: "address_to_word", cost: 0, op: Op::Abi(abi::Op::AddressToWord) },
     NativeDecl { module: "abi", name: "word_to_address", cost: 0, op: Op::Abi(abi::Op::WordToAddress) },
+    NativeDecl { module: "abi", name: "put_bytes", cost: gas::VERY_LOW, op: Op::Abi(abi::Op::PutBytes) },
+    NativeDecl { module: "abi", name: "bytes_at", cost: gas::VERY_LOW, op: Op::Abi(abi::Op::BytesAt) },
 ];
 
 /// EVM static gas tiers used only by the table.

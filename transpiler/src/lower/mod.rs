@@ -185,7 +185,8 @@ pub fn lower(
             let (params, returns) = (helpers.params(entry), helpers.returns(entry));
             let handle = builder.function_handle(address, &name, &entry.name, params, returns);
             let code = helpers.code(entry, &mut builder);
-            builder.define_function(handle, Visibility::Public, vec![], code);
+            let locals = helpers.locals(entry);
+            builder.define_function(handle, Visibility::Public, locals, code);
         }
     }
     Ok(builder.finish())

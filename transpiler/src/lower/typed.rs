@@ -7,8 +7,8 @@
 //! read the results from the return data. The contract's code runs as for any other call;
 //! the runtime runs a typed entry as a transaction with `Runtime::execute_entry`.
 //!
-//! Functions with a dynamic parameter or result (`bytes`, `string`, arrays, tuples) get no
-//! typed entry; [`TypedEntries::skipped`] says which and why.
+//! Functions with an array or tuple parameter or result get no typed entry yet;
+//! [`TypedEntries::skipped`] says which and why.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -41,6 +41,10 @@ enum Kind {
     Bool,
     /// `address`.
     Address,
+    /// `bytes`, as a `vector<u8>`.
+    Bytes,
+    /// `string`, as a `vector<u8>` (its UTF-8 bytes).
+    String,
 }
 
 impl Kind {
@@ -50,6 +54,8 @@ impl Kind {
         let kind = match ty {
             "bool" => Some(Kind::Bool),
             "address" => Some(Kind::Address),
+            "bytes" => Some(Kind::Bytes),
+            "string" => Some(Kind::String),
             _ => match (
                 ty.strip_prefix("uint"),
                 ty.strip_prefix("int"),
@@ -65,7 +71,12 @@ impl Kind {
                 _ => None,
             },
         };
-        kind.ok_or_else(|| format!("`{ty}` has no typed form (only static ABI types do)"))
+        kind.ok_or_else(|| format!("`{ty}` has no typed form (arrays and tuples have none yet)"))
+    }
+
+    /// Whether its encoding is out of line (after the heads, which hold its offset).
+    fn is_dynamic(self) -> bool {
+        matches!(self, Kind::Bytes | Kind::String)
     }
 
     /// Whether any word is a value of it.
@@ -85,6 +96,7 @@ impl Kind {
             Kind::U8 => SignatureToken::U8,
             Kind::Bool => SignatureToken::Bool,
             Kind::Address => SignatureToken::Address,
+            Kind::Bytes | Kind::String => SignatureToken::Vector(Box::new(SignatureToken::U8)),
         }
     }
 
@@ -94,7 +106,7 @@ impl Kind {
             _ if self.is_word() => None,
             Kind::Uint(n) | Kind::Int(n) => Some(n as u8),
             Kind::U128(n) | Kind::U64(n) | Kind::FixedBytes(n) => Some(n),
-            Kind::U8 | Kind::Bool | Kind::Address => None,
+            Kind::U8 | Kind::Bool | Kind::Address | Kind::Bytes | Kind::String => None,
         }
     }
 
@@ -110,6 +122,7 @@ impl Kind {
             Kind::FixedBytes(_) => ("put_fixed_bytes", "fixed_bytes_at"),
             Kind::Bool => ("put_bool", "bool_at"),
             Kind::Address => ("put_address", "address_at"),
+            Kind::Bytes | Kind::String => ("put_bytes", "bytes_at"),
         }
     }
 
@@ -132,6 +145,8 @@ impl Kind {
             (Kind::FixedBytes(_), DynSolValue::FixedBytes(v, _)) => Ok(u256_bcs((*v).into())),
             (Kind::Bool, DynSolValue::Bool(v)) => Ok(vec![u8::from(*v)]),
             (Kind::Address, DynSolValue::Address(v)) => Ok(v.to_vec()),
+            (Kind::Bytes, DynSolValue::Bytes(v)) => Ok(bytes_bcs(v)),
+            (Kind::String, DynSolValue::String(v)) => Ok(bytes_bcs(v.as_bytes())),
             _ => Err(mismatch()),
         }
     }
@@ -162,6 +177,10 @@ impl Kind {
                 Ok(bytes) => DynSolValue::Address(bytes.into()),
                 Err(_) => return Err(format!("{} bytes are not an address", bcs.len())),
             },
+            Kind::Bytes => DynSolValue::Bytes(bytes_of_bcs(bcs)?),
+            Kind::String => DynSolValue::String(
+                String::from_utf8(bytes_of_bcs(bcs)?).map_err(|err| err.to_string())?,
+            ),
         })
     }
 }
@@ -171,6 +190,42 @@ fn u256_bcs(v: U256) -> Vec<u8> {
     let le = v.to_le_bytes::<32>();
     let (lo, hi) = le.split_at(16);
     [hi, lo].concat()
+}
+
+/// The BCS encoding of a `vector<u8>`: its length (ULEB128), then the bytes.
+fn bytes_bcs(bytes: &[u8]) -> Vec<u8> {
+    let mut encoded = Vec::with_capacity(bytes.len() + 5);
+    let mut len = bytes.len();
+    while len >= 0x80 {
+        encoded.push((len as u8) | 0x80);
+        len >>= 7;
+    }
+    encoded.push(len as u8);
+    encoded.extend_from_slice(bytes);
+    encoded
+}
+
+/// The bytes of a BCS-encoded `vector<u8>`.
+fn bytes_of_bcs(bcs: &[u8]) -> Result<Vec<u8>, String> {
+    let (mut len, mut shift, mut at) = (0usize, 0, 0);
+    loop {
+        let byte = *bcs.get(at).ok_or("a vector's length ends early")?;
+        len |= usize::from(byte & 0x7f)
+            .checked_shl(shift)
+            .ok_or("a length too large")?;
+        at += 1;
+        shift += 7;
+        if byte & 0x80 == 0 {
+            break;
+        }
+    }
+    match bcs.len() - at == len {
+        true => Ok(bcs[at..].to_vec()),
+        false => Err(format!(
+            "a vector of {len} bytes in {} bytes",
+            bcs.len() - at
+        )),
+    }
 }
 
 /// The kind of `uintN`.
@@ -363,6 +418,15 @@ impl Helpers {
             .collect()
     }
 
+    /// The locals of `entry` after its parameters: the offset of the next dynamic argument's
+    /// encoding, if it has any.
+    pub fn locals(&self, entry: &TypedEntry) -> Vec<SignatureToken> {
+        match entry.params.iter().any(|kind| kind.is_dynamic()) {
+            true => vec![SignatureToken::U64],
+            false => vec![],
+        }
+    }
+
     /// The code of `entry`.
     pub fn code(&self, entry: &TypedEntry, builder: &mut ModuleBuilder) -> Vec<Bytecode> {
         let mut code = vec![Bytecode::LdU64(u64::from(entry.selector))];
@@ -372,8 +436,26 @@ impl Helpers {
             vec![SignatureToken::U64],
             vec![],
         )));
+        // Dynamic arguments are encoded after the heads, at the offset local `tail` holds.
+        let tail = local(1 + entry.params.len() + usize::from(entry.payable));
+        let head_size = 32 * entry.params.len() as u64;
+        let dynamic = entry.params.iter().any(|kind| kind.is_dynamic());
+        if dynamic {
+            code.extend([Bytecode::LdU64(head_size), Bytecode::StLoc(tail)]);
+        }
         for (index, &kind) in entry.params.iter().enumerate() {
             code.push(Bytecode::LdU64(index as u64));
+            if kind.is_dynamic() {
+                code.extend([Bytecode::MoveLoc(tail), Bytecode::MoveLoc(local(1 + index))]);
+                let params = vec![
+                    SignatureToken::U64,
+                    SignatureToken::U64,
+                    kind.token(&self.u256),
+                ];
+                let put = self.abi(builder, "put_bytes", params, vec![SignatureToken::U64]);
+                code.extend([Bytecode::Call(put), Bytecode::StLoc(tail)]);
+                continue;
+            }
             code.push(Bytecode::MoveLoc(local(1 + index)));
             let mut params = vec![SignatureToken::U64, kind.token(&self.u256)];
             if let Some(extra) = kind.extra() {
@@ -400,7 +482,10 @@ impl Helpers {
             );
             code.push(Bytecode::Call(zero));
         }
-        code.push(Bytecode::LdU64(4 + 32 * entry.params.len() as u64));
+        match dynamic {
+            true => code.extend([Bytecode::MoveLoc(tail), Bytecode::LdU64(4), Bytecode::Add]),
+            false => code.push(Bytecode::LdU64(4 + head_size)),
+        }
         let call_params = vec![
             SignatureToken::Address,
             self.u256.clone(),
@@ -472,20 +557,13 @@ mod tests {
             ("bytes4", Kind::FixedBytes(4)),
             ("bool", Kind::Bool),
             ("address", Kind::Address),
+            ("bytes", Kind::Bytes),
+            ("string", Kind::String),
         ];
         for (ty, kind) in cases {
             assert_eq!(Kind::of(ty), Ok(kind), "{ty}");
         }
-        for ty in [
-            "bytes",
-            "string",
-            "uint256[]",
-            "tuple",
-            "uint7",
-            "uint264",
-            "bytes33",
-            "int0",
-        ] {
+        for ty in ["uint256[]", "tuple", "uint7", "uint264", "bytes33", "int0"] {
             assert!(Kind::of(ty).is_err(), "{ty}");
         }
     }
@@ -517,6 +595,8 @@ mod tests {
             ),
             (Kind::Bool, DynSolValue::Bool(true)),
             (Kind::Address, DynSolValue::Address([7; 20].into())),
+            (Kind::Bytes, DynSolValue::Bytes(vec![9; 300])),
+            (Kind::String, DynSolValue::String("évm".into())),
         ];
         for (kind, value) in values {
             let bcs = kind.to_move(&value).unwrap();
@@ -530,7 +610,7 @@ mod tests {
     }
 
     #[test]
-    fn names_avoid_overloads_and_the_modules_own_functions() {
+    fn names_avoid_overloads_and_the_modules_own_functions_and_arrays_are_skipped() {
         let abi: JsonAbi = serde_json::from_str(
             r#"[
               {"type":"function","name":"transfer","inputs":[{"name":"to","type":"address"},{"name":"v","type":"uint256"}],"outputs":[{"name":"","type":"bool"}],"stateMutability":"nonpayable"},
@@ -538,7 +618,7 @@ mod tests {
               {"type":"function","name":"f","inputs":[],"outputs":[],"stateMutability":"nonpayable"},
               {"type":"function","name":"run","inputs":[],"outputs":[],"stateMutability":"payable"},
               {"type":"function","name":"f12","inputs":[],"outputs":[],"stateMutability":"view"},
-              {"type":"function","name":"name","inputs":[],"outputs":[{"name":"","type":"string"}],"stateMutability":"view"}
+              {"type":"function","name":"name","inputs":[],"outputs":[{"name":"","type":"string[]"}],"stateMutability":"view"}
             ]"#,
         )
         .unwrap();
