@@ -87,3 +87,56 @@ fn inlined_operations_match_revm() {
         }
     }
 }
+
+/// A function with more words live at once than Move has locals (200 calldata words on the
+/// stack, 400 u128 halves) spills some to a vector and still computes what revm does: the
+/// words are folded by SUB, which is sensitive to every word's position.
+#[test]
+fn words_beyond_the_locals_limit_spill_and_match_revm() {
+    const WORDS: u16 = 200;
+    let mut code = Vec::new();
+    for i in 0..WORDS {
+        let [hi, lo] = (32 * i).to_be_bytes();
+        code.extend([0x61, hi, lo, 0x35]); // calldataload(32 * i)
+    }
+    code.extend(std::iter::repeat_n(0x03, usize::from(WORDS) - 1)); // sub
+    code.extend([0x5f, 0x52, 0x60, 0x20, 0x5f, 0xf3]); // mstore(0, r); return(0, 32)
+
+    let compiled = evmove::pipeline::compile_code(
+        &code,
+        move_core_types::account_address::AccountAddress::ONE,
+        "spills",
+        &Default::default(),
+    )
+    .expect("compiles");
+    let module =
+        move_binary_format::CompiledModule::deserialize(&compiled.bytes).expect("verified bytes");
+    let spill_vector = move_binary_format::file_format::SignatureToken::Vector(Box::new(
+        move_binary_format::file_format::SignatureToken::U128,
+    ));
+    let spills = module.function_defs.iter().any(|definition| {
+        let locals = definition.code.as_ref().expect("code").locals;
+        module.signatures[locals.0 as usize]
+            .0
+            .contains(&spill_vector)
+    });
+    assert!(spills, "the test must need spilling");
+
+    let mut engines = Differential::new();
+    engines.fund(SENDER, U256::from(10).pow(U256::from(20)));
+    let created = engines
+        .execute(&Tx::create(SENDER, initcode(&code)))
+        .unwrap();
+    let address = created.created.expect("deploys");
+    let mut runner = TestRunner::deterministic();
+    for _ in 0..16 {
+        let words = prop::collection::vec(word(256), usize::from(WORDS));
+        let words = words.new_tree(&mut runner).unwrap().current();
+        let calldata: Vec<u8> = words.iter().flat_map(|w| w.to_be_bytes::<32>()).collect();
+        let (outcome, difference) = engines
+            .compare(&Tx::call(SENDER, address, calldata))
+            .unwrap();
+        assert_eq!(difference, None);
+        assert_eq!(outcome.status, Status::Success);
+    }
+}

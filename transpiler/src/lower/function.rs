@@ -19,12 +19,19 @@
 //! the dispatcher, paths exist that the IR's dominance does not see, so after emitting the
 //! body, the same must-analysis the verifier runs finds the locals read where they may be
 //! unassigned, and the prologue assigns them zero.
+//!
+//! # Spilled words
+//!
+//! In a function whose words need more locals than Move allows, some live in a `vector<u128>`
+//! local instead ([`Location::Spilled`]), created with every element zero in the prologue and
+//! read and written through references.
 
 use std::collections::HashMap;
 
 use alloy_primitives::U256;
-use move_binary_format::file_format::SignatureToken;
-use move_binary_format::file_format::{Bytecode, CodeOffset, FunctionHandleIndex, LocalIndex};
+use move_binary_format::file_format::{
+    Bytecode, CodeOffset, FunctionHandleIndex, LocalIndex, SignatureIndex, SignatureToken,
+};
 use revm_bytecode::opcode::{self, OpCode};
 
 use super::{
@@ -40,6 +47,8 @@ pub trait Callees {
     fn native(&mut self, op: OpCode) -> Result<FunctionHandleIndex, LowerError>;
     /// The handle of function `func` of the module.
     fn function(&self, func: FuncRef) -> FunctionHandleIndex;
+    /// The signature `tokens` (for vector instructions).
+    fn signature(&mut self, tokens: Vec<SignatureToken>) -> SignatureIndex;
 }
 
 /// A lowered function body: its locals' types (after the parameters) and its code.
@@ -75,6 +84,9 @@ pub fn lower_function(function: &Function, callees: &mut dyn Callees) -> Result<
     };
     let locals = allocate(function, &order, &extra)?;
     let next_local = (locals.params + locals.types.len()).checked_sub(1);
+    let spill = locals
+        .spill
+        .map(|(local, _)| (local, callees.signature(vec![SignatureToken::U128])));
     let mut emitter = Emitter {
         function,
         callees,
@@ -84,6 +96,7 @@ pub fn lower_function(function: &Function, callees: &mut dyn Callees) -> Result<
         position,
         dispatched: &dispatched,
         next_local: next_local.map(|l| l as LocalIndex),
+        spill,
     };
     let dispatcher = order.len();
     if !dispatched.is_empty() {
@@ -106,6 +119,16 @@ pub fn lower_function(function: &Function, callees: &mut dyn Callees) -> Result<
         .chain(locals.types.iter().cloned())
         .collect();
     let mut prologue = Vec::new();
+    if let (Some((local, words)), Some((_, element))) = (locals.spill, spill) {
+        prologue.extend([Bytecode::VecPack(element, 0), Bytecode::StLoc(local)]);
+        for _ in 0..2 * words {
+            prologue.extend([
+                Bytecode::MutBorrowLoc(local),
+                Bytecode::LdU128(0),
+                Bytecode::VecPushBack(element),
+            ]);
+        }
+    }
     for local in unassigned_reads(&code, &labels, locals.params, local_types.len()) {
         prologue.push(match local_types[local] {
             SignatureToken::Bool => Bytecode::LdFalse,
@@ -183,6 +206,8 @@ struct Emitter<'a> {
     position: HashMap<Block, usize>,
     dispatched: &'a [Block],
     next_local: Option<LocalIndex>,
+    /// The spill vector's local and the signature of its elements, if there is one.
+    spill: Option<(LocalIndex, SignatureIndex)>,
 }
 
 impl Emitter<'_> {
@@ -220,21 +245,8 @@ impl Emitter<'_> {
 
     /// Pushes a word: two u128 halves.
     fn push_word(&mut self, value: Value) -> Result<(), LowerError> {
-        match self.locations[value.index()] {
-            Location::Const(c) => {
-                let (hi, lo) = halves(c);
-                self.emit(Bytecode::LdU128(hi));
-                self.emit(Bytecode::LdU128(lo));
-            }
-            Location::Word { hi, lo } => {
-                self.emit(Bytecode::CopyLoc(hi));
-                self.emit(Bytecode::CopyLoc(lo));
-            }
-            Location::Bool(_) | Location::Dead => {
-                return Err(LowerError::Internal(format!("{value} read as a word")))
-            }
-        }
-        Ok(())
+        self.push_half(value, Half::Hi)?;
+        self.push_half(value, Half::Lo)
     }
 
     /// Pushes whether `value` is zero.
@@ -249,9 +261,8 @@ impl Emitter<'_> {
             } else {
                 Bytecode::LdFalse
             }),
-            Location::Word { hi, lo } => {
-                self.emit(Bytecode::CopyLoc(hi));
-                self.emit(Bytecode::CopyLoc(lo));
+            Location::Word { .. } | Location::Spilled(_) => {
+                self.push_word(value)?;
                 self.emit(Bytecode::BitOr);
                 self.emit(Bytecode::LdU128(0));
                 self.emit(Bytecode::Eq);
@@ -264,9 +275,9 @@ impl Emitter<'_> {
     /// Stores the word on top of the stack into `value`'s locals (or drops it).
     fn store_word(&mut self, value: Value) {
         match self.locations[value.index()] {
-            Location::Word { hi, lo } => {
-                self.emit(Bytecode::StLoc(lo));
-                self.emit(Bytecode::StLoc(hi));
+            Location::Word { .. } | Location::Spilled(_) => {
+                self.store_half(value, Half::Lo);
+                self.store_half(value, Half::Hi);
             }
             _ => {
                 self.emit(Bytecode::Pop);
@@ -275,23 +286,38 @@ impl Emitter<'_> {
         }
     }
 
+    /// Stores the u128 on top of the stack as one half of word `value`.
+    fn store_half(&mut self, value: Value, half: Half) {
+        match (self.locations[value.index()], half, self.spill) {
+            (Location::Word { hi, .. }, Half::Hi, _) => self.emit(Bytecode::StLoc(hi)),
+            (Location::Word { lo, .. }, Half::Lo, _) => self.emit(Bytecode::StLoc(lo)),
+            (Location::Spilled(slot), half, Some((spill, element))) => {
+                self.emit(Bytecode::MutBorrowLoc(spill));
+                self.emit(Bytecode::LdU64(spilled_index(slot, half)));
+                self.emit(Bytecode::VecMutBorrow(element));
+                self.emit(Bytecode::WriteRef);
+            }
+            _ => self.emit(Bytecode::Pop),
+        }
+    }
+
     /// Stores the `bool` on top of the stack into `value`, widened to a word if it lives
     /// as one.
     fn store_bool(&mut self, value: Value) {
         match self.locations[value.index()] {
             Location::Bool(b) => self.emit(Bytecode::StLoc(b)),
-            Location::Word { hi, lo } => {
+            Location::Word { .. } | Location::Spilled(_) => {
                 let (zero, done) = (self.new_label(), self.new_label());
                 self.emit(Bytecode::BrFalse(zero));
                 self.emit(Bytecode::LdU128(1));
-                self.emit(Bytecode::StLoc(lo));
+                self.store_half(value, Half::Lo);
                 self.emit(Bytecode::Branch(done));
                 self.define_new(zero);
                 self.emit(Bytecode::LdU128(0));
-                self.emit(Bytecode::StLoc(lo));
+                self.store_half(value, Half::Lo);
                 self.define_new(done);
                 self.emit(Bytecode::LdU128(0));
-                self.emit(Bytecode::StLoc(hi));
+                self.store_half(value, Half::Hi);
             }
             _ => self.emit(Bytecode::Pop),
         }
@@ -355,8 +381,8 @@ impl Emitter<'_> {
                 self.goto(otherwise, here, true)?;
             }
             Terminator::Switch { value, cases } => {
-                let (hi, lo) = match self.locations[value.index()] {
-                    Location::Word { hi, lo } => (hi, lo),
+                match self.locations[value.index()] {
+                    Location::Word { .. } | Location::Spilled(_) => {}
                     Location::Const(target) => {
                         match cases
                             .iter()
@@ -370,13 +396,13 @@ impl Emitter<'_> {
                     _ => return Err(LowerError::Internal(format!("switch on {value}"))),
                 };
                 let invalid = self.new_label();
-                self.emit(Bytecode::CopyLoc(hi));
+                self.push_half(*value, Half::Hi)?;
                 self.emit(Bytecode::LdU128(0));
                 self.emit(Bytecode::Neq);
                 self.emit(Bytecode::BrTrue(invalid));
                 for (label, call) in cases {
                     let other = self.new_label();
-                    self.emit(Bytecode::CopyLoc(lo));
+                    self.push_half(*value, Half::Lo)?;
                     self.emit(Bytecode::LdU128(u128::from(label.0)));
                     self.emit(Bytecode::Neq);
                     self.emit(Bytecode::BrTrue(other));
@@ -544,22 +570,21 @@ impl Emitter<'_> {
         Ok(())
     }
 
-    /// The instruction pushing one half of a word.
-    fn half_instr(&self, value: Value, half: Half) -> Result<Bytecode, LowerError> {
-        Ok(match (self.locations[value.index()], half) {
-            (Location::Const(c), half) => Bytecode::LdU128(match half {
-                Half::Hi => halves(c).0,
-                Half::Lo => halves(c).1,
-            }),
-            (Location::Word { hi, .. }, Half::Hi) => Bytecode::CopyLoc(hi),
-            (Location::Word { lo, .. }, Half::Lo) => Bytecode::CopyLoc(lo),
-            _ => return Err(LowerError::Internal(format!("{value} read as a word"))),
-        })
-    }
-
+    /// Pushes one half of word `value`.
     fn push_half(&mut self, value: Value, half: Half) -> Result<(), LowerError> {
-        let instr = self.half_instr(value, half)?;
-        self.emit(instr);
+        match (self.locations[value.index()], half, self.spill) {
+            (Location::Const(c), Half::Hi, _) => self.emit(Bytecode::LdU128(halves(c).0)),
+            (Location::Const(c), Half::Lo, _) => self.emit(Bytecode::LdU128(halves(c).1)),
+            (Location::Word { hi, .. }, Half::Hi, _) => self.emit(Bytecode::CopyLoc(hi)),
+            (Location::Word { lo, .. }, Half::Lo, _) => self.emit(Bytecode::CopyLoc(lo)),
+            (Location::Spilled(slot), half, Some((spill, element))) => {
+                self.emit(Bytecode::ImmBorrowLoc(spill));
+                self.emit(Bytecode::LdU64(spilled_index(slot, half)));
+                self.emit(Bytecode::VecImmBorrow(element));
+                self.emit(Bytecode::ReadRef);
+            }
+            _ => return Err(LowerError::Internal(format!("{value} read as a word"))),
+        }
         Ok(())
     }
 
@@ -575,14 +600,13 @@ impl Emitter<'_> {
         let params = &self.function.block(call.block).params;
         let mut stored = Vec::new();
         for (&arg, &param) in call.args.iter().zip(params) {
-            if let Location::Word { hi, lo } = self.locations[param.index()] {
+            if let Location::Word { .. } | Location::Spilled(_) = self.locations[param.index()] {
                 self.push_word(arg)?;
-                stored.push((hi, lo));
+                stored.push(param);
             }
         }
-        for (hi, lo) in stored.into_iter().rev() {
-            self.emit(Bytecode::StLoc(lo));
-            self.emit(Bytecode::StLoc(hi));
+        for param in stored.into_iter().rev() {
+            self.store_word(param);
         }
         let target = self.position[&call.block];
         if target > here {
@@ -612,6 +636,11 @@ impl Emitter<'_> {
 enum Half {
     Hi,
     Lo,
+}
+
+/// The element of the spill vector holding `half` of the word spilled to `slot`.
+fn spilled_index(slot: u64, half: Half) -> u64 {
+    2 * slot + u64::from(half == Half::Lo)
 }
 
 /// The halves `(hi, lo)` of a word.

@@ -27,6 +27,9 @@ pub enum Location {
     },
     /// A comparison's outcome in a `bool` local.
     Bool(LocalIndex),
+    /// A word spilled to the function's spill vector (`vector<u128>`): its halves are
+    /// elements `2 * slot` (high) and `2 * slot + 1` (low).
+    Spilled(u64),
 }
 
 /// The locals of one function.
@@ -37,11 +40,14 @@ pub struct Locals {
     pub types: Vec<SignatureToken>,
     /// How many parameter locals come first.
     pub params: usize,
+    /// The spill vector, if locals ran out: its local and how many words it holds.
+    pub spill: Option<(LocalIndex, u64)>,
 }
 
-/// Allocation failed: Move allows 256 parameters and locals per function.
+/// Allocation failed: Move allows 255 parameters and locals per function, and the
+/// parameters, `bool`s and extras need more than that even with every other word spilled.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("needs {needed} Move locals, more than the 255 a function may have")]
+#[error("needs {needed} Move locals for parameters and conditions, more than the 255 a function may have")]
 pub struct TooManyLocals {
     /// How many it would need.
     pub needed: usize,
@@ -56,7 +62,9 @@ enum Class {
 
 /// Allocates locals for `function` over the blocks in `order` (reverse postorder). The entry
 /// block's parameters are the function's parameters: two u128 each, first. `extra` locals of
-/// the given types are added at the end (the dispatcher's block number).
+/// the given types are added at the end (the dispatcher's block number). When the words need
+/// more locals than Move allows, the highest colours (values live only where the most
+/// values are) are spilled to one `vector<u128>` local, before the extras.
 pub fn allocate(
     function: &Function,
     order: &[Block],
@@ -184,12 +192,18 @@ pub fn allocate(
     };
     let (words, bools) = (used(Class::Word), used(Class::Bool));
     let first_word = 2 * params.len();
-    let first_bool = first_word + 2 * words;
-    let needed = first_bool + bools + extra.len();
-    if needed > usize::from(LocalIndex::MAX) {
-        return Err(TooManyLocals { needed });
-    }
-    let local = |i: usize| i as LocalIndex; // bounded by `needed` above
+    let limit = usize::from(LocalIndex::MAX);
+    let fixed = first_word + bools + extra.len();
+    // Words kept in locals: all, or as many as fit beside the spill vector.
+    let kept = match fixed + 2 * words <= limit {
+        true => words,
+        false => match (limit - 1).checked_sub(fixed) {
+            Some(room) => room / 2,
+            None => return Err(TooManyLocals { needed: fixed + 1 }),
+        },
+    };
+    let first_bool = first_word + 2 * kept;
+    let local = |i: usize| i as LocalIndex; // bounded by `limit` above
     let mut locations = vec![Location::Dead; values];
     for (i, &p) in params.iter().enumerate() {
         locations[p.index()] = Location::Word {
@@ -200,21 +214,27 @@ pub fn allocate(
     for v in 0..values {
         locations[v] = match (constant[v], color[v], class[v]) {
             (Some(c), _, _) => Location::Const(c),
-            (None, Some(c), Class::Word) => Location::Word {
+            (None, Some(c), Class::Word) if c < kept => Location::Word {
                 hi: local(first_word + 2 * c),
                 lo: local(first_word + 2 * c + 1),
             },
+            (None, Some(c), Class::Word) => Location::Spilled((c - kept) as u64),
             (None, Some(c), Class::Bool) => Location::Bool(local(first_bool + c)),
             (None, None, _) => locations[v],
         };
     }
-    let mut types = vec![SignatureToken::U128; 2 * words];
+    let mut types = vec![SignatureToken::U128; 2 * kept];
     types.extend(std::iter::repeat_n(SignatureToken::Bool, bools));
+    let spill = (kept < words).then(|| {
+        types.push(SignatureToken::Vector(Box::new(SignatureToken::U128)));
+        (local(first_bool + bools), (words - kept) as u64)
+    });
     types.extend(extra.iter().cloned());
     Ok(Locals {
         locations,
         types,
         params: first_word,
+        spill,
     })
 }
 

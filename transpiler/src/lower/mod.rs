@@ -23,7 +23,7 @@ pub mod typed;
 use std::collections::HashMap;
 
 use move_binary_format::file_format::{
-    CompiledModule, FunctionHandleIndex, SignatureToken, Visibility,
+    CompiledModule, FunctionHandleIndex, SignatureIndex, SignatureToken, Visibility,
 };
 use move_core_types::{account_address::AccountAddress, identifier::Identifier};
 use revm_bytecode::opcode::OpCode;
@@ -220,5 +220,9 @@ impl Callees for ModuleCallees {
 
     fn function(&self, func: FuncRef) -> FunctionHandleIndex {
         self.functions[func.index()]
+    }
+
+    fn signature(&mut self, tokens: Vec<SignatureToken>) -> SignatureIndex {
+        self.builder.signature(tokens)
     }
 }
