@@ -10,7 +10,7 @@ use move_core_types::{
     ident_str, identifier::IdentStr, language_storage::ModuleId, vm_status::StatusCode,
 };
 use move_vm_runtime::native_extensions::NativeContextExtensions;
-use revm_precompile::{PrecompileStatus, Precompiles};
+use revm_precompile::{PrecompileSpecId, PrecompileStatus, Precompiles};
 
 use super::{
     code::CodeKind,
@@ -119,7 +119,8 @@ pub fn call(host: &Host<'_>, inputs: CallInputs) -> Result<FrameResult, Fatal> {
     if !fatal_on_error(host, moved)? {
         return Ok(FrameResult::refused(inputs.gas_limit));
     }
-    let result = match Precompiles::osaka().get(&inputs.code_address) {
+    let precompiles = Precompiles::new(PrecompileSpecId::from_spec_id(host.block.spec));
+    let result = match precompiles.get(&inputs.code_address) {
         Some(precompile) => run_precompile(precompile, &inputs),
         None => run_code_at(host, &inputs)?,
     };

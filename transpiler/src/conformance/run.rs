@@ -15,12 +15,20 @@
 //! Block: COINBASE, NUMBER, TIMESTAMP, GASLIMIT from `env`, DIFFICULTY as PREVRANDAO (the
 //! same opcode), chain id 1, base fee 0. The transaction's gas limit is `exec.gas`, spent
 //! under evmove's gas model.
+//!
+//! Fork: the legacy VMTests were filled for Constantinople (`ethereum/legacytests`
+//! `Constantinople/VMTests`), before Cancun, so the runtime runs them with Petersburg's rules
+//! ([`VMTESTS_SPEC`]: Constantinople as deployed; the EIP-1283 difference is gas only).
+//! That changes SELFDESTRUCT (the account is deleted, not only emptied: EIP-6780 came with
+//! Cancun) and the precompiles present. No code in the suite uses an opcode added after
+//! Petersburg (CHAINID, SELFBALANCE, BASEFEE, BLOBHASH, BLOBBASEFEE, TLOAD, TSTORE, MCOPY,
+//! PUSH0), which evmove would run instead of failing as invalid.
 
 use std::{collections::BTreeMap, panic::AssertUnwindSafe};
 
 use alloy_primitives::{Address, B256, U256};
 use evmove_runtime::{
-    Account, BlockEnv, HaltReason, InMemoryState, Runtime, StateKey, StateValue, Status,
+    Account, BlockEnv, HaltReason, InMemoryState, Runtime, SpecId, StateKey, StateValue, Status,
     Transaction, DEFAULT_PUBLISHER,
 };
 
@@ -30,6 +38,9 @@ use super::{
     vmtest::{AccountState, VmTest},
 };
 use crate::{lower::AbortCode, provider::OnDemand};
+
+/// The fork the legacy VMTests are run under (see the module doc): before Cancun.
+pub const VMTESTS_SPEC: SpecId = SpecId::PETERSBURG;
 
 /// Runs VMTests: one Move runtime, its modules shared by every test (one module per code,
 /// found by the code's hash).
@@ -76,6 +87,7 @@ impl Runner {
             prevrandao: B256::from(test.env.current_difficulty),
             gas_limit: test.env.current_gas_limit.saturating_to(),
             basefee: U256::ZERO,
+            spec: VMTESTS_SPEC,
             ..BlockEnv::default()
         };
         if exec.origin != exec.caller {
