@@ -156,13 +156,14 @@ fn a_malformed_file_is_a_clear_error() {
     assert_eq!(report.summary(), "0 passed, 2 failed, 0 skipped");
     let messages: Vec<&str> = report.errors.iter().map(|e| e.message.as_str()).collect();
     assert!(
-        messages[0].contains("badhex.json: not a VMTests file")
+        messages[0].contains("badhex.json: not a VMTests or blockchain-test file")
             && messages[0].contains("non-hex character 'z'")
             && messages[0].contains("line"),
         "{messages:?}"
     );
     assert!(
-        messages[1].contains("broken.json: not a VMTests file") && messages[1].contains("EOF"),
+        messages[1].contains("broken.json: not a VMTests or blockchain-test file")
+            && messages[1].contains("EOF"),
         "{messages:?}"
     );
     fs::remove_dir_all(dir).unwrap();
