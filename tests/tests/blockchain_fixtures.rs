@@ -150,7 +150,8 @@ fn rejected_blocks_transitions_and_hash_only_post_states_are_skipped_with_the_re
     let name = "revert";
     let text = fs::read_to_string(fixtures_dir().join(format!("{name}.json"))).unwrap();
     let original: serde_json::Value = serde_json::from_str(&text).unwrap();
-    let cases: [(&str, fn(&mut serde_json::Value)); 3] = [
+    type Edit = fn(&mut serde_json::Value);
+    let cases: [(&str, Edit); 3] = [
         ("must be rejected", |test| {
             let blocks = test["blocks"].as_array_mut().unwrap();
             blocks.push(serde_json::json!({ "rlp": "0x00", "expectException": "x" }));
