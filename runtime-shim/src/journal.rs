@@ -54,7 +54,7 @@ enum Entry {
     },
     /// An account was created by CREATE/CREATE2 in this transaction (EIP-6780).
     AccountCreated(Address),
-    /// An account created in this transaction self-destructed.
+    /// An account self-destructed (and is to be deleted at the transaction's end).
     AccountDestroyed(Address),
     /// `amount` wei were credited to `address` without reading it (a pending credit).
     Credited { address: Address, amount: U256 },
@@ -72,7 +72,9 @@ pub struct Journal {
     written: HashMap<StateKey, u32>,
     transient: HashMap<(Address, U256), U256>,
     created: HashSet<Address>,
-    destroyed: HashSet<Address>,
+    /// Accounts to delete at the transaction's end, each with the keys the state holds for
+    /// it (none for an account created in this transaction).
+    destroyed: HashMap<Address, Vec<StateKey>>,
     logs: Vec<Log>,
     entries: Vec<Entry>,
     /// Whether wei moved to an account not read is a pending credit (see the module doc).
@@ -280,9 +282,13 @@ impl Journal {
         self.created.contains(&address)
     }
 
-    /// Marks `address` (created in this transaction) for deletion at the transaction's end.
-    pub fn mark_destroyed(&mut self, address: Address) {
-        if self.destroyed.insert(address) {
+    /// Marks `address` for deletion at the transaction's end: `stored`, the keys the state
+    /// holds for it (its account, code and slots; none if this transaction created it), and
+    /// every key of it the transaction writes. A second mark of the same account changes
+    /// nothing.
+    pub fn mark_destroyed(&mut self, address: Address, stored: Vec<StateKey>) {
+        if let std::collections::hash_map::Entry::Vacant(vacant) = self.destroyed.entry(address) {
+            vacant.insert(stored);
             self.entries.push(Entry::AccountDestroyed(address));
         }
     }
@@ -356,8 +362,10 @@ impl Journal {
     }
 
     /// The transaction's write set, pending credits and logs. Accounts destroyed in the
-    /// transaction lose their account, code and every slot written (they were created in it,
-    /// so had no others, nor pending credits: creation reads the account).
+    /// transaction lose their account, code and every slot: those written, and those the
+    /// state held ([`Journal::mark_destroyed`]). They have no pending credits (SELFDESTRUCT
+    /// and creation read the account, and later credits to an account read are no longer
+    /// deferred).
     pub fn finish(self) -> (WriteSet, Credits, Vec<Log>) {
         let mut writes: WriteSet = BTreeMap::new();
         for key in self.written.into_keys() {
@@ -368,9 +376,12 @@ impl Journal {
             let owner = match key {
                 StateKey::Account(a) | StateKey::Code(a) | StateKey::Slot(a, _) => a,
             };
-            if self.destroyed.contains(owner) {
+            if self.destroyed.contains_key(owner) {
                 *value = None;
             }
+        }
+        for stored in self.destroyed.into_values() {
+            writes.extend(stored.into_iter().map(|key| (key, None)));
         }
         (writes, self.credits, self.logs)
     }
@@ -384,7 +395,7 @@ fn mismatch(key: &StateKey, value: &StateValue) -> StateError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::state::memory::InMemoryState;
+    use crate::state::{memory::InMemoryState, StateView};
 
     const A: Address = Address::repeat_byte(0xa);
 
@@ -437,6 +448,53 @@ mod tests {
                     Some(StateValue::Slot(U256::from(5)))
                 ),
             ]
+        );
+    }
+
+    #[test]
+    fn a_destroyed_account_loses_what_the_state_held_and_what_was_written() {
+        let mut state = InMemoryState::new();
+        state.set_account(
+            A,
+            Account {
+                nonce: 1,
+                balance: U256::from(5),
+            },
+        );
+        state.set_code(A, alloy_primitives::Bytes::from_static(&[0x00]));
+        state.set_slot(A, U256::from(1), U256::from(10));
+        state.set_slot(A, U256::from(2), U256::from(20));
+        let mut stored = vec![StateKey::Account(A), StateKey::Code(A)];
+        let slots = state.storage_slots(A).unwrap();
+        assert_eq!(slots, [U256::from(1), U256::from(2)]);
+        stored.extend(slots.into_iter().map(|slot| StateKey::Slot(A, slot)));
+        let mut journal = Journal::new();
+        let checkpoint = journal.checkpoint();
+        journal.mark_destroyed(A, stored.clone());
+        journal.revert(checkpoint);
+        assert!(
+            journal.finish().0.is_empty(),
+            "a reverted destruction deletes nothing"
+        );
+        let mut journal = Journal::new();
+        journal.mark_destroyed(A, stored);
+        // Until the transaction ends, the account is still there.
+        assert_eq!(
+            journal.slot(&state, A, U256::from(1)).unwrap(),
+            U256::from(10)
+        );
+        journal.set_slot(A, U256::from(3), U256::from(30));
+        let (writes, _, _) = journal.finish();
+        let expected = [
+            StateKey::Account(A),
+            StateKey::Code(A),
+            StateKey::Slot(A, U256::from(1)),
+            StateKey::Slot(A, U256::from(2)),
+            StateKey::Slot(A, U256::from(3)),
+        ];
+        assert_eq!(
+            writes.into_iter().collect::<Vec<_>>(),
+            expected.map(|key| (key, None))
         );
     }
 }

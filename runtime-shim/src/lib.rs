@@ -26,7 +26,7 @@ pub mod stdlib;
 pub use exec::{
     code::{CodeKind, CodeProvider, ProvidedModule, ProviderError},
     entry::{EntryCall, EntryOutcome},
-    env::{BlockEnv, Transaction},
+    env::{BlockEnv, SpecId, Transaction},
     outcome::{FrameEnd, HaltReason, Status, TxError, TxOutcome},
     registry::ModuleRegistry,
     runtime::{PublishError, Runtime, DEFAULT_PUBLISHER},

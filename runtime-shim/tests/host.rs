@@ -724,6 +724,7 @@ fn the_environment_is_the_blocks_and_the_transactions() {
         basefee: U256::from(7),
         blob_basefee: U256::from(3),
         block_hashes: [(7, B256::repeat_byte(0x07)), (99, B256::repeat_byte(0x99))].into(),
+        ..BlockEnv::default()
     };
     let tx = Transaction {
         sender: SENDER,

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use alloy_primitives::{Address, U256};
 use evmove::{lower::typed::TypedEntries, pipeline::compile_code, provider::OnDemand};
 use evmove_runtime::{
-    Account, BlockEnv, CodeKind, EntryCall, InMemoryState, ProvidedModule, Runtime, StateKey,
-    StateValue, Status as RuntimeStatus, Transaction, DEFAULT_PUBLISHER,
+    Account, BlockEnv, CodeKind, EntryCall, InMemoryState, ProvidedModule, Runtime, SpecId,
+    StateKey, StateValue, Status as RuntimeStatus, Transaction, DEFAULT_PUBLISHER,
 };
 
 use crate::{
@@ -39,6 +39,19 @@ impl EvmoveEngine {
                 ..BlockEnv::default()
             },
         }
+    }
+
+    /// An empty state, as [`EvmoveEngine::new`], on which transactions run under the rules
+    /// of `spec` (`BlockEnv::spec`).
+    pub fn with_spec(spec: SpecId) -> Self {
+        let mut engine = Self::new();
+        engine.block.spec = spec;
+        engine
+    }
+
+    /// The state, to set up accounts directly (as a genesis allocation would) or read them.
+    pub fn state_mut(&mut self) -> &mut InMemoryState {
+        &mut self.state
     }
 
     /// Forgets the state (accounts, code, storage) but keeps the runtime, with the modules it

@@ -2,6 +2,8 @@
 //! outcome, and the revm oracle every behaviour test compares evmove against.
 //!
 //! - [`abi_values`]: generated ABI arguments for property tests.
+//! - [`blockchain_fixtures`]: our blockchain-test fixtures for `evmove statetest`, their
+//!   post-state computed by revm.
 //! - [`calls`]: generated calls of a contract's functions.
 //! - [`engine`]: what runs a scenario's transactions: [`revm_oracle`], [`evmove_engine`],
 //!   or both side by side ([`differential`]).
@@ -16,6 +18,7 @@
 #![deny(missing_docs)]
 
 pub mod abi_values;
+pub mod blockchain_fixtures;
 pub mod calls;
 pub mod corpus;
 pub mod differential;

@@ -9,7 +9,7 @@ use revm::{
     context::{result::ExecutionResult, result::Output, Context, TxEnv},
     database::{CacheDB, EmptyDB},
     primitives::{hardfork::SpecId, TxKind},
-    state::{AccountInfo, EvmState},
+    state::{AccountInfo, Bytecode, EvmState},
     Database, DatabaseCommit, DatabaseRef, ExecuteEvm, InspectEvm, MainBuilder, MainContext,
 };
 
@@ -23,11 +23,23 @@ use crate::{
 pub const SPEC: SpecId = SpecId::CANCUN;
 
 /// A chain of one account set, to which transactions are applied one after another.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct RevmOracle {
     db: CacheDB<EmptyDB>,
     /// Records the jumps taken, when asked for (it slows execution down).
     jumps: Option<JumpTrace>,
+    /// The fork whose rules apply ([`SPEC`] unless told otherwise).
+    spec: SpecId,
+}
+
+impl Default for RevmOracle {
+    fn default() -> Self {
+        Self {
+            db: CacheDB::default(),
+            jumps: None,
+            spec: SPEC,
+        }
+    }
 }
 
 /// revm refused to execute a transaction (an invalid transaction, not a failed one).
@@ -47,6 +59,35 @@ impl RevmOracle {
             jumps: Some(JumpTrace::default()),
             ..Self::default()
         }
+    }
+
+    /// An empty state on which transactions run under the rules of `spec`.
+    pub fn with_spec(spec: SpecId) -> Self {
+        Self {
+            spec,
+            ..Self::default()
+        }
+    }
+
+    /// Sets `account`'s balance, nonce and code, as a genesis allocation would.
+    pub fn set_account(&mut self, account: Address, balance: U256, nonce: u64, code: Bytes) {
+        let info = AccountInfo::default()
+            .with_balance(balance)
+            .with_nonce(nonce)
+            .with_code(Bytecode::new_raw(code));
+        self.db.insert_account_info(account, info);
+    }
+
+    /// Sets a storage slot of `account`, as a genesis allocation would.
+    pub fn set_storage(&mut self, account: Address, slot: U256, value: U256) {
+        self.db
+            .insert_account_storage(account, slot, value)
+            .expect("the in-memory database cannot fail");
+    }
+
+    /// The nonce of `account`.
+    pub fn nonce(&self, account: Address) -> u64 {
+        self.account(account).nonce
     }
 
     /// Gives `account` a balance of `wei`, as a genesis allocation would.
@@ -78,7 +119,7 @@ impl RevmOracle {
             .map_err(|err| InvalidTx(format!("{err:?}")))?;
         let context = Context::mainnet()
             .with_db(&mut self.db)
-            .modify_cfg_chained(|cfg| cfg.set_spec_and_mainnet_gas_params(SPEC));
+            .modify_cfg_chained(|cfg| cfg.set_spec_and_mainnet_gas_params(self.spec));
         let executed = match &mut self.jumps {
             Some(trace) => context
                 .build_mainnet_with_inspector(trace)

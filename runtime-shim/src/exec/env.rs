@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use alloy_primitives::{Address, Bytes, B256, U256};
+pub use revm_precompile::primitives::hardfork::SpecId;
 
 /// The block a transaction executes in (COINBASE, TIMESTAMP, NUMBER, ... and BLOCKHASH).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -26,6 +27,18 @@ pub struct BlockEnv {
     /// BLOCKHASH: the hashes of recent blocks by number (only the 256 before `number` are
     /// visible, as in the EVM; others read as zero).
     pub block_hashes: BTreeMap<u64, B256>,
+    /// The hard fork whose rules apply where evmove's behaviour depends on it (revm's
+    /// `SpecId`; default [`SpecId::OSAKA`], the latest). What it selects:
+    ///
+    /// - SELFDESTRUCT: from Cancun on (EIP-6780), the balance moves to the beneficiary and
+    ///   the account is deleted only if the same transaction created it; before Cancun the
+    ///   account is always deleted at the end of the transaction (balance, nonce, code and
+    ///   every storage slot), its balance burnt if it was its own beneficiary.
+    /// - The precompiles present (`revm_precompile::Precompiles` of that fork).
+    ///
+    /// Nothing else: every opcode of the latest fork is decoded and runs whatever the fork,
+    /// and gas is evmove's own (`exec::gas`).
+    pub spec: SpecId,
 }
 
 impl Default for BlockEnv {
@@ -40,6 +53,7 @@ impl Default for BlockEnv {
             basefee: U256::ZERO,
             blob_basefee: U256::from(1),
             block_hashes: BTreeMap::new(),
+            spec: SpecId::OSAKA,
         }
     }
 }

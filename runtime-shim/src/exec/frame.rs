@@ -13,7 +13,7 @@ use move_core_types::{
 use move_vm_runtime::{
     native_extensions::NativeContextExtensions, session::SerializedReturnValues,
 };
-use revm_precompile::{PrecompileStatus, Precompiles};
+use revm_precompile::{PrecompileSpecId, PrecompileStatus, Precompiles};
 
 use super::{
     code::CodeKind,
@@ -122,7 +122,8 @@ pub fn call(host: &Host<'_>, inputs: CallInputs) -> Result<FrameResult, Fatal> {
     if !fatal_on_error(host, moved)? {
         return Ok(FrameResult::refused(inputs.gas_limit));
     }
-    let result = match Precompiles::osaka().get(&inputs.code_address) {
+    let precompiles = Precompiles::new(PrecompileSpecId::from_spec_id(host.block.spec));
+    let result = match precompiles.get(&inputs.code_address) {
         Some(precompile) => run_precompile(precompile, &inputs),
         None => run_code_at(host, &inputs)?,
     };

@@ -2,7 +2,11 @@
 //! published modules (the shim library first) and a code provider; [`Runtime::execute`]
 //! runs a transaction.
 
-use std::{cell::RefCell, collections::HashMap, sync::RwLock};
+use std::{
+    cell::RefCell,
+    collections::HashMap,
+    sync::{Arc, Mutex, OnceLock},
+};
 
 use alloy_primitives::{Address, B256};
 use move_binary_format::CompiledModule;
@@ -66,9 +70,13 @@ pub struct Runtime {
     modules: ModuleStore,
     provider: Box<dyn CodeProvider>,
     publisher: AccountAddress,
-    /// The module published for code, by (code hash, kind).
-    resolved: RwLock<HashMap<(B256, CodeKind), ModuleId>>,
+    /// The module published for code, by (code hash, kind), or why there is none: one cell
+    /// per code, filled once (see [`Runtime::resolve`]).
+    resolved: Mutex<HashMap<(B256, CodeKind), Arc<Resolution>>>,
 }
+
+/// The module running some code, or why it cannot run, once known.
+type Resolution = OnceLock<Result<ModuleId, String>>;
 
 impl Runtime {
     /// A runtime publishing transpiled modules at [`DEFAULT_PUBLISHER`].
@@ -90,7 +98,7 @@ impl Runtime {
             modules: ModuleStore::new(),
             provider: Box::new(provider),
             publisher,
-            resolved: RwLock::new(HashMap::new()),
+            resolved: Mutex::new(HashMap::new()),
         };
         for module in stdlib::modules() {
             runtime.publish_at(stdlib::address(), module.name, module.bytes.to_vec())?;
@@ -120,9 +128,11 @@ impl Runtime {
         module: &ProvidedModule,
     ) -> Result<ModuleId, PublishError> {
         let id = self.publish(module)?;
-        if let Ok(mut resolved) = self.resolved.write() {
-            resolved.insert((code_hash, kind), id.clone());
-        }
+        let cell = Resolution::from(Ok(id.clone()));
+        self.resolved
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .insert((code_hash, kind), Arc::new(cell));
         Ok(id)
     }
 
@@ -276,24 +286,26 @@ impl Runtime {
     /// only one), so a parallel executor resolves the code of a block's transactions first
     /// (or runs a block that needs new modules sequentially, `DESIGN.md` §7).
     pub fn resolve(&self, code: &Code, kind: CodeKind) -> Result<ModuleId, String> {
-        let hash = code.hash;
-        let known = self
-            .resolved
-            .read()
-            .ok()
-            .and_then(|resolved| resolved.get(&(hash, kind)).cloned());
-        if let Some(id) = known {
-            return Ok(id);
-        }
-        let module = self
-            .provider
-            .module_for(&code.bytes, hash, kind)
-            .map_err(|error| error.to_string())?;
-        let id = self.publish(&module).map_err(|error| error.to_string())?;
-        if let Ok(mut resolved) = self.resolved.write() {
-            resolved.insert((hash, kind), id.clone());
-        }
-        Ok(id)
+        // Atomic per code: the first thread to miss a code compiles and publishes it while
+        // the others asking for the same code wait on its cell (and threads asking for other
+        // codes do not), so each code is compiled once. The answer is kept either way: the
+        // provider's answer for the same bytes does not change, so a code that cannot run
+        // is not compiled again either.
+        let cell = {
+            let mut resolved = self
+                .resolved
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            Arc::clone(resolved.entry((code.hash, kind)).or_default())
+        };
+        cell.get_or_init(|| {
+            let module = self
+                .provider
+                .module_for(&code.bytes, code.hash, kind)
+                .map_err(|error| error.to_string())?;
+            self.publish(&module).map_err(|error| error.to_string())
+        })
+        .clone()
     }
 
     fn publish_at(
@@ -352,5 +364,80 @@ fn call_to(
             depth: 0,
         };
         frame::call(host, inputs).map(|result| (result, ()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::{
+        sync::{atomic::AtomicUsize, atomic::Ordering, Barrier},
+        time::Duration,
+    };
+
+    use alloy_primitives::Bytes;
+    use move_binary_format::file_format::empty_module;
+    use move_core_types::identifier::Identifier;
+
+    use super::*;
+    use crate::exec::code::ProviderError;
+
+    /// Makes an empty module for any code, slowly, counting how often it is asked.
+    #[derive(Default)]
+    struct SlowCountingProvider {
+        asked: Arc<AtomicUsize>,
+    }
+
+    impl CodeProvider for SlowCountingProvider {
+        fn module_for(
+            &self,
+            _: &[u8],
+            hash: B256,
+            _: CodeKind,
+        ) -> Result<ProvidedModule, ProviderError> {
+            self.asked.fetch_add(1, Ordering::SeqCst);
+            // Long enough for every thread to miss the cache while the first compiles.
+            std::thread::sleep(Duration::from_millis(100));
+            let name = format!("m{}", &hash.to_string()[2..10]);
+            let mut module = empty_module();
+            module.address_identifiers[0] = DEFAULT_PUBLISHER;
+            module.identifiers[0] = Identifier::new(name.clone())
+                .map_err(|error| ProviderError(format!("not an identifier: {error}")))?;
+            let mut bytes = Vec::new();
+            module
+                .serialize(&mut bytes)
+                .map_err(|error| ProviderError(error.to_string()))?;
+            Ok(ProvidedModule { name, bytes })
+        }
+    }
+
+    #[test]
+    fn threads_missing_the_same_code_together_compile_it_once() {
+        let provider = SlowCountingProvider::default();
+        let asked = Arc::clone(&provider.asked);
+        let runtime = Runtime::new(provider).expect("the runtime starts");
+        let code = Code::new(Bytes::from_static(&[0x00]));
+        let other = Code::new(Bytes::from_static(&[0x01]));
+        let start = Barrier::new(4);
+        let ids: Vec<ModuleId> = std::thread::scope(|scope| {
+            let threads: Vec<_> = (0..4)
+                .map(|_| {
+                    scope.spawn(|| {
+                        start.wait();
+                        runtime.resolve(&code, CodeKind::Runtime)
+                    })
+                })
+                .collect();
+            threads
+                .into_iter()
+                .map(|thread| thread.join().unwrap().unwrap())
+                .collect()
+        });
+        assert_eq!(asked.load(Ordering::SeqCst), 1, "compiled more than once");
+        assert!(ids.windows(2).all(|pair| pair[0] == pair[1]));
+        // Another code, and the same code as initcode, are other modules.
+        runtime.resolve(&other, CodeKind::Runtime).unwrap();
+        runtime.resolve(&code, CodeKind::Initcode).unwrap();
+        runtime.resolve(&code, CodeKind::Runtime).unwrap();
+        assert_eq!(asked.load(Ordering::SeqCst), 3);
     }
 }

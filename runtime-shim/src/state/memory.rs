@@ -102,6 +102,18 @@ impl StateView for InMemoryState {
     fn read(&self, key: &StateKey) -> Result<Option<StateValue>, StateError> {
         Ok(self.get(key).cloned())
     }
+
+    fn storage_slots(&self, address: Address) -> Result<Vec<U256>, StateError> {
+        let slots = StateKey::Slot(address, U256::ZERO)..=StateKey::Slot(address, U256::MAX);
+        Ok(self
+            .values
+            .range(slots)
+            .filter_map(|(key, _)| match key {
+                StateKey::Slot(_, slot) => Some(*slot),
+                _ => None,
+            })
+            .collect())
+    }
 }
 
 impl StateStore for InMemoryState {

@@ -2,6 +2,8 @@
 //! backend directly and Block-STM gives each transaction a versioned view that records what
 //! it read (the Move VM reports no read sets: the host's reads are the read set).
 
+use alloy_primitives::{Address, U256};
+
 use super::{StateKey, StateValue, WriteSet};
 
 /// Read access to the state a transaction executes on.
@@ -10,6 +12,20 @@ pub trait StateView {
     /// slot). An error stops the whole transaction (it is not an EVM failure): Block-STM uses
     /// it to abandon an execution that read an estimate.
     fn read(&self, key: &StateKey) -> Result<Option<StateValue>, StateError>;
+
+    /// Every storage slot of `address` that holds a value (not zero), in any order.
+    ///
+    /// Only SELFDESTRUCT before Cancun needs it (the account is deleted with all its
+    /// storage, slots the transaction never touched included). The default is an error: a
+    /// view that cannot list an account's storage, or whose reads are versioned one key at a
+    /// time (Block-STM's: a listing is not a read it could validate), fails such a
+    /// transaction with a clear reason instead of leaving slots behind.
+    fn storage_slots(&self, address: Address) -> Result<Vec<U256>, StateError> {
+        Err(StateError::new(format!(
+            "this state cannot list the storage of {address} (needed by SELFDESTRUCT \
+             before Cancun, which deletes it)"
+        )))
+    }
 }
 
 /// A state that transactions' write sets are committed to (the in-memory backend; a
@@ -40,5 +56,9 @@ impl StateError {
 impl<T: StateView + ?Sized> StateView for &T {
     fn read(&self, key: &StateKey) -> Result<Option<StateValue>, StateError> {
         (**self).read(key)
+    }
+
+    fn storage_slots(&self, address: Address) -> Result<Vec<U256>, StateError> {
+        (**self).storage_slots(address)
     }
 }

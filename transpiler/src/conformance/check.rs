@@ -12,6 +12,13 @@
 //!   is no transaction around the frame), so balances change only through the code's own
 //!   transfers, which evmove executes as the EVM does.
 //! - The gas left (`gas`) is not compared: evmove's gas model is not the EVM's.
+//!
+//! A blockchain test ([`judge_post_state`]) states no outcome per transaction, only the
+//! accounts after its blocks (`postState`). Compared: the nonce, code and storage of every
+//! account in `postState` (a slot not listed must be zero), and that no other account has a
+//! nonce, code or storage. **Balances are not compared**: a transaction pays gas fees to
+//! the coinbase and burns the base fee in EVM gas, which evmove does not charge (its gas is
+//! not EVM gas), so every sender's and the coinbase's balance differ by design.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -128,6 +135,35 @@ pub fn judge(test: &VmTest, observed: &Observed) -> Verdict {
         let expected = post.get(address).unwrap_or(&absent);
         let found = observed.accounts.get(address).unwrap_or(&absent);
         compare_account(*address, expected, found, &mut differences);
+    }
+    if differences.is_empty() {
+        Verdict::Passed
+    } else {
+        Verdict::Failed(differences)
+    }
+}
+
+/// Judges the accounts `found` after a blockchain test's blocks against its `postState`
+/// (see the module doc: nonce, code and storage; balances are not compared).
+pub fn judge_post_state(
+    post: &BTreeMap<Address, AccountState>,
+    found: &BTreeMap<Address, AccountState>,
+) -> Verdict {
+    let addresses: BTreeSet<&Address> = post.keys().chain(found.keys()).collect();
+    let absent = AccountState::default();
+    let mut differences = Vec::new();
+    for address in addresses {
+        // Balances are not compared: take the one found as the one expected.
+        let balance = found.get(address).unwrap_or(&absent).balance;
+        let expected = AccountState {
+            balance,
+            ..post.get(address).unwrap_or(&absent).clone()
+        };
+        let found = AccountState {
+            balance,
+            ..found.get(address).unwrap_or(&absent).clone()
+        };
+        compare_account(*address, &expected, &found, &mut differences);
     }
     if differences.is_empty() {
         Verdict::Passed

@@ -6,13 +6,21 @@
 //! the call in the Move runtime, and compares the outcome ([`check`]); tests that depend on
 //! exact EVM gas are skipped with the reason ([`skip`], [`check`]).
 //!
-//! - [`vmtest`]: the file format, parsed without panics.
+//! Blockchain tests ([`blockchain`]) are blocks of transactions: each transaction runs in
+//! the Move runtime in order, the same way, and the accounts after are compared with the
+//! test's `postState` (storage, code and nonce; not balances, see [`check`]).
+//!
+//! - [`vmtest`]: the VMTests format, parsed without panics.
+//! - [`blockchain`]: the blockchain-test format.
+//! - [`file`]: a file of either, the format detected per test.
 //! - [`skip`]: the gas-dependence rules decided before running.
 //! - [`check`]: what a run produced against what the test expects.
 //! - `run` (feature `vm`): a test executed in the Move runtime.
 //! - `suite` (feature `vm`): files and directories run and reported.
 
+pub mod blockchain;
 pub mod check;
+pub mod file;
 #[cfg(feature = "vm")]
 pub mod run;
 pub mod skip;

@@ -1,4 +1,15 @@
-//! Running VMTests in the Move runtime (feature `vm`).
+//! Running VMTests and blockchain tests in the Move runtime (feature `vm`).
+//!
+//! A blockchain test ([`Runner::run_blockchain`]) runs each block's transactions in order
+//! with [`Runtime::execute`] on one [`InMemoryState`] holding its `pre`, in the block its
+//! header describes (COINBASE, NUMBER, TIMESTAMP, GASLIMIT, BASEFEE, PREVRANDAO from
+//! `mixHash` from the merge on, else DIFFICULTY; BLOCKHASH from the `hash` of earlier
+//! headers), under the fork its `network` names ([`spec_of`]). Each transaction's nonce must
+//! be the sender's; GASPRICE is its effective gas price, but no fee is charged (evmove's gas
+//! is not EVM gas), hence balances are not compared (`super::check`). A transaction that
+//! evmove cannot run (no module, a Move error) fails the test.
+//!
+//! A VMTest:
 //!
 //! A test becomes one [`Runtime::execute`] of a call transaction on an [`InMemoryState`]
 //! holding its pre-state, every code compiled on demand by [`OnDemand`] (nothing runs in an
@@ -15,21 +26,34 @@
 //! Block: COINBASE, NUMBER, TIMESTAMP, GASLIMIT from `env`, DIFFICULTY as PREVRANDAO (the
 //! same opcode), chain id 1, base fee 0. The transaction's gas limit is `exec.gas`, spent
 //! under evmove's gas model.
+//!
+//! Fork: the legacy VMTests were filled for Constantinople (`ethereum/legacytests`
+//! `Constantinople/VMTests`), before Cancun, so the runtime runs them with Petersburg's rules
+//! ([`VMTESTS_SPEC`]: Constantinople as deployed; the EIP-1283 difference is gas only).
+//! That changes SELFDESTRUCT (the account is deleted, not only emptied: EIP-6780 came with
+//! Cancun) and the precompiles present. No code in the suite uses an opcode added after
+//! Petersburg (CHAINID, SELFBALANCE, BASEFEE, BLOBHASH, BLOBBASEFEE, TLOAD, TSTORE, MCOPY,
+//! PUSH0), which evmove would run instead of failing as invalid.
 
 use std::{collections::BTreeMap, panic::AssertUnwindSafe};
 
 use alloy_primitives::{Address, B256, U256};
 use evmove_runtime::{
-    Account, BlockEnv, HaltReason, InMemoryState, Runtime, StateKey, StateValue, Status,
+    Account, BlockEnv, HaltReason, InMemoryState, Runtime, SpecId, StateKey, StateValue, Status,
     Transaction, DEFAULT_PUBLISHER,
 };
 
 use super::{
-    check::{judge, Ending, Observed, Verdict},
-    skip::skip_reason,
+    blockchain::BlockchainTest,
+    check::{judge, judge_post_state, Ending, Observed, Verdict},
+    file::TestCase,
+    skip::{skip_blockchain_reason, skip_reason},
     vmtest::{AccountState, VmTest},
 };
 use crate::{lower::AbortCode, provider::OnDemand};
+
+/// The fork the legacy VMTests are run under (see the module doc): before Cancun.
+pub const VMTESTS_SPEC: SpecId = SpecId::PETERSBURG;
 
 /// Runs VMTests: one Move runtime, its modules shared by every test (one module per code,
 /// found by the code's hash).
@@ -45,23 +69,113 @@ impl Runner {
         Ok(Self { runtime })
     }
 
+    /// Runs a test of either format and judges it.
+    pub fn run_case(&self, test: &TestCase) -> Verdict {
+        match test {
+            TestCase::Vm(test) => self.run(test),
+            TestCase::Blockchain(test) => self.run_blockchain(test),
+        }
+    }
+
     /// Runs `test` and judges it. A panic inside evmove is caught and is the test's failure.
     pub fn run(&self, test: &VmTest) -> Verdict {
         if let Some(reason) = skip_reason(test) {
             return Verdict::Skipped(reason);
         }
-        match std::panic::catch_unwind(AssertUnwindSafe(|| self.observe(test))) {
-            Ok(Ok(observed)) => judge(test, &observed),
-            Ok(Err(error)) => Verdict::Failed(vec![error]),
-            Err(panic) => {
-                let message = panic
-                    .downcast_ref::<String>()
-                    .map(String::as_str)
-                    .or_else(|| panic.downcast_ref::<&str>().copied())
-                    .unwrap_or("(no message)");
-                Verdict::Failed(vec![format!("evmove panicked: {message}")])
+        match catch_panic(|| self.observe(test)) {
+            Ok(observed) => judge(test, &observed),
+            Err(error) => Verdict::Failed(vec![error]),
+        }
+    }
+
+    /// Runs a blockchain test and judges the accounts after it (see [`judge_post_state`]).
+    /// A panic inside evmove is caught and is the test's failure.
+    pub fn run_blockchain(&self, test: &BlockchainTest) -> Verdict {
+        if let Some(reason) = skip_blockchain_reason(test) {
+            return Verdict::Skipped(reason);
+        }
+        let Some(spec) = spec_of(&test.network) else {
+            return Verdict::Skipped(format!(
+                "network `{}` is not a fork evmove knows (a fork transition, or unknown)",
+                test.network
+            ));
+        };
+        let Some(post) = &test.post_state else {
+            return Verdict::Skipped("gives no explicit postState".to_string());
+        };
+        match catch_panic(|| self.observe_blockchain(test, spec)) {
+            Ok(accounts) => judge_post_state(post, &accounts),
+            Err(error) => Verdict::Failed(vec![error]),
+        }
+    }
+
+    /// Executes the transactions of `test`'s blocks in order under `spec`: every account
+    /// after them, or why they could not run.
+    fn observe_blockchain(
+        &self,
+        test: &BlockchainTest,
+        spec: SpecId,
+    ) -> Result<BTreeMap<Address, AccountState>, String> {
+        let mut state = state_of(&test.pre)?;
+        let mut block_hashes = BTreeMap::new();
+        let genesis_hash = test.genesis_block_header.as_ref().and_then(|h| h.hash);
+        if let Some(hash) = genesis_hash {
+            block_hashes.insert(0, hash);
+        }
+        for (b, block) in test.blocks.iter().enumerate() {
+            let header = (block.block_header.as_ref())
+                .ok_or_else(|| format!("block {b} has no blockHeader"))?;
+            let number = to_u64(header.number, "a block number")?;
+            let basefee = header.base_fee_per_gas.unwrap_or_default();
+            let prevrandao = match header.mix_hash {
+                Some(mix_hash) if spec.is_enabled_in(SpecId::MERGE) => mix_hash,
+                _ => B256::from(header.difficulty),
+            };
+            let env = BlockEnv {
+                chain_id: 1,
+                number,
+                timestamp: to_u64(header.timestamp, "a block timestamp")?,
+                coinbase: header.coinbase,
+                prevrandao,
+                gas_limit: header.gas_limit.saturating_to(),
+                basefee,
+                block_hashes: block_hashes.clone(),
+                spec,
+                ..BlockEnv::default()
+            };
+            for (t, tx) in block.transactions.iter().enumerate() {
+                let at = format!("block {b} transaction {t}");
+                let sender = tx.sender.ok_or_else(|| format!("{at} has no sender"))?;
+                let nonce = state.account(sender).unwrap_or_default().nonce;
+                if tx.nonce != U256::from(nonce) {
+                    return Err(format!(
+                        "{at}: its nonce is {}, the sender's is {nonce}",
+                        tx.nonce
+                    ));
+                }
+                let transaction = Transaction {
+                    sender,
+                    to: tx.to,
+                    value: tx.value,
+                    data: tx.data.clone(),
+                    gas_limit: tx.gas_limit.saturating_to(),
+                    gas_price: tx.effective_gas_price(basefee),
+                    blob_hashes: tx.blob_versioned_hashes.clone(),
+                };
+                let outcome = (self.runtime.execute(&state, &env, &transaction))
+                    .map_err(|error| format!("{at}: the runtime could not execute it: {error}"))?;
+                if let Status::Halt(reason) = &outcome.status {
+                    if let Ending::Broken(reason) = ending_of(reason.clone()) {
+                        return Err(format!("{at}: evmove could not run it: {reason}"));
+                    }
+                }
+                state.apply_outcome(&outcome);
+            }
+            if let Some(hash) = header.hash {
+                block_hashes.insert(number, hash);
             }
         }
+        Ok(accounts(&state))
     }
 
     /// Executes `test`: what it produced, or why it could not run.
@@ -76,6 +190,7 @@ impl Runner {
             prevrandao: B256::from(test.env.current_difficulty),
             gas_limit: test.env.current_gas_limit.saturating_to(),
             basefee: U256::ZERO,
+            spec: VMTESTS_SPEC,
             ..BlockEnv::default()
         };
         if exec.origin != exec.caller {
@@ -116,6 +231,44 @@ impl Runner {
     }
 }
 
+/// Runs `work`; a panic inside it is an error with the panic's message.
+fn catch_panic<T>(work: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
+    match std::panic::catch_unwind(AssertUnwindSafe(work)) {
+        Ok(result) => result,
+        Err(panic) => {
+            let message = panic
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| panic.downcast_ref::<&str>().copied())
+                .unwrap_or("(no message)");
+            Err(format!("evmove panicked: {message}"))
+        }
+    }
+}
+
+/// The fork a blockchain test's `network` names; `None` for a transition between forks
+/// (`ShanghaiToCancunAtTime15k`) or a name not known.
+pub fn spec_of(network: &str) -> Option<SpecId> {
+    Some(match network {
+        "Frontier" => SpecId::FRONTIER,
+        "Homestead" => SpecId::HOMESTEAD,
+        "EIP150" | "TangerineWhistle" => SpecId::TANGERINE,
+        "EIP158" | "SpuriousDragon" => SpecId::SPURIOUS_DRAGON,
+        "Byzantium" => SpecId::BYZANTIUM,
+        // Constantinople as first specified differs from Petersburg in SSTORE gas only.
+        "Constantinople" | "ConstantinopleFix" | "Petersburg" => SpecId::PETERSBURG,
+        "Istanbul" => SpecId::ISTANBUL,
+        "Berlin" => SpecId::BERLIN,
+        "London" => SpecId::LONDON,
+        "Merge" | "Paris" => SpecId::MERGE,
+        "Shanghai" => SpecId::SHANGHAI,
+        "Cancun" => SpecId::CANCUN,
+        "Prague" => SpecId::PRAGUE,
+        "Osaka" => SpecId::OSAKA,
+        _ => return None,
+    })
+}
+
 /// The pre-state of `test`, with the call's value moved ahead (see the module doc).
 fn pre_state(test: &VmTest) -> Result<InMemoryState, String> {
     let exec = &test.exec;
@@ -133,8 +286,13 @@ fn pre_state(test: &VmTest) -> Result<InMemoryState, String> {
             .checked_add(exec.value)
             .ok_or("the caller's balance overflows")?;
     }
+    state_of(&pre)
+}
+
+/// An in-memory state holding the accounts `pre`.
+fn state_of(pre: &BTreeMap<Address, AccountState>) -> Result<InMemoryState, String> {
     let mut state = InMemoryState::new();
-    for (address, account) in &pre {
+    for (address, account) in pre {
         let nonce = to_u64(account.nonce, "a nonce")?;
         state.set_account(
             *address,

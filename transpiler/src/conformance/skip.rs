@@ -11,18 +11,66 @@
 //! - **it records calls**: its `callcreates` is not empty (the old harness recorded calls
 //!   without executing them and compared their gas; evmove executes them).
 //!
+//! A blockchain test ([`skip_blockchain_reason`]) is skipped when a code of its pre-state or
+//! the initcode of a creation transaction reads GAS (as above), when a block must be
+//! rejected (`expectException`: whether a block or transaction is valid depends on exact EVM
+//! gas, fees and header checks evmove does not model), when it gives no explicit
+//! `postState` (only its hash), or when a transaction has no `sender` (evmove does not
+//! recover senders from signatures). Its fork must be one evmove knows (`super::run`).
+//!
 //! After running, the other gas rule applies (see `super::check`): a test that expects
 //! failure (no `post`) and that evmove fails by running out of gas is skipped, since whether
 //! and why the EVM fails there depends on the exact gas.
 
 use revm_bytecode::opcode;
 
-use super::vmtest::VmTest;
+use alloy_primitives::Bytes;
+
+use super::{blockchain::BlockchainTest, vmtest::VmTest};
 use crate::evm::Code;
 
 /// Why a test is skipped before it runs, if it is.
 pub fn skip_reason(test: &VmTest) -> Option<String> {
     let codes = std::iter::once(&test.exec.code).chain(test.pre.values().map(|a| &a.code));
+    if let Some(reason) = reads_gas(codes) {
+        return Some(reason);
+    }
+    if test
+        .callcreates
+        .as_ref()
+        .is_some_and(|calls| !calls.is_empty())
+    {
+        return Some(
+            "expects recorded callcreates (calls the old harness did not execute)".to_string(),
+        );
+    }
+    None
+}
+
+/// Why a blockchain test is skipped before it runs, if it is.
+pub fn skip_blockchain_reason(test: &BlockchainTest) -> Option<String> {
+    if let Some(exception) = test.blocks.iter().find_map(|b| b.expect_exception.as_ref()) {
+        return Some(format!(
+            "a block must be rejected ({exception}): block and transaction validity depend on \
+             exact EVM gas, fees and header checks evmove does not model"
+        ));
+    }
+    if test.post_state.is_none() {
+        return Some("gives no explicit postState (only its hash)".to_string());
+    }
+    let transactions = test.blocks.iter().flat_map(|block| &block.transactions);
+    if transactions.clone().any(|tx| tx.sender.is_none()) {
+        return Some(
+            "a transaction has no `sender`: evmove does not recover senders from signatures"
+                .to_string(),
+        );
+    }
+    let initcodes = transactions.filter(|tx| tx.to.is_none()).map(|tx| &tx.data);
+    reads_gas(test.pre.values().map(|a| &a.code).chain(initcodes))
+}
+
+/// Whether a GAS instruction appears in one of `codes` (linear decoding), and where.
+fn reads_gas<'c>(codes: impl Iterator<Item = &'c Bytes>) -> Option<String> {
     for code in codes {
         let code = Code::new(code.clone());
         if let Some(gas) = code
@@ -35,15 +83,6 @@ pub fn skip_reason(test: &VmTest) -> Option<String> {
                 gas.pc
             ));
         }
-    }
-    if test
-        .callcreates
-        .as_ref()
-        .is_some_and(|calls| !calls.is_empty())
-    {
-        return Some(
-            "expects recorded callcreates (calls the old harness did not execute)".to_string(),
-        );
     }
     None
 }

@@ -19,8 +19,8 @@ use serde_json::{json, Value};
 
 use super::{
     check::Verdict,
+    file::{self, TestCase},
     run::Runner,
-    vmtest::{self, VmTest},
 };
 
 /// The result of one test.
@@ -36,7 +36,7 @@ pub struct TestResult {
     pub elapsed: Duration,
 }
 
-/// A file that could not be read as VMTests.
+/// A file that could not be read as VMTests or blockchain tests.
 #[derive(Clone, Debug)]
 pub struct FileError {
     /// The file.
@@ -170,9 +170,9 @@ pub fn run_files(
 ) -> Report {
     let start = Instant::now();
     let mut report = Report::default();
-    let mut work: Vec<(PathBuf, String, VmTest)> = Vec::new();
+    let mut work: Vec<(PathBuf, String, TestCase)> = Vec::new();
     for file in files {
-        match vmtest::load(file) {
+        match file::load(file) {
             Ok(tests) => work.extend(
                 tests
                     .into_iter()
@@ -195,7 +195,7 @@ pub fn run_files(
                     return;
                 };
                 let began = Instant::now();
-                let verdict = runner.run(test);
+                let verdict = runner.run_case(test);
                 let result = TestResult {
                     file: file.clone(),
                     name: name.clone(),

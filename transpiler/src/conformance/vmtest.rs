@@ -153,8 +153,8 @@ pub enum VmTestError {
         /// Why.
         source: std::io::Error,
     },
-    /// The file is not JSON, or not a map of VMTests.
-    #[error("{path}: not a VMTests file: {message}")]
+    /// The file is not JSON, or not a map of VMTests or blockchain tests.
+    #[error("{path}: not a VMTests or blockchain-test file: {message}")]
     Malformed {
         /// The file.
         path: String,
@@ -266,19 +266,21 @@ fn with<'de, D: Deserializer<'de>, T>(
     parse(&text).map_err(de::Error::custom)
 }
 
-fn quantity<'de, D: Deserializer<'de>>(deserializer: D) -> Result<U256, D::Error> {
+pub(super) fn quantity<'de, D: Deserializer<'de>>(deserializer: D) -> Result<U256, D::Error> {
     with(deserializer, parse_quantity)
 }
 
-fn bytes<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Bytes, D::Error> {
+pub(super) fn bytes<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Bytes, D::Error> {
     with(deserializer, parse_bytes)
 }
 
-fn address<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Address, D::Error> {
+pub(super) fn address<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Address, D::Error> {
     with(deserializer, parse_address)
 }
 
-fn some_quantity<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<U256>, D::Error> {
+pub(super) fn some_quantity<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<U256>, D::Error> {
     quantity(deserializer).map(Some)
 }
 
@@ -286,7 +288,9 @@ fn some_bytes<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Bytes
     bytes(deserializer).map(Some)
 }
 
-fn some_hash<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<B256>, D::Error> {
+pub(super) fn some_hash<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<B256>, D::Error> {
     with(deserializer, parse_hash).map(Some)
 }
 
@@ -307,7 +311,7 @@ fn storage<'de, D: Deserializer<'de>>(deserializer: D) -> Result<BTreeMap<U256, 
     Ok(slots)
 }
 
-fn accounts<'de, D: Deserializer<'de>>(
+pub(super) fn accounts<'de, D: Deserializer<'de>>(
     deserializer: D,
 ) -> Result<BTreeMap<Address, AccountState>, D::Error> {
     let raw = BTreeMap::<String, AccountState>::deserialize(deserializer)?;
@@ -323,7 +327,7 @@ fn accounts<'de, D: Deserializer<'de>>(
     Ok(accounts)
 }
 
-fn some_accounts<'de, D: Deserializer<'de>>(
+pub(super) fn some_accounts<'de, D: Deserializer<'de>>(
     deserializer: D,
 ) -> Result<Option<BTreeMap<Address, AccountState>>, D::Error> {
     accounts(deserializer).map(Some)

@@ -43,8 +43,8 @@ enum Command {
     /// three agree on the final state and print transactions per second and the ratios.
     #[cfg(feature = "vm")]
     Bench(bench::BenchArgs),
-    /// Run Ethereum consensus tests (legacy VMTests: files, or directories searched
-    /// recursively) through evmove, every code compiled to Move on demand; print each
+    /// Run Ethereum consensus tests (legacy VMTests, blockchain tests with a postState:
+    /// files, or directories searched recursively) through evmove, every code compiled to Move on demand; print each
     /// failure, then `N passed, M failed, K skipped`.
     #[cfg(feature = "vm")]
     Statetest(statetest::StatetestArgs),

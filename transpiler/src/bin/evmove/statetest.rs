@@ -1,5 +1,6 @@
-//! `evmove statetest`: the Ethereum consensus tests (legacy VMTests) run through evmove,
-//! every code compiled to Move on demand (see `evmove::conformance`).
+//! `evmove statetest`: the Ethereum consensus tests (legacy VMTests, blockchain tests with
+//! an explicit `postState`) run through evmove, every code compiled to Move on demand (see
+//! `evmove::conformance`).
 
 use std::{
     io::{IsTerminal, Write},
