@@ -16,10 +16,12 @@
 //! - The write-set keys of an incarnation are recorded (sorted) before its read set and before
 //!   the scheduler learns it finished, so a validator never sees a read set whose writes are
 //!   missing.
+//! - A committed transaction's entries never change again: [`MvMemory::commit`] folds them,
+//!   in commit order, into the block's write set as soon as it is committed.
 //!
 //! # Costs
 //!
-//! Every read, validation and write looks a key up: the key is hashed with a fast
+//! Every read, validation, write and commit looks a key up: the key is hashed with a fast
 //! seeded hasher (foldhash, not SipHash), once to pick the lock shard (from middle bits of the
 //! hash, which the shard map's own bucket and tag bits do not use) and once by the shard's
 //! map. A key's entries are a vector sorted by transaction index, not a tree: most keys are
@@ -266,33 +268,38 @@ where
         })
     }
 
-    /// The block's write set: every written key with its value after the last transaction
-    /// (`None`: deleted), deltas applied in transaction order. Called once the scheduler is
-    /// done, when no entry is an ESTIMATE.
-    pub(super) fn into_writes(self, base: &impl BaseView<K, V>) -> BTreeMap<K, Option<V>> {
-        let mut writes = BTreeMap::new();
-        for shard in self.shards.into_vec() {
-            for (key, versions) in shard.into_inner().unwrap_or_else(|p| p.into_inner()) {
-                let mut value: Option<Option<V>> = None;
-                for (_, entry) in versions {
-                    let Entry::Written(_, write) = entry else {
-                        panic!("Block-STM invariant broken: an ESTIMATE is left after the block");
-                    };
-                    value = Some(match write {
-                        Write::Set(v) => Some(v),
-                        Write::Delete => None,
-                        Write::Delta(delta) => {
-                            let before = value.unwrap_or_else(|| base.read(&key));
-                            Some(delta.apply(before.as_ref()))
-                        }
-                    });
+    /// Folds the writes of `txn`, just committed, into `writes`, the block's write set after
+    /// the transactions below it (every key written so far, with its value; `None`: deleted),
+    /// making it the write set after `txn`; a delta applies to the value there, or to the base
+    /// state. Called by the committer, in commit order: then every entry of `txn` is final.
+    pub(super) fn commit(
+        &self,
+        txn: TxnIndex,
+        writes: &mut BTreeMap<K, Option<V>>,
+        base: &impl BaseView<K, V>,
+    ) {
+        for key in lock(&self.written[txn]).iter() {
+            let write = {
+                let shard = self.shard(key);
+                let entry = (shard.get(key))
+                    .and_then(|versions| Some(&versions[position(versions, txn).ok()?].1));
+                match entry {
+                    Some(Entry::Written(_, Write::Set(value))) => Ok(Some(value.clone())),
+                    Some(Entry::Written(_, Write::Delete)) => Ok(None),
+                    Some(Entry::Written(_, Write::Delta(delta))) => Err(delta.clone()),
+                    Some(Entry::Estimate) | None => {
+                        panic!("Block-STM invariant broken: a committed write is not in memory")
+                    }
                 }
-                if let Some(value) = value {
-                    writes.insert(key, value);
-                }
-            }
+            };
+            let value = write.unwrap_or_else(|delta| {
+                Some(match writes.get(key) {
+                    Some(before) => delta.apply(before.as_ref()),
+                    None => delta.apply(base.read(key).as_ref()),
+                })
+            });
+            writes.insert(key.clone(), value);
         }
-        writes
     }
 }
 
@@ -336,7 +343,11 @@ mod tests {
         assert_eq!(read(&memory, "a", 3), (Some(10), Origin::Version((2, 0))));
         assert_eq!(read(&memory, "a", 5), (Some(15), merged(&[(4, 0), (2, 0)])));
         assert_eq!(read(&memory, "b", 5), (None, Origin::Base));
-        let writes = memory.into_writes(&BTreeMap::from([("a", 100), ("b", 7)]));
+        let mut writes = BTreeMap::new();
+        let base = BTreeMap::from([("a", 100), ("b", 7)]);
+        for txn in 0..6 {
+            memory.commit(txn, &mut writes, &base);
+        }
         assert_eq!(writes, BTreeMap::from([("a", Some(15)), ("b", None)]));
     }
 

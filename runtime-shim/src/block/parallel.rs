@@ -1,9 +1,11 @@
 //! The parallel executor: workers take jobs from the [`Scheduler`] until it is done, executing
 //! transactions against the [`MvMemory`] and validating their read sets, and commit the
-//! transactions in order as soon as they can be; then the committed outputs and the block's
-//! writes are collected.
+//! transactions in order as soon as they can be, folding each one's writes into the block's
+//! write set as it is committed (while the other workers execute, not after the last
+//! commit); then the committed outputs are collected.
 
 use std::{
+    collections::BTreeMap,
     hint,
     num::NonZeroUsize,
     panic,
@@ -50,6 +52,8 @@ struct Block<'a, T: Task, B> {
     results: Box<[LastResult<T>]>,
     executions: Box<[AtomicU32]>,
     validations: Box<[AtomicU32]>,
+    /// The block's write set after the committed transactions (locked only by the committer).
+    writes: Mutex<BTreeMap<T::Key, Option<T::Value>>>,
     idle: Idle,
 }
 
@@ -122,6 +126,7 @@ pub(super) fn execute<T: Task, B: BaseView<T::Key, T::Value>>(
         results: (0..len).map(|_| Mutex::new(None)).collect(),
         executions: (0..len).map(|_| AtomicU32::new(0)).collect(),
         validations: (0..len).map(|_| AtomicU32::new(0)).collect(),
+        writes: Mutex::default(),
         idle: Idle::default(),
     };
     let (workers, panicked) = thread::scope(|scope| {
@@ -242,7 +247,10 @@ impl<T: Task, B: BaseView<T::Key, T::Value>> Block<'_, T, B> {
                 self.validations[txn].fetch_add(1, Relaxed);
                 self.memory.validate(txn)
             },
-            |txn| matches!(*lock(&self.results[txn]), Some(Err(_))),
+            |txn| {
+                self.memory.commit(txn, &mut lock(&self.writes), self.base);
+                matches!(*lock(&self.results[txn]), Some(Err(_)))
+            },
         );
         if self.scheduler.committed() != committed || invalid.is_some() {
             // The window may have widened, the block be done, or an abort made work.
@@ -275,7 +283,7 @@ impl<T: Task, B: BaseView<T::Key, T::Value>> Block<'_, T, B> {
             .collect();
         Ok(BlockOutput {
             outputs,
-            writes: self.memory.into_writes(self.base),
+            writes: self.writes.into_inner().unwrap_or_else(|p| p.into_inner()),
             stats,
             executed_as: Mode::Parallel {
                 threads: NonZeroUsize::new(workers).expect("at least one worker ran"),

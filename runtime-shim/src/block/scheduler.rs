@@ -222,14 +222,14 @@ impl Scheduler {
     }
 
     /// Commits the transactions that can be, in order, unless another worker is committing.
-    /// `validate` checks a transaction's last read set; `failed` says whether its result is
-    /// a failure, which ends the block. Returns the transaction to commit next when its read
-    /// set did not validate: it is now `Aborting`, and the caller goes on as after a failed
-    /// validation.
+    /// `validate` checks a transaction's last read set; `commit` is called on each transaction
+    /// committed, in order, and says whether its result is a failure, which ends the block.
+    /// Returns the transaction to commit next when its read set did not validate: it is now
+    /// `Aborting`, and the caller goes on as after a failed validation.
     pub(super) fn try_commit(
         &self,
         mut validate: impl FnMut(TxnIndex) -> bool,
-        failed: impl Fn(TxnIndex) -> bool,
+        mut commit: impl FnMut(TxnIndex) -> bool,
     ) -> Option<TxnIndex> {
         let mut commit_idx = self.commit_idx.try_lock().ok()?;
         while *commit_idx < self.block_len {
@@ -247,9 +247,11 @@ impl Scheduler {
             if status.incarnation == 0 {
                 self.widen_window();
             }
+            drop(status);
+            let failed = commit(txn);
             *commit_idx += 1;
             self.committed.store(*commit_idx, SeqCst);
-            if failed(txn) {
+            if failed {
                 break;
             }
         }
