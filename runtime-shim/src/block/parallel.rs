@@ -52,7 +52,7 @@ const SPINS_BEFORE_YIELD: u32 = 64;
 
 /// How many more times it asks, yielding, before it sleeps until another worker finishes a
 /// job (on a shared machine, even a yielding worker takes time from the one with the work).
-const YIELDS_BEFORE_SLEEP: u32 = 16;
+const YIELDS_BEFORE_SLEEP: u32 = 4;
 
 /// The longest an idle worker sleeps without being woken: a safety net, not a poll period.
 const MAX_SLEEP: Duration = Duration::from_millis(1);

@@ -54,9 +54,9 @@
 //! transaction: the lowest uncommitted one can always run, so the block always progresses),
 //! and grows per transaction committed at its first incarnation: by a sixteenth of a
 //! transaction when that execution was speculative (it started before every transaction
-//! below was committed, and its reads held: speculation paid), by a sixty-fourth when it was
-//! not (no evidence either way: the window only probes now and then whether speculation
-//! would pay again). A block without conflicts keeps it wide open; in a chain of dependent
+//! below was committed, and its reads held: speculation paid), by a 256th when it was not
+//! (no evidence either way: the window only probes now and then whether speculation would
+//! pay again; on a chain, each probe costs a stale execution or two). A block without conflicts keeps it wide open; in a chain of dependent
 //! transactions it closes, and the workers stop burning cores on executions that read stale
 //! values (on a shared machine that time is taken from the one execution that matters), and
 //! the transactions are executed, one after the other, mostly by the same worker.
@@ -82,11 +82,11 @@ pub(super) enum Job {
 }
 
 /// The speculation window grows in steps of one transaction divided by this.
-const WINDOW_UNIT: usize = 64;
+const WINDOW_UNIT: usize = 256;
 
 /// How many steps the window grows by when a speculative execution is committed (one
 /// step when a non-speculative one is).
-const SPECULATION_PAID: usize = 4;
+const SPECULATION_PAID: usize = 16;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Stage {
