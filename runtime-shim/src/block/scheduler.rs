@@ -28,20 +28,21 @@
 //!   These validations only find conflicts early (before the commit that would find them):
 //!   until the block has seen a conflict (an aborted incarnation) they are not started, and
 //!   `j` itself is not validated when its reads were final (below). When a validation of `j`
-//!   fails, `j`'s writes become ESTIMATEs before `j` can run again, and
-//!   every transaction above `j` is validated again. So every transaction whose reads a later
-//!   execution invalidates is validated again after that execution, fails, and runs again.
+//!   fails, `j`'s writes become ESTIMATEs before `j` can run again, and every transaction
+//!   above `j` is validated again. So, once the block has seen a conflict, every transaction
+//!   whose reads a later execution invalidates is validated again after that execution,
+//!   fails, and runs again; before, its commit finds it.
 //! - Commit: transaction `k` is committed when all below it are, it is `Executed`, and its read
 //!   set validates (checked by the committing worker, under `k`'s status lock, so `k` cannot be
 //!   aborted meanwhile). The writes below `k` are then final, so `k`'s reads are those of the
 //!   sequential order. If they do not validate, they never will: the committer aborts `k` as a
-//!   failed validation would.
+//!   failed validation would. A committed transaction is never aborted again (a late
+//!   validation that fails on a stale view finds it `Committed` and does nothing).
 //! - Final reads: an execution of `k` that started when every transaction below `k` was
 //!   committed read only final writes (committed ones never change), so its read set is valid
 //!   now and forever: it is neither recorded nor validated, and `k` commits as soon as it is
-//!   `Executed`. When the window has closed on a chain of dependent transactions, every
-//!   execution is such, and the block costs about what a sequential execution costs. A committed transaction is never aborted again (a late
-//!   validation that fails on a stale view finds it `Committed` and does nothing).
+//!   `Executed`. When the window has closed on a chain of dependent transactions, almost
+//!   every execution is such, and the block costs about what a sequential execution costs.
 //! - The block is done when every transaction is committed, or when a committed transaction
 //!   failed (the block's result is that failure), or when a worker panicked.
 //!
@@ -56,10 +57,11 @@
 //! transaction when that execution was speculative (it started before every transaction
 //! below was committed, and its reads held: speculation paid), by a 256th when it was not
 //! (no evidence either way: the window only probes now and then whether speculation would
-//! pay again; on a chain, each probe costs a stale execution or two). A block without conflicts keeps it wide open; in a chain of dependent
-//! transactions it closes, and the workers stop burning cores on executions that read stale
-//! values (on a shared machine that time is taken from the one execution that matters), and
-//! the transactions are executed, one after the other, mostly by the same worker.
+//! pay again; on a chain, each probe costs a stale execution or two). A block without
+//! conflicts keeps it wide open; in a chain of dependent transactions it closes, and the
+//! workers stop burning cores on executions that read stale values (on a shared machine that
+//! time is taken from the one execution that matters), and the transactions are executed,
+//! one after the other, mostly by the same worker.
 
 use std::sync::{
     atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst},
@@ -307,9 +309,9 @@ impl Scheduler {
         None
     }
 
-    /// Whether a job is there for the taking, as [`Scheduler::next_job`] would find it now
-    /// (roughly: a hint for waking idle workers, never a promise).
-    /// Looks at the next transaction of each index only.
+    /// Whether a job is there for the taking, as [`Scheduler::next_job`] would find it now:
+    /// a hint for waking idle workers, never a promise (it looks at the transaction at each
+    /// index only).
     pub(super) fn has_work(&self) -> bool {
         let execution_idx = self.execution_idx.load(SeqCst);
         let validation_idx = self.validation_idx.load(SeqCst);
