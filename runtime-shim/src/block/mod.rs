@@ -29,9 +29,11 @@
 //! committed failure is a result (it ends the block at once).
 //!
 //! How far ahead of the commits the workers execute is [`Speculation`]. A worker that finds
-//! no job spins, then yields, then sleeps until another worker finishes a job or commits
-//! (`parallel.rs`); a transaction that depends on one being re-executed is parked, and its
-//! worker takes other work.
+//! no job spins, then yields, then sleeps until another worker, having taken its own next
+//! job, finds one left for it (`parallel.rs`); a transaction that depends on one being
+//! re-executed is parked, and its worker takes other work. An execution that starts when
+//! every transaction below it is committed reads final values: it is committed without
+//! validation, so a chain of dependent transactions costs about what it costs sequentially.
 //!
 //! Values written as [`Write::Delta`] are applied when a key is read and when the block's
 //! writes are merged, in transaction order: transactions that credit the same key without

@@ -16,12 +16,26 @@
 //! - The write-set keys of an incarnation are recorded (sorted) before its read set and before
 //!   the scheduler learns it finished, so a validator never sees a read set whose writes are
 //!   missing.
+//! - A committed transaction's entries never change again: [`MvMemory::commit`] folds them,
+//!   in commit order, into the block's write set as soon as it is committed.
+//!
+//! # Costs
+//!
+//! Every read, validation, write and commit looks a key up: the key is hashed with a fast
+//! seeded hasher (foldhash, not SipHash), once to pick the lock shard (from middle bits of the
+//! hash, which the shard map's own bucket and tag bits do not use) and once by the shard's
+//! map. A key's entries are a vector sorted by transaction index, not a tree: most keys are
+//! written by one or two transactions, and executions record them roughly in index order
+//! (appends). A validation compares what a read resolves to now with what it resolved to
+//! without allocating, and a read allocates only when it merges deltas.
 
 use std::{
     collections::{BTreeMap, HashMap},
-    hash::{BuildHasher, Hash, RandomState},
+    hash::{BuildHasher, Hash},
     sync::{Mutex, MutexGuard},
 };
+
+use foldhash::fast::RandomState;
 
 use super::task::{BaseView, Delta, Incarnation, TxnIndex, Write};
 
@@ -51,11 +65,11 @@ enum Entry<V, D> {
     Estimate,
 }
 
-/// A key's entries by transaction index.
-type Versions<V, D> = BTreeMap<TxnIndex, Entry<V, D>>;
+/// A key's entries, sorted by transaction index (each index at most once).
+type Versions<V, D> = Vec<(TxnIndex, Entry<V, D>)>;
 
 /// A lock shard of the key map.
-type Shard<K, V, D> = Mutex<HashMap<K, Versions<V, D>>>;
+type Shard<K, V, D> = Mutex<HashMap<K, Versions<V, D>, RandomState>>;
 
 /// Number of lock shards of the key map: enough that workers seldom wait on each other.
 const SHARDS: usize = 64;
@@ -82,37 +96,46 @@ fn below<V, D>(
     versions: &Versions<V, D>,
     txn: TxnIndex,
 ) -> impl Iterator<Item = Result<(Version, &Write<V, D>), TxnIndex>> {
-    versions.range(..txn).rev().map(|(&i, entry)| match entry {
-        Entry::Written(incarnation, write) => Ok(((i, *incarnation), write)),
-        Entry::Estimate => Err(i),
+    let end = versions.partition_point(|&(i, _)| i < txn);
+    versions[..end].iter().rev().map(|(i, entry)| match entry {
+        Entry::Written(incarnation, write) => Ok(((*i, *incarnation), write)),
+        Entry::Estimate => Err(*i),
     })
 }
 
-/// What a read by `txn` resolves to now, without the value (for validation).
-fn origin<V, D>(versions: Option<&Versions<V, D>>, txn: TxnIndex) -> Result<Origin, TxnIndex> {
-    let mut merged = Vec::new();
-    let mut has_delta = false;
-    for entry in versions
-        .into_iter()
-        .flat_map(|versions| below(versions, txn))
-    {
-        let (version, write) = entry?;
-        merged.push(version);
-        match write {
-            Write::Delta(_) => has_delta = true,
-            Write::Set(_) | Write::Delete => break,
-        }
-    }
-    Ok(Origin::of(merged, has_delta))
+/// Where `txn`'s entry is in `versions`, or where it would go.
+fn position<V, D>(versions: &Versions<V, D>, txn: TxnIndex) -> Result<usize, usize> {
+    versions.binary_search_by_key(&txn, |&(i, _)| i)
 }
 
-impl Origin {
-    /// The origin of a read that used the entries of `merged` (from the highest down).
-    fn of(merged: Vec<Version>, has_delta: bool) -> Self {
-        match (&merged[..], has_delta) {
-            ([], _) => Self::Base,
-            (&[version], false) => Self::Version(version),
-            _ => Self::Merged(merged.into()),
+/// Whether a read by `txn` resolves now to `recorded` (for validation; allocates nothing).
+fn resolves_to<V, D>(versions: Option<&Versions<V, D>>, txn: TxnIndex, recorded: &Origin) -> bool {
+    let mut entries = versions
+        .into_iter()
+        .flat_map(|versions| below(versions, txn));
+    match recorded {
+        Origin::Base => entries.next().is_none(),
+        Origin::Version(version) => match entries.next() {
+            Some(Ok((found, Write::Set(_) | Write::Delete))) => found == *version,
+            _ => false,
+        },
+        Origin::Merged(merged) => {
+            // The same entries, in the same order, ending where the recorded read ended: at
+            // its full write, or at the base state.
+            let mut used = 0;
+            for entry in entries {
+                let Ok((found, write)) = entry else {
+                    return false;
+                };
+                if merged.get(used) != Some(&found) {
+                    return false;
+                }
+                used += 1;
+                if !matches!(write, Write::Delta(_)) {
+                    break;
+                }
+            }
+            used == merged.len()
         }
     }
 }
@@ -124,16 +147,19 @@ where
     D: Delta<V>,
 {
     pub(super) fn new(block_len: usize) -> Self {
+        let hasher = RandomState::default();
         Self {
-            hasher: RandomState::new(),
-            shards: (0..SHARDS).map(|_| Mutex::default()).collect(),
+            shards: (0..SHARDS)
+                .map(|_| Mutex::new(HashMap::with_hasher(hasher.clone())))
+                .collect(),
+            hasher,
             written: (0..block_len).map(|_| Mutex::default()).collect(),
             reads: (0..block_len).map(|_| Mutex::default()).collect(),
         }
     }
 
-    fn shard(&self, key: &K) -> MutexGuard<'_, HashMap<K, Versions<V, D>>> {
-        lock(&self.shards[self.hasher.hash_one(key) as usize % SHARDS])
+    fn shard(&self, key: &K) -> MutexGuard<'_, HashMap<K, Versions<V, D>, RandomState>> {
+        lock(&self.shards[(self.hasher.hash_one(key) >> 32) as usize % SHARDS])
     }
 
     /// The value `txn` reads at `key` and its origin, or `Err` of the transaction whose
@@ -144,7 +170,8 @@ where
         txn: TxnIndex,
         base: &impl BaseView<K, V>,
     ) -> Result<(Option<V>, Origin), TxnIndex> {
-        // Clone what the read needs under the shard lock; read the base state after it.
+        // Clone what the read needs under the shard lock; read the base state after it. The
+        // common reads (of the base state, of one full write) allocate nothing.
         let mut deltas = Vec::new();
         let mut merged = Vec::new();
         let mut bottom = None;
@@ -166,7 +193,11 @@ where
                 }
             }
         }
-        let origin = Origin::of(merged, !deltas.is_empty());
+        let origin = match (&merged[..], deltas.is_empty()) {
+            ([], _) => Origin::Base,
+            (&[version], true) => Origin::Version(version),
+            _ => Origin::Merged(merged.into()),
+        };
         let mut value = bottom.unwrap_or_else(|| base.read(key));
         for delta in deltas.iter().rev() {
             value = Some(delta.apply(value.as_ref()));
@@ -191,13 +222,20 @@ where
         let wrote_new_key = keys.iter().any(|key| written.binary_search(key).is_err());
         for (key, write) in writes {
             let entry = Entry::Written(incarnation, write);
-            self.shard(&key).entry(key).or_default().insert(txn, entry);
+            let mut shard = self.shard(&key);
+            let versions = shard.entry(key).or_default();
+            match position(versions, txn) {
+                Ok(at) => versions[at].1 = entry,
+                Err(at) => versions.insert(at, (txn, entry)),
+            }
         }
         for key in written.iter() {
             if keys.binary_search(key).is_err() {
                 let mut shard = self.shard(key);
                 if let Some(versions) = shard.get_mut(key) {
-                    versions.remove(&txn);
+                    if let Ok(at) = position(versions, txn) {
+                        versions.remove(at);
+                    }
                     if versions.is_empty() {
                         shard.remove(key);
                     }
@@ -213,8 +251,11 @@ where
     /// Turns every write of `txn`'s last recorded incarnation into an ESTIMATE.
     pub(super) fn convert_writes_to_estimates(&self, txn: TxnIndex) {
         for key in lock(&self.written[txn]).iter() {
-            if let Some(entry) = self.shard(key).get_mut(key).and_then(|v| v.get_mut(&txn)) {
-                *entry = Entry::Estimate;
+            let mut shard = self.shard(key);
+            if let Some(versions) = shard.get_mut(key) {
+                if let Ok(at) = position(versions, txn) {
+                    versions[at].1 = Entry::Estimate;
+                }
             }
         }
     }
@@ -223,37 +264,42 @@ where
     pub(super) fn validate(&self, txn: TxnIndex) -> bool {
         lock(&self.reads[txn]).iter().all(|read| {
             let shard = self.shard(&read.key);
-            origin(shard.get(&read.key), txn).as_ref() == Ok(&read.origin)
+            resolves_to(shard.get(&read.key), txn, &read.origin)
         })
     }
 
-    /// The block's write set: every written key with its value after the last transaction
-    /// (`None`: deleted), deltas applied in transaction order. Called once the scheduler is
-    /// done, when no entry is an ESTIMATE.
-    pub(super) fn into_writes(self, base: &impl BaseView<K, V>) -> BTreeMap<K, Option<V>> {
-        let mut writes = BTreeMap::new();
-        for shard in self.shards.into_vec() {
-            for (key, versions) in shard.into_inner().unwrap_or_else(|p| p.into_inner()) {
-                let mut value: Option<Option<V>> = None;
-                for entry in versions.into_values() {
-                    let Entry::Written(_, write) = entry else {
-                        panic!("Block-STM invariant broken: an ESTIMATE is left after the block");
-                    };
-                    value = Some(match write {
-                        Write::Set(v) => Some(v),
-                        Write::Delete => None,
-                        Write::Delta(delta) => {
-                            let before = value.unwrap_or_else(|| base.read(&key));
-                            Some(delta.apply(before.as_ref()))
-                        }
-                    });
+    /// Folds the writes of `txn`, just committed, into `writes`, the block's write set after
+    /// the transactions below it (every key written so far, with its value; `None`: deleted),
+    /// making it the write set after `txn`; a delta applies to the value there, or to the base
+    /// state. Called by the committer, in commit order: then every entry of `txn` is final.
+    pub(super) fn commit(
+        &self,
+        txn: TxnIndex,
+        writes: &mut BTreeMap<K, Option<V>>,
+        base: &impl BaseView<K, V>,
+    ) {
+        for key in lock(&self.written[txn]).iter() {
+            let write = {
+                let shard = self.shard(key);
+                let entry = (shard.get(key))
+                    .and_then(|versions| Some(&versions[position(versions, txn).ok()?].1));
+                match entry {
+                    Some(Entry::Written(_, Write::Set(value))) => Ok(Some(value.clone())),
+                    Some(Entry::Written(_, Write::Delete)) => Ok(None),
+                    Some(Entry::Written(_, Write::Delta(delta))) => Err(delta.clone()),
+                    Some(Entry::Estimate) | None => {
+                        panic!("Block-STM invariant broken: a committed write is not in memory")
+                    }
                 }
-                if let Some(value) = value {
-                    writes.insert(key, value);
-                }
-            }
+            };
+            let value = write.unwrap_or_else(|delta| {
+                Some(match writes.get(key) {
+                    Some(before) => delta.apply(before.as_ref()),
+                    None => delta.apply(base.read(key).as_ref()),
+                })
+            });
+            writes.insert(key.clone(), value);
         }
-        writes
     }
 }
 
@@ -297,7 +343,11 @@ mod tests {
         assert_eq!(read(&memory, "a", 3), (Some(10), Origin::Version((2, 0))));
         assert_eq!(read(&memory, "a", 5), (Some(15), merged(&[(4, 0), (2, 0)])));
         assert_eq!(read(&memory, "b", 5), (None, Origin::Base));
-        let writes = memory.into_writes(&BTreeMap::from([("a", 100), ("b", 7)]));
+        let mut writes = BTreeMap::new();
+        let base = BTreeMap::from([("a", 100), ("b", 7)]);
+        for txn in 0..6 {
+            memory.commit(txn, &mut writes, &base);
+        }
         assert_eq!(writes, BTreeMap::from([("a", Some(15)), ("b", None)]));
     }
 

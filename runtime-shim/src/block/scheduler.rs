@@ -6,7 +6,8 @@
 //!
 //! - `execution_idx` / `validation_idx`: the lowest transaction that may still need an
 //!   execution / a validation; workers take jobs by incrementing them, and a job that
-//!   invalidates other work lowers them.
+//!   invalidates other work lowers them. Validation jobs are handed out only once the block
+//!   has seen a conflict (an aborted incarnation); before, commits alone validate.
 //! - `commit_idx`: the transactions below it are committed, in order: final.
 //! - Per transaction, under one lock: its incarnation and its [`Stage`]:
 //!   `ReadyToExecute(i) → Executing(i) → Executed(i) → Committed(i)`, with `Aborting(i)` from
@@ -24,15 +25,24 @@
 //!   transaction becomes `ReadyToExecute` and `execution_idx` is lowered to the lowest of them.
 //! - When an execution of `j` wrote a key its previous incarnation did not, every transaction
 //!   above `j` is validated again (`validation_idx` lowered to `j`); otherwise only `j` is.
-//!   When a validation of `j` fails, `j`'s writes become ESTIMATEs before `j` can run again, and
-//!   every transaction above `j` is validated again. So every transaction whose reads a later
-//!   execution invalidates is validated again after that execution, fails, and runs again.
+//!   These validations only find conflicts early (before the commit that would find them):
+//!   until the block has seen a conflict (an aborted incarnation) they are not started, and
+//!   `j` itself is not validated when its reads were final (below). When a validation of `j`
+//!   fails, `j`'s writes become ESTIMATEs before `j` can run again, and every transaction
+//!   above `j` is validated again. So, once the block has seen a conflict, every transaction
+//!   whose reads a later execution invalidates is validated again after that execution,
+//!   fails, and runs again; before, its commit finds it.
 //! - Commit: transaction `k` is committed when all below it are, it is `Executed`, and its read
 //!   set validates (checked by the committing worker, under `k`'s status lock, so `k` cannot be
 //!   aborted meanwhile). The writes below `k` are then final, so `k`'s reads are those of the
 //!   sequential order. If they do not validate, they never will: the committer aborts `k` as a
 //!   failed validation would. A committed transaction is never aborted again (a late
 //!   validation that fails on a stale view finds it `Committed` and does nothing).
+//! - Final reads: an execution of `k` that started when every transaction below `k` was
+//!   committed read only final writes (committed ones never change), so its read set is valid
+//!   now and forever: it is neither recorded nor validated, and `k` commits as soon as it is
+//!   `Executed`. When the window has closed on a chain of dependent transactions, almost
+//!   every execution is such, and the block costs about what a sequential execution costs.
 //! - The block is done when every transaction is committed, or when a committed transaction
 //!   failed (the block's result is that failure), or when a worker panicked.
 //!
@@ -43,10 +53,15 @@
 //! execution starts only for a transaction less than `window` past the lowest uncommitted
 //! one. The window starts at the whole block, halves on every aborted incarnation (down to one
 //! transaction: the lowest uncommitted one can always run, so the block always progresses),
-//! and grows by a sixteenth of a transaction per transaction committed at its first
-//! incarnation. A block without conflicts keeps it wide open; in a chain of dependent
-//! transactions it closes, and the workers stop burning cores on executions that read stale
-//! values (on a shared machine that time is taken from the one execution that matters).
+//! and grows per transaction committed at its first incarnation: by a sixteenth of a
+//! transaction when that execution was speculative (it started before every transaction
+//! below was committed, and its reads held: speculation paid), by a 256th when it was not
+//! (no evidence either way: the window only probes now and then whether speculation would
+//! pay again; on a chain, each probe costs a stale execution or two). A block without
+//! conflicts keeps it wide open; in a chain of dependent transactions it closes, and the
+//! workers stop burning cores on executions that read stale values (on a shared machine that
+//! time is taken from the one execution that matters), and the transactions are executed,
+//! one after the other, mostly by the same worker.
 
 use std::sync::{
     atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst},
@@ -69,7 +84,11 @@ pub(super) enum Job {
 }
 
 /// The speculation window grows in steps of one transaction divided by this.
-const WINDOW_UNIT: usize = 16;
+const WINDOW_UNIT: usize = 256;
+
+/// How many steps the window grows by when a speculative execution is committed (one
+/// step when a non-speculative one is).
+const SPECULATION_PAID: usize = 16;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Stage {
@@ -83,6 +102,10 @@ enum Stage {
 struct Status {
     incarnation: Incarnation,
     stage: Stage,
+    /// Whether the reads of the last finished execution are final: it started when every
+    /// transaction below was committed, so it read only final writes, and its read set
+    /// validates now and forever.
+    final_reads: bool,
 }
 
 pub(super) struct Scheduler {
@@ -96,6 +119,8 @@ pub(super) struct Scheduler {
     window: AtomicUsize,
     /// Whether the window adapts; if not, it stays at the whole block.
     adaptive: bool,
+    /// Whether an incarnation of the block was aborted (on a failed validation).
+    conflicted: AtomicBool,
     done: AtomicBool,
     status: Box<[Mutex<Status>]>,
     /// Per transaction: the transactions parked until it finishes executing.
@@ -108,6 +133,7 @@ impl Scheduler {
             Mutex::new(Status {
                 incarnation: 0,
                 stage: Stage::ReadyToExecute,
+                final_reads: false,
             })
         };
         Self {
@@ -118,6 +144,7 @@ impl Scheduler {
             committed: AtomicUsize::new(0),
             window: AtomicUsize::new(block_len * WINDOW_UNIT),
             adaptive: speculation == Speculation::Adaptive,
+            conflicted: AtomicBool::new(false),
             done: AtomicBool::new(block_len == 0),
             status: (0..block_len).map(|_| ready()).collect(),
             dependents: (0..block_len).map(|_| Mutex::default()).collect(),
@@ -141,12 +168,22 @@ impl Scheduler {
 
     /// The next job, validations first when they are behind executions; `None` when there is
     /// none right now (the caller commits what it can, and retries until [`Scheduler::done`]).
+    /// Transactions at `validation_idx` with nothing to validate (executing, committed, read
+    /// final writes) are passed over, not returned as "no job". Until the block has seen a
+    /// conflict, no validation is handed out: each transaction's commit validates it.
     pub(super) fn next_job(&self) -> Option<Job> {
-        if self.validation_idx.load(SeqCst) < self.execution_idx.load(SeqCst) {
-            self.next_version_to_validate().map(Job::Validate)
-        } else {
-            self.next_version_to_execute().map(Job::Execute)
+        if !self.conflicted.load(SeqCst) {
+            return self.next_version_to_execute().map(Job::Execute);
         }
+        // Committed transactions need no validation.
+        self.validation_idx
+            .fetch_max(self.committed.load(SeqCst), SeqCst);
+        while self.validation_idx.load(SeqCst) < self.execution_idx.load(SeqCst) {
+            if let Some(version) = self.next_version_to_validate() {
+                return Some(Job::Validate(version));
+            }
+        }
+        self.next_version_to_execute().map(Job::Execute)
     }
 
     /// Parks `txn` until `blocking` finishes executing; false when it already has, and the
@@ -167,17 +204,24 @@ impl Scheduler {
     }
 
     /// Marks `(txn, incarnation)` executed, resumes the transactions parked on it, and returns
-    /// its validation when only it needs one.
+    /// its validation when only it needs one. `final_reads`: the execution started when every
+    /// transaction below `txn` was committed ([`Scheduler::committed`] read before it), so its
+    /// read set needs no validation, neither now nor at commit. Until a transaction of the
+    /// block has been aborted, no validation is started here at all (neither of `txn` nor of
+    /// those above it): each commit validates anyway, and without conflicts an earlier
+    /// validation would only find the same, at the same cost.
     pub(super) fn finish_execution(
         &self,
         txn: TxnIndex,
         incarnation: Incarnation,
         wrote_new_key: bool,
+        final_reads: bool,
     ) -> Option<Job> {
         {
             let mut status = lock(&self.status[txn]);
             debug_assert_eq!(status.stage, Stage::Executing);
             status.stage = Stage::Executed;
+            status.final_reads = final_reads;
         }
         let dependents = std::mem::take(&mut *lock(&self.dependents[txn]));
         for &dependent in &dependents {
@@ -186,11 +230,12 @@ impl Scheduler {
         if let Some(&lowest) = dependents.iter().min() {
             self.execution_idx.fetch_min(lowest, SeqCst);
         }
-        if self.validation_idx.load(SeqCst) > txn {
+        if self.conflicted.load(SeqCst) && self.validation_idx.load(SeqCst) > txn {
             if !wrote_new_key {
-                return Some(Job::Validate((txn, incarnation)));
+                return (!final_reads).then_some(Job::Validate((txn, incarnation)));
             }
-            self.validation_idx.fetch_min(txn, SeqCst);
+            let from = if final_reads { txn + 1 } else { txn };
+            self.validation_idx.fetch_min(from, SeqCst);
         }
         None
     }
@@ -222,14 +267,15 @@ impl Scheduler {
     }
 
     /// Commits the transactions that can be, in order, unless another worker is committing.
-    /// `validate` checks a transaction's last read set; `failed` says whether its result is
-    /// a failure, which ends the block. Returns the transaction to commit next when its read
-    /// set did not validate: it is now `Aborting`, and the caller goes on as after a failed
-    /// validation.
+    /// `validate` checks a transaction's last read set (not called when its reads are final);
+    /// `commit` is called on each transaction committed, in order, and says whether its
+    /// result is a failure, which ends the block. Returns the transaction to commit next when
+    /// its read set did not validate: it is now `Aborting`, and the caller goes on as after a
+    /// failed validation.
     pub(super) fn try_commit(
         &self,
         mut validate: impl FnMut(TxnIndex) -> bool,
-        failed: impl Fn(TxnIndex) -> bool,
+        mut commit: impl FnMut(TxnIndex) -> bool,
     ) -> Option<TxnIndex> {
         let mut commit_idx = self.commit_idx.try_lock().ok()?;
         while *commit_idx < self.block_len {
@@ -238,18 +284,24 @@ impl Scheduler {
             if status.stage != Stage::Executed {
                 return None;
             }
-            if !validate(txn) {
+            if !status.final_reads && !validate(txn) {
                 status.stage = Stage::Aborting;
                 self.narrow_window();
                 return Some(txn);
             }
             status.stage = Stage::Committed;
             if status.incarnation == 0 {
-                self.widen_window();
+                self.widen_window(if status.final_reads {
+                    1
+                } else {
+                    SPECULATION_PAID
+                });
             }
+            drop(status);
+            let failed = commit(txn);
             *commit_idx += 1;
             self.committed.store(*commit_idx, SeqCst);
-            if failed(txn) {
+            if failed {
                 break;
             }
         }
@@ -257,7 +309,27 @@ impl Scheduler {
         None
     }
 
+    /// Whether a job is there for the taking, as [`Scheduler::next_job`] would find it now:
+    /// a hint for waking idle workers, never a promise (it looks at the transaction at each
+    /// index only).
+    pub(super) fn has_work(&self) -> bool {
+        let execution_idx = self.execution_idx.load(SeqCst);
+        let validation_idx = self.validation_idx.load(SeqCst);
+        let window = self.window.load(SeqCst) / WINDOW_UNIT;
+        let stage = |txn: TxnIndex| {
+            let status = lock(&self.status[txn]);
+            (status.stage, status.final_reads)
+        };
+        (self.conflicted.load(SeqCst)
+            && validation_idx < execution_idx.min(self.block_len)
+            && stage(validation_idx) == (Stage::Executed, false))
+            || (execution_idx < self.block_len
+                && execution_idx < self.committed.load(SeqCst) + window
+                && stage(execution_idx).0 == Stage::ReadyToExecute)
+    }
+
     fn narrow_window(&self) {
+        self.conflicted.store(true, SeqCst);
         if !self.adaptive {
             return;
         }
@@ -265,8 +337,11 @@ impl Scheduler {
         let _ = self.window.fetch_update(SeqCst, SeqCst, halve);
     }
 
-    fn widen_window(&self) {
-        let widen = |window: usize| Some((window + 1).min(self.block_len * WINDOW_UNIT));
+    fn widen_window(&self, steps: usize) {
+        if !self.adaptive {
+            return;
+        }
+        let widen = |window: usize| Some((window + steps).min(self.block_len * WINDOW_UNIT));
         let _ = self.window.fetch_update(SeqCst, SeqCst, widen);
     }
 
@@ -318,6 +393,7 @@ impl Scheduler {
             return None;
         }
         let status = lock(&self.status[txn]);
-        (status.stage == Stage::Executed).then_some((txn, status.incarnation))
+        (status.stage == Stage::Executed && !status.final_reads)
+            .then_some((txn, status.incarnation))
     }
 }

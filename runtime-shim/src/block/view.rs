@@ -19,23 +19,33 @@ pub(super) struct TxnView<'a, K, V, D, B> {
     memory: &'a MvMemory<K, V, D>,
     base: &'a B,
     txn: TxnIndex,
+    /// Whether reads are recorded; not when they are final (nothing will validate them).
+    record: bool,
     reads: RefCell<Vec<Read<K>>>,
     dependency: Cell<Option<TxnIndex>>,
 }
 
 impl<'a, K, V, D, B> TxnView<'a, K, V, D, B> {
-    pub(super) fn new(memory: &'a MvMemory<K, V, D>, base: &'a B, txn: TxnIndex) -> Self {
+    /// The view of an execution of `txn`; `record`: whether its reads are recorded for
+    /// validation (not when every transaction below is committed: they are final).
+    pub(super) fn new(
+        memory: &'a MvMemory<K, V, D>,
+        base: &'a B,
+        txn: TxnIndex,
+        record: bool,
+    ) -> Self {
         Self {
             memory,
             base,
             txn,
+            record,
             reads: RefCell::default(),
             dependency: Cell::new(None),
         }
     }
 
-    /// The reads made, or the transaction the execution depends on when a read hit an
-    /// ESTIMATE (then the execution's result means nothing).
+    /// The reads made (none if they were not recorded), or the transaction the execution
+    /// depends on when a read hit an ESTIMATE (then the execution's result means nothing).
     pub(super) fn finish(self) -> Result<Vec<Read<K>>, TxnIndex> {
         match self.dependency.get() {
             Some(blocking) => Err(blocking),
@@ -57,8 +67,10 @@ where
         }
         match self.memory.read(key, self.txn, self.base) {
             Ok((value, origin)) => {
-                let key = key.clone();
-                self.reads.borrow_mut().push(Read { key, origin });
+                if self.record {
+                    let key = key.clone();
+                    self.reads.borrow_mut().push(Read { key, origin });
+                }
                 Ok(value)
             }
             Err(blocking) => {

@@ -328,10 +328,7 @@ pub(super) fn execute_function<'a>(
     let mut meter = FrameMeter::new(frame.gas.clone());
     let mut extensions = NativeContextExtensions::default();
     extensions.add(FrameExtension { host, frame });
-    let runtime = host.runtime;
-    let mut session = runtime
-        .vm()
-        .new_session_with_extensions(runtime.modules(), extensions);
+    let mut session = (host.vm).new_session_with_extensions(host.runtime.modules(), extensions);
     let result =
         session.execute_function_bypass_visibility(module, function, vec![], args, &mut meter);
     let frame = session

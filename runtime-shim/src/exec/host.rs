@@ -10,6 +10,7 @@ use std::{
 
 use alloy_primitives::{Address, Bytes, U256};
 use better_any::{Tid, TidAble};
+use move_vm_runtime::move_vm::MoveVM;
 
 use super::{
     env::{BlockEnv, Transaction},
@@ -30,6 +31,8 @@ pub const MAX_DEPTH: usize = 1024;
 pub struct Host<'a> {
     /// The VM, the modules, the code provider.
     pub runtime: &'a Runtime,
+    /// The VM that runs the transaction's frames (its own while it runs).
+    pub vm: &'a MoveVM,
     /// The state the transaction reads.
     pub view: &'a dyn StateView,
     /// The block.

@@ -66,7 +66,14 @@ pub enum PublishError {
 
 /// The Move VM, the published modules and where new ones come from.
 pub struct Runtime {
+    /// The VM that publishes modules.
     vm: MoveVM,
+    /// The VMs that execute transactions, each taken by one execution at a time
+    /// ([`Runtime::with_executor`]): every Move function call reads its VM's loader cache
+    /// (a lock and reference counts), so threads executing in parallel each use their own
+    /// VM rather than bounce those cache lines between cores. A VM loads a module from
+    /// `modules` the first time it runs it; there are as many as executions ever ran at once.
+    executors: Mutex<Vec<MoveVM>>,
     modules: ModuleStore,
     provider: Box<dyn CodeProvider>,
     publisher: AccountAddress,
@@ -95,6 +102,7 @@ impl Runtime {
         })?;
         let runtime = Self {
             vm,
+            executors: Mutex::new(Vec::new()),
             modules: ModuleStore::new(),
             provider: Box::new(provider),
             publisher,
@@ -197,8 +205,39 @@ impl Runtime {
         journal: Journal,
         first_frame: impl FnOnce(&Host<'_>, Address) -> Result<(FrameResult, T), Fatal>,
     ) -> Result<(TxOutcome, T), TxError> {
+        self.with_executor(|vm| self.run_on(vm, state, block, tx, journal, first_frame))
+    }
+
+    /// Runs `f` with a VM of its own for executing a transaction: an idle one, or a new one
+    /// (if none can be made, the publishing VM, shared).
+    fn with_executor<R>(&self, f: impl FnOnce(&MoveVM) -> R) -> R {
+        let idle = self.executors.lock().map(|mut vms| vms.pop());
+        let vm = match idle.ok().flatten() {
+            Some(vm) => vm,
+            None => match MoveVM::new(natives::table()) {
+                Ok(vm) => vm,
+                Err(_) => return f(&self.vm),
+            },
+        };
+        let result = f(&vm);
+        if let Ok(mut vms) = self.executors.lock() {
+            vms.push(vm);
+        }
+        result
+    }
+
+    fn run_on<T: Default>(
+        &self,
+        vm: &MoveVM,
+        state: &dyn StateView,
+        block: &BlockEnv,
+        tx: &Transaction,
+        journal: Journal,
+        first_frame: impl FnOnce(&Host<'_>, Address) -> Result<(FrameResult, T), Fatal>,
+    ) -> Result<(TxOutcome, T), TxError> {
         let host = Host {
             runtime: self,
+            vm,
             view: state,
             block,
             tx,
@@ -266,11 +305,6 @@ impl Runtime {
             created: result.created,
         };
         Ok((outcome, extra))
-    }
-
-    /// The VM.
-    pub(crate) fn vm(&self) -> &MoveVM {
-        &self.vm
     }
 
     /// The published modules.
