@@ -19,7 +19,10 @@
 //!   above the caller's part (the results), and no path may read deeper than `k`. The
 //!   function then takes `k` slots (its arguments and the return label) and leaves its
 //!   results. A candidate that never returns (every path halts) takes the slots it reads.
-//!   A candidate whose analysis fails is not a function: jumps to it stay jumps.
+//!   A candidate whose analysis fails is not a function: jumps to it stay jumps. The analysis
+//!   stops as soon as it must fail (returns that already disagree, ...): via-IR code jumps to
+//!   its join points, which look like candidates, and each would otherwise explore the rest
+//!   of its function.
 //! - **Calls.** In a function under analysis, a jump to a candidate `f` is a call when `f`'s
 //!   summary holds and the slot where `f` will find its return label holds a label: the path
 //!   continues at that label with `f`'s results in place of its inputs. A call of a function
@@ -218,7 +221,12 @@ impl Recovery<'_> {
         contexts.admit(self.code, entry, below, Stack::from([]));
         let mut queue = VecDeque::from([(entry, Stack::from([]), below)]);
 
+        // A candidate some JUMPI enters is a function only if it never returns.
+        let must_not_return = self.candidates.conditionally.contains(&entry);
         while let Some((start, stack, below)) = queue.pop_front() {
+            if doomed(&returns, deepest, must_not_return) {
+                return Err(FunctionError::NotAFunction { entry });
+            }
             if !self.budget.charge(stack.len()) {
                 return Err(FunctionError::TooManyStates);
             }
@@ -359,6 +367,22 @@ impl Recovery<'_> {
             continuation: Some(continuation),
             after: Some(after),
         })
+    }
+}
+
+/// Whether the analysis of a candidate can no longer end in a summary a call could use, so
+/// that exploring on is wasted: two returns disagree, a return keeps or reads below its label
+/// (`usize::MAX`), a path read below the one return's label, or a candidate that must never
+/// return returns. Returns and the depth read only grow, so this stays true. Via-IR code
+/// jumps to its join points and loop heads, which therefore look like entries; analysed as
+/// functions, each would explore the rest of its enclosing function (quadratic in its size)
+/// before failing, where it now stops at the first return.
+fn doomed(returns: &BTreeSet<(usize, usize)>, deepest: usize, must_not_return: bool) -> bool {
+    match returns.iter().collect::<Vec<_>>().as_slice() {
+        [] => false,
+        _ if must_not_return => true,
+        [&(inputs, _)] => inputs == usize::MAX || deepest > inputs,
+        _ => true,
     }
 }
 
