@@ -21,10 +21,10 @@ use evmove::conformance::{
 };
 
 /// The share of the VMTests run that must pass (skipped tests count as not passed).
-/// Measured when set: 572 of 609 (0.939) in release, 560 of 591 without `vmPerformance`
-/// (0.948) in debug; the 6 failures are the front end giving up on recursion that grows the
-/// stack, all in `vmPerformance` (README, "Conformance").
-const PASS_RATE_FLOOR: f64 = 0.935;
+/// Measured when set: 577 of 609 (0.947) in release, 560 of 591 without `vmPerformance`
+/// (0.948) in debug, no failures (README, "Conformance"): the floor leaves room for a
+/// skipped test or two, not for a regression of a family of tests.
+const PASS_RATE_FLOOR: f64 = 0.94;
 
 fn ethtests() -> PathBuf {
     match std::env::var_os("EVMOVE_ETHTESTS") {

@@ -19,12 +19,24 @@
 //!   above the caller's part (the results), and no path may read deeper than `k`. The
 //!   function then takes `k` slots (its arguments and the return label) and leaves its
 //!   results. A candidate that never returns (every path halts) takes the slots it reads.
-//!   A candidate whose analysis fails is not a function: jumps to it stay jumps.
+//!   A candidate whose analysis fails is not a function: jumps to it stay jumps. The analysis
+//!   stops as soon as it must fail (returns that already disagree, ...): via-IR code jumps to
+//!   its join points, which look like candidates, and each would otherwise explore the rest
+//!   of its function.
 //! - **Calls.** In a function under analysis, a jump to a candidate `f` is a call when `f`'s
 //!   summary holds and the slot where `f` will find its return label holds a label: the path
 //!   continues at that label with `f`'s results in place of its inputs. A call of a function
 //!   that never returns ends the path. A jump to a candidate whose analysis is under way
 //!   (recursion, or a loop head inside it) stays a jump.
+//!
+//! - **Recursion.** Where jump resolution had to fall back on summaries because functions
+//!   recurse ([`JumpAnalysis::by_summaries`], built by [`resolve_by_summaries`] with this
+//!   same analysis), a jump of a function under analysis to its own entry is a call: first
+//!   taken for one that never returns; if the function returns, it is analysed again with
+//!   the summary found for its recursive calls, and must come out with the same one. A jump
+//!   into a function under analysis further out (mutual recursion) fails the analysis.
+//!   Recursive functions lift to IR functions that call themselves; the EVM's 1024-slot
+//!   stack limit, which deep recursion would hit, is not modelled inside them.
 //!
 //! Function bodies are explored per context with the same block semantics as jump
 //! resolution ([`super::stack`]), including what JUMPI conditions imply; a jump whose target
@@ -32,10 +44,13 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
+use revm_bytecode::opcode;
+
 use super::{
-    blocks::BlockExit,
+    blocks::{ends_execution, BlockExit},
     jumps::JumpAnalysis,
     stack::{label, Below, BlockStack, Budget, Contexts, Slot, Stack, Tracked},
+    Fault,
 };
 use crate::evm::{Code, Pc};
 
@@ -99,27 +114,70 @@ pub fn recover_functions(
     code: &Code,
     jumps: &JumpAnalysis,
 ) -> Result<BTreeMap<Pc, Function>, FunctionError> {
-    let mut recovery = Recovery {
-        code,
-        jumps,
-        candidates: Candidates::new(code, jumps),
-        summaries: BTreeMap::new(),
-        in_progress: BTreeSet::new(),
-        budget: Budget::new(),
+    let mut recovery = Recovery::new(code, jumps, Candidates::new(code, jumps));
+    recovery.functions()
+}
+
+/// Jump resolution by function summaries, for code whose functions recurse: the
+/// context-sensitive exploration of [`super::jumps`] carries every return label on the stack,
+/// so a function that calls itself enters its entry with an ever higher stack and never
+/// reaches a fixpoint. Here each function is analysed once, on its own (its caller's stack
+/// unknown), a recursive call taking the function's own summary; the targets of a return
+/// are the continuations of the calls of its function. Candidates are found from the code
+/// alone (a JUMPDEST not fallen into; one pushed right before a JUMPI is entered
+/// conditionally). `None` if the code does not follow the calling convention this needs
+/// (a jump whose target is neither a constant nor a return label, mutual recursion, ...).
+pub(crate) fn resolve_by_summaries(code: &Code) -> Option<JumpAnalysis> {
+    let provisional = JumpAnalysis {
+        by_summaries: true,
+        ..JumpAnalysis::default()
     };
-    let main = recovery.analyse(Pc(0))?;
-    let mut functions = BTreeMap::new();
-    let mut pending = vec![main];
-    while let Some(function) = pending.pop() {
-        for callee in function.calls.values().flat_map(|call| &call.callees) {
-            if !functions.contains_key(callee) && !pending.iter().any(|f| f.entry == *callee) {
-                let summary = recovery.summaries[callee].clone();
-                pending.push(summary.expect("only functions are called"));
+    let mut recovery = Recovery::new(code, &provisional, Candidates::syntactic(code));
+    recovery.trace = Some(Trace::default());
+    let functions = recovery.functions().ok()?;
+    let trace = recovery.trace.take()?;
+    let mut analysis = JumpAnalysis {
+        targets: trace.targets,
+        faults: trace.faults,
+        code_copies: trace.code_copies,
+        states: trace.states,
+        ..provisional
+    };
+    for function in functions.values() {
+        for &start in &function.blocks {
+            let block = analysis.block(code, start);
+            analysis.blocks.insert(start, block);
+        }
+        for (&pc, call) in &function.calls {
+            for callee in &call.callees {
+                analysis.targets.entry(pc).or_default().insert(*callee);
+                for &jump in &functions[callee].returns {
+                    let targets = analysis.targets.entry(jump).or_default();
+                    targets.extend(call.continuation);
+                }
             }
         }
-        functions.insert(function.entry, function);
     }
-    Ok(functions)
+    Some(analysis)
+}
+
+impl Recovery<'_> {
+    /// The code run from offset 0 and every function it calls, directly or not.
+    fn functions(&mut self) -> Result<BTreeMap<Pc, Function>, FunctionError> {
+        let main = self.analyse(Pc(0))?;
+        let mut functions = BTreeMap::new();
+        let mut pending = vec![main];
+        while let Some(function) = pending.pop() {
+            for callee in function.calls.values().flat_map(|call| &call.callees) {
+                if !functions.contains_key(callee) && !pending.iter().any(|f| f.entry == *callee) {
+                    let summary = self.summaries[callee].clone();
+                    pending.push(summary.expect("only functions are called"));
+                }
+            }
+            functions.insert(function.entry, function);
+        }
+        Ok(functions)
+    }
 }
 
 /// The blocks that may be function entries.
@@ -163,6 +221,40 @@ impl Candidates {
             conditionally: &conditionally - &fallen_into,
         }
     }
+
+    /// From the code alone: every JUMPDEST after a JUMP or a halt; entered conditionally
+    /// if some `PUSH label JUMPI` names it.
+    fn syntactic(code: &Code) -> Self {
+        let mut jumped_to = BTreeSet::new();
+        let mut conditionally = BTreeSet::new();
+        for pair in code.instructions().windows(2) {
+            let (before, at) = (&pair[0], &pair[1]);
+            let ends = before.opcode.get() == opcode::JUMP || ends_execution(before);
+            if at.opcode.get() == opcode::JUMPDEST && ends {
+                jumped_to.insert(at.pc);
+            }
+            if (opcode::PUSH1..=opcode::PUSH32).contains(&before.opcode.get())
+                && at.opcode.get() == opcode::JUMPI
+            {
+                conditionally.extend(label(code, before.immediate));
+            }
+        }
+        let conditionally = &conditionally & &jumped_to;
+        Self {
+            jumped_to,
+            conditionally,
+        }
+    }
+}
+
+/// What a [`resolve_by_summaries`] analysis saw: the targets of the jumps it followed (all
+/// but returns), faults, copies of code.
+#[derive(Default)]
+struct Trace {
+    targets: BTreeMap<Pc, BTreeSet<Pc>>,
+    faults: BTreeMap<Pc, Fault>,
+    code_copies: BTreeSet<(usize, usize)>,
+    states: usize,
 }
 
 struct Recovery<'a> {
@@ -174,12 +266,45 @@ struct Recovery<'a> {
     in_progress: BTreeSet<Pc>,
     /// Shared by every function's analysis.
     budget: Budget,
+    /// The functions under analysis, innermost last.
+    stack: Vec<Pc>,
+    /// Jumps resolved by summaries ([`JumpAnalysis::by_summaries`]): a function may call
+    /// itself. Its first analysis takes such a call for one that never returns; if the
+    /// function then returns, it is analysed again with the summary found (its inputs and
+    /// outputs) for its recursive calls, which must come out the same.
+    recursive: bool,
+    /// The summary a function under analysis is assumed to have, for its recursive calls.
+    assumed: BTreeMap<Pc, (usize, Option<usize>)>,
+    /// Whether the innermost function's analysis met a recursive call.
+    recursed: bool,
+    /// Whether the innermost function's analysis jumped into a function under analysis
+    /// further out: it fails.
+    abandoned: bool,
+    /// For [`resolve_by_summaries`]: what the analyses saw.
+    trace: Option<Trace>,
 }
 
 /// A path under analysis: a block, the stack it is entered with, and what lies below.
 type State = (Pc, Stack, Below);
 
-impl Recovery<'_> {
+impl<'a> Recovery<'a> {
+    fn new(code: &'a Code, jumps: &'a JumpAnalysis, candidates: Candidates) -> Self {
+        Self {
+            code,
+            jumps,
+            candidates,
+            summaries: BTreeMap::new(),
+            in_progress: BTreeSet::new(),
+            budget: Budget::new(),
+            stack: Vec::new(),
+            recursive: jumps.by_summaries,
+            assumed: BTreeMap::new(),
+            recursed: false,
+            abandoned: false,
+            trace: None,
+        }
+    }
+
     /// The function at candidate `entry`, analysed on first use.
     fn summary(&mut self, entry: Pc) -> Option<&Function> {
         if !self.summaries.contains_key(&entry) {
@@ -192,7 +317,26 @@ impl Recovery<'_> {
     /// Analyses the code at `entry` as a function.
     fn analyse(&mut self, entry: Pc) -> Result<Function, FunctionError> {
         self.in_progress.insert(entry);
-        let result = self.explore(entry);
+        self.stack.push(entry);
+        let outer = std::mem::replace(&mut self.recursed, false);
+        let outer_abandoned = std::mem::replace(&mut self.abandoned, false);
+        let mut result = self.explore(entry);
+        if let Ok(function) = &result {
+            if self.recursed && function.outputs.is_some() {
+                let summary = (function.inputs, function.outputs);
+                self.assumed.insert(entry, summary);
+                result = self.explore(entry).and_then(|function| {
+                    match (function.inputs, function.outputs) == summary {
+                        true => Ok(function),
+                        false => Err(FunctionError::NotAFunction { entry }),
+                    }
+                });
+                self.assumed.remove(&entry);
+            }
+        }
+        self.recursed = outer;
+        self.abandoned = outer_abandoned;
+        self.stack.pop();
         self.in_progress.remove(&entry);
         result
     }
@@ -218,7 +362,12 @@ impl Recovery<'_> {
         contexts.admit(self.code, entry, below, Stack::from([]));
         let mut queue = VecDeque::from([(entry, Stack::from([]), below)]);
 
+        // A candidate some JUMPI enters is a function only if it never returns.
+        let must_not_return = self.candidates.conditionally.contains(&entry);
         while let Some((start, stack, below)) = queue.pop_front() {
+            if self.abandoned || doomed(&returns, deepest, must_not_return) {
+                return Err(FunctionError::NotAFunction { entry });
+            }
             if !self.budget.charge(stack.len()) {
                 return Err(FunctionError::TooManyStates);
             }
@@ -226,6 +375,13 @@ impl Recovery<'_> {
             let block = self.jumps.block(self.code, start);
             let mut stack = BlockStack::new(self.code, &stack, below);
             let end = stack.run(&block);
+            if let Some(trace) = &mut self.trace {
+                trace.states += 1;
+                trace.code_copies.extend(stack.code_copies.iter().copied());
+                if let Err((pc, fault)) = end {
+                    trace.faults.insert(pc, fault);
+                }
+            }
             function
                 .inputs_used
                 .extend(stack.entries_used.iter().map(|&depth| usize::from(depth)));
@@ -301,7 +457,20 @@ impl Recovery<'_> {
                 returns.insert((depth, slots.len()));
                 return Ok(());
             }
-            Slot::Const(value) => label(self.code, value).into_iter().collect(),
+            Slot::Const(value) => {
+                let target = label(self.code, value);
+                if let Some(trace) = &mut self.trace {
+                    match target {
+                        Some(target) => {
+                            trace.targets.entry(pc).or_default().insert(target);
+                        }
+                        None => {
+                            trace.faults.insert(pc, Fault::InvalidJumpTarget(value));
+                        }
+                    }
+                }
+                target.into_iter().collect()
+            }
             Slot::Unknown => self
                 .jumps
                 .targets
@@ -330,17 +499,36 @@ impl Recovery<'_> {
 
     /// The call a jump to `target` with `slots` makes, if it is one.
     fn call(&mut self, target: Pc, slots: &Stack) -> Option<CallEdge> {
-        if !self.candidates.jumped_to.contains(&target) || self.in_progress.contains(&target) {
+        if !self.candidates.jumped_to.contains(&target) {
+            return None;
+        }
+        let conditionally = self.candidates.conditionally.contains(&target);
+        let (inputs, outputs) = if self.in_progress.contains(&target) {
+            // Recursion (or a loop head): a call only where functions may recurse, and only
+            // of the innermost function.
+            if !self.recursive {
+                return None;
+            }
+            if self.stack.last() != Some(&target) || conditionally {
+                // Into a function under analysis further out (mutual recursion, or a branch
+                // of a function analysed as one): not a summary this can find.
+                self.abandoned = true;
+                return None;
+            }
+            self.recursed = true;
+            // Until the function is found to return, its recursive calls are taken for
+            // calls that never do.
+            self.assumed.get(&target).copied().unwrap_or((0, None))
+        } else {
+            let callee = self.summary(target)?;
+            (callee.inputs, callee.outputs)
+        };
+        if conditionally && outputs.is_some() {
             return None;
         }
         let code = self.code;
-        let conditionally = self.candidates.conditionally.contains(&target);
-        let callee = self.summary(target)?;
-        if conditionally && callee.outputs.is_some() {
-            return None;
-        }
-        let base = slots.len().checked_sub(callee.inputs)?;
-        let Some(outputs) = callee.outputs else {
+        let base = slots.len().checked_sub(inputs)?;
+        let Some(outputs) = outputs else {
             return Some(CallEdge {
                 continuation: None,
                 after: None,
@@ -359,6 +547,22 @@ impl Recovery<'_> {
             continuation: Some(continuation),
             after: Some(after),
         })
+    }
+}
+
+/// Whether the analysis of a candidate can no longer end in a summary a call could use, so
+/// that exploring on is wasted: two returns disagree, a return keeps or reads below its label
+/// (`usize::MAX`), a path read below the one return's label, or a candidate that must never
+/// return returns. Returns and the depth read only grow, so this stays true. Via-IR code
+/// jumps to its join points and loop heads, which therefore look like entries; analysed as
+/// functions, each would explore the rest of its enclosing function (quadratic in its size)
+/// before failing, where it now stops at the first return.
+fn doomed(returns: &BTreeSet<(usize, usize)>, deepest: usize, must_not_return: bool) -> bool {
+    match returns.iter().collect::<Vec<_>>().as_slice() {
+        [] => false,
+        _ if must_not_return => true,
+        [&(inputs, _)] => inputs == usize::MAX || deepest > inputs,
+        _ => true,
     }
 }
 
@@ -454,6 +658,44 @@ mod tests {
             ]
         );
         assert!(functions[&Pc(0)].blocks.contains(&Pc(17)), "join is main's");
+    }
+
+    /// fib(calldata[0]), returned as a word; fib(n) = n < 2 ? n : fib(n - 1) + fib(n - 2),
+    /// a function calling itself twice, its return label below its argument.
+    const RECURSIVE_FIB: &str = "
+        PUSH @done PUSH 0 CALLDATALOAD PUSH @fib JUMP
+        done: PUSH 0 MSTORE PUSH 32 PUSH 0 RETURN
+        fib: DUP1 PUSH 2 GT PUSH @base JUMPI             ; [ret, n]
+             PUSH @one DUP2 PUSH 1 SWAP1 SUB PUSH @fib JUMP
+        one: PUSH @two DUP3 PUSH 2 SWAP1 SUB PUSH @fib JUMP  ; [ret, n, fib(n - 1)]
+        two: ADD SWAP1 POP SWAP1 JUMP                    ; [ret, n, fib(n - 1), fib(n - 2)]
+        base: SWAP1 JUMP";
+
+    #[test]
+    fn a_recursive_function_calls_itself() {
+        let code = Code::new(assemble(RECURSIVE_FIB).expect("test code assembles"));
+        let jumps = resolve_jumps(&code).expect("jumps resolve");
+        assert!(jumps.by_summaries, "the stack grows: resolved by summaries");
+        let functions = recover_functions(&code, &jumps).expect("functions recover");
+        // main calls fib (at 19), which calls itself from two sites and returns to each.
+        assert_eq!(
+            shapes(&functions),
+            [
+                (0, 0, None, vec![(9, vec![19], Some(10))]),
+                (
+                    19,
+                    2,
+                    Some(1),
+                    vec![(39, vec![19], Some(40)), (52, vec![19], Some(53))]
+                ),
+            ]
+        );
+        let ret = *functions[&Pc(19)].returns.first().expect("fib returns");
+        assert_eq!(
+            jumps.targets[&ret],
+            BTreeSet::from([Pc(10), Pc(40), Pc(53)])
+        );
+        crate::lift::lift(&code).expect("lifts to IR that verifies");
     }
 
     #[test]

@@ -44,8 +44,16 @@
 //! instruction, to be lowered as that halt, and not explored further.
 //!
 //! **Termination.** Recursion that grows the stack would create states without end (up to
-//! the stack limit, in every combination); the exploration stops with an error once it has
-//! spent its budget of states and stack slots.
+//! the stack limit, in every combination); the exploration stops once it has spent its
+//! budget of states and stack slots.
+//!
+//! **Recursion.** Then the jumps are resolved again by function summaries
+//! ([`super::functions::resolve_by_summaries`]): each function analysed once with its
+//! caller's stack unknown, a call of itself taking its own summary, a return going to the
+//! continuations of its function's calls. That is what recursive internal functions (the
+//! Ethereum VM tests' `fibonacci`, `ackermann`) need; it is not the first choice because
+//! it is less precise (no caller's context reaches a callee) and assumes the calling
+//! convention. If it fails too, the exploration's error stands.
 
 use std::{
     collections::{BTreeMap, BTreeSet, VecDeque},
@@ -57,6 +65,7 @@ use revm_bytecode::opcode;
 
 use super::{
     blocks::{block_at, BasicBlock},
+    functions::resolve_by_summaries,
     stack::{label, Below, BlockStack, Budget, Contexts, Slot, Stack},
 };
 use crate::evm::{Code, Pc};
@@ -80,6 +89,9 @@ pub struct JumpAnalysis {
     /// Regions of the code that CODECOPY copies with constant offset and size, as
     /// (offset, size): the runtime code in initcode, child contracts' initcode in a factory.
     pub code_copies: BTreeSet<(usize, usize)>,
+    /// Whether the jumps were resolved by function summaries, because functions recurse
+    /// (see **Recursion** above): function recovery then lets a function call itself.
+    pub by_summaries: bool,
 }
 
 impl JumpAnalysis {
@@ -143,11 +155,16 @@ pub fn resolve_jumps(code: &Code) -> Result<JumpAnalysis, JumpError> {
         dynamic_jumps: Vec::new(),
         budget: Budget::new(),
     };
-    if !code.instructions().is_empty() {
-        explorer.enqueue(Pc(0), Rc::from([]))?;
+    let explored = match code.instructions().is_empty() {
+        true => Ok(()),
+        false => explorer
+            .enqueue(Pc(0), Rc::from([]))
+            .and_then(|()| explorer.run()),
+    };
+    match explored {
+        Ok(()) => Ok(explorer.analysis),
+        Err(error) => resolve_by_summaries(code).ok_or(error),
     }
-    explorer.run()?;
-    Ok(explorer.analysis)
 }
 
 struct Explorer<'a> {

@@ -13,10 +13,16 @@
 //! are kept, which keeps the number of distinct stacks finite (a folded loop counter would
 //! otherwise count through every value).
 
-use std::{collections::HashMap, hash::Hash, rc::Rc};
+use std::{
+    collections::HashMap,
+    hash::{Hash, Hasher},
+    rc::Rc,
+};
 
-use alloy_primitives::{map, U256};
+use alloy_primitives::U256;
+use hashbrown::hash_map::RawEntryMut;
 use revm_bytecode::opcode::{self, OpCode};
+use rustc_hash::FxBuildHasher;
 
 use super::{
     blocks::{BasicBlock, BlockExit},
@@ -63,7 +69,7 @@ impl Budget {
 }
 
 /// An abstract stack slot, as it crosses block boundaries.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Slot {
     /// A value the analysis does not track.
     Unknown,
@@ -71,6 +77,26 @@ pub(crate) enum Slot {
     Const(U256),
     /// The value the enclosing function found at depth `k` of the stack when it was entered.
     Entry(u16),
+}
+
+/// By hand, word by word: the derived hash goes through the slice of a constant's limbs.
+impl Hash for Slot {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        match *self {
+            Slot::Unknown => state.write_u8(0),
+            Slot::Const(value) => {
+                state.write_u8(1);
+                value
+                    .as_limbs()
+                    .iter()
+                    .for_each(|&limb| state.write_u64(limb));
+            }
+            Slot::Entry(depth) => {
+                state.write_u8(2);
+                state.write_u16(depth);
+            }
+        }
+    }
 }
 
 /// The stack on entry to a block, bottom first.
@@ -219,24 +245,26 @@ impl<'a> BlockStack<'a> {
                 target,
                 condition,
                 fallthrough,
-            } => Exits {
-                next: self.assuming(condition, true).map(|s| (fallthrough, s)),
-                jump: self.assuming(condition, false).map(|s| (pc, target, s)),
-            },
+            } => {
+                let jump = self.clone().assuming(condition, false);
+                Exits {
+                    next: self.assuming(condition, true).map(|s| (fallthrough, s)),
+                    jump: jump.map(|s| (pc, target, s)),
+                }
+            }
         }
     }
 
     /// The stack on an edge where `condition` is zero (`is_zero`) or not; `None` if the
     /// condition is a constant that rules the edge out.
-    fn assuming(&self, condition: Tracked, is_zero: bool) -> Option<Self> {
+    fn assuming(mut self, condition: Tracked, is_zero: bool) -> Option<Self> {
         if let Slot::Const(value) = condition.slot {
             if value.is_zero() != is_zero {
                 return None;
             }
         }
-        let mut stack = self.clone();
-        stack.learn(condition.id, is_zero);
-        Some(stack)
+        self.learn(condition.id, is_zero);
+        Some(self)
     }
 
     /// The stack as a successor block sees it. Pushed constants that may be offsets into
@@ -420,15 +448,19 @@ impl<'a> BlockStack<'a> {
 /// in compiler output. What is lost is only precision the analyses do not need for code
 /// this large (an edge a constant condition would rule out is explored).
 ///
-/// Stacks are hashed with alloy's fast hasher (foldhash): hashing them, a few dozen slots of
-/// 256-bit constants each, is most of an analysis's time with the standard library's.
+/// Stacks are hashed with FxHash, and a group is looked up by the skeleton built in a
+/// scratch buffer: hashing stacks, a few dozen slots of 256-bit constants each, and
+/// allocating them is most of an analysis's time otherwise.
 pub(crate) struct Contexts<K> {
-    groups: map::HashMap<(Pc, K, Stack), Group>,
+    groups:
+        hashbrown::HashMap<(Pc, K), hashbrown::HashMap<Stack, Group, FxBuildHasher>, FxBuildHasher>,
+    /// The skeleton of the stack being admitted.
+    skeleton: Vec<Slot>,
 }
 
 #[derive(Default)]
 struct Group {
-    explored: map::HashSet<Stack>,
+    explored: hashbrown::HashSet<Stack, FxBuildHasher>,
     /// The join of every context explored once the group was widened.
     joined: Option<Stack>,
 }
@@ -439,27 +471,38 @@ impl<K: Clone + Eq + Hash> Contexts<K> {
 
     pub fn new() -> Self {
         Self {
-            groups: map::HashMap::default(),
+            groups: hashbrown::HashMap::default(),
+            skeleton: Vec::new(),
         }
     }
 
     /// The context to explore for a path entering `start` with `stack` (and the analysis's
     /// `extra` key), or `None` if an explored context already covers it.
     pub fn admit(&mut self, code: &Code, start: Pc, extra: K, stack: Stack) -> Option<Stack> {
-        let skeleton: Stack = stack
-            .iter()
-            .map(|&slot| match slot {
-                Slot::Const(value) if label(code, value).is_some() => slot,
-                _ => Slot::Unknown,
-            })
-            .collect();
-        let group = self.groups.entry((start, extra, skeleton)).or_default();
+        self.skeleton.clear();
+        self.skeleton.extend(stack.iter().map(|&slot| match slot {
+            Slot::Const(value) if label(code, value).is_some() => slot,
+            _ => Slot::Unknown,
+        }));
+        let group = match self
+            .groups
+            .entry((start, extra))
+            .or_default()
+            .raw_entry_mut()
+            .from_key(&self.skeleton[..])
+        {
+            RawEntryMut::Occupied(entry) => entry.into_mut(),
+            RawEntryMut::Vacant(entry) => {
+                entry
+                    .insert(Rc::from(&self.skeleton[..]), Group::default())
+                    .1
+            }
+        };
+        if group.explored.len() < Self::WIDEN_AFTER {
+            return group.explored.insert(stack.clone()).then_some(stack);
+        }
         if group.explored.contains(&stack) {
             return None;
-        }
-        if group.explored.len() < Self::WIDEN_AFTER {
-            group.explored.insert(stack.clone());
-            return Some(stack);
         }
         let joined = match &group.joined {
             None => group.explored.iter().fold(stack, |a, b| join(&a, b)),
