@@ -309,6 +309,7 @@ impl<T: Task, B: BaseView<T::Key, T::Value>> Block<'_, T, B> {
     /// Collects the block's result once the scheduler is done: the committed outputs, in order,
     /// up to the first failed transaction (whose failure is the block's), and the merged writes.
     fn into_output(self, workers: usize) -> Result<BlockOutput<T>, BlockError<T::Error>> {
+        drop_in_background(self.memory);
         let mut outputs = Vec::with_capacity(self.txns.len());
         for (txn, result) in self.results.into_vec().into_iter().enumerate() {
             let result = result.into_inner().unwrap_or_else(|p| p.into_inner());
@@ -335,4 +336,13 @@ impl<T: Task, B: BaseView<T::Key, T::Value>> Block<'_, T, B> {
             },
         })
     }
+}
+
+/// Frees `value` on a thread of its own (or here, if no thread can be started): a block's
+/// multi-version memory holds every version of every key the block touched, and the block's
+/// result need not wait for it to be freed (measured: 1-2% of a 10,000-transaction block).
+fn drop_in_background<X: Send + 'static>(value: X) {
+    let dropper = thread::Builder::new().name("block-stm-drop".into());
+    // On failure the closure, and `value` with it, is dropped here.
+    let _ = dropper.spawn(move || drop(value));
 }

@@ -41,11 +41,13 @@ pub trait Task: Sync {
     type Txn: Sync;
     /// A state key: in evmove, an account (nonce and balance), an account's code, or one
     /// storage slot (`DESIGN.md` §6). Ordered so that the block's write set is deterministic.
-    type Key: Clone + Eq + Hash + Ord + Send + Sync;
+    /// Owned (`'static`), as values and deltas, so a block's memory can be freed on a thread
+    /// of its own.
+    type Key: Clone + Eq + Hash + Ord + Send + Sync + 'static;
     /// The value stored at a key. Cloned on every read: keep big values (code) behind an `Arc`.
-    type Value: Clone + Send + Sync;
+    type Value: Clone + Send + Sync + 'static;
     /// A change to a value that does not read it ([`NoDelta`] when a task has none).
-    type Delta: Delta<Self::Value>;
+    type Delta: Delta<Self::Value> + 'static;
     /// What a transaction returns besides its writes (status, return data, logs).
     type Output: Send;
     /// Why a transaction could not be executed at all (a failure of the host, not an EVM
