@@ -821,3 +821,96 @@ pub const ALL: &[(&str, Scenario)] = &[
         transient_storage_lives_for_one_transaction_and_mcopy_copies,
     ),
 ];
+
+/// Pool: a constant-product pool of two corpus tokens (calls between contracts on every
+/// operation, immutables): liquidity in, swaps both ways at the formula's prices, a slippage
+/// revert with its custom error, a zero-input revert, liquidity out.
+pub fn pool_adds_liquidity_swaps_both_ways_and_removes_it(chain: &mut Chain) {
+    let setting = chain.setting;
+    let supply = 1_000_000_000;
+    let token0 = chain.deploy("Token", "Token", &[text("Zero"), text("T0"), uint(supply)]);
+    let token1 = chain.deploy("Token", "Token", &[text("One"), text("T1"), uint(supply)]);
+    let pool = chain.deploy("Pool", "Pool", &[token0.1.into(), token1.1.into()]);
+    assert_eq!(chain.call(BOB, &pool, "token0", &[]), vec![token0.1.into()]);
+    for token in [&token0, &token1] {
+        chain.call(ALICE, token, "transfer", &[BOB.into(), uint(1_000_000)]);
+        chain.call(ALICE, token, "approve", &[pool.1.into(), uint(supply)]);
+        chain.call(BOB, token, "approve", &[pool.1.into(), uint(supply)]);
+    }
+
+    // sqrt(1e6 * 4e6) = 2e6 shares.
+    let minted = chain.call(
+        ALICE,
+        &pool,
+        "addLiquidity",
+        &[uint(1_000_000), uint(4_000_000)],
+    );
+    assert_eq!(minted, vec![uint(2_000_000)], "{setting}");
+
+    let amount_out = |amount_in: u64, reserve_in: u64, reserve_out: u64| {
+        let with_fee = u128::from(amount_in) * 997;
+        (with_fee * u128::from(reserve_out) / (u128::from(reserve_in) * 1000 + with_fee)) as u64
+    };
+    let out = amount_out(10_000, 1_000_000, 4_000_000);
+    let swap = chain.send(
+        BOB,
+        &pool,
+        "swap",
+        &[true.into(), uint(10_000), uint(out)],
+        U256::ZERO,
+    );
+    assert_eq!(swap.status, Status::Success, "{setting}: {swap:?}");
+    assert_eq!(pool.0.decode_output("swap", &swap.output), vec![uint(out)]);
+    // token0 comes in and token1 goes out (each token's Transfer), then the pool's Swap.
+    let emitters: Vec<Address> = swap.logs.iter().map(|log| log.address).collect();
+    assert_eq!(emitters, vec![token0.1, token1.1, pool.1], "{setting}");
+    let (reserve0, reserve1) = (1_000_000 + 10_000, 4_000_000 - out);
+    assert_eq!(
+        chain.call(BOB, &pool, "reserve0", &[]),
+        vec![uint(reserve0)]
+    );
+    assert_eq!(
+        chain.call(BOB, &pool, "reserve1", &[]),
+        vec![uint(reserve1)]
+    );
+
+    let back = amount_out(20_000, reserve1, reserve0);
+    assert_eq!(
+        chain.call_reverting(
+            BOB,
+            &pool,
+            "swap",
+            &[false.into(), uint(20_000), uint(back + 1)]
+        ),
+        custom_error(&pool.0, "Slippage", &[uint(back), uint(back + 1)])
+    );
+    assert_eq!(
+        chain.call(
+            BOB,
+            &pool,
+            "swap",
+            &[false.into(), uint(20_000), uint(back)]
+        ),
+        vec![uint(back)]
+    );
+    assert_eq!(
+        chain.call_reverting(BOB, &pool, "swap", &[true.into(), uint(0), uint(0)]),
+        error_string("Pool: zero input")
+    );
+    assert_eq!(
+        chain.call(BOB, &token1, "balanceOf", &[BOB.into()]),
+        vec![uint(1_000_000 + out - 20_000)]
+    );
+
+    let (reserve0, reserve1) = (reserve0 - back, reserve1 + 20_000);
+    let removed = chain.call(ALICE, &pool, "removeLiquidity", &[uint(1_000_000)]);
+    assert_eq!(
+        removed,
+        vec![uint(reserve0 / 2), uint(reserve1 / 2)],
+        "{setting}"
+    );
+    assert_eq!(
+        chain.call(BOB, &pool, "totalShares", &[]),
+        vec![uint(1_000_000)]
+    );
+}

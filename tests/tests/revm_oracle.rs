@@ -47,3 +47,8 @@ fn collections_loops_arrays_strings_structs_and_function_pointers() {
 fn transient_storage_lives_for_one_transaction_and_mcopy_copies() {
     in_every_setting(scenarios::transient_storage_lives_for_one_transaction_and_mcopy_copies);
 }
+
+#[test]
+fn pool_adds_liquidity_swaps_both_ways_and_removes_it() {
+    in_every_setting(scenarios::pool_adds_liquidity_swaps_both_ways_and_removes_it);
+}

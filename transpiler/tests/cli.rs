@@ -216,3 +216,35 @@ fn compile_and_disasm_reject_bad_input_with_a_message() {
     assert!(!ok);
     assert!(stderr.contains("not a Move module"), "{stderr}");
 }
+
+/// `evmove bench` on a small block of every workload, with contention: revm, evmove
+/// sequential and evmove parallel agree, every transaction succeeds, and the JSON report
+/// says so (the figures themselves are not checked: no timing in tests).
+#[test]
+fn bench_runs_every_workload_and_the_three_engines_agree() {
+    for workload in ["erc20", "weth", "chain", "amm"] {
+        let (ok, stdout, stderr) = evmove(&[
+            "bench",
+            "--workload",
+            workload,
+            "--txns",
+            "48",
+            "--accounts",
+            "4",
+            "--runs",
+            "1",
+            "--json",
+        ]);
+        assert!(ok, "{workload}: {stderr}");
+        let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+        assert_eq!(report["workload"], workload);
+        assert_eq!(report["agree"], true, "{workload}: {report}");
+        assert_eq!(report["succeeded"], 48, "{workload}: {report}");
+        assert!(
+            report["evmove_parallel"]["executions_per_tx"]
+                .as_f64()
+                .unwrap()
+                >= 1.0
+        );
+    }
+}

@@ -15,11 +15,19 @@ const TOKEN_ARTIFACT: &str =
     include_str!("../../../../../tests/contracts/artifacts/legacy-opt/Token.json");
 const WETH_ARTIFACT: &str =
     include_str!("../../../../../tests/contracts/artifacts/legacy-opt/WrappedEther.json");
+const POOL_ARTIFACT: &str =
+    include_str!("../../../../../tests/contracts/artifacts/legacy-opt/Pool.json");
 
 /// Storage slot of `balanceOf` in the corpus `Token` (after name, symbol, totalSupply, owner).
 const TOKEN_BALANCES_SLOT: u64 = 4;
+/// Storage slot of `allowance` in the corpus `Token` (after `balanceOf`).
+const TOKEN_ALLOWANCES_SLOT: u64 = 5;
 /// Storage slot of `balanceOf` in the corpus `WrappedEther` (its other fields are constants).
 const WETH_BALANCES_SLOT: u64 = 0;
+/// Storage slots of `reserve0` and `reserve1` in the corpus `Pool` (its tokens are immutables).
+const POOL_RESERVE_SLOTS: [u64; 2] = [0, 1];
+/// The most pools the AMM workload deploys (beyond that, swaps hardly conflict anyway).
+const MAX_POOLS: usize = 1024;
 
 /// Gas budget of every transaction of a workload.
 pub const TX_GAS: u64 = 1_000_000;
@@ -37,6 +45,10 @@ pub enum Kind {
     /// received from account `k - 1` on to account `k + 1`; every transaction depends on the
     /// one before.
     Chain,
+    /// AMM swaps: trader `k` swaps on constant-product pool `k mod N` (N pools of one token
+    /// pair, at most 1,024), token0 for token1 and back in turns; swaps on one pool conflict
+    /// (its reserves and token balances), others do not.
+    Amm,
 }
 
 /// A workload's pre-state and block.
@@ -80,9 +92,14 @@ const RECIPIENT: u8 = 0xb0;
 
 /// The storage slot of `mapping(address => uint256)` at `slot` for `key`.
 fn mapping_slot(key: Address, slot: u64) -> U256 {
+    nested_slot(key, U256::from(slot))
+}
+
+/// The storage slot for `key` of a mapping whose slot is `slot`.
+fn nested_slot(key: Address, slot: U256) -> U256 {
     let mut preimage = [0u8; 64];
     preimage[12..32].copy_from_slice(key.as_slice());
-    preimage[32..].copy_from_slice(&U256::from(slot).to_be_bytes::<32>());
+    preimage[32..].copy_from_slice(&slot.to_be_bytes::<32>());
     U256::from_be_bytes(keccak256(preimage).0)
 }
 
@@ -132,6 +149,37 @@ fn deploy(
     }
 }
 
+/// Deploys the corpus `Token` with a supply of 10^9 ether held by the deployer; its address.
+fn deploy_token(
+    runtime: &Runtime,
+    block: &BlockEnv,
+    state: &mut InMemoryState,
+) -> Result<Address, String> {
+    let token = artifact(TOKEN_ARTIFACT, "Token")?;
+    let supply = ether(1_000_000_000);
+    let args = [
+        DynSolValue::String("Bench".into()),
+        DynSolValue::String("BEN".into()),
+        DynSolValue::Uint(supply, 256),
+    ];
+    let constructor = token
+        .abi
+        .constructor
+        .as_ref()
+        .ok_or("Token: no constructor")?;
+    let encoded = constructor
+        .abi_encode_input(&args)
+        .map_err(|e| e.to_string())?;
+    let initcode = [token.initcode.as_ref(), &encoded].concat().into();
+    let at = deploy(runtime, block, state, initcode)?;
+    // The layout assumed here must be the contract's: the supply is where the deployer's
+    // balance should be.
+    if state.slot(at, mapping_slot(address(DEPLOYER, 0), TOKEN_BALANCES_SLOT)) != supply {
+        return Err("Token's balanceOf is not at the expected storage slot".into());
+    }
+    Ok(at)
+}
+
 /// Accounts holding 1 ether each, for senders.
 fn fund(state: &mut InMemoryState, accounts: impl IntoIterator<Item = Address>) {
     for account in accounts {
@@ -166,29 +214,7 @@ impl Kind {
         };
         match self {
             Kind::Erc20 | Kind::Chain => {
-                let token = artifact(TOKEN_ARTIFACT, "Token")?;
-                let supply = ether(1_000_000_000);
-                let args = [
-                    DynSolValue::String("Bench".into()),
-                    DynSolValue::String("BEN".into()),
-                    DynSolValue::Uint(supply, 256),
-                ];
-                let constructor = token
-                    .abi
-                    .constructor
-                    .as_ref()
-                    .ok_or("Token: no constructor")?;
-                let encoded = constructor
-                    .abi_encode_input(&args)
-                    .map_err(|e| e.to_string())?;
-                let initcode = [token.initcode.as_ref(), &encoded].concat().into();
-                let at = deploy(runtime, block, &mut state, initcode)?;
-                // The layout assumed here must be the contract's: the supply is where the
-                // deployer's balance should be.
-                if state.slot(at, mapping_slot(address(DEPLOYER, 0), TOKEN_BALANCES_SLOT)) != supply
-                {
-                    return Err("Token's balanceOf is not at the expected storage slot".into());
-                }
+                let at = deploy_token(runtime, block, &mut state)?;
                 let transfer = |to: Address, amount: U256| {
                     calldata("transfer(address,uint256)", &[word(to), amount])
                 };
@@ -227,6 +253,66 @@ impl Kind {
                         "ERC20 transfers along a chain (each depends on the one before)".into();
                     (txns, description)
                 };
+                Ok(Workload {
+                    state,
+                    txns,
+                    description,
+                })
+            }
+            Kind::Amm => {
+                let tokens = [
+                    deploy_token(runtime, block, &mut state)?,
+                    deploy_token(runtime, block, &mut state)?,
+                ];
+                let pool = artifact(POOL_ARTIFACT, "Pool")?;
+                let constructor = pool
+                    .abi
+                    .constructor
+                    .as_ref()
+                    .ok_or("Pool: no constructor")?;
+                let args = tokens.map(DynSolValue::Address);
+                let encoded = constructor
+                    .abi_encode_input(&args)
+                    .map_err(|e| e.to_string())?;
+                let initcode: Bytes = [pool.initcode.as_ref(), &encoded].concat().into();
+                let pools = accounts.min(MAX_POOLS);
+                let reserve = ether(1_000);
+                let mut addresses = Vec::with_capacity(pools);
+                for _ in 0..pools {
+                    let at = deploy(runtime, block, &mut state, initcode.clone())?;
+                    for (token, slot) in tokens.iter().zip(POOL_RESERVE_SLOTS) {
+                        state.set_slot(*token, mapping_slot(at, TOKEN_BALANCES_SLOT), reserve);
+                        state.set_slot(at, U256::from(slot), reserve);
+                    }
+                    addresses.push(at);
+                }
+                let traders: Vec<Address> = (0..size).map(|i| address(SENDER, i)).collect();
+                fund(&mut state, traders.iter().copied());
+                let amount = U256::from(1_000_000u64);
+                let txns = (0..size)
+                    .map(|k| {
+                        let (trader, pool) = (traders[k], addresses[k % pools]);
+                        for token in tokens {
+                            state.set_slot(
+                                token,
+                                mapping_slot(trader, TOKEN_BALANCES_SLOT),
+                                amount,
+                            );
+                            let allowances = mapping_slot(trader, TOKEN_ALLOWANCES_SLOT);
+                            state.set_slot(token, nested_slot(pool, allowances), amount);
+                        }
+                        let zero_for_one = U256::from((k / pools).is_multiple_of(2));
+                        let swap = calldata(
+                            "swap(bool,uint256,uint256)",
+                            &[zero_for_one, amount, U256::ZERO],
+                        );
+                        tx(trader, pool, U256::ZERO, swap)
+                    })
+                    .collect();
+                let description = format!(
+                    "AMM swaps on {pools} constant-product pools of one token pair, each \
+                     trader swapping once (transactions {pools} apart conflict)"
+                );
                 Ok(Workload {
                     state,
                     txns,
