@@ -9,7 +9,12 @@ use proptest::{
     test_runner::{Config, TestRng, TestRunner},
 };
 
-use crate::abi_values::{arguments, ADDRESSES};
+use crate::{
+    abi_values::{arguments, ADDRESSES},
+    corpus::{Contract, Setting},
+    engine::Engine,
+    outcome::Tx,
+};
 
 /// Generated calls of each function per compiler setting, in the differential tests.
 pub const CASES: usize = 256;
@@ -64,4 +69,33 @@ impl CallGenerator {
         };
         (ADDRESSES[sender], args, calldata, value)
     }
+}
+
+/// The constructor arguments of the corpus `Token` in the generated-call tests.
+pub fn token_args() -> Vec<DynSolValue> {
+    vec![
+        DynSolValue::String("Token".into()),
+        DynSolValue::String("TKN".into()),
+        DynSolValue::Uint(U256::from(10).pow(U256::from(21)), 256),
+    ]
+}
+
+/// Funds the generated senders (`ADDRESSES`) on `engine` and deploys corpus contract `name`
+/// of `file`, compiled in `setting`, from the first: the contract and its address.
+pub fn deploy_for_calls(
+    engine: &mut impl Engine,
+    setting: Setting,
+    file: &str,
+    name: &str,
+    args: &[DynSolValue],
+) -> (Contract, Address) {
+    for account in ADDRESSES {
+        engine.fund(account, U256::from(10).pow(U256::from(24)));
+    }
+    let contract = Contract::load(setting, file, name);
+    let deployed = engine
+        .execute(&Tx::create(ADDRESSES[0], contract.deploy_data(args)))
+        .unwrap();
+    let address = deployed.created.expect("the contract deploys");
+    (contract, address)
 }

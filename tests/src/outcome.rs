@@ -46,6 +46,18 @@ impl Tx {
         }
     }
 
+    /// A contract creation deploying `runtime` as it is (initcode with no constructor:
+    /// `codecopy(0, 14, len); return(0, len)`, then `runtime` at offset 14).
+    pub fn deploy(from: Address, runtime: &[u8]) -> Self {
+        let [hi, lo] = u16::try_from(runtime.len())
+            .expect("test code is below 64 KiB")
+            .to_be_bytes();
+        let mut initcode = vec![0x61, hi, lo, 0x60, 14, 0x5f, 0x39, 0x61, hi, lo, 0x5f, 0xf3];
+        initcode.extend_from_slice(&[0x00, 0x00]); // padding up to offset 14
+        initcode.extend_from_slice(runtime);
+        Self::create(from, initcode)
+    }
+
     /// The same transaction sending `value` wei.
     pub fn with_value(mut self, value: U256) -> Self {
         self.value = value;

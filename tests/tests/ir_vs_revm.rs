@@ -14,8 +14,7 @@ use evmove::{
     opt::optimize,
 };
 use evmove_tests::{
-    abi_values::ADDRESSES,
-    calls::{CallGenerator, CASES, GAS_LIMIT, ROUNDS_PER_DEPLOYMENT},
+    calls::{deploy_for_calls, token_args, CallGenerator, CASES, GAS_LIMIT, ROUNDS_PER_DEPLOYMENT},
     corpus::{Contract, Setting},
     ir_interpreter::{self, Host, Outcome},
     outcome::{Status, Tx, TxOutcome},
@@ -35,14 +34,7 @@ struct Subject {
 impl Subject {
     fn deploy(setting: Setting, file: &str, name: &str, args: &[DynSolValue]) -> Self {
         let mut revm = RevmOracle::new();
-        for account in ADDRESSES {
-            revm.fund(account, U256::from(10).pow(U256::from(24)));
-        }
-        let contract = Contract::load(setting, file, name);
-        let deployed = revm
-            .execute(&Tx::create(ADDRESSES[0], contract.deploy_data(args)))
-            .unwrap();
-        let address = deployed.created.expect("the contract deploys");
+        let (contract, address) = deploy_for_calls(&mut revm, setting, file, name, args);
         let code = revm.code(address);
         let module = lift(&Code::new(code.clone()))
             .unwrap_or_else(|err| panic!("{setting}/{name}: {err}"))
@@ -185,12 +177,7 @@ fn math_harness() {
 
 #[test]
 fn token() {
-    let args = [
-        DynSolValue::String("Token".into()),
-        DynSolValue::String("TKN".into()),
-        DynSolValue::Uint(U256::from(10).pow(U256::from(21)), 256),
-    ];
-    check_contract("Token", "Token", &args, &[]);
+    check_contract("Token", "Token", &token_args(), &[]);
 }
 
 #[test]

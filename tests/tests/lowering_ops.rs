@@ -3,7 +3,7 @@
 //! `evmove::lower::function`), each run as Move and by revm on generated words (edges
 //! included): the same result. The operands come from calldata, so no pass folds them.
 
-use alloy_primitives::{Address, Bytes, U256};
+use alloy_primitives::{Address, U256};
 use evmove_tests::{
     abi_values::word,
     differential::Differential,
@@ -30,16 +30,6 @@ fn runtime(op: u8, shift: Option<u16>) -> Vec<u8> {
     // mstore(0, result); return(0, 32)
     code.extend([0x5f, 0x52, 0x60, 0x20, 0x5f, 0xf3]);
     code
-}
-
-/// Initcode deploying `runtime`.
-fn initcode(runtime: &[u8]) -> Bytes {
-    let [hi, lo] = u16::try_from(runtime.len()).unwrap().to_be_bytes();
-    // codecopy(0, 14, len); return(0, len)
-    let mut code = vec![0x61, hi, lo, 0x60, 14, 0x5f, 0x39, 0x61, hi, lo, 0x5f, 0xf3];
-    code.extend_from_slice(&[0x00, 0x00]); // padding up to offset 14
-    code.extend_from_slice(runtime);
-    code.into()
 }
 
 #[test]
@@ -69,9 +59,7 @@ fn inlined_operations_match_revm() {
     engines.fund(SENDER, U256::from(10).pow(U256::from(20)));
     let mut runner = TestRunner::deterministic();
     for (name, code) in cases {
-        let created = engines
-            .execute(&Tx::create(SENDER, initcode(&code)))
-            .unwrap();
+        let created = engines.execute(&Tx::deploy(SENDER, &code)).unwrap();
         let address = created
             .created
             .unwrap_or_else(|| panic!("{name}: {created:?}"));
@@ -124,9 +112,7 @@ fn words_beyond_the_locals_limit_spill_and_match_revm() {
 
     let mut engines = Differential::new();
     engines.fund(SENDER, U256::from(10).pow(U256::from(20)));
-    let created = engines
-        .execute(&Tx::create(SENDER, initcode(&code)))
-        .unwrap();
+    let created = engines.execute(&Tx::deploy(SENDER, &code)).unwrap();
     let address = created.created.expect("deploys");
     let mut runner = TestRunner::deterministic();
     for _ in 0..16 {

@@ -5,13 +5,11 @@
 //! that call out are given real counterparts).
 
 use alloy_dyn_abi::DynSolValue;
-use alloy_primitives::{Address, U256};
+use alloy_primitives::Address;
 use evmove_tests::{
-    abi_values::ADDRESSES,
-    calls::{CallGenerator, CASES, GAS_LIMIT, ROUNDS_PER_DEPLOYMENT},
+    calls::{deploy_for_calls, token_args, CallGenerator, CASES, GAS_LIMIT, ROUNDS_PER_DEPLOYMENT},
     corpus::{Contract, Setting},
     differential::Differential,
-    engine::Engine,
     outcome::{Status, Tx},
 };
 
@@ -32,14 +30,7 @@ impl Subject {
         args: &[DynSolValue],
     ) -> Self {
         engines.clear_state();
-        for account in ADDRESSES {
-            engines.fund(account, U256::from(10).pow(U256::from(24)));
-        }
-        let contract = Contract::load(setting, file, name);
-        let deployed = engines
-            .execute(&Tx::create(ADDRESSES[0], contract.deploy_data(args)))
-            .unwrap();
-        let address = deployed.created.expect("the contract deploys");
+        let (contract, address) = deploy_for_calls(&mut engines, setting, file, name, args);
         Self {
             engines,
             contract,
@@ -103,12 +94,7 @@ fn math_harness() {
 
 #[test]
 fn token() {
-    let args = [
-        DynSolValue::String("Token".into()),
-        DynSolValue::String("TKN".into()),
-        DynSolValue::Uint(U256::from(10).pow(U256::from(21)), 256),
-    ];
-    check_contract("Token", "Token", &args);
+    check_contract("Token", "Token", &token_args());
 }
 
 #[test]

@@ -3,7 +3,7 @@
 //! jump resolution falls back on function summaries, the function lifts to an IR function
 //! (and a Move function) that calls itself, and running it gives what revm gives.
 
-use alloy_primitives::{Address, Bytes, U256};
+use alloy_primitives::{Address, U256};
 use evmove::evm::assemble;
 use evmove_tests::{
     differential::Differential,
@@ -23,23 +23,12 @@ const RECURSIVE_FIB: &str = "
     two: ADD SWAP1 POP SWAP1 JUMP                    ; [ret, n, fib(n - 1), fib(n - 2)]
     base: SWAP1 JUMP";
 
-/// Initcode deploying `runtime`: codecopy(0, 14, len); return(0, len).
-fn initcode(runtime: &[u8]) -> Bytes {
-    let [hi, lo] = u16::try_from(runtime.len()).unwrap().to_be_bytes();
-    let mut code = vec![0x61, hi, lo, 0x60, 14, 0x5f, 0x39, 0x61, hi, lo, 0x5f, 0xf3];
-    code.extend_from_slice(&[0x00, 0x00]); // padding up to offset 14
-    code.extend_from_slice(runtime);
-    code.into()
-}
-
 #[test]
 fn a_recursive_fibonacci_returns_what_revm_returns() {
     let runtime = assemble(RECURSIVE_FIB).expect("test code assembles");
     let mut engines = Differential::new();
     engines.fund(SENDER, U256::from(10).pow(U256::from(20)));
-    let created = engines
-        .execute(&Tx::create(SENDER, initcode(&runtime)))
-        .unwrap();
+    let created = engines.execute(&Tx::deploy(SENDER, &runtime)).unwrap();
     let address = created.created.unwrap_or_else(|| panic!("{created:?}"));
     let mut expected = (0u64, 1u64);
     for n in 0..=15u64 {

@@ -4,12 +4,12 @@
 //! arguments and senders: the same status, return data, results, logs and state changes.
 
 use alloy_dyn_abi::{DynSolValue, FunctionExt};
-use alloy_primitives::{Address, U256};
+use alloy_primitives::Address;
 use evmove::lower::typed::{TypedEntries, TypedEntry};
 use evmove_runtime::EntryCall;
 use evmove_tests::{
     abi_values::ADDRESSES,
-    calls::{CallGenerator, GAS_LIMIT, ROUNDS_PER_DEPLOYMENT},
+    calls::{deploy_for_calls, token_args, CallGenerator, GAS_LIMIT, ROUNDS_PER_DEPLOYMENT},
     corpus::{Contract, Setting},
     differential::{difference, Differential},
     engine::Engine,
@@ -40,14 +40,7 @@ impl Subject {
         args: &[DynSolValue],
     ) -> Self {
         engines.clear_state();
-        for account in ADDRESSES {
-            engines.fund(account, U256::from(10).pow(U256::from(24)));
-        }
-        let contract = Contract::load(setting, file, name);
-        let deployed = engines
-            .execute(&Tx::create(ADDRESSES[0], contract.deploy_data(args)))
-            .unwrap();
-        let address = deployed.created.expect("the contract deploys");
+        let (contract, address) = deploy_for_calls(&mut engines, setting, file, name, args);
         let typed = TypedEntries::of(&contract.abi);
         engines
             .evmove
@@ -169,12 +162,7 @@ fn check_contract(file: &str, name: &str, args: &[DynSolValue]) {
 
 #[test]
 fn token() {
-    let args = [
-        DynSolValue::String("Token".into()),
-        DynSolValue::String("TKN".into()),
-        DynSolValue::Uint(U256::from(10).pow(U256::from(21)), 256),
-    ];
-    check_contract("Token", "Token", &args);
+    check_contract("Token", "Token", &token_args());
 }
 
 #[test]

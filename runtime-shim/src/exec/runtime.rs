@@ -195,8 +195,9 @@ impl Runtime {
         Ok(EntryOutcome { outcome, results })
     }
 
-    /// Runs `tx`: `first_frame` runs a call to the address given (a creation is always [`frame::create`]), giving
-    /// how it ended and whatever else it returns (`T::default()` for a creation).
+    /// Runs `tx` on a VM of its own: `first_frame` runs a call to the address given (a
+    /// creation is always [`frame::create`]), giving how it ended and whatever else it
+    /// returns (`T::default()` for a creation).
     fn run<T: Default>(
         &self,
         state: &dyn StateView,
@@ -205,7 +206,78 @@ impl Runtime {
         journal: Journal,
         first_frame: impl FnOnce(&Host<'_>, Address) -> Result<(FrameResult, T), Fatal>,
     ) -> Result<(TxOutcome, T), TxError> {
-        self.with_executor(|vm| self.run_on(vm, state, block, tx, journal, first_frame))
+        self.with_executor(|vm| {
+            let host = Host {
+                runtime: self,
+                vm,
+                view: state,
+                block,
+                tx,
+                journal: RefCell::new(journal),
+                fatal: RefCell::new(None),
+            };
+            let mut sender = host
+                .journal()
+                .account(state, tx.sender)?
+                .unwrap_or_default();
+            if sender.balance < tx.value {
+                return Err(TxError::InsufficientBalance { sender: tx.sender });
+            }
+            let result = match tx.to {
+                Some(to) => {
+                    sender.nonce =
+                        (sender.nonce.checked_add(1)).ok_or(TxError::NonceOverflow(tx.sender))?;
+                    host.journal().set_account(tx.sender, sender);
+                    first_frame(&host, to)
+                }
+                // The creation grows the sender's nonce (once: the transaction's).
+                None if sender.nonce == u64::MAX => return Err(TxError::NonceOverflow(tx.sender)),
+                None => frame::create(
+                    &host,
+                    CreateInputs {
+                        caller: tx.sender,
+                        value: tx.value,
+                        initcode: tx.data.clone(),
+                        salt: None,
+                        gas_limit: tx.gas_limit,
+                        depth: 0,
+                    },
+                )
+                .map(|result| (result, T::default())),
+            };
+            let (result, extra) = match result {
+                Ok(result) => result,
+                Err(Fatal) => {
+                    let error = host.fatal.take();
+                    let error = error.unwrap_or_else(|| StateError::new("a state read failed"));
+                    return Err(TxError::State(error));
+                }
+            };
+            // A creation transaction returns the code it deployed (as revm's `Output::Create`).
+            let return_data = match result.created {
+                Some(address) => {
+                    let code = host.journal().code(state, address)?;
+                    code.map(|code| code.bytes).unwrap_or_default()
+                }
+                None => result.end.output(),
+            };
+            let (write_set, credits, logs) = host.journal.into_inner().finish();
+            let status = match &result.end {
+                FrameEnd::Return(_) => Status::Success,
+                FrameEnd::Revert(_) => Status::Revert,
+                FrameEnd::Halt(reason) => Status::Halt(reason.clone()),
+            };
+            let outcome = TxOutcome {
+                status,
+                return_data,
+                logs,
+                gas_used: tx.gas_limit - result.gas_left.min(tx.gas_limit),
+                write_set,
+                credits,
+                created: result.created,
+            };
+            Ok((outcome, extra))
+        })
     }
 
     /// Runs `f` with a VM of its own for executing a transaction: an idle one, or a new one
@@ -224,87 +296,6 @@ impl Runtime {
             vms.push(vm);
         }
         result
-    }
-
-    fn run_on<T: Default>(
-        &self,
-        vm: &MoveVM,
-        state: &dyn StateView,
-        block: &BlockEnv,
-        tx: &Transaction,
-        journal: Journal,
-        first_frame: impl FnOnce(&Host<'_>, Address) -> Result<(FrameResult, T), Fatal>,
-    ) -> Result<(TxOutcome, T), TxError> {
-        let host = Host {
-            runtime: self,
-            vm,
-            view: state,
-            block,
-            tx,
-            journal: RefCell::new(journal),
-            fatal: RefCell::new(None),
-        };
-        let mut sender = host
-            .journal()
-            .account(state, tx.sender)?
-            .unwrap_or_default();
-        if sender.balance < tx.value {
-            return Err(TxError::InsufficientBalance { sender: tx.sender });
-        }
-        let result = match tx.to {
-            Some(to) => {
-                sender.nonce =
-                    (sender.nonce.checked_add(1)).ok_or(TxError::NonceOverflow(tx.sender))?;
-                host.journal().set_account(tx.sender, sender);
-                first_frame(&host, to)
-            }
-            // The creation grows the sender's nonce (once: the transaction's).
-            None if sender.nonce == u64::MAX => return Err(TxError::NonceOverflow(tx.sender)),
-            None => frame::create(
-                &host,
-                CreateInputs {
-                    caller: tx.sender,
-                    value: tx.value,
-                    initcode: tx.data.clone(),
-                    salt: None,
-                    gas_limit: tx.gas_limit,
-                    depth: 0,
-                },
-            )
-            .map(|result| (result, T::default())),
-        };
-        let (result, extra) = match result {
-            Ok(result) => result,
-            Err(Fatal) => {
-                let error = host.fatal.take();
-                let error = error.unwrap_or_else(|| StateError::new("a state read failed"));
-                return Err(TxError::State(error));
-            }
-        };
-        // A creation transaction returns the code it deployed (as revm's `Output::Create`).
-        let return_data = match result.created {
-            Some(address) => {
-                let code = host.journal().code(state, address)?;
-                code.map(|code| code.bytes).unwrap_or_default()
-            }
-            None => result.end.output(),
-        };
-        let (write_set, credits, logs) = host.journal.into_inner().finish();
-        let status = match &result.end {
-            FrameEnd::Return(_) => Status::Success,
-            FrameEnd::Revert(_) => Status::Revert,
-            FrameEnd::Halt(reason) => Status::Halt(reason.clone()),
-        };
-        let outcome = TxOutcome {
-            status,
-            return_data,
-            logs,
-            gas_used: tx.gas_limit - result.gas_left.min(tx.gas_limit),
-            write_set,
-            credits,
-            created: result.created,
-        };
-        Ok((outcome, extra))
     }
 
     /// The published modules.

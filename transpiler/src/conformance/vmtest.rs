@@ -16,7 +16,7 @@
 //! Fields other than those above (`_info`) are ignored. A malformed file is a
 //! [`VmTestError`] naming the file and what is wrong, never a panic.
 
-use std::{collections::BTreeMap, fmt, path::Path};
+use std::{collections::BTreeMap, fmt};
 
 use alloy_primitives::{Address, Bytes, B256, U256};
 use serde::{de, Deserialize, Deserializer};
@@ -161,18 +161,6 @@ pub enum VmTestError {
         /// What is wrong, with the line and column where the JSON parser saw it.
         message: String,
     },
-}
-
-/// The tests of a VMTests file, by name, in name order.
-pub fn load(path: &Path) -> Result<BTreeMap<String, VmTest>, VmTestError> {
-    let text = std::fs::read_to_string(path).map_err(|source| VmTestError::Read {
-        path: path.display().to_string(),
-        source,
-    })?;
-    parse(&text).map_err(|message| VmTestError::Malformed {
-        path: path.display().to_string(),
-        message,
-    })
 }
 
 /// The tests of a VMTests file's text, by name; the error says what is wrong and where.
