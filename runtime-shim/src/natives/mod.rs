@@ -126,6 +126,15 @@ const fn arith(name: &'static str, cost: u64, op: arith::Op) -> NativeDecl {
     }
 }
 
+const fn abi(name: &'static str, cost: u64, op: abi::Op) -> NativeDecl {
+    NativeDecl {
+        module: "abi",
+        name,
+        cost,
+        op: Op::Abi(op),
+    }
+}
+
 /// Returns a word (two u128 results).
 const WORD: bool = true;
 /// Returns nothing.
@@ -243,10 +252,10 @@ pub const NATIVES: &[NativeDecl] = &[
     host("call", "create", 3, WORD, gas::CREATE, call::create),
     host("call", "create2", 4, WORD, gas::CREATE, call::create2),
     // evmove::abi
-    NativeDecl { module: "abi", name: "address_to_word", cost: 0, op: Op::Abi(abi::Op::AddressToWord) },
-    NativeDecl { module: "abi", name: "word_to_address", cost: 0, op: Op::Abi(abi::Op::WordToAddress) },
-    NativeDecl { module: "abi", name: "put_bytes", cost: gas::VERY_LOW, op: Op::Abi(abi::Op::PutBytes) },
-    NativeDecl { module: "abi", name: "bytes_at", cost: gas::VERY_LOW, op: Op::Abi(abi::Op::BytesAt) },
+    abi("address_to_word", 0, abi::Op::AddressToWord),
+    abi("word_to_address", 0, abi::Op::WordToAddress),
+    abi("put_bytes", gas::VERY_LOW, abi::Op::PutBytes),
+    abi("bytes_at", gas::VERY_LOW, abi::Op::BytesAt),
 ];
 
 /// EVM static gas tiers used only by the table.
