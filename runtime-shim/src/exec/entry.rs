@@ -107,14 +107,5 @@ pub(super) fn run(host: &Host<'_>, call: &EntryCall) -> Result<(FrameResult, Vec
     if !end.is_success() {
         host.journal().revert(checkpoint);
     }
-    let gas_left = match end {
-        FrameEnd::Halt(_) => 0,
-        FrameEnd::Return(_) | FrameEnd::Revert(_) => gas.get(),
-    };
-    let result = FrameResult {
-        end,
-        gas_left,
-        created: None,
-    };
-    Ok((result, results))
+    Ok((FrameResult::ended(end, &gas), results))
 }

@@ -17,7 +17,7 @@ use revm_precompile::{PrecompileSpecId, PrecompileStatus, Precompiles};
 
 use super::{
     code::CodeKind,
-    gas::{cost, FrameMeter},
+    gas::{cost, FrameMeter, GasCell},
     host::{Frame, FrameExtension, Host, MAX_DEPTH},
     memory::Memory,
     outcome::{FrameEnd, HaltReason},
@@ -97,6 +97,19 @@ impl FrameResult {
         Self {
             end: FrameEnd::Revert(Bytes::new()),
             gas_left: gas_limit,
+            created: None,
+        }
+    }
+
+    /// A frame that ended as `end` with `gas` left (none after an exceptional halt).
+    pub(super) fn ended(end: FrameEnd, gas: &GasCell) -> Self {
+        let gas_left = match end {
+            FrameEnd::Halt(_) => 0,
+            FrameEnd::Return(_) | FrameEnd::Revert(_) => gas.get(),
+        };
+        Self {
+            end,
+            gas_left,
             created: None,
         }
     }
@@ -292,15 +305,7 @@ fn run_module(
     if host.fatal.borrow().is_some() {
         return Err(Fatal);
     }
-    let gas_left = match end {
-        FrameEnd::Halt(_) => 0,
-        FrameEnd::Return(_) | FrameEnd::Revert(_) => gas.get(),
-    };
-    Ok(FrameResult {
-        end,
-        gas_left,
-        created: None,
-    })
+    Ok(FrameResult::ended(end, &gas))
 }
 
 /// Runs `f` with room on the stack for a nested execution (on a new segment if needed).

@@ -258,6 +258,11 @@ pub struct TypedEntry {
 }
 
 impl TypedEntry {
+    /// Whether an argument is encoded after the heads (`bytes`, `string`).
+    fn has_dynamic_params(&self) -> bool {
+        self.params.iter().any(|kind| kind.is_dynamic())
+    }
+
     /// Whether it takes a `value` (last): the ABI function is payable.
     pub fn is_payable(&self) -> bool {
         self.payable
@@ -421,7 +426,7 @@ impl Helpers {
     /// The locals of `entry` after its parameters: the offset of the next dynamic argument's
     /// encoding, if it has any.
     pub fn locals(&self, entry: &TypedEntry) -> Vec<SignatureToken> {
-        match entry.params.iter().any(|kind| kind.is_dynamic()) {
+        match entry.has_dynamic_params() {
             true => vec![SignatureToken::U64],
             false => vec![],
         }
@@ -439,7 +444,7 @@ impl Helpers {
         // Dynamic arguments are encoded after the heads, at the offset local `tail` holds.
         let tail = local(1 + entry.params.len() + usize::from(entry.payable));
         let head_size = 32 * entry.params.len() as u64;
-        let dynamic = entry.params.iter().any(|kind| kind.is_dynamic());
+        let dynamic = entry.has_dynamic_params();
         if dynamic {
             code.extend([Bytecode::LdU64(head_size), Bytecode::StLoc(tail)]);
         }
@@ -452,7 +457,7 @@ impl Helpers {
                     SignatureToken::U64,
                     kind.token(&self.u256),
                 ];
-                let put = self.abi(builder, "put_bytes", params, vec![SignatureToken::U64]);
+                let put = self.abi(builder, kind.helpers().0, params, vec![SignatureToken::U64]);
                 code.extend([Bytecode::Call(put), Bytecode::StLoc(tail)]);
                 continue;
             }

@@ -289,24 +289,24 @@ impl Kind {
                 let traders: Vec<Address> = (0..size).map(|i| address(SENDER, i)).collect();
                 fund(&mut state, traders.iter().copied());
                 let amount = U256::from(1_000_000u64);
+                // Each trader holds `amount` of both tokens, all of it allowed to its pool.
+                for (k, &trader) in traders.iter().enumerate() {
+                    let pool = addresses[k % pools];
+                    for token in tokens {
+                        let balance = mapping_slot(trader, TOKEN_BALANCES_SLOT);
+                        state.set_slot(token, balance, amount);
+                        let allowances = mapping_slot(trader, TOKEN_ALLOWANCES_SLOT);
+                        state.set_slot(token, nested_slot(pool, allowances), amount);
+                    }
+                }
                 let txns = (0..size)
                     .map(|k| {
-                        let (trader, pool) = (traders[k], addresses[k % pools]);
-                        for token in tokens {
-                            state.set_slot(
-                                token,
-                                mapping_slot(trader, TOKEN_BALANCES_SLOT),
-                                amount,
-                            );
-                            let allowances = mapping_slot(trader, TOKEN_ALLOWANCES_SLOT);
-                            state.set_slot(token, nested_slot(pool, allowances), amount);
-                        }
                         let zero_for_one = U256::from((k / pools).is_multiple_of(2));
                         let swap = calldata(
                             "swap(bool,uint256,uint256)",
                             &[zero_for_one, amount, U256::ZERO],
                         );
-                        tx(trader, pool, U256::ZERO, swap)
+                        tx(traders[k], addresses[k % pools], U256::ZERO, swap)
                     })
                     .collect();
                 let description = format!(
