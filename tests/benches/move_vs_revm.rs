@@ -1,6 +1,7 @@
-//! evmove against revm on the same transactions, in the same run: one ERC20 transfer, and one
-//! math-heavy call (FullMath.mulDiv with a 512-bit intermediate), each executed by revm and
-//! by the Move runtime on states where the contract is deployed. Both engines commit each
+//! evmove against revm on the same transactions, in the same run: one ERC20 transfer, one
+//! math-heavy call (FullMath.mulDiv with a 512-bit intermediate) and one loop (111 Collatz
+//! steps), each executed by revm and by the Move runtime on states where the contract is
+//! deployed. Both engines commit each
 //! transaction to their in-memory state and report the same outcome shape, so the ratio of
 //! the two times is the cost of running transpiled code as Move.
 //!
@@ -42,6 +43,7 @@ struct Workload {
 fn workloads() -> Vec<Workload> {
     let token = Contract::load(Setting::ViaIrOpt, "Token", "Token");
     let math = Contract::load(Setting::ViaIrOpt, "MathLib", "MathHarness");
+    let collections = Contract::load(Setting::ViaIrOpt, "Collections", "Collections");
     let big = U256::MAX / U256::from(3);
     vec![
         Workload {
@@ -74,6 +76,14 @@ fn workloads() -> Vec<Workload> {
                     DynSolValue::Uint(big + U256::from(11), 256),
                 ],
             ),
+        },
+        Workload {
+            name: "loop_collatz",
+            file: "Collections",
+            contract: "Collections",
+            constructor: vec![],
+            calldata: collections
+                .calldata("collatzSteps", &[DynSolValue::Uint(U256::from(27), 256)]),
         },
     ]
 }

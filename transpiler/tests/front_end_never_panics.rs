@@ -2,7 +2,7 @@
 //! instructions with real jump targets, and corpus contracts with random bytes changed.
 //! Whatever the input, lifting returns verified IR or an error, and IR that lifts (optimised)
 //! lowers to a module the Move bytecode verifier accepts — random jumps make the irreducible
-//! and tangled control flow the lowering's dispatcher must handle — or to a clear error.
+//! and tangled control flow the lowering's layout must handle — or to a clear error.
 
 use std::fs;
 

@@ -1,22 +1,20 @@
-//! The code of one function: IR blocks in reverse postorder, values in the locals
-//! [`super::locals`] chose, and control flow in the one shape the Move 0.3.2 verifier always
+//! The code of one function: IR blocks in the order [`super::layout`] chose, values in the
+//! locals [`super::locals`] chose, and control flow in the shapes the Move 0.3.2 verifier
 //! accepts (`DESIGN.md` §5).
 //!
 //! # Control flow
 //!
-//! Blocks are laid out in reverse postorder, so most jumps go forwards, and a forward jump is
-//! a plain branch. A jump to a block at or before the jumping one (a loop's back edge, or any
-//! edge of an irreducible shape) goes through a **dispatcher**: the target's number is stored
-//! in a local and control branches back to the dispatcher, which sits right after the
-//! prologue and branches forwards to the target. Every back jump then targets one loop head,
-//! the dispatcher, whose loop spans the whole body, so the verifier's loop rules hold for any
-//! control flow, reducible or not. The entry is also entered through the dispatcher when it
-//! exists (a forward jump may not enter a loop except at its head).
+//! Each loop is contiguous, its head first, and ends with a jump back to its head followed
+//! by its exit pad; every other jump goes forwards ([`super::layout`] says why). An edge is
+//! a plain branch to its block, to the dispatch head of a loop with several entries, or to
+//! the exit pad of the loop it leaves; when a head or a pad on its way must choose between
+//! several destinations, the edge first stores its block's position in the target local.
+//! A jump to the code that follows is left out.
 //!
 //! # Locals on entry
 //!
 //! The verifier requires every local read to be assigned on every path to the read. Through
-//! the dispatcher, paths exist that the IR's dominance does not see, so after emitting the
+//! dispatch heads and exit pads, paths exist that the IR's dominance does not see, so after emitting the
 //! body, the same must-analysis the verifier runs finds the locals read where they may be
 //! unassigned, and the prologue assigns them zero.
 //!
@@ -35,6 +33,7 @@ use move_binary_format::file_format::{
 use revm_bytecode::opcode::{self, OpCode};
 
 use super::{
+    layout::{Item, Jump, Layout, LoopId},
     locals::{allocate, Location},
     natives::{native_for, NativeResult},
     AbortCode, LowerError,
@@ -61,29 +60,15 @@ pub struct Body {
 
 /// Lowers `function`.
 pub fn lower_function(function: &Function, callees: &mut dyn Callees) -> Result<Body, LowerError> {
-    let order = reverse_postorder(function);
+    let (order, layout) = Layout::of_function(function);
     let position: HashMap<Block, usize> = order.iter().enumerate().map(|(i, &b)| (b, i)).collect();
-    // Blocks entered by a back edge, and the entry if any exists, are dispatch targets.
-    let mut dispatched: Vec<Block> = Vec::new();
-    for (i, &block) in order.iter().enumerate() {
-        let terminator = function.block(block).terminator.as_ref();
-        for call in terminator.into_iter().flat_map(|t| t.successors()) {
-            if position[&call.block] <= i && !dispatched.contains(&call.block) {
-                dispatched.push(call.block);
-            }
-        }
-    }
-    if !dispatched.is_empty() && !dispatched.contains(&order[0]) {
-        dispatched.push(order[0]);
-    }
-    dispatched.sort_by_key(|b| position[b]);
-    let extra = if dispatched.is_empty() {
-        vec![]
-    } else {
+    let extra = if layout.uses_target() {
         vec![SignatureToken::U64]
+    } else {
+        vec![]
     };
     let locals = allocate(function, &order, &extra)?;
-    let next_local = (locals.params + locals.types.len()).checked_sub(1);
+    let target_local = (locals.params + locals.types.len()).checked_sub(1);
     let spill = locals
         .spill
         .map(|(local, _)| (local, callees.signature(vec![SignatureToken::U128])));
@@ -92,26 +77,42 @@ pub fn lower_function(function: &Function, callees: &mut dyn Callees) -> Result<
         callees,
         locations: &locals.locations,
         code: Vec::new(),
-        labels: vec![None; order.len() + 1],
+        labels: vec![None; order.len()],
         position,
-        dispatched: &dispatched,
-        next_local: next_local.map(|l| l as LocalIndex),
+        layout: &layout,
+        loop_labels: Vec::new(),
+        target_local: target_local
+            .filter(|_| layout.uses_target())
+            .map(|l| l as LocalIndex),
         spill,
     };
-    let dispatcher = order.len();
-    if !dispatched.is_empty() {
-        emitter.define(dispatcher);
-        emitter.dispatch();
+    emitter.loop_labels = (0..layout.loops.len())
+        .map(|l| {
+            let head = match layout.loops[l].entries[..] {
+                [entry] => entry as CodeOffset,
+                _ => emitter.new_label(),
+            };
+            (head, emitter.new_label())
+        })
+        .collect();
+    if let Some(Item::Head(_)) = layout.items.first() {
+        // The entry is one of several entries of a loop: enter it through its dispatch head.
+        emitter.set_target(0);
     }
-    for (i, &block) in order.iter().enumerate() {
-        emitter.define(i);
-        emitter.block(block, i)?;
-    }
-    if !dispatched.is_empty() {
-        // The dispatcher's loop must span the whole body, or a jump to a block after its
-        // last back jump would be a loop break the verifier rejects: end with a back jump
-        // (never reached).
-        emitter.emit(Bytecode::Branch(dispatcher as CodeOffset));
+    for (i, &item) in layout.items.iter().enumerate() {
+        let next = layout.items.get(i + 1).and_then(|&next| match next {
+            Item::Node(node) => Some(node as CodeOffset),
+            Item::Head(l) => Some(emitter.loop_labels[l].0),
+            Item::End(_) => None,
+        });
+        match item {
+            Item::Head(l) => emitter.dispatch(l, next),
+            Item::Node(node) => {
+                emitter.define(node);
+                emitter.block(order[node], node, next)?;
+            }
+            Item::End(l) => emitter.end_loop(l, next),
+        }
     }
     let Emitter { code, labels, .. } = emitter;
 
@@ -137,16 +138,6 @@ pub fn lower_function(function: &Function, callees: &mut dyn Callees) -> Result<
         });
         prologue.push(Bytecode::StLoc(local as LocalIndex));
     }
-    if let (Some(next), false) = (next_local, dispatched.is_empty()) {
-        let entry = dispatched
-            .iter()
-            .position(|&b| b == order[0])
-            .expect("entry dispatched");
-        prologue.extend([
-            Bytecode::LdU64(entry as u64),
-            Bytecode::StLoc(next as LocalIndex),
-        ]);
-    }
     let shift = prologue.len();
     let total = shift + code.len();
     if total > usize::from(CodeOffset::MAX) {
@@ -168,44 +159,20 @@ pub fn lower_function(function: &Function, callees: &mut dyn Callees) -> Result<
     })
 }
 
-/// The blocks reachable from the entry, in reverse postorder.
-fn reverse_postorder(function: &Function) -> Vec<Block> {
-    let mut seen = std::collections::HashSet::new();
-    let mut postorder = Vec::new();
-    let mut stack = vec![(function.entry(), 0usize)];
-    seen.insert(function.entry());
-    while let Some((block, next)) = stack.pop() {
-        let successors: Vec<Block> = function
-            .block(block)
-            .terminator
-            .iter()
-            .flat_map(|t| t.successors())
-            .map(|call| call.block)
-            .collect();
-        if let Some(&successor) = successors.get(next) {
-            stack.push((block, next + 1));
-            if seen.insert(successor) {
-                stack.push((successor, 0));
-            }
-        } else {
-            postorder.push(block);
-        }
-    }
-    postorder.reverse();
-    postorder
-}
-
 /// Emits code whose branch targets are label numbers, resolved at the end.
 struct Emitter<'a> {
     function: &'a Function,
     callees: &'a mut dyn Callees,
     locations: &'a [Location],
     code: Vec<Bytecode>,
-    /// Per label (a block's position, or the dispatcher after the last block), its offset.
+    /// Per label (a block's position, or a label made later), its offset.
     labels: Vec<Option<usize>>,
     position: HashMap<Block, usize>,
-    dispatched: &'a [Block],
-    next_local: Option<LocalIndex>,
+    layout: &'a Layout,
+    /// Per loop, the labels of its head and of its exit pad.
+    loop_labels: Vec<(CodeOffset, CodeOffset)>,
+    /// The local holding the destination of an edge through a dispatch head or exit pad.
+    target_local: Option<LocalIndex>,
     /// The spill vector's local and the signature of its elements, if there is one.
     spill: Option<(LocalIndex, SignatureIndex)>,
 }
@@ -215,7 +182,7 @@ impl Emitter<'_> {
         self.labels[label] = Some(self.code.len());
     }
 
-    /// A fresh label past the blocks' and the dispatcher's.
+    /// A fresh label past the blocks'.
     fn new_label(&mut self) -> CodeOffset {
         self.labels.push(None);
         (self.labels.len() - 1) as CodeOffset
@@ -229,18 +196,70 @@ impl Emitter<'_> {
         self.code.push(instr);
     }
 
-    /// The dispatcher: a branch to the dispatch target whose number the `next` local holds.
-    fn dispatch(&mut self) {
-        let next = self.next_local.expect("a dispatcher has its local");
-        let targets: Vec<usize> = self.dispatched.iter().map(|b| self.position[b]).collect();
-        let (last, rest) = targets.split_last().expect("at least the entry");
-        for (number, &target) in rest.iter().enumerate() {
-            self.emit(Bytecode::CopyLoc(next));
-            self.emit(Bytecode::LdU64(number as u64));
-            self.emit(Bytecode::Eq);
-            self.emit(Bytecode::BrTrue(target as CodeOffset));
+    /// Loop `l`'s dispatch head: a branch to the entry whose number the target local holds.
+    fn dispatch(&mut self, l: LoopId, next: Option<CodeOffset>) {
+        let (head, _) = self.loop_labels[l];
+        self.define_new(head);
+        let entries = &self.layout.loops[l].entries;
+        let jumps: Vec<(CodeOffset, Vec<usize>)> = entries
+            .iter()
+            .map(|&e| (e as CodeOffset, vec![e]))
+            .collect();
+        self.branch_on_target(&jumps, next);
+    }
+
+    /// The end of loop `l`: its last jump back to its head, then its exit pad, which
+    /// continues each edge leaving the loop towards its destination.
+    fn end_loop(&mut self, l: LoopId, next: Option<CodeOffset>) {
+        let (head, pad) = self.loop_labels[l];
+        if self.code.last() != Some(&Bytecode::Branch(head)) {
+            self.emit(Bytecode::Branch(head));
         }
-        self.emit(Bytecode::Branch(*last as CodeOffset));
+        self.define_new(pad);
+        let jumps: Vec<(CodeOffset, Vec<usize>)> = (self.layout.pad(l).into_iter())
+            .map(|(jump, nodes)| (self.label(jump), nodes))
+            .collect();
+        self.branch_on_target(&jumps, next);
+    }
+
+    /// Branches to the label whose destinations hold the target local's number (the last
+    /// label when none does), falling through to `next`.
+    fn branch_on_target(&mut self, jumps: &[(CodeOffset, Vec<usize>)], next: Option<CodeOffset>) {
+        let Some(((last, _), rest)) = jumps.split_last() else {
+            return;
+        };
+        for (label, nodes) in rest {
+            let target = self
+                .target_local
+                .expect("a pad or head with choices has the local");
+            for &node in nodes {
+                self.emit(Bytecode::CopyLoc(target));
+                self.emit(Bytecode::LdU64(node as u64));
+                self.emit(Bytecode::Eq);
+                self.emit(Bytecode::BrTrue(*label));
+            }
+        }
+        if Some(*last) != next {
+            self.emit(Bytecode::Branch(*last));
+        }
+    }
+
+    /// Stores `node` in the target local.
+    fn set_target(&mut self, node: usize) {
+        let target = self
+            .target_local
+            .expect("an edge with a target has the local");
+        self.emit(Bytecode::LdU64(node as u64));
+        self.emit(Bytecode::StLoc(target));
+    }
+
+    /// The label `jump` goes to.
+    fn label(&self, jump: Jump) -> CodeOffset {
+        match jump {
+            Jump::Node(node) => node as CodeOffset,
+            Jump::Dispatch(l) => self.loop_labels[l].0,
+            Jump::Exit(l) => self.loop_labels[l].1,
+        }
     }
 
     /// Pushes a word: two u128 halves.
@@ -323,7 +342,13 @@ impl Emitter<'_> {
         }
     }
 
-    fn block(&mut self, block: Block, here: usize) -> Result<(), LowerError> {
+    /// Emits `block`, at position `here`, followed by the code labelled `next`.
+    fn block(
+        &mut self,
+        block: Block,
+        here: usize,
+        next: Option<CodeOffset>,
+    ) -> Result<(), LowerError> {
         let data = self.function.block(block);
         for inst in &data.insts {
             match &inst.data {
@@ -367,7 +392,7 @@ impl Emitter<'_> {
             .as_ref()
             .ok_or_else(|| LowerError::Internal(format!("{block} has no terminator")))?;
         match terminator {
-            Terminator::Jump(call) => self.goto(call, here, true)?,
+            Terminator::Jump(call) => self.goto(call, here, next)?,
             Terminator::Branch {
                 cond,
                 then,
@@ -376,9 +401,9 @@ impl Emitter<'_> {
                 self.push_is_zero(*cond)?;
                 let zero = self.new_label();
                 self.emit(Bytecode::BrTrue(zero));
-                self.goto(then, here, false)?;
+                self.goto(then, here, None)?;
                 self.define_new(zero);
-                self.goto(otherwise, here, true)?;
+                self.goto(otherwise, here, next)?;
             }
             Terminator::Switch { value, cases } => {
                 match self.locations[value.index()] {
@@ -388,7 +413,7 @@ impl Emitter<'_> {
                             .iter()
                             .find(|(label, _)| U256::from(label.0) == target)
                         {
-                            Some((_, call)) => self.goto(call, here, true)?,
+                            Some((_, call)) => self.goto(call, here, next)?,
                             None => self.abort(AbortCode::InvalidJump),
                         }
                         return Ok(());
@@ -406,7 +431,7 @@ impl Emitter<'_> {
                     self.emit(Bytecode::LdU128(u128::from(label.0)));
                     self.emit(Bytecode::Neq);
                     self.emit(Bytecode::BrTrue(other));
-                    self.goto(call, here, false)?;
+                    self.goto(call, here, None)?;
                     self.define_new(other);
                 }
                 self.define_new(invalid);
@@ -594,9 +619,14 @@ impl Emitter<'_> {
         self.emit(Bytecode::Abort);
     }
 
-    /// Passes `call`'s arguments to its block's parameters and continues there; `last` says
-    /// the code emitted next is the next block's, so a jump to it may fall through.
-    fn goto(&mut self, call: &BlockCall, here: usize, last: bool) -> Result<(), LowerError> {
+    /// Passes `call`'s arguments to its block's parameters and continues there, from the
+    /// block at position `here`; a jump to `next`, the code emitted next, falls through.
+    fn goto(
+        &mut self,
+        call: &BlockCall,
+        here: usize,
+        next: Option<CodeOffset>,
+    ) -> Result<(), LowerError> {
         let params = &self.function.block(call.block).params;
         let mut stored = Vec::new();
         for (&arg, &param) in call.args.iter().zip(params) {
@@ -608,26 +638,15 @@ impl Emitter<'_> {
         for param in stored.into_iter().rev() {
             self.store_word(param);
         }
-        let target = self.position[&call.block];
-        if target > here {
-            if !(last && target == here + 1) {
-                self.emit(Bytecode::Branch(target as CodeOffset));
-            }
-        } else {
-            let number = self.dispatched.iter().position(|&b| b == call.block);
-            let (number, next) = number.zip(self.next_local).ok_or_else(|| {
-                LowerError::Internal(format!("back edge to undispatched {}", call.block))
-            })?;
-            self.emit(Bytecode::LdU64(number as u64));
-            self.emit(Bytecode::StLoc(next));
-            self.emit(Bytecode::Branch(self.dispatcher() as CodeOffset));
+        let to = self.position[&call.block];
+        if self.layout.needs_target(here, to) {
+            self.set_target(to);
+        }
+        let label = self.label(self.layout.jump(here, to));
+        if Some(label) != next {
+            self.emit(Bytecode::Branch(label));
         }
         Ok(())
-    }
-
-    /// The dispatcher's label.
-    fn dispatcher(&self) -> usize {
-        self.position.len()
     }
 }
 

@@ -62,9 +62,9 @@ enum Class {
 
 /// Allocates locals for `function` over the blocks in `order` (reverse postorder). The entry
 /// block's parameters are the function's parameters: two u128 each, first. `extra` locals of
-/// the given types are added at the end (the dispatcher's block number). When the words need
-/// more locals than Move allows, the highest colours (values live only where the most
-/// values are) are spilled to one `vector<u128>` local, before the extras.
+/// the given types are added at the end (the target local of dispatch heads and exit pads).
+/// When the words need more locals than Move allows, the highest colours (values live only
+/// where the most values are) are spilled to one `vector<u128>` local, before the extras.
 pub fn allocate(
     function: &Function,
     order: &[Block],

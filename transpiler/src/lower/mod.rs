@@ -14,6 +14,7 @@
 //! 0, or in an abort with an [`AbortCode`] the host reads as an exceptional halt.
 
 pub mod function;
+pub mod layout;
 pub mod liveness;
 pub mod locals;
 pub mod module_builder;
