@@ -1,7 +1,10 @@
 //! The front end checked semantically, before any lowering: the IR lifted from a deployed
 //! corpus contract, run by the IR interpreter, does what revm does with the EVM code — same
 //! success or revert, return data, logs and storage writes — for generated calls of every
-//! function that makes no external call, in every compiler setting.
+//! function that makes no external call, in every compiler setting. So does the optimised
+//! IR with every function split into parts of about a block each (`evmove::lower::split`,
+//! the rewrite of functions too large for Move), so that every jump crosses parts: checked
+//! on one round of calls in [`SPLIT_EVERY`], as the interpreter runs it slowly.
 
 use alloy_dyn_abi::DynSolValue;
 use alloy_primitives::{Address, Bytes, U256};
@@ -9,8 +12,12 @@ use std::collections::BTreeMap;
 
 use evmove::{
     evm::Code,
-    ir::{verify_module, Module},
+    ir::{verify_module, FuncRef, Module},
     lift::lift,
+    lower::{
+        split::{split, PART_INSTRUCTIONS},
+        LowerError,
+    },
     opt::optimize,
 };
 use evmove_tests::{
@@ -21,14 +28,17 @@ use evmove_tests::{
     revm_oracle::RevmOracle,
 };
 
+/// The split IR runs one round of calls in this many.
+const SPLIT_EVERY: usize = 8;
+
 /// A contract deployed in revm, with the IR lifted from its deployed code.
 struct Subject {
     revm: RevmOracle,
     contract: Contract,
     address: Address,
     code: Bytes,
-    /// The IR as lifted, and after the optimisation passes: both must agree with revm.
-    modules: [Module; 2],
+    /// The IR as lifted, after the optimisation passes, and split: all must agree with revm.
+    modules: [Module; 3],
 }
 
 impl Subject {
@@ -42,17 +52,26 @@ impl Subject {
         let mut optimized = module.clone();
         optimize(&mut optimized);
         verify_module(&optimized).unwrap_or_else(|err| panic!("{setting}/{name}: {err}"));
+        let split = split_finely(&optimized);
+        verify_module(&split).unwrap_or_else(|err| panic!("{setting}/{name} split: {err}"));
         Self {
             revm,
             contract,
             address,
             code,
-            modules: [module, optimized],
+            modules: [module, optimized, split],
         }
     }
 
-    /// Runs one call in both engines; describes the first difference, if any.
-    fn compare(&mut self, from: Address, calldata: Bytes, value: U256) -> Result<(), String> {
+    /// Runs one call in both engines, the split IR too if `split_too`; describes the first
+    /// difference, if any.
+    fn compare(
+        &mut self,
+        from: Address,
+        calldata: Bytes,
+        value: U256,
+        split_too: bool,
+    ) -> Result<(), String> {
         let storage = self.revm.storage_of(self.address);
         let balance = self.revm.balance(self.address);
         let mut tx = Tx::call(from, self.address, calldata.clone()).with_value(value);
@@ -62,7 +81,9 @@ impl Subject {
             // Gas is not modelled by the interpreter: such a call says nothing.
             return Ok(());
         }
-        for (module, stage) in self.modules.iter().zip(["lifted", "optimised"]) {
+        let stages = ["lifted", "optimised", "split"];
+        let checked = if split_too { 3 } else { 2 };
+        for (module, stage) in self.modules.iter().zip(stages).take(checked) {
             let host = Host {
                 address: self.address,
                 caller: from,
@@ -80,6 +101,26 @@ impl Subject {
         }
         Ok(())
     }
+}
+
+/// `module` with each function of more than one block split into parts of about one block
+/// each: the split is sized as if lowering had measured [`PART_INSTRUCTIONS`] per block.
+fn split_finely(module: &Module) -> Module {
+    let mut split_module = module.clone();
+    for (i, function) in module.functions.iter().enumerate() {
+        let instructions = PART_INSTRUCTIONS * function.layout().len();
+        let first_part = FuncRef::new(split_module.functions.len());
+        match split(function, instructions, first_part) {
+            Ok(split) => {
+                split_module.functions[i] = split.driver;
+                split_module.functions.extend(split.parts);
+            }
+            // One block: nothing to split.
+            Err(LowerError::TooLarge { .. }) => {}
+            Err(err) => panic!("{err}"),
+        }
+    }
+    split_module
 }
 
 /// Whether `module` run on `host` does what revm did (`expected`).
@@ -153,7 +194,8 @@ fn check_contract(file: &str, name: &str, args: &[DynSolValue], skip: &[&str]) {
             }
             for generator in &mut generators {
                 let (sender, values, calldata, value) = generator.next_call();
-                if let Err(difference) = subject.compare(sender, calldata, value) {
+                let split_too = round % SPLIT_EVERY == 0;
+                if let Err(difference) = subject.compare(sender, calldata, value, split_too) {
                     let function = &generator.function.name;
                     failures.push(format!(
                         "{setting}/{name}.{function}({values:?}): {difference}"

@@ -2,8 +2,11 @@
 //! (bitwise operations, equality, unsigned order, shifts by a constant amount: see
 //! `evmove::lower::function`), each run as Move and by revm on generated words (edges
 //! included): the same result. The operands come from calldata, so no pass folds them.
+//! Also functions beyond Move's limits, run as Move and by revm: more words live than Move
+//! has locals (spilled), more instructions than a Move function may have (split).
 
 use alloy_primitives::{Address, U256};
+use evmove::evm::assemble;
 use evmove_tests::{
     abi_values::word,
     differential::Differential,
@@ -123,6 +126,114 @@ fn words_beyond_the_locals_limit_spill_and_match_revm() {
             .compare(&Tx::call(SENDER, address, calldata))
             .unwrap();
         assert_eq!(difference, None);
+        assert_eq!(outcome.status, Status::Success);
+    }
+}
+
+/// Assembly of `steps` steps mixing the two words on top of the stack, `[a, b]` into
+/// `[b, a + b]` (`b - a` for the variant `sub`) and then into `[a + b, b ^ (a + b)]`,
+/// invertible so no input is lost; now and then adding a calldata word, storing to memory,
+/// or (a branch, so the section is many blocks with the words as block parameters where it
+/// joins) adding `a` when `b` is odd.
+fn mix(name: &str, steps: usize, sub: bool) -> String {
+    let op = if sub { "SUB" } else { "ADD" };
+    let mut text = String::new();
+    for i in 0..steps {
+        text += &format!("SWAP1 DUP2 {op} SWAP1 DUP2 XOR\n");
+        if i % 7 == 0 {
+            text += &format!("PUSH {} CALLDATALOAD ADD\n", 32 * (i % 16));
+        }
+        if i % 5 == 0 {
+            text += &format!("DUP1 PUSH {} MSTORE\n", 64 + 32 * (i % 64));
+        }
+        if i % 150 == 149 {
+            text +=
+                &format!("DUP1 PUSH 1 AND ISZERO PUSH @{name}_{i} JUMPI DUP2 ADD {name}_{i}:\n");
+        }
+    }
+    text
+}
+
+/// A function far beyond the 65,535 instructions a Move function may have, split into
+/// parts: an internal function `mix(a, b)`, called twice, whose long straight sections, a
+/// loop of 1 to 4 turns with a long body (so its back edge crosses parts) and a branch with
+/// two long sides (so jumps cross parts forwards) each read calldata and store memory; a
+/// calldata word `c` is read before the loop and used after it (a value the parts of the
+/// loop carry round). The result is stored and returned with the memory written. The code
+/// is installed directly: at about 40 KB it is too large to deploy (24,576 bytes).
+#[test]
+fn functions_too_large_for_move_split_into_parts_and_match_revm() {
+    let text = format!(
+        "PUSH 0 CALLDATALOAD PUSH 32 CALLDATALOAD          ; [a, b]
+         PUSH @back1 SWAP2 SWAP1 PUSH @mix JUMP
+         back1: PUSH @back2 SWAP2 SWAP1 PUSH @mix JUMP
+         back2: DUP2 PUSH 0 SSTORE DUP1 PUSH 1 SSTORE      ; [x, y]
+         PUSH 0 MSTORE PUSH 32 MSTORE PUSH {size} PUSH 0 RETURN
+         mix: {pre}                                         ; [ret, a, b]
+         PUSH 128 CALLDATALOAD SWAP2 SWAP1                  ; [ret, c, a, b]
+         PUSH 64 CALLDATALOAD PUSH 3 AND SWAP2 SWAP1        ; [ret, c, n, a, b]
+         loop: {body}
+         DUP3 ISZERO PUSH @done JUMPI
+         SWAP2 PUSH 1 SWAP1 SUB SWAP2 PUSH @loop JUMP       ; n - 1
+         done: SWAP2 POP SWAP1 DUP3 ADD SWAP2 POP SWAP1     ; [ret, a, b + c]
+         PUSH 96 CALLDATALOAD PUSH 1 AND PUSH @odd JUMPI
+         {even} PUSH @join JUMP
+         odd: {odd}
+         join: {post} SWAP2 JUMP                            ; [b', a']",
+        size = 64 + 32 * 64,
+        pre = mix("pre", 600, false),
+        body = mix("body", 2400, false),
+        even = mix("even", 1000, false),
+        odd = mix("odd", 1000, true),
+        post = mix("post", 300, true),
+    );
+    let code = assemble(&text).expect("assembles");
+
+    let compile = || {
+        let address = move_core_types::account_address::AccountAddress::ONE;
+        evmove::pipeline::compile_code(&code, address, "split", &Default::default())
+            .expect("compiles")
+            .bytes
+    };
+    let bytes = compile();
+    assert_eq!(bytes, compile(), "the same module every time");
+    let module = move_binary_format::CompiledModule::deserialize(&bytes).expect("verified bytes");
+    let names: Vec<String> = module
+        .function_defs
+        .iter()
+        .map(|definition| {
+            let handle = &module.function_handles[definition.function.0 as usize];
+            module.identifiers[handle.name.0 as usize].to_string()
+        })
+        .collect();
+    // The parts of a function are named `<its name>_<k>`.
+    let parts = names.iter().filter(|name| name.contains('_')).count();
+    assert!(parts >= 2, "the function must be split: {names:?}");
+
+    const CONTRACT: Address = Address::repeat_byte(0xc0);
+    let mut engines = Differential::new();
+    engines.fund(SENDER, U256::from(10).pow(U256::from(20)));
+    engines
+        .revm
+        .set_account(CONTRACT, U256::ZERO, 1, code.clone().into());
+    let state = engines.evmove.state_mut();
+    let account = evmove_runtime::Account {
+        nonce: 1,
+        balance: U256::ZERO,
+    };
+    state.set_account(CONTRACT, account);
+    state.set_code(CONTRACT, code.into());
+    let mut runner = TestRunner::deterministic();
+    for case in 0..8u64 {
+        let words = prop::collection::vec(word(256), 16);
+        let mut words = words.new_tree(&mut runner).unwrap().current();
+        words[2] = U256::from(case % 4); // the loop turns once more than this
+        words[3] = U256::from(case / 4); // the branch's side
+        let calldata: Vec<u8> = words.iter().flat_map(|w| w.to_be_bytes::<32>()).collect();
+        let (outcome, difference) = engines
+            .compare(&Tx::call(SENDER, CONTRACT, calldata))
+            .unwrap();
+        assert_eq!(difference, None, "case {case}");
         assert_eq!(outcome.status, Status::Success);
     }
 }

@@ -6,14 +6,17 @@
 //!   branches, switches over jump labels, returns, halts).
 //! - [`write`]: the text form, used for snapshots.
 //! - [`verify`]: the checker of the IR's invariants.
+//! - [`dominators`]: the dominator tree, for the checker and for passes.
 //!
 //! Every value is a 256-bit EVM word for now; narrower types come with range analysis.
 
+pub mod dominators;
 pub mod entities;
 pub mod function;
 pub mod verify;
 pub mod write;
 
+pub use dominators::Dominators;
 pub use entities::{Block, FuncRef, Value};
 pub use function::{BlockCall, BlockData, Function, Inst, InstData, Module, Terminator};
 pub use verify::{verify_module, VerifyError};

@@ -13,11 +13,11 @@
 //!
 //! The lifter runs it on everything it produces in tests, and so do the passes.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use revm_bytecode::opcode;
 
-use super::{Block, FuncRef, Function, InstData, Module, Terminator, Value};
+use super::{Block, Dominators, FuncRef, Function, InstData, Module, Terminator, Value};
 
 /// A broken invariant: which function, which block, what.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -64,7 +64,7 @@ fn verify_function(module: &Module, func: FuncRef, function: &Function) -> Resul
             }
         }
     }
-    let dominators = Dominators::compute(function);
+    let dominators = Dominators::of(function);
 
     for &block in blocks {
         let data = function.block(block);
@@ -177,99 +177,4 @@ fn signature(module: &Module, func: FuncRef) -> Result<(usize, Option<usize>), S
         .get(func.index())
         .ok_or_else(|| format!("{func} is not in the module"))?;
     Ok((callee.block(callee.entry()).params.len(), callee.results))
-}
-
-/// The dominator tree, by Cooper, Harvey and Kennedy's iterative algorithm over the
-/// reverse postorder of the blocks reachable from the entry.
-struct Dominators {
-    idom: BTreeMap<Block, Block>,
-    order: BTreeMap<Block, usize>,
-}
-
-impl Dominators {
-    fn compute(function: &Function) -> Self {
-        let entry = function.entry();
-        let mut postorder = Vec::new();
-        let mut visited = BTreeMap::new();
-        let mut stack = vec![(entry, 0)];
-        visited.insert(entry, ());
-        while let Some((block, next)) = stack.pop() {
-            let successors = successors(function, block);
-            if let Some(&successor) = successors.get(next) {
-                stack.push((block, next + 1));
-                if visited.insert(successor, ()).is_none() {
-                    stack.push((successor, 0));
-                }
-            } else {
-                postorder.push(block);
-            }
-        }
-        let order: BTreeMap<Block, usize> =
-            postorder.iter().enumerate().map(|(i, &b)| (b, i)).collect();
-        let mut predecessors: BTreeMap<Block, Vec<Block>> = BTreeMap::new();
-        for &block in &postorder {
-            for successor in successors(function, block) {
-                predecessors.entry(successor).or_default().push(block);
-            }
-        }
-        let mut idom = BTreeMap::from([(entry, entry)]);
-        let mut changed = true;
-        while changed {
-            changed = false;
-            for &block in postorder.iter().rev().filter(|&&b| b != entry) {
-                let mut processed = predecessors[&block].iter().filter(|p| idom.contains_key(p));
-                let Some(&first) = processed.next() else {
-                    continue;
-                };
-                let new = processed.fold(first, |a, &b| intersect(&idom, &order, a, b));
-                if idom.insert(block, new) != Some(new) {
-                    changed = true;
-                }
-            }
-        }
-        Self { idom, order }
-    }
-
-    /// Whether `a` dominates `b` (blocks unreachable from the entry dominate nothing and are
-    /// dominated by everything).
-    fn dominates(&self, a: Block, mut b: Block) -> bool {
-        if !self.order.contains_key(&b) {
-            return true;
-        }
-        loop {
-            if a == b {
-                return true;
-            }
-            match self.idom.get(&b) {
-                Some(&parent) if parent != b => b = parent,
-                _ => return false,
-            }
-        }
-    }
-}
-
-fn intersect(
-    idom: &BTreeMap<Block, Block>,
-    order: &BTreeMap<Block, usize>,
-    mut a: Block,
-    mut b: Block,
-) -> Block {
-    while a != b {
-        while order[&a] < order[&b] {
-            a = idom[&a];
-        }
-        while order[&b] < order[&a] {
-            b = idom[&b];
-        }
-    }
-    a
-}
-
-fn successors(function: &Function, block: Block) -> Vec<Block> {
-    function
-        .block(block)
-        .terminator
-        .as_ref()
-        .map(|t| t.successors().into_iter().map(|call| call.block).collect())
-        .unwrap_or_default()
 }

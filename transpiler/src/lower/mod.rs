@@ -5,9 +5,12 @@
 //! - [`locals`]: where each value lives (constants, bools, words in u128 pairs).
 //! - [`liveness`]: which values are live where, for [`locals`].
 //! - [`natives`]: the shim library's natives, by EVM operation.
+//! - [`split`]: a function too large for Move, as a driver calling parts.
 //!
 //! A code blob becomes one module: its `fn0` is the public entry `run()`, each recovered
 //! internal function a private function `f<pc>` taking and returning words as u128 pairs.
+//! A function too large for one Move function becomes a driver of that name and private
+//! parts `<name>_<k>` ([`split`]).
 //! With an ABI, each ABI function with static types also gets a public typed entry function
 //! ([`typed`]).
 //! `run` never returns: the frame ends in a native of `evmove::halt`, which aborts with code
@@ -19,9 +22,10 @@ pub mod liveness;
 pub mod locals;
 pub mod module_builder;
 pub mod natives;
+pub mod split;
 pub mod typed;
 
-use std::collections::HashMap;
+use std::{borrow::Cow, collections::HashMap};
 
 use move_binary_format::file_format::{
     CompiledModule, FunctionHandleIndex, SignatureIndex, SignatureToken, Visibility,
@@ -84,6 +88,14 @@ pub enum LowerError {
         /// How many it would need.
         instructions: usize,
     },
+    /// Split into parts, one part passes more words than a Move signature holds.
+    #[error(
+        "split into parts, it passes {words} words to or from one part, more than the 127 a Move signature holds"
+    )]
+    PartTooWide {
+        /// How many, `next` included.
+        words: usize,
+    },
     /// An EVM operation the shim library has no native for.
     #[error("the runtime has no native for {0}")]
     Unsupported(String),
@@ -141,34 +153,58 @@ pub fn lower(
 ) -> Result<CompiledModule, ModuleError> {
     let name = Identifier::new(name).map_err(|_| ModuleError::Name(name.to_string()))?;
     let mut builder = ModuleBuilder::new(address, &name);
-    let mut functions = Vec::new();
+    let mut functions: Vec<Cow<ir::Function>> =
+        module.functions.iter().map(Cow::Borrowed).collect();
+    let mut names = Vec::new();
+    let mut handles = Vec::new();
     for (i, function) in module.functions.iter().enumerate() {
-        let params = function.block(function.entry()).params.len();
-        let results = function.results.unwrap_or(0);
         let function_name = match i {
             0 => ENTRY.to_string(),
             _ => format!("f{}", function.entry_pc.0),
         };
         let function_name = Identifier::new(function_name).expect("letters and digits");
-        functions.push(builder.function_handle(
+        handles.push(function_handle(
+            &mut builder,
             address,
             &name,
             &function_name,
-            vec![SignatureToken::U128; 2 * params],
-            vec![SignatureToken::U128; 2 * results],
+            function,
         ));
+        names.push(function_name);
     }
     let mut callees = ModuleCallees {
         builder,
-        functions,
+        functions: handles,
         natives: HashMap::new(),
     };
-    for (i, function) in module.functions.iter().enumerate() {
+    // Parts of a split function join the end of the list, so they are lowered (and split
+    // again if they still are too large) in turn.
+    let mut i = 0;
+    while i < functions.len() {
+        let function = &functions[i];
         let fail = |source| ModuleError::Function {
             pc: function.entry_pc,
             source,
         };
-        let body = lower_function(function, &mut callees).map_err(fail)?;
+        let body = match lower_function(function, &mut callees) {
+            Ok(body) => body,
+            Err(LowerError::TooLarge { instructions }) => {
+                let first_part = FuncRef::new(functions.len());
+                let split = split::split(function, instructions, first_part).map_err(fail)?;
+                for (k, part) in split.parts.into_iter().enumerate() {
+                    let part_name = Identifier::new(format!("{}_{k}", names[i]))
+                        .expect("letters, digits and underscores");
+                    let handle =
+                        function_handle(&mut callees.builder, address, &name, &part_name, &part);
+                    callees.functions.push(handle);
+                    names.push(part_name);
+                    functions.push(Cow::Owned(part));
+                }
+                functions[i] = Cow::Owned(split.driver);
+                continue;
+            }
+            Err(source) => return Err(fail(source)),
+        };
         let visibility = if i == 0 {
             Visibility::Public
         } else {
@@ -178,6 +214,7 @@ pub fn lower(
         callees
             .builder
             .define_function(handle, visibility, body.locals, body.code);
+        i += 1;
     }
     let mut builder = callees.builder;
     if !typed.entries.is_empty() {
@@ -191,6 +228,35 @@ pub fn lower(
         }
     }
     Ok(builder.finish())
+}
+
+/// The handle of `function`, named `function_name` in module `address::module`: its words as
+/// u128 pairs.
+fn function_handle(
+    builder: &mut ModuleBuilder,
+    address: AccountAddress,
+    module: &Identifier,
+    function_name: &Identifier,
+    function: &ir::Function,
+) -> FunctionHandleIndex {
+    let params = function.block(function.entry()).params.len();
+    let results = function.results.unwrap_or(0);
+    builder.function_handle(
+        address,
+        module,
+        function_name,
+        vec![SignatureToken::U128; 2 * params],
+        vec![SignatureToken::U128; 2 * results],
+    )
+}
+
+/// Whether `name` is one the module's own functions may have (`run`, `f<pc>`, and their
+/// parts `<name>_<k>`), so a typed entry must not take it.
+pub(crate) fn is_internal_name(name: &str) -> bool {
+    let mut pieces = name.split('_');
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let base = pieces.next().unwrap_or_default();
+    (base == ENTRY || base.strip_prefix('f').is_some_and(digits)) && pieces.all(digits)
 }
 
 /// The callees of a module's functions: its own functions and the natives, whose handles are

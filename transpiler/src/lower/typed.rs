@@ -20,7 +20,7 @@ use move_binary_format::file_format::{
 };
 use move_core_types::identifier::Identifier;
 
-use super::{module_builder::ModuleBuilder, ENTRY, SHIM_ADDRESS};
+use super::{is_internal_name, module_builder::ModuleBuilder, SHIM_ADDRESS};
 
 /// The Move shape of a static ABI type, and which `evmove::abi` helpers carry it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -369,11 +369,7 @@ fn move_name(
     overloaded: bool,
     taken: &BTreeSet<Identifier>,
 ) -> Identifier {
-    // The module's own functions are `run` and `f<pc>`.
-    let internal = name == ENTRY
-        || name
-            .strip_prefix('f')
-            .is_some_and(|pc| !pc.is_empty() && pc.bytes().all(|b| b.is_ascii_digit()));
+    let internal = is_internal_name(name);
     let plain = Identifier::new(name).ok().filter(|id| !taken.contains(id));
     match plain {
         Some(id) if !overloaded && !internal => id,
@@ -615,7 +611,8 @@ mod tests {
     }
 
     #[test]
-    fn names_avoid_overloads_and_the_modules_own_functions_and_arrays_are_skipped() {
+    fn names_avoid_overloads_and_the_modules_own_functions_and_their_parts_and_arrays_are_skipped()
+    {
         let abi: JsonAbi = serde_json::from_str(
             r#"[
               {"type":"function","name":"transfer","inputs":[{"name":"to","type":"address"},{"name":"v","type":"uint256"}],"outputs":[{"name":"","type":"bool"}],"stateMutability":"nonpayable"},
@@ -623,6 +620,7 @@ mod tests {
               {"type":"function","name":"f","inputs":[],"outputs":[],"stateMutability":"nonpayable"},
               {"type":"function","name":"run","inputs":[],"outputs":[],"stateMutability":"payable"},
               {"type":"function","name":"f12","inputs":[],"outputs":[],"stateMutability":"view"},
+              {"type":"function","name":"run_0","inputs":[],"outputs":[],"stateMutability":"view"},
               {"type":"function","name":"name","inputs":[],"outputs":[{"name":"","type":"string[]"}],"stateMutability":"view"}
             ]"#,
         )
@@ -636,6 +634,7 @@ mod tests {
                 "f_26121ff0",
                 "f12_6d4975a2",
                 "run_c0406226",
+                "run_0_8ae88bb1",
                 "transfer"
             ]
         );
