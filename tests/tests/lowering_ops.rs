@@ -2,6 +2,7 @@
 //! (bitwise operations, equality, unsigned order, shifts by a constant amount: see
 //! `evmove::lower::function`), each run as Move and by revm on generated words (edges
 //! included): the same result. The operands come from calldata, so no pass folds them.
+//! Likewise the operations run as Move's u128 arithmetic on operands proven narrow.
 //! Also functions beyond Move's limits, run as Move and by revm: more words live than Move
 //! has locals (spilled), more instructions than a Move function may have (split).
 
@@ -13,6 +14,7 @@ use evmove_tests::{
     engine::Engine,
     outcome::{Status, Tx},
 };
+use move_binary_format::file_format::Bytecode;
 use proptest::{prelude::*, strategy::ValueTree, test_runner::TestRunner};
 
 const SENDER: Address = Address::repeat_byte(0x5e);
@@ -235,5 +237,103 @@ fn functions_too_large_for_move_split_into_parts_and_match_revm() {
             .unwrap();
         assert_eq!(difference, None, "case {case}");
         assert_eq!(outcome.status, Status::Success);
+    }
+}
+
+/// Runtime code computing `op` on `a` (on top) and `b`, each operand the calldata word at 0
+/// or 32 masked to its width in bits, or a constant; returning the result.
+fn masked_runtime(op: u8, a: Operand, b: Operand) -> Vec<u8> {
+    let mut code = Vec::new();
+    for (operand, offset) in [(b, 0x20), (a, 0x00)] {
+        code.push(0x7f); // push32
+        match operand {
+            Operand::Masked(bits) => {
+                code.extend((U256::MAX >> (256 - bits)).to_be_bytes::<32>());
+                code.extend([0x60, offset, 0x35, 0x16]); // calldataload(offset); and
+            }
+            Operand::Const(c) => code.extend(c.to_be_bytes::<32>()),
+        }
+    }
+    code.push(op);
+    code.extend([0x5f, 0x52, 0x60, 0x20, 0x5f, 0xf3]); // mstore(0, r); return(0, 32)
+    code
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Operand {
+    /// The calldata word masked to this many low bits.
+    Masked(usize),
+    Const(U256),
+}
+
+/// Operations whose operands (or result) are proven to fit 128 bits run as Move's own u128
+/// arithmetic on the low halves (`evmove::lower::ranges`), and compute what revm does,
+/// at the edges of the widths that allow it and just past them (where the 256-bit path
+/// must be taken instead).
+#[test]
+fn narrow_operations_match_revm() {
+    use Operand::{Const, Masked};
+    let c = |v: u64| Const(U256::from(v));
+    let (add, mul, div, rem, shl, shr) = (0x01, 0x02, 0x04, 0x06, 0x1b, 0x1c);
+    let (lt, gt, eq, and, or, xor) = (0x10, 0x11, 0x14, 0x16, 0x17, 0x18);
+    let cases: Vec<(u8, Operand, Operand, Option<Bytecode>)> = vec![
+        (add, Masked(127), Masked(127), Some(Bytecode::Add)),
+        (add, Masked(1), Masked(127), Some(Bytecode::Add)),
+        (add, Masked(128), Masked(1), None),
+        (add, Masked(128), Masked(128), None),
+        (mul, Masked(64), Masked(64), Some(Bytecode::Mul)),
+        (mul, Masked(100), Masked(28), Some(Bytecode::Mul)),
+        (mul, Masked(65), Masked(64), None),
+        (div, Masked(128), c(7), Some(Bytecode::Div)),
+        (div, Masked(128), c(0), None),
+        (rem, Masked(90), c(1_000_003), Some(Bytecode::Mod)),
+        (rem, Masked(129), c(1_000_003), None),
+        (shl, c(60), Masked(68), Some(Bytecode::Shl)),
+        (shl, c(61), Masked(68), None),
+        (shr, c(127), Masked(128), Some(Bytecode::Shr)),
+        (lt, Masked(128), Masked(100), Some(Bytecode::Lt)),
+        (gt, Masked(8), Masked(128), Some(Bytecode::Gt)),
+        (eq, Masked(128), Masked(3), None),
+        (and, Masked(256), Masked(128), None),
+        (or, Masked(128), Masked(60), None),
+        (xor, Masked(120), Masked(128), None),
+    ];
+    let mut engines = Differential::new();
+    engines.fund(SENDER, U256::from(10).pow(U256::from(20)));
+    let mut runner = TestRunner::deterministic();
+    for (op, a, b, narrow) in cases {
+        let code = masked_runtime(op, a, b);
+        let name = format!("op {op:#04x} on {a:?}, {b:?}");
+        if let Some(instr) = narrow {
+            let compiled = evmove::pipeline::compile_code(
+                &code,
+                move_core_types::account_address::AccountAddress::ONE,
+                "narrow",
+                &Default::default(),
+            )
+            .expect("compiles");
+            let module = move_binary_format::CompiledModule::deserialize(&compiled.bytes)
+                .expect("verified bytes");
+            let uses = module.function_defs.iter().any(|definition| {
+                let code = &definition.code.as_ref().expect("code").code;
+                code.contains(&instr)
+            });
+            assert!(uses, "{name} must run as Move's {instr:?}");
+        }
+        let created = engines.execute(&Tx::deploy(SENDER, &code)).unwrap();
+        let address = created.created.expect("deploys");
+        // Edge words (all ones, zero, ...) come often from `word`.
+        for _ in 0..64 {
+            let (x, y) = (word(256), word(256))
+                .new_tree(&mut runner)
+                .unwrap()
+                .current();
+            let calldata = [x.to_be_bytes::<32>(), y.to_be_bytes::<32>()].concat();
+            let (outcome, difference) = engines
+                .compare(&Tx::call(SENDER, address, calldata))
+                .unwrap();
+            assert_eq!(difference, None, "{name}");
+            assert_eq!(outcome.status, Status::Success, "{name}");
+        }
     }
 }

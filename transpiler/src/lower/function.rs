@@ -36,6 +36,7 @@ use super::{
     layout::{Item, Jump, Layout, LoopId},
     locals::{allocate, Location},
     natives::{native_for, NativeResult},
+    ranges::widths,
     AbortCode, LowerError,
 };
 use crate::ir::{Block, BlockCall, FuncRef, Function, InstData, Terminator, Value};
@@ -67,7 +68,8 @@ pub fn lower_function(function: &Function, callees: &mut dyn Callees) -> Result<
     } else {
         vec![]
     };
-    let locals = allocate(function, &order, &extra)?;
+    let widths = widths(function, &order);
+    let locals = allocate(function, &order, &widths, &extra)?;
     let target_local = (locals.params + locals.types.len()).checked_sub(1);
     let spill = locals
         .spill
@@ -76,6 +78,7 @@ pub fn lower_function(function: &Function, callees: &mut dyn Callees) -> Result<
         function,
         callees,
         locations: &locals.locations,
+        widths: &widths,
         code: Vec::new(),
         labels: vec![None; order.len()],
         position,
@@ -164,6 +167,8 @@ struct Emitter<'a> {
     function: &'a Function,
     callees: &'a mut dyn Callees,
     locations: &'a [Location],
+    /// Per value, an upper bound on its bits ([`super::ranges`]).
+    widths: &'a [u16],
     code: Vec<Bytecode>,
     /// Per label (a block's position, or a label made later), its offset.
     labels: Vec<Option<usize>>,
@@ -280,7 +285,12 @@ impl Emitter<'_> {
             } else {
                 Bytecode::LdFalse
             }),
-            Location::Word { .. } | Location::Spilled(_) => {
+            _ if self.is_narrow(value) => {
+                self.push_half(value, Half::Lo)?;
+                self.emit(Bytecode::LdU128(0));
+                self.emit(Bytecode::Eq);
+            }
+            Location::Word { .. } | Location::Spilled(_) | Location::Narrow(_) => {
                 self.push_word(value)?;
                 self.emit(Bytecode::BitOr);
                 self.emit(Bytecode::LdU128(0));
@@ -294,7 +304,7 @@ impl Emitter<'_> {
     /// Stores the word on top of the stack into `value`'s locals (or drops it).
     fn store_word(&mut self, value: Value) {
         match self.locations[value.index()] {
-            Location::Word { .. } | Location::Spilled(_) => {
+            Location::Word { .. } | Location::Spilled(_) | Location::Narrow(_) => {
                 self.store_half(value, Half::Lo);
                 self.store_half(value, Half::Hi);
             }
@@ -310,6 +320,7 @@ impl Emitter<'_> {
         match (self.locations[value.index()], half, self.spill) {
             (Location::Word { hi, .. }, Half::Hi, _) => self.emit(Bytecode::StLoc(hi)),
             (Location::Word { lo, .. }, Half::Lo, _) => self.emit(Bytecode::StLoc(lo)),
+            (Location::Narrow(lo), Half::Lo, _) => self.emit(Bytecode::StLoc(lo)),
             (Location::Spilled(slot), half, Some((spill, element))) => {
                 self.emit(Bytecode::MutBorrowLoc(spill));
                 self.emit(Bytecode::LdU64(spilled_index(slot, half)));
@@ -320,23 +331,40 @@ impl Emitter<'_> {
         }
     }
 
+    /// Stores the u128 on top of the stack as word `value`, its high half zero.
+    fn store_lo(&mut self, value: Value) {
+        match self.locations[value.index()] {
+            Location::Narrow(lo) => self.emit(Bytecode::StLoc(lo)),
+            Location::Word { .. } | Location::Spilled(_) => {
+                self.store_half(value, Half::Lo);
+                self.emit(Bytecode::LdU128(0));
+                self.store_half(value, Half::Hi);
+            }
+            _ => self.emit(Bytecode::Pop),
+        }
+    }
+
+    /// Whether `value` is proven to fit 128 bits: its high half is zero.
+    fn is_narrow(&self, value: Value) -> bool {
+        self.widths[value.index()] <= 128
+    }
+
     /// Stores the `bool` on top of the stack into `value`, widened to a word if it lives
     /// as one.
     fn store_bool(&mut self, value: Value) {
         match self.locations[value.index()] {
             Location::Bool(b) => self.emit(Bytecode::StLoc(b)),
-            Location::Word { .. } | Location::Spilled(_) => {
+            Location::Word { .. } | Location::Spilled(_) | Location::Narrow(_) => {
                 let (zero, done) = (self.new_label(), self.new_label());
+                // The operand stack is empty at every block's end (a verifier rule).
                 self.emit(Bytecode::BrFalse(zero));
                 self.emit(Bytecode::LdU128(1));
-                self.store_half(value, Half::Lo);
+                self.store_lo(value);
                 self.emit(Bytecode::Branch(done));
                 self.define_new(zero);
                 self.emit(Bytecode::LdU128(0));
-                self.store_half(value, Half::Lo);
+                self.store_lo(value);
                 self.define_new(done);
-                self.emit(Bytecode::LdU128(0));
-                self.store_half(value, Half::Hi);
             }
             _ => self.emit(Bytecode::Pop),
         }
@@ -407,7 +435,7 @@ impl Emitter<'_> {
             }
             Terminator::Switch { value, cases } => {
                 match self.locations[value.index()] {
-                    Location::Word { .. } | Location::Spilled(_) => {}
+                    Location::Word { .. } | Location::Spilled(_) | Location::Narrow(_) => {}
                     Location::Const(target) => {
                         match cases
                             .iter()
@@ -478,6 +506,9 @@ impl Emitter<'_> {
     ) -> Result<bool, LowerError> {
         use Half::{Hi, Lo};
         let [result] = results else { return Ok(false) };
+        if self.inline_narrow(op, args, *result)? {
+            return Ok(true);
+        }
         let bitwise = match op.get() {
             opcode::AND => Some(Bytecode::BitAnd),
             opcode::OR => Some(Bytecode::BitOr),
@@ -534,6 +565,67 @@ impl Emitter<'_> {
                 self.store_word(*result);
             }
             _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    /// Emits `op` as Move arithmetic on the low halves where [`super::ranges`] proves that
+    /// equals the 256-bit operation: a result that fits 128 bits (so an addition or
+    /// multiplication cannot overflow u128), or a comparison of operands that do; whether
+    /// it did.
+    fn inline_narrow(
+        &mut self,
+        op: OpCode,
+        args: &[Value],
+        result: Value,
+    ) -> Result<bool, LowerError> {
+        let narrow_args = args.iter().all(|&a| self.is_narrow(a));
+        let constant = |v: Value| match self.locations[v.index()] {
+            Location::Const(c) => Some(c),
+            _ => None,
+        };
+        // A constant shift amount Move's u128 shifts take, or a constant non-zero divisor.
+        let small_shift = |v: Value| constant(v).filter(|s| *s < U256::from(128));
+        let divisor = |v: Value| constant(v).filter(|d| !d.is_zero());
+        let (instr, shift, test) = match (op.get(), args) {
+            (opcode::ADD, &[_, _]) if self.is_narrow(result) => (Bytecode::Add, None, false),
+            (opcode::MUL, &[_, _]) if self.is_narrow(result) => (Bytecode::Mul, None, false),
+            (opcode::AND, _) if self.is_narrow(result) => (Bytecode::BitAnd, None, false),
+            (opcode::OR, _) if narrow_args => (Bytecode::BitOr, None, false),
+            (opcode::XOR, _) if narrow_args => (Bytecode::Xor, None, false),
+            (opcode::DIV, &[_, d]) if narrow_args && divisor(d).is_some() => {
+                (Bytecode::Div, None, false)
+            }
+            (opcode::MOD, &[_, d]) if narrow_args && divisor(d).is_some() => {
+                (Bytecode::Mod, None, false)
+            }
+            (opcode::SHL, &[s, _]) if self.is_narrow(result) && small_shift(s).is_some() => {
+                (Bytecode::Shl, small_shift(s), false)
+            }
+            (opcode::SHR, &[s, v]) if self.is_narrow(v) && small_shift(s).is_some() => {
+                (Bytecode::Shr, small_shift(s), false)
+            }
+            (opcode::EQ, _) if narrow_args => (Bytecode::Eq, None, true),
+            (opcode::LT, _) if narrow_args => (Bytecode::Lt, None, true),
+            (opcode::GT, _) if narrow_args => (Bytecode::Gt, None, true),
+            _ => return Ok(false),
+        };
+        match shift {
+            Some(amount) => {
+                self.push_half(args[1], Half::Lo)?;
+                self.emit(Bytecode::LdU8(amount.to::<u8>()));
+            }
+            None => {
+                for &a in args {
+                    self.push_half(a, Half::Lo)?;
+                }
+            }
+        }
+        self.emit(instr);
+        if test {
+            self.store_bool(result);
+        } else {
+            self.store_lo(result);
         }
         Ok(true)
     }
@@ -598,6 +690,8 @@ impl Emitter<'_> {
     /// Pushes one half of word `value`.
     fn push_half(&mut self, value: Value, half: Half) -> Result<(), LowerError> {
         match (self.locations[value.index()], half, self.spill) {
+            (_, Half::Hi, _) if self.is_narrow(value) => self.emit(Bytecode::LdU128(0)),
+            (Location::Narrow(lo), Half::Lo, _) => self.emit(Bytecode::CopyLoc(lo)),
             (Location::Const(c), Half::Hi, _) => self.emit(Bytecode::LdU128(halves(c).0)),
             (Location::Const(c), Half::Lo, _) => self.emit(Bytecode::LdU128(halves(c).1)),
             (Location::Word { hi, .. }, Half::Hi, _) => self.emit(Bytecode::CopyLoc(hi)),
@@ -630,13 +724,18 @@ impl Emitter<'_> {
         let params = &self.function.block(call.block).params;
         let mut stored = Vec::new();
         for (&arg, &param) in call.args.iter().zip(params) {
-            if let Location::Word { .. } | Location::Spilled(_) = self.locations[param.index()] {
-                self.push_word(arg)?;
-                stored.push(param);
+            match self.locations[param.index()] {
+                Location::Narrow(_) => self.push_half(arg, Half::Lo)?,
+                Location::Word { .. } | Location::Spilled(_) => self.push_word(arg)?,
+                _ => continue,
             }
+            stored.push(param);
         }
         for param in stored.into_iter().rev() {
-            self.store_word(param);
+            match self.locations[param.index()] {
+                Location::Narrow(_) => self.store_lo(param),
+                _ => self.store_word(param),
+            }
         }
         let to = self.position[&call.block];
         if self.layout.needs_target(here, to) {

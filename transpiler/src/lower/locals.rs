@@ -1,5 +1,6 @@
 //! Where each IR value lives in Move: a constant loaded where it is used, a comparison kept
-//! as a `bool` when only conditions read it, otherwise a word in two u128 locals. Locals are
+//! as a `bool` when only conditions read it, a value proven to fit 128 bits
+//! ([`super::ranges`]) in one u128 local, otherwise a word in two u128 locals. Locals are
 //! shared by values that are never live at once: SSA values interfere as a chordal graph, so
 //! colouring them greedily in an order where definitions follow their dominators (reverse
 //! postorder) uses as few locals as any allocation can.
@@ -27,6 +28,8 @@ pub enum Location {
     },
     /// A comparison's outcome in a `bool` local.
     Bool(LocalIndex),
+    /// A word whose high half is zero, its low half in a u128 local.
+    Narrow(LocalIndex),
     /// A word spilled to the function's spill vector (`vector<u128>`): its halves are
     /// elements `2 * slot` (high) and `2 * slot + 1` (low).
     Spilled(u64),
@@ -58,16 +61,31 @@ pub struct TooManyLocals {
 enum Class {
     Word,
     Bool,
+    Narrow,
 }
 
 /// Allocates locals for `function` over the blocks in `order` (reverse postorder). The entry
 /// block's parameters are the function's parameters: two u128 each, first. `extra` locals of
 /// the given types are added at the end (the target local of dispatch heads and exit pads).
+/// `widths` bounds each value's bits ([`super::ranges::widths`]).
 /// When the words need more locals than Move allows, the highest colours (values live only
 /// where the most values are) are spilled to one `vector<u128>` local, before the extras.
 pub fn allocate(
     function: &Function,
     order: &[Block],
+    widths: &[u16],
+    extra: &[SignatureToken],
+) -> Result<Locals, TooManyLocals> {
+    // Narrow words cannot spill: if they leave too few locals, every word is kept whole.
+    allocate_with(function, order, Some(widths), extra)
+        .or_else(|_| allocate_with(function, order, None, extra))
+}
+
+/// [`allocate`], narrowing the words `widths` proves fit 128 bits, if given.
+fn allocate_with(
+    function: &Function,
+    order: &[Block],
+    widths: Option<&[u16]>,
     extra: &[SignatureToken],
 ) -> Result<Locals, TooManyLocals> {
     let values = function.value_count();
@@ -106,13 +124,18 @@ pub fn allocate(
             words.iter().for_each(|v| class[v.index()] = Class::Word);
         }
     }
+    for (class, &width) in class.iter_mut().zip(widths.unwrap_or_default()) {
+        if *class == Class::Word && width <= 128 {
+            *class = Class::Narrow;
+        }
+    }
 
     let tracked = |v: Value| constant[v.index()].is_none();
     let live = liveness(function, order, &tracked);
     let entry = function.entry();
     let params = function.block(entry).params.clone();
     let mut color: Vec<Option<usize>> = vec![None; values];
-    let mut pools = [Vec::<bool>::new(), Vec::new()]; // per class: colour in use
+    let mut pools = [Vec::<bool>::new(), Vec::new(), Vec::new()]; // per class: colour in use
     let pool = |class: Class| class as usize;
     for &block in order {
         let data = function.block(block);
@@ -149,7 +172,7 @@ pub fn allocate(
                 pools[pool(class[v.index()])][c] = true;
             }
         }
-        let take = |v: Value, pools: &mut [Vec<bool>; 2], color: &mut [Option<usize>]| {
+        let take = |v: Value, pools: &mut [Vec<bool>; 3], color: &mut [Option<usize>]| {
             let p = &mut pools[pool(class[v.index()])];
             let c = p.iter().position(|used| !used).unwrap_or_else(|| {
                 p.push(false);
@@ -179,7 +202,8 @@ pub fn allocate(
         }
     }
 
-    // Colours become locals: parameters, then word pairs, then bools, then the extras.
+    // Colours become locals: parameters, then word pairs, then narrow words, then bools,
+    // then the spill vector and the extras.
     // How many colours each class used.
     let used = |wanted: Class| {
         color
@@ -190,10 +214,10 @@ pub fn allocate(
             .max()
             .map_or(0, |max| max + 1)
     };
-    let (words, bools) = (used(Class::Word), used(Class::Bool));
+    let (words, narrows, bools) = (used(Class::Word), used(Class::Narrow), used(Class::Bool));
     let first_word = 2 * params.len();
     let limit = usize::from(LocalIndex::MAX);
-    let fixed = first_word + bools + extra.len();
+    let fixed = first_word + narrows + bools + extra.len();
     // Words kept in locals: all, or as many as fit beside the spill vector.
     let kept = match fixed + 2 * words <= limit {
         true => words,
@@ -202,7 +226,8 @@ pub fn allocate(
             None => return Err(TooManyLocals { needed: fixed + 1 }),
         },
     };
-    let first_bool = first_word + 2 * kept;
+    let first_narrow = first_word + 2 * kept;
+    let first_bool = first_narrow + narrows;
     let local = |i: usize| i as LocalIndex; // bounded by `limit` above
     let mut locations = vec![Location::Dead; values];
     for (i, &p) in params.iter().enumerate() {
@@ -219,11 +244,12 @@ pub fn allocate(
                 lo: local(first_word + 2 * c + 1),
             },
             (None, Some(c), Class::Word) => Location::Spilled((c - kept) as u64),
+            (None, Some(c), Class::Narrow) => Location::Narrow(local(first_narrow + c)),
             (None, Some(c), Class::Bool) => Location::Bool(local(first_bool + c)),
             (None, None, _) => locations[v],
         };
     }
-    let mut types = vec![SignatureToken::U128; 2 * kept];
+    let mut types = vec![SignatureToken::U128; 2 * kept + narrows];
     types.extend(std::iter::repeat_n(SignatureToken::Bool, bools));
     let spill = (kept < words).then(|| {
         types.push(SignatureToken::Vector(Box::new(SignatureToken::U128)));

@@ -1,8 +1,11 @@
 //! Lowering: SSA IR → a verified Move module (`DESIGN.md` §5).
 //!
 //! - [`module_builder`]: the module level (interned pools, handles, definitions).
-//! - [`function`]: one function's code: layout, control flow, calls.
-//! - [`locals`]: where each value lives (constants, bools, words in u128 pairs).
+//! - [`function`]: one function's code: control flow, operations, calls.
+//! - [`layout`]: the order of its blocks, each loop contiguous (the verifier's loop rules).
+//! - [`locals`]: where each value lives (constants, bools, narrow words in one u128, words
+//!   in u128 pairs).
+//! - [`ranges`]: how many bits each value can have, for [`locals`] and Move arithmetic.
 //! - [`liveness`]: which values are live where, for [`locals`].
 //! - [`natives`]: the shim library's natives, by EVM operation.
 //! - [`split`]: a function too large for Move, as a driver calling parts.
@@ -22,6 +25,7 @@ pub mod liveness;
 pub mod locals;
 pub mod module_builder;
 pub mod natives;
+pub mod ranges;
 pub mod split;
 pub mod typed;
 
