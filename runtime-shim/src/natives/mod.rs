@@ -34,7 +34,7 @@ pub mod memory;
 pub mod storage;
 pub mod word;
 
-use move_binary_format::file_format::SignatureToken;
+use move_binary_format::file_format::{AbilitySet, SignatureToken};
 use move_core_types::{gas_algebra::InternalGas, identifier::Identifier};
 use move_vm_runtime::native_functions::{NativeFunction, NativeFunctionTable};
 
@@ -78,8 +78,17 @@ impl NativeDecl {
     pub fn words_in(&self) -> usize {
         match self.op {
             Op::Arith(op) => op.words_in(),
-            Op::Abi(op) => op.words_in(),
+            // Their arguments are Move values, not words.
+            Op::Abi(_) => 0,
             Op::Host { words_in, .. } => words_in,
+        }
+    }
+
+    /// The abilities its type parameters require (the generic `evmove::abi` natives have one).
+    pub fn type_parameters(&self) -> Vec<AbilitySet> {
+        match self.op {
+            Op::Abi(op) => op.type_parameters(),
+            _ => vec![],
         }
     }
 
@@ -253,9 +262,9 @@ pub const NATIVES: &[NativeDecl] = &[
     host("call", "create2", 4, WORD, gas::CREATE, call::create2),
     // evmove::abi
     abi("address_to_word", 0, abi::Op::AddressToWord),
-    abi("word_to_address", 0, abi::Op::WordToAddress),
-    abi("put_bytes", gas::VERY_LOW, abi::Op::PutBytes),
-    abi("bytes_at", gas::VERY_LOW, abi::Op::BytesAt),
+    abi("to_bcs", 0, abi::Op::ToBcs),
+    abi("put_call", gas::VERY_LOW, abi::Op::PutCall),
+    abi("result_at", gas::VERY_LOW, abi::Op::ResultAt),
 ];
 
 /// EVM static gas tiers used only by the table.
