@@ -225,8 +225,9 @@ fn shapes_entry(signature: &str) -> (Subject, TypedEntry) {
 }
 
 /// Runs `entry` of `subject` with the Move arguments `args` (BCS) and checks it aborts with
-/// `evmove::abi`'s code `code`, changing nothing but the sender's nonce.
-fn assert_aborts_before_the_call(
+/// `evmove::abi`'s code `code`, changing nothing but the sender's nonce (before the call, or
+/// undoing it).
+fn assert_aborts_changing_only_the_nonce(
     subject: &mut Subject,
     entry: &TypedEntry,
     args: Vec<Vec<u8>>,
@@ -265,7 +266,7 @@ fn a_fixed_array_of_the_wrong_length_aborts_before_the_call() {
         evmove_runtime::abi_value::to_move(&types, &[array]).unwrap()
     };
     for wrong in [3, 1, 0] {
-        assert_aborts_before_the_call(&mut subject, &entry, addresses(wrong), 2);
+        assert_aborts_changing_only_the_nonce(&mut subject, &entry, addresses(wrong), 2);
     }
     let call = EntryCall {
         sender: ADDRESSES[1],
@@ -299,7 +300,34 @@ fn a_fixed_array_of_the_wrong_length_aborts_before_the_call() {
     // Two owners, but one amount: drop the second amount (a `vector<u128>`: length, then
     // 16 bytes each).
     args[1] = [&[1u8][..], &args[1][1..17]].concat();
-    assert_aborts_before_the_call(&mut subject, &entry, args, 2);
+    assert_aborts_changing_only_the_nonce(&mut subject, &entry, args, 2);
+}
+
+/// Return data that does not decode as the declared results aborts with `evmove::abi`'s
+/// result code, and the call's effects are undone: `addMembers` returns the new member count,
+/// 2, declared here as a `bool`.
+#[test]
+fn results_that_do_not_decode_abort_and_undo_the_call() {
+    let mut engines = Differential::new();
+    let (mut contract, address) =
+        deploy_for_calls(&mut engines, Setting::LegacyOpt, "Shapes", "Shapes", &[]);
+    let declared = contract.abi.functions.get_mut("addMembers").unwrap();
+    declared[0].outputs[0].ty = "bool".into();
+    let typed = TypedEntries::of(&contract.abi);
+    engines.evmove.use_typed_entries(address, &typed).unwrap();
+    let entry = (typed.entries.iter())
+        .find(|entry| entry.signature == "addMembers(address[])")
+        .unwrap()
+        .clone();
+    let members = DynSolValue::Array(vec![DynSolValue::Address(ADDRESSES[3]); 2]);
+    let args = entry.move_args(&[members], U256::ZERO).unwrap();
+    let mut subject = Subject {
+        engines,
+        contract,
+        typed,
+        address,
+    };
+    assert_aborts_changing_only_the_nonce(&mut subject, &entry, args, 3);
 }
 
 /// A Move value wider than its ABI type (`uint96` given 2^100 in its `u128`) is refused
@@ -319,7 +347,7 @@ fn an_argument_beyond_its_abi_type_aborts_before_the_call() {
         .expect("a typed placeOrder")
         .clone();
     let args = |amount: u128| vec![amount.to_le_bytes().to_vec(), 5u64.to_le_bytes().to_vec()];
-    assert_aborts_before_the_call(&mut subject, &entry, args(1 << 100), 2);
+    assert_aborts_changing_only_the_nonce(&mut subject, &entry, args(1 << 100), 2);
     // The largest uint96 goes through, and the result is the new order's id.
     let call = EntryCall {
         sender: ADDRESSES[1],
