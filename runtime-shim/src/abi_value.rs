@@ -232,6 +232,7 @@ fn width(ty: &DynSolType) -> usize {
     }
 }
 
+/// Pushes the Move types of `ty`.
 fn push_layouts(ty: &DynSolType, layouts: &mut Vec<MoveTypeLayout>) -> Result<(), String> {
     match ty {
         DynSolType::Array(element) | DynSolType::FixedArray(element, _) => {

@@ -2,8 +2,8 @@
 //! `stdlib/sources/` that declares it, its name, its base cost and its implementation;
 //! [`table`] turns that list into the table `MoveVM::new` takes. A test
 //! (`tests/native_table.rs`) checks that the `native fun` declarations of the compiled shim
-//! library are exactly this list, with the signatures [`NativeDecl::params`] and
-//! [`NativeDecl::returns`] give, so the two cannot drift apart.
+//! library are exactly this list, with the signatures [`NativeDecl::type_parameters`],
+//! [`NativeDecl::params`] and [`NativeDecl::returns`] give, so the two cannot drift apart.
 //!
 //! # The Move 0.3.2 native interface, as these natives use it
 //!
@@ -20,6 +20,10 @@
 //!   their dynamic costs (`exec::gas` describes the model).
 //! - Natives that reach the host ([`frame`]) find the executing frame in the session's
 //!   native extension (`exec::host::FrameExtension`); the arithmetic ones are pure.
+//! - A generic native gets its type arguments as `Vec<Type>`;
+//!   `NativeContext::type_to_type_layout` gives a type's layout, with which
+//!   `Value::simple_serialize` and `Value::simple_deserialize` turn a value of any type into
+//!   BCS and back (how `evmove::abi`'s `to_bcs<T>` and `result_at<T>` work).
 //! - A module declaring a native the VM was not given fails to publish and to load
 //!   (`MISSING_DEPENDENCY`), so every VM that runs transpiled code is built with [`table`].
 
