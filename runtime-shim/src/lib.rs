@@ -3,6 +3,7 @@
 //! - [`stdlib`]: the shim library's compiled modules (built from `stdlib/` at build time).
 //! - [`module_store`]: the code half of the Move VM's global storage, kept in memory.
 //! - [`natives`]: the natives the shim library declares, as the table a Move VM is built with.
+//! - [`abi_value`]: ABI values as the Move values typed entry functions take and return.
 //! - [`state`]: the state keys and values, the [`state::StateView`] trait execution reads
 //!   through, write sets, and an in-memory backend.
 //! - [`journal`]: one transaction's reads, writes, logs and per-frame checkpoints.
@@ -15,6 +16,7 @@
 //! held in its caller's session (`DESIGN.md` §6).
 #![deny(missing_docs)]
 
+pub mod abi_value;
 pub mod block;
 pub mod exec;
 pub mod journal;

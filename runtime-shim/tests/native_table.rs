@@ -9,12 +9,12 @@ use std::collections::BTreeMap;
 use evmove_runtime::{natives, stdlib};
 use move_binary_format::{
     access::ModuleAccess,
-    file_format::{SignatureToken, Visibility},
+    file_format::{AbilitySet, SignatureToken, Visibility},
     CompiledModule,
 };
 
-/// A native's Move signature: (parameter types, result types).
-type Signature = (Vec<SignatureToken>, Vec<SignatureToken>);
+/// A native's Move signature: (type parameters' abilities, parameter types, result types).
+type Signature = (Vec<AbilitySet>, Vec<SignatureToken>, Vec<SignatureToken>);
 
 /// Every `native fun` of the compiled shim library (the function definitions without code),
 /// by (module, name).
@@ -31,8 +31,8 @@ fn declared_natives() -> BTreeMap<(String, String), Signature> {
                 "{}::{name}: transpiled modules must be able to call it",
                 module.name
             );
-            assert!(handle.type_parameters.is_empty(), "{}::{name}", module.name);
             let signature = (
+                handle.type_parameters.clone(),
                 compiled.signature_at(handle.parameters).0.clone(),
                 compiled.signature_at(handle.return_).0.clone(),
             );
@@ -47,7 +47,8 @@ fn registered_natives() -> BTreeMap<(String, String), Signature> {
     let mut registered = BTreeMap::new();
     for native in natives::NATIVES {
         let key = (native.module.to_string(), native.name.to_string());
-        let previous = registered.insert(key, (native.params(), native.returns()));
+        let signature = (native.type_parameters(), native.params(), native.returns());
+        let previous = registered.insert(key, signature);
         assert!(
             previous.is_none(),
             "{}::{} is listed twice",

@@ -23,8 +23,8 @@ fn every_corpus_jump_resolves_without_faults() {
     let blobs = corpus::blobs();
     assert_eq!(
         blobs.len(),
-        4 * 2 * 12,
-        "four settings × two blobs × twelve contracts with code"
+        4 * 2 * 13,
+        "four settings × two blobs × thirteen contracts with code"
     );
     for (label, _, bytes, _) in blobs {
         let analysis = analyse(&label, &bytes);

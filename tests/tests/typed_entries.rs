@@ -1,10 +1,14 @@
-//! Typed entry functions against revm: every corpus function without array or tuple types, called
+//! Typed entry functions against revm: every function of several corpus contracts, called
 //! through its typed Move entry (`Token::transfer(contract, to, amount): bool`, arguments and
 //! results as Move values) on evmove and with the ABI-encoded calldata on revm, with generated
 //! arguments and senders: the same status, return data, results, logs and state changes.
+//! `Shapes` takes and returns arrays (dynamic, fixed, nested, of addresses, of byte strings;
+//! empty and up to 5 elements) and structs (flattened; arrays of them as parallel vectors).
+
+use std::collections::BTreeSet;
 
 use alloy_dyn_abi::{DynSolValue, FunctionExt};
-use alloy_primitives::Address;
+use alloy_primitives::{Address, U256};
 use evmove::lower::typed::{TypedEntries, TypedEntry};
 use evmove_runtime::EntryCall;
 use evmove_tests::{
@@ -83,7 +87,7 @@ impl Subject {
         }
         if expected.status != Status::Success {
             return match results.is_empty() {
-                true => Compared::Agree,
+                true => Compared::Agree { succeeded: false },
                 false => Compared::Differ(describe("results of a failed call".into())),
             };
         }
@@ -92,7 +96,7 @@ impl Subject {
             .abi_decode_output(&expected.output)
             .unwrap();
         match entry.abi_results(&results) {
-            Ok(typed) if typed == decoded => Compared::Agree,
+            Ok(typed) if typed == decoded => Compared::Agree { succeeded: true },
             Ok(typed) => Compared::Differ(describe(format!(
                 "results: revm {decoded:?}, evmove {typed:?}"
             ))),
@@ -103,8 +107,8 @@ impl Subject {
 
 /// What one generated call showed.
 enum Compared {
-    /// The same outcome and results.
-    Agree,
+    /// The same outcome and results; whether the call succeeded (and results were compared).
+    Agree { succeeded: bool },
     /// This difference.
     Differ(String),
     /// revm ran out of gas (evmove's gas is not EVM gas): the states may differ.
@@ -113,9 +117,12 @@ enum Compared {
     Inexpressible,
 }
 
-fn check_contract(file: &str, name: &str, args: &[DynSolValue]) {
+/// Compares generated calls of every typed entry of contract `name` of `file`; the
+/// signatures of the entries that succeeded at least once (their results compared).
+fn check_contract(file: &str, name: &str, args: &[DynSolValue]) -> BTreeSet<String> {
     let mut failures = Vec::new();
     let mut compared = 0;
+    let mut succeeded_once = BTreeSet::new();
     for setting in SETTINGS {
         let mut subject = Subject::deploy(Differential::new(), setting, file, name, args);
         assert!(
@@ -138,7 +145,12 @@ fn check_contract(file: &str, name: &str, args: &[DynSolValue]) {
             }
             for (entry, generator) in &mut calls {
                 match subject.compare(entry, generator) {
-                    Compared::Agree => compared += 1,
+                    Compared::Agree { succeeded } => {
+                        compared += 1;
+                        if succeeded {
+                            succeeded_once.insert(entry.signature.clone());
+                        }
+                    }
                     Compared::Inexpressible => {}
                     outcome => {
                         if let Compared::Differ(difference) = outcome {
@@ -158,6 +170,7 @@ fn check_contract(file: &str, name: &str, args: &[DynSolValue]) {
         failures.join("\n")
     );
     assert!(compared > 0);
+    succeeded_once
 }
 
 #[test]
@@ -180,40 +193,170 @@ fn collections() {
     check_contract("Collections", "Collections", &[]);
 }
 
+/// Every function of `Shapes` has a typed entry, and each succeeds at least once, so each
+/// shape's results are decoded and compared, not only its arguments encoded.
+#[test]
+fn shapes_arrays_and_structs() {
+    let succeeded = check_contract("Shapes", "Shapes", &[]);
+    let contract = Contract::load(SETTINGS[0], "Shapes", "Shapes");
+    let typed = TypedEntries::of(&contract.abi);
+    assert!(typed.skipped.is_empty(), "{:?}", typed.skipped);
+    let never: Vec<_> = (typed.entries.iter())
+        .filter(|entry| !succeeded.contains(&entry.signature))
+        .map(|entry| &entry.signature)
+        .collect();
+    assert!(never.is_empty(), "never succeeded: {never:?}");
+}
+
+/// `Shapes` deployed (legacy, optimised), with the typed entry of ABI function `signature`.
+fn shapes_entry(signature: &str) -> (Subject, TypedEntry) {
+    let subject = Subject::deploy(
+        Differential::new(),
+        Setting::LegacyOpt,
+        "Shapes",
+        "Shapes",
+        &[],
+    );
+    let entry = (subject.typed.entries.iter())
+        .find(|entry| entry.signature == signature)
+        .unwrap_or_else(|| panic!("a typed {signature}"))
+        .clone();
+    (subject, entry)
+}
+
+/// Runs `entry` of `subject` with the Move arguments `args` (BCS) and checks it aborts with
+/// `evmove::abi`'s code `code`, changing nothing but the sender's nonce (before the call, or
+/// undoing it).
+fn assert_aborts_changing_only_the_nonce(
+    subject: &mut Subject,
+    entry: &TypedEntry,
+    args: Vec<Vec<u8>>,
+    code: u64,
+) {
+    let call = EntryCall {
+        sender: ADDRESSES[1],
+        contract: subject.address,
+        function: entry.name.clone(),
+        args,
+        gas_limit: GAS_LIMIT,
+    };
+    let (outcome, results) = subject.engines.evmove.execute_entry(&call).unwrap();
+    assert!(
+        matches!(&outcome.status, Status::Halt(reason) if reason.contains(&format!("code: {code}"))),
+        "{}: {:?}",
+        entry.signature,
+        outcome.status
+    );
+    assert!(results.is_empty());
+    let changed: Vec<_> = outcome.changes.keys().collect();
+    assert_eq!(changed, [&ADDRESSES[1]], "only the sender's nonce changes");
+}
+
+/// A fixed array of the wrong length (`address[2]` given 3 or 1), or an array of structs
+/// whose component vectors differ in length, is refused before any call, with the argument
+/// code; the right lengths go through.
+#[test]
+fn a_fixed_array_of_the_wrong_length_aborts_before_the_call() {
+    let (mut subject, entry) = shapes_entry("swapPair(address[2])");
+    assert_eq!(entry.param_names, ["pair"]);
+    let addresses = |n: usize| {
+        let values = vec![DynSolValue::Address(ADDRESSES[3]); n];
+        let array = DynSolValue::Array(values);
+        let types = [alloy_dyn_abi::DynSolType::parse("address[]").unwrap()];
+        evmove_runtime::abi_value::to_move(&types, &[array]).unwrap()
+    };
+    for wrong in [3, 1, 0] {
+        assert_aborts_changing_only_the_nonce(&mut subject, &entry, addresses(wrong), 2);
+    }
+    let call = EntryCall {
+        sender: ADDRESSES[1],
+        contract: subject.address,
+        function: entry.name.clone(),
+        args: addresses(2),
+        gas_limit: GAS_LIMIT,
+    };
+    let (outcome, results) = subject.engines.evmove.execute_entry(&call).unwrap();
+    assert_eq!(outcome.status, Status::Success);
+    let decoded = entry.abi_results(&results).unwrap();
+    assert_eq!(decoded[1], DynSolValue::Bool(true));
+
+    // `placeOrders((address,uint96,bytes32)[])` takes one vector per component.
+    let (mut subject, entry) = shapes_entry("placeOrders((address,uint96,bytes32)[])");
+    assert_eq!(
+        entry.param_names,
+        ["batch_owner", "batch_amount", "batch_tag"]
+    );
+    let order = DynSolValue::Tuple(vec![
+        DynSolValue::Address(ADDRESSES[2]),
+        DynSolValue::Uint(U256::from(5), 96),
+        DynSolValue::FixedBytes([1; 32].into(), 32),
+    ]);
+    let mut args = entry
+        .move_args(
+            &[DynSolValue::Array(vec![order.clone(), order])],
+            U256::ZERO,
+        )
+        .unwrap();
+    // Two owners, but one amount: drop the second amount (a `vector<u128>`: length, then
+    // 16 bytes each).
+    args[1] = [&[1u8][..], &args[1][1..17]].concat();
+    assert_aborts_changing_only_the_nonce(&mut subject, &entry, args, 2);
+}
+
+/// Return data that does not decode as the declared results aborts with `evmove::abi`'s
+/// result code, and the call's effects are undone: `addMembers` returns the new member count,
+/// 2, declared here as a `bool`.
+#[test]
+fn results_that_do_not_decode_abort_and_undo_the_call() {
+    let mut engines = Differential::new();
+    let (mut contract, address) =
+        deploy_for_calls(&mut engines, Setting::LegacyOpt, "Shapes", "Shapes", &[]);
+    let declared = contract.abi.functions.get_mut("addMembers").unwrap();
+    declared[0].outputs[0].ty = "bool".into();
+    let typed = TypedEntries::of(&contract.abi);
+    engines.evmove.use_typed_entries(address, &typed).unwrap();
+    let entry = (typed.entries.iter())
+        .find(|entry| entry.signature == "addMembers(address[])")
+        .unwrap()
+        .clone();
+    let members = DynSolValue::Array(vec![DynSolValue::Address(ADDRESSES[3]); 2]);
+    let args = entry.move_args(&[members], U256::ZERO).unwrap();
+    let mut subject = Subject {
+        engines,
+        contract,
+        typed,
+        address,
+    };
+    assert_aborts_changing_only_the_nonce(&mut subject, &entry, args, 3);
+}
+
 /// A Move value wider than its ABI type (`uint96` given 2^100 in its `u128`) is refused
 /// before any call: the entry aborts with `evmove::abi`'s argument code and changes nothing
 /// but the sender's nonce. Revm has no counterpart: calldata cannot carry the value.
 #[test]
 fn an_argument_beyond_its_abi_type_aborts_before_the_call() {
-    let subject = Subject::deploy(
+    let mut subject = Subject::deploy(
         Differential::new(),
         Setting::LegacyOpt,
         "Collections",
         "Collections",
         &[],
     );
-    let mut engines = subject.engines;
     let entry = (subject.typed.entries.iter())
         .find(|entry| entry.signature == "placeOrder(uint96,uint64)")
-        .expect("a typed placeOrder");
-    let call = |amount: u128| EntryCall {
+        .expect("a typed placeOrder")
+        .clone();
+    let args = |amount: u128| vec![amount.to_le_bytes().to_vec(), 5u64.to_le_bytes().to_vec()];
+    assert_aborts_changing_only_the_nonce(&mut subject, &entry, args(1 << 100), 2);
+    // The largest uint96 goes through, and the result is the new order's id.
+    let call = EntryCall {
         sender: ADDRESSES[1],
         contract: subject.address,
         function: entry.name.clone(),
-        args: vec![amount.to_le_bytes().to_vec(), 5u64.to_le_bytes().to_vec()],
+        args: args((1 << 96) - 1),
         gas_limit: GAS_LIMIT,
     };
-    let (outcome, results) = engines.evmove.execute_entry(&call(1 << 100)).unwrap();
-    assert!(
-        matches!(&outcome.status, Status::Halt(reason) if reason.contains("code: 2")),
-        "{:?}",
-        outcome.status
-    );
-    assert!(results.is_empty());
-    let changed: Vec<_> = outcome.changes.keys().collect();
-    assert_eq!(changed, [&ADDRESSES[1]], "only the sender's nonce changes");
-    // The largest uint96 goes through, and the result is the new order's id.
-    let (outcome, results) = engines.evmove.execute_entry(&call((1 << 96) - 1)).unwrap();
+    let (outcome, results) = subject.engines.evmove.execute_entry(&call).unwrap();
     assert_eq!(outcome.status, Status::Success);
     assert_eq!(results.len(), 1);
 }

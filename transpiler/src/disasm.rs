@@ -1,5 +1,6 @@
 //! A readable listing of a compiled Move module: each function's signature, its locals and
-//! its code, calls named as `module::function`. It is the translation suite's snapshot format
+//! its code, calls named as `module::function` (`module::function<T>` for a generic one),
+//! `vector<u8>` constants shown as text when they are printable ASCII, else as bytes. It is the translation suite's snapshot format
 //! for Move output and what `evmove disasm` prints.
 
 use std::fmt::Write as _;
@@ -57,6 +58,28 @@ pub fn disassemble(module: &CompiledModule) -> String {
                         "    {offset:>5}: Call {}",
                         callee_name(module, *callee)
                     )
+                }
+                Bytecode::CallGeneric(instantiation) => {
+                    let instantiation = module.function_instantiation_at(*instantiation);
+                    let type_arguments = module.signature_at(instantiation.type_parameters);
+                    writeln!(
+                        out,
+                        "    {offset:>5}: CallGeneric {}<{}>",
+                        callee_name(module, instantiation.handle),
+                        types(module, &type_arguments.0)
+                    )
+                }
+                Bytecode::LdConst(index) => {
+                    // The constants are `vector<u8>`s: a ULEB128 length, then the bytes.
+                    let constant = &module.constant_at(*index).data;
+                    let bytes = constant.iter().position(|b| b & 0x80 == 0);
+                    let bytes = &constant[bytes.map_or(0, |at| at + 1)..];
+                    match std::str::from_utf8(bytes) {
+                        Ok(text) if text.bytes().all(|b| b.is_ascii_graphic()) => {
+                            writeln!(out, "    {offset:>5}: LdConst {text:?}")
+                        }
+                        _ => writeln!(out, "    {offset:>5}: LdConst {constant:02x?}"),
+                    }
                 }
                 other => writeln!(out, "    {offset:>5}: {other:?}"),
             }

@@ -164,6 +164,10 @@ fn compile_writes_verified_modules_and_a_manifest() {
     assert!(typed
         .iter()
         .any(|e| e["name"] == "transfer" && e["abi"] == "transfer(address,uint256)"));
+    // Its Move parameters after the contract, named as the ABI names them.
+    assert!(typed
+        .iter()
+        .any(|e| e["name"] == "transfer" && e["params"] == serde_json::json!(["to", "amount"])));
     assert!(typed.iter().any(|e| e["abi"] == "name()"));
     let without = modules[0]["without_typed_entry"].as_array().unwrap();
     assert!(without.is_empty(), "{without:?}");

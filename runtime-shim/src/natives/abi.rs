@@ -1,29 +1,42 @@
 //! The natives of `evmove::abi` (`stdlib/sources/abi.move`), for typed entry functions: a
-//! Move `address` to and from its word, which Move bytecode cannot do itself (Move addresses
-//! are 20 bytes in this build, the `address20` feature, as EVM addresses: the word holds them
-//! zero-extended), and a byte string into the calldata being written or out of the return
-//! data, which would be slow a byte at a time in Move.
+//! Move `address` to its word, which Move bytecode cannot do itself (Move addresses are 20
+//! bytes in this build, the `address20` feature, as EVM addresses: the word holds them
+//! zero-extended), and the ABI encoding of the arguments into the calldata being written and
+//! decoding of the results from the return data ([`crate::abi_value`] says which Move types
+//! carry which ABI types). The ABI types come as the text of a tuple type,
+//! `(address,uint256[])`; the arguments go through BCS, so that one native takes Move
+//! values of any types.
 
 use std::{collections::VecDeque, sync::Arc};
 
+use alloy_dyn_abi::DynSolType;
 use alloy_primitives::{Address, U256};
-use move_binary_format::{errors::PartialVMResult, file_format::SignatureToken};
+use move_binary_format::{
+    errors::PartialVMResult,
+    file_format::{AbilitySet, SignatureToken},
+};
 use move_core_types::{account_address::AccountAddress, gas_algebra::InternalGas};
-use move_vm_runtime::native_functions::NativeFunction;
+use move_vm_runtime::native_functions::{NativeContext, NativeFunction};
 use move_vm_types::{
+    loaded_data::runtime_types::Type,
     natives::function::NativeResult,
     values::{VMValueCast, Value},
 };
 
 use super::{
     frame::FRAME_ENDED,
-    word::{from_address, misdeclared, no_type_arguments, take_words, to_address, word_result},
+    word::{from_address, misdeclared, no_type_arguments, word_result},
 };
-use crate::exec::{
-    gas::{cost::COPY_WORD, words},
-    host::{FrameEnded, FrameExtension, NativeCtx},
+use crate::{
+    abi_value,
+    exec::{
+        gas::{cost::COPY_WORD, words},
+        host::{FrameEnded, FrameExtension, NativeCtx},
+    },
 };
 
+/// `evmove::abi`'s abort code for an argument its ABI type cannot hold.
+const E_ARGUMENT_OUT_OF_RANGE: u64 = 2;
 /// `evmove::abi`'s abort code for return data that is not what the ABI says.
 const E_RESULT_OUT_OF_RANGE: u64 = 3;
 
@@ -32,22 +45,23 @@ const E_RESULT_OUT_OF_RANGE: u64 = 3;
 pub enum Op {
     /// `address_to_word(a: address): (u128, u128)`.
     AddressToWord,
-    /// `word_to_address(hi: u128, lo: u128): address`.
-    WordToAddress,
-    /// `put_bytes(index: u64, tail: u64, data: vector<u8>): u64`: argument `index` is the
-    /// dynamic `data`, whose encoding goes at offset `tail` of the arguments; the offset after
-    /// it.
-    PutBytes,
-    /// `bytes_at(index: u64): vector<u8>`: the dynamic result `index`.
-    BytesAt,
+    /// `to_bcs<T>(v: T): vector<u8>`: the BCS encoding of any Move value.
+    ToBcs,
+    /// `put_call(selector: u64, types: vector<u8>, args: vector<vector<u8>>): u64`: writes
+    /// the calldata of a call of function `selector` with arguments of ABI types `types`
+    /// whose Move values, BCS-encoded, are `args` at offset 0 of memory; its size.
+    PutCall,
+    /// `result_at<T>(types: vector<u8>, index: u64): T`: Move value `index` of the results
+    /// of ABI types `types` in the return data.
+    ResultAt,
 }
 
 impl Op {
-    /// How many words it takes.
-    pub fn words_in(self) -> usize {
+    /// The abilities its type parameters require: one unconstrained `T` for the generic ones.
+    pub fn type_parameters(self) -> Vec<AbilitySet> {
         match self {
-            Op::WordToAddress => 1,
-            Op::AddressToWord | Op::PutBytes | Op::BytesAt => 0,
+            Op::ToBcs | Op::ResultAt => vec![AbilitySet::EMPTY],
+            Op::AddressToWord | Op::PutCall => vec![],
         }
     }
 
@@ -55,9 +69,13 @@ impl Op {
     pub fn params(self) -> Vec<SignatureToken> {
         match self {
             Op::AddressToWord => vec![SignatureToken::Address],
-            Op::WordToAddress => vec![SignatureToken::U128; 2],
-            Op::PutBytes => vec![SignatureToken::U64, SignatureToken::U64, bytes()],
-            Op::BytesAt => vec![SignatureToken::U64],
+            Op::ToBcs => vec![SignatureToken::TypeParameter(0)],
+            Op::PutCall => vec![
+                SignatureToken::U64,
+                bytes(),
+                SignatureToken::Vector(Box::new(bytes())),
+            ],
+            Op::ResultAt => vec![bytes(), SignatureToken::U64],
         }
     }
 
@@ -65,61 +83,108 @@ impl Op {
     pub fn returns(self) -> Vec<SignatureToken> {
         match self {
             Op::AddressToWord => vec![SignatureToken::U128; 2],
-            Op::WordToAddress => vec![SignatureToken::Address],
-            Op::PutBytes => vec![SignatureToken::U64],
-            Op::BytesAt => vec![bytes()],
+            Op::ToBcs => vec![bytes()],
+            Op::PutCall => vec![SignatureToken::U64],
+            Op::ResultAt => vec![SignatureToken::TypeParameter(0)],
         }
     }
 
     pub(crate) fn native(self, cost: InternalGas) -> NativeFunction {
-        Arc::new(move |context, ty_args, mut args: VecDeque<Value>| {
-            no_type_arguments(&ty_args)?;
-            match self {
+        Arc::new(
+            move |context, ty_args, mut args: VecDeque<Value>| match self {
                 Op::AddressToWord => {
+                    no_type_arguments(&ty_args)?;
                     let address = one_arg::<AccountAddress>(args)?;
                     let word = from_address(Address::from(address.into_bytes()));
                     Ok(word_result(cost, word))
                 }
-                Op::WordToAddress => {
-                    let [word] = take_words::<1>(args)?;
-                    let address = AccountAddress::new(to_address(word).into_array());
-                    let result = std::iter::once(Value::address(address)).collect();
-                    Ok(NativeResult::ok(cost, result))
+                Op::ToBcs => {
+                    let layout = layout_of(context, &ty_args)?;
+                    let value = args
+                        .pop_front()
+                        .ok_or_else(|| misdeclared("no value".into()))?;
+                    let bcs = value
+                        .simple_serialize(&layout)
+                        .ok_or_else(|| misdeclared("a value not of its type".into()))?;
+                    let copy = InternalGas::new(COPY_WORD * words(bcs.len() as u64));
+                    Ok(NativeResult::ok(
+                        cost + copy,
+                        std::iter::once(Value::vector_u8(bcs)).collect(),
+                    ))
                 }
-                Op::PutBytes => {
-                    let (index, tail) = (next::<u64>(&mut args)?, next::<u64>(&mut args)?);
-                    let data = one_arg::<Vec<u8>>(args)?;
+                Op::PutCall => {
+                    no_type_arguments(&ty_args)?;
+                    let selector = next::<u64>(&mut args)?;
+                    let types = next::<Vec<u8>>(&mut args)?;
+                    let bcs = one_arg::<Vec<Value>>(args)?
+                        .into_iter()
+                        .map(|arg| arg.value_as::<Vec<u8>>())
+                        .collect::<PartialVMResult<Vec<_>>>()?;
+                    let Some(encoded) =
+                        tuple_types(&types).and_then(|types| abi_value::encode(&types, &bcs).ok())
+                    else {
+                        return Ok(NativeResult::err(cost, E_ARGUMENT_OUT_OF_RANGE));
+                    };
                     let extension = context.extensions_mut().get_mut::<FrameExtension>();
                     let mut ctx = NativeCtx::new(extension);
-                    let written = put_bytes(&mut ctx, index, tail, &data);
+                    let written = put_call(&mut ctx, selector, &encoded);
                     let cost = cost + InternalGas::new(ctx.cost);
                     Ok(match written {
-                        Ok(next) => {
-                            NativeResult::ok(cost, std::iter::once(Value::u64(next)).collect())
+                        Ok(size) => {
+                            NativeResult::ok(cost, std::iter::once(Value::u64(size)).collect())
                         }
                         Err(FrameEnded) => NativeResult::err(cost, FRAME_ENDED),
                     })
                 }
-                Op::BytesAt => {
+                Op::ResultAt => {
+                    let layout = layout_of(context, &ty_args)?;
+                    let types = next::<Vec<u8>>(&mut args)?;
                     let index = one_arg::<u64>(args)?;
                     let extension = context.extensions_mut().get_mut::<FrameExtension>();
-                    Ok(match bytes_at(&extension.frame.return_data, index) {
-                        Some(data) => {
-                            let copy = InternalGas::new(COPY_WORD * words(data.len() as u64));
-                            let result = std::iter::once(Value::vector_u8(data)).collect();
-                            NativeResult::ok(cost + copy, result)
+                    let data = &extension.frame.return_data;
+                    let copy = InternalGas::new(COPY_WORD * words(data.len() as u64));
+                    let result = tuple_types(&types)
+                        .and_then(|types| abi_value::decode(&types, data).ok())
+                        .and_then(|results| {
+                            let bcs = results.get(usize::try_from(index).ok()?)?;
+                            Value::simple_deserialize(bcs, &layout)
+                        });
+                    Ok(match result {
+                        Some(value) => {
+                            NativeResult::ok(cost + copy, std::iter::once(value).collect())
                         }
-                        None => NativeResult::err(cost, E_RESULT_OUT_OF_RANGE),
+                        None => NativeResult::err(cost + copy, E_RESULT_OUT_OF_RANGE),
                     })
                 }
-            }
-        })
+            },
+        )
     }
 }
 
 /// `vector<u8>`.
 fn bytes() -> SignatureToken {
     SignatureToken::Vector(Box::new(SignatureToken::U8))
+}
+
+/// The layout of the one type argument of a generic native.
+fn layout_of(
+    context: &NativeContext,
+    ty_args: &[Type],
+) -> PartialVMResult<move_core_types::value::MoveTypeLayout> {
+    match ty_args {
+        [ty] => context
+            .type_to_type_layout(ty)?
+            .ok_or_else(|| misdeclared(format!("{ty:?} has no layout"))),
+        _ => Err(misdeclared(format!("{} type arguments", ty_args.len()))),
+    }
+}
+
+/// The components of the tuple type whose text is `types`, `(address,uint256[])`.
+fn tuple_types(types: &[u8]) -> Option<Vec<DynSolType>> {
+    match DynSolType::parse(std::str::from_utf8(types).ok()?).ok()? {
+        DynSolType::Tuple(types) => Some(types),
+        _ => None,
+    }
 }
 
 /// The next argument, as a `T`.
@@ -145,43 +210,17 @@ where
     }
 }
 
-/// Writes argument `index` (the offset `tail`, at `4 + 32 * index`) and its encoding at
-/// `4 + tail` (the length, then the bytes, zero-padded to whole words): the offset after it.
-fn put_bytes(
-    ctx: &mut NativeCtx<'_, '_>,
-    index: u64,
-    tail: u64,
-    data: &[u8],
-) -> Result<u64, FrameEnded> {
-    let padded = words(data.len() as u64) * 32;
-    let head = U256::from(index) * U256::from(32) + U256::from(4);
-    let start = U256::from(tail) + U256::from(4);
-    let head = ctx.memory_range(head, U256::from(32))?;
-    let body = ctx.memory_range(start, U256::from(32 + padded))?;
-    ctx.charge_copy(data.len())?;
-    let memory = &mut ctx.frame.memory;
-    memory
-        .get_mut(head)
-        .copy_from_slice(&U256::from(tail).to_be_bytes::<32>());
-    let body = memory.get_mut(body);
-    body[..32].copy_from_slice(&U256::from(data.len()).to_be_bytes::<32>());
-    body[32..32 + data.len()].copy_from_slice(data);
-    body[32 + data.len()..].fill(0);
+/// Writes the calldata `selector` then `encoded` at offset 0 of memory: its size.
+fn put_call(ctx: &mut NativeCtx<'_, '_>, selector: u64, encoded: &[u8]) -> Result<u64, FrameEnded> {
+    let size = 4 + encoded.len();
+    let range = ctx.memory_range(U256::ZERO, U256::from(size))?;
+    ctx.charge_copy(size)?;
+    let calldata = ctx.frame.memory.get_mut(range);
+    // The selector is the low 4 bytes of the `u64`.
+    calldata[..4].copy_from_slice(&selector.to_be_bytes()[4..]);
+    calldata[4..].copy_from_slice(encoded);
     // The range was paid for, so it is far below 2^64.
-    Ok(tail + 32 + padded)
-}
-
-/// The dynamic result `index` of ABI-encoded `return_data`: the bytes at the offset its head
-/// word gives, after their length; `None` if the data is too short or an offset too large.
-fn bytes_at(return_data: &[u8], index: u64) -> Option<Vec<u8>> {
-    let word_at = |offset: usize| -> Option<usize> {
-        let word = return_data.get(offset..offset.checked_add(32)?)?;
-        usize::try_from(U256::from_be_slice(word)).ok()
-    };
-    let offset = word_at(usize::try_from(index).ok()?.checked_mul(32)?)?;
-    let len = word_at(offset)?;
-    let start = offset.checked_add(32)?;
-    Some(return_data.get(start..start.checked_add(len)?)?.to_vec())
+    Ok(size as u64)
 }
 
 #[cfg(test)]
@@ -189,25 +228,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn signatures_mirror_each_other() {
-        assert_eq!(Op::AddressToWord.params(), Op::WordToAddress.returns());
-        assert_eq!(Op::AddressToWord.returns(), Op::WordToAddress.params());
-    }
-
-    #[test]
-    fn dynamic_results_are_read_where_their_heads_point() {
-        // (uint256 7, bytes "hi"): heads 7 and 0x40, then length 2 and the padded bytes.
-        let mut data = vec![0u8; 128];
-        data[31] = 7;
-        data[63] = 0x40;
-        data[95] = 2;
-        data[96..98].copy_from_slice(b"hi");
-        assert_eq!(bytes_at(&data, 1), Some(b"hi".to_vec()));
-        // The static head read as an offset points past the end; a missing head; a length
-        // beyond the data.
-        assert_eq!(bytes_at(&data, 0), None);
-        assert_eq!(bytes_at(&data, 4), None);
-        data[95] = 200;
-        assert_eq!(bytes_at(&data, 1), None);
+    fn tuple_types_are_read_from_their_text() {
+        assert_eq!(tuple_types(b"()"), Some(vec![]));
+        let types = tuple_types(b"(address,(uint8,bytes)[])").unwrap();
+        assert_eq!(types.len(), 2);
+        assert_eq!(types[1].to_string(), "(uint8,bytes)[]");
+        assert_eq!(tuple_types(b"uint256"), None);
+        assert_eq!(tuple_types(b"(uint7)"), None);
     }
 }

@@ -2,8 +2,8 @@
 //! `stdlib/sources/` that declares it, its name, its base cost and its implementation;
 //! [`table`] turns that list into the table `MoveVM::new` takes. A test
 //! (`tests/native_table.rs`) checks that the `native fun` declarations of the compiled shim
-//! library are exactly this list, with the signatures [`NativeDecl::params`] and
-//! [`NativeDecl::returns`] give, so the two cannot drift apart.
+//! library are exactly this list, with the signatures [`NativeDecl::type_parameters`],
+//! [`NativeDecl::params`] and [`NativeDecl::returns`] give, so the two cannot drift apart.
 //!
 //! # The Move 0.3.2 native interface, as these natives use it
 //!
@@ -20,6 +20,10 @@
 //!   their dynamic costs (`exec::gas` describes the model).
 //! - Natives that reach the host ([`frame`]) find the executing frame in the session's
 //!   native extension (`exec::host::FrameExtension`); the arithmetic ones are pure.
+//! - A generic native gets its type arguments as `Vec<Type>`;
+//!   `NativeContext::type_to_type_layout` gives a type's layout, with which
+//!   `Value::simple_serialize` and `Value::simple_deserialize` turn a value of any type into
+//!   BCS and back (how `evmove::abi`'s `to_bcs<T>` and `result_at<T>` work).
 //! - A module declaring a native the VM was not given fails to publish and to load
 //!   (`MISSING_DEPENDENCY`), so every VM that runs transpiled code is built with [`table`].
 
@@ -34,7 +38,7 @@ pub mod memory;
 pub mod storage;
 pub mod word;
 
-use move_binary_format::file_format::SignatureToken;
+use move_binary_format::file_format::{AbilitySet, SignatureToken};
 use move_core_types::{gas_algebra::InternalGas, identifier::Identifier};
 use move_vm_runtime::native_functions::{NativeFunction, NativeFunctionTable};
 
@@ -78,8 +82,17 @@ impl NativeDecl {
     pub fn words_in(&self) -> usize {
         match self.op {
             Op::Arith(op) => op.words_in(),
-            Op::Abi(op) => op.words_in(),
+            // Their arguments are Move values, not words.
+            Op::Abi(_) => 0,
             Op::Host { words_in, .. } => words_in,
+        }
+    }
+
+    /// The abilities its type parameters require (the generic `evmove::abi` natives have one).
+    pub fn type_parameters(&self) -> Vec<AbilitySet> {
+        match self.op {
+            Op::Abi(op) => op.type_parameters(),
+            _ => vec![],
         }
     }
 
@@ -253,9 +266,9 @@ pub const NATIVES: &[NativeDecl] = &[
     host("call", "create2", 4, WORD, gas::CREATE, call::create2),
     // evmove::abi
     abi("address_to_word", 0, abi::Op::AddressToWord),
-    abi("word_to_address", 0, abi::Op::WordToAddress),
-    abi("put_bytes", gas::VERY_LOW, abi::Op::PutBytes),
-    abi("bytes_at", gas::VERY_LOW, abi::Op::BytesAt),
+    abi("to_bcs", 0, abi::Op::ToBcs),
+    abi("put_call", gas::VERY_LOW, abi::Op::PutCall),
+    abi("result_at", gas::VERY_LOW, abi::Op::ResultAt),
 ];
 
 /// EVM static gas tiers used only by the table.

@@ -14,8 +14,7 @@
 //! internal function a private function `f<pc>` taking and returning words as u128 pairs.
 //! A function too large for one Move function becomes a driver of that name and private
 //! parts `<name>_<k>` ([`split`]).
-//! With an ABI, each ABI function with static types also gets a public typed entry function
-//! ([`typed`]).
+//! With an ABI, each ABI function also gets a public typed entry function ([`typed`]).
 //! `run` never returns: the frame ends in a native of `evmove::halt`, which aborts with code
 //! 0, or in an abort with an [`AbortCode`] the host reads as an exceptional halt.
 
@@ -227,8 +226,7 @@ pub fn lower(
             let (params, returns) = (helpers.params(entry), helpers.returns(entry));
             let handle = builder.function_handle(address, &name, &entry.name, params, returns);
             let code = helpers.code(entry, &mut builder);
-            let locals = helpers.locals(entry);
-            builder.define_function(handle, Visibility::Public, locals, code);
+            builder.define_function(handle, Visibility::Public, vec![], code);
         }
     }
     Ok(builder.finish())

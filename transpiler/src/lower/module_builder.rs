@@ -1,14 +1,15 @@
 //! The module level of lowering: a `CompiledModule` whose pools (identifiers, addresses,
-//! module and function handles, signatures) are interned, so each entry appears once, as the
+//! module and function handles, function instantiations, signatures, constants) are interned, so each entry appears once, as the
 //! verifier's duplication checker requires, and in first-use order, so the bytes are
 //! deterministic.
 
 use std::collections::HashMap;
 
 use move_binary_format::file_format::{
-    AbilitySet, AddressIdentifierIndex, CodeUnit, CompiledModule, FunctionDefinition,
-    FunctionHandle, FunctionHandleIndex, IdentifierIndex, ModuleHandle, ModuleHandleIndex,
-    Signature, SignatureIndex, SignatureToken, StructHandle, StructHandleIndex, Visibility,
+    AbilitySet, AddressIdentifierIndex, CodeUnit, CompiledModule, Constant, ConstantPoolIndex,
+    FunctionDefinition, FunctionHandle, FunctionHandleIndex, FunctionInstantiation,
+    FunctionInstantiationIndex, IdentifierIndex, ModuleHandle, ModuleHandleIndex, Signature,
+    SignatureIndex, SignatureToken, StructHandle, StructHandleIndex, Visibility,
 };
 use move_binary_format::file_format_common::VERSION_5;
 use move_core_types::{account_address::AccountAddress, identifier::Identifier};
@@ -22,6 +23,8 @@ pub struct ModuleBuilder {
     signatures: HashMap<Vec<SignatureToken>, SignatureIndex>,
     functions: HashMap<(ModuleHandleIndex, Identifier), FunctionHandleIndex>,
     structs: HashMap<(ModuleHandleIndex, Identifier), StructHandleIndex>,
+    instantiations: HashMap<(FunctionHandleIndex, SignatureIndex), FunctionInstantiationIndex>,
+    constants: HashMap<Vec<u8>, ConstantPoolIndex>,
 }
 
 impl ModuleBuilder {
@@ -53,6 +56,8 @@ impl ModuleBuilder {
             signatures: HashMap::new(),
             functions: HashMap::new(),
             structs: HashMap::new(),
+            instantiations: HashMap::new(),
+            constants: HashMap::new(),
         };
         builder.module_handle(address, name);
         builder
@@ -77,6 +82,20 @@ impl ModuleBuilder {
         parameters: Vec<SignatureToken>,
         returns: Vec<SignatureToken>,
     ) -> FunctionHandleIndex {
+        self.generic_function_handle(address, module, name, vec![], parameters, returns)
+    }
+
+    /// A handle of generic function `name` of module `address::module`, whose type
+    /// parameters have `type_parameters`' abilities, with its signature.
+    pub fn generic_function_handle(
+        &mut self,
+        address: AccountAddress,
+        module: &Identifier,
+        name: &Identifier,
+        type_parameters: Vec<AbilitySet>,
+        parameters: Vec<SignatureToken>,
+        returns: Vec<SignatureToken>,
+    ) -> FunctionHandleIndex {
         let module = self.module_handle(address, module);
         if let Some(&handle) = self.functions.get(&(module, name.clone())) {
             return handle;
@@ -86,12 +105,42 @@ impl ModuleBuilder {
             name: self.identifier(name),
             parameters: self.signature(parameters),
             return_: self.signature(returns),
-            type_parameters: Vec::new(),
+            type_parameters,
         };
         self.module.function_handles.push(handle);
         let index = FunctionHandleIndex(pool_index(self.module.function_handles.len() - 1));
         self.functions.insert((module, name.clone()), index);
         index
+    }
+
+    /// Generic function `handle` with type arguments `type_arguments`, for `CallGeneric`.
+    pub fn function_instantiation(
+        &mut self,
+        handle: FunctionHandleIndex,
+        type_arguments: Vec<SignatureToken>,
+    ) -> FunctionInstantiationIndex {
+        let type_parameters = self.signature(type_arguments);
+        let instantiations = &mut self.module.function_instantiations;
+        *(self.instantiations.entry((handle, type_parameters))).or_insert_with(|| {
+            instantiations.push(FunctionInstantiation {
+                handle,
+                type_parameters,
+            });
+            FunctionInstantiationIndex(pool_index(instantiations.len() - 1))
+        })
+    }
+
+    /// The constant `vector<u8>` `bytes`, for `LdConst`.
+    pub fn bytes_constant(&mut self, bytes: &[u8]) -> ConstantPoolIndex {
+        let constants = &mut self.module.constant_pool;
+        *self.constants.entry(bytes.to_vec()).or_insert_with(|| {
+            let value = move_core_types::value::MoveValue::vector_u8(bytes.to_vec());
+            constants.push(Constant {
+                type_: SignatureToken::Vector(Box::new(SignatureToken::U8)),
+                data: value.simple_serialize().expect("a vector<u8> serializes"),
+            });
+            ConstantPoolIndex(pool_index(constants.len() - 1))
+        })
     }
 
     /// A handle of struct `name` of module `address::module`, which has `abilities` and no

@@ -1,20 +1,34 @@
 //! Typed entry functions: one public Move function per ABI function, so a Move caller sees
 //! `transfer(contract: address, to: address, amount: U256): bool` instead of calldata.
 //!
-//! Each is straight-line code over the helpers of `evmove::abi` (`stdlib/sources/abi.move`,
-//! which says how each ABI type maps to a Move type): write the selector and the arguments
-//! into memory, CALL `contract` with them (and with `value`, last, for a payable function),
-//! read the results from the return data. The contract's code runs as for any other call;
-//! the runtime runs a typed entry as a transaction with `Runtime::execute_entry`.
+//! Each is straight-line code over `evmove::abi` (`stdlib/sources/abi.move`): the BCS
+//! encoding of each argument (`to_bcs`), the calldata written from them (`put_call`, given
+//! the selector and the parameters' ABI types as text, `(address,uint256)`), a CALL of
+//! `contract` (with `value`, last, for a payable function), then each result read from the
+//! return data (`result_at`, given the results' ABI types). The contract's code runs as for
+//! any other call; the runtime runs a typed entry as a transaction with
+//! `Runtime::execute_entry`.
 //!
-//! Functions with an array or tuple parameter or result get no typed entry yet;
+//! The Move types of the ABI types are `evmove_runtime::abi_value`'s table (its module doc),
+//! which [`MoveType::of`] mirrors (a test checks they agree): `uintN` is the narrowest of `u8`,
+//! `u64`, `u128` and `U256` that holds it, `intN` and `bytesN` are `U256` words, `bytes` and
+//! `string` are `vector<u8>`, `T[]` and `T[k]` are vectors (of `k` elements), and a tuple (a
+//! Solidity struct) is flattened: one Move parameter or result per component, in order, so
+//! an array of tuples is one vector per component. The flattened parameters are named, in
+//! [`TypedEntry::param_names`] (and the CLI's `manifest.json`), `<param>_<component>`
+//! (`arg<i>` for an unnamed parameter, the index for an unnamed component): with `struct
+//! Key { address currency; uint24 fee; }`, `swap(Key key, uint256 amount)` takes
+//! `(contract, key_currency: address, key_fee: u64, amount: U256)`, and `swapAll(Key[] keys)`
+//! takes `(contract, keys_currency: vector<address>, keys_fee: vector<u64>)`.
+//!
+//! Functions whose types have no Move form (function types, arrays of empty tuples), or that
+//! have more than [`MAX_PARAMS`] Move parameters or results, get no typed entry;
 //! [`TypedEntries::skipped`] says which and why.
 
 use std::collections::{BTreeSet, HashMap};
 
-use alloy_dyn_abi::DynSolValue;
+use alloy_dyn_abi::{DynSolType, Specifier};
 use alloy_json_abi::{Function, JsonAbi, Param, StateMutability};
-use alloy_primitives::{I256, U256};
 use move_binary_format::file_format::{
     Ability, AbilitySet, Bytecode, FunctionHandleIndex, SignatureToken,
 };
@@ -22,225 +36,126 @@ use move_core_types::identifier::Identifier;
 
 use super::{is_internal_name, module_builder::ModuleBuilder, SHIM_ADDRESS};
 
-/// The Move shape of a static ABI type, and which `evmove::abi` helpers carry it.
+/// The Move type of a one-word or byte-string ABI type.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Kind {
-    /// `uintN`, 136 <= N <= 256, as a `U256`.
-    Uint(u16),
-    /// `uintN`, 72 <= N <= 128, as a `u128`.
-    U128(u8),
-    /// `uintN`, 16 <= N <= 64, as a `u64`.
-    U64(u8),
-    /// `uint8`, as a `u8`.
+enum Scalar {
+    /// `uint8`.
     U8,
-    /// `intN`, as a `U256` (two's complement).
-    Int(u16),
-    /// `bytesN`, as a `U256` (left-aligned).
-    FixedBytes(u8),
+    /// `uintN`, 16 <= N <= 64.
+    U64,
+    /// `uintN`, 72 <= N <= 128.
+    U128,
+    /// `uintN` (N > 128), `intN`, `bytesN`: the `evmove::u256::U256` struct.
+    U256,
     /// `bool`.
     Bool,
     /// `address`.
     Address,
-    /// `bytes`, as a `vector<u8>`.
+    /// `bytes`, `string`: `vector<u8>`.
     Bytes,
-    /// `string`, as a `vector<u8>` (its UTF-8 bytes).
-    String,
 }
 
-impl Kind {
-    /// The kind of ABI type `ty`, or why it has none.
-    fn of(ty: &str) -> Result<Kind, String> {
-        let size = |digits: &str| digits.parse::<u16>().ok();
-        let kind = match ty {
-            "bool" => Some(Kind::Bool),
-            "address" => Some(Kind::Address),
-            "bytes" => Some(Kind::Bytes),
-            "string" => Some(Kind::String),
-            _ => match (
-                ty.strip_prefix("uint"),
-                ty.strip_prefix("int"),
-                ty.strip_prefix("bytes"),
-            ) {
-                (Some(bits), _, _) => size(bits).and_then(uint_kind),
-                (_, Some(bits), _) => size(bits)
-                    .filter(|bits| (8..=256).contains(bits) && bits.is_multiple_of(8))
-                    .map(Kind::Int),
-                (_, _, Some(bytes)) => size(bytes)
-                    .filter(|n| (1..=32).contains(n))
-                    .map(|n| Kind::FixedBytes(n as u8)),
-                _ => None,
-            },
+/// The Move type of one flattened parameter or result: a scalar in `vectors` vectors.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct MoveType {
+    scalar: Scalar,
+    vectors: usize,
+}
+
+impl MoveType {
+    /// The Move types of a value of ABI type `ty`, flattened, each with its name (`name`,
+    /// then `_<component>` per tuple level; `components` name the tuple's components).
+    fn of(
+        ty: &DynSolType,
+        name: &str,
+        components: &[Param],
+        vectors: usize,
+        flat: &mut Vec<(String, MoveType)>,
+    ) -> Result<(), String> {
+        let scalar = match ty {
+            DynSolType::Array(element) | DynSolType::FixedArray(element, _) => {
+                let before = flat.len();
+                Self::of(element, name, components, vectors + 1, flat)?;
+                return match flat.len() > before {
+                    true => Ok(()),
+                    false => Err(format!("`{ty}` is an array of empty tuples")),
+                };
+            }
+            DynSolType::Tuple(types) => {
+                for (index, ty) in types.iter().enumerate() {
+                    let component = components.get(index);
+                    let label = match component.map(|c| c.name.as_str()) {
+                        Some(label) if !label.is_empty() => label.to_string(),
+                        _ => index.to_string(),
+                    };
+                    let inner = component.map_or(&[][..], |c| &c.components[..]);
+                    Self::of(ty, &format!("{name}_{label}"), inner, vectors, flat)?;
+                }
+                return Ok(());
+            }
+            DynSolType::Uint(8) => Scalar::U8,
+            DynSolType::Uint(16..=64) => Scalar::U64,
+            DynSolType::Uint(72..=128) => Scalar::U128,
+            DynSolType::Uint(_) | DynSolType::Int(_) | DynSolType::FixedBytes(_) => Scalar::U256,
+            DynSolType::Bool => Scalar::Bool,
+            DynSolType::Address => Scalar::Address,
+            DynSolType::Bytes | DynSolType::String => Scalar::Bytes,
+            other => return Err(format!("`{other}` has no Move type")),
         };
-        kind.ok_or_else(|| format!("`{ty}` has no typed form (arrays and tuples have none yet)"))
+        flat.push((name.to_string(), MoveType { scalar, vectors }));
+        Ok(())
     }
 
-    /// Whether its encoding is out of line (after the heads, which hold its offset).
-    fn is_dynamic(self) -> bool {
-        matches!(self, Kind::Bytes | Kind::String)
-    }
-
-    /// Whether any word is a value of it.
-    fn is_word(self) -> bool {
-        matches!(
-            self,
-            Kind::Uint(256) | Kind::Int(256) | Kind::FixedBytes(32)
-        )
-    }
-
-    /// Its Move type; `u256` is the `evmove::u256::U256` struct.
+    /// Its signature token; `u256` is the `evmove::u256::U256` struct.
     fn token(self, u256: &SignatureToken) -> SignatureToken {
-        match self {
-            Kind::Uint(_) | Kind::Int(_) | Kind::FixedBytes(_) => u256.clone(),
-            Kind::U128(_) => SignatureToken::U128,
-            Kind::U64(_) => SignatureToken::U64,
-            Kind::U8 => SignatureToken::U8,
-            Kind::Bool => SignatureToken::Bool,
-            Kind::Address => SignatureToken::Address,
-            Kind::Bytes | Kind::String => SignatureToken::Vector(Box::new(SignatureToken::U8)),
-        }
-    }
-
-    /// The `u8` the helpers of this kind take after the value (bits or size), if any.
-    fn extra(self) -> Option<u8> {
-        match self {
-            _ if self.is_word() => None,
-            Kind::Uint(n) | Kind::Int(n) => Some(n as u8),
-            Kind::U128(n) | Kind::U64(n) | Kind::FixedBytes(n) => Some(n),
-            Kind::U8 | Kind::Bool | Kind::Address | Kind::Bytes | Kind::String => None,
-        }
-    }
-
-    /// The names of its helpers: (writes an argument, reads a result).
-    fn helpers(self) -> (&'static str, &'static str) {
-        match self {
-            _ if self.is_word() => ("put_word", "word_at"),
-            Kind::Uint(_) => ("put_uint", "uint_at"),
-            Kind::U128(_) => ("put_u128", "u128_at"),
-            Kind::U64(_) => ("put_u64", "u64_at"),
-            Kind::U8 => ("put_u8", "u8_at"),
-            Kind::Int(_) => ("put_int", "int_at"),
-            Kind::FixedBytes(_) => ("put_fixed_bytes", "fixed_bytes_at"),
-            Kind::Bool => ("put_bool", "bool_at"),
-            Kind::Address => ("put_address", "address_at"),
-            Kind::Bytes | Kind::String => ("put_bytes", "bytes_at"),
-        }
-    }
-
-    /// The BCS encoding of ABI value `value` as this kind's Move value.
-    fn to_move(self, value: &DynSolValue) -> Result<Vec<u8>, String> {
-        let mismatch = || format!("{value:?} is not a value of {self:?}");
-        let narrow = |v: &U256, bytes: usize| -> Result<Vec<u8>, String> {
-            let le = v.to_le_bytes::<32>();
-            match le[bytes..].iter().all(|&b| b == 0) {
-                true => Ok(le[..bytes].to_vec()),
-                false => Err(mismatch()),
-            }
+        let scalar = match self.scalar {
+            Scalar::U8 => SignatureToken::U8,
+            Scalar::U64 => SignatureToken::U64,
+            Scalar::U128 => SignatureToken::U128,
+            Scalar::U256 => u256.clone(),
+            Scalar::Bool => SignatureToken::Bool,
+            Scalar::Address => SignatureToken::Address,
+            Scalar::Bytes => SignatureToken::Vector(Box::new(SignatureToken::U8)),
         };
-        match (self, value) {
-            (Kind::Uint(_), DynSolValue::Uint(v, _)) => Ok(u256_bcs(*v)),
-            (Kind::U128(_), DynSolValue::Uint(v, _)) => narrow(v, 16),
-            (Kind::U64(_), DynSolValue::Uint(v, _)) => narrow(v, 8),
-            (Kind::U8, DynSolValue::Uint(v, _)) => narrow(v, 1),
-            (Kind::Int(_), DynSolValue::Int(v, _)) => Ok(u256_bcs(v.into_raw())),
-            (Kind::FixedBytes(_), DynSolValue::FixedBytes(v, _)) => Ok(u256_bcs((*v).into())),
-            (Kind::Bool, DynSolValue::Bool(v)) => Ok(vec![u8::from(*v)]),
-            (Kind::Address, DynSolValue::Address(v)) => Ok(v.to_vec()),
-            (Kind::Bytes, DynSolValue::Bytes(v)) => Ok(bytes_bcs(v)),
-            (Kind::String, DynSolValue::String(v)) => Ok(bytes_bcs(v.as_bytes())),
-            _ => Err(mismatch()),
-        }
+        (0..self.vectors).fold(scalar, |inner, _| SignatureToken::Vector(Box::new(inner)))
     }
+}
 
-    /// The ABI value of this kind's Move value, BCS-encoded as `bcs`.
-    fn to_abi(self, bcs: &[u8]) -> Result<DynSolValue, String> {
-        let le = |width: usize| -> Result<U256, String> {
-            match bcs.len() == width {
-                true => Ok(U256::from_le_slice(bcs)),
-                false => Err(format!("{} bytes are not a {self:?}", bcs.len())),
-            }
-        };
-        let word = || -> Result<U256, String> {
-            match bcs.len() {
-                32 => Ok(U256::from_le_slice(&bcs[16..]) | U256::from_le_slice(&bcs[..16]) << 128),
-                n => Err(format!("{n} bytes are not a U256")),
-            }
-        };
-        Ok(match self {
-            Kind::Uint(bits) => DynSolValue::Uint(word()?, bits.into()),
-            Kind::U128(bits) => DynSolValue::Uint(le(16)?, bits.into()),
-            Kind::U64(bits) => DynSolValue::Uint(le(8)?, bits.into()),
-            Kind::U8 => DynSolValue::Uint(le(1)?, 8),
-            Kind::Int(bits) => DynSolValue::Int(I256::from_raw(word()?), bits.into()),
-            Kind::FixedBytes(size) => DynSolValue::FixedBytes(word()?.into(), size.into()),
-            Kind::Bool => DynSolValue::Bool(le(1)? == U256::from(1)),
-            Kind::Address => match <[u8; 20]>::try_from(bcs) {
-                Ok(bytes) => DynSolValue::Address(bytes.into()),
-                Err(_) => return Err(format!("{} bytes are not an address", bcs.len())),
-            },
-            Kind::Bytes => DynSolValue::Bytes(bytes_of_bcs(bcs)?),
-            Kind::String => DynSolValue::String(
-                String::from_utf8(bytes_of_bcs(bcs)?).map_err(|err| err.to_string())?,
-            ),
+/// ABI parameters (or results) with their Move types, flattened and named.
+struct Flattened {
+    types: Vec<DynSolType>,
+    names: Vec<String>,
+    moves: Vec<MoveType>,
+}
+
+impl Flattened {
+    /// Those of `params`, or why they have none.
+    fn of(params: &[Param]) -> Result<Self, String> {
+        let mut types = Vec::with_capacity(params.len());
+        let mut flat = Vec::new();
+        for (index, param) in params.iter().enumerate() {
+            let ty = param.resolve().map_err(|err| err.to_string())?;
+            let name = match param.name.as_str() {
+                "" => format!("arg{index}"),
+                name => name.to_string(),
+            };
+            MoveType::of(&ty, &name, &param.components, 0, &mut flat)?;
+            types.push(ty);
+        }
+        if flat.len() > MAX_PARAMS {
+            return Err(format!("more than {MAX_PARAMS} Move parameters or results"));
+        }
+        let (names, moves) = flat.into_iter().unzip();
+        Ok(Self {
+            types,
+            names,
+            moves,
         })
     }
 }
 
-/// The BCS encoding of `evmove::u256::U256 { hi, lo }` holding `v`.
-fn u256_bcs(v: U256) -> Vec<u8> {
-    let le = v.to_le_bytes::<32>();
-    let (lo, hi) = le.split_at(16);
-    [hi, lo].concat()
-}
-
-/// The BCS encoding of a `vector<u8>`: its length (ULEB128), then the bytes.
-fn bytes_bcs(bytes: &[u8]) -> Vec<u8> {
-    let mut encoded = Vec::with_capacity(bytes.len() + 5);
-    let mut len = bytes.len();
-    while len >= 0x80 {
-        encoded.push((len as u8) | 0x80);
-        len >>= 7;
-    }
-    encoded.push(len as u8);
-    encoded.extend_from_slice(bytes);
-    encoded
-}
-
-/// The bytes of a BCS-encoded `vector<u8>`.
-fn bytes_of_bcs(bcs: &[u8]) -> Result<Vec<u8>, String> {
-    let (mut len, mut shift, mut at) = (0usize, 0, 0);
-    loop {
-        let byte = *bcs.get(at).ok_or("a vector's length ends early")?;
-        len |= usize::from(byte & 0x7f)
-            .checked_shl(shift)
-            .ok_or("a length too large")?;
-        at += 1;
-        shift += 7;
-        if byte & 0x80 == 0 {
-            break;
-        }
-    }
-    match bcs.len() - at == len {
-        true => Ok(bcs[at..].to_vec()),
-        false => Err(format!(
-            "a vector of {len} bytes in {} bytes",
-            bcs.len() - at
-        )),
-    }
-}
-
-/// The kind of `uintN`.
-fn uint_kind(bits: u16) -> Option<Kind> {
-    match bits {
-        8 => Some(Kind::U8),
-        16..=64 if bits.is_multiple_of(8) => Some(Kind::U64(bits as u8)),
-        72..=128 if bits.is_multiple_of(8) => Some(Kind::U128(bits as u8)),
-        136..=256 if bits.is_multiple_of(8) => Some(Kind::Uint(bits)),
-        _ => None,
-    }
-}
-
-/// The most parameters (and results) a typed entry has: with the contract and the value,
-/// Move's limit of 255 parameters is never reached.
+/// The most Move parameters (and results) a typed entry has: with the contract and the
+/// value, Move's limit of 255 parameters is never reached.
 const MAX_PARAMS: usize = 250;
 
 /// One typed entry function.
@@ -251,54 +166,52 @@ pub struct TypedEntry {
     pub name: Identifier,
     /// The ABI signature, `transfer(address,uint256)`.
     pub signature: String,
+    /// The names of its Move parameters after the contract (and before `value`): the ABI
+    /// parameters', flattened (`key_currency` for component `currency` of tuple `key`).
+    pub param_names: Vec<String>,
     selector: u32,
-    params: Vec<Kind>,
-    results: Vec<Kind>,
+    params: Vec<DynSolType>,
+    results: Vec<DynSolType>,
+    param_types: Vec<MoveType>,
+    result_types: Vec<MoveType>,
     payable: bool,
 }
 
 impl TypedEntry {
-    /// Whether an argument is encoded after the heads (`bytes`, `string`).
-    fn has_dynamic_params(&self) -> bool {
-        self.params.iter().any(|kind| kind.is_dynamic())
-    }
-
     /// Whether it takes a `value` (last): the ABI function is payable.
     pub fn is_payable(&self) -> bool {
         self.payable
     }
+}
 
+/// Conversions between ABI values and the Move values the entry takes and returns, by
+/// `evmove_runtime::abi_value`.
+#[cfg(feature = "vm")]
+impl TypedEntry {
     /// Its Move arguments after the contract, BCS-encoded, for the ABI values `args` and,
     /// if it is payable, `value` wei.
-    pub fn move_args(&self, args: &[DynSolValue], value: U256) -> Result<Vec<Vec<u8>>, String> {
-        if args.len() != self.params.len() {
-            return Err(format!(
-                "{} takes {} arguments",
-                self.signature,
-                self.params.len()
-            ));
-        }
-        let mut encoded: Vec<Vec<u8>> = (self.params.iter().zip(args))
-            .map(|(kind, arg)| kind.to_move(arg))
-            .collect::<Result<_, _>>()?;
+    pub fn move_args(
+        &self,
+        args: &[alloy_dyn_abi::DynSolValue],
+        value: alloy_primitives::U256,
+    ) -> Result<Vec<Vec<u8>>, String> {
+        let mut encoded = evmove_runtime::abi_value::to_move(&self.params, args)?;
         if self.payable {
-            encoded.push(u256_bcs(value));
+            let value = alloy_dyn_abi::DynSolValue::Uint(value, 256);
+            encoded.extend(evmove_runtime::abi_value::to_move(
+                &[DynSolType::Uint(256)],
+                &[value],
+            )?);
         }
         Ok(encoded)
     }
 
     /// The ABI values of its results, BCS-encoded as the runtime returns them.
-    pub fn abi_results(&self, results: &[Vec<u8>]) -> Result<Vec<DynSolValue>, String> {
-        if results.len() != self.results.len() {
-            return Err(format!(
-                "{} returns {} values",
-                self.signature,
-                self.results.len()
-            ));
-        }
-        (self.results.iter().zip(results))
-            .map(|(kind, bcs)| kind.to_abi(bcs))
-            .collect()
+    pub fn abi_results(
+        &self,
+        results: &[Vec<u8>],
+    ) -> Result<Vec<alloy_dyn_abi::DynSolValue>, String> {
+        evmove_runtime::abi_value::to_abi(&self.results, results)
     }
 }
 
@@ -332,30 +245,30 @@ impl TypedEntries {
         let mut taken = BTreeSet::new();
         for function in functions {
             let signature = function.signature();
-            let kinds = |params: &[Param]| -> Result<Vec<Kind>, String> {
-                if params.len() > MAX_PARAMS {
-                    return Err(format!("more than {MAX_PARAMS} parameters or results"));
-                }
-                params.iter().map(|param| Kind::of(&param.ty)).collect()
-            };
-            match kinds(&function.inputs).and_then(|params| Ok((params, kinds(&function.outputs)?)))
+            let (params, results) = match Flattened::of(&function.inputs)
+                .and_then(|params| Ok((params, Flattened::of(&function.outputs)?)))
             {
-                Ok((params, results)) => {
-                    let selector = u32::from_be_bytes(function.selector().0);
-                    let overloaded = names[function.name.as_str()] > 1;
-                    let name = move_name(&function.name, selector, overloaded, &taken);
-                    taken.insert(name.clone());
-                    typed.entries.push(TypedEntry {
-                        name,
-                        signature,
-                        selector,
-                        params,
-                        results,
-                        payable: function.state_mutability == StateMutability::Payable,
-                    });
+                Ok(flattened) => flattened,
+                Err(reason) => {
+                    typed.skipped.push(Skipped { signature, reason });
+                    continue;
                 }
-                Err(reason) => typed.skipped.push(Skipped { signature, reason }),
-            }
+            };
+            let selector = u32::from_be_bytes(function.selector().0);
+            let overloaded = names[function.name.as_str()] > 1;
+            let name = move_name(&function.name, selector, overloaded, &taken);
+            taken.insert(name.clone());
+            typed.entries.push(TypedEntry {
+                name,
+                signature,
+                param_names: params.names,
+                selector,
+                params: params.types,
+                results: results.types,
+                param_types: params.moves,
+                result_types: results.moves,
+                payable: function.state_mutability == StateMutability::Payable,
+            });
         }
         typed
     }
@@ -403,7 +316,7 @@ impl Helpers {
     /// is payable.
     pub fn params(&self, entry: &TypedEntry) -> Vec<SignatureToken> {
         let mut params = vec![SignatureToken::Address];
-        params.extend(entry.params.iter().map(|kind| kind.token(&self.u256)));
+        params.extend(entry.param_types.iter().map(|ty| ty.token(&self.u256)));
         if entry.payable {
             params.push(self.u256.clone());
         }
@@ -412,67 +325,19 @@ impl Helpers {
 
     /// The Move result types of `entry`.
     pub fn returns(&self, entry: &TypedEntry) -> Vec<SignatureToken> {
-        entry
-            .results
-            .iter()
-            .map(|kind| kind.token(&self.u256))
+        (entry.result_types.iter())
+            .map(|ty| ty.token(&self.u256))
             .collect()
     }
 
-    /// The locals of `entry` after its parameters: the offset of the next dynamic argument's
-    /// encoding, if it has any.
-    pub fn locals(&self, entry: &TypedEntry) -> Vec<SignatureToken> {
-        match entry.has_dynamic_params() {
-            true => vec![SignatureToken::U64],
-            false => vec![],
-        }
-    }
-
-    /// The code of `entry`.
+    /// The code of `entry` (it has no locals beyond its parameters).
     pub fn code(&self, entry: &TypedEntry, builder: &mut ModuleBuilder) -> Vec<Bytecode> {
-        let mut code = vec![Bytecode::LdU64(u64::from(entry.selector))];
-        code.push(Bytecode::Call(self.abi(
-            builder,
-            "put_selector",
-            vec![SignatureToken::U64],
-            vec![],
-        )));
-        // Dynamic arguments are encoded after the heads, at the offset local `tail` holds.
-        let tail = local(1 + entry.params.len() + usize::from(entry.payable));
-        let head_size = 32 * entry.params.len() as u64;
-        let dynamic = entry.has_dynamic_params();
-        if dynamic {
-            code.extend([Bytecode::LdU64(head_size), Bytecode::StLoc(tail)]);
-        }
-        for (index, &kind) in entry.params.iter().enumerate() {
-            code.push(Bytecode::LdU64(index as u64));
-            if kind.is_dynamic() {
-                code.extend([Bytecode::MoveLoc(tail), Bytecode::MoveLoc(local(1 + index))]);
-                let params = vec![
-                    SignatureToken::U64,
-                    SignatureToken::U64,
-                    kind.token(&self.u256),
-                ];
-                let put = self.abi(builder, kind.helpers().0, params, vec![SignatureToken::U64]);
-                code.extend([Bytecode::Call(put), Bytecode::StLoc(tail)]);
-                continue;
-            }
-            code.push(Bytecode::MoveLoc(local(1 + index)));
-            let mut params = vec![SignatureToken::U64, kind.token(&self.u256)];
-            if let Some(extra) = kind.extra() {
-                code.push(Bytecode::LdU8(extra));
-                params.push(SignatureToken::U8);
-            }
-            code.push(Bytecode::Call(self.abi(
-                builder,
-                kind.helpers().0,
-                params,
-                vec![],
-            )));
-        }
-        code.push(Bytecode::MoveLoc(0));
+        let bytes = SignatureToken::Vector(Box::new(SignatureToken::U8));
+        // The arguments of `call`: the contract, the value, then the calldata's size.
+        let mut code = vec![Bytecode::MoveLoc(0)];
+        let value = 1 + entry.param_types.len();
         if entry.payable {
-            code.push(Bytecode::MoveLoc(local(1 + entry.params.len())));
+            code.push(Bytecode::MoveLoc(local(value)));
         } else {
             let zero = builder.function_handle(
                 SHIM_ADDRESS,
@@ -483,35 +348,61 @@ impl Helpers {
             );
             code.push(Bytecode::Call(zero));
         }
-        match dynamic {
-            true => code.extend([Bytecode::MoveLoc(tail), Bytecode::LdU64(4), Bytecode::Add]),
-            false => code.push(Bytecode::LdU64(4 + head_size)),
+        let param_types = builder.bytes_constant(tuple_text(&entry.params).as_bytes());
+        code.extend([
+            Bytecode::LdU64(u64::from(entry.selector)),
+            Bytecode::LdConst(param_types),
+        ]);
+        let to_bcs = self.generic(
+            builder,
+            "to_bcs",
+            vec![SignatureToken::TypeParameter(0)],
+            vec![bytes.clone()],
+        );
+        for (index, ty) in entry.param_types.iter().enumerate() {
+            let to_bcs = builder.function_instantiation(to_bcs, vec![ty.token(&self.u256)]);
+            code.extend([
+                Bytecode::MoveLoc(local(1 + index)),
+                Bytecode::CallGeneric(to_bcs),
+            ]);
         }
+        let args = builder.signature(vec![bytes.clone()]);
+        code.push(Bytecode::VecPack(args, entry.param_types.len() as u64));
+        let put_call_params = vec![
+            SignatureToken::U64,
+            bytes.clone(),
+            SignatureToken::Vector(Box::new(bytes.clone())),
+        ];
+        let put_call = self.abi(
+            builder,
+            "put_call",
+            put_call_params,
+            vec![SignatureToken::U64],
+        );
         let call_params = vec![
             SignatureToken::Address,
             self.u256.clone(),
             SignatureToken::U64,
         ];
-        code.push(Bytecode::Call(self.abi(
-            builder,
-            "call",
-            call_params,
-            vec![],
-        )));
-        for (index, &kind) in entry.results.iter().enumerate() {
-            code.push(Bytecode::LdU64(index as u64));
-            let mut params = vec![SignatureToken::U64];
-            if let Some(extra) = kind.extra() {
-                code.push(Bytecode::LdU8(extra));
-                params.push(SignatureToken::U8);
-            }
-            let returns = vec![kind.token(&self.u256)];
-            code.push(Bytecode::Call(self.abi(
+        let call = self.abi(builder, "call", call_params, vec![]);
+        code.extend([Bytecode::Call(put_call), Bytecode::Call(call)]);
+        if !entry.result_types.is_empty() {
+            let result_types = builder.bytes_constant(tuple_text(&entry.results).as_bytes());
+            let result_at = self.generic(
                 builder,
-                kind.helpers().1,
-                params,
-                returns,
-            )));
+                "result_at",
+                vec![bytes, SignatureToken::U64],
+                vec![SignatureToken::TypeParameter(0)],
+            );
+            for (index, ty) in entry.result_types.iter().enumerate() {
+                let result_at =
+                    builder.function_instantiation(result_at, vec![ty.token(&self.u256)]);
+                code.extend([
+                    Bytecode::LdConst(result_types),
+                    Bytecode::LdU64(index as u64),
+                    Bytecode::CallGeneric(result_at),
+                ]);
+            }
         }
         code.push(Bytecode::Ret);
         code
@@ -526,6 +417,30 @@ impl Helpers {
     ) -> FunctionHandleIndex {
         builder.function_handle(SHIM_ADDRESS, &ident("abi"), &ident(name), params, returns)
     }
+
+    /// A generic function of `evmove::abi` with one unconstrained type parameter.
+    fn generic(
+        &self,
+        builder: &mut ModuleBuilder,
+        name: &str,
+        params: Vec<SignatureToken>,
+        returns: Vec<SignatureToken>,
+    ) -> FunctionHandleIndex {
+        let type_parameters = vec![AbilitySet::EMPTY];
+        builder.generic_function_handle(
+            SHIM_ADDRESS,
+            &ident("abi"),
+            &ident(name),
+            type_parameters,
+            params,
+            returns,
+        )
+    }
+}
+
+/// The text of the tuple of `types`, `(address,uint256[])`, as `evmove::abi` reads it.
+fn tuple_text(types: &[DynSolType]) -> String {
+    DynSolType::Tuple(types.to_vec()).to_string()
 }
 
 /// Local `index` (below 255: see [`MAX_PARAMS`]).
@@ -541,78 +456,139 @@ fn ident(name: &str) -> Identifier {
 mod tests {
     use super::*;
 
+    fn param(json: &str) -> Param {
+        serde_json::from_str(json).unwrap()
+    }
+
     #[test]
-    fn static_types_map_to_kinds() {
+    fn types_map_to_flattened_named_move_types() {
+        let scalar = |scalar| MoveType { scalar, vectors: 0 };
         let cases = [
-            ("uint256", Kind::Uint(256)),
-            ("int256", Kind::Int(256)),
-            ("bytes32", Kind::FixedBytes(32)),
-            ("uint8", Kind::U8),
-            ("uint32", Kind::U64(32)),
-            ("uint64", Kind::U64(64)),
-            ("uint112", Kind::U128(112)),
-            ("uint128", Kind::U128(128)),
-            ("uint160", Kind::Uint(160)),
-            ("int8", Kind::Int(8)),
-            ("int24", Kind::Int(24)),
-            ("bytes4", Kind::FixedBytes(4)),
-            ("bool", Kind::Bool),
-            ("address", Kind::Address),
-            ("bytes", Kind::Bytes),
-            ("string", Kind::String),
+            ("uint256", scalar(Scalar::U256)),
+            ("int24", scalar(Scalar::U256)),
+            ("bytes4", scalar(Scalar::U256)),
+            ("uint160", scalar(Scalar::U256)),
+            ("uint8", scalar(Scalar::U8)),
+            ("uint32", scalar(Scalar::U64)),
+            ("uint112", scalar(Scalar::U128)),
+            ("bool", scalar(Scalar::Bool)),
+            ("address", scalar(Scalar::Address)),
+            ("string", scalar(Scalar::Bytes)),
+            (
+                "address[]",
+                MoveType {
+                    scalar: Scalar::Address,
+                    vectors: 1,
+                },
+            ),
+            (
+                "bytes[]",
+                MoveType {
+                    scalar: Scalar::Bytes,
+                    vectors: 1,
+                },
+            ),
+            (
+                "uint256[2][]",
+                MoveType {
+                    scalar: Scalar::U256,
+                    vectors: 2,
+                },
+            ),
         ];
-        for (ty, kind) in cases {
-            assert_eq!(Kind::of(ty), Ok(kind), "{ty}");
+        for (ty, expected) in cases {
+            let json = format!(r#"{{"name":"x","type":"{ty}"}}"#);
+            let flat = Flattened::of(&[param(&json)]).unwrap();
+            assert_eq!(
+                (flat.names, flat.moves),
+                (vec!["x".to_string()], vec![expected]),
+                "{ty}"
+            );
         }
-        for ty in ["uint256[]", "tuple", "uint7", "uint264", "bytes33", "int0"] {
-            assert!(Kind::of(ty).is_err(), "{ty}");
+        let key = param(
+            r#"{"name":"keys","type":"tuple[]","components":[
+                {"name":"currency","type":"address"},
+                {"name":"","type":"tuple","components":[{"name":"fee","type":"uint24"}]}]}"#,
+        );
+        let flat = Flattened::of(&[key, param(r#"{"name":"","type":"bool"}"#)]).unwrap();
+        assert_eq!(flat.names, ["keys_currency", "keys_1_fee", "arg1"]);
+        let vector = |scalar| MoveType { scalar, vectors: 1 };
+        let expected = [
+            vector(Scalar::Address),
+            vector(Scalar::U64),
+            scalar(Scalar::Bool),
+        ];
+        assert_eq!(flat.moves, expected);
+        let function = param(r#"{"name":"f","type":"function"}"#);
+        assert!(Flattened::of(&[function]).is_err());
+        let empty = param(r#"{"name":"e","type":"tuple[]","components":[]}"#);
+        assert!(Flattened::of(&[empty]).is_err());
+    }
+
+    /// The Move types here are those `evmove_runtime::abi_value` converts values to.
+    #[cfg(feature = "vm")]
+    #[test]
+    fn move_types_agree_with_the_runtime() {
+        use move_core_types::value::{MoveStructLayout, MoveTypeLayout};
+        let layout = |ty: MoveType| {
+            let scalar = match ty.scalar {
+                Scalar::U8 => MoveTypeLayout::U8,
+                Scalar::U64 => MoveTypeLayout::U64,
+                Scalar::U128 => MoveTypeLayout::U128,
+                Scalar::U256 => MoveTypeLayout::Struct(MoveStructLayout::new(vec![
+                    MoveTypeLayout::U128,
+                    MoveTypeLayout::U128,
+                ])),
+                Scalar::Bool => MoveTypeLayout::Bool,
+                Scalar::Address => MoveTypeLayout::Address,
+                Scalar::Bytes => MoveTypeLayout::Vector(Box::new(MoveTypeLayout::U8)),
+            };
+            let vector = |inner| MoveTypeLayout::Vector(Box::new(inner));
+            format!(
+                "{:?}",
+                (0..ty.vectors).fold(scalar, |inner, _| vector(inner))
+            )
+        };
+        for ty in [
+            "uint8",
+            "uint16",
+            "uint64",
+            "uint72",
+            "uint128",
+            "uint136",
+            "uint256",
+            "int8",
+            "int256",
+            "bytes1",
+            "bytes32",
+            "bool",
+            "address",
+            "bytes",
+            "string",
+            "uint8[]",
+            "bytes[3]",
+            "string[][]",
+            "(uint96,(bool,bytes4)[2])[]",
+        ] {
+            let resolved = ty.resolve().unwrap();
+            let mut flat = Vec::new();
+            MoveType::of(&resolved, "x", &[], 0, &mut flat).unwrap();
+            let ours: Vec<String> = flat.into_iter().map(|(_, ty)| layout(ty)).collect();
+            let runtime = evmove_runtime::abi_value::layouts(&[resolved]).unwrap();
+            let runtime: Vec<String> = runtime.iter().map(|l| format!("{l:?}")).collect();
+            assert_eq!(ours, runtime, "{ty}");
         }
     }
 
     #[test]
-    fn move_values_round_trip() {
-        let values = [
-            (
-                Kind::Uint(256),
-                DynSolValue::Uint(U256::MAX - U256::from(7), 256),
-            ),
-            (
-                Kind::Uint(160),
-                DynSolValue::Uint(U256::from(1) << 150, 160),
-            ),
-            (
-                Kind::U128(112),
-                DynSolValue::Uint(U256::from(u128::MAX >> 16), 112),
-            ),
-            (Kind::U64(32), DynSolValue::Uint(U256::from(u32::MAX), 32)),
-            (Kind::U8, DynSolValue::Uint(U256::from(200), 8)),
-            (
-                Kind::Int(24),
-                DynSolValue::Int(I256::try_from(-5).unwrap(), 24),
-            ),
-            (
-                Kind::FixedBytes(4),
-                DynSolValue::FixedBytes([0xab; 32].into(), 4),
-            ),
-            (Kind::Bool, DynSolValue::Bool(true)),
-            (Kind::Address, DynSolValue::Address([7; 20].into())),
-            (Kind::Bytes, DynSolValue::Bytes(vec![9; 300])),
-            (Kind::String, DynSolValue::String("évm".into())),
-        ];
-        for (kind, value) in values {
-            let bcs = kind.to_move(&value).unwrap();
-            assert_eq!(kind.to_abi(&bcs).unwrap(), value, "{kind:?}");
-        }
-        // U256 is `{ hi: u128, lo: u128 }`: hi first, each little-endian.
-        assert_eq!(u256_bcs(U256::from(1) << 128)[0], 1);
-        assert_eq!(u256_bcs(U256::from(1))[16], 1);
-        let too_big = DynSolValue::Uint(U256::from(1) << 64, 64);
-        assert!(Kind::U64(64).to_move(&too_big).is_err());
+    fn tuple_types_print_as_the_runtime_parses_them() {
+        let types = ["address", "(uint8,bytes)[2]", "uint256[][]"].map(|t| t.resolve().unwrap());
+        assert_eq!(tuple_text(&types), "(address,(uint8,bytes)[2],uint256[][])");
+        assert_eq!(tuple_text(&[]), "()");
     }
 
     #[test]
-    fn names_avoid_overloads_and_the_modules_own_functions_and_their_parts_and_arrays_are_skipped()
-    {
+    fn names_avoid_the_modules_own_functions_and_their_parts_and_function_types_are_skipped() {
         let abi: JsonAbi = serde_json::from_str(
             r#"[
               {"type":"function","name":"transfer","inputs":[{"name":"to","type":"address"},{"name":"v","type":"uint256"}],"outputs":[{"name":"","type":"bool"}],"stateMutability":"nonpayable"},
@@ -621,7 +597,8 @@ mod tests {
               {"type":"function","name":"run","inputs":[],"outputs":[],"stateMutability":"payable"},
               {"type":"function","name":"f12","inputs":[],"outputs":[],"stateMutability":"view"},
               {"type":"function","name":"run_0","inputs":[],"outputs":[],"stateMutability":"view"},
-              {"type":"function","name":"name","inputs":[],"outputs":[{"name":"","type":"string[]"}],"stateMutability":"view"}
+              {"type":"function","name":"names","inputs":[],"outputs":[{"name":"","type":"string[]"}],"stateMutability":"view"},
+              {"type":"function","name":"callback","inputs":[],"outputs":[{"name":"","type":"function"}],"stateMutability":"view"}
             ]"#,
         )
         .unwrap();
@@ -633,13 +610,14 @@ mod tests {
                 "f_b3de648b",
                 "f_26121ff0",
                 "f12_6d4975a2",
+                "names",
                 "run_c0406226",
                 "run_0_8ae88bb1",
                 "transfer"
             ]
         );
-        assert!(typed.entries[3].payable);
+        assert!(typed.entries[4].payable);
         assert_eq!(typed.skipped.len(), 1);
-        assert_eq!(typed.skipped[0].signature, "name()");
+        assert_eq!(typed.skipped[0].signature, "callback()");
     }
 }

@@ -130,6 +130,7 @@ fn compile(args: &CompileArgs) -> Result<bool, String> {
                     "typed_entries": blob_typed.entries.iter().map(|entry| json!({
                         "name": entry.name.as_str(),
                         "abi": entry.signature,
+                        "params": entry.param_names,
                     })).collect::<Vec<_>>(),
                     "without_typed_entry": blob_typed.skipped.iter().map(|skipped| json!({
                         "abi": skipped.signature,
