@@ -87,18 +87,16 @@ contract Shapes {
         same = pair[0] == pair[1];
     }
 
+    /// A loop whose body calls one helper from two places: via-IR code returns from it to
+    /// two different labels, which the lifter must tell apart by the return label.
     function extremes(int16[4] calldata xs) external pure returns (int16 min, int16 max, bytes4[2] memory tags) {
-        min = _min(_min(xs[0], xs[1]), _min(xs[2], xs[3]));
-        max = _max(_max(xs[0], xs[1]), _max(xs[2], xs[3]));
+        min = xs[0];
+        max = xs[0];
+        for (uint256 i = 1; i < 4; i++) {
+            if (xs[i] < min) min = xs[i];
+            if (xs[i] > max) max = xs[i];
+        }
         tags = [bytes4(uint32(uint16(min))), bytes4(uint32(uint16(max)))];
-    }
-
-    function _min(int16 a, int16 b) internal pure returns (int16) {
-        return a < b ? a : b;
-    }
-
-    function _max(int16 a, int16 b) internal pure returns (int16) {
-        return a > b ? a : b;
     }
 
     function growRows(uint64[][2] calldata rows, uint64 extra) external pure returns (uint64[][] memory grown) {

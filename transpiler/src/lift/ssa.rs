@@ -11,8 +11,9 @@
 //!   in from elsewhere: a switch on the label's value;
 //! - a jump to the return label: a return of the values on the stack;
 //! - a call found by function recovery: a call of the callee with the slots above its return
-//!   label, then a jump to the continuation with the results on the stack; for a callee that
-//!   never returns, a tail call;
+//!   label, then a jump to the continuation with the results on the stack (a switch on the
+//!   return label when the contexts merged in the block return to different labels); for a
+//!   callee that never returns, a tail call;
 //! - a JUMPI: a branch, with a block made for its taken side when that side is more than a
 //!   plain jump; an edge the analysis proved impossible is left out.
 //!
@@ -526,7 +527,8 @@ impl Builder<'_> {
         pc: Pc,
     ) -> Result<Terminator, LiftError> {
         let mut gotos = Vec::new();
-        let mut calls = Vec::new();
+        // Per callee, where the contexts calling it go on.
+        let mut calls: BTreeMap<Pc, Vec<Option<Key>>> = BTreeMap::new();
         let mut returns = false;
         let mut invalid = None;
         for edge in edges {
@@ -535,7 +537,7 @@ impl Builder<'_> {
                 Edge::Call {
                     callee,
                     continuation,
-                } => calls.push((*callee, continuation.clone())),
+                } => calls.entry(*callee).or_default().push(continuation.clone()),
                 Edge::Return => returns = true,
                 Edge::InvalidJump(value) => invalid = Some(*value),
             }
@@ -556,8 +558,9 @@ impl Builder<'_> {
         if let Some(key) = self.plain_jump(edges, target) {
             return Ok(Terminator::Jump(self.block_call(&key, exit)));
         }
-        if let [(callee, continuation)] = &calls[..] {
-            return self.call(block, *callee, continuation.clone(), exit, pc);
+        if calls.len() == 1 {
+            let (callee, continuations) = calls.pop_first().expect("one");
+            return self.call(block, callee, &continuations, exit, pc);
         }
         let target_value = |item: Option<Item>| match item {
             Some(Item::Value(value)) => Ok(value),
@@ -567,9 +570,9 @@ impl Builder<'_> {
             // Through a function pointer: one block per callee, chosen by the label.
             let value = target_value(target)?;
             let mut cases = Vec::new();
-            for (callee, continuation) in calls {
+            for (callee, continuations) in calls {
                 let (made, stack) = self.made_block(exit, pc);
-                let terminator = self.call(made, callee, continuation, &stack, pc)?;
+                let terminator = self.call(made, callee, &continuations, &stack, pc)?;
                 self.ir.set_terminator(made, terminator);
                 cases.push((
                     callee,
@@ -633,20 +636,23 @@ impl Builder<'_> {
         (made, stack)
     }
 
-    /// Emits a call of the function at `callee` into `block` and returns how the block goes on.
+    /// Emits a call of the function at `callee` into `block` and returns how the block goes on:
+    /// at the continuation of the contexts making the call, or, when they return to different
+    /// labels, at the one the label slot names.
     fn call(
         &mut self,
         block: ir::Block,
         callee: Pc,
-        continuation: Option<Key>,
+        continuations: &[Option<Key>],
         exit: &[Item],
         pc: Pc,
     ) -> Result<Terminator, LiftError> {
         let function = &self.functions[&callee];
         let func = self.refs[&callee];
         let base = exit.len() - function.inputs;
-        match (function.outputs, continuation) {
-            (Some(outputs), Some(continuation)) => {
+        let continuations: Option<Vec<&Key>> = continuations.iter().map(Option::as_ref).collect();
+        match (function.outputs, continuations) {
+            (Some(outputs), Some(continuations)) => {
                 // The slot at `base` is the continuation's label: control, not an argument.
                 let args = values_of(&exit[base + 1..], pc)?;
                 let results = self
@@ -654,7 +660,20 @@ impl Builder<'_> {
                     .push_inst(block, InstData::Call { func, args }, outputs);
                 let mut resumed = exit[..base].to_vec();
                 resumed.extend(results.into_iter().map(Item::Value));
-                Ok(Terminator::Jump(self.block_call(&continuation, &resumed)))
+                if let [continuation] = continuations[..] {
+                    return Ok(Terminator::Jump(self.block_call(continuation, &resumed)));
+                }
+                let Item::Value(label) = exit[base] else {
+                    return Err(LiftError::ReturnLabelUsedAsData { pc });
+                };
+                let cases = continuations
+                    .into_iter()
+                    .map(|continuation| (continuation.0, self.block_call(continuation, &resumed)))
+                    .collect();
+                Ok(Terminator::Switch {
+                    value: label,
+                    cases,
+                })
             }
             _ => {
                 // A function that never returns may pop our return label among its inputs;
