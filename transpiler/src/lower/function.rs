@@ -427,11 +427,20 @@ impl Emitter<'_> {
                 otherwise,
             } => {
                 self.push_is_zero(*cond)?;
-                let zero = self.new_label();
-                self.emit(Bytecode::BrTrue(zero));
-                self.goto(then, here, None)?;
-                self.define_new(zero);
-                self.goto(otherwise, here, next)?;
+                // A side that passes nothing is one conditional branch; the other follows.
+                if let Some(label) = self.plain_jump(otherwise, here) {
+                    self.emit(Bytecode::BrTrue(label));
+                    self.goto(then, here, next)?;
+                } else if let Some(label) = self.plain_jump(then, here) {
+                    self.emit(Bytecode::BrFalse(label));
+                    self.goto(otherwise, here, next)?;
+                } else {
+                    let zero = self.new_label();
+                    self.emit(Bytecode::BrTrue(zero));
+                    self.goto(then, here, None)?;
+                    self.define_new(zero);
+                    self.goto(otherwise, here, next)?;
+                }
             }
             Terminator::Switch { value, cases } => {
                 match self.locations[value.index()] {
@@ -711,6 +720,21 @@ impl Emitter<'_> {
     fn abort(&mut self, code: AbortCode) {
         self.emit(Bytecode::LdU64(code as u64));
         self.emit(Bytecode::Abort);
+    }
+
+    /// The label `call` jumps to from the block at position `here`, if that is all it does:
+    /// no parameter to store, no target to set.
+    fn plain_jump(&self, call: &BlockCall, here: usize) -> Option<CodeOffset> {
+        let params = &self.function.block(call.block).params;
+        let stores = params.iter().any(|p| {
+            matches!(
+                self.locations[p.index()],
+                Location::Word { .. } | Location::Spilled(_) | Location::Narrow(_)
+            )
+        });
+        let to = self.position[&call.block];
+        (!stores && !self.layout.needs_target(here, to))
+            .then(|| self.label(self.layout.jump(here, to)))
     }
 
     /// Passes `call`'s arguments to its block's parameters and continues there, from the
