@@ -221,8 +221,8 @@ impl Emitter<'_> {
             self.emit(Bytecode::Branch(head));
         }
         self.define_new(pad);
-        let jumps: Vec<(CodeOffset, Vec<usize>)> = (self.layout.pad(l).into_iter())
-            .map(|(jump, nodes)| (self.label(jump), nodes))
+        let jumps: Vec<(CodeOffset, Vec<usize>)> = (self.layout.pad(l).iter())
+            .map(|(jump, nodes)| (self.label(*jump), nodes.clone()))
             .collect();
         self.branch_on_target(&jumps, next);
     }

@@ -52,8 +52,9 @@ pub struct Loop {
     pub entries: Vec<usize>,
     /// The innermost loop containing it.
     pub parent: Option<LoopId>,
-    /// The destinations of the edges leaving it, in the order their edges are emitted.
-    exits: Vec<usize>,
+    /// Its exit pad: each jump the pad makes, with the destinations (of the edges leaving
+    /// the loop, in the order those edges are emitted) that take it.
+    pad: Vec<(Jump, Vec<usize>)>,
 }
 
 /// Where the code of an edge (or of an exit pad) jumps first.
@@ -130,9 +131,15 @@ impl Layout {
         for from in nodes {
             for &to in &successors[from] {
                 for exited in layout.exited(from, to) {
-                    let exits = &mut layout.loops[exited].exits;
-                    if !exits.contains(&to) {
-                        exits.push(to);
+                    let jump = match layout.loops[exited].parent {
+                        Some(parent) if !layout.contains(parent, to) => Jump::Exit(parent),
+                        _ => layout.enter(to),
+                    };
+                    let pad = &mut layout.loops[exited].pad;
+                    match pad.iter_mut().find(|(j, _)| *j == jump) {
+                        Some((_, nodes)) if !nodes.contains(&to) => nodes.push(to),
+                        Some(_) => {}
+                        None => pad.push((jump, vec![to])),
                     }
                 }
             }
@@ -166,7 +173,7 @@ impl Layout {
             self.loops.push(Loop {
                 entries: entries.clone(),
                 parent,
-                exits: Vec::new(),
+                pad: Vec::new(),
             });
             if entries.len() > 1 {
                 self.items.push(Item::Head(id));
@@ -177,7 +184,7 @@ impl Layout {
     }
 
     /// Whether loop `id` contains `node`.
-    pub fn contains(&self, id: LoopId, node: usize) -> bool {
+    fn contains(&self, id: LoopId, node: usize) -> bool {
         std::iter::successors(self.innermost[node], |&l| self.loops[l].parent).any(|l| l == id)
     }
 
@@ -207,19 +214,8 @@ impl Layout {
     }
 
     /// Loop `id`'s exit pad: each jump it makes, with the destinations that take it.
-    pub fn pad(&self, id: LoopId) -> Vec<(Jump, Vec<usize>)> {
-        let mut groups: Vec<(Jump, Vec<usize>)> = Vec::new();
-        for &to in &self.loops[id].exits {
-            let jump = match self.loops[id].parent {
-                Some(parent) if !self.contains(parent, to) => Jump::Exit(parent),
-                _ => self.enter(to),
-            };
-            match groups.iter_mut().find(|(j, _)| *j == jump) {
-                Some((_, nodes)) => nodes.push(to),
-                None => groups.push((jump, vec![to])),
-            }
-        }
-        groups
+    pub fn pad(&self, id: LoopId) -> &[(Jump, Vec<usize>)] {
+        &self.loops[id].pad
     }
 
     /// Whether the edge `from → to` must store `to` in the target local: a pad on its way
