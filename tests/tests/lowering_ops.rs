@@ -19,6 +19,20 @@ use proptest::{prelude::*, strategy::ValueTree, test_runner::TestRunner};
 
 const SENDER: Address = Address::repeat_byte(0x5e);
 
+/// The bytes of the verified Move module `code` compiles to.
+fn module_bytes(code: &[u8], name: &str) -> Vec<u8> {
+    let address = move_core_types::account_address::AccountAddress::ONE;
+    evmove::pipeline::compile_code(code, address, name, &Default::default())
+        .expect("compiles")
+        .bytes
+}
+
+/// The verified Move module `code` compiles to, read back from its bytes.
+fn compiled(code: &[u8], name: &str) -> move_binary_format::CompiledModule {
+    let bytes = module_bytes(code, name);
+    move_binary_format::CompiledModule::deserialize(&bytes).expect("verified bytes")
+}
+
 /// Runtime code computing `op` on the words at calldata 0 (top of the stack) and 32, or
 /// `op` with a constant `shift` on the word at calldata 0, and returning the result.
 fn runtime(op: u8, shift: Option<u16>) -> Vec<u8> {
@@ -95,15 +109,7 @@ fn words_beyond_the_locals_limit_spill_and_match_revm() {
     code.extend(std::iter::repeat_n(0x03, usize::from(WORDS) - 1)); // sub
     code.extend([0x5f, 0x52, 0x60, 0x20, 0x5f, 0xf3]); // mstore(0, r); return(0, 32)
 
-    let compiled = evmove::pipeline::compile_code(
-        &code,
-        move_core_types::account_address::AccountAddress::ONE,
-        "spills",
-        &Default::default(),
-    )
-    .expect("compiles");
-    let module =
-        move_binary_format::CompiledModule::deserialize(&compiled.bytes).expect("verified bytes");
+    let module = compiled(&code, "spills");
     let spill_vector = move_binary_format::file_format::SignatureToken::Vector(Box::new(
         move_binary_format::file_format::SignatureToken::U128,
     ));
@@ -191,14 +197,12 @@ fn functions_too_large_for_move_split_into_parts_and_match_revm() {
     );
     let code = assemble(&text).expect("assembles");
 
-    let compile = || {
-        let address = move_core_types::account_address::AccountAddress::ONE;
-        evmove::pipeline::compile_code(&code, address, "split", &Default::default())
-            .expect("compiles")
-            .bytes
-    };
-    let bytes = compile();
-    assert_eq!(bytes, compile(), "the same module every time");
+    let bytes = module_bytes(&code, "split");
+    assert_eq!(
+        bytes,
+        module_bytes(&code, "split"),
+        "the same module every time"
+    );
     let module = move_binary_format::CompiledModule::deserialize(&bytes).expect("verified bytes");
     let names: Vec<String> = module
         .function_defs
@@ -305,15 +309,7 @@ fn narrow_operations_match_revm() {
         let code = masked_runtime(op, a, b);
         let name = format!("op {op:#04x} on {a:?}, {b:?}");
         if let Some(instr) = narrow {
-            let compiled = evmove::pipeline::compile_code(
-                &code,
-                move_core_types::account_address::AccountAddress::ONE,
-                "narrow",
-                &Default::default(),
-            )
-            .expect("compiles");
-            let module = move_binary_format::CompiledModule::deserialize(&compiled.bytes)
-                .expect("verified bytes");
+            let module = compiled(&code, "narrow");
             let uses = module.function_defs.iter().any(|definition| {
                 let code = &definition.code.as_ref().expect("code").code;
                 code.contains(&instr)

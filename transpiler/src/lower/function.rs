@@ -63,7 +63,8 @@ pub struct Body {
 pub fn lower_function(function: &Function, callees: &mut dyn Callees) -> Result<Body, LowerError> {
     let (order, layout) = Layout::of_function(function);
     let position: HashMap<Block, usize> = order.iter().enumerate().map(|(i, &b)| (b, i)).collect();
-    let extra = if layout.uses_target() {
+    let uses_target = layout.uses_target();
+    let extra = if uses_target {
         vec![SignatureToken::U64]
     } else {
         vec![]
@@ -85,7 +86,7 @@ pub fn lower_function(function: &Function, callees: &mut dyn Callees) -> Result<
         layout: &layout,
         loop_labels: Vec::new(),
         target_local: target_local
-            .filter(|_| layout.uses_target())
+            .filter(|_| uses_target)
             .map(|l| l as LocalIndex),
         spill,
     };
