@@ -2,8 +2,9 @@
 //! legacy VMTests directory passes above a floor, a wrong expectation is a failure, a
 //! malformed file is an error.
 //!
-//! The suite lives outside the repository: `$EVMOVE_ETHTESTS`, by default
-//! `../shared/ethtests` from the workspace root; its `vmtests/` directory is read in place.
+//! The suite is test data carried in the repository: `tests/ethtests/vmtests` (609 files,
+//! MIT; origin and licence in `tests/ethtests/README.md`). `$EVMOVE_ETHTESTS`, when set, names
+//! another directory whose `vmtests/` is read instead.
 //!
 //! In a debug build the `vmPerformance` group (loops of millions of iterations, minutes each
 //! in an unoptimised Move VM) is left out of the floor test; `cargo nextest run --release`
@@ -26,10 +27,12 @@ use evmove::conformance::{
 /// skipped test or two, not for a regression of a family of tests.
 const PASS_RATE_FLOOR: f64 = 0.94;
 
+/// The directory holding `vmtests/`: `$EVMOVE_ETHTESTS`, else the repository's own
+/// `tests/ethtests`.
 fn ethtests() -> PathBuf {
     match std::env::var_os("EVMOVE_ETHTESTS") {
         Some(path) => PathBuf::from(path),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/ethtests"),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("ethtests"),
     }
 }
 
@@ -37,7 +40,8 @@ fn vmtests() -> PathBuf {
     let dir = ethtests().join("vmtests");
     assert!(
         dir.is_dir(),
-        "the VMTests are not at {} (set EVMOVE_ETHTESTS to the ethtests directory)",
+        "the VMTests are not at {} (EVMOVE_ETHTESTS, when set, names a directory holding \
+         vmtests/; unset, tests/ethtests of the repository)",
         dir.display()
     );
     dir

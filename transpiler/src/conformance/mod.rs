@@ -12,7 +12,7 @@
 //!
 //! - [`vmtest`]: the VMTests format, parsed without panics.
 //! - [`blockchain`]: the blockchain-test format.
-//! - [`file`]: a file of either, the format detected per test.
+//! - [`file`](mod@file): a file of either, the format detected per test.
 //! - [`skip`]: the gas-dependence rules decided before running.
 //! - [`check`]: what a run produced against what the test expects.
 //! - `run` (feature `vm`): a test executed in the Move runtime.

@@ -9,11 +9,9 @@
 //! is not EVM gas), hence balances are not compared (`super::check`). A transaction that
 //! evmove cannot run (no module, a Move error) fails the test.
 //!
-//! A VMTest:
-//!
-//! A test becomes one [`Runtime::execute`] of a call transaction on an [`InMemoryState`]
-//! holding its pre-state, every code compiled on demand by [`OnDemand`] (nothing runs in an
-//! EVM interpreter). A VMTest is a bare frame, not a transaction: CALLVALUE is `exec.value`,
+//! A VMTest ([`Runner::run`]) becomes one [`Runtime::execute`] of a call transaction on an
+//! [`InMemoryState`] holding its pre-state, every code compiled on demand by [`OnDemand`]
+//! (nothing runs in an EVM interpreter). A VMTest is a bare frame, not a transaction: CALLVALUE is `exec.value`,
 //! but no value moves from the caller and the caller's nonce does not grow. The runtime's
 //! transaction does both, so the state is prepared to cancel them exactly:
 //!
@@ -55,8 +53,8 @@ use crate::{lower::AbortCode, provider::OnDemand};
 /// The fork the legacy VMTests are run under (see the module doc): before Cancun.
 pub const VMTESTS_SPEC: SpecId = SpecId::PETERSBURG;
 
-/// Runs VMTests: one Move runtime, its modules shared by every test (one module per code,
-/// found by the code's hash).
+/// Runs tests of either format: one Move runtime, its modules shared by every test (one
+/// module per code, found by the code's hash).
 pub struct Runner {
     runtime: Runtime,
 }
@@ -77,7 +75,7 @@ impl Runner {
         }
     }
 
-    /// Runs `test` and judges it. A panic inside evmove is caught and is the test's failure.
+    /// Runs a VMTest and judges it. A panic inside evmove is caught and is the test's failure.
     pub fn run(&self, test: &VmTest) -> Verdict {
         if let Some(reason) = skip_reason(test) {
             return Verdict::Skipped(reason);

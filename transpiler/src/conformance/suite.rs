@@ -1,9 +1,9 @@
 //! A whole run over files and directories (feature `vm`): the files found, each test run
 //! and judged, the report.
 //!
-//! Directories are walked recursively for `*.json` files, in path order. Tests run on
-//! worker threads (as many as the machine has cores) sharing one [`Runner`], so each code is
-//! compiled once for the whole run. A file that cannot be read or parsed is reported as an
+//! Directories are walked recursively for `*.json` files, in path order. Tests run on the
+//! worker threads [`run_files`] is given (`evmove statetest`: one per core unless `-j` says
+//! otherwise) sharing one [`Runner`], so each code is compiled once for the whole run. A file that cannot be read or parsed is reported as an
 //! error, and counts as one failure.
 
 use std::{

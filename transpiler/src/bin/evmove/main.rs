@@ -44,8 +44,8 @@ enum Command {
     #[cfg(feature = "vm")]
     Bench(bench::BenchArgs),
     /// Run Ethereum consensus tests (legacy VMTests, blockchain tests with a postState:
-    /// files, or directories searched recursively) through evmove, every code compiled to Move on demand; print each
-    /// failure, then `N passed, M failed, K skipped`.
+    /// files, or directories searched recursively) through evmove, every code compiled to
+    /// Move on demand; print each failure, then `N passed, M failed, K skipped`.
     #[cfg(feature = "vm")]
     Statetest(statetest::StatetestArgs),
 }

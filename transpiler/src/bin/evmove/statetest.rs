@@ -2,13 +2,7 @@
 //! an explicit `postState`) run through evmove, every code compiled to Move on demand (see
 //! `evmove::conformance`).
 
-use std::{
-    io::{IsTerminal, Write},
-    path::PathBuf,
-    process::ExitCode,
-    sync::Mutex,
-    time::Instant,
-};
+use std::{path::PathBuf, process::ExitCode, time::Duration};
 
 use clap::Args;
 use evmove::conformance::{
@@ -16,6 +10,7 @@ use evmove::conformance::{
     run::Runner,
     suite::{find_files, run_files, Report},
 };
+use indicatif::{ProgressBar, ProgressStyle};
 
 /// Arguments of `evmove statetest`.
 #[derive(Args)]
@@ -56,11 +51,13 @@ fn statetest(args: &StatetestArgs) -> Result<Report, String> {
             .map(|n| n.get())
             .unwrap_or(1)
     });
-    let progress = progress_printer();
-    let report = run_files(&runner, &files, threads, &progress);
-    if std::io::stderr().is_terminal() {
-        eprintln!();
-    }
+    let bar = progress_bar();
+    let report = run_files(&runner, &files, threads, &|done, total, name| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+        bar.set_message(name.to_string());
+    });
+    bar.finish_and_clear();
     if args.json {
         let text = serde_json::to_string_pretty(&report.to_json())
             .map_err(|err| format!("cannot write the report: {err}"))?;
@@ -91,23 +88,17 @@ fn statetest(args: &StatetestArgs) -> Result<Report, String> {
     Ok(report)
 }
 
-/// Progress on stderr: a line rewritten in place on a terminal, else a line every 10%
-/// (and only for runs long enough to need it).
-fn progress_printer() -> impl Fn(usize, usize, &str) + Sync {
-    let terminal = std::io::stderr().is_terminal();
-    let start = Instant::now();
-    let last = Mutex::new(0usize);
-    move |done: usize, total: usize, name: &str| {
-        let Ok(mut last) = last.lock() else {
-            return;
-        };
-        let step = total.div_ceil(10).max(1);
-        if terminal {
-            eprint!("\r\x1b[2K[{done}/{total}] {name}");
-            let _ = std::io::stderr().flush();
-        } else if done / step > *last / step && start.elapsed().as_secs() >= 2 {
-            eprintln!("[{done}/{total}] {:.0} s", start.elapsed().as_secs_f64());
-        }
-        *last = done;
+/// Progress on stderr: tests done, of how many, and the last one finished, redrawn in place.
+/// Drawn only when stderr is a terminal (indicatif hides it otherwise: a pipe or a log gets
+/// the report alone).
+fn progress_bar() -> ProgressBar {
+    let bar = ProgressBar::new(0).with_style(
+        ProgressStyle::with_template("[{elapsed}] {bar:30} {pos}/{len} {wide_msg}")
+            .expect("a valid template"),
+    );
+    if !bar.is_hidden() {
+        // Redrawn (elapsed time) while one long test runs.
+        bar.enable_steady_tick(Duration::from_millis(250));
     }
+    bar
 }

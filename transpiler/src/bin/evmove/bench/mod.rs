@@ -78,19 +78,29 @@ pub fn run(args: &BenchArgs) -> ExitCode {
     }
 }
 
-/// The CPU time the process has used so far, all threads (10 ms resolution: clock ticks of
-/// `/proc/self/stat`); zero where that file does not exist.
+/// The CPU time the process has used so far, all threads, exactly
+/// (`CLOCK_PROCESS_CPUTIME_ID`); zero where that clock cannot be read.
+#[cfg(unix)]
 fn cpu_time() -> Duration {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    // After the command name in parentheses: fields 14 and 15 are utime and stime.
-    let fields: Vec<&str> = stat
-        .rsplit_once(')')
-        .map_or(Vec::new(), |(_, rest)| rest.split_whitespace().collect());
-    let ticks: u64 = [11, 12]
-        .iter()
-        .filter_map(|&i| fields.get(i).and_then(|f| f.parse::<u64>().ok()))
-        .sum();
-    Duration::from_millis(ticks * 10)
+    let mut time = std::mem::MaybeUninit::<libc::timespec>::uninit();
+    // SAFETY: `clock_gettime` writes one `timespec` through the pointer, which points to
+    // writable space for one; it is read only when the call says it succeeded.
+    let time = unsafe {
+        if libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, time.as_mut_ptr()) != 0 {
+            return Duration::ZERO;
+        }
+        time.assume_init()
+    };
+    Duration::new(
+        u64::try_from(time.tv_sec).unwrap_or(0),
+        u32::try_from(time.tv_nsec).unwrap_or(0),
+    )
+}
+
+/// The CPU time of the process: not measured on this platform.
+#[cfg(not(unix))]
+fn cpu_time() -> Duration {
+    Duration::ZERO
 }
 
 /// The fastest run of an engine so far: wall time, result, CPU time.
