@@ -47,8 +47,20 @@ use super::{
     BaseView, BlockError, BlockOutput, Config, Delta, Execution, ReadError, Task, View, Write,
 };
 use crate::{
-    exec::code::CodeKind, Account, BlockEnv, Code, InMemoryState, Runtime, StateError, StateKey,
-    StateValue, StateView, Status, Transaction, TxError, TxOutcome,
+    exec::{
+        code::CodeKind,
+        outcome::{TxError, TxOutcome},
+        runtime::Runtime,
+    },
+    host::{
+        env::{BlockEnv, Transaction},
+        outcome::Status,
+    },
+    state::{
+        memory::InMemoryState,
+        types::{Account, Code, StateKey, StateValue},
+        view::{StateError, StateView},
+    },
 };
 
 /// What one transaction of a block returns: its [`TxOutcome`] without the write set (the
