@@ -1,5 +1,6 @@
 //! The transaction's journal: every state value it has read or written, the transient
-//! storage, the logs, and the undo entries that let one EVM call frame roll back alone.
+//! storage, the logs, and the undo entries that let one EVM call frame roll back alone; and
+//! the state logic of SELFDESTRUCT ([`Journal::self_destruct`]). It uses only `state`.
 //!
 //! As revm's journaled state: a [`Checkpoint`] is a pair of lengths (entries, logs);
 //! reverting to it undoes the entries after it in reverse order, each entry restoring what

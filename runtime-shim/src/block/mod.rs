@@ -46,6 +46,13 @@
 //! given and returns the output with its write set. Implement [`BaseView`] for the state
 //! before the block (or use a `HashMap`/`BTreeMap`). Then call [`execute_block`]. The
 //! synthetic task of `tests/block_stm.rs` is a complete example.
+//!
+//! # Files
+//!
+//! `task.rs` (the traits above), `config.rs` (how a block runs), `output.rs` (what it gives),
+//! `execute.rs` ([`execute_block`]), `sequential.rs`, `parallel.rs` with `scheduler.rs`,
+//! `mvmemory.rs` and `view.rs`; [`evm`] plugs in the runtime. This file only declares and
+//! re-exports, so no file imports from it.
 
 mod config;
 pub mod evm;

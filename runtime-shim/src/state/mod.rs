@@ -1,7 +1,8 @@
-//! The EVM world state as the host sees it: the state keys of `DESIGN.md` §6 and their
-//! values, the trait a transaction reads them through ([`view::StateView`]), the write set a
-//! transaction leaves and the trait a backend takes it through ([`view::StateStore`]), and an
-//! in-memory backend ([`memory::InMemoryState`]).
+//! The EVM world state as the host sees it, the lowest layer (it imports no other module of
+//! the crate): the state keys of `DESIGN.md` §6, their values and the write set a
+//! transaction leaves ([`types`]), the trait a transaction reads them through
+//! ([`view::StateView`]) and the trait a backend takes a write set through
+//! ([`view::StateStore`]), and an in-memory backend ([`memory::InMemoryState`]).
 //!
 //! One key per account (nonce and balance), one per account's code, one per storage slot:
 //! two transactions conflict only if they touch the same account, code or slot. A slot that
