@@ -1,5 +1,6 @@
 //! The transaction's journal: every state value it has read or written, the transient
-//! storage, the logs, and the undo entries that let one EVM call frame roll back alone.
+//! storage, the logs, and the undo entries that let one EVM call frame roll back alone; and
+//! the state logic of SELFDESTRUCT ([`Journal::self_destruct`]). It uses only `state`.
 //!
 //! As revm's journaled state: a [`Checkpoint`] is a pair of lengths (entries, logs);
 //! reverting to it undoes the entries after it in reverse order, each entry restoring what
@@ -20,6 +21,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use alloy_primitives::{Address, Log, U256};
+use revm_precompile::primitives::hardfork::SpecId;
 
 use crate::state::{Account, Code, StateError, StateKey, StateValue, StateView, WriteSet};
 
@@ -291,6 +293,48 @@ impl Journal {
             vacant.insert(stored);
             self.entries.push(Entry::AccountDestroyed(address));
         }
+    }
+
+    /// SELFDESTRUCT of `address` to `beneficiary`: the whole balance moves to the
+    /// beneficiary, and the account is marked for deletion at the transaction's end (balance,
+    /// nonce, code, storage) when the rules of the fork `spec` say so:
+    ///
+    /// - from Cancun on (EIP-6780), only if this transaction created it;
+    /// - before Cancun, always: the slots `view` holds for it are listed now (the state does
+    ///   not change during a transaction), to be deleted with those the transaction writes.
+    ///
+    /// A marked account's balance is zero from now on (as revm's journal does it): if it was
+    /// its own beneficiary, the balance is burnt. Until the transaction ends the account keeps
+    /// its code and storage, so later calls in the same transaction still run it.
+    pub fn self_destruct(
+        &mut self,
+        view: &dyn StateView,
+        address: Address,
+        beneficiary: Address,
+        spec: SpecId,
+    ) -> Result<(), StateError> {
+        // The whole balance, just read: the transfer cannot fall short.
+        let balance = self.account(view, address)?.unwrap_or_default().balance;
+        self.transfer(view, address, beneficiary, balance)?;
+        let stored = if self.was_created(address) {
+            // Created in this transaction: the state holds nothing of it.
+            Vec::new()
+        } else if !spec.is_enabled_in(SpecId::CANCUN) {
+            let mut keys = vec![StateKey::Account(address), StateKey::Code(address)];
+            let slots = view.storage_slots(address)?;
+            keys.extend(slots.into_iter().map(|slot| StateKey::Slot(address, slot)));
+            keys
+        } else {
+            return Ok(());
+        };
+        self.mark_destroyed(address, stored);
+        if let Some(mut account) = self.account(view, address)? {
+            if !account.balance.is_zero() {
+                account.balance = U256::ZERO;
+                self.set_account(address, account);
+            }
+        }
+        Ok(())
     }
 
     /// Appends a log.

@@ -44,11 +44,26 @@ use std::collections::BTreeSet;
 use alloy_primitives::{Address, Bytes, Log, U256};
 
 use super::{
-    BaseView, BlockError, BlockOutput, Config, Delta, Execution, ReadError, Task, View, Write,
+    config::Config,
+    execute,
+    output::{BlockError, BlockOutput},
+    task::{BaseView, Delta, Execution, ReadError, Task, View, Write},
 };
 use crate::{
-    exec::code::CodeKind, Account, BlockEnv, Code, InMemoryState, Runtime, StateError, StateKey,
-    StateValue, StateView, Status, Transaction, TxError, TxOutcome,
+    exec::{
+        code::CodeKind,
+        outcome::{TxError, TxOutcome},
+        runtime::Runtime,
+    },
+    host::{
+        env::{BlockEnv, Transaction},
+        outcome::Status,
+    },
+    state::{
+        memory::InMemoryState,
+        types::{Account, Code, StateKey, StateValue},
+        view::{StateError, StateView},
+    },
 };
 
 /// What one transaction of a block returns: its [`TxOutcome`] without the write set (the
@@ -231,7 +246,7 @@ pub fn execute_block<'r>(
 ) -> Result<EvmBlockOutput<'r>, BlockError<TxError>> {
     publish_modules(runtime, base, txns);
     let task = EvmTask::new(runtime, block, base);
-    super::execute_block(&task, txns, base, config)
+    execute::execute_block(&task, txns, base, config)
 }
 
 /// Publishes the modules of the code `txns` call directly (the code of their targets in

@@ -39,11 +39,12 @@ use std::{
 };
 
 use super::{
+    config::{Config, Mode},
     mvmemory::{lock, MvMemory, Version},
+    output::{BlockError, BlockOutput, TxnStats},
     scheduler::{Job, Scheduler},
     task::{BaseView, Execution, Task},
     view::TxnView,
-    BlockError, BlockOutput, Config, Mode, TxnStats,
 };
 
 /// How many times an idle worker asks for a job before it yields its core between asks (with

@@ -69,9 +69,9 @@ use std::sync::{
 };
 
 use super::{
+    config::Speculation,
     mvmemory::{lock, Version},
     task::{Incarnation, TxnIndex},
-    Speculation,
 };
 
 /// Work for a worker.

@@ -4,9 +4,10 @@
 use std::collections::BTreeMap;
 
 use super::{
+    config::Mode,
+    output::{BlockError, BlockOutput, TxnStats},
     task::{BaseView, Delta, Execution, Task, Write},
     view::SequentialView,
-    BlockError, BlockOutput, Mode, TxnStats,
 };
 
 /// Executes `txns` in order on the calling thread; stops at the first that fails.

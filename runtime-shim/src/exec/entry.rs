@@ -14,10 +14,13 @@ use move_core_types::{identifier::Identifier, language_storage::ModuleId, vm_sta
 
 use super::{
     code::CodeKind,
-    frame::{self, Fatal, FrameResult},
-    host::{Frame, Host},
+    frame::{self, Executor},
+    outcome::TxOutcome,
+};
+use crate::host::{
+    context::{Frame, Host},
     memory::Memory,
-    outcome::{FrameEnd, HaltReason, TxOutcome},
+    outcome::{Fatal, FrameEnd, FrameResult, HaltReason},
 };
 
 /// A call of a typed entry function.
@@ -32,7 +35,7 @@ pub struct EntryCall {
     pub function: Identifier,
     /// The arguments after `contract`, each BCS-encoded as its Move type.
     pub args: Vec<Vec<u8>>,
-    /// The gas budget (see `exec::gas`).
+    /// The gas budget (see `host::gas`).
     pub gas_limit: u64,
 }
 
@@ -57,10 +60,14 @@ fn abi_module() -> ModuleId {
 }
 
 /// Runs `call` as the transaction's first frame: how it ended and the results.
-pub(super) fn run(host: &Host<'_>, call: &EntryCall) -> Result<(FrameResult, Vec<Vec<u8>>), Fatal> {
-    let code = frame::fatal_on_error(host, host.journal().code(host.view, call.contract))?;
+pub(super) fn run(
+    exec: &Executor<'_>,
+    host: &Host<'_>,
+    call: &EntryCall,
+) -> Result<(FrameResult, Vec<Vec<u8>>), Fatal> {
+    let code = host.state(host.journal().code(host.view, call.contract))?;
     let module = match code.filter(|code| !code.bytes.is_empty()) {
-        Some(code) => host.runtime.resolve(&code, CodeKind::Runtime),
+        Some(code) => exec.modules.resolve(&code, CodeKind::Runtime),
         None => Err(format!("{} has no code", call.contract)),
     };
     let module = match module {
@@ -84,9 +91,10 @@ pub(super) fn run(host: &Host<'_>, call: &EntryCall) -> Result<(FrameResult, Vec
         end: None,
     };
     let checkpoint = host.journal().checkpoint();
-    let (result, frame) =
-        frame::on_big_stack(|| frame::execute_function(host, &module, &call.function, args, frame));
-    if host.fatal.borrow().is_some() {
+    let (result, frame) = frame::on_big_stack(|| {
+        frame::execute_function(exec, host, &module, &call.function, args, frame)
+    });
+    if host.failed() {
         return Err(Fatal);
     }
     let (end, results) = match result {
@@ -107,5 +115,5 @@ pub(super) fn run(host: &Host<'_>, call: &EntryCall) -> Result<(FrameResult, Vec
     if !end.is_success() {
         host.journal().revert(checkpoint);
     }
-    Ok((FrameResult::ended(end, &gas), results))
+    Ok((FrameResult::ended(end, gas.get()), results))
 }

@@ -1,29 +1,6 @@
-//! The runtime's gas model, and the Move [`GasMeter`] that enforces it.
-//!
-//! A transaction's `gas_limit` is one budget for the Move code of all its frames: each frame
-//! runs under a [`FrameMeter`] over its own [`GasCell`] (what the frame may still spend),
-//! and a call hands the callee a new cell holding the forwarded gas; what the callee used is
-//! charged to the caller as the call native's cost. So an infinite loop ends as out of gas
-//! (a failed frame), never as a hang, at any depth.
-//!
-//! # Differences from EVM gas
-//!
-//! - Every Move instruction costs [`MOVE_INSTRUCTION`] (1), whatever it is; the EVM's
-//!   stack and jump opcodes have no cost of their own (they became Move instructions).
-//! - Each native charges the EVM's static gas of its opcode, plus the EVM's dynamic parts
-//!   where they bound work: memory growth (`3·words + words²/512`), copies (3 per word),
-//!   KECCAK256 (6 per word), LOG (375 per topic, 8 per byte), the value-transfer and
-//!   code-deposit costs of calls and creations, and what the callee used.
-//! - No warm/cold access costs (EIP-2929): SLOAD, BALANCE, EXTCODE* and calls charge the
-//!   warm price. SSTORE charges 20,000 when it makes a zero slot non-zero, else 2,900, and
-//!   refunds nothing.
-//! - No intrinsic gas (21,000, calldata bytes) and no fee: the sender pays no gas, and the
-//!   coinbase receives nothing, so transactions do not all conflict on two accounts.
-//! - Calls forward all but 1/64 of what is left (EIP-150), and a stipend of 2,300 with value;
-//!   what the callee leaves of the stipend is not returned to the caller (revm returns it).
-//! - GAS returns what the frame has left under this model.
-
-use std::{cell::Cell, rc::Rc};
+//! The Move [`GasMeter`] that charges a frame's Move instructions to its gas
+//! ([`FrameMeter`]); the rest of the gas model (what natives charge, forwarding) is the
+//! host's (`host::gas`, whose doc lists the differences from EVM gas).
 
 use move_binary_format::errors::{PartialVMError, PartialVMResult};
 use move_core_types::{
@@ -36,12 +13,14 @@ use move_vm_types::{
     views::{TypeView, ValueView},
 };
 
-/// What one Move instruction costs.
-pub const MOVE_INSTRUCTION: u64 = 1;
+use crate::host::gas::GasCell;
+// `natives/abi.rs` still reads these here (moved to `host::gas`; remove once it imports
+// them from there).
+pub use crate::host::gas::{cost, words};
 
-/// The gas a frame has left, shared by its meter (which spends it) and its natives (which
-/// read it for GAS, call forwarding and the memory limit).
-pub type GasCell = Rc<Cell<u64>>;
+/// What one Move instruction costs: evmove's own unit, with no revm counterpart (a Move
+/// instruction is not an EVM opcode; see `host::gas`).
+pub const MOVE_INSTRUCTION: u64 = 1;
 
 /// A frame's Move gas meter.
 pub struct FrameMeter {
@@ -217,58 +196,4 @@ impl GasMeter for FrameMeter {
     fn charge_native_function(&mut self, amount: InternalGas) -> PartialVMResult<()> {
         self.charge(amount.into())
     }
-}
-
-/// EVM gas constants the natives charge (see the module doc for what is left out).
-pub mod cost {
-    /// BASE: environment reads.
-    pub const BASE: u64 = 2;
-    /// VERYLOW: memory and calldata access.
-    pub const VERY_LOW: u64 = 3;
-    /// Per word copied (CALLDATACOPY, CODECOPY, RETURNDATACOPY, MCOPY, EXTCODECOPY).
-    pub const COPY_WORD: u64 = 3;
-    /// KECCAK256's base.
-    pub const KECCAK: u64 = 30;
-    /// KECCAK256 per word hashed.
-    pub const KECCAK_WORD: u64 = 6;
-    /// Account and slot reads, calls (the EIP-2929 warm price).
-    pub const WARM_ACCESS: u64 = 100;
-    /// BLOCKHASH.
-    pub const BLOCKHASH: u64 = 20;
-    /// SSTORE making a zero slot non-zero.
-    pub const SSTORE_SET: u64 = 20_000;
-    /// Any other SSTORE.
-    pub const SSTORE_RESET: u64 = 2_900;
-    /// LOG's base.
-    pub const LOG: u64 = 375;
-    /// LOG per topic.
-    pub const LOG_TOPIC: u64 = 375;
-    /// LOG per byte of data.
-    pub const LOG_BYTE: u64 = 8;
-    /// A call moving value.
-    pub const CALL_VALUE: u64 = 9_000;
-    /// The gas a callee receives for free with value.
-    pub const CALL_STIPEND: u64 = 2_300;
-    /// A call that creates its target account by sending it value.
-    pub const NEW_ACCOUNT: u64 = 25_000;
-    /// CREATE and CREATE2.
-    pub const CREATE: u64 = 32_000;
-    /// CREATE2 per word of initcode hashed.
-    pub const CREATE2_WORD: u64 = 6;
-    /// Initcode per word (EIP-3860).
-    pub const INITCODE_WORD: u64 = 2;
-    /// Per byte of code a creation deposits.
-    pub const CODE_DEPOSIT_BYTE: u64 = 200;
-    /// SELFDESTRUCT.
-    pub const SELFDESTRUCT: u64 = 5_000;
-}
-
-/// All but one 64th of `left` (EIP-150): the most a call may forward.
-pub fn all_but_one_64th(left: u64) -> u64 {
-    left - left / 64
-}
-
-/// The number of 32-byte words covering `bytes` bytes.
-pub fn words(bytes: u64) -> u64 {
-    bytes.div_ceil(32)
 }

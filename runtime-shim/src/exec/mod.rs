@@ -1,22 +1,24 @@
-//! Executing transactions: the [`runtime::Runtime`] (one Move VM, its modules and a code
-//! provider) runs a [`env::Transaction`] against a [`crate::state::StateView`] and returns a
-//! [`outcome::TxOutcome`] with the write set.
+//! The executor: the [`runtime::Runtime`] (the Move VMs, the published modules, a code
+//! provider) runs a [`crate::host::env::Transaction`] against a
+//! [`crate::state::StateView`] and returns a [`outcome::TxOutcome`] with the write set. The
+//! only layer that knows the Move VM: it opens the sessions, and implements the host's
+//! [`crate::host::calls::Calls`] for the natives ([`frame::Executor`]).
 //!
-//! - [`env`]: the block and the transaction.
-//! - [`code`] and [`registry`]: where Move modules for EVM code come from.
 //! - [`runtime`]: the execution API.
-//! - [`entry`]: transactions calling a typed entry function instead of sending calldata.
+//! - [`modules`]: the published modules, the publishing VM, code → module resolution.
+//! - [`code`] and [`registry`]: where Move modules for EVM code come from.
 //! - [`frame`]: the one place owning call and creation semantics.
-//! - [`host`]: what natives reach (the transaction's host and the executing frame).
-//! - [`memory`], [`gas`], [`outcome`]: a frame's memory, the gas model, how things end.
+//! - [`entry`]: transactions calling a typed entry function instead of sending calldata.
+//! - [`gas`]: the Move gas meter.
+//! - [`outcome`]: a transaction's result, or why it has none.
+//! - [`host`]: transitional re-exports of `crate::host::native` (see its doc).
 
 pub mod code;
 pub mod entry;
-pub mod env;
 pub mod frame;
 pub mod gas;
 pub mod host;
-pub mod memory;
+pub mod modules;
 pub mod outcome;
 pub mod registry;
 pub mod runtime;

@@ -1,100 +1,14 @@
-//! How execution ends, as values: a frame's end ([`FrameEnd`]), why a frame halted
-//! exceptionally ([`HaltReason`]), a transaction's result ([`TxOutcome`]), and the errors
-//! that mean a transaction could not be executed at all ([`TxError`]).
+//! What a transaction gives: its result ([`TxOutcome`]) or the error that means it could
+//! not be executed at all ([`TxError`]). How frames end is the host's
+//! (`host::outcome`).
 
 use alloy_primitives::{Address, Bytes, Log};
-use move_core_types::vm_status::StatusCode;
 
 use crate::{
+    host::outcome::Status,
     journal::Credits,
-    state::{StateError, WriteSet},
+    state::{memory::InMemoryState, StateError, WriteSet},
 };
-
-/// How an EVM frame ended.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum FrameEnd {
-    /// STOP, RETURN or SELFDESTRUCT: success, with the return data.
-    Return(Bytes),
-    /// REVERT: failure with data; the frame's changes are rolled back, unused gas returned.
-    Revert(Bytes),
-    /// An exceptional halt: changes rolled back, all the frame's gas consumed, no data.
-    Halt(HaltReason),
-}
-
-impl FrameEnd {
-    /// Whether the frame succeeded.
-    pub fn is_success(&self) -> bool {
-        matches!(self, FrameEnd::Return(_))
-    }
-
-    /// The data the frame returned or reverted with (empty for a halt).
-    pub fn output(&self) -> Bytes {
-        match self {
-            FrameEnd::Return(data) | FrameEnd::Revert(data) => data.clone(),
-            FrameEnd::Halt(_) => Bytes::new(),
-        }
-    }
-}
-
-/// Why a frame halted exceptionally.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum HaltReason {
-    /// The frame's gas ran out (Move instructions, native costs or memory growth).
-    #[error("out of gas")]
-    OutOfGas,
-    /// INVALID (0xfe) or an undefined opcode.
-    #[error("invalid opcode")]
-    InvalidOpcode,
-    /// SSTORE, TSTORE, LOG, SELFDESTRUCT, or a call or creation with value, in a static call.
-    #[error("state change in a static call")]
-    StaticStateChange,
-    /// RETURNDATACOPY read past the end of the return data.
-    #[error("return data read out of bounds")]
-    ReturnDataOutOfBounds,
-    /// A creation's code was rejected (EIP-170 size limit or EIP-3541 0xEF prefix).
-    #[error("created code rejected: {0}")]
-    CodeRejected(&'static str),
-    /// A creation's address already has code or a nonce.
-    #[error("creation address collision")]
-    CreateCollision,
-    /// The code provider has no Move module for the code to run, or it failed to publish.
-    #[error("no Move module for the code: {0}")]
-    NoModule(String),
-    /// Transpiled code aborted with a non-zero code (a fault the front end found, e.g. an
-    /// invalid jump or a stack underflow).
-    #[error("Move abort {code} in {location}")]
-    Aborted {
-        /// The abort code.
-        code: u64,
-        /// Where (module and function offset, as the VM reports it).
-        location: String,
-    },
-    /// The Move VM stopped with an error (e.g. its own call-stack limit, an arithmetic error).
-    #[error("Move VM error {status:?}: {message}")]
-    MoveError {
-        /// The VM's status code.
-        status: StatusCode,
-        /// The VM's message and location.
-        message: String,
-    },
-    /// `run` returned normally, or aborted with 0 without ending the frame through a native.
-    #[error("the frame ended without STOP, RETURN, REVERT or a fault")]
-    NoEnd,
-    /// A precompile failed (bad input, not enough gas).
-    #[error("precompile failed: {0}")]
-    Precompile(String),
-}
-
-/// What became of a transaction.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Status {
-    /// It succeeded.
-    Success,
-    /// The first frame reverted.
-    Revert,
-    /// The first frame halted exceptionally.
-    Halt(HaltReason),
-}
 
 /// The result of an executed transaction.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -106,7 +20,7 @@ pub struct TxOutcome {
     pub return_data: Bytes,
     /// The logs of the frames that did not roll back, in order.
     pub logs: Vec<Log>,
-    /// Gas used (the runtime's gas model: see `exec::gas`).
+    /// Gas used (the runtime's gas model: see `host::gas`).
     pub gas_used: u64,
     /// The state it leaves: every key written, with its final value.
     pub write_set: WriteSet,
@@ -116,6 +30,19 @@ pub struct TxOutcome {
     pub credits: Credits,
     /// The address of the contract a successful creation made.
     pub created: Option<Address>,
+}
+
+impl TxOutcome {
+    /// Applies the outcome to `state`: its write set, then its credits
+    /// ([`TxOutcome::credits`]).
+    pub fn apply_to(&self, state: &mut InMemoryState) {
+        state.apply(&self.write_set);
+        for (&address, &amount) in &self.credits {
+            let mut account = state.account(address).unwrap_or_default();
+            account.balance = account.balance.saturating_add(amount);
+            state.set_account(address, account);
+        }
+    }
 }
 
 /// A transaction that could not be executed at all (it has no outcome, only this error).

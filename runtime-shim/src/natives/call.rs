@@ -1,6 +1,7 @@
 //! The natives of `evmove::call` (`stdlib/sources/call.move`): they read the call's input
-//! from memory, work out the gas to forward, hand the call or creation to the frame logic
-//! (`exec::frame`), which runs the callee in a nested session, and write back its result.
+//! from memory, work out the gas to forward, hand the call or creation to the executor
+//! through [`NativeCtx::calls`] (the frame logic, which runs the callee in a nested
+//! session), and write back its result.
 
 use alloy_primitives::{Bytes, U256};
 
@@ -8,11 +9,11 @@ use super::{
     frame::HostResult,
     word::{from_address, to_address},
 };
-use crate::exec::{
-    frame::{self, CallInputs, CreateInputs, FrameResult, MAX_CODE_SIZE},
+use crate::host::{
+    calls::{CallInputs, CreateInputs, MAX_CODE_SIZE},
     gas::{all_but_one_64th, cost, words},
-    host::{FrameEnded, NativeCtx},
-    outcome::HaltReason,
+    native::{FrameEnded, NativeCtx},
+    outcome::{FrameResult, HaltReason},
 };
 
 /// Which call opcode.
@@ -118,8 +119,8 @@ fn message_call(
         is_static: frame.is_static || scheme == Scheme::StaticCall,
         depth: frame.depth + 1,
     };
-    let result =
-        frame::call(ctx.host, inputs).map_err(|frame::Fatal| ctx.halt(HaltReason::NoEnd))?;
+    let result = ctx.calls.call(ctx.host, inputs);
+    let result = result.map_err(|fatal| ctx.fatal(fatal))?;
     let success = finish(ctx, forwarded, &result);
     let data = &ctx.frame.return_data;
     let n = data.len().min(output.len());
@@ -162,8 +163,8 @@ fn creation(
         gas_limit: forwarded,
         depth: ctx.frame.depth + 1,
     };
-    let result =
-        frame::create(ctx.host, inputs).map_err(|frame::Fatal| ctx.halt(HaltReason::NoEnd))?;
+    let result = ctx.calls.create(ctx.host, inputs);
+    let result = result.map_err(|fatal| ctx.fatal(fatal))?;
     finish(ctx, forwarded, &result);
     Ok(Some(result.created.map_or(U256::ZERO, from_address)))
 }

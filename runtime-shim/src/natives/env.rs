@@ -8,9 +8,9 @@ use super::{
     word::{from_address, to_address},
 };
 use crate::{
-    exec::{
-        host::{FrameEnded, NativeCtx},
+    host::{
         memory::copy_padded,
+        native::{FrameEnded, NativeCtx},
         outcome::HaltReason,
     },
     state::Code,

@@ -1,6 +1,8 @@
-//! How a native that reaches the host becomes a Move native: it takes its words, finds the
-//! frame's extension, runs with a [`NativeCtx`], and reports its cost; a native that ends
-//! the frame (STOP, RETURN, a fault) makes the Move execution abort with code 0.
+//! The Move VM adapter of the natives that reach the host, kept thin: it takes the words,
+//! finds the frame's extension, runs the native's plain Rust function ([`HostFn`]) with a
+//! [`NativeCtx`], and reports its cost; a native that ends the frame (STOP, RETURN, a fault)
+//! makes the Move execution abort with [`FRAME_ENDED`] (defined with the end-of-frame logic,
+//! in `host::native`).
 //!
 //! Every session the runtime opens carries a [`FrameExtension`]; the VM built by
 //! [`super::table`] must not run these natives in a session without one (the extension map
@@ -15,7 +17,8 @@ use move_vm_runtime::native_functions::NativeFunction;
 use move_vm_types::{natives::function::NativeResult, values::Value};
 
 use super::word::{misdeclared, no_type_arguments, take_words_into, word_result};
-use crate::exec::host::{FrameEnded, FrameExtension, NativeCtx};
+pub use crate::host::native::FRAME_ENDED;
+use crate::host::native::{FrameEnded, FrameExtension, NativeCtx};
 
 /// The most words a native takes (CALL's seven).
 pub const MAX_WORDS: usize = 7;
@@ -26,9 +29,6 @@ pub type HostFn = fn(&mut NativeCtx<'_, '_>, &[U256]) -> HostResult;
 /// What a host native returns: the word it pushes (if its declaration returns one), or the
 /// frame's end.
 pub type HostResult = Result<Option<U256>, FrameEnded>;
-
-/// The abort code of a native that ended the frame as recorded (see `stdlib/sources/halt.move`).
-pub const FRAME_ENDED: u64 = 0;
 
 /// The Move native running `run`, charging `base` plus what `run` charges.
 pub(crate) fn native(

@@ -4,7 +4,7 @@
 use alloy_primitives::{Bytes, Log, LogData, B256, U256};
 
 use super::frame::HostResult;
-use crate::exec::{gas::cost, host::NativeCtx};
+use crate::host::{gas::cost, native::NativeCtx};
 
 /// LOG0 to LOG4: `args` is `[offset, size, topics...]`.
 pub fn log(ctx: &mut NativeCtx<'_, '_>, args: &[U256]) -> HostResult {

@@ -3,9 +3,9 @@
 use alloy_primitives::{keccak256, U256};
 
 use super::frame::HostResult;
-use crate::exec::{
+use crate::host::{
     gas::{cost, words},
-    host::NativeCtx,
+    native::NativeCtx,
 };
 
 /// MLOAD.

@@ -17,9 +17,10 @@
 //!   is an invariant violation (used here only for a native called against its declaration).
 //! - `cost` is charged to the session's gas meter after the call (before an abort takes
 //!   effect). The base costs below are the EVM's static gas of each opcode; host natives add
-//!   their dynamic costs (`exec::gas` describes the model).
+//!   their dynamic costs (`host::gas` describes the model).
 //! - Natives that reach the host ([`frame`]) find the executing frame in the session's
-//!   native extension (`exec::host::FrameExtension`); the arithmetic ones are pure.
+//!   native extension (`host::native::FrameExtension`) and do their work as plain Rust over
+//!   a `host::native::NativeCtx`; the arithmetic ones are pure.
 //! - A generic native gets its type arguments as `Vec<Type>`;
 //!   `NativeContext::type_to_type_layout` gives a type's layout, with which
 //!   `Value::simple_serialize` and `Value::simple_deserialize` turn a value of any type into
@@ -42,7 +43,7 @@ use move_binary_format::file_format::{AbilitySet, SignatureToken};
 use move_core_types::{gas_algebra::InternalGas, identifier::Identifier};
 use move_vm_runtime::native_functions::{NativeFunction, NativeFunctionTable};
 
-use crate::{exec::gas::cost as gas, stdlib};
+use crate::{host::gas::cost as gas, stdlib};
 use frame::HostFn;
 
 /// One native of the shim library.

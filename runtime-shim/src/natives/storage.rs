@@ -4,7 +4,7 @@
 use alloy_primitives::U256;
 
 use super::frame::HostResult;
-use crate::exec::{gas::cost, host::NativeCtx};
+use crate::host::{gas::cost, native::NativeCtx};
 
 /// SLOAD.
 pub fn sload(ctx: &mut NativeCtx<'_, '_>, args: &[U256]) -> HostResult {

@@ -5,8 +5,10 @@ use std::collections::BTreeMap;
 
 use alloy_primitives::{Address, Bytes, U256};
 
-use super::{Account, Code, StateError, StateKey, StateStore, StateValue, StateView, WriteSet};
-use crate::exec::outcome::TxOutcome;
+use super::{
+    types::{Account, Code, StateKey, StateValue, WriteSet},
+    view::{StateError, StateStore, StateView},
+};
 
 /// The whole state, in memory.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -27,17 +29,6 @@ impl InMemoryState {
                 Some(value) => self.values.insert(key.clone(), value.clone()),
                 None => self.values.remove(key),
             };
-        }
-    }
-
-    /// Applies a transaction's outcome: its write set, then its credits
-    /// ([`TxOutcome::credits`]).
-    pub fn apply_outcome(&mut self, outcome: &TxOutcome) {
-        self.apply(&outcome.write_set);
-        for (&address, &amount) in &outcome.credits {
-            let mut account = self.account(address).unwrap_or_default();
-            account.balance = account.balance.saturating_add(amount);
-            self.set_account(address, account);
         }
     }
 

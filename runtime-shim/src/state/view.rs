@@ -4,7 +4,7 @@
 
 use alloy_primitives::{Address, U256};
 
-use super::{StateKey, StateValue, WriteSet};
+use super::types::{StateKey, StateValue, WriteSet};
 
 /// Read access to the state a transaction executes on.
 pub trait StateView {

@@ -1,6 +1,10 @@
 //! What the runtime's integration tests share: a Move VM with the shim library's natives and
-//! the shim library published, and a way to call a native through it.
+//! the shim library published, and a way to call a native through it; the host tests'
+//! fixtures ([`frames`]) and the one revm driver ([`revm_driver`]).
 #![allow(dead_code)] // each test file uses its own part
+
+pub mod frames;
+pub mod revm_driver;
 
 use std::{collections::BTreeMap, fmt::Write as _, fs, path::PathBuf, sync::OnceLock};
 

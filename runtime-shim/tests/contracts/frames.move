@@ -1,5 +1,5 @@
 // Hand-written stand-ins for transpiled contracts, for the runtime's host tests
-// (`tests/host.rs`). Each module is registered as the code of some fake EVM bytes (its
+// (`tests/host_*.rs`). Each module is registered as the code of some fake EVM bytes (its
 // name). Calldata words are read with `env::calldataload`; addresses are the low halves.
 module contracts::counter {
     use evmove::arith;

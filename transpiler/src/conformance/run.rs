@@ -167,7 +167,7 @@ impl Runner {
                         return Err(format!("{at}: evmove could not run it: {reason}"));
                     }
                 }
-                state.apply_outcome(&outcome);
+                outcome.apply_to(&mut state);
             }
             if let Some(hash) = header.hash {
                 block_hashes.insert(number, hash);

@@ -37,7 +37,7 @@ pub struct BlockEnv {
     /// - The precompiles present (`revm_precompile::Precompiles` of that fork).
     ///
     /// Nothing else: every opcode of the latest fork is decoded and runs whatever the fork,
-    /// and gas is evmove's own (`exec::gas`).
+    /// and gas is evmove's own (`host::gas`).
     pub spec: SpecId,
 }
 
@@ -70,9 +70,9 @@ pub struct Transaction {
     pub value: U256,
     /// Calldata, or the initcode of a creation.
     pub data: Bytes,
-    /// The gas budget of the whole transaction, nested calls included (see `exec::gas`).
+    /// The gas budget of the whole transaction, nested calls included (see `host::gas`).
     pub gas_limit: u64,
-    /// GASPRICE (no fee is charged: see `exec::gas`).
+    /// GASPRICE (no fee is charged: see `host::gas`).
     pub gas_price: U256,
     /// BLOBHASH: the transaction's versioned blob hashes.
     pub blob_hashes: Vec<B256>,

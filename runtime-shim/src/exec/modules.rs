@@ -1,0 +1,195 @@
+//! The published Move modules and where new ones come from: [`Modules`] holds the
+//! publishing VM, the module store every session reads, the code provider, and the module
+//! found for each code ([`Modules::resolve`]). The frame logic reads modules through it
+//! alone, so it never needs the [`Runtime`](super::runtime::Runtime).
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex, OnceLock},
+};
+
+use alloy_primitives::B256;
+use move_binary_format::CompiledModule;
+use move_core_types::{account_address::AccountAddress, language_storage::ModuleId};
+use move_vm_runtime::move_vm::MoveVM;
+use move_vm_types::gas::UnmeteredGasMeter;
+
+use super::code::{CodeKind, CodeProvider, ProvidedModule};
+use crate::{module_store::ModuleStore, natives, state::Code, stdlib};
+
+/// A module could not be published.
+#[derive(Debug, thiserror::Error)]
+pub enum PublishError {
+    /// The bytes are not a module.
+    #[error("not a Move module: {0}")]
+    Malformed(String),
+    /// The module is not at the publisher address, or not named as announced.
+    #[error("module {found} is not {expected}")]
+    WrongId {
+        /// The id the module declares.
+        found: String,
+        /// The id it should have.
+        expected: String,
+    },
+    /// Another module is published under the same id (two codes given one module name).
+    #[error("another module is already published as {0}")]
+    Taken(String),
+    /// The VM rejected the module (verification, linking, a missing native).
+    #[error("the Move VM rejected {module}: {message}")]
+    Rejected {
+        /// The module.
+        module: String,
+        /// The VM's error.
+        message: String,
+    },
+}
+
+/// The published modules, the VM that publishes them, and the code provider.
+pub struct Modules {
+    /// The VM that publishes modules.
+    vm: MoveVM,
+    store: ModuleStore,
+    provider: Box<dyn CodeProvider>,
+    publisher: AccountAddress,
+    /// The module published for code, by (code hash, kind), or why there is none: one cell
+    /// per code, filled once (see [`Modules::resolve`]).
+    resolved: Mutex<HashMap<(B256, CodeKind), Arc<Resolution>>>,
+}
+
+/// The module running some code, or why it cannot run, once known.
+type Resolution = OnceLock<Result<ModuleId, String>>;
+
+impl Modules {
+    /// Modules publishing transpiled code at `publisher`, with the shim library published.
+    pub fn new(
+        provider: Box<dyn CodeProvider>,
+        publisher: AccountAddress,
+    ) -> Result<Self, PublishError> {
+        let modules = Self {
+            vm: new_vm()?,
+            store: ModuleStore::new(),
+            provider,
+            publisher,
+            resolved: Mutex::new(HashMap::new()),
+        };
+        for module in stdlib::modules() {
+            modules.publish_at(stdlib::address(), module.name, module.bytes.to_vec())?;
+        }
+        Ok(modules)
+    }
+
+    /// The VM that publishes (shared by executions when no VM of their own can be made).
+    pub fn vm(&self) -> &MoveVM {
+        &self.vm
+    }
+
+    /// The published modules, which every session reads.
+    pub fn store(&self) -> &ModuleStore {
+        &self.store
+    }
+
+    /// Where transpiled modules are published.
+    pub fn publisher(&self) -> AccountAddress {
+        self.publisher
+    }
+
+    /// Publishes (verifies and links) a transpiled module at the publisher address; nothing
+    /// happens if the same module is already published, and a different module under the same
+    /// id is an error (modules are never replaced).
+    pub fn publish(&self, module: &ProvidedModule) -> Result<ModuleId, PublishError> {
+        self.publish_at(self.publisher, &module.name, module.bytes.clone())
+    }
+
+    /// Publishes `module` as the one running the code with hash `code_hash` as `kind`, in
+    /// place of what the provider would give.
+    pub fn publish_for(
+        &self,
+        code_hash: B256,
+        kind: CodeKind,
+        module: &ProvidedModule,
+    ) -> Result<ModuleId, PublishError> {
+        let id = self.publish(module)?;
+        let cell = Resolution::from(Ok(id.clone()));
+        self.resolved
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .insert((code_hash, kind), Arc::new(cell));
+        Ok(id)
+    }
+
+    /// The module running `code` as `kind`: known from an earlier run, or asked of the
+    /// provider and published now. An error is the reason the code cannot run.
+    ///
+    /// Execution calls this for every code it runs. Publishing while other threads execute
+    /// is not safe with the Move 0.3.2 loader (its cache assumes a publishing session is the
+    /// only one), so a parallel executor resolves the code of a block's transactions first
+    /// (or runs a block that needs new modules sequentially, `DESIGN.md` §7).
+    pub fn resolve(&self, code: &Code, kind: CodeKind) -> Result<ModuleId, String> {
+        // Atomic per code: the first thread to miss a code compiles and publishes it while
+        // the others asking for the same code wait on its cell (and threads asking for other
+        // codes do not), so each code is compiled once. The answer is kept either way: the
+        // provider's answer for the same bytes does not change, so a code that cannot run
+        // is not compiled again either.
+        let cell = {
+            let mut resolved = self
+                .resolved
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            Arc::clone(resolved.entry((code.hash, kind)).or_default())
+        };
+        cell.get_or_init(|| {
+            let module = self
+                .provider
+                .module_for(&code.bytes, code.hash, kind)
+                .map_err(|error| error.to_string())?;
+            self.publish(&module).map_err(|error| error.to_string())
+        })
+        .clone()
+    }
+
+    fn publish_at(
+        &self,
+        address: AccountAddress,
+        name: &str,
+        bytes: Vec<u8>,
+    ) -> Result<ModuleId, PublishError> {
+        let compiled = CompiledModule::deserialize(&bytes)
+            .map_err(|error| PublishError::Malformed(error.to_string()))?;
+        let id = compiled.self_id();
+        if id.address() != &address || id.name().as_str() != name {
+            return Err(PublishError::WrongId {
+                found: id.to_string(),
+                expected: format!("{}::{name}", address.to_hex_literal()),
+            });
+        }
+        match self.store.get(&id) {
+            Some(published) if published == bytes => return Ok(id),
+            Some(_) => return Err(PublishError::Taken(id.to_string())),
+            None => {}
+        }
+        let rejected = |error: move_binary_format::errors::VMError| PublishError::Rejected {
+            module: id.to_string(),
+            message: error.to_string(),
+        };
+        let mut session = self.vm.new_session(&self.store);
+        session
+            .publish_module(bytes, address, &mut UnmeteredGasMeter)
+            .map_err(rejected)?;
+        let (changes, _events) = session.finish().map_err(rejected)?;
+        self.store
+            .apply(changes)
+            .map_err(|error| PublishError::Rejected {
+                module: id.to_string(),
+                message: error.to_string(),
+            })?;
+        Ok(id)
+    }
+}
+
+/// A Move VM with the shim's natives ([`natives::table`]).
+pub fn new_vm() -> Result<MoveVM, PublishError> {
+    MoveVM::new(natives::table()).map_err(|error| PublishError::Rejected {
+        module: "the native table".to_string(),
+        message: error.to_string(),
+    })
+}

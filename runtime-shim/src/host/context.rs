@@ -1,0 +1,97 @@
+//! The context a transaction's frames run in: the [`Host`] shared by all its frames (the
+//! state view, the journal, the block and the transaction) and the executing [`Frame`].
+//! Neither knows the Move VM: the executor (`exec`) builds them, and reaches the natives
+//! through them.
+
+use std::cell::{RefCell, RefMut};
+
+use alloy_primitives::{Address, Bytes, U256};
+
+use super::{
+    env::{BlockEnv, Transaction},
+    gas::GasCell,
+    memory::Memory,
+    outcome::{Fatal, FrameEnd},
+};
+use crate::{
+    journal::Journal,
+    state::{StateError, StateView},
+};
+
+/// One transaction's shared state.
+pub struct Host<'a> {
+    /// The state the transaction reads.
+    pub view: &'a dyn StateView,
+    /// The block.
+    pub block: &'a BlockEnv,
+    /// The transaction (ORIGIN, GASPRICE, BLOBHASH).
+    pub tx: &'a Transaction,
+    /// Everything read and written so far, with undo entries.
+    pub journal: RefCell<Journal>,
+    /// A state read that failed: the transaction stops and reports it ([`Fatal`]).
+    pub fatal: RefCell<Option<StateError>>,
+}
+
+impl<'a> Host<'a> {
+    /// A host for `tx` in `block` over `view`, with `journal` (empty).
+    pub fn new(
+        view: &'a dyn StateView,
+        block: &'a BlockEnv,
+        tx: &'a Transaction,
+        journal: Journal,
+    ) -> Self {
+        Self {
+            view,
+            block,
+            tx,
+            journal: RefCell::new(journal),
+            fatal: RefCell::new(None),
+        }
+    }
+
+    /// The journal, for one short operation (never held across a nested execution).
+    pub fn journal(&self) -> RefMut<'_, Journal> {
+        self.journal.borrow_mut()
+    }
+
+    /// The value of a state read, or [`Fatal`] after recording the error (the first one
+    /// is kept).
+    pub fn state<T>(&self, read: Result<T, StateError>) -> Result<T, Fatal> {
+        read.map_err(|error| {
+            self.fatal.borrow_mut().get_or_insert(error);
+            Fatal
+        })
+    }
+
+    /// Whether a state read has failed ([`Fatal`]): the transaction is stopping.
+    pub fn failed(&self) -> bool {
+        self.fatal.borrow().is_some()
+    }
+}
+
+/// The executing EVM frame.
+pub struct Frame {
+    /// ADDRESS: whose storage and balance the frame uses.
+    pub address: Address,
+    /// CALLER.
+    pub caller: Address,
+    /// CALLVALUE.
+    pub value: U256,
+    /// The calldata.
+    pub input: Bytes,
+    /// The running EVM code (deployed code, or the initcode of a creation).
+    pub code: Bytes,
+    /// Whether state changes are forbidden (inside a STATICCALL).
+    pub is_static: bool,
+    /// 0 for the transaction's first frame.
+    pub depth: usize,
+    /// The frame's memory.
+    pub memory: Memory,
+    /// The last call's return data (RETURNDATASIZE, RETURNDATACOPY).
+    pub return_data: Bytes,
+    /// The gas the frame has left.
+    pub gas: GasCell,
+    /// How the frame ended, recorded by the native that ended it (`None` while it runs, and
+    /// after a failed state read, which is no end but [`Fatal`]).
+    pub end: Option<FrameEnd>,
+}

@@ -1,0 +1,139 @@
+//! What a native works with: a [`NativeCtx`] over the frame's [`FrameExtension`] (the
+//! transaction's [`Host`], the [`Calls`] the executor offers, the executing [`Frame`]), and
+//! the end-of-frame logic: a native that ends the frame (STOP, RETURN, a fault) records the
+//! end in the frame and returns [`FrameEnded`], and its Move native aborts with
+//! [`FRAME_ENDED`], which the executor reads back as the recorded end.
+//!
+//! The natives' work is plain Rust over a [`NativeCtx`]; the Move VM adapter
+//! (`natives::frame`) only moves words in and out, so other callers (the native tier) can
+//! call the same functions.
+
+use std::ops::Range;
+
+use alloy_primitives::U256;
+use better_any::{Tid, TidAble};
+
+use super::{
+    calls::Calls,
+    context::{Frame, Host},
+    gas::{cost, words},
+    outcome::{Fatal, FrameEnd, HaltReason},
+};
+use crate::state::StateError;
+
+/// The abort code of a native that ended the frame as recorded in [`Frame::end`] (see
+/// `stdlib/sources/halt.move`).
+pub const FRAME_ENDED: u64 = 0;
+
+/// The frame has ended (its end is recorded in [`Frame::end`], or a state read failed and
+/// the host holds the error): the native aborts with [`FRAME_ENDED`].
+#[derive(Clone, Copy, Debug)]
+pub struct FrameEnded;
+
+/// A frame's context as a session carries it (the Move VM's native extension): the
+/// transaction's host, the calls, and the frame.
+#[derive(Tid)]
+pub struct FrameExtension<'a> {
+    /// The transaction's shared state.
+    pub host: &'a Host<'a>,
+    /// Runs the frame's calls and creations.
+    pub calls: &'a dyn Calls,
+    /// The frame.
+    pub frame: Frame,
+}
+
+/// What a host native works with during one call: the host, the calls, the frame and the
+/// gas the call has cost so far (reported to the meter when the native returns).
+pub struct NativeCtx<'x, 'a> {
+    /// The transaction's shared state.
+    pub host: &'a Host<'a>,
+    /// Runs calls and creations.
+    pub calls: &'a dyn Calls,
+    /// The frame.
+    pub frame: &'x mut Frame,
+    /// The cost so far.
+    pub cost: u64,
+}
+
+impl<'x, 'a> NativeCtx<'x, 'a> {
+    /// A context with nothing charged yet.
+    pub fn new(extension: &'x mut FrameExtension<'a>) -> Self {
+        Self {
+            host: extension.host,
+            calls: extension.calls,
+            frame: &mut extension.frame,
+            cost: 0,
+        }
+    }
+
+    /// The gas the frame has left after what this call has cost so far.
+    pub fn gas_left(&self) -> u64 {
+        self.frame.gas.get().saturating_sub(self.cost)
+    }
+
+    /// Charges `gas`; out of gas ends the frame.
+    pub fn charge(&mut self, gas: u64) -> Result<(), FrameEnded> {
+        if gas > self.gas_left() {
+            return Err(self.halt(HaltReason::OutOfGas));
+        }
+        self.cost += gas;
+        Ok(())
+    }
+
+    /// Ends the frame as `end`.
+    pub fn end(&mut self, end: FrameEnd) -> FrameEnded {
+        self.frame.end = Some(end);
+        FrameEnded
+    }
+
+    /// Ends the frame with an exceptional halt.
+    pub fn halt(&mut self, reason: HaltReason) -> FrameEnded {
+        self.end(FrameEnd::Halt(reason))
+    }
+
+    /// Ends the frame if it is static (a state change was attempted).
+    pub fn forbid_in_static(&mut self) -> Result<(), FrameEnded> {
+        match self.frame.is_static {
+            true => Err(self.halt(HaltReason::StaticStateChange)),
+            false => Ok(()),
+        }
+    }
+
+    /// The value of a state read. A failed read stops the transaction: the error is
+    /// recorded in the host, and the frame stops with no end (the executor returns
+    /// [`Fatal`] up every frame).
+    pub fn state<T>(&mut self, read: Result<T, StateError>) -> Result<T, FrameEnded> {
+        self.host.state(read).map_err(|fatal| self.fatal(fatal))
+    }
+
+    /// Stops the frame because a state read failed below it (the host holds the error).
+    pub fn fatal(&mut self, Fatal: Fatal) -> FrameEnded {
+        FrameEnded
+    }
+
+    /// The memory range `[offset, offset + size)`, grown and paid for; empty (and free,
+    /// whatever the offset) if `size` is zero. A range no budget can pay for is out of gas.
+    pub fn memory_range(&mut self, offset: U256, size: U256) -> Result<Range<usize>, FrameEnded> {
+        if size.is_zero() {
+            return Ok(0..0);
+        }
+        let end = u64::try_from(offset)
+            .ok()
+            .zip(u64::try_from(size).ok())
+            .and_then(|(offset, size)| offset.checked_add(size).map(|end| (offset, end)))
+            .filter(|&(_, end)| usize::try_from(end).is_ok());
+        let Some((start, end)) = end else {
+            return Err(self.halt(HaltReason::OutOfGas));
+        };
+        self.charge(self.frame.memory.growth_cost(end))?;
+        // Both fit in usize: `end` was checked, and `start <= end`.
+        let (start, end) = (start as usize, end as usize);
+        self.frame.memory.grow(end);
+        Ok(start..end)
+    }
+
+    /// Charges the EVM's copy cost for `len` bytes.
+    pub fn charge_copy(&mut self, len: usize) -> Result<(), FrameEnded> {
+        self.charge(cost::COPY_WORD * words(len as u64))
+    }
+}

@@ -1,0 +1,95 @@
+//! The one revm driver of the runtime's tests: accounts with EVM code in an in-memory
+//! database, and [`Revm::call`], which runs a transaction and returns revm's result.
+
+use alloy_primitives::{Address, Bytes, U256};
+use revm::{
+    bytecode::Bytecode,
+    context::{result::ExecutionResult, Context, TxEnv},
+    database::{CacheDB, EmptyDB},
+    primitives::TxKind,
+    state::AccountInfo,
+    DatabaseCommit, DatabaseRef, ExecuteEvm, MainBuilder, MainContext,
+};
+
+/// The gas limit of every transaction the driver runs.
+pub const GAS_LIMIT: u64 = 10_000_000;
+
+/// revm over an in-memory state that its transactions change.
+pub struct Revm {
+    db: CacheDB<EmptyDB>,
+}
+
+impl Revm {
+    /// A state where each account of `accounts` holds its EVM code (nonce 1).
+    pub fn with_code(accounts: &[(Address, &[u8])]) -> Self {
+        let mut revm = Self {
+            db: CacheDB::new(EmptyDB::default()),
+        };
+        for &(address, code) in accounts {
+            let code = Bytecode::new_raw(Bytes::copy_from_slice(code));
+            revm.db
+                .insert_account_info(address, AccountInfo::from_bytecode(code));
+        }
+        revm
+    }
+
+    /// Gives `address` (an account without code) a balance of `balance` wei.
+    pub fn fund(&mut self, address: Address, balance: U256) {
+        let account = AccountInfo {
+            balance,
+            ..AccountInfo::default()
+        };
+        self.db.insert_account_info(address, account);
+    }
+
+    /// Runs a call of `to` by `sender` with `value` wei and `data` (at the sender's nonce,
+    /// [`GAS_LIMIT`], no gas price), keeps the state it leaves, and returns revm's result.
+    pub fn call(
+        &mut self,
+        sender: Address,
+        to: Address,
+        value: U256,
+        data: &[u8],
+    ) -> ExecutionResult {
+        let nonce = self.db.basic_ref(sender).unwrap().unwrap_or_default().nonce;
+        let tx = TxEnv::builder()
+            .caller(sender)
+            .kind(TxKind::Call(to))
+            .value(value)
+            .data(Bytes::copy_from_slice(data))
+            .gas_limit(GAS_LIMIT)
+            .gas_price(0)
+            .nonce(nonce)
+            .build()
+            .expect("a valid transaction");
+        let executed = Context::mainnet()
+            .with_db(&mut self.db)
+            .build_mainnet()
+            .transact(tx)
+            .expect("revm executes");
+        self.db.commit(executed.state);
+        executed.result
+    }
+
+    /// `address`'s balance.
+    pub fn balance(&self, address: Address) -> U256 {
+        self.db
+            .basic_ref(address)
+            .unwrap()
+            .unwrap_or_default()
+            .balance
+    }
+
+    /// A storage slot of `address`.
+    pub fn slot(&self, address: Address, slot: u64) -> U256 {
+        self.db.storage_ref(address, U256::from(slot)).unwrap()
+    }
+}
+
+/// The output of a transaction that succeeded; anything else panics.
+pub fn output(result: ExecutionResult) -> Bytes {
+    match result {
+        ExecutionResult::Success { output, .. } => output.into_data(),
+        other => panic!("revm: {other:?}"),
+    }
+}
