@@ -162,7 +162,10 @@ fn every_corpus_contract_is_in_the_suite() {
     let mut corpus = Vec::new();
     for file in evmove_tests::corpus::source_files() {
         for setting in Setting::ALL {
-            for name in evmove_tests::corpus::artifact_file(setting, &file).contracts.keys() {
+            for name in evmove_tests::corpus::artifact_file(setting, &file)
+                .contracts
+                .keys()
+            {
                 if !Contract::load(setting, &file, name).runtime_code.is_empty() {
                     corpus.push(name.clone());
                 }

@@ -5,7 +5,7 @@
 //! the codebase. It works on any graph of blocks given by a successor function, so a pass can
 //! ask about a control-flow graph it is still building.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{hash_map::Entry, BTreeMap, BTreeSet, HashMap};
 
 use super::{entities::Block, function::Function};
 
@@ -35,8 +35,8 @@ impl ControlFlowGraph {
         while let Some((block, next)) = stack.pop() {
             if let Some(&successor) = edges[&block].get(next) {
                 stack.push((block, next + 1));
-                if !edges.contains_key(&successor) {
-                    edges.insert(successor, successors(successor));
+                if let Entry::Vacant(entry) = edges.entry(successor) {
+                    entry.insert(successors(successor));
                     stack.push((successor, 0));
                 }
             } else {

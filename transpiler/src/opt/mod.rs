@@ -28,8 +28,11 @@ use std::convert::Infallible;
 
 use crate::ir::{FuncRef, Function, Module};
 
+/// A pass over one function: whether it changed anything.
+pub type FunctionPass = fn(&mut Function) -> bool;
+
 /// The passes over one function, in the order [`optimize`] runs them, by name.
-pub const FUNCTION_PASSES: [(&str, fn(&mut Function) -> bool); 6] = [
+pub const FUNCTION_PASSES: [(&str, FunctionPass); 6] = [
     (
         "params::remove_redundant_params",
         params::remove_redundant_params,
