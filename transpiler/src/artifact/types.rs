@@ -77,7 +77,7 @@ pub struct ByteRange {
     pub length: usize,
 }
 
-/// The shapes of input [`load`] reads.
+/// The shapes of input [`load`](super::load) reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Shape {
     /// Hex text.

@@ -2,11 +2,11 @@
 //! in the locals [`crate::lower::locals`] chose, and control flow in the shapes the Move
 //! 0.3.2 verifier accepts (`DESIGN.md` §5). This file is the driver; each part has its own:
 //!
-//! - [`emitter`]: the code being emitted, labels, what it calls.
-//! - [`select`]: instruction selection (natives, calls, inline Move arithmetic).
-//! - [`moves`]: values onto the operand stack and into their locals.
-//! - [`control_flow`]: terminators, edges, loop heads and exit pads.
-//! - [`assigned`]: the verifier's locals analysis, mimicked, for the prologue.
+//! - `emitter`: the code being emitted, labels, what it calls.
+//! - `select`: instruction selection (natives, calls, inline Move arithmetic).
+//! - `moves`: values onto the operand stack and into their locals.
+//! - `control_flow`: terminators, edges, loop heads and exit pads.
+//! - `assigned`: the verifier's locals analysis, mimicked, for the prologue.
 //!
 //! # Control flow
 //!
