@@ -11,6 +11,7 @@
 //!   settings (`contracts/artifacts`), with ABI encoding helpers.
 //! - [`outcome`]: a transaction and everything observable about its execution.
 //! - [`revm_oracle`]: executes transactions in revm and records their outcomes.
+//! - [`import_graph`]: which source file imports from which, to check the layering.
 //! - [`ir_interpreter`]: runs lifted IR, to check the front end against revm.
 //! - [`jump_trace`]: the jumps revm takes, to check the front end's jump resolution.
 //! - [`scenarios`]: scripted transactions over every corpus contract, with expectations.
@@ -24,6 +25,7 @@ pub mod corpus;
 pub mod differential;
 pub mod engine;
 pub mod evmove_engine;
+pub mod import_graph;
 pub mod ir_interpreter;
 pub mod jump_trace;
 pub mod outcome;

@@ -16,10 +16,11 @@ fn every_corpus_blob_lowers_to_a_verified_module() {
             .unwrap_or_else(|err| panic!("{label}: {err}"))
             .module;
         optimize(&mut module);
-        match lower::compile(&module, address, "contract", &Default::default()) {
+        match lower::module::compile(&module, address, "contract", &Default::default()) {
             Ok(bytes) => {
                 lowered += 1;
-                let again = lower::compile(&module, address, "contract", &Default::default());
+                let again =
+                    lower::module::compile(&module, address, "contract", &Default::default());
                 assert_eq!(again.as_ref(), Ok(&bytes), "{label}: not deterministic");
             }
             Err(err) => failures.push(format!("{label}: {err}")),

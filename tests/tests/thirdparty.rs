@@ -72,7 +72,9 @@ fn lift_all(label: &str, bytes: &[u8], seen: &mut HashSet<Vec<u8>>) -> Vec<Blob>
         }
         if is_code {
             let publisher = AccountAddress::from_hex_literal("0x2").expect("an address");
-            if let Err(err) = lower::compile(&module, publisher, "blob", &Default::default()) {
+            if let Err(err) =
+                lower::module::compile(&module, publisher, "blob", &Default::default())
+            {
                 panic!("{label} does not compile to a verified Move module: {err}");
             }
         }

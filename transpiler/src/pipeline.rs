@@ -1,17 +1,179 @@
-//! The whole pipeline for one code blob, top to bottom: decode, lift (jump resolution,
-//! function recovery, SSA, IR check), optimise, lower, verify. And the blobs of a contract:
-//! its initcode and runtime code, or for raw hex the code and whatever code it copies.
+//! The whole pipeline for one code blob, top to bottom ([`compile`]): decode, lift (jump
+//! resolution, function recovery, SSA), check the IR, optimise (the IR checked after every
+//! pass in debug builds and tests), lower, verify the Move module. It can stop after any
+//! [`Stage`], whose output prints as that stage's text form (the snapshot suite takes each).
+//! And the blobs of a contract: its initcode and runtime code, or for raw hex the code and
+//! whatever code it copies.
 
-use alloy_primitives::{keccak256, B256};
+use std::fmt;
+
+use alloy_primitives::{hex, keccak256, B256};
+use move_binary_format::file_format::CompiledModule;
 use move_core_types::account_address::AccountAddress;
 
 use crate::{
     artifact::{Bytecode, Contract},
+    disasm::disassemble,
     evm::Code,
-    lift::{lift, LiftCodeError, Lifted},
-    lower::{self, typed::TypedEntries, ModuleError},
-    opt::optimize,
+    ir::{self, verify_function, verify_module, FuncRef, VerifyError},
+    lift::{lift, lift_unchecked, LiftCodeError, Lifted},
+    lower::{module as lower_module, typed::TypedEntries, ModuleError},
+    opt::optimize_checked,
 };
+
+/// The stages the pipeline can stop after, in order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Stage {
+    /// Lifted: the SSA IR as the front end built it, checked.
+    Lifted,
+    /// Optimised: the IR after the passes of [`crate::opt`].
+    Optimised,
+    /// Lowered: the verified Move module.
+    Move,
+}
+
+/// Where the Move module goes: its address, its name, and the typed entry functions it gets.
+#[derive(Clone, Copy, Debug)]
+pub struct Target<'a> {
+    /// The publisher's address.
+    pub address: AccountAddress,
+    /// The module's name.
+    pub name: &'a str,
+    /// The typed entry functions (none for code without an ABI).
+    pub typed: &'a TypedEntries,
+}
+
+/// What the pipeline produced at the stage it stopped after.
+#[derive(Clone, Debug)]
+pub enum Output {
+    /// After lifting ([`Stage::Lifted`]).
+    Lifted(Lifted),
+    /// After the optimisation passes ([`Stage::Optimised`]): what lifting found, with the
+    /// module optimised.
+    Optimised(Lifted),
+    /// After lowering ([`Stage::Move`]).
+    Move(CompiledBlob),
+}
+
+impl Output {
+    /// The compiled module, if the pipeline went as far.
+    pub fn into_compiled(self) -> Option<CompiledBlob> {
+        match self {
+            Output::Move(compiled) => Some(compiled),
+            Output::Lifted(_) | Output::Optimised(_) => None,
+        }
+    }
+}
+
+/// The stage's text form: the IR, or the listing of the Move module.
+impl fmt::Display for Output {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Output::Lifted(lifted) | Output::Optimised(lifted) => write!(f, "{}", lifted.module),
+            Output::Move(compiled) => {
+                let module =
+                    CompiledModule::deserialize(&compiled.bytes).map_err(|_| fmt::Error)?;
+                f.write_str(&disassemble(&module))
+            }
+        }
+    }
+}
+
+/// Compiles `code` into the Move module `target`, stopping after `stop_after`.
+pub fn compile(code: &[u8], target: Target, stop_after: Stage) -> Result<Output, CompileError> {
+    // Decode: instructions and jump destinations, metadata left as data.
+    let code = Code::new(code.to_vec());
+    // Lift: jumps resolved, functions recovered, SSA built; then the IR checked.
+    let lifted = lift_unchecked(&code)?;
+    verify_module(&lifted.module).map_err(LiftCodeError::Malformed)?;
+    compile_lifted_to(lifted, target, stop_after)
+}
+
+/// The pipeline from lifted IR on (for [`lift_blobs`]' blobs): optimise, every pass checked
+/// in debug builds and tests; lower; verify the Move module.
+pub fn compile_lifted_to(
+    mut lifted: Lifted,
+    target: Target,
+    stop_after: Stage,
+) -> Result<Output, CompileError> {
+    if stop_after == Stage::Lifted {
+        return Ok(Output::Lifted(lifted));
+    }
+    // Optimise: each pass that changed something followed by the IR checker.
+    optimize_checked(&mut lifted.module, check_after_pass)?;
+    if stop_after == Stage::Optimised {
+        return Ok(Output::Optimised(lifted));
+    }
+    // Lower: one Move function per IR function (split when too large), typed entries.
+    let module = lower_module::lower(&lifted.module, target.address, target.name, target.typed)?;
+    // Verify: serialized, read back, and checked by the Move bytecode verifier.
+    let bytes = lower_module::verify(&module)?;
+    Ok(Output::Move(CompiledBlob {
+        module: target.name.to_string(),
+        bytes,
+        functions: lifted.module.functions.len(),
+    }))
+}
+
+/// The IR checker after an optimisation pass: in debug builds and tests (`debug_assertions`)
+/// only, the function the pass changed (or the whole module, after a pass over the module).
+fn check_after_pass(
+    pass: &'static str,
+    module: &ir::Module,
+    changed: Option<FuncRef>,
+) -> Result<(), CompileError> {
+    if !cfg!(debug_assertions) {
+        return Ok(());
+    }
+    let checked = match changed {
+        Some(func) => verify_function(module, func),
+        None => verify_module(module),
+    };
+    checked.map_err(|error| CompileError::Malformed { pass, error })
+}
+
+/// What a code blob is.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum BlobKind {
+    /// A contract's deployed code.
+    Runtime,
+    /// A contract's creation code.
+    Initcode,
+    /// Raw hex: code the input does not say is either.
+    Code,
+    /// Code another blob carries as data and copies with CODECOPY, from `offset` (runtime
+    /// code in initcode, a child contract's initcode in a factory).
+    CodeCopy {
+        /// The blob it is copied from.
+        from: Box<BlobKind>,
+        /// Where in that blob it starts.
+        offset: usize,
+    },
+}
+
+/// `runtime`, `initcode`, `code`, `code copy at <offset>`.
+impl fmt::Display for BlobKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BlobKind::Runtime => f.write_str("runtime"),
+            BlobKind::Initcode => f.write_str("initcode"),
+            BlobKind::Code => f.write_str("code"),
+            BlobKind::CodeCopy { from, offset } => write!(f, "{from} copy at {offset}"),
+        }
+    }
+}
+
+/// The Move module name of code without a known name: its code hash (32 hex digits), after
+/// `init_` for initcode and `code_` for anything else, so one module per (code, kind). The
+/// one naming scheme for unnamed code: compiled ahead of time ([`Blob::module_name`]) or on
+/// demand by the runtime's code provider.
+pub fn unnamed_module_name(hash: B256, kind: &BlobKind) -> String {
+    let prefix = match kind {
+        BlobKind::Initcode => "init",
+        BlobKind::Runtime | BlobKind::Code | BlobKind::CodeCopy { .. } => "code",
+    };
+    format!("{prefix}_{}", &hex::encode(hash)[..32])
+}
 
 /// One piece of EVM code of a contract.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -20,8 +182,8 @@ pub struct Blob {
     pub contract: String,
     /// The contract's name, when the input gives it.
     pub name: Option<String>,
-    /// What it is: `runtime`, `initcode`, `code` (raw hex), or `code copy at <offset>`.
-    pub kind: String,
+    /// What it is.
+    pub kind: BlobKind,
     /// The code.
     pub bytes: Vec<u8>,
 }
@@ -33,20 +195,23 @@ impl Blob {
     }
 
     /// The Move module name for it: the contract's name for its runtime code, with `_init`
-    /// for its initcode; `code_<hash prefix>` for code without a known name.
+    /// for its initcode; [`unnamed_module_name`] for code without a known name.
     pub fn module_name(&self) -> String {
         let named = self.name.as_deref().filter(|name| {
             name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
                 && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
         });
-        match (named, self.kind.as_str()) {
-            (Some(name), "runtime") => name.to_string(),
-            (Some(name), "initcode") => format!("{name}_init"),
-            _ => format!(
-                "code_{}",
-                &alloy_primitives::hex::encode(self.code_hash())[..16]
-            ),
+        match (named, &self.kind) {
+            (Some(name), BlobKind::Runtime) => name.to_string(),
+            (Some(name), BlobKind::Initcode) => format!("{name}_init"),
+            _ => unnamed_module_name(self.code_hash(), &self.kind),
         }
+    }
+
+    /// Whether its module gets the contract ABI's typed entry functions: only the runtime
+    /// code, which the ABI describes.
+    pub fn has_typed_entries(&self) -> bool {
+        self.kind == BlobKind::Runtime
     }
 }
 
@@ -57,18 +222,20 @@ pub type LiftedBlob = (Blob, Result<Lifted, LiftCodeError>);
 /// found by the jump analysis, the code it copies (runtime code in initcode, child contracts
 /// in a factory), which the input does not otherwise show.
 pub fn lift_blobs(contract: &Contract) -> Vec<LiftedBlob> {
-    let blob = |kind: &str, bytes: &[u8]| Blob {
+    let blob = |kind: BlobKind, bytes: &[u8]| Blob {
         contract: contract.label(),
         name: contract.name.clone(),
-        kind: kind.to_string(),
+        kind,
         bytes: bytes.to_vec(),
     };
     let mut pending: Vec<Blob> = match &contract.code {
-        Bytecode::Labelled { initcode, runtime } => [("initcode", initcode), ("runtime", runtime)]
-            .into_iter()
-            .filter_map(|(kind, code)| code.as_ref().map(|code| blob(kind, code)))
-            .collect(),
-        Bytecode::Unlabelled(code) => vec![blob("code", code)],
+        Bytecode::Labelled { initcode, runtime } => {
+            [(BlobKind::Initcode, initcode), (BlobKind::Runtime, runtime)]
+                .into_iter()
+                .filter_map(|(kind, code)| code.as_ref().map(|code| blob(kind, code)))
+                .collect()
+        }
+        Bytecode::Unlabelled(code) => vec![blob(BlobKind::Code, code)],
     };
     let mut lifted = Vec::new();
     while let Some(next) = pending.pop() {
@@ -76,7 +243,8 @@ pub fn lift_blobs(contract: &Contract) -> Vec<LiftedBlob> {
         let result = lift(&code);
         if let (Bytecode::Unlabelled(_), Ok(ok)) = (&contract.code, &result) {
             for (offset, bytes) in ok.jumps.embedded_code(&code) {
-                pending.insert(0, blob(&format!("{} copy at {offset}", next.kind), bytes));
+                let from = Box::new(next.kind.clone());
+                pending.insert(0, blob(BlobKind::CodeCopy { from, offset }, bytes));
             }
         }
         lifted.push((next, result));
@@ -98,18 +266,18 @@ pub struct CompiledBlob {
 /// Optimises a lifted blob and lowers it into the verified module `address::name`, with the
 /// typed entry functions `typed`.
 pub fn compile_lifted(
-    mut lifted: Lifted,
+    lifted: Lifted,
     address: AccountAddress,
     name: &str,
     typed: &TypedEntries,
-) -> Result<CompiledBlob, ModuleError> {
-    optimize(&mut lifted.module);
-    let bytes = lower::compile(&lifted.module, address, name, typed)?;
-    Ok(CompiledBlob {
-        module: name.to_string(),
-        bytes,
-        functions: lifted.module.functions.len(),
-    })
+) -> Result<CompiledBlob, CompileError> {
+    let target = Target {
+        address,
+        name,
+        typed,
+    };
+    let output = compile_lifted_to(lifted, target, Stage::Move)?;
+    Ok(output.into_compiled().expect("the pipeline ran to Move"))
 }
 
 /// Compiling code failed, at the stage that says so.
@@ -118,6 +286,14 @@ pub enum CompileError {
     /// The front end could not lift it.
     #[error(transparent)]
     Lift(#[from] LiftCodeError),
+    /// An optimisation pass broke an invariant of the IR: a bug in evmove.
+    #[error("the IR is malformed after {pass} (a bug in evmove): {error}")]
+    Malformed {
+        /// The pass.
+        pass: &'static str,
+        /// The invariant broken.
+        error: VerifyError,
+    },
     /// The lowering could not build a verified module.
     #[error(transparent)]
     Lower(#[from] ModuleError),
@@ -131,6 +307,11 @@ pub fn compile_code(
     name: &str,
     typed: &TypedEntries,
 ) -> Result<CompiledBlob, CompileError> {
-    let lifted = lift(&Code::new(code.to_vec()))?;
-    Ok(compile_lifted(lifted, address, name, typed)?)
+    let target = Target {
+        address,
+        name,
+        typed,
+    };
+    let output = compile(code, target, Stage::Move)?;
+    Ok(output.into_compiled().expect("the pipeline ran to Move"))
 }

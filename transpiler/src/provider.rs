@@ -3,11 +3,11 @@
 //! runtime first needs it (`DESIGN.md` §6). The runtime publishes each module once and finds
 //! it again by the code's hash, so nothing is compiled twice.
 
-use alloy_primitives::{hex, B256};
+use alloy_primitives::B256;
 use evmove_runtime::{CodeKind, CodeProvider, ProvidedModule, ProviderError};
 use move_core_types::account_address::AccountAddress;
 
-use crate::pipeline::compile_code;
+use crate::pipeline::{compile_code, unnamed_module_name, BlobKind};
 
 /// Compiles code on demand into modules at a publisher address.
 #[derive(Clone, Copy, Debug)]
@@ -21,13 +21,14 @@ impl OnDemand {
         Self { publisher }
     }
 
-    /// The module name for code with hash `hash` run as `kind`: one module per code.
+    /// The module name for code with hash `hash` run as `kind`: one module per (code,
+    /// kind), by the pipeline's one naming scheme for unnamed code ([`unnamed_module_name`]).
     pub fn module_name(hash: B256, kind: CodeKind) -> String {
-        let prefix = match kind {
-            CodeKind::Runtime => "code",
-            CodeKind::Initcode => "init",
+        let kind = match kind {
+            CodeKind::Runtime => BlobKind::Runtime,
+            CodeKind::Initcode => BlobKind::Initcode,
         };
-        format!("{prefix}_{}", &hex::encode(hash)[..32])
+        unnamed_module_name(hash, &kind)
     }
 }
 

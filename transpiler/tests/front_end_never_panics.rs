@@ -23,7 +23,12 @@ fn lift_any(bytes: Vec<u8>) {
         Ok(lifted) => {
             let mut module = lifted.module;
             optimize(&mut module);
-            match lower::compile(&module, AccountAddress::ONE, "fuzzed", &Default::default()) {
+            match lower::module::compile(
+                &module,
+                AccountAddress::ONE,
+                "fuzzed",
+                &Default::default(),
+            ) {
                 Ok(_) => {}
                 Err(ModuleError::Function {
                     source: LowerError::Internal(_),
@@ -32,7 +37,12 @@ fn lift_any(bytes: Vec<u8>) {
                 | Err(ModuleError::Verify(_)) => {
                     panic!(
                         "{:?}\n{module}",
-                        lower::compile(&module, AccountAddress::ONE, "fuzzed", &Default::default())
+                        lower::module::compile(
+                            &module,
+                            AccountAddress::ONE,
+                            "fuzzed",
+                            &Default::default()
+                        )
                     )
                 }
                 Err(_) => {} // a limit (locals, size) or an unsupported operation: an error

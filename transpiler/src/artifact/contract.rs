@@ -24,9 +24,11 @@ use alloy_primitives::Bytes;
 use serde_json::{Map, Value};
 
 use super::{
-    error::{describe_byte, ArtifactError, Location},
+    describe::{describe_byte, describe_value},
+    error::{ArtifactError, Location},
     hex::{self, HexError},
-    link, ByteRange, Bytecode, Contract, Shape,
+    link,
+    types::{label_of, ByteRange, Bytecode, Contract, Shape},
 };
 
 /// Reads the contract in `object`, which the shape detection found at the given name and
@@ -64,32 +66,6 @@ pub(super) fn read_contract(
         name,
         source,
     })
-}
-
-/// How errors and [`Contract::label`] name a contract: `file.sol:Name`, or whichever half
-/// is known.
-pub(super) fn label_of(name: Option<&str>, source: Option<&str>) -> Option<String> {
-    match (source, name) {
-        (Some(source), Some(name)) => Some(format!("{source}:{name}")),
-        (None, Some(only)) | (Some(only), None) => Some(only.to_owned()),
-        (None, None) => None,
-    }
-}
-
-/// A JSON value as error messages describe it.
-pub(super) fn describe_value(value: &Value) -> String {
-    match value {
-        Value::Null => "null".to_owned(),
-        Value::Bool(b) => format!("the boolean {b}"),
-        Value::Number(n) => format!("the number {n}"),
-        Value::String(s) if s.chars().count() > 40 => {
-            format!("a string ({} characters)", s.chars().count())
-        }
-        Value::String(s) => format!("the string {s:?}"),
-        Value::Array(a) => format!("an array of {} elements", a.len()),
-        Value::Object(o) if o.is_empty() => "an empty object".to_owned(),
-        Value::Object(o) => format!("an object with keys {}", super::shape::list_keys(o)),
-    }
 }
 
 /// Where a code value was found.

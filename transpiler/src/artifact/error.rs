@@ -99,7 +99,7 @@ pub enum ArtifactError {
     /// Well-formed JSON in none of the shapes this module reads.
     #[error(
         "JSON of no known artifact shape (tried: {}); found {found}{}",
-        super::shape::SHAPES_TRIED,
+        super::describe::SHAPES_TRIED,
         hint.map(|hint| format!(". Hint: {hint}")).unwrap_or_default()
     )]
     UnknownShape {
@@ -205,14 +205,5 @@ impl ArtifactError {
             Self::InFile { error, .. } => error.kind(),
             other => other,
         }
-    }
-}
-
-/// A byte as an error message shows it: the character when printable, else its value.
-pub(super) fn describe_byte(byte: u8) -> String {
-    if byte.is_ascii_graphic() || byte == b' ' {
-        format!("`{}`", char::from(byte))
-    } else {
-        format!("byte {byte:#04x}")
     }
 }

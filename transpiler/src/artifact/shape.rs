@@ -33,16 +33,11 @@
 use serde_json::{Map, Value};
 
 use super::{
-    contract::{describe_value, read_contract},
+    contract::read_contract,
+    describe::describe_value,
     error::{ArtifactError, Location},
-    Contract, Shape,
+    types::{Contract, Shape},
 };
-
-/// The shapes, as [`ArtifactError::UnknownShape`] lists them.
-pub(super) const SHAPES_TRIED: &str = "solc standard-JSON output (`contracts` by file), solc \
-    --combined-json (`contracts` by `file:Name`), a `contracts` map by name, build info \
-    (`output`), a single solc contract (`evm`), Foundry (`bytecode.object`), Hardhat (`_format`), Truffle \
-    (`contractName` with `bytecode` strings)";
 
 /// Finds and reads every contract in a parsed JSON artifact.
 pub(super) fn read_json(value: &Value) -> Result<Vec<Contract>, ArtifactError> {
@@ -108,23 +103,6 @@ pub(super) fn read_json(value: &Value) -> Result<Vec<Contract>, ArtifactError> {
         found: describe_value(value),
         hint,
     })
-}
-
-/// `` `a`, `b`, `c` `` (`and N more` past a dozen), or `(none)`.
-pub(super) fn list_keys(object: &Map<String, Value>) -> String {
-    const SHOWN: usize = 12;
-    if object.is_empty() {
-        return "(none)".to_owned();
-    }
-    let mut listed: Vec<String> = object
-        .keys()
-        .take(SHOWN)
-        .map(|k| format!("`{k}`"))
-        .collect();
-    if object.len() > SHOWN {
-        listed.push(format!("and {} more", object.len() - SHOWN));
-    }
-    listed.join(", ")
 }
 
 fn check_compile_errors(top: &Map<String, Value>) -> Result<(), ArtifactError> {

@@ -1,7 +1,11 @@
 //! Tests of [`load`] as a whole: raw hex, files, the evmove corpus, and arbitrary input.
 
-use std::path::{Path, PathBuf};
+use std::{
+    collections::BTreeMap,
+    path::{Path, PathBuf},
+};
 
+use alloy_primitives::Bytes;
 use proptest::prelude::*;
 use serde_json::Value;
 

@@ -1,64 +1,42 @@
 //! The dominator tree, by Cooper, Harvey and Kennedy's iterative algorithm ("A Simple, Fast
 //! Dominance Algorithm") over the reverse postorder of the blocks reachable from the entry.
-//! It works on any graph of blocks given by a successor function, so a pass can ask about a
-//! control-flow graph it is still building.
+//! The graph and its order come from [`ControlFlowGraph`].
 
 use std::collections::BTreeMap;
 
-use super::{Block, Function};
+use super::{cfg::ControlFlowGraph, entities::Block, function::Function};
 
 /// Who dominates whom among the blocks reachable from an entry.
 pub struct Dominators {
     idom: BTreeMap<Block, Block>,
     /// Per reachable block, its postorder number.
     order: BTreeMap<Block, usize>,
-    postorder: Vec<Block>,
 }
 
 impl Dominators {
     /// The dominators of `function`'s blocks.
     pub fn of(function: &Function) -> Self {
-        Self::compute(function.entry(), |block| {
-            function
-                .block(block)
-                .terminator
-                .as_ref()
-                .map(|t| t.successors().into_iter().map(|call| call.block).collect())
-                .unwrap_or_default()
-        })
+        Self::new(&ControlFlowGraph::of(function))
     }
 
-    /// The dominators of the graph reached from `entry` through `successors`.
-    pub fn compute(entry: Block, successors: impl Fn(Block) -> Vec<Block>) -> Self {
-        let mut postorder = Vec::new();
-        let mut visited = BTreeMap::new();
-        let mut stack = vec![(entry, 0)];
-        visited.insert(entry, ());
-        while let Some((block, next)) = stack.pop() {
-            let successors = successors(block);
-            if let Some(&successor) = successors.get(next) {
-                stack.push((block, next + 1));
-                if visited.insert(successor, ()).is_none() {
-                    stack.push((successor, 0));
-                }
-            } else {
-                postorder.push(block);
-            }
-        }
+    /// The dominators of the blocks of `cfg`.
+    pub fn new(cfg: &ControlFlowGraph) -> Self {
+        let rpo = cfg.reverse_postorder();
         let order: BTreeMap<Block, usize> =
-            postorder.iter().enumerate().map(|(i, &b)| (b, i)).collect();
-        let mut predecessors: BTreeMap<Block, Vec<Block>> = BTreeMap::new();
-        for &block in &postorder {
-            for successor in successors(block) {
-                predecessors.entry(successor).or_default().push(block);
-            }
-        }
+            rpo.iter().rev().enumerate().map(|(i, &b)| (b, i)).collect();
+        let Some(&entry) = rpo.first() else {
+            return Self {
+                idom: BTreeMap::new(),
+                order,
+            };
+        };
         let mut idom = BTreeMap::from([(entry, entry)]);
         let mut changed = true;
         while changed {
             changed = false;
-            for &block in postorder.iter().rev().filter(|&&b| b != entry) {
-                let mut processed = predecessors[&block].iter().filter(|p| idom.contains_key(p));
+            for &block in rpo.iter().filter(|&&b| b != entry) {
+                let preds = cfg.predecessors(block);
+                let mut processed = preds.iter().filter(|p| idom.contains_key(p));
                 let Some(&first) = processed.next() else {
                     continue;
                 };
@@ -68,11 +46,7 @@ impl Dominators {
                 }
             }
         }
-        Self {
-            idom,
-            order,
-            postorder,
-        }
+        Self { idom, order }
     }
 
     /// Whether `a` dominates `b` (blocks unreachable from the entry dominate nothing and are
@@ -98,11 +72,6 @@ impl Dominators {
             .get(&block)
             .copied()
             .filter(|&parent| parent != block)
-    }
-
-    /// The reachable blocks in reverse postorder, so each after its immediate dominator.
-    pub fn reverse_postorder(&self) -> impl Iterator<Item = Block> + '_ {
-        self.postorder.iter().rev().copied()
     }
 }
 

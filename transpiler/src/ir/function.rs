@@ -4,8 +4,8 @@
 use alloy_primitives::U256;
 use revm_bytecode::opcode::OpCode;
 
-use super::{Block, FuncRef, Value};
-use crate::{evm::Pc, lift::Fault};
+use super::entities::{Block, FuncRef, Value};
+use crate::evm::Pc;
 
 /// The IR of one code blob: its functions, `fn0` being the code run from offset 0.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -121,6 +121,17 @@ pub enum Terminator {
     },
     /// End the frame with an exceptional halt the analysis found on this path.
     Fault(Fault),
+}
+
+/// An exceptional halt the EVM takes on some path, found by the analysis of the code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fault {
+    /// The instruction needs more stack items than there are.
+    StackUnderflow,
+    /// The instruction would grow the stack past 1024 items.
+    StackOverflow,
+    /// A jump to a constant that is not a JUMPDEST.
+    InvalidJumpTarget(U256),
 }
 
 impl Terminator {

@@ -11,13 +11,18 @@
 //!   that never returns; a `Return` returns as many values as its function does, and a
 //!   function that never returns has none.
 //!
-//! The lifter runs it on everything it produces in tests, and so do the passes.
+//! The pipeline (`crate::pipeline`) runs it on the lifted IR, and after every optimisation
+//! pass in debug builds and tests.
 
 use std::collections::HashMap;
 
 use revm_bytecode::opcode;
 
-use super::{Block, Dominators, FuncRef, Function, InstData, Module, Terminator, Value};
+use super::{
+    dominators::Dominators,
+    entities::{Block, FuncRef, Value},
+    function::{Function, InstData, Module, Terminator},
+};
 
 /// A broken invariant: which function, which block, what.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -33,13 +38,16 @@ pub struct VerifyError {
 
 /// Checks every function of `module`.
 pub fn verify_module(module: &Module) -> Result<(), VerifyError> {
-    for (i, function) in module.functions.iter().enumerate() {
-        verify_function(module, FuncRef::new(i), function)?;
+    for i in 0..module.functions.len() {
+        verify_function(module, FuncRef::new(i))?;
     }
     Ok(())
 }
 
-fn verify_function(module: &Module, func: FuncRef, function: &Function) -> Result<(), VerifyError> {
+/// Checks the function `func` of `module` (calls are checked against the module's other
+/// functions' signatures).
+pub fn verify_function(module: &Module, func: FuncRef) -> Result<(), VerifyError> {
+    let function = &module.functions[func.index()];
     let fail = |block: Block, message: String| VerifyError {
         func,
         block,

@@ -16,8 +16,8 @@
 
 use std::fmt::{self, Write};
 
-use super::{BlockCall, FuncRef, Function, InstData, Module, Terminator, Value};
-use crate::lift::Fault;
+use super::entities::{FuncRef, Value};
+use super::function::{BlockCall, Fault, Function, InstData, Module, Terminator};
 
 impl fmt::Display for Module {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -30,7 +30,7 @@
 //!   (recursion, or a loop head inside it) stays a jump.
 //!
 //! - **Recursion.** Where jump resolution had to fall back on summaries because functions
-//!   recurse ([`JumpAnalysis::by_summaries`], built by [`resolve_by_summaries`] with this
+//!   recurse ([`JumpAnalysis::by_summaries`], built by [`super::summaries`] with this
 //!   same analysis), a jump of a function under analysis to its own entry is a call: first
 //!   taken for one that never returns; if the function returns, it is analysed again with
 //!   the summary found for its recursive calls, and must come out with the same one. A jump
@@ -44,15 +44,15 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-use revm_bytecode::opcode;
-
 use super::{
-    blocks::{ends_execution, BlockExit},
+    blocks::BlockExit,
     jumps::JumpAnalysis,
     stack::{label, Below, BlockStack, Budget, Contexts, Slot, Stack, Tracked},
-    Fault,
 };
-use crate::evm::{Code, Pc};
+use crate::{
+    evm::{Code, Pc},
+    ir::Fault,
+};
 
 /// A recovered function.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -118,52 +118,9 @@ pub fn recover_functions(
     recovery.functions()
 }
 
-/// Jump resolution by function summaries, for code whose functions recurse: the
-/// context-sensitive exploration of [`super::jumps`] carries every return label on the stack,
-/// so a function that calls itself enters its entry with an ever higher stack and never
-/// reaches a fixpoint. Here each function is analysed once, on its own (its caller's stack
-/// unknown), a recursive call taking the function's own summary; the targets of a return
-/// are the continuations of the calls of its function. Candidates are found from the code
-/// alone (a JUMPDEST not fallen into; one pushed right before a JUMPI is entered
-/// conditionally). `None` if the code does not follow the calling convention this needs
-/// (a jump whose target is neither a constant nor a return label, mutual recursion, ...).
-pub(crate) fn resolve_by_summaries(code: &Code) -> Option<JumpAnalysis> {
-    let provisional = JumpAnalysis {
-        by_summaries: true,
-        ..JumpAnalysis::default()
-    };
-    let mut recovery = Recovery::new(code, &provisional, Candidates::syntactic(code));
-    recovery.trace = Some(Trace::default());
-    let functions = recovery.functions().ok()?;
-    let trace = recovery.trace.take()?;
-    let mut analysis = JumpAnalysis {
-        targets: trace.targets,
-        faults: trace.faults,
-        code_copies: trace.code_copies,
-        states: trace.states,
-        ..provisional
-    };
-    for function in functions.values() {
-        for &start in &function.blocks {
-            let block = analysis.block(code, start);
-            analysis.blocks.insert(start, block);
-        }
-        for (&pc, call) in &function.calls {
-            for callee in &call.callees {
-                analysis.targets.entry(pc).or_default().insert(*callee);
-                for &jump in &functions[callee].returns {
-                    let targets = analysis.targets.entry(jump).or_default();
-                    targets.extend(call.continuation);
-                }
-            }
-        }
-    }
-    Some(analysis)
-}
-
 impl Recovery<'_> {
     /// The code run from offset 0 and every function it calls, directly or not.
-    fn functions(&mut self) -> Result<BTreeMap<Pc, Function>, FunctionError> {
+    pub(super) fn functions(&mut self) -> Result<BTreeMap<Pc, Function>, FunctionError> {
         let main = self.analyse(Pc(0))?;
         let mut functions = BTreeMap::new();
         let mut pending = vec![main];
@@ -181,11 +138,11 @@ impl Recovery<'_> {
 }
 
 /// The blocks that may be function entries.
-struct Candidates {
+pub(super) struct Candidates {
     /// Entered by jumps only.
-    jumped_to: BTreeSet<Pc>,
+    pub(super) jumped_to: BTreeSet<Pc>,
     /// Of those, the ones some JUMPI also enters: functions only if they never return.
-    conditionally: BTreeSet<Pc>,
+    pub(super) conditionally: BTreeSet<Pc>,
 }
 
 impl Candidates {
@@ -221,43 +178,19 @@ impl Candidates {
             conditionally: &conditionally - &fallen_into,
         }
     }
-
-    /// From the code alone: every JUMPDEST after a JUMP or a halt; entered conditionally
-    /// if some `PUSH label JUMPI` names it.
-    fn syntactic(code: &Code) -> Self {
-        let mut jumped_to = BTreeSet::new();
-        let mut conditionally = BTreeSet::new();
-        for pair in code.instructions().windows(2) {
-            let (before, at) = (&pair[0], &pair[1]);
-            let ends = before.opcode.get() == opcode::JUMP || ends_execution(before);
-            if at.opcode.get() == opcode::JUMPDEST && ends {
-                jumped_to.insert(at.pc);
-            }
-            if (opcode::PUSH1..=opcode::PUSH32).contains(&before.opcode.get())
-                && at.opcode.get() == opcode::JUMPI
-            {
-                conditionally.extend(label(code, before.immediate));
-            }
-        }
-        let conditionally = &conditionally & &jumped_to;
-        Self {
-            jumped_to,
-            conditionally,
-        }
-    }
 }
 
-/// What a [`resolve_by_summaries`] analysis saw: the targets of the jumps it followed (all
+/// What a [`resolve_by_summaries`](super::summaries::resolve_by_summaries) analysis saw: the targets of the jumps it followed (all
 /// but returns), faults, copies of code.
 #[derive(Default)]
-struct Trace {
-    targets: BTreeMap<Pc, BTreeSet<Pc>>,
-    faults: BTreeMap<Pc, Fault>,
-    code_copies: BTreeSet<(usize, usize)>,
-    states: usize,
+pub(super) struct Trace {
+    pub(super) targets: BTreeMap<Pc, BTreeSet<Pc>>,
+    pub(super) faults: BTreeMap<Pc, Fault>,
+    pub(super) code_copies: BTreeSet<(usize, usize)>,
+    pub(super) states: usize,
 }
 
-struct Recovery<'a> {
+pub(super) struct Recovery<'a> {
     code: &'a Code,
     jumps: &'a JumpAnalysis,
     candidates: Candidates,
@@ -280,15 +213,16 @@ struct Recovery<'a> {
     /// Whether the innermost function's analysis jumped into a function under analysis
     /// further out: it fails.
     abandoned: bool,
-    /// For [`resolve_by_summaries`]: what the analyses saw.
-    trace: Option<Trace>,
+    /// For [`resolve_by_summaries`](super::summaries::resolve_by_summaries): what the
+    /// analyses saw.
+    pub(super) trace: Option<Trace>,
 }
 
 /// A path under analysis: a block, the stack it is entered with, and what lies below.
 type State = (Pc, Stack, Below);
 
 impl<'a> Recovery<'a> {
-    fn new(code: &'a Code, jumps: &'a JumpAnalysis, candidates: Candidates) -> Self {
+    pub(super) fn new(code: &'a Code, jumps: &'a JumpAnalysis, candidates: Candidates) -> Self {
         Self {
             code,
             jumps,

@@ -48,7 +48,7 @@
 //! budget of states and stack slots.
 //!
 //! **Recursion.** Then the jumps are resolved again by function summaries
-//! ([`super::functions::resolve_by_summaries`]): each function analysed once with its
+//! ([`super::summaries`], chosen by [`super::resolve_jumps`]): each function analysed once with its
 //! caller's stack unknown, a call of itself taking its own summary, a return going to the
 //! continuations of its function's calls. That is what recursive internal functions (the
 //! Ethereum VM tests' `fibonacci`, `ackermann`) need; it is not the first choice because
@@ -60,15 +60,16 @@ use std::{
     rc::Rc,
 };
 
-use alloy_primitives::U256;
 use revm_bytecode::opcode;
 
 use super::{
     blocks::{block_at, BasicBlock},
-    functions::resolve_by_summaries,
     stack::{label, Below, BlockStack, Budget, Contexts, Slot, Stack},
 };
-use crate::evm::{Code, Pc};
+use crate::{
+    evm::{Code, Pc},
+    ir::Fault,
+};
 
 /// What jump resolution found.
 #[derive(Clone, Debug, Default)]
@@ -118,17 +119,6 @@ impl JumpAnalysis {
     }
 }
 
-/// An exceptional halt found on some path.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Fault {
-    /// The instruction needs more stack items than there are.
-    StackUnderflow,
-    /// The instruction would grow the stack past 1024 items.
-    StackOverflow,
-    /// A jump to a constant that is not a JUMPDEST.
-    InvalidJumpTarget(U256),
-}
-
 /// Jump resolution failed: the code cannot be compiled.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum JumpError {
@@ -144,8 +134,10 @@ pub enum JumpError {
     },
 }
 
-/// Resolves every reachable jump of `code`, starting at offset 0 with an empty stack.
-pub fn resolve_jumps(code: &Code) -> Result<JumpAnalysis, JumpError> {
+/// Resolves every reachable jump of `code` by exploring it per calling context, starting at
+/// offset 0 with an empty stack. `lift::resolve_jumps` falls back on function summaries when
+/// this fails.
+pub fn explore_jumps(code: &Code) -> Result<JumpAnalysis, JumpError> {
     let mut explorer = Explorer {
         code,
         analysis: JumpAnalysis::default(),
@@ -161,10 +153,7 @@ pub fn resolve_jumps(code: &Code) -> Result<JumpAnalysis, JumpError> {
             .enqueue(Pc(0), Rc::from([]))
             .and_then(|()| explorer.run()),
     };
-    match explored {
-        Ok(()) => Ok(explorer.analysis),
-        Err(error) => resolve_by_summaries(code).ok_or(error),
-    }
+    explored.map(|()| explorer.analysis)
 }
 
 struct Explorer<'a> {
@@ -286,8 +275,13 @@ impl Explorer<'_> {
 
 #[cfg(test)]
 mod tests {
+    use alloy_primitives::U256;
+
     use super::*;
-    use crate::{evm::assemble, lift::STACK_LIMIT};
+    use crate::{
+        evm::assemble,
+        lift::{resolve_jumps, STACK_LIMIT},
+    };
 
     fn analyse(text: &str) -> Result<JumpAnalysis, JumpError> {
         resolve_jumps(&Code::new(assemble(text).expect("test code assembles")))

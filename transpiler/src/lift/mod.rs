@@ -3,7 +3,9 @@
 //! [`lift`] runs the stages in order; each is public on its own for tests and tools:
 //!
 //! - [`blocks`]: basic blocks.
-//! - [`jumps`]: jump resolution by abstract interpretation of the stack.
+//! - [`jumps`]: jump resolution by abstract interpretation of the stack, per calling context.
+//! - [`summaries`]: jump resolution by function summaries, where the exploration gives up
+//!   (recursion); [`resolve_jumps`] decides.
 //! - [`functions`]: internal function recovery, checked against the calling convention.
 //! - [`ssa`]: SSA construction, one IR function per recovered function.
 
@@ -12,12 +14,14 @@ pub mod functions;
 pub mod jumps;
 pub mod ssa;
 mod stack;
+pub mod summaries;
 
 pub use blocks::{BasicBlock, BlockExit};
 pub use functions::{recover_functions, Call, Function, FunctionError};
-pub use jumps::{resolve_jumps, Fault, JumpAnalysis, JumpError};
+pub use jumps::{explore_jumps, JumpAnalysis, JumpError};
 pub use ssa::{lift_module, LiftError};
 pub use stack::STACK_LIMIT;
+pub use summaries::resolve_by_summaries;
 
 use std::collections::BTreeMap;
 
@@ -54,14 +58,28 @@ pub enum LiftCodeError {
     Malformed(#[from] VerifyError),
 }
 
+/// Resolves every reachable jump of `code`: by exploring it per calling context
+/// ([`explore_jumps`]), or, where that gives up (functions that recurse grow the stack
+/// without end), by function summaries ([`resolve_by_summaries`]). If both fail, the
+/// exploration's error stands.
+pub fn resolve_jumps(code: &Code) -> Result<JumpAnalysis, JumpError> {
+    explore_jumps(code).or_else(|error| resolve_by_summaries(code).ok_or(error))
+}
+
 /// Lifts `code`: resolves its jumps (functions need every jump's targets), recovers its
 /// functions (SSA construction makes one IR function of each), builds the SSA IR and checks
 /// it.
 pub fn lift(code: &Code) -> Result<Lifted, LiftCodeError> {
+    let lifted = lift_unchecked(code)?;
+    verify_module(&lifted.module)?;
+    Ok(lifted)
+}
+
+/// [`lift`] without the IR check, for a caller that runs the checker itself (the pipeline).
+pub fn lift_unchecked(code: &Code) -> Result<Lifted, LiftCodeError> {
     let jumps = resolve_jumps(code)?;
     let functions = recover_functions(code, &jumps)?;
     let module = lift_module(code, &jumps, &functions)?;
-    verify_module(&module)?;
     Ok(Lifted {
         jumps,
         functions,

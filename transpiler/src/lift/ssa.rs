@@ -34,10 +34,10 @@ use super::{
     functions::Function as Recovered,
     jumps::JumpAnalysis,
     stack::{label, Below, BlockStack, Contexts, Slot, Stack, STACK_LIMIT},
-    Fault,
 };
 use crate::{
     evm::{Code, Pc},
+    ir::Fault,
     ir::{self, BlockCall, FuncRef, InstData, Terminator, Value},
 };
 

@@ -24,11 +24,11 @@ use hashbrown::hash_map::RawEntryMut;
 use revm_bytecode::opcode::{self, OpCode};
 use rustc_hash::FxBuildHasher;
 
-use super::{
-    blocks::{BasicBlock, BlockExit},
-    Fault,
+use super::blocks::{BasicBlock, BlockExit};
+use crate::{
+    evm::{Code, Pc},
+    ir::Fault,
 };
-use crate::evm::{Code, Pc};
 
 /// The EVM's stack limit.
 pub const STACK_LIMIT: usize = 1024;

@@ -29,7 +29,7 @@ use std::{
     collections::{BinaryHeap, HashMap},
 };
 
-use crate::ir::{Block, Function};
+use crate::ir::{Block, ControlFlowGraph, Function};
 
 /// The index of a loop in [`Layout::loops`].
 pub type LoopId = usize;
@@ -83,19 +83,13 @@ impl Layout {
     /// The blocks of `function` reachable from its entry, in reverse postorder, and the
     /// layout of the graph they make (nodes being positions in that order).
     pub fn of_function(function: &Function) -> (Vec<Block>, Layout) {
-        let order = reverse_postorder(function);
+        let cfg = ControlFlowGraph::of(function);
+        let order = cfg.reverse_postorder().to_vec();
         let position: HashMap<Block, usize> =
             order.iter().enumerate().map(|(i, &b)| (b, i)).collect();
         let successors: Vec<Vec<usize>> = order
             .iter()
-            .map(|&block| {
-                let terminator = function.block(block).terminator.as_ref();
-                terminator
-                    .into_iter()
-                    .flat_map(|t| t.successors())
-                    .map(|call| position[&call.block])
-                    .collect()
-            })
+            .map(|&block| cfg.successors(block).iter().map(|b| position[b]).collect())
             .collect();
         let layout = Layout::of(&successors);
         (order, layout)
@@ -232,33 +226,6 @@ impl Layout {
     pub fn uses_target(&self) -> bool {
         (0..self.loops.len()).any(|l| self.loops[l].entries.len() > 1 || self.pad(l).len() > 1)
     }
-}
-
-/// The blocks reachable from the entry, in reverse postorder.
-fn reverse_postorder(function: &Function) -> Vec<Block> {
-    let mut seen = std::collections::HashSet::new();
-    let mut postorder = Vec::new();
-    let mut stack = vec![(function.entry(), 0usize)];
-    seen.insert(function.entry());
-    while let Some((block, next)) = stack.pop() {
-        let successors: Vec<Block> = function
-            .block(block)
-            .terminator
-            .iter()
-            .flat_map(|t| t.successors())
-            .map(|call| call.block)
-            .collect();
-        if let Some(&successor) = successors.get(next) {
-            stack.push((block, next + 1));
-            if seen.insert(successor) {
-                stack.push((successor, 0));
-            }
-        } else {
-            postorder.push(block);
-        }
-    }
-    postorder.reverse();
-    postorder
 }
 
 struct Graph<'a> {

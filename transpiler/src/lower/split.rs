@@ -56,7 +56,10 @@ use super::{
 };
 use crate::{
     evm::Pc,
-    ir::{Block, BlockCall, BlockData, Dominators, FuncRef, Function, InstData, Terminator, Value},
+    ir::{
+        cfg::iterated_frontier, Block, BlockCall, BlockData, ControlFlowGraph, Dominators, FuncRef,
+        Function, InstData, Terminator, Value,
+    },
 };
 
 /// The Move instructions a part is sized for: well below the limit, as sizes are estimated
@@ -123,7 +126,7 @@ struct Splitter<'a> {
 
 impl<'a> Splitter<'a> {
     fn new(function: &'a Function, instructions: usize) -> Result<Self, LowerError> {
-        let order: Vec<Block> = Dominators::of(function).reverse_postorder().collect();
+        let order = ControlFlowGraph::of(function).reverse_postorder().to_vec();
         let sizes: Vec<usize> = order.iter().map(|&b| estimate(function.block(b))).collect();
         let total = sizes.iter().sum::<usize>().max(1);
         let wanted = instructions.div_ceil(PART_INSTRUCTIONS);
@@ -428,8 +431,9 @@ impl<'s, 'a> PartBuilder<'s, 'a> {
     fn merge_carried(&mut self, inputs: &[Value]) {
         let splitter = self.splitter;
         let live_in = |block: Block, v: Value| splitter.live.live_in[block.index()].contains(v);
-        let dominators = Dominators::compute(self.start, |b| self.successors(b));
-        let frontiers = dominance_frontiers(&dominators, |b| self.successors(b));
+        let cfg = ControlFlowGraph::compute(self.start, |b| self.successors(b));
+        let dominators = Dominators::new(&cfg);
+        let frontiers = cfg.dominance_frontiers(|b| dominators.idom(b));
         self.carried = inputs
             .iter()
             .copied()
@@ -451,7 +455,7 @@ impl<'s, 'a> PartBuilder<'s, 'a> {
             }
         }
         // Dominators first, so each block finds its immediate dominator's names.
-        for new in dominators.reverse_postorder().filter(|&b| b != self.start) {
+        for &new in cfg.reverse_postorder().iter().filter(|&&b| b != self.start) {
             let block = self.original(new);
             for &v in self.carried.iter().filter(|&&v| live_in(block, v)) {
                 let name = match merge_param.get(&(block, v)) {
@@ -600,49 +604,6 @@ fn estimate(data: &BlockData) -> usize {
 
 fn successors(data: &BlockData) -> impl Iterator<Item = &BlockCall> {
     data.terminator.iter().flat_map(|t| t.successors())
-}
-
-/// Per block, its dominance frontier (Cooper, Harvey and Kennedy): the blocks where its
-/// dominance ends.
-fn dominance_frontiers(
-    dominators: &Dominators,
-    successors: impl Fn(Block) -> Vec<Block>,
-) -> BTreeMap<Block, BTreeSet<Block>> {
-    let mut predecessors: BTreeMap<Block, BTreeSet<Block>> = BTreeMap::new();
-    for block in dominators.reverse_postorder() {
-        for successor in successors(block) {
-            predecessors.entry(successor).or_default().insert(block);
-        }
-    }
-    let mut frontiers: BTreeMap<Block, BTreeSet<Block>> = BTreeMap::new();
-    for (&block, preds) in predecessors.iter().filter(|(_, p)| p.len() > 1) {
-        let idom = dominators.idom(block);
-        for &pred in preds {
-            let mut runner = Some(pred);
-            while let Some(r) = runner.filter(|&r| Some(r) != idom) {
-                frontiers.entry(r).or_default().insert(block);
-                runner = dominators.idom(r);
-            }
-        }
-    }
-    frontiers
-}
-
-/// The iterated dominance frontier of `definitions`: where their values meet.
-fn iterated_frontier(
-    frontiers: &BTreeMap<Block, BTreeSet<Block>>,
-    definitions: impl IntoIterator<Item = Block>,
-) -> BTreeSet<Block> {
-    let mut meets = BTreeSet::new();
-    let mut work: Vec<Block> = definitions.into_iter().collect();
-    while let Some(block) = work.pop() {
-        for &meet in frontiers.get(&block).into_iter().flatten() {
-            if meets.insert(meet) {
-                work.push(meet);
-            }
-        }
-    }
-    meets
 }
 
 #[cfg(test)]

@@ -13,10 +13,7 @@ use std::collections::HashMap;
 
 use alloy_primitives::U256;
 
-use crate::{
-    ir::{Function, InstData, Terminator, Value},
-    lift::Fault,
-};
+use crate::ir::{Fault, Function, InstData, Terminator, Value};
 
 /// Folds what it can; returns whether it changed anything.
 pub fn fold_constants(function: &mut Function) -> bool {

@@ -24,39 +24,85 @@ pub mod inline;
 pub mod params;
 pub mod unreachable;
 
-use crate::ir::Module;
+use std::convert::Infallible;
+
+use crate::ir::{FuncRef, Function, Module};
+
+/// A pass over one function: whether it changed anything.
+pub type FunctionPass = fn(&mut Function) -> bool;
+
+/// The passes over one function, in the order [`optimize`] runs them, by name.
+pub const FUNCTION_PASSES: [(&str, FunctionPass); 6] = [
+    (
+        "params::remove_redundant_params",
+        params::remove_redundant_params,
+    ),
+    ("params::remove_unused_params", params::remove_unused_params),
+    ("fold::fold_constants", fold::fold_constants),
+    ("branches::simplify_branches", branches::simplify_branches),
+    (
+        "unreachable::eliminate_unreachable_blocks",
+        unreachable::eliminate_unreachable_blocks,
+    ),
+    (
+        "dead_code::eliminate_dead_code",
+        dead_code::eliminate_dead_code,
+    ),
+];
 
 /// Runs every pass on every function of `module` until none changes anything, and inlines
 /// tiny helpers that never return until none is left to inline.
 pub fn optimize(module: &mut Module) {
-    optimize_functions(module);
+    let unchecked = optimize_checked(module, |_, _, _| Ok::<(), Infallible>(()));
+    match unchecked {
+        Ok(()) => {}
+        Err(never) => match never {},
+    }
+}
+
+/// [`optimize`], calling `check` after every pass that changed something, with the pass's
+/// name, the module, and the function it changed (`None` for a pass over the module); the
+/// first error `check` returns stops it.
+pub fn optimize_checked<E>(
+    module: &mut Module,
+    mut check: impl FnMut(&'static str, &Module, Option<FuncRef>) -> Result<(), E>,
+) -> Result<(), E> {
+    optimize_functions(module, &mut check)?;
     // Each round can make callers helpers; the bound only guards against a mistake.
     for _ in 0..INLINE_ROUNDS {
         if !inline::inline_tiny_noreturn(module) {
             break;
         }
-        optimize_functions(module);
+        check("inline::inline_tiny_noreturn", module, None)?;
+        optimize_functions(module, &mut check)?;
     }
+    Ok(())
 }
 
 /// More rounds of inlining than chains of helpers in compiler output are long.
 const INLINE_ROUNDS: usize = 32;
 
 /// Runs every function pass on every function of `module` until none changes anything.
-fn optimize_functions(module: &mut Module) {
-    for function in &mut module.functions {
+fn optimize_functions<E>(
+    module: &mut Module,
+    check: &mut impl FnMut(&'static str, &Module, Option<FuncRef>) -> Result<(), E>,
+) -> Result<(), E> {
+    for i in 0..module.functions.len() {
+        let func = FuncRef::new(i);
         loop {
-            let pruned = params::remove_redundant_params(function);
-            let unused = params::remove_unused_params(function);
-            let folded = fold::fold_constants(function);
-            let simplified = branches::simplify_branches(function);
-            let unreachable = unreachable::eliminate_unreachable_blocks(function);
-            let dead = dead_code::eliminate_dead_code(function);
-            if !(pruned || unused || folded || simplified || unreachable || dead) {
+            let mut changed = false;
+            for (name, pass) in FUNCTION_PASSES {
+                if pass(&mut module.functions[i]) {
+                    changed = true;
+                    check(name, module, Some(func))?;
+                }
+            }
+            if !changed {
                 break;
             }
         }
     }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -86,9 +86,9 @@ fn compile(args: &CompileArgs) -> Result<bool, String> {
                 .unwrap_or_default();
             for (blob, lifted) in lift_blobs(contract) {
                 let name = blob.module_name();
-                let blob_typed = match blob.kind.as_str() {
-                    "runtime" => &typed,
-                    _ => &TypedEntries::default(),
+                let blob_typed = match blob.has_typed_entries() {
+                    true => &typed,
+                    false => &TypedEntries::default(),
                 };
                 let compiled = lifted.map_err(|err| err.to_string()).and_then(|lifted| {
                     compile_lifted(lifted, args.address, &name, blob_typed)
@@ -118,12 +118,12 @@ fn compile(args: &CompileArgs) -> Result<bool, String> {
                     compiled.functions,
                     compiled.bytes.len()
                 );
-                blobs.insert(blob.kind.clone(), json!(name));
+                blobs.insert(blob.kind.to_string(), json!(name));
                 modules.push(json!({
                     "module": name,
                     "file": file,
                     "contract": blob.contract,
-                    "blob": blob.kind,
+                    "blob": blob.kind.to_string(),
                     "code_hash": blob.code_hash().to_string(),
                     "code_size": blob.bytes.len(),
                     "functions": compiled.functions,

@@ -103,7 +103,7 @@ fn summarize(
     match lifted {
         Ok(lifted) => json!({
             "contract": blob.contract,
-            "blob": blob.kind,
+            "blob": blob.kind.to_string(),
             "bytes": blob.bytes.len(),
             "functions": lifted.module.functions.len(),
             "blocks": block_count(lifted),
@@ -111,7 +111,7 @@ fn summarize(
         }),
         Err(err) => json!({
             "contract": blob.contract,
-            "blob": blob.kind,
+            "blob": blob.kind.to_string(),
             "bytes": blob.bytes.len(),
             "error": err.to_string(),
         }),

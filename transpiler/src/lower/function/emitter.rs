@@ -1,0 +1,93 @@
+//! The emitter of one function's code: what every part of the lowering writes into (code
+//! with branch targets as label numbers, resolved at the end), what it calls ([`Callees`]),
+//! and where each value lives.
+
+use std::collections::HashMap;
+
+use alloy_primitives::U256;
+use move_binary_format::file_format::{
+    Bytecode, CodeOffset, FunctionHandleIndex, LocalIndex, SignatureIndex, SignatureToken,
+};
+use revm_bytecode::opcode::OpCode;
+
+use crate::{
+    ir::{Block, FuncRef, Function},
+    lower::{layout::Layout, locals::Location, AbortCode, LowerError},
+};
+
+/// What a function's code calls: natives by opcode, and the module's other functions.
+pub trait Callees {
+    /// The handle of the native performing `op`.
+    fn native(&mut self, op: OpCode) -> Result<FunctionHandleIndex, LowerError>;
+    /// The handle of function `func` of the module.
+    fn function(&self, func: FuncRef) -> FunctionHandleIndex;
+    /// The signature `tokens` (for vector instructions).
+    fn signature(&mut self, tokens: Vec<SignatureToken>) -> SignatureIndex;
+}
+
+/// Emits code whose branch targets are label numbers, resolved at the end.
+pub(super) struct Emitter<'a> {
+    pub(super) function: &'a Function,
+    pub(super) callees: &'a mut dyn Callees,
+    pub(super) locations: &'a [Location],
+    /// Per value, an upper bound on its bits ([`super::ranges`]).
+    pub(super) widths: &'a [u16],
+    pub(super) code: Vec<Bytecode>,
+    /// Per label (a block's position, or a label made later), its offset.
+    pub(super) labels: Vec<Option<usize>>,
+    pub(super) position: HashMap<Block, usize>,
+    pub(super) layout: &'a Layout,
+    /// Per loop, the labels of its head and of its exit pad.
+    pub(super) loop_labels: Vec<(CodeOffset, CodeOffset)>,
+    /// The local holding the destination of an edge through a dispatch head or exit pad.
+    pub(super) target_local: Option<LocalIndex>,
+    /// The spill vector's local and the signature of its elements, if there is one.
+    pub(super) spill: Option<(LocalIndex, SignatureIndex)>,
+}
+
+impl Emitter<'_> {
+    pub(super) fn define(&mut self, label: usize) {
+        self.labels[label] = Some(self.code.len());
+    }
+
+    /// A fresh label past the blocks'.
+    pub(super) fn new_label(&mut self) -> CodeOffset {
+        self.labels.push(None);
+        (self.labels.len() - 1) as CodeOffset
+    }
+
+    pub(super) fn define_new(&mut self, label: CodeOffset) {
+        self.labels[usize::from(label)] = Some(self.code.len());
+    }
+
+    pub(super) fn emit(&mut self, instr: Bytecode) {
+        self.code.push(instr);
+    }
+
+    /// Ends the frame with an exceptional halt.
+    pub(super) fn abort(&mut self, code: AbortCode) {
+        self.emit(Bytecode::LdU64(code as u64));
+        self.emit(Bytecode::Abort);
+    }
+}
+
+/// One half of a word.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Half {
+    Hi,
+    Lo,
+}
+
+/// The element of the spill vector holding `half` of the word spilled to `slot`.
+pub(super) fn spilled_index(slot: u64, half: Half) -> u64 {
+    2 * slot + u64::from(half == Half::Lo)
+}
+
+/// The halves `(hi, lo)` of a word.
+pub(super) fn halves(word: U256) -> (u128, u128) {
+    let [l0, l1, h0, h1] = word.into_limbs();
+    (
+        (u128::from(h1) << 64) | u128::from(h0),
+        (u128::from(l1) << 64) | u128::from(l0),
+    )
+}

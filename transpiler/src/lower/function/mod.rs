@@ -1,0 +1,167 @@
+//! The code of one function: IR blocks in the order [`crate::lower::layout`] chose, values
+//! in the locals [`crate::lower::locals`] chose, and control flow in the shapes the Move
+//! 0.3.2 verifier accepts (`DESIGN.md` §5). This file is the driver; each part has its own:
+//!
+//! - `emitter`: the code being emitted, labels, what it calls.
+//! - `select`: instruction selection (natives, calls, inline Move arithmetic).
+//! - `moves`: values onto the operand stack and into their locals.
+//! - `control_flow`: terminators, edges, loop heads and exit pads.
+//! - `assigned`: the verifier's locals analysis, mimicked, for the prologue.
+//!
+//! # Control flow
+//!
+//! Each loop is contiguous, its head first, and ends with a jump back to its head followed
+//! by its exit pad; every other jump goes forwards ([`super::layout`] says why). An edge is
+//! a plain branch to its block, to the dispatch head of a loop with several entries, or to
+//! the exit pad of the loop it leaves; when a head or a pad on its way must choose between
+//! several destinations, the edge first stores its block's position in the target local.
+//! A jump to the code that follows is left out.
+//!
+//! # Locals on entry
+//!
+//! The verifier requires every local read to be assigned on every path to the read. Through
+//! dispatch heads and exit pads, paths exist that the IR's dominance does not see, so after emitting the
+//! body, the same must-analysis the verifier runs finds the locals read where they may be
+//! unassigned, and the prologue assigns them zero.
+//!
+//! # Spilled words
+//!
+//! In a function whose words need more locals than Move allows, some live in a `vector<u128>`
+//! local instead (`Location::Spilled`), created with every element zero in the prologue and
+//! read and written through references.
+
+mod assigned;
+mod control_flow;
+mod emitter;
+mod moves;
+mod select;
+
+use std::collections::HashMap;
+
+use move_binary_format::file_format::{Bytecode, CodeOffset, LocalIndex, SignatureToken};
+
+use crate::{
+    ir::{Block, Function},
+    lower::{
+        layout::{Item, Layout},
+        locals::allocate,
+        ranges::widths,
+        LowerError,
+    },
+};
+use assigned::unassigned_reads;
+pub use emitter::Callees;
+use emitter::Emitter;
+
+/// A lowered function body: its locals' types (after the parameters) and its code.
+pub struct Body {
+    /// The locals after the parameters.
+    pub locals: Vec<SignatureToken>,
+    /// The code.
+    pub code: Vec<Bytecode>,
+}
+
+/// Lowers `function`.
+pub fn lower_function(function: &Function, callees: &mut dyn Callees) -> Result<Body, LowerError> {
+    let (order, layout) = Layout::of_function(function);
+    let position: HashMap<Block, usize> = order.iter().enumerate().map(|(i, &b)| (b, i)).collect();
+    let uses_target = layout.uses_target();
+    let extra = if uses_target {
+        vec![SignatureToken::U64]
+    } else {
+        vec![]
+    };
+    let widths = widths(function, &order);
+    let locals = allocate(function, &order, &widths, &extra)?;
+    let target_local = (locals.params + locals.types.len()).checked_sub(1);
+    let spill = locals
+        .spill
+        .map(|(local, _)| (local, callees.signature(vec![SignatureToken::U128])));
+    let mut emitter = Emitter {
+        function,
+        callees,
+        locations: &locals.locations,
+        widths: &widths,
+        code: Vec::new(),
+        labels: vec![None; order.len()],
+        position,
+        layout: &layout,
+        loop_labels: Vec::new(),
+        target_local: target_local
+            .filter(|_| uses_target)
+            .map(|l| l as LocalIndex),
+        spill,
+    };
+    emitter.loop_labels = (0..layout.loops.len())
+        .map(|l| {
+            let head = match layout.loops[l].entries[..] {
+                [entry] => entry as CodeOffset,
+                _ => emitter.new_label(),
+            };
+            (head, emitter.new_label())
+        })
+        .collect();
+    if let Some(Item::Head(_)) = layout.items.first() {
+        // The entry is one of several entries of a loop: enter it through its dispatch head.
+        emitter.set_target(0);
+    }
+    for (i, &item) in layout.items.iter().enumerate() {
+        let next = layout.items.get(i + 1).and_then(|&next| match next {
+            Item::Node(node) => Some(node as CodeOffset),
+            Item::Head(l) => Some(emitter.loop_labels[l].0),
+            Item::End(_) => None,
+        });
+        match item {
+            Item::Head(l) => emitter.dispatch(l, next),
+            Item::Node(node) => {
+                emitter.define(node);
+                emitter.instructions(order[node])?;
+                emitter.terminator(order[node], node, next)?;
+            }
+            Item::End(l) => emitter.end_loop(l, next),
+        }
+    }
+    let Emitter { code, labels, .. } = emitter;
+
+    let local_types: Vec<SignatureToken> = std::iter::repeat_n(SignatureToken::U128, locals.params)
+        .chain(locals.types.iter().cloned())
+        .collect();
+    let mut prologue = Vec::new();
+    if let (Some((local, words)), Some((_, element))) = (locals.spill, spill) {
+        prologue.extend([Bytecode::VecPack(element, 0), Bytecode::StLoc(local)]);
+        for _ in 0..2 * words {
+            prologue.extend([
+                Bytecode::MutBorrowLoc(local),
+                Bytecode::LdU128(0),
+                Bytecode::VecPushBack(element),
+            ]);
+        }
+    }
+    for local in unassigned_reads(&code, &labels, locals.params, local_types.len()) {
+        prologue.push(match local_types[local] {
+            SignatureToken::Bool => Bytecode::LdFalse,
+            SignatureToken::U64 => Bytecode::LdU64(0),
+            _ => Bytecode::LdU128(0),
+        });
+        prologue.push(Bytecode::StLoc(local as LocalIndex));
+    }
+    let shift = prologue.len();
+    let total = shift + code.len();
+    if total > usize::from(CodeOffset::MAX) {
+        return Err(LowerError::TooLarge {
+            instructions: total,
+        });
+    }
+    let resolve =
+        |label: CodeOffset| (labels[usize::from(label)].expect("defined") + shift) as CodeOffset;
+    prologue.extend(code.into_iter().map(|instr| match instr {
+        Bytecode::Branch(l) => Bytecode::Branch(resolve(l)),
+        Bytecode::BrTrue(l) => Bytecode::BrTrue(resolve(l)),
+        Bytecode::BrFalse(l) => Bytecode::BrFalse(resolve(l)),
+        other => other,
+    }));
+    Ok(Body {
+        locals: locals.types,
+        code: prologue,
+    })
+}

@@ -1,0 +1,254 @@
+//! Instruction selection: each IR instruction as a native call, a call of the module's
+//! function, or inline Move arithmetic where that is exact and cheaper (bitwise operations,
+//! comparisons, shifts by a constant, and u128 arithmetic on values proven narrow).
+
+use alloy_primitives::U256;
+use move_binary_format::file_format::Bytecode;
+use revm_bytecode::opcode::{self, OpCode};
+
+use super::emitter::{Emitter, Half};
+use crate::{
+    ir::{Block, InstData, Value},
+    lower::{
+        locals::Location,
+        natives::{native_for, NativeResult},
+        LowerError,
+    },
+};
+
+impl Emitter<'_> {
+    /// Emits the instructions of `block` (its terminator apart).
+    pub(super) fn instructions(&mut self, block: Block) -> Result<(), LowerError> {
+        let data = self.function.block(block);
+        for inst in &data.insts {
+            match &inst.data {
+                InstData::Const(_) => {}
+                InstData::Op { op, args } if op.get() == opcode::ISZERO => {
+                    self.push_is_zero(args[0])?;
+                    self.store_bool(inst.results[0]);
+                }
+                InstData::Op { op, args } if self.inline(*op, args, &inst.results)? => {}
+                InstData::Op { op, args } => {
+                    for &arg in args {
+                        self.push_word(arg)?;
+                    }
+                    let handle = self.callees.native(*op)?;
+                    self.emit(Bytecode::Call(handle));
+                    let result = native_for(*op).map(|n| n.result);
+                    match (result, inst.results.first()) {
+                        (Some(NativeResult::Word), Some(&r)) => self.store_word(r),
+                        (Some(NativeResult::Bool), Some(&r)) => self.store_bool(r),
+                        (Some(NativeResult::Nothing), None) => {}
+                        _ => {
+                            return Err(LowerError::Internal(format!(
+                                "{op} has results the native does not give"
+                            )))
+                        }
+                    }
+                }
+                InstData::Call { func, args } => {
+                    for &arg in args {
+                        self.push_word(arg)?;
+                    }
+                    self.emit(Bytecode::Call(self.callees.function(*func)));
+                    for &r in inst.results.iter().rev() {
+                        self.store_word(r);
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Emits `op` as Move arithmetic on the halves where that is exact and cheaper than a
+    /// native call (bitwise operations, equality and unsigned order, shifts by a constant);
+    /// whether it did.
+    pub(super) fn inline(
+        &mut self,
+        op: OpCode,
+        args: &[Value],
+        results: &[Value],
+    ) -> Result<bool, LowerError> {
+        use Half::{Hi, Lo};
+        let [result] = results else { return Ok(false) };
+        if self.inline_narrow(op, args, *result)? {
+            return Ok(true);
+        }
+        let bitwise = match op.get() {
+            opcode::AND => Some(Bytecode::BitAnd),
+            opcode::OR => Some(Bytecode::BitOr),
+            opcode::XOR => Some(Bytecode::Xor),
+            _ => None,
+        };
+        match (op.get(), args) {
+            (_, &[a, b]) if bitwise.is_some() => {
+                let instr = bitwise.expect("matched");
+                for half in [Hi, Lo] {
+                    self.push_half(a, half)?;
+                    self.push_half(b, half)?;
+                    self.emit(instr.clone());
+                }
+                self.store_word(*result);
+            }
+            (opcode::NOT, &[a]) => {
+                for half in [Hi, Lo] {
+                    self.push_half(a, half)?;
+                    self.emit(Bytecode::LdU128(u128::MAX));
+                    self.emit(Bytecode::Xor);
+                }
+                self.store_word(*result);
+            }
+            (opcode::EQ, &[a, b]) => {
+                for half in [Hi, Lo] {
+                    self.push_half(a, half)?;
+                    self.push_half(b, half)?;
+                    self.emit(Bytecode::Eq);
+                }
+                self.emit(Bytecode::And);
+                self.store_bool(*result);
+            }
+            (opcode::LT, &[a, b]) | (opcode::GT, &[b, a]) => {
+                // a < b: by the high halves, or equal high halves and by the low ones.
+                self.push_half(a, Hi)?;
+                self.push_half(b, Hi)?;
+                self.emit(Bytecode::Lt);
+                self.push_half(a, Hi)?;
+                self.push_half(b, Hi)?;
+                self.emit(Bytecode::Eq);
+                self.push_half(a, Lo)?;
+                self.push_half(b, Lo)?;
+                self.emit(Bytecode::Lt);
+                self.emit(Bytecode::And);
+                self.emit(Bytecode::Or);
+                self.store_bool(*result);
+            }
+            (opcode::SHL | opcode::SHR, &[shift, value]) => {
+                let Location::Const(shift) = self.locations[shift.index()] else {
+                    return Ok(false);
+                };
+                self.shift_by_constant(op.get() == opcode::SHL, shift, value)?;
+                self.store_word(*result);
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    /// Emits `op` as Move arithmetic on the low halves where [`super::ranges`] proves that
+    /// equals the 256-bit operation: a result that fits 128 bits (so an addition or
+    /// multiplication cannot overflow u128), or a comparison of operands that do; whether
+    /// it did.
+    pub(super) fn inline_narrow(
+        &mut self,
+        op: OpCode,
+        args: &[Value],
+        result: Value,
+    ) -> Result<bool, LowerError> {
+        let narrow_args = args.iter().all(|&a| self.is_narrow(a));
+        let constant = |v: Value| match self.locations[v.index()] {
+            Location::Const(c) => Some(c),
+            _ => None,
+        };
+        // A constant shift amount Move's u128 shifts take, or a constant non-zero divisor.
+        let small_shift = |v: Value| constant(v).filter(|s| *s < U256::from(128));
+        let divisor = |v: Value| constant(v).filter(|d| !d.is_zero());
+        let (instr, shift, test) = match (op.get(), args) {
+            (opcode::ADD, &[_, _]) if self.is_narrow(result) => (Bytecode::Add, None, false),
+            (opcode::MUL, &[_, _]) if self.is_narrow(result) => (Bytecode::Mul, None, false),
+            (opcode::AND, _) if self.is_narrow(result) => (Bytecode::BitAnd, None, false),
+            (opcode::OR, _) if narrow_args => (Bytecode::BitOr, None, false),
+            (opcode::XOR, _) if narrow_args => (Bytecode::Xor, None, false),
+            (opcode::DIV, &[_, d]) if narrow_args && divisor(d).is_some() => {
+                (Bytecode::Div, None, false)
+            }
+            (opcode::MOD, &[_, d]) if narrow_args && divisor(d).is_some() => {
+                (Bytecode::Mod, None, false)
+            }
+            (opcode::SHL, &[s, _]) if self.is_narrow(result) && small_shift(s).is_some() => {
+                (Bytecode::Shl, small_shift(s), false)
+            }
+            (opcode::SHR, &[s, v]) if self.is_narrow(v) && small_shift(s).is_some() => {
+                (Bytecode::Shr, small_shift(s), false)
+            }
+            (opcode::EQ, _) if narrow_args => (Bytecode::Eq, None, true),
+            (opcode::LT, _) if narrow_args => (Bytecode::Lt, None, true),
+            (opcode::GT, _) if narrow_args => (Bytecode::Gt, None, true),
+            _ => return Ok(false),
+        };
+        match shift {
+            Some(amount) => {
+                self.push_half(args[1], Half::Lo)?;
+                self.emit(Bytecode::LdU8(amount.to::<u8>()));
+            }
+            None => {
+                for &a in args {
+                    self.push_half(a, Half::Lo)?;
+                }
+            }
+        }
+        self.emit(instr);
+        if test {
+            self.store_bool(result);
+        } else {
+            self.store_lo(result);
+        }
+        Ok(true)
+    }
+
+    /// Pushes the halves of `value << shift` (`left`) or `value >> shift`, high half first.
+    /// Move's shifts take amounts below 128 and drop the bits shifted out.
+    pub(super) fn shift_by_constant(
+        &mut self,
+        left: bool,
+        shift: U256,
+        value: Value,
+    ) -> Result<(), LowerError> {
+        use Half::{Hi, Lo};
+        let s = if shift >= U256::from(256) {
+            256
+        } else {
+            shift.to::<u32>()
+        };
+        // One half shifted by `amount` (1..=127) in direction `left`, or as it is (0).
+        let part = |this: &mut Self, half: Half, left: bool, amount: u32| {
+            this.push_half(value, half)?;
+            if amount > 0 {
+                this.emit(Bytecode::LdU8(amount as u8));
+                this.emit(if left { Bytecode::Shl } else { Bytecode::Shr });
+            }
+            Ok::<(), LowerError>(())
+        };
+        let zero = |this: &mut Self| this.emit(Bytecode::LdU128(0));
+        match (left, s) {
+            (_, 0) => {
+                part(self, Hi, left, 0)?;
+                part(self, Lo, left, 0)?;
+            }
+            (true, 1..=127) => {
+                part(self, Hi, true, s)?;
+                part(self, Lo, false, 128 - s)?;
+                self.emit(Bytecode::BitOr);
+                part(self, Lo, true, s)?;
+            }
+            (false, 1..=127) => {
+                part(self, Hi, false, s)?;
+                part(self, Lo, false, s)?;
+                part(self, Hi, true, 128 - s)?;
+                self.emit(Bytecode::BitOr);
+            }
+            (true, 128..=255) => {
+                part(self, Lo, true, s - 128)?;
+                zero(self);
+            }
+            (false, 128..=255) => {
+                zero(self);
+                part(self, Hi, false, s - 128)?;
+            }
+            _ => {
+                zero(self);
+                zero(self);
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,186 @@
+//! The module driver: every function of an IR module lowered into one Move module, parts of
+//! functions too large for Move lowered in turn, typed entry functions added, and the module
+//! serialized, read back and verified ([`compile`]).
+
+use std::{borrow::Cow, collections::HashMap};
+
+use move_binary_format::file_format::{
+    CompiledModule, FunctionHandleIndex, SignatureIndex, SignatureToken, Visibility,
+};
+use move_core_types::{account_address::AccountAddress, identifier::Identifier};
+use revm_bytecode::opcode::OpCode;
+
+use super::{
+    function::{lower_function, Callees},
+    module_builder::ModuleBuilder,
+    natives, split,
+    typed::{Helpers, TypedEntries},
+    LowerError, ModuleError, ENTRY, SHIM_ADDRESS,
+};
+use crate::ir::{self, FuncRef};
+
+/// Lowers `module` into the Move module `address::name` with the typed entry functions
+/// `typed`, verified, as bytes.
+pub fn compile(
+    module: &ir::Module,
+    address: AccountAddress,
+    name: &str,
+    typed: &TypedEntries,
+) -> Result<Vec<u8>, ModuleError> {
+    verify(&lower(module, address, name, typed)?)
+}
+
+/// Serializes `compiled`, reads it back and runs the Move bytecode verifier on what it read:
+/// the bytes, verified.
+pub fn verify(compiled: &CompiledModule) -> Result<Vec<u8>, ModuleError> {
+    let mut bytes = Vec::new();
+    compiled
+        .serialize(&mut bytes)
+        .map_err(|err| ModuleError::Verify(format!("serialize: {err}")))?;
+    let reread = CompiledModule::deserialize(&bytes)
+        .map_err(|err| ModuleError::Verify(format!("deserialize: {err}")))?;
+    move_bytecode_verifier::verify_module(&reread)
+        .map_err(|err| ModuleError::Verify(format!("{err:?}")))?;
+    Ok(bytes)
+}
+
+/// Lowers `module` into the Move module `address::name` with the typed entry functions
+/// `typed`, unverified.
+pub fn lower(
+    module: &ir::Module,
+    address: AccountAddress,
+    name: &str,
+    typed: &TypedEntries,
+) -> Result<CompiledModule, ModuleError> {
+    let name = Identifier::new(name).map_err(|_| ModuleError::Name(name.to_string()))?;
+    let mut builder = ModuleBuilder::new(address, &name);
+    let mut functions: Vec<Cow<ir::Function>> =
+        module.functions.iter().map(Cow::Borrowed).collect();
+    let mut names = Vec::new();
+    let mut handles = Vec::new();
+    for (i, function) in module.functions.iter().enumerate() {
+        let function_name = match i {
+            0 => ENTRY.to_string(),
+            _ => format!("f{}", function.entry_pc.0),
+        };
+        let function_name = Identifier::new(function_name).expect("letters and digits");
+        handles.push(function_handle(
+            &mut builder,
+            address,
+            &name,
+            &function_name,
+            function,
+        ));
+        names.push(function_name);
+    }
+    let mut callees = ModuleCallees {
+        builder,
+        functions: handles,
+        natives: HashMap::new(),
+    };
+    // Parts of a split function join the end of the list, so they are lowered (and split
+    // again if they still are too large) in turn.
+    let mut i = 0;
+    while i < functions.len() {
+        let function = &functions[i];
+        let fail = |source| ModuleError::Function {
+            pc: function.entry_pc,
+            source,
+        };
+        let body = match lower_function(function, &mut callees) {
+            Ok(body) => body,
+            Err(LowerError::TooLarge { instructions }) => {
+                let first_part = FuncRef::new(functions.len());
+                let split = split::split(function, instructions, first_part).map_err(fail)?;
+                for (k, part) in split.parts.into_iter().enumerate() {
+                    let part_name = Identifier::new(format!("{}_{k}", names[i]))
+                        .expect("letters, digits and underscores");
+                    let handle =
+                        function_handle(&mut callees.builder, address, &name, &part_name, &part);
+                    callees.functions.push(handle);
+                    names.push(part_name);
+                    functions.push(Cow::Owned(part));
+                }
+                functions[i] = Cow::Owned(split.driver);
+                continue;
+            }
+            Err(source) => return Err(fail(source)),
+        };
+        let visibility = if i == 0 {
+            Visibility::Public
+        } else {
+            Visibility::Private
+        };
+        let handle = callees.functions[i];
+        callees
+            .builder
+            .define_function(handle, visibility, body.locals, body.code);
+        i += 1;
+    }
+    let mut builder = callees.builder;
+    if !typed.entries.is_empty() {
+        let helpers = Helpers::new(&mut builder);
+        for entry in &typed.entries {
+            let (params, returns) = (helpers.params(entry), helpers.returns(entry));
+            let handle = builder.function_handle(address, &name, &entry.name, params, returns);
+            let code = helpers.code(entry, &mut builder);
+            builder.define_function(handle, Visibility::Public, vec![], code);
+        }
+    }
+    Ok(builder.finish())
+}
+
+/// The handle of `function`, named `function_name` in module `address::module`: its words as
+/// u128 pairs.
+fn function_handle(
+    builder: &mut ModuleBuilder,
+    address: AccountAddress,
+    module: &Identifier,
+    function_name: &Identifier,
+    function: &ir::Function,
+) -> FunctionHandleIndex {
+    let params = function.block(function.entry()).params.len();
+    let results = function.results.unwrap_or(0);
+    builder.function_handle(
+        address,
+        module,
+        function_name,
+        vec![SignatureToken::U128; 2 * params],
+        vec![SignatureToken::U128; 2 * results],
+    )
+}
+
+/// The callees of a module's functions: its own functions and the natives, whose handles are
+/// made on first use.
+struct ModuleCallees {
+    builder: ModuleBuilder,
+    functions: Vec<FunctionHandleIndex>,
+    natives: HashMap<u8, FunctionHandleIndex>,
+}
+
+impl Callees for ModuleCallees {
+    fn native(&mut self, op: OpCode) -> Result<FunctionHandleIndex, LowerError> {
+        if let Some(&handle) = self.natives.get(&op.get()) {
+            return Ok(handle);
+        }
+        let native =
+            natives::native_for(op).ok_or_else(|| LowerError::Unsupported(op.to_string()))?;
+        let handle = self.builder.function_handle(
+            SHIM_ADDRESS,
+            &Identifier::new(native.module).expect("module names are identifiers"),
+            &Identifier::new(native.name.as_str()).expect("mnemonics are identifiers"),
+            native.params(),
+            native.returns(),
+        );
+        self.natives.insert(op.get(), handle);
+        Ok(handle)
+    }
+
+    fn function(&self, func: FuncRef) -> FunctionHandleIndex {
+        self.functions[func.index()]
+    }
+
+    fn signature(&mut self, tokens: Vec<SignatureToken>) -> SignatureIndex {
+        self.builder.signature(tokens)
+    }
+}
