@@ -15,16 +15,16 @@
 //! words, `bytes` and `string` are `vector<u8>`, `T[]` and `T[k]` are vectors (of `k`
 //! elements), and a tuple (a Solidity struct) is flattened: one Move parameter or result per
 //! component, in order, so an array of tuples is one vector per component. The flattened
-//! parameters are named ([`names`]), in [`TypedEntry::param_names`] (and the CLI's
+//! parameters are named (`names.rs`), in [`TypedEntry::param_names`] (and the CLI's
 //! `manifest.json`), `<param>_<component>` (`arg<i>` for an unnamed parameter, the index for
 //! an unnamed component): with `struct Key { address currency; uint24 fee; }`,
 //! `swap(Key key, uint256 amount)` takes `(contract, key_currency: address, key_fee: u64,
 //! amount: U256)`, and `swapAll(Key[] keys)` takes `(contract, keys_currency:
-//! vector<address>, keys_fee: vector<u64>)`. [`codegen`] makes each entry's signature and
-//! code.
+//! vector<address>, keys_fee: vector<u64>)`. `codegen.rs` ([`Helpers`]) makes each entry's
+//! signature and code.
 //!
 //! Functions whose types have no Move form (function types, arrays of empty tuples), or that
-//! have more than [`MAX_PARAMS`] Move parameters or results, get no typed entry;
+//! have more than 250 (`MAX_PARAMS`) Move parameters or results, get no typed entry;
 //! [`TypedEntries::skipped`] says which and why.
 
 mod codegen;
