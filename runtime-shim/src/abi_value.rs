@@ -1,25 +1,15 @@
 //! ABI values as the Move values of typed entry functions (`stdlib/sources/abi.move`): the
 //! Move types an ABI type is passed as, and the conversions both ways, BCS-encoded as the
 //! VM takes and gives Move values. The natives of `evmove::abi` run them; the transpiler
-//! (`evmove::lower::typed`) declares the same Move types, and tests build arguments and read
+//! (`evmove::lower::typed`) declares the Move types by the same mapping, and tests build arguments and read
 //! results with them.
 //!
-//! | ABI type | Move type |
-//! | --- | --- |
-//! | `uint8` | `u8` |
-//! | `uintN`, 16 <= N <= 64 | `u64` |
-//! | `uintN`, 72 <= N <= 128 | `u128` |
-//! | `uintN`, N > 128 | `U256` |
-//! | `intN` | `U256`, the two's complement word (sign-extended from N bits) |
-//! | `bytesN` | `U256`, the left-aligned word (its low 32 - N bytes zero) |
-//! | `bool`, `address` | `bool`, `address` (20 bytes in this build) |
-//! | `bytes`, `string` | `vector<u8>` (a string's bytes, UTF-8 or not) |
-//! | `T[]`, `T[k]` | `vector<M>` for each Move type `M` of `T` (`k` elements) |
-//! | `(T1, …, Tn)` | the Move types of `T1`, then those of `T2`, …: flattened |
-//!
-//! So a tuple (a Solidity struct) is one Move value per component, and an array of tuples is
-//! parallel vectors, one per component, of equal lengths: `(uint256,address[])[]` is
-//! `vector<U256>` and `vector<vector<address>>`. An array of empty tuples has no Move form.
+//! The Move types are the shim table's mapping (`evmove_word::shim::abi_types`, whose module
+//! doc has the table; the transpiler declares typed entries by the same mapping): `uintN` is
+//! the narrowest of `u8`, `u64`, `u128` and `U256` that holds it, `intN` and `bytesN` are
+//! `U256` words, `bytes` and `string` are `vector<u8>`, arrays are vectors, and a tuple is
+//! flattened, so an array of tuples is parallel vectors, one per component, of equal lengths.
+//! Here the mapping's Move types become layouts ([`layouts`]), and values are converted.
 //!
 //! A Move value its ABI type cannot hold (a `u128` beyond 96 bits for `uint96`, a fixed array
 //! of the wrong length, parallel vectors of different lengths) is an error, as is a word of
@@ -28,6 +18,10 @@
 
 use alloy_dyn_abi::{DynSolType, DynSolValue};
 use alloy_primitives::{Address, B256, I256, U256};
+use evmove_word::shim::{
+    abi_types::{flatten, MoveForm, Scalar},
+    MoveType, U256_STRUCT,
+};
 use move_core_types::{
     account_address::AccountAddress,
     value::{MoveStruct, MoveStructLayout, MoveTypeLayout, MoveValue},
@@ -37,9 +31,38 @@ use move_core_types::{
 pub fn layouts(types: &[DynSolType]) -> Result<Vec<MoveTypeLayout>, String> {
     let mut layouts = Vec::new();
     for ty in types {
-        push_layouts(ty, &mut layouts)?;
+        layouts.extend(flatten(ty)?.into_iter().map(|flat| form_layout(flat.form)));
     }
     Ok(layouts)
+}
+
+/// The layout of a flattened value of Move type `form`.
+fn form_layout(form: MoveForm) -> MoveTypeLayout {
+    let scalar = layout(form.scalar.move_type());
+    (0..form.vectors).fold(scalar, |inner, _| MoveTypeLayout::Vector(Box::new(inner)))
+}
+
+/// The layout of Move type `ty` (no type parameter: the mapping has none).
+fn layout(ty: MoveType) -> MoveTypeLayout {
+    match ty {
+        MoveType::Bool => MoveTypeLayout::Bool,
+        MoveType::U8 => MoveTypeLayout::U8,
+        MoveType::U64 => MoveTypeLayout::U64,
+        MoveType::U128 => MoveTypeLayout::U128,
+        MoveType::Address => MoveTypeLayout::Address,
+        MoveType::U256 => MoveTypeLayout::Struct(MoveStructLayout::new(
+            (U256_STRUCT.fields.iter())
+                .map(|&(_, ty)| layout(ty))
+                .collect(),
+        )),
+        MoveType::Vector(element) => MoveTypeLayout::Vector(Box::new(layout(*element))),
+        MoveType::TypeParameter(index) => unreachable!("type parameter {index} in the ABI mapping"),
+    }
+}
+
+/// The Move type of one-word or byte-string ABI type `ty`.
+fn scalar_of(ty: &DynSolType) -> Result<Scalar, String> {
+    Scalar::of(ty).ok_or_else(|| format!("`{ty}` has no Move type"))
 }
 
 /// The ABI values `values` of `types` as Move values, each BCS-encoded.
@@ -110,89 +133,45 @@ fn raw_type(ty: &DynSolType) -> DynSolType {
     }
 }
 
-/// The Move form of a one-word or byte-string ABI type.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Scalar {
-    U8,
-    U64,
-    U128,
-    U256,
-    Bool,
-    Address,
-    Bytes,
+/// The Move value of word `word`, of Move type `scalar`.
+fn value_of(scalar: Scalar, word: B256) -> MoveValue {
+    let v = U256::from_be_bytes(word.0);
+    match scalar {
+        Scalar::U8 => MoveValue::U8(v.to()),
+        Scalar::U64 => MoveValue::U64(v.to()),
+        Scalar::U128 => MoveValue::U128(v.to()),
+        Scalar::U256 => {
+            let (hi, lo) = (v >> 128usize, v & U256::from(u128::MAX));
+            MoveValue::Struct(MoveStruct::new(vec![
+                MoveValue::U128(hi.to()),
+                MoveValue::U128(lo.to()),
+            ]))
+        }
+        Scalar::Bool => MoveValue::Bool(v == U256::from(1)),
+        Scalar::Address => {
+            MoveValue::Address(AccountAddress::new(Address::from_word(word).into_array()))
+        }
+        Scalar::Bytes => unreachable!("byte strings are not words"),
+    }
 }
 
-impl Scalar {
-    fn of(ty: &DynSolType) -> Result<Scalar, String> {
-        Ok(match ty {
-            DynSolType::Uint(8) => Scalar::U8,
-            DynSolType::Uint(16..=64) => Scalar::U64,
-            DynSolType::Uint(72..=128) => Scalar::U128,
-            DynSolType::Uint(_) | DynSolType::Int(_) | DynSolType::FixedBytes(_) => Scalar::U256,
-            DynSolType::Bool => Scalar::Bool,
-            DynSolType::Address => Scalar::Address,
-            DynSolType::Bytes | DynSolType::String => Scalar::Bytes,
-            other => return Err(format!("`{other}` has no Move form")),
-        })
-    }
-
-    fn layout(self) -> MoveTypeLayout {
-        match self {
-            Scalar::U8 => MoveTypeLayout::U8,
-            Scalar::U64 => MoveTypeLayout::U64,
-            Scalar::U128 => MoveTypeLayout::U128,
-            Scalar::U256 => MoveTypeLayout::Struct(MoveStructLayout::new(vec![
-                MoveTypeLayout::U128,
-                MoveTypeLayout::U128,
-            ])),
-            Scalar::Bool => MoveTypeLayout::Bool,
-            Scalar::Address => MoveTypeLayout::Address,
-            Scalar::Bytes => MoveTypeLayout::Vector(Box::new(MoveTypeLayout::U8)),
-        }
-    }
-
-    /// The Move value of word `word`.
-    fn value_of(self, word: B256) -> MoveValue {
-        let v = U256::from_be_bytes(word.0);
-        match self {
-            Scalar::U8 => MoveValue::U8(v.to()),
-            Scalar::U64 => MoveValue::U64(v.to()),
-            Scalar::U128 => MoveValue::U128(v.to()),
-            Scalar::U256 => {
-                let (hi, lo) = (v >> 128usize, v & U256::from(u128::MAX));
-                MoveValue::Struct(MoveStruct::new(vec![
-                    MoveValue::U128(hi.to()),
-                    MoveValue::U128(lo.to()),
-                ]))
-            }
-            Scalar::Bool => MoveValue::Bool(v == U256::from(1)),
-            Scalar::Address => {
-                MoveValue::Address(AccountAddress::new(Address::from_word(word).into_array()))
-            }
-            Scalar::Bytes => unreachable!("byte strings are not words"),
-        }
-    }
-
-    /// The word of Move value `value`, if it is one of this form.
-    fn word_of(self, value: MoveValue) -> Option<B256> {
-        let v = match (self, value) {
-            (Scalar::U8, MoveValue::U8(v)) => U256::from(v),
-            (Scalar::U64, MoveValue::U64(v)) => U256::from(v),
-            (Scalar::U128, MoveValue::U128(v)) => U256::from(v),
-            (Scalar::U256, MoveValue::Struct(MoveStruct::Runtime(halves))) => match halves[..] {
-                [MoveValue::U128(hi), MoveValue::U128(lo)] => {
-                    U256::from(hi) << 128 | U256::from(lo)
-                }
-                _ => return None,
-            },
-            (Scalar::Bool, MoveValue::Bool(v)) => U256::from(v),
-            (Scalar::Address, MoveValue::Address(a)) => {
-                return Some(Address::from(a.into_bytes()).into_word())
-            }
+/// The word of Move value `value`, if it is one of Move type `scalar`.
+fn word_of(scalar: Scalar, value: MoveValue) -> Option<B256> {
+    let v = match (scalar, value) {
+        (Scalar::U8, MoveValue::U8(v)) => U256::from(v),
+        (Scalar::U64, MoveValue::U64(v)) => U256::from(v),
+        (Scalar::U128, MoveValue::U128(v)) => U256::from(v),
+        (Scalar::U256, MoveValue::Struct(MoveStruct::Runtime(halves))) => match halves[..] {
+            [MoveValue::U128(hi), MoveValue::U128(lo)] => U256::from(hi) << 128 | U256::from(lo),
             _ => return None,
-        };
-        Some(v.into())
-    }
+        },
+        (Scalar::Bool, MoveValue::Bool(v)) => U256::from(v),
+        (Scalar::Address, MoveValue::Address(a)) => {
+            return Some(Address::from(a.into_bytes()).into_word())
+        }
+        _ => return None,
+    };
+    Some(v.into())
 }
 
 /// Whether `word` is a value of one-word type `ty` (its encoding, as the ABI pads it).
@@ -232,29 +211,6 @@ fn width(ty: &DynSolType) -> usize {
     }
 }
 
-/// Pushes the Move types of `ty`.
-fn push_layouts(ty: &DynSolType, layouts: &mut Vec<MoveTypeLayout>) -> Result<(), String> {
-    match ty {
-        DynSolType::Array(element) | DynSolType::FixedArray(element, _) => {
-            let elements = self::layouts(std::slice::from_ref(element))?;
-            if elements.is_empty() {
-                return Err(format!("`{ty}` is an array of empty tuples"));
-            }
-            let vectors = elements
-                .into_iter()
-                .map(|l| MoveTypeLayout::Vector(Box::new(l)));
-            layouts.extend(vectors);
-        }
-        DynSolType::Tuple(components) => {
-            for component in components {
-                push_layouts(component, layouts)?;
-            }
-        }
-        _ => layouts.push(Scalar::of(ty)?.layout()),
-    }
-    Ok(())
-}
-
 /// Pushes the Move values of `value`, of type `ty`; a one-word type takes any value with a
 /// word (a raw `bytes32` too) that is a value of it.
 fn push_move(
@@ -291,7 +247,7 @@ fn push_move(
             moved.push(MoveValue::vector_u8(text.as_bytes().to_vec()))
         }
         _ => match value.as_word() {
-            Some(word) if is_value_of(ty, word) => moved.push(Scalar::of(ty)?.value_of(word)),
+            Some(word) if is_value_of(ty, word) => moved.push(value_of(scalar_of(ty)?, word)),
             _ => return Err(mismatch()),
         },
     }
@@ -357,7 +313,7 @@ fn take_abi(
         _ => {
             let value = next()?;
             let described = format!("{value:?}");
-            match Scalar::of(ty)?.word_of(value) {
+            match word_of(scalar_of(ty)?, value) {
                 Some(word) if is_value_of(ty, word) => typed_word(ty, word),
                 _ => return Err(format!("{described} is not a value of `{ty}`")),
             }
@@ -375,7 +331,7 @@ mod tests {
 
     #[test]
     fn types_flatten_to_move_layouts() {
-        let u256 = Scalar::U256.layout();
+        let u256 = layout(MoveType::U256);
         let vector = |l: MoveTypeLayout| MoveTypeLayout::Vector(Box::new(l));
         let cases = [
             ("uint8", vec![MoveTypeLayout::U8]),

@@ -107,8 +107,8 @@ const MINUS_ONE: U256 = U256::MAX;
 fn every_arithmetic_native_has_an_opcode_to_compare_with() {
     let arith: Vec<_> = natives::NATIVES
         .iter()
-        .filter(|native| native.module == "arith")
-        .map(|native| native.name)
+        .filter(|native| native.row.module == "arith")
+        .map(|native| native.row.name)
         .collect();
     let compared: Vec<_> = OPCODES.iter().map(|(name, _)| *name).collect();
     assert_eq!(arith, compared);

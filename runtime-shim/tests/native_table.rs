@@ -1,96 +1,18 @@
-//! The Move declarations of the natives and the Rust table of their implementations are the
-//! same list: every `native fun` of the compiled shim library is in
-//! `evmove_runtime::natives::NATIVES` with the same signature, and nothing else is.
+//! The runtime's natives are the shim table's rows (`evmove_word::shim::natives`), in its
+//! order, each with an implementation, and a VM built with them publishes the shim library.
+//! That the table is what `stdlib/` declares is checked, for compiler and runtime at once,
+//! by `tests/tests/shim_interface.rs` in `evmove-tests`.
 
 mod common;
 
-use std::collections::BTreeMap;
-
-use evmove_runtime::{natives, stdlib};
-use move_binary_format::{
-    access::ModuleAccess,
-    file_format::{AbilitySet, SignatureToken, Visibility},
-    CompiledModule,
-};
-
-/// A native's Move signature: (type parameters' abilities, parameter types, result types).
-type Signature = (Vec<AbilitySet>, Vec<SignatureToken>, Vec<SignatureToken>);
-
-/// Every `native fun` of the compiled shim library (the function definitions without code),
-/// by (module, name).
-fn declared_natives() -> BTreeMap<(String, String), Signature> {
-    let mut declared = BTreeMap::new();
-    for module in stdlib::modules() {
-        let compiled = CompiledModule::deserialize(module.bytes).expect("stdlib module");
-        for definition in compiled.function_defs().iter().filter(|d| d.is_native()) {
-            let handle = compiled.function_handle_at(definition.function);
-            let name = compiled.identifier_at(handle.name).to_string();
-            assert_eq!(
-                definition.visibility,
-                Visibility::Public,
-                "{}::{name}: transpiled modules must be able to call it",
-                module.name
-            );
-            let signature = (
-                handle.type_parameters.clone(),
-                compiled.signature_at(handle.parameters).0.clone(),
-                compiled.signature_at(handle.return_).0.clone(),
-            );
-            declared.insert((module.name.to_string(), name), signature);
-        }
-    }
-    declared
-}
-
-/// The natives of the Rust table, by (module, name).
-fn registered_natives() -> BTreeMap<(String, String), Signature> {
-    let mut registered = BTreeMap::new();
-    for native in natives::NATIVES {
-        let key = (native.module.to_string(), native.name.to_string());
-        let signature = (native.type_parameters(), native.params(), native.returns());
-        let previous = registered.insert(key, signature);
-        assert!(
-            previous.is_none(),
-            "{}::{} is listed twice",
-            native.module,
-            native.name
-        );
-    }
-    registered
-}
-
-#[test]
-fn the_native_table_lists_exactly_the_declared_natives() {
-    let declared = declared_natives();
-    let registered = registered_natives();
-    let only_declared: Vec<_> = declared
-        .keys()
-        .filter(|k| !registered.contains_key(*k))
-        .collect();
-    let only_registered: Vec<_> = registered
-        .keys()
-        .filter(|k| !declared.contains_key(*k))
-        .collect();
-    assert!(
-        only_declared.is_empty() && only_registered.is_empty(),
-        "declared in stdlib/ but not in NATIVES: {only_declared:?}; \
-         in NATIVES but not declared in stdlib/: {only_registered:?}"
-    );
-    for (key, signature) in &declared {
-        assert_eq!(
-            &registered[key], signature,
-            "signature of {}::{}",
-            key.0, key.1
-        );
-    }
-}
+use evmove_runtime::natives;
 
 #[test]
 fn the_arithmetic_natives_are_all_there() {
     let names: Vec<_> = natives::NATIVES
         .iter()
-        .filter(|native| native.module == "arith")
-        .map(|native| native.name)
+        .filter(|native| native.row.module == "arith")
+        .map(|native| native.row.name)
         .collect();
     assert_eq!(
         names,
@@ -128,8 +50,8 @@ fn the_arithmetic_natives_are_all_there() {
 fn names_in(module: &str) -> Vec<&'static str> {
     natives::NATIVES
         .iter()
-        .filter(|native| native.module == module)
-        .map(|native| native.name)
+        .filter(|native| native.row.module == module)
+        .map(|native| native.row.name)
         .collect()
 }
 
@@ -190,6 +112,13 @@ fn the_frame_natives_are_all_there() {
             "extcodecopy",
         ]
     );
+}
+
+#[test]
+fn the_runtime_pairs_every_row_of_the_shim_table_in_order() {
+    let rows: Vec<_> = natives::NATIVES.iter().map(|native| native.row).collect();
+    let table: Vec<_> = evmove_word::shim::NATIVES.iter().collect();
+    assert_eq!(rows, table);
 }
 
 #[test]

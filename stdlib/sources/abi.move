@@ -7,7 +7,7 @@
 /// (its CALLER is that frame's address).
 ///
 /// The ABI types come as the text of a tuple type (`(address,uint256)`); which Move types
-/// carry them is in `evmove_runtime::abi_value`: `uintN` is `u8`, `u64`, `u128` or `U256`
+/// carry them is the shim table's mapping (`word/src/shim/abi_types.rs`): `uintN` is `u8`, `u64`, `u128` or `U256`
 /// (the narrowest that holds it), `intN` and `bytesN` are `U256` words, `bytes` and `string`
 /// are `vector<u8>`, arrays are vectors, and a tuple is one Move value per component (an
 /// array of tuples one vector per component).
@@ -15,6 +15,9 @@ module evmove::abi {
     use evmove::call;
     use evmove::env;
     use evmove::u256::{Self, U256};
+
+    // The abort codes are the shim table's (`word/src/shim/abort.rs`); a test
+    // (`tests/tests/shim_interface.rs`) checks these constants against it.
 
     /// The call reverted or failed; the return data is what it gave.
     const E_REVERTED: u64 = 1;

@@ -6,7 +6,7 @@
 /// "ended as recorded"; any other abort, and any Move runtime error, is an exceptional halt
 /// (state of the frame rolled back, all its gas consumed). Transpiled code aborts directly,
 /// with a non-zero code, where the front end found a fault (invalid jump, stack underflow or
-/// overflow, undefined opcode): codes are listed in `transpiler/src/lower/`.
+/// overflow): every code and its meaning is in the shim table (`word/src/shim/abort.rs`).
 module evmove::halt {
     /// STOP: success with empty return data.
     public native fun stop();

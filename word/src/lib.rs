@@ -12,7 +12,12 @@
 //! is ruint's (through alloy-primitives' `U256` and `I256`); what is written out here is only
 //! the EVM's rule for each edge (division by zero, shift amounts of 256 and more, byte
 //! indices of 32 and more, `SIGNEXTEND` of large `k`).
+//!
+//! The crate also owns the shim interface both sides read ([`shim`]): the native table, the
+//! abort codes and the ABI ↔ Move type mapping.
 #![deny(missing_docs)]
+
+pub mod shim;
 
 use alloy_primitives::I256;
 pub use alloy_primitives::U256;

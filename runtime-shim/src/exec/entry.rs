@@ -48,8 +48,8 @@ pub struct EntryOutcome {
     pub results: Vec<Vec<u8>>,
 }
 
-/// `evmove::abi`'s abort code for a CALL that did not succeed.
-const E_REVERTED: u64 = 1;
+/// `evmove::abi`'s abort code for a CALL that did not succeed (the shim table's).
+const E_REVERTED: u64 = evmove_word::shim::AbortCode::Reverted.code();
 
 /// The module `evmove::abi`.
 fn abi_module() -> ModuleId {

@@ -7,6 +7,7 @@
 use std::{cell::Cell, rc::Rc};
 
 use alloy_primitives::{Address, Bytes, B256};
+use evmove_word::shim::AbortCode;
 use move_binary_format::errors::{VMError, VMResult};
 use move_core_types::{
     ident_str, identifier::IdentStr, language_storage::ModuleId, vm_status::StatusCode,
@@ -23,7 +24,7 @@ use crate::{
         context::{Frame, Host},
         gas::cost,
         memory::Memory,
-        native::{FrameExtension, FRAME_ENDED},
+        native::FrameExtension,
         outcome::{Fatal, FrameEnd, FrameResult, HaltReason},
     },
     state::{Account, Code},
@@ -298,19 +299,28 @@ pub(super) fn execute_function<'a>(
 /// How a frame ended, given the error its Move execution stopped with and the end a native
 /// recorded.
 pub(super) fn frame_end(error: &VMError, recorded: Option<FrameEnd>) -> FrameEnd {
-    match (error.major_status(), error.sub_status(), recorded) {
-        (StatusCode::ABORTED, Some(FRAME_ENDED), Some(end)) => end,
-        (StatusCode::ABORTED, Some(FRAME_ENDED), None) => FrameEnd::Halt(HaltReason::NoEnd),
-        (StatusCode::OUT_OF_GAS, _, _) => FrameEnd::Halt(HaltReason::OutOfGas),
-        (StatusCode::ABORTED, Some(code), _) => FrameEnd::Halt(HaltReason::Aborted {
+    let code = match error.major_status() {
+        StatusCode::OUT_OF_GAS => return FrameEnd::Halt(HaltReason::OutOfGas),
+        StatusCode::ABORTED => error.sub_status(),
+        _ => None,
+    };
+    let Some(code) = code else {
+        return FrameEnd::Halt(HaltReason::MoveError {
+            status: error.major_status(),
+            message: format!("{error}"),
+        });
+    };
+    FrameEnd::Halt(match (AbortCode::from_code(code), recorded) {
+        (Some(AbortCode::FrameEnded), Some(end)) => return end,
+        (Some(AbortCode::FrameEnded), None) => HaltReason::NoEnd,
+        (Some(AbortCode::StackUnderflow), _) => HaltReason::StackUnderflow,
+        (Some(AbortCode::StackOverflow), _) => HaltReason::StackOverflow,
+        (Some(AbortCode::InvalidJump), _) => HaltReason::InvalidJump,
+        _ => HaltReason::Aborted {
             code,
             location: format!("{:?} at {:?}", error.location(), error.offsets()),
-        }),
-        (status, _, _) => FrameEnd::Halt(HaltReason::MoveError {
-            status,
-            message: format!("{error}"),
-        }),
-    }
+        },
+    })
 }
 
 /// The entry function of every transpiled module.

@@ -14,9 +14,6 @@ use move_vm_types::{
 };
 
 use crate::host::gas::GasCell;
-// `natives/abi.rs` still reads these here (moved to `host::gas`; remove once it imports
-// them from there).
-pub use crate::host::gas::{cost, words};
 
 /// What one Move instruction costs: evmove's own unit, with no revm counterpart (a Move
 /// instruction is not an EVM opcode; see `host::gas`).

@@ -11,13 +11,11 @@
 //! - [`entry`]: transactions calling a typed entry function instead of sending calldata.
 //! - [`gas`]: the Move gas meter.
 //! - [`outcome`]: a transaction's result, or why it has none.
-//! - [`host`]: transitional re-exports of `crate::host::native` (see its doc).
 
 pub mod code;
 pub mod entry;
 pub mod frame;
 pub mod gas;
-pub mod host;
 pub mod modules;
 pub mod outcome;
 pub mod registry;

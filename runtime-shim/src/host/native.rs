@@ -20,10 +20,11 @@ use super::{
     outcome::{Fatal, FrameEnd, HaltReason},
 };
 use crate::state::StateError;
+use evmove_word::shim::AbortCode;
 
-/// The abort code of a native that ended the frame as recorded in [`Frame::end`] (see
-/// `stdlib/sources/halt.move`).
-pub const FRAME_ENDED: u64 = 0;
+/// The abort code of a native that ended the frame as recorded in [`Frame::end`] (the shim
+/// table's [`AbortCode::FrameEnded`]; see `stdlib/sources/halt.move`).
+pub const FRAME_ENDED: u64 = AbortCode::FrameEnded.code();
 
 /// The frame has ended (its end is recorded in [`Frame::end`], or a state read failed and
 /// the host holds the error): the native aborts with [`FRAME_ENDED`].

@@ -4,6 +4,7 @@
 //! failed and the transaction cannot be executed at all.
 
 use alloy_primitives::{Address, Bytes};
+use evmove_word::shim::AbortCode;
 use move_core_types::vm_status::StatusCode;
 
 /// How an EVM frame ended.
@@ -56,9 +57,22 @@ pub enum HaltReason {
     /// The code provider has no Move module for the code to run, or it failed to publish.
     #[error("no Move module for the code: {0}")]
     NoModule(String),
-    /// Transpiled code aborted with a non-zero code (a fault the front end found, e.g. an
-    /// invalid jump or a stack underflow).
-    #[error("Move abort {code} in {location}")]
+    /// The code underflows the EVM stack: the lowering aborts with
+    /// [`AbortCode::StackUnderflow`] where the front end found it.
+    #[error("stack underflow")]
+    StackUnderflow,
+    /// The code overflows the EVM stack (1024 items): [`AbortCode::StackOverflow`].
+    #[error("stack overflow")]
+    StackOverflow,
+    /// A jump to an offset that is not a JUMPDEST: [`AbortCode::InvalidJump`].
+    #[error("invalid jump")]
+    InvalidJump,
+    /// Move code aborted with any other non-zero code: a typed entry's argument or return
+    /// data out of its ABI type ([`AbortCode::ArgumentOutOfRange`],
+    /// [`AbortCode::ResultOutOfRange`]), an evmove bug ([`AbortCode::NoReturnReturned`],
+    /// [`AbortCode::HaltReturned`]), or a code the shim table does not know (hand-written
+    /// Move code); [`HaltReason::abort_code`] says which.
+    #[error("Move abort {code} ({}) in {location}", meaning(*code))]
     Aborted {
         /// The abort code.
         code: u64,
@@ -81,6 +95,27 @@ pub enum HaltReason {
     /// A precompile failed (bad input, not enough gas).
     #[error("precompile failed: {0}")]
     Precompile(String),
+}
+
+impl HaltReason {
+    /// The abort code of the shim table this halt stands for, if it is one.
+    pub fn abort_code(&self) -> Option<AbortCode> {
+        match self {
+            HaltReason::StackUnderflow => Some(AbortCode::StackUnderflow),
+            HaltReason::StackOverflow => Some(AbortCode::StackOverflow),
+            HaltReason::InvalidJump => Some(AbortCode::InvalidJump),
+            HaltReason::Aborted { code, .. } => AbortCode::from_code(*code),
+            _ => None,
+        }
+    }
+}
+
+/// What abort code `code` means, by the shim table.
+fn meaning(code: u64) -> String {
+    match AbortCode::from_code(code) {
+        Some(known) => known.to_string(),
+        None => "not a code of the shim table".to_string(),
+    }
 }
 
 /// What became of a transaction.

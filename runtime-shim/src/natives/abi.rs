@@ -2,19 +2,17 @@
 //! Move `address` to its word, which Move bytecode cannot do itself (Move addresses are 20
 //! bytes in this build, the `address20` feature, as EVM addresses: the word holds them
 //! zero-extended), and the ABI encoding of the arguments into the calldata being written and
-//! decoding of the results from the return data ([`crate::abi_value`] says which Move types
-//! carry which ABI types). The ABI types come as the text of a tuple type,
-//! `(address,uint256[])`; the arguments go through BCS, so that one native takes Move
-//! values of any types.
+//! decoding of the results from the return data ([`crate::abi_value`] converts the values,
+//! by the shim table's ABI → Move type mapping). The ABI types come as the text of a tuple
+//! type, `(address,uint256[])` (`evmove_word::shim::abi_types::tuple_text`); the arguments go
+//! through BCS, so that one native takes Move values of any types. The signatures and costs
+//! are the shim table's rows; the abort codes its [`AbortCode`]s.
 
 use std::{collections::VecDeque, sync::Arc};
 
-use alloy_dyn_abi::DynSolType;
 use alloy_primitives::{Address, U256};
-use move_binary_format::{
-    errors::PartialVMResult,
-    file_format::{AbilitySet, SignatureToken},
-};
+use evmove_word::shim::{abi_types::parse_tuple_text, AbortCode};
+use move_binary_format::errors::PartialVMResult;
 use move_core_types::{account_address::AccountAddress, gas_algebra::InternalGas};
 use move_vm_runtime::native_functions::{NativeContext, NativeFunction};
 use move_vm_types::{
@@ -23,22 +21,14 @@ use move_vm_types::{
     values::{VMValueCast, Value},
 };
 
-use super::{
-    frame::FRAME_ENDED,
-    word::{from_address, misdeclared, no_type_arguments, word_result},
-};
+use super::word::{from_address, misdeclared, no_type_arguments, word_result};
 use crate::{
     abi_value,
-    exec::{
+    host::{
         gas::{cost::COPY_WORD, words},
-        host::{FrameEnded, FrameExtension, NativeCtx},
+        native::{FrameEnded, FrameExtension, NativeCtx},
     },
 };
-
-/// `evmove::abi`'s abort code for an argument its ABI type cannot hold.
-const E_ARGUMENT_OUT_OF_RANGE: u64 = 2;
-/// `evmove::abi`'s abort code for return data that is not what the ABI says.
-const E_RESULT_OUT_OF_RANGE: u64 = 3;
 
 /// A native of `evmove::abi`.
 #[derive(Clone, Copy, Debug)]
@@ -57,38 +47,7 @@ pub enum Op {
 }
 
 impl Op {
-    /// The abilities its type parameters require: one unconstrained `T` for the generic ones.
-    pub fn type_parameters(self) -> Vec<AbilitySet> {
-        match self {
-            Op::ToBcs | Op::ResultAt => vec![AbilitySet::EMPTY],
-            Op::AddressToWord | Op::PutCall => vec![],
-        }
-    }
-
-    /// The Move parameter types.
-    pub fn params(self) -> Vec<SignatureToken> {
-        match self {
-            Op::AddressToWord => vec![SignatureToken::Address],
-            Op::ToBcs => vec![SignatureToken::TypeParameter(0)],
-            Op::PutCall => vec![
-                SignatureToken::U64,
-                bytes(),
-                SignatureToken::Vector(Box::new(bytes())),
-            ],
-            Op::ResultAt => vec![bytes(), SignatureToken::U64],
-        }
-    }
-
-    /// The Move result types.
-    pub fn returns(self) -> Vec<SignatureToken> {
-        match self {
-            Op::AddressToWord => vec![SignatureToken::U128; 2],
-            Op::ToBcs => vec![bytes()],
-            Op::PutCall => vec![SignatureToken::U64],
-            Op::ResultAt => vec![SignatureToken::TypeParameter(0)],
-        }
-    }
-
+    /// The Move native running this operation, charging `cost` plus its copies per call.
     pub(crate) fn native(self, cost: InternalGas) -> NativeFunction {
         Arc::new(
             move |context, ty_args, mut args: VecDeque<Value>| match self {
@@ -120,10 +79,13 @@ impl Op {
                         .into_iter()
                         .map(|arg| arg.value_as::<Vec<u8>>())
                         .collect::<PartialVMResult<Vec<_>>>()?;
-                    let Some(encoded) =
-                        tuple_types(&types).and_then(|types| abi_value::encode(&types, &bcs).ok())
+                    let Some(encoded) = parse_tuple_text(&types)
+                        .and_then(|types| abi_value::encode(&types, &bcs).ok())
                     else {
-                        return Ok(NativeResult::err(cost, E_ARGUMENT_OUT_OF_RANGE));
+                        return Ok(NativeResult::err(
+                            cost,
+                            AbortCode::ArgumentOutOfRange.code(),
+                        ));
                     };
                     let extension = context.extensions_mut().get_mut::<FrameExtension>();
                     let mut ctx = NativeCtx::new(extension);
@@ -133,7 +95,7 @@ impl Op {
                         Ok(size) => {
                             NativeResult::ok(cost, std::iter::once(Value::u64(size)).collect())
                         }
-                        Err(FrameEnded) => NativeResult::err(cost, FRAME_ENDED),
+                        Err(FrameEnded) => NativeResult::err(cost, AbortCode::FrameEnded.code()),
                     })
                 }
                 Op::ResultAt => {
@@ -143,7 +105,7 @@ impl Op {
                     let extension = context.extensions_mut().get_mut::<FrameExtension>();
                     let data = &extension.frame.return_data;
                     let copy = InternalGas::new(COPY_WORD * words(data.len() as u64));
-                    let result = tuple_types(&types)
+                    let result = parse_tuple_text(&types)
                         .and_then(|types| abi_value::decode(&types, data).ok())
                         .and_then(|results| {
                             let bcs = results.get(usize::try_from(index).ok()?)?;
@@ -153,17 +115,12 @@ impl Op {
                         Some(value) => {
                             NativeResult::ok(cost + copy, std::iter::once(value).collect())
                         }
-                        None => NativeResult::err(cost + copy, E_RESULT_OUT_OF_RANGE),
+                        None => NativeResult::err(cost + copy, AbortCode::ResultOutOfRange.code()),
                     })
                 }
             },
         )
     }
-}
-
-/// `vector<u8>`.
-fn bytes() -> SignatureToken {
-    SignatureToken::Vector(Box::new(SignatureToken::U8))
 }
 
 /// The layout of the one type argument of a generic native.
@@ -176,14 +133,6 @@ fn layout_of(
             .type_to_type_layout(ty)?
             .ok_or_else(|| misdeclared(format!("{ty:?} has no layout"))),
         _ => Err(misdeclared(format!("{} type arguments", ty_args.len()))),
-    }
-}
-
-/// The components of the tuple type whose text is `types`, `(address,uint256[])`.
-fn tuple_types(types: &[u8]) -> Option<Vec<DynSolType>> {
-    match DynSolType::parse(std::str::from_utf8(types).ok()?).ok()? {
-        DynSolType::Tuple(types) => Some(types),
-        _ => None,
     }
 }
 
@@ -221,19 +170,4 @@ fn put_call(ctx: &mut NativeCtx<'_, '_>, selector: u64, encoded: &[u8]) -> Resul
     calldata[4..].copy_from_slice(encoded);
     // The range was paid for, so it is far below 2^64.
     Ok(size as u64)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tuple_types_are_read_from_their_text() {
-        assert_eq!(tuple_types(b"()"), Some(vec![]));
-        let types = tuple_types(b"(address,(uint8,bytes)[])").unwrap();
-        assert_eq!(types.len(), 2);
-        assert_eq!(types[1].to_string(), "(uint8,bytes)[]");
-        assert_eq!(tuple_types(b"uint256"), None);
-        assert_eq!(tuple_types(b"(uint7)"), None);
-    }
 }

@@ -17,7 +17,7 @@ use move_vm_runtime::native_functions::NativeFunction;
 use move_vm_types::{natives::function::NativeResult, values::Value};
 
 use super::word::{misdeclared, no_type_arguments, take_words_into, word_result};
-pub use crate::host::native::FRAME_ENDED;
+use crate::host::native::FRAME_ENDED;
 use crate::host::native::{FrameEnded, FrameExtension, NativeCtx};
 
 /// The most words a native takes (CALL's seven).

@@ -1,9 +1,9 @@
-//! The natives of the shim library: [`NATIVES`] lists each one once, with the Move module of
-//! `stdlib/sources/` that declares it, its name, its base cost and its implementation;
-//! [`table`] turns that list into the table `MoveVM::new` takes. A test
-//! (`tests/native_table.rs`) checks that the `native fun` declarations of the compiled shim
-//! library are exactly this list, with the signatures [`NativeDecl::type_parameters`],
-//! [`NativeDecl::params`] and [`NativeDecl::returns`] give, so the two cannot drift apart.
+//! The natives of the shim library: [`NATIVES`] pairs each row of the shim table
+//! (`evmove_word::shim::natives`: the Move module of `stdlib/sources/` that declares it, its
+//! name, its shapes and its base cost) with its implementation; [`table`] turns that list
+//! into the table `MoveVM::new` takes. Names, shapes and costs are the table's, never
+//! written here; a test (`tests/tests/shim_interface.rs` in `evmove-tests`) checks the
+//! table against the `native fun` declarations of the compiled shim library.
 //!
 //! # The Move 0.3.2 native interface, as these natives use it
 //!
@@ -16,8 +16,8 @@
 //!   `NativeResult::err(cost, code)` is a Move abort with that code; an `Err(PartialVMError)`
 //!   is an invariant violation (used here only for a native called against its declaration).
 //! - `cost` is charged to the session's gas meter after the call (before an abort takes
-//!   effect). The base costs below are the EVM's static gas of each opcode; host natives add
-//!   their dynamic costs (`host::gas` describes the model).
+//!   effect). The base costs are the table's, the EVM's static gas of each opcode; host
+//!   natives add their dynamic costs (`host::gas` describes the model).
 //! - Natives that reach the host ([`frame`]) find the executing frame in the session's
 //!   native extension (`host::native::FrameExtension`) and do their work as plain Rust over
 //!   a `host::native::NativeCtx`; the arithmetic ones are pure.
@@ -39,22 +39,23 @@ pub mod memory;
 pub mod storage;
 pub mod word;
 
-use move_binary_format::file_format::{AbilitySet, SignatureToken};
+use std::sync::LazyLock;
+
+use evmove_word::shim::{
+    module::{ABI, ARITH, CALL, ENV, HALT, LOG, MEMORY, STORAGE},
+    Native, Results,
+};
 use move_core_types::{gas_algebra::InternalGas, identifier::Identifier};
 use move_vm_runtime::native_functions::{NativeFunction, NativeFunctionTable};
 
-use crate::{host::gas::cost as gas, stdlib};
+use crate::stdlib;
 use frame::HostFn;
 
-/// One native of the shim library.
+/// One native of the shim library: its row of the shim table and its implementation.
 #[derive(Clone, Copy, Debug)]
 pub struct NativeDecl {
-    /// The Move module declaring it, at the shim library's address.
-    pub module: &'static str,
-    /// Its name in that module.
-    pub name: &'static str,
-    /// The gas it charges per call, before any dynamic cost.
-    pub cost: u64,
+    /// Its row: the Move module declaring it, its name, its shapes and its base cost.
+    pub row: &'static Native,
     /// What it computes.
     pub op: Op,
 }
@@ -66,216 +67,124 @@ pub enum Op {
     Arith(arith::Op),
     /// A native of `evmove::abi` (typed entry functions).
     Abi(abi::Op),
-    /// An operation on the frame or the host: `words_in` words in, a word out if
-    /// `returns_word`, else nothing.
-    Host {
-        /// How many words it takes.
-        words_in: usize,
-        /// Whether it returns a word.
-        returns_word: bool,
-        /// What it does.
-        run: HostFn,
-    },
+    /// An operation on the frame or the host, taking and returning words as its row says.
+    Host(HostFn),
 }
 
 impl NativeDecl {
-    /// How many words the native takes (each is two u128 arguments in Move).
-    pub fn words_in(&self) -> usize {
-        match self.op {
-            Op::Arith(op) => op.words_in(),
-            // Their arguments are Move values, not words.
-            Op::Abi(_) => 0,
-            Op::Host { words_in, .. } => words_in,
-        }
-    }
-
-    /// The abilities its type parameters require (the generic `evmove::abi` natives have one).
-    pub fn type_parameters(&self) -> Vec<AbilitySet> {
-        match self.op {
-            Op::Abi(op) => op.type_parameters(),
-            _ => vec![],
-        }
-    }
-
-    /// The Move parameter types: two u128 halves, `hi` then `lo`, per word.
-    pub fn params(&self) -> Vec<SignatureToken> {
-        match self.op {
-            Op::Abi(op) => op.params(),
-            _ => vec![SignatureToken::U128; 2 * self.words_in()],
-        }
-    }
-
-    /// The Move result types: `(u128, u128)` for a word, `bool` for a test, none otherwise.
-    pub fn returns(&self) -> Vec<SignatureToken> {
-        match self.op {
-            Op::Arith(op) if op.returns_word() => vec![SignatureToken::U128; 2],
-            Op::Arith(_) => vec![SignatureToken::Bool],
-            Op::Abi(op) => op.returns(),
-            Op::Host {
-                returns_word: true, ..
-            } => vec![SignatureToken::U128; 2],
-            Op::Host { .. } => vec![],
-        }
-    }
-
     fn native(&self) -> NativeFunction {
+        let cost = self.row.cost;
         match self.op {
-            Op::Arith(op) => op.native(InternalGas::new(self.cost)),
-            Op::Abi(op) => op.native(InternalGas::new(self.cost)),
-            Op::Host {
-                words_in,
-                returns_word,
-                run,
-            } => frame::native(words_in, returns_word, self.cost, run),
+            Op::Arith(op) => op.native(InternalGas::new(cost)),
+            Op::Abi(op) => op.native(InternalGas::new(cost)),
+            Op::Host(run) => {
+                let returns_word = self.row.result == Results::Word;
+                frame::native(self.row.words_in(), returns_word, cost, run)
+            }
         }
     }
 }
 
-const fn arith(name: &'static str, cost: u64, op: arith::Op) -> NativeDecl {
-    NativeDecl {
-        module: "arith",
-        name,
-        cost,
-        op: Op::Arith(op),
-    }
-}
+/// Every native of the shim library, each once: the rows of the shim table
+/// (`evmove_word::shim::NATIVES`), in its order, each with its implementation.
+pub static NATIVES: LazyLock<Vec<NativeDecl>> = LazyLock::new(|| {
+    (evmove_word::shim::NATIVES.iter())
+        .map(|row| NativeDecl {
+            row,
+            op: implementation(row)
+                .unwrap_or_else(|| panic!("no implementation of {}::{}", row.module, row.name)),
+        })
+        .collect()
+});
 
-const fn abi(name: &'static str, cost: u64, op: abi::Op) -> NativeDecl {
-    NativeDecl {
-        module: "abi",
-        name,
-        cost,
-        op: Op::Abi(op),
-    }
-}
-
-/// Returns a word (two u128 results).
-const WORD: bool = true;
-/// Returns nothing.
-const NOTHING: bool = false;
-
-/// A host native taking `words_in` words and returning a word or nothing.
-const fn host(
-    module: &'static str,
-    name: &'static str,
-    words_in: usize,
-    returns_word: bool,
-    cost: u64,
-    run: HostFn,
-) -> NativeDecl {
-    NativeDecl {
-        module,
-        name,
-        cost,
-        op: Op::Host {
-            words_in,
-            returns_word,
-            run,
-        },
-    }
-}
-
-use arith::Op::{Binary, BinaryTest, Ternary, Unary, UnaryTest};
-
-/// Every native of the shim library, each once.
+/// The implementation of the native of `row`, by its module and name.
 #[rustfmt::skip]
-pub const NATIVES: &[NativeDecl] = &[
-    arith("add", gas::VERY_LOW, Binary(arith::add)),
-    arith("sub", gas::VERY_LOW, Binary(arith::sub)),
-    arith("mul", LOW, Binary(arith::mul)),
-    arith("div", LOW, Binary(arith::div)),
-    arith("sdiv", LOW, Binary(arith::sdiv)),
-    arith("mod", LOW, Binary(arith::rem)),
-    arith("smod", LOW, Binary(arith::smod)),
-    arith("addmod", MID, Ternary(arith::addmod)),
-    arith("mulmod", MID, Ternary(arith::mulmod)),
-    arith("exp", EXP, Binary(arith::exp)),
-    arith("signextend", LOW, Binary(arith::signextend)),
-    arith("lt", gas::VERY_LOW, BinaryTest(arith::lt)),
-    arith("gt", gas::VERY_LOW, BinaryTest(arith::gt)),
-    arith("slt", gas::VERY_LOW, BinaryTest(arith::slt)),
-    arith("sgt", gas::VERY_LOW, BinaryTest(arith::sgt)),
-    arith("eq", gas::VERY_LOW, BinaryTest(arith::eq)),
-    arith("iszero", gas::VERY_LOW, UnaryTest(arith::iszero)),
-    arith("and", gas::VERY_LOW, Binary(arith::and)),
-    arith("or", gas::VERY_LOW, Binary(arith::or)),
-    arith("xor", gas::VERY_LOW, Binary(arith::xor)),
-    arith("not", gas::VERY_LOW, Unary(arith::not)),
-    arith("byte", gas::VERY_LOW, Binary(arith::byte)),
-    arith("shl", gas::VERY_LOW, Binary(arith::shl)),
-    arith("shr", gas::VERY_LOW, Binary(arith::shr)),
-    arith("sar", gas::VERY_LOW, Binary(arith::sar)),
-    // evmove::memory
-    host("memory", "mload", 1, WORD, gas::VERY_LOW, memory::mload),
-    host("memory", "mstore", 2, NOTHING, gas::VERY_LOW, memory::mstore),
-    host("memory", "mstore8", 2, NOTHING, gas::VERY_LOW, memory::mstore8),
-    host("memory", "msize", 0, WORD, gas::BASE, memory::msize),
-    host("memory", "mcopy", 3, NOTHING, gas::VERY_LOW, memory::mcopy),
-    host("memory", "keccak256", 2, WORD, gas::KECCAK, memory::keccak),
-    // evmove::storage
-    host("storage", "sload", 1, WORD, gas::WARM_ACCESS, storage::sload),
-    host("storage", "sstore", 2, NOTHING, 0, storage::sstore),
-    host("storage", "tload", 1, WORD, gas::WARM_ACCESS, storage::tload),
-    host("storage", "tstore", 2, NOTHING, gas::WARM_ACCESS, storage::tstore),
-    // evmove::env
-    host("env", "self_address", 0, WORD, gas::BASE, env::address),
-    host("env", "origin", 0, WORD, gas::BASE, env::origin),
-    host("env", "caller", 0, WORD, gas::BASE, env::caller),
-    host("env", "callvalue", 0, WORD, gas::BASE, env::callvalue),
-    host("env", "calldatasize", 0, WORD, gas::BASE, env::calldatasize),
-    host("env", "codesize", 0, WORD, gas::BASE, env::codesize),
-    host("env", "gasprice", 0, WORD, gas::BASE, env::gasprice),
-    host("env", "returndatasize", 0, WORD, gas::BASE, env::returndatasize),
-    host("env", "coinbase", 0, WORD, gas::BASE, env::coinbase),
-    host("env", "timestamp", 0, WORD, gas::BASE, env::timestamp),
-    host("env", "number", 0, WORD, gas::BASE, env::number),
-    host("env", "prevrandao", 0, WORD, gas::BASE, env::prevrandao),
-    host("env", "gaslimit", 0, WORD, gas::BASE, env::gaslimit),
-    host("env", "chainid", 0, WORD, gas::BASE, env::chainid),
-    host("env", "selfbalance", 0, WORD, LOW, env::selfbalance),
-    host("env", "basefee", 0, WORD, gas::BASE, env::basefee),
-    host("env", "blobbasefee", 0, WORD, gas::BASE, env::blobbasefee),
-    host("env", "gas", 0, WORD, gas::BASE, env::gas),
-    host("env", "balance", 1, WORD, gas::WARM_ACCESS, env::balance),
-    host("env", "calldataload", 1, WORD, gas::VERY_LOW, env::calldataload),
-    host("env", "extcodesize", 1, WORD, gas::WARM_ACCESS, env::extcodesize),
-    host("env", "extcodehash", 1, WORD, gas::WARM_ACCESS, env::extcodehash),
-    host("env", "blockhash", 1, WORD, gas::BLOCKHASH, env::blockhash),
-    host("env", "blobhash", 1, WORD, gas::VERY_LOW, env::blobhash),
-    host("env", "calldatacopy", 3, NOTHING, gas::VERY_LOW, env::calldatacopy),
-    host("env", "codecopy", 3, NOTHING, gas::VERY_LOW, env::codecopy),
-    host("env", "returndatacopy", 3, NOTHING, gas::VERY_LOW, env::returndatacopy),
-    host("env", "extcodecopy", 4, NOTHING, gas::WARM_ACCESS, env::extcodecopy),
-    // evmove::log
-    host("log", "log0", 2, NOTHING, gas::LOG, log::log),
-    host("log", "log1", 3, NOTHING, gas::LOG, log::log),
-    host("log", "log2", 4, NOTHING, gas::LOG, log::log),
-    host("log", "log3", 5, NOTHING, gas::LOG, log::log),
-    host("log", "log4", 6, NOTHING, gas::LOG, log::log),
-    // evmove::halt
-    host("halt", "stop", 0, NOTHING, 0, halt::stop),
-    host("halt", "ret", 2, NOTHING, 0, halt::ret),
-    host("halt", "revert", 2, NOTHING, 0, halt::revert),
-    host("halt", "invalid", 0, NOTHING, 0, halt::invalid),
-    host("halt", "selfdestruct", 1, NOTHING, 0, halt::selfdestruct),
-    // evmove::call
-    host("call", "call", 7, WORD, gas::WARM_ACCESS, call::call),
-    host("call", "callcode", 7, WORD, gas::WARM_ACCESS, call::callcode),
-    host("call", "delegatecall", 6, WORD, gas::WARM_ACCESS, call::delegatecall),
-    host("call", "staticcall", 6, WORD, gas::WARM_ACCESS, call::staticcall),
-    host("call", "create", 3, WORD, gas::CREATE, call::create),
-    host("call", "create2", 4, WORD, gas::CREATE, call::create2),
-    // evmove::abi
-    abi("address_to_word", 0, abi::Op::AddressToWord),
-    abi("to_bcs", 0, abi::Op::ToBcs),
-    abi("put_call", gas::VERY_LOW, abi::Op::PutCall),
-    abi("result_at", gas::VERY_LOW, abi::Op::ResultAt),
-];
-
-/// EVM static gas tiers used only by the table.
-const LOW: u64 = 5;
-const MID: u64 = 8;
-const EXP: u64 = 10;
+fn implementation(row: &Native) -> Option<Op> {
+    use arith::Op::{Binary, BinaryTest, Ternary, Unary, UnaryTest};
+    use Op::{Abi, Arith, Host};
+    Some(match (row.module, row.name) {
+        (ARITH, "add") => Arith(Binary(arith::add)),
+        (ARITH, "sub") => Arith(Binary(arith::sub)),
+        (ARITH, "mul") => Arith(Binary(arith::mul)),
+        (ARITH, "div") => Arith(Binary(arith::div)),
+        (ARITH, "sdiv") => Arith(Binary(arith::sdiv)),
+        (ARITH, "mod") => Arith(Binary(arith::rem)),
+        (ARITH, "smod") => Arith(Binary(arith::smod)),
+        (ARITH, "addmod") => Arith(Ternary(arith::addmod)),
+        (ARITH, "mulmod") => Arith(Ternary(arith::mulmod)),
+        (ARITH, "exp") => Arith(Binary(arith::exp)),
+        (ARITH, "signextend") => Arith(Binary(arith::signextend)),
+        (ARITH, "lt") => Arith(BinaryTest(arith::lt)),
+        (ARITH, "gt") => Arith(BinaryTest(arith::gt)),
+        (ARITH, "slt") => Arith(BinaryTest(arith::slt)),
+        (ARITH, "sgt") => Arith(BinaryTest(arith::sgt)),
+        (ARITH, "eq") => Arith(BinaryTest(arith::eq)),
+        (ARITH, "iszero") => Arith(UnaryTest(arith::iszero)),
+        (ARITH, "and") => Arith(Binary(arith::and)),
+        (ARITH, "or") => Arith(Binary(arith::or)),
+        (ARITH, "xor") => Arith(Binary(arith::xor)),
+        (ARITH, "not") => Arith(Unary(arith::not)),
+        (ARITH, "byte") => Arith(Binary(arith::byte)),
+        (ARITH, "shl") => Arith(Binary(arith::shl)),
+        (ARITH, "shr") => Arith(Binary(arith::shr)),
+        (ARITH, "sar") => Arith(Binary(arith::sar)),
+        (MEMORY, "mload") => Host(memory::mload),
+        (MEMORY, "mstore") => Host(memory::mstore),
+        (MEMORY, "mstore8") => Host(memory::mstore8),
+        (MEMORY, "msize") => Host(memory::msize),
+        (MEMORY, "mcopy") => Host(memory::mcopy),
+        (MEMORY, "keccak256") => Host(memory::keccak),
+        (STORAGE, "sload") => Host(storage::sload),
+        (STORAGE, "sstore") => Host(storage::sstore),
+        (STORAGE, "tload") => Host(storage::tload),
+        (STORAGE, "tstore") => Host(storage::tstore),
+        (ENV, "self_address") => Host(env::address),
+        (ENV, "origin") => Host(env::origin),
+        (ENV, "caller") => Host(env::caller),
+        (ENV, "callvalue") => Host(env::callvalue),
+        (ENV, "calldatasize") => Host(env::calldatasize),
+        (ENV, "codesize") => Host(env::codesize),
+        (ENV, "gasprice") => Host(env::gasprice),
+        (ENV, "returndatasize") => Host(env::returndatasize),
+        (ENV, "coinbase") => Host(env::coinbase),
+        (ENV, "timestamp") => Host(env::timestamp),
+        (ENV, "number") => Host(env::number),
+        (ENV, "prevrandao") => Host(env::prevrandao),
+        (ENV, "gaslimit") => Host(env::gaslimit),
+        (ENV, "chainid") => Host(env::chainid),
+        (ENV, "selfbalance") => Host(env::selfbalance),
+        (ENV, "basefee") => Host(env::basefee),
+        (ENV, "blobbasefee") => Host(env::blobbasefee),
+        (ENV, "gas") => Host(env::gas),
+        (ENV, "balance") => Host(env::balance),
+        (ENV, "calldataload") => Host(env::calldataload),
+        (ENV, "extcodesize") => Host(env::extcodesize),
+        (ENV, "extcodehash") => Host(env::extcodehash),
+        (ENV, "blockhash") => Host(env::blockhash),
+        (ENV, "blobhash") => Host(env::blobhash),
+        (ENV, "calldatacopy") => Host(env::calldatacopy),
+        (ENV, "codecopy") => Host(env::codecopy),
+        (ENV, "returndatacopy") => Host(env::returndatacopy),
+        (ENV, "extcodecopy") => Host(env::extcodecopy),
+        (LOG, "log0" | "log1" | "log2" | "log3" | "log4") => Host(log::log),
+        (HALT, "stop") => Host(halt::stop),
+        (HALT, "ret") => Host(halt::ret),
+        (HALT, "revert") => Host(halt::revert),
+        (HALT, "invalid") => Host(halt::invalid),
+        (HALT, "selfdestruct") => Host(halt::selfdestruct),
+        (CALL, "call") => Host(call::call),
+        (CALL, "callcode") => Host(call::callcode),
+        (CALL, "delegatecall") => Host(call::delegatecall),
+        (CALL, "staticcall") => Host(call::staticcall),
+        (CALL, "create") => Host(call::create),
+        (CALL, "create2") => Host(call::create2),
+        (ABI, "address_to_word") => Abi(abi::Op::AddressToWord),
+        (ABI, "to_bcs") => Abi(abi::Op::ToBcs),
+        (ABI, "put_call") => Abi(abi::Op::PutCall),
+        (ABI, "result_at") => Abi(abi::Op::ResultAt),
+        _ => return None,
+    })
+}
 
 /// The natives of [`NATIVES`] at the shim library's address, for `MoveVM::new`.
 pub fn table() -> NativeFunctionTable {
@@ -284,10 +193,44 @@ pub fn table() -> NativeFunctionTable {
         .map(|native| {
             (
                 stdlib::address(),
-                Identifier::new(native.module).expect("module names in NATIVES are identifiers"),
-                Identifier::new(native.name).expect("native names in NATIVES are identifiers"),
+                Identifier::new(native.row.module).expect("the shim table's names are identifiers"),
+                Identifier::new(native.row.name).expect("the shim table's names are identifiers"),
                 native.native(),
             )
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each row's implementation has the row's shape: an arithmetic operation takes its
+    /// words and gives a word or a bool, a host operation gives a word or nothing, the abi
+    /// natives are `evmove::abi`'s.
+    #[test]
+    fn every_row_has_an_implementation_of_its_shape() {
+        assert_eq!(NATIVES.len(), evmove_word::shim::NATIVES.len());
+        for native in NATIVES.iter() {
+            let row = native.row;
+            match native.op {
+                Op::Arith(op) => {
+                    assert_eq!(row.module, ARITH, "{}", row.name);
+                    assert_eq!(op.words_in(), row.words_in(), "{}", row.name);
+                    let result = match op.returns_word() {
+                        true => Results::Word,
+                        false => Results::Bool,
+                    };
+                    assert_eq!(result, row.result, "{}", row.name);
+                }
+                Op::Host(_) => {
+                    assert!(row.words_in() <= frame::MAX_WORDS, "{}", row.name);
+                    let shape = matches!(row.result, Results::Word | Results::Nothing);
+                    assert!(shape && row.type_params == 0, "{}", row.name);
+                    assert!(row.opcode.is_some(), "{}", row.name);
+                }
+                Op::Abi(_) => assert_eq!(row.module, ABI, "{}", row.name),
+            }
+        }
+    }
 }

@@ -14,7 +14,7 @@ use evmove_runtime::{
     natives::{self, word, NativeDecl},
     stdlib,
 };
-use move_binary_format::file_format::SignatureToken;
+use evmove_word::shim::MoveType;
 use move_compiler::{
     compiled_unit::{AnnotatedCompiledUnit, CompiledUnitEnum},
     diagnostics::report_diagnostics_to_buffer,
@@ -108,9 +108,9 @@ impl NativeHarness {
     pub fn run(&self, name: &str, operands: &[U256]) -> U256 {
         let native = natives::NATIVES
             .iter()
-            .find(|native| native.name == name)
+            .find(|native| native.row.name == name)
             .unwrap_or_else(|| panic!("no native {name}"));
-        assert_eq!(operands.len(), native.words_in(), "operands of {name}");
+        assert_eq!(operands.len(), native.row.words_in(), "operands of {name}");
         let args = operands
             .iter()
             .flat_map(|&operand| {
@@ -136,7 +136,7 @@ impl NativeHarness {
 /// the others need a frame) against the shim library's sources with the Move compiler.
 fn compile_callers() -> Vec<u8> {
     let mut source = format!("module tests::{CALLERS_MODULE} {{\n");
-    for native in natives::NATIVES {
+    for native in natives::NATIVES.iter() {
         if matches!(native.op, natives::Op::Arith(_)) {
             write_caller(&mut source, native);
         }
@@ -196,12 +196,12 @@ pub fn compile_move(file: &str, source: &str, named: &[(&str, &str)]) -> Vec<(St
 
 /// `public fun add(x0: u128, .., x3: u128): (u128, u128) { evmove::arith::add(x0, .., x3) }`
 fn write_caller(source: &mut String, native: &NativeDecl) {
-    let params = native.params();
+    let params = native.row.params();
     let typed: Vec<String> = (params.iter().enumerate())
         .map(|(i, ty)| format!("x{i}: {}", move_type(ty)))
         .collect();
     let args: Vec<String> = (0..params.len()).map(|i| format!("x{i}")).collect();
-    let returns: Vec<&str> = native.returns().iter().map(move_type).collect();
+    let returns: Vec<&str> = native.row.returns().iter().map(move_type).collect();
     let returns = match returns.as_slice() {
         [one] => one.to_string(),
         many => format!("({})", many.join(", ")),
@@ -209,8 +209,8 @@ fn write_caller(source: &mut String, native: &NativeDecl) {
     writeln!(
         source,
         "    public fun {name}({typed}): {returns} {{ evmove::{module}::{name}({args}) }}",
-        name = native.name,
-        module = native.module,
+        name = native.row.name,
+        module = native.row.module,
         typed = typed.join(", "),
         args = args.join(", "),
     )
@@ -218,13 +218,13 @@ fn write_caller(source: &mut String, native: &NativeDecl) {
 }
 
 /// The Move source spelling of a native's parameter or result type.
-fn move_type(ty: &SignatureToken) -> &'static str {
+fn move_type(ty: &MoveType) -> &'static str {
     match ty {
-        SignatureToken::Bool => "bool",
-        SignatureToken::U8 => "u8",
-        SignatureToken::U64 => "u64",
-        SignatureToken::U128 => "u128",
-        SignatureToken::Address => "address",
+        MoveType::Bool => "bool",
+        MoveType::U8 => "u8",
+        MoveType::U64 => "u64",
+        MoveType::U128 => "u128",
+        MoveType::Address => "address",
         other => panic!("no caller for a native taking or returning {other:?}"),
     }
 }

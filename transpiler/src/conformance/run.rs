@@ -48,7 +48,7 @@ use super::{
     skip::{skip_blockchain_reason, skip_reason},
     vmtest::{AccountState, VmTest},
 };
-use crate::{lower::AbortCode, provider::OnDemand};
+use crate::provider::OnDemand;
 
 /// The fork the legacy VMTests are run under (see the module doc): before Cancun.
 pub const VMTESTS_SPEC: SpecId = SpecId::PETERSBURG;
@@ -340,15 +340,13 @@ fn accounts(state: &InMemoryState) -> BTreeMap<Address, AccountState> {
 fn ending_of(reason: HaltReason) -> Ending {
     match reason {
         HaltReason::OutOfGas => Ending::OutOfGas,
-        HaltReason::Aborted { code, .. } => match code {
-            c if c == AbortCode::StackUnderflow as u64 => Ending::Halt("stack underflow".into()),
-            c if c == AbortCode::StackOverflow as u64 => Ending::Halt("stack overflow".into()),
-            c if c == AbortCode::InvalidJump as u64 => Ending::Halt("invalid jump".into()),
-            _ => Ending::Broken(reason.to_string()),
-        },
-        HaltReason::NoModule(_) | HaltReason::MoveError { .. } | HaltReason::NoEnd => {
-            Ending::Broken(reason.to_string())
+        HaltReason::StackUnderflow | HaltReason::StackOverflow | HaltReason::InvalidJump => {
+            Ending::Halt(reason.to_string())
         }
+        HaltReason::Aborted { .. }
+        | HaltReason::NoModule(_)
+        | HaltReason::MoveError { .. }
+        | HaltReason::NoEnd => Ending::Broken(reason.to_string()),
         other => Ending::Halt(other.to_string()),
     }
 }

@@ -17,8 +17,9 @@
 //! A function too large for one Move function becomes a driver of that name and private
 //! parts `<name>_<k>` ([`split`]).
 //! With an ABI, each ABI function also gets a public typed entry function ([`typed`]).
-//! `run` never returns: the frame ends in a native of `evmove::halt`, which aborts with code
-//! 0, or in an abort with an [`AbortCode`] the host reads as an exceptional halt.
+//! `run` never returns: the frame ends in a native of `evmove::halt`, which aborts with
+//! [`AbortCode::FrameEnded`] (0), or in an abort with another [`AbortCode`] the host reads as
+//! an exceptional halt.
 
 pub mod function;
 pub mod layout;
@@ -36,28 +37,18 @@ use move_core_types::account_address::AccountAddress;
 use crate::{evm::Pc, ir::Fault};
 use locals::TooManyLocals;
 
-/// The shim library's address (`stdlib/Move.toml`).
-pub const SHIM_ADDRESS: AccountAddress = AccountAddress::ONE;
+/// The shim library's address (`stdlib/Move.toml`; the shim table's
+/// `evmove_word::shim::ADDRESS`).
+pub const SHIM_ADDRESS: AccountAddress = AccountAddress::new(evmove_word::shim::ADDRESS.0 .0);
 
 /// The name of every module's entry function.
 pub const ENTRY: &str = "run";
 
-/// Abort codes of transpiled code. Code 0 is the halt natives' own: the frame ended as the
-/// host recorded. Every other code is an exceptional halt.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[repr(u64)]
-pub enum AbortCode {
-    /// The code underflows the EVM stack on this path.
-    StackUnderflow = 1,
-    /// The code overflows the EVM stack (1024 items) on this path.
-    StackOverflow = 2,
-    /// A jump to an offset that is not a JUMPDEST.
-    InvalidJump = 3,
-    /// A function that never returns returned (a lowering bug).
-    NoReturnReturned = 4,
-    /// A halt native returned instead of aborting (a runtime bug).
-    HaltReturned = 5,
-}
+/// Abort codes (the shim table's, `evmove_word::shim::abort`): the lowering aborts with
+/// [`AbortCode::StackUnderflow`], [`AbortCode::StackOverflow`] and [`AbortCode::InvalidJump`]
+/// where the front end found a fault, and with [`AbortCode::NoReturnReturned`] and
+/// [`AbortCode::HaltReturned`] after calls that must not return.
+pub use evmove_word::shim::AbortCode;
 
 impl From<&Fault> for AbortCode {
     fn from(fault: &Fault) -> Self {

@@ -15,7 +15,7 @@ use super::{
     module_builder::ModuleBuilder,
     natives, split,
     typed::{Helpers, TypedEntries},
-    LowerError, ModuleError, ENTRY, SHIM_ADDRESS,
+    LowerError, ModuleError, ENTRY,
 };
 use crate::ir::{self, FuncRef};
 
@@ -165,13 +165,7 @@ impl Callees for ModuleCallees {
         }
         let native =
             natives::native_for(op).ok_or_else(|| LowerError::Unsupported(op.to_string()))?;
-        let handle = self.builder.function_handle(
-            SHIM_ADDRESS,
-            &Identifier::new(native.module).expect("module names are identifiers"),
-            &Identifier::new(native.name.as_str()).expect("mnemonics are identifiers"),
-            native.params(),
-            native.returns(),
-        );
+        let handle = natives::native_handle(&mut self.builder, native);
         self.natives.insert(op.get(), handle);
         Ok(handle)
     }

@@ -1,104 +1,104 @@
-//! The shim library's natives as the lowering calls them: for each EVM operation, the Move
-//! module and function of `stdlib/sources/` that performs it, with its shape.
+//! The shim library's natives as the lowering calls them: a reader of the native table
+//! (`evmove_word::shim::natives`), which says for each EVM operation the Move module and
+//! function of `stdlib/sources/` that performs it, with its shape. Here the table's Move
+//! types become signature tokens.
 //!
-//! The rule (stated in `stdlib/sources/*.move`): every EVM operation that is not a stack,
-//! jump or constant becomes a call of the native named after its lowercase mnemonic
-//! (`prevrandao` for 0x44, `ret` for RETURN, `self_address` for ADDRESS), each word operand
-//! passed as two u128 halves (`hi`, `lo`) in the EVM's operand order, returning
-//! `(u128, u128)` when the operation pushes a word, and `bool` for the comparisons. A test in
-//! `tests/` (`lowering_natives.rs`) checks this table against the
-//! compiled shim library, so the two cannot drift apart.
+//! A test in `tests/` (`shim_interface.rs`) checks the table, with the tokens made here,
+//! against the compiled shim library, so the two cannot drift apart.
 
-use move_binary_format::file_format::SignatureToken;
-use revm_bytecode::opcode::{self, OpCode};
+use move_binary_format::file_format::{AbilitySet, FunctionHandleIndex, SignatureToken};
+use move_core_types::identifier::Identifier;
+use revm_bytecode::opcode::OpCode;
 
-/// What a native gives back.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum NativeResult {
-    /// Nothing.
-    Nothing,
-    /// A word, as `(hi, lo)`.
-    Word,
-    /// A comparison's outcome.
-    Bool,
-}
+pub use evmove_word::shim::{
+    natives::{MoveFunction, Native},
+    MoveType, Results as NativeResult,
+};
 
-/// A native of the shim library.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Native {
-    /// The Move module declaring it (at the shim library's address).
-    pub module: &'static str,
-    /// Its name.
-    pub name: String,
-    /// How many words it takes (each as two u128 parameters).
-    pub words_in: usize,
-    /// What it returns.
-    pub result: NativeResult,
-}
-
-impl Native {
-    /// Its Move parameter types: two u128 per word.
-    pub fn params(&self) -> Vec<SignatureToken> {
-        vec![SignatureToken::U128; 2 * self.words_in]
-    }
-
-    /// Its Move result types.
-    pub fn returns(&self) -> Vec<SignatureToken> {
-        match self.result {
-            NativeResult::Nothing => vec![],
-            NativeResult::Word => vec![SignatureToken::U128; 2],
-            NativeResult::Bool => vec![SignatureToken::Bool],
-        }
-    }
-}
+use super::{module_builder::ModuleBuilder, SHIM_ADDRESS};
 
 /// The native performing `op`, or `None` for operations the IR never holds as operations
 /// (stack, jumps, constants, JUMPDEST) and undefined opcodes.
-pub fn native_for(op: OpCode) -> Option<Native> {
-    let module = module_of(op.get())?;
-    let name = match op.get() {
-        opcode::RETURN => "ret".to_string(),
-        // `address` is a Move keyword.
-        opcode::ADDRESS => "self_address".to_string(),
-        opcode::DIFFICULTY => "prevrandao".to_string(),
-        _ => op.as_str().to_ascii_lowercase(),
-    };
-    let result = match op.get() {
-        opcode::LT | opcode::GT | opcode::SLT | opcode::SGT | opcode::EQ | opcode::ISZERO => {
-            NativeResult::Bool
-        }
-        _ if op.outputs() == 1 => NativeResult::Word,
-        _ => NativeResult::Nothing,
-    };
-    Some(Native {
-        module,
-        name,
-        words_in: usize::from(op.inputs()),
-        result,
-    })
+pub fn native_for(op: OpCode) -> Option<&'static Native> {
+    evmove_word::shim::natives::native_for(op.get())
 }
 
-/// Every native the lowering may call, each once (for the table test).
-pub fn all() -> Vec<Native> {
-    (0..=u8::MAX)
-        .filter_map(OpCode::new)
-        .filter_map(native_for)
-        .collect()
+/// Every native the lowering may call for an EVM operation, each once.
+pub fn all() -> impl Iterator<Item = &'static Native> {
+    (evmove_word::shim::NATIVES.iter()).filter(|native| native.opcode.is_some())
 }
 
-fn module_of(op: u8) -> Option<&'static str> {
-    Some(match op {
-        opcode::ADD..=opcode::SIGNEXTEND | opcode::LT..=opcode::SAR => "arith",
-        opcode::KECCAK256 | opcode::MLOAD | opcode::MSTORE | opcode::MSTORE8 => "memory",
-        opcode::MSIZE | opcode::MCOPY => "memory",
-        opcode::SLOAD | opcode::SSTORE | opcode::TLOAD | opcode::TSTORE => "storage",
-        opcode::ADDRESS..=opcode::EXTCODEHASH | opcode::BLOCKHASH..=opcode::BLOBBASEFEE => "env",
-        opcode::GAS => "env",
-        opcode::LOG0..=opcode::LOG4 => "log",
-        opcode::CREATE | opcode::CALL | opcode::CALLCODE | opcode::DELEGATECALL => "call",
-        opcode::CREATE2 | opcode::STATICCALL => "call",
-        opcode::STOP | opcode::RETURN | opcode::REVERT | opcode::INVALID => "halt",
-        opcode::SELFDESTRUCT => "halt",
-        _ => return None,
-    })
+/// The signature token of `ty`; `u256` is that of the `evmove::u256::U256` struct, which a
+/// module declares before it names the type.
+pub fn token(ty: MoveType, u256: Option<&SignatureToken>) -> SignatureToken {
+    match ty {
+        MoveType::Bool => SignatureToken::Bool,
+        MoveType::U8 => SignatureToken::U8,
+        MoveType::U64 => SignatureToken::U64,
+        MoveType::U128 => SignatureToken::U128,
+        MoveType::Address => SignatureToken::Address,
+        MoveType::U256 => u256
+            .expect("the U256 struct is declared before a signature names it")
+            .clone(),
+        MoveType::Vector(element) => SignatureToken::Vector(Box::new(token(*element, u256))),
+        MoveType::TypeParameter(index) => SignatureToken::TypeParameter(index),
+    }
+}
+
+/// The signature tokens of `types`.
+pub fn tokens(types: &[MoveType], u256: Option<&SignatureToken>) -> Vec<SignatureToken> {
+    types.iter().map(|&ty| token(ty, u256)).collect()
+}
+
+/// `native`'s Move parameter types.
+pub fn params(native: &Native) -> Vec<SignatureToken> {
+    tokens(&native.params(), None)
+}
+
+/// `native`'s Move result types.
+pub fn returns(native: &Native) -> Vec<SignatureToken> {
+    tokens(&native.returns(), None)
+}
+
+/// The abilities `native`'s type parameters require: none.
+pub fn type_parameters(native: &Native) -> Vec<AbilitySet> {
+    vec![AbilitySet::EMPTY; native.type_params]
+}
+
+/// The handle of `native` in `builder`'s module.
+pub fn native_handle(builder: &mut ModuleBuilder, native: &Native) -> FunctionHandleIndex {
+    let (module, name) = (ident(native.module), ident(native.name));
+    let (params, returns) = (params(native), returns(native));
+    match native.type_params {
+        0 => builder.function_handle(SHIM_ADDRESS, &module, &name, params, returns),
+        _ => builder.generic_function_handle(
+            SHIM_ADDRESS,
+            &module,
+            &name,
+            type_parameters(native),
+            params,
+            returns,
+        ),
+    }
+}
+
+/// The handle of the shim library's Move function `function` in `builder`'s module; `u256`
+/// is the `U256` struct's token.
+pub fn function_handle(
+    builder: &mut ModuleBuilder,
+    function: &MoveFunction,
+    u256: &SignatureToken,
+) -> FunctionHandleIndex {
+    builder.function_handle(
+        SHIM_ADDRESS,
+        &ident(function.module),
+        &ident(function.name),
+        tokens(function.params, Some(u256)),
+        tokens(function.returns, Some(u256)),
+    )
+}
+
+/// The identifier `name` of the table (its module and function names are identifiers).
+pub(super) fn ident(name: &str) -> Identifier {
+    Identifier::new(name).expect("the shim table's names are identifiers")
 }

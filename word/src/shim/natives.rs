@@ -1,0 +1,355 @@
+//! The native table: every native of the shim library, once ([`NATIVES`]), and the shim
+//! library's Move functions that typed entries call ([`ABI_CALL`], [`U256_ZERO`]).
+//!
+//! The rule for the natives of EVM operations (`stdlib/sources/*.move` states it too): every
+//! EVM operation that is not a stack, jump or constant is a native named after its lowercase
+//! mnemonic (`prevrandao` for 0x44, `ret` for RETURN, `self_address` for ADDRESS: `return`
+//! and `address` are Move keywords), each word operand passed as two u128 halves (`hi`, `lo`)
+//! in the EVM's operand order, returning `(u128, u128)` when the operation pushes a word and
+//! `bool` for the comparisons. The natives of `evmove::abi` take and return Move values.
+//!
+//! Each row's cost is the gas the native charges per call before any dynamic cost: the
+//! EVM's static gas of its opcode ([`super::cost`]), except where the runtime charges all of
+//! it dynamically (SSTORE, the halts).
+
+use revm_bytecode::opcode;
+
+use super::{
+    cost::{BASE, BLOCKHASH, CREATE, EXP, KECCAK256, LOG, LOW, MID, VERY_LOW, WARM_ACCESS},
+    module::{ABI, ARITH, CALL, ENV, HALT, LOG as LOGS, MEMORY, STORAGE, U256},
+    MoveType, BYTES,
+};
+
+/// What a native takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Args {
+    /// This many words, each as two u128 parameters (`hi`, `lo`), in the EVM's operand
+    /// order.
+    Words(usize),
+    /// Move values of these types.
+    Values(&'static [MoveType]),
+}
+
+/// What a native gives back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Results {
+    /// Nothing.
+    Nothing,
+    /// A word, as `(hi, lo)`.
+    Word,
+    /// A comparison's outcome.
+    Bool,
+    /// Move values of these types.
+    Values(&'static [MoveType]),
+}
+
+/// A native of the shim library.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Native {
+    /// The Move module declaring it, at the shim library's address ([`super::module`]).
+    pub module: &'static str,
+    /// Its name in that module.
+    pub name: &'static str,
+    /// The EVM operation it performs, if it performs one.
+    pub opcode: Option<u8>,
+    /// How many type parameters it has (each without ability constraints).
+    pub type_params: usize,
+    /// What it takes.
+    pub args: Args,
+    /// What it gives back.
+    pub result: Results,
+    /// The gas it charges per call, before any dynamic cost.
+    pub cost: u64,
+}
+
+impl Native {
+    /// How many words it takes (0 for a native taking Move values).
+    pub fn words_in(&self) -> usize {
+        match self.args {
+            Args::Words(words) => words,
+            Args::Values(_) => 0,
+        }
+    }
+
+    /// Its Move parameter types: two u128 per word.
+    pub fn params(&self) -> Vec<MoveType> {
+        match self.args {
+            Args::Words(words) => vec![MoveType::U128; 2 * words],
+            Args::Values(types) => types.to_vec(),
+        }
+    }
+
+    /// Its Move result types.
+    pub fn returns(&self) -> Vec<MoveType> {
+        match self.result {
+            Results::Nothing => vec![],
+            Results::Word => vec![MoveType::U128; 2],
+            Results::Bool => vec![MoveType::Bool],
+            Results::Values(types) => types.to_vec(),
+        }
+    }
+}
+
+/// The native performing EVM operation `opcode`, if there is one (none for stack, jump and
+/// constant operations, JUMPDEST and undefined opcodes).
+pub fn native_for(opcode: u8) -> Option<&'static Native> {
+    NATIVES.iter().find(|native| native.opcode == Some(opcode))
+}
+
+/// The native `module::name`, if there is one.
+pub fn find(module: &str, name: &str) -> Option<&'static Native> {
+    NATIVES
+        .iter()
+        .find(|native| native.module == module && native.name == name)
+}
+
+/// A native of EVM operation `opcode`, taking `words` words.
+const fn op(
+    module: &'static str,
+    name: &'static str,
+    opcode: u8,
+    words: usize,
+    result: Results,
+    cost: u64,
+) -> Native {
+    Native {
+        module,
+        name,
+        opcode: Some(opcode),
+        type_params: 0,
+        args: Args::Words(words),
+        result,
+        cost,
+    }
+}
+
+/// A native of `evmove::abi`.
+const fn abi(
+    name: &'static str,
+    type_params: usize,
+    args: &'static [MoveType],
+    result: &'static [MoveType],
+    cost: u64,
+) -> Native {
+    Native {
+        module: ABI,
+        name,
+        opcode: None,
+        type_params,
+        args: Args::Values(args),
+        result: Results::Values(result),
+        cost,
+    }
+}
+
+use Results::{Bool as BOOL, Nothing as NOTHING, Word as WORD};
+
+/// `address_to_word(a: address): (u128, u128)`: the word of an address, zero-extended.
+pub const ADDRESS_TO_WORD: Native = abi(
+    "address_to_word",
+    0,
+    &[MoveType::Address],
+    &[MoveType::U128, MoveType::U128],
+    0,
+);
+/// `to_bcs<T>(v: T): vector<u8>`: the BCS encoding of any Move value.
+pub const TO_BCS: Native = abi("to_bcs", 1, &[MoveType::TypeParameter(0)], &[BYTES], 0);
+/// `put_call(selector: u64, types: vector<u8>, args: vector<vector<u8>>): u64`: writes the
+/// calldata of function `selector` with arguments of the ABI types whose tuple text
+/// ([`super::abi_types::tuple_text`]) is `types` and whose Move values, BCS-encoded, are
+/// `args`, at offset 0 of memory; its size.
+pub const PUT_CALL: Native = abi(
+    "put_call",
+    0,
+    &[MoveType::U64, BYTES, MoveType::Vector(&BYTES)],
+    &[MoveType::U64],
+    VERY_LOW,
+);
+/// `result_at<T>(types: vector<u8>, index: u64): T`: Move value `index` of the results of
+/// the ABI types `types` in the return data.
+pub const RESULT_AT: Native = abi(
+    "result_at",
+    1,
+    &[BYTES, MoveType::U64],
+    &[MoveType::TypeParameter(0)],
+    VERY_LOW,
+);
+
+/// Every native of the shim library, each once.
+#[rustfmt::skip]
+pub const NATIVES: &[Native] = &[
+    // evmove::arith
+    op(ARITH, "add", opcode::ADD, 2, WORD, VERY_LOW),
+    op(ARITH, "sub", opcode::SUB, 2, WORD, VERY_LOW),
+    op(ARITH, "mul", opcode::MUL, 2, WORD, LOW),
+    op(ARITH, "div", opcode::DIV, 2, WORD, LOW),
+    op(ARITH, "sdiv", opcode::SDIV, 2, WORD, LOW),
+    op(ARITH, "mod", opcode::MOD, 2, WORD, LOW),
+    op(ARITH, "smod", opcode::SMOD, 2, WORD, LOW),
+    op(ARITH, "addmod", opcode::ADDMOD, 3, WORD, MID),
+    op(ARITH, "mulmod", opcode::MULMOD, 3, WORD, MID),
+    op(ARITH, "exp", opcode::EXP, 2, WORD, EXP),
+    op(ARITH, "signextend", opcode::SIGNEXTEND, 2, WORD, LOW),
+    op(ARITH, "lt", opcode::LT, 2, BOOL, VERY_LOW),
+    op(ARITH, "gt", opcode::GT, 2, BOOL, VERY_LOW),
+    op(ARITH, "slt", opcode::SLT, 2, BOOL, VERY_LOW),
+    op(ARITH, "sgt", opcode::SGT, 2, BOOL, VERY_LOW),
+    op(ARITH, "eq", opcode::EQ, 2, BOOL, VERY_LOW),
+    op(ARITH, "iszero", opcode::ISZERO, 1, BOOL, VERY_LOW),
+    op(ARITH, "and", opcode::AND, 2, WORD, VERY_LOW),
+    op(ARITH, "or", opcode::OR, 2, WORD, VERY_LOW),
+    op(ARITH, "xor", opcode::XOR, 2, WORD, VERY_LOW),
+    op(ARITH, "not", opcode::NOT, 1, WORD, VERY_LOW),
+    op(ARITH, "byte", opcode::BYTE, 2, WORD, VERY_LOW),
+    op(ARITH, "shl", opcode::SHL, 2, WORD, VERY_LOW),
+    op(ARITH, "shr", opcode::SHR, 2, WORD, VERY_LOW),
+    op(ARITH, "sar", opcode::SAR, 2, WORD, VERY_LOW),
+    // evmove::memory
+    op(MEMORY, "mload", opcode::MLOAD, 1, WORD, VERY_LOW),
+    op(MEMORY, "mstore", opcode::MSTORE, 2, NOTHING, VERY_LOW),
+    op(MEMORY, "mstore8", opcode::MSTORE8, 2, NOTHING, VERY_LOW),
+    op(MEMORY, "msize", opcode::MSIZE, 0, WORD, BASE),
+    op(MEMORY, "mcopy", opcode::MCOPY, 3, NOTHING, VERY_LOW),
+    op(MEMORY, "keccak256", opcode::KECCAK256, 2, WORD, KECCAK256),
+    // evmove::storage
+    op(STORAGE, "sload", opcode::SLOAD, 1, WORD, WARM_ACCESS),
+    op(STORAGE, "sstore", opcode::SSTORE, 2, NOTHING, 0),
+    op(STORAGE, "tload", opcode::TLOAD, 1, WORD, WARM_ACCESS),
+    op(STORAGE, "tstore", opcode::TSTORE, 2, NOTHING, WARM_ACCESS),
+    // evmove::env
+    op(ENV, "self_address", opcode::ADDRESS, 0, WORD, BASE),
+    op(ENV, "origin", opcode::ORIGIN, 0, WORD, BASE),
+    op(ENV, "caller", opcode::CALLER, 0, WORD, BASE),
+    op(ENV, "callvalue", opcode::CALLVALUE, 0, WORD, BASE),
+    op(ENV, "calldatasize", opcode::CALLDATASIZE, 0, WORD, BASE),
+    op(ENV, "codesize", opcode::CODESIZE, 0, WORD, BASE),
+    op(ENV, "gasprice", opcode::GASPRICE, 0, WORD, BASE),
+    op(ENV, "returndatasize", opcode::RETURNDATASIZE, 0, WORD, BASE),
+    op(ENV, "coinbase", opcode::COINBASE, 0, WORD, BASE),
+    op(ENV, "timestamp", opcode::TIMESTAMP, 0, WORD, BASE),
+    op(ENV, "number", opcode::NUMBER, 0, WORD, BASE),
+    op(ENV, "prevrandao", opcode::DIFFICULTY, 0, WORD, BASE),
+    op(ENV, "gaslimit", opcode::GASLIMIT, 0, WORD, BASE),
+    op(ENV, "chainid", opcode::CHAINID, 0, WORD, BASE),
+    op(ENV, "selfbalance", opcode::SELFBALANCE, 0, WORD, LOW),
+    op(ENV, "basefee", opcode::BASEFEE, 0, WORD, BASE),
+    op(ENV, "blobbasefee", opcode::BLOBBASEFEE, 0, WORD, BASE),
+    op(ENV, "gas", opcode::GAS, 0, WORD, BASE),
+    op(ENV, "balance", opcode::BALANCE, 1, WORD, WARM_ACCESS),
+    op(ENV, "calldataload", opcode::CALLDATALOAD, 1, WORD, VERY_LOW),
+    op(ENV, "extcodesize", opcode::EXTCODESIZE, 1, WORD, WARM_ACCESS),
+    op(ENV, "extcodehash", opcode::EXTCODEHASH, 1, WORD, WARM_ACCESS),
+    op(ENV, "blockhash", opcode::BLOCKHASH, 1, WORD, BLOCKHASH),
+    op(ENV, "blobhash", opcode::BLOBHASH, 1, WORD, VERY_LOW),
+    op(ENV, "calldatacopy", opcode::CALLDATACOPY, 3, NOTHING, VERY_LOW),
+    op(ENV, "codecopy", opcode::CODECOPY, 3, NOTHING, VERY_LOW),
+    op(ENV, "returndatacopy", opcode::RETURNDATACOPY, 3, NOTHING, VERY_LOW),
+    op(ENV, "extcodecopy", opcode::EXTCODECOPY, 4, NOTHING, WARM_ACCESS),
+    // evmove::log
+    op(LOGS, "log0", opcode::LOG0, 2, NOTHING, LOG),
+    op(LOGS, "log1", opcode::LOG1, 3, NOTHING, LOG),
+    op(LOGS, "log2", opcode::LOG2, 4, NOTHING, LOG),
+    op(LOGS, "log3", opcode::LOG3, 5, NOTHING, LOG),
+    op(LOGS, "log4", opcode::LOG4, 6, NOTHING, LOG),
+    // evmove::halt: the runtime charges their costs itself.
+    op(HALT, "stop", opcode::STOP, 0, NOTHING, 0),
+    op(HALT, "ret", opcode::RETURN, 2, NOTHING, 0),
+    op(HALT, "revert", opcode::REVERT, 2, NOTHING, 0),
+    op(HALT, "invalid", opcode::INVALID, 0, NOTHING, 0),
+    op(HALT, "selfdestruct", opcode::SELFDESTRUCT, 1, NOTHING, 0),
+    // evmove::call
+    op(CALL, "call", opcode::CALL, 7, WORD, WARM_ACCESS),
+    op(CALL, "callcode", opcode::CALLCODE, 7, WORD, WARM_ACCESS),
+    op(CALL, "delegatecall", opcode::DELEGATECALL, 6, WORD, WARM_ACCESS),
+    op(CALL, "staticcall", opcode::STATICCALL, 6, WORD, WARM_ACCESS),
+    op(CALL, "create", opcode::CREATE, 3, WORD, CREATE),
+    op(CALL, "create2", opcode::CREATE2, 4, WORD, CREATE),
+    // evmove::abi
+    ADDRESS_TO_WORD,
+    TO_BCS,
+    PUT_CALL,
+    RESULT_AT,
+];
+
+/// A Move function (with code) of the shim library that transpiled code calls.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MoveFunction {
+    /// Its module.
+    pub module: &'static str,
+    /// Its name.
+    pub name: &'static str,
+    /// Its parameter types.
+    pub params: &'static [MoveType],
+    /// Its result types.
+    pub returns: &'static [MoveType],
+}
+
+/// `evmove::abi::call(contract: address, value: U256, size: u64)`: CALLs `contract` with the
+/// calldata `put_call` wrote; aborts with [`super::AbortCode::Reverted`] if the call fails.
+pub const ABI_CALL: MoveFunction = MoveFunction {
+    module: ABI,
+    name: "call",
+    params: &[MoveType::Address, MoveType::U256, MoveType::U64],
+    returns: &[],
+};
+
+/// `evmove::u256::zero(): U256`.
+pub const U256_ZERO: MoveFunction = MoveFunction {
+    module: U256,
+    name: "zero",
+    params: &[],
+    returns: &[MoveType::U256],
+};
+
+/// Every Move function of the shim library transpiled code calls.
+pub const MOVE_FUNCTIONS: &[MoveFunction] = &[ABI_CALL, U256_ZERO];
+
+#[cfg(test)]
+mod tests {
+    use revm_bytecode::opcode::OpCode;
+
+    use super::*;
+
+    #[test]
+    fn each_native_is_listed_once_and_each_operation_has_one_native() {
+        for (i, native) in NATIVES.iter().enumerate() {
+            let same = |other: &Native| (other.module, other.name) == (native.module, native.name);
+            assert!(!NATIVES[..i].iter().any(same), "{} twice", native.name);
+            if let Some(opcode) = native.opcode {
+                assert_eq!(native_for(opcode), Some(native), "{opcode:#x}");
+            }
+        }
+    }
+
+    /// An EVM operation's native takes its operands and pushes its result, as the EVM's
+    /// opcode table says (a comparison's bool stands for the word it pushes).
+    #[test]
+    fn operation_natives_take_and_give_what_their_opcodes_do() {
+        for native in NATIVES {
+            let Some(op) = native.opcode.and_then(OpCode::new) else {
+                assert_eq!(native.module, ABI, "{} performs no operation", native.name);
+                continue;
+            };
+            assert_eq!(native.words_in(), usize::from(op.inputs()), "{op}");
+            let pushes = matches!(native.result, Results::Word | Results::Bool);
+            assert_eq!(pushes, op.outputs() == 1, "{op}");
+            let name = match native.name {
+                "ret" => "return",
+                "self_address" => "address",
+                "prevrandao" => "difficulty",
+                name => name,
+            };
+            assert_eq!(name, op.as_str().to_ascii_lowercase(), "{op}");
+        }
+    }
+
+    #[test]
+    fn natives_of_operations_are_found_by_opcode_and_others_by_name() {
+        assert_eq!(native_for(opcode::ADD).map(|n| n.name), Some("add"));
+        assert_eq!(native_for(opcode::RETURN).map(|n| n.name), Some("ret"));
+        assert_eq!(native_for(opcode::PUSH1), None);
+        assert_eq!(native_for(opcode::JUMPDEST), None);
+        assert_eq!(find(ABI, "to_bcs"), Some(&TO_BCS));
+        assert_eq!(find(ARITH, "to_bcs"), None);
+    }
+}
