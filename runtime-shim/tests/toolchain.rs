@@ -6,6 +6,7 @@ mod common;
 
 use common::vm_with_stdlib;
 use evmove_runtime::{module_store::ModuleStore, stdlib};
+use evmove_word::shim::AbortCode;
 use move_core_types::{identifier::Identifier, language_storage::ModuleId, vm_status::StatusCode};
 use move_vm_runtime::move_vm::MoveVM;
 use move_vm_types::gas::UnmeteredGasMeter;
@@ -95,5 +96,9 @@ fn a_failing_assertion_in_move_is_an_abort_not_a_crash() {
         )
         .expect_err("2^128 does not fit a u128");
     assert_eq!(err.major_status(), StatusCode::ABORTED);
-    assert_eq!(err.sub_status(), Some(1), "E_DOES_NOT_FIT");
+    assert_eq!(
+        err.sub_status(),
+        Some(AbortCode::DoesNotFit.code()),
+        "E_DOES_NOT_FIT"
+    );
 }

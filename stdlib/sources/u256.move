@@ -31,8 +31,9 @@ module evmove::u256 {
         lo: u128,
     }
 
-    /// Aborted with when a word does not fit the narrower integer asked for.
-    const E_DOES_NOT_FIT: u64 = 1;
+    /// Aborted with when a word does not fit the narrower integer asked for (the shim table's
+    /// `AbortCode::DoesNotFit`).
+    const E_DOES_NOT_FIT: u64 = 4;
 
     /// The word 0.
     public fun zero(): U256 {

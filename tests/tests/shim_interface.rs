@@ -223,24 +223,32 @@ fn the_move_functions_and_struct_typed_entries_use_are_the_tables() {
     assert_eq!(fields, tabled);
 }
 
-/// Fails if `evmove::abi`'s constants and the table's codes differ, or one is missing.
+/// Fails if the abort-code constants of the shim's Move sources and the table's codes differ,
+/// or one is missing: every `const E_…: u64` of `abi.move` and `u256.move` against the codes
+/// the table says those modules raise by name.
 #[test]
-fn evmove_abis_abort_codes_are_the_tables() {
-    let source = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../stdlib/sources/abi.move"),
-    )
-    .unwrap();
-    let constants: BTreeMap<&str, u64> = (source.lines())
-        .filter_map(|line| {
-            let rest = line.trim().strip_prefix("const ")?;
-            let (name, value) = rest.strip_suffix(';')?.split_once(": u64 = ")?;
-            Some((name, value.parse().ok()?))
+fn the_move_sources_abort_codes_are_the_tables() {
+    let sources = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../stdlib/sources");
+    let mut constants = BTreeMap::new();
+    for module in ["abi", "u256"] {
+        let source = std::fs::read_to_string(sources.join(format!("{module}.move"))).unwrap();
+        for line in source.lines() {
+            let Some(rest) = line.trim().strip_prefix("const E_") else {
+                continue;
+            };
+            let (name, value) = (rest.strip_suffix(';'))
+                .and_then(|rest| rest.split_once(": u64 = "))
+                .unwrap_or_else(|| panic!("{module}.move: an abort constant not read: {line}"));
+            constants.insert((module, format!("E_{name}")), value.parse::<u64>().unwrap());
+        }
+    }
+    let tabled: BTreeMap<(&str, String), u64> = (AbortCode::ALL.into_iter())
+        .filter_map(|code| {
+            let (module, name) = code.move_constant()?;
+            Some(((module, name.to_string()), code.code()))
         })
         .collect();
-    let tabled: BTreeMap<&str, u64> = (AbortCode::ALL.into_iter())
-        .filter_map(|code| Some((code.move_constant()?, code.code())))
-        .collect();
-    assert_eq!(tabled.len(), 3);
+    assert_eq!(tabled.len(), 4);
     assert_eq!(constants, tabled);
 }
 

@@ -5,11 +5,12 @@
 //! | --- | --- | --- |
 //! | 0 | the natives that end a frame (`evmove::halt`, a fault in any host native) | the frame ended as the host recorded |
 //! | 1–3 | typed entry functions (`evmove::abi`): public, documented in the README | the call reverted; an argument or the return data is not of its ABI type |
+//! | 4 | `evmove::u256::to_u128` | a word does not fit 128 bits |
 //! | 16–18 | the lowering, where the front end found a fault | an EVM exceptional halt |
 //! | 19–20 | the lowering, after calls that must not return | an evmove bug |
 //!
-//! The Move sources restate codes 1–3 as `evmove::abi`'s constants (Move code needs them by
-//! name); a test (`tests/tests/shim_interface.rs`) checks they are these.
+//! The Move sources restate codes 1–4 as constants of the modules raising them (Move code
+//! needs them by name); a test (`tests/tests/shim_interface.rs`) checks they are these.
 
 use std::fmt;
 
@@ -28,6 +29,8 @@ pub enum AbortCode {
     /// The return data does not decode as a typed entry's results
     /// (`evmove::abi::E_RESULT_OUT_OF_RANGE`).
     ResultOutOfRange = 3,
+    /// A word does not fit the narrower integer asked for (`evmove::u256::E_DOES_NOT_FIT`).
+    DoesNotFit = 4,
     /// The code underflows the EVM stack on this path.
     StackUnderflow = 16,
     /// The code overflows the EVM stack (1024 items) on this path.
@@ -42,11 +45,12 @@ pub enum AbortCode {
 
 impl AbortCode {
     /// Every abort code.
-    pub const ALL: [AbortCode; 9] = [
+    pub const ALL: [AbortCode; 10] = [
         AbortCode::FrameEnded,
         AbortCode::Reverted,
         AbortCode::ArgumentOutOfRange,
         AbortCode::ResultOutOfRange,
+        AbortCode::DoesNotFit,
         AbortCode::StackUnderflow,
         AbortCode::StackOverflow,
         AbortCode::InvalidJump,
@@ -64,12 +68,14 @@ impl AbortCode {
         Self::ALL.into_iter().find(|known| known.code() == code)
     }
 
-    /// The name of its constant in the Move sources, for those Move code raises by name.
-    pub const fn move_constant(self) -> Option<&'static str> {
+    /// The shim module and the name of its constant in the Move sources, for those Move code
+    /// raises by name.
+    pub const fn move_constant(self) -> Option<(&'static str, &'static str)> {
         match self {
-            AbortCode::Reverted => Some("E_REVERTED"),
-            AbortCode::ArgumentOutOfRange => Some("E_ARGUMENT_OUT_OF_RANGE"),
-            AbortCode::ResultOutOfRange => Some("E_RESULT_OUT_OF_RANGE"),
+            AbortCode::Reverted => Some(("abi", "E_REVERTED")),
+            AbortCode::ArgumentOutOfRange => Some(("abi", "E_ARGUMENT_OUT_OF_RANGE")),
+            AbortCode::ResultOutOfRange => Some(("abi", "E_RESULT_OUT_OF_RANGE")),
+            AbortCode::DoesNotFit => Some(("u256", "E_DOES_NOT_FIT")),
             _ => None,
         }
     }
@@ -87,6 +93,7 @@ impl fmt::Display for AbortCode {
             AbortCode::Reverted => "the call reverted",
             AbortCode::ArgumentOutOfRange => "an argument does not fit its ABI type",
             AbortCode::ResultOutOfRange => "the return data does not decode",
+            AbortCode::DoesNotFit => "a word does not fit 128 bits",
             AbortCode::StackUnderflow => "stack underflow",
             AbortCode::StackOverflow => "stack overflow",
             AbortCode::InvalidJump => "invalid jump",
