@@ -234,14 +234,11 @@ fn a_copy_where_the_storage_collision_creates_is_a_failure() {
     assert_eq!(differences(&report).len(), 3, "{:?}", differences(&report));
 }
 
+/// A fixture's blocks as the block API takes them.
+type Blocks = Vec<(BlockEnv, Vec<Transaction>)>;
+
 /// The state and blocks of fixture `name` as the block API takes them, and its `postState`.
-fn fixture_blocks(
-    name: &str,
-) -> (
-    InMemoryState,
-    Vec<(BlockEnv, Vec<Transaction>)>,
-    BTreeMap<Address, AccountState>,
-) {
+fn fixture_blocks(name: &str) -> (InMemoryState, Blocks, BTreeMap<Address, AccountState>) {
     let text = fs::read_to_string(fixtures_dir().join(format!("{name}.json"))).unwrap();
     let file: serde_json::Value = serde_json::from_str(&text).unwrap();
     let test: BlockchainTest = serde_json::from_value(file[name].clone()).unwrap();
