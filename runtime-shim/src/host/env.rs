@@ -35,6 +35,8 @@ pub struct BlockEnv {
     ///   account is always deleted at the end of the transaction (balance, nonce, code and
     ///   every storage slot), its balance burnt if it was its own beneficiary.
     /// - The precompiles present (`revm_precompile::Precompiles` of that fork).
+    /// - Around a block's transactions (`exec::system`): the EIP-4788 system call from
+    ///   Cancun, the EIP-2935 one from Prague, withdrawals from Shanghai.
     ///
     /// Nothing else: every opcode of the latest fork is decoded and runs whatever the fork,
     /// and gas is evmove's own (`host::gas`).
