@@ -21,8 +21,8 @@ use evmove::{
 use evmove_runtime::{
     block::{evm::execute_block, Config, Mode},
     host::env::Withdrawal,
-    Account, BlockEnv, InMemoryState, Runtime, StateKey, StateValue, Transaction,
-    DEFAULT_PUBLISHER,
+    Account, BlockEnv, HaltReason, InMemoryState, Runtime, StateKey, StateValue, StateView, Status,
+    Transaction, DEFAULT_PUBLISHER,
 };
 use evmove_tests::blockchain_fixtures::{
     fixtures, fixtures_dir, render, storage_only_target, timestamp_of, BEACON_ROOTS,
@@ -352,4 +352,32 @@ fn the_block_api_runs_the_system_calls_and_withdrawals_in_both_modes() {
             }
         }
     }
+}
+
+#[test]
+fn a_creation_transaction_onto_an_account_with_storage_only_collides() {
+    let runtime = Runtime::with_publisher(OnDemand::new(DEFAULT_PUBLISHER), DEFAULT_PUBLISHER)
+        .expect("the runtime starts");
+    let alice = Address::repeat_byte(0xa1);
+    let target = alice.create(0);
+    let mut state = InMemoryState::new();
+    let balance = U256::from(10u64.pow(18));
+    state.set_account(alice, Account { nonce: 0, balance });
+    state.set_slot(target, U256::from(1), U256::from(0x5a));
+    let tx = Transaction {
+        sender: alice,
+        to: None,
+        // SSTORE(0, 1), deploys nothing.
+        data: vec![0x60, 0x01, 0x5f, 0x55, 0x00].into(),
+        gas_limit: 1_000_000,
+        ..Transaction::default()
+    };
+    let outcome = runtime
+        .execute(&state, &BlockEnv::default(), &tx)
+        .expect("it runs");
+    assert_eq!(outcome.status, Status::Halt(HaltReason::CreateCollision));
+    outcome.apply_to(&mut state);
+    assert_eq!(state.account(alice).unwrap().nonce, 1);
+    assert_eq!(state.account(target), None);
+    assert_eq!(state.storage_slots(target).unwrap(), [U256::from(1)]);
 }

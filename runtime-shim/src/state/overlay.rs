@@ -42,3 +42,43 @@ impl StateView for Overlay<'_> {
         Ok(!self.storage_slots(address)?.is_empty())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::memory::InMemoryState;
+
+    #[test]
+    fn writes_hide_and_add_slots_over_the_base() {
+        let a = Address::repeat_byte(0xa);
+        let mut base = InMemoryState::new();
+        base.set_slot(a, U256::from(1), U256::from(10));
+        base.set_slot(a, U256::from(2), U256::from(20));
+        let mut writes = WriteSet::new();
+        writes.insert(StateKey::Slot(a, U256::from(1)), None);
+        writes.insert(
+            StateKey::Slot(a, U256::from(3)),
+            Some(StateValue::Slot(U256::from(30))),
+        );
+        let overlay = Overlay {
+            base: &base,
+            writes: &writes,
+        };
+        assert_eq!(
+            overlay.read(&StateKey::Slot(a, U256::from(1))).unwrap(),
+            None
+        );
+        let mut slots = overlay.storage_slots(a).unwrap();
+        slots.sort();
+        assert_eq!(slots, [U256::from(2), U256::from(3)]);
+        assert!(overlay.has_storage(a).unwrap());
+        writes.insert(StateKey::Slot(a, U256::from(2)), None);
+        writes.insert(StateKey::Slot(a, U256::from(3)), None);
+        let overlay = Overlay {
+            base: &base,
+            writes: &writes,
+        };
+        assert!(!overlay.has_storage(a).unwrap());
+        assert!(!base.has_storage(Address::repeat_byte(0xb)).unwrap());
+    }
+}
