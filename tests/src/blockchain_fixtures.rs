@@ -12,17 +12,31 @@
 //!
 //! Gas is real EVM gas in revm: transactions pay a gas price over the block's base fee, so
 //! the balances in `postState` are revm's (evmove does not compare them).
+//!
+//! Around each block's transactions, as the execution clients drive revm: the system calls
+//! before them (revm's `SystemCallEvm::system_call`; EIP-2935 with the block's
+//! `parent_hash` from Prague, then EIP-4788 with its `parent_beacon_block_root` from Cancun;
+//! the system address and the coinbase dropped from the state they leave, as alloy-evm
+//! does), and the withdrawals after them (EIP-4895, from Shanghai: revm has no withdrawals,
+//! so this file credits `amount` gwei itself, as alloy-evm's balance increments do).
+//!
+//! EIP-7610 (a creation onto an account with storage collides): revm 43 checks nonce and
+//! code only (`create_account_checkpoint` in revm-context's journal). A fixture lists the
+//! storage-only accounts it creates onto ([`Fixture::storage_collisions`]): revm runs with
+//! such an account's nonce at 1, which makes the creation collide as EIP-7610 says, and the
+//! account is rendered in `postState` as it is in `pre` (a collision does not change it).
 
 use std::collections::BTreeMap;
 
 use alloy_dyn_abi::DynSolValue;
-use alloy_primitives::{Address, Bytes, B256, U256};
+use alloy_primitives::{address, Address, Bytes, B256, U256};
 use revm::{
     context::{result::ExecutionResult, Context, TxEnv},
     database::{CacheDB, EmptyDB},
+    handler::SYSTEM_ADDRESS,
     primitives::{hardfork::SpecId, TxKind},
     state::{AccountInfo, Bytecode},
-    DatabaseCommit, DatabaseRef, ExecuteEvm, MainBuilder, MainContext,
+    DatabaseCommit, DatabaseRef, ExecuteEvm, MainBuilder, MainContext, SystemCallEvm,
 };
 use serde_json::{json, Map, Value};
 
@@ -52,6 +66,26 @@ const RELAY_B: Address = Address::repeat_byte(0x0b);
 const RELAY_C: Address = Address::repeat_byte(0x0c);
 const REVERTER: Address = Address::repeat_byte(0x0e);
 const ENV_PROBE: Address = Address::repeat_byte(0x0d);
+/// Accounts only withdrawals credit (the second with a zero amount).
+pub const WITHDRAWN: Address = Address::repeat_byte(0xd1);
+const NOT_WITHDRAWN: Address = Address::repeat_byte(0xd2);
+/// The CREATE2 factory (see [`factory`]).
+const FACTORY: Address = Address::repeat_byte(0x0f);
+
+/// The EIP-4788 beacon-roots contract's address.
+pub const BEACON_ROOTS: Address = address!("0x000F3df6D732807Ef1319fB7B8bB8522d0Beac02");
+/// The EIP-4788 beacon-roots contract's code (from the EIP).
+const BEACON_ROOTS_CODE: &str = "3373fffffffffffffffffffffffffffffffffffffffe14604d576020361460\
+    24575f5ffd5b5f35801560495762001fff810690815414603c575f5ffd5b62001fff01545f5260205ff35b5f5f\
+    fd5b62001fff42064281555f359062001fff015500";
+/// The EIP-2935 history-storage contract's address.
+pub const HISTORY_STORAGE: Address = address!("0x0000F90827F1C53a10cb7A02335B175320002935");
+/// The EIP-2935 history-storage contract's code (from the EIP).
+const HISTORY_STORAGE_CODE: &str = "3373fffffffffffffffffffffffffffffffffffffffe1460465760203603\
+    6042575f35600143038111604257611fff81430311604257611fff9006545f5260205ff35b5f5ffd5b5f35611f\
+    ff60014303065500";
+/// Both contracts keep a ring of 8191 entries.
+pub const RING: u64 = 8191;
 
 /// A fixture: one blockchain test.
 #[derive(Clone, Debug)]
@@ -64,6 +98,11 @@ pub struct Fixture {
     pub pre: Vec<Genesis>,
     /// The blocks, in order.
     pub blocks: Vec<FixtureBlock>,
+    /// The fork (`network`).
+    pub spec: SpecId,
+    /// Accounts with storage only that a creation collides with (EIP-7610, see the module
+    /// doc).
+    pub storage_collisions: Vec<Address>,
 }
 
 /// A pre-state account.
@@ -94,8 +133,15 @@ pub struct FixtureBlock {
     pub base_fee: u64,
     /// PREVRANDAO (the header's `mixHash`).
     pub prevrandao: B256,
+    /// The header's `parentHash` (the EIP-2935 system call's data, Prague on), if given.
+    pub parent_hash: Option<B256>,
+    /// The header's `parentBeaconBlockRoot` (the EIP-4788 system call's data, Cancun on), if
+    /// given.
+    pub parent_beacon_block_root: Option<B256>,
     /// The transactions, in order.
     pub txs: Vec<FixtureTx>,
+    /// The withdrawals after them (address, gwei), Shanghai on.
+    pub withdrawals: Vec<(Address, u64)>,
 }
 
 /// How a transaction must end in revm.
@@ -165,11 +211,14 @@ fn contract(address: Address, code: Bytes) -> Genesis {
 fn block(number: u64, txs: Vec<FixtureTx>) -> FixtureBlock {
     FixtureBlock {
         number,
-        timestamp: 1_000 + 12 * number,
+        timestamp: timestamp_of(number),
         coinbase: COINBASE,
         base_fee: 7,
         prevrandao: B256::with_last_byte(number as u8),
+        parent_hash: None,
+        parent_beacon_block_root: None,
         txs,
+        withdrawals: Vec::new(),
     }
 }
 
@@ -247,6 +296,37 @@ fn env_probe() -> Bytes {
     Bytes::from(code)
 }
 
+/// Creates with CREATE2 (salt 0, no value) the initcode it is called with, and stores the
+/// result (the address, or 0) in slot `CALLDATASIZE`.
+fn factory() -> Bytes {
+    Bytes::from_static(&[
+        0x36, 0x5f, 0x5f, 0x37, // CALLDATACOPY(0, 0, CALLDATASIZE)
+        0x5f, 0x36, 0x5f, 0x5f, 0xf5, // CREATE2(0, 0, CALLDATASIZE, 0)
+        0x36, 0x55, 0x00, // SSTORE(CALLDATASIZE, result) STOP
+    ])
+}
+
+fn code(hex: &str) -> Bytes {
+    Bytes::from(alloy_primitives::hex::decode(hex).expect("valid hex"))
+}
+
+/// The calldata of a relay calling `to` with the 32-byte word `value`.
+fn relay_word(to: Address, value: u64) -> Bytes {
+    [word(to), U256::from(value).to_be_bytes::<32>()]
+        .concat()
+        .into()
+}
+
+/// The timestamp of block `number` (see [`block`]).
+pub fn timestamp_of(number: u64) -> u64 {
+    1_000 + 12 * number
+}
+
+/// The account of a CREATE2 collision on storage only in `create_collision_storage`.
+pub fn storage_only_target() -> Address {
+    FACTORY.create2(B256::ZERO, alloy_primitives::keccak256(counter_initcode()))
+}
+
 fn token() -> Contract {
     Contract::load(Setting::LegacyOpt, "Token", "Token")
 }
@@ -272,6 +352,8 @@ pub fn fixtures() -> Vec<Fixture> {
             comment: "One block: the corpus Token (solc, legacy-opt) created with 1,000,000 \
                       tokens for the sender, three transfers, and one of more than the \
                       holder has (reverts with a custom error).",
+            spec: SPEC,
+            storage_collisions: Vec::new(),
             pre: vec![eoa(ALICE), eoa(BOB), eoa(CAROL)],
             blocks: vec![block(
                 1,
@@ -317,6 +399,8 @@ pub fn fixtures() -> Vec<Fixture> {
             comment: "Creation transactions: initcode that stores its environment and \
                       deploys a counter, with value; initcode that reverts (no contract, the \
                       nonce still grows); then two calls of the counter.",
+            spec: SPEC,
+            storage_collisions: Vec::new(),
             pre: vec![eoa(ALICE)],
             blocks: vec![block(
                 1,
@@ -335,6 +419,8 @@ pub fn fixtures() -> Vec<Fixture> {
             name: "call_chain",
             comment: "A call chain with value: A calls B, B calls C, each recording CALLER, \
                       CALLVALUE, ORIGIN and the result of its call.",
+            spec: SPEC,
+            storage_collisions: Vec::new(),
             pre: vec![
                 eoa(ALICE),
                 contract(RELAY_A, relay()),
@@ -359,6 +445,8 @@ pub fn fixtures() -> Vec<Fixture> {
             comment: "Reverts: a transaction whose callee writes, logs and reverts (only the \
                       nonce changes), and a relay whose inner call reverts (the relay's own \
                       writes stay, the callee's do not).",
+            spec: SPEC,
+            storage_collisions: Vec::new(),
             pre: vec![
                 eoa(ALICE),
                 Genesis {
@@ -380,6 +468,8 @@ pub fn fixtures() -> Vec<Fixture> {
             comment: "Three blocks with their own number, timestamp, coinbase, base fee and \
                       PREVRANDAO: a counter created in the first and called in each, the \
                       block environment recorded by a probe in each, a plain transfer.",
+            spec: SPEC,
+            storage_collisions: Vec::new(),
             pre: vec![eoa(ALICE), eoa(BOB), contract(ENV_PROBE, env_probe())],
             blocks: vec![
                 block(
@@ -414,7 +504,176 @@ pub fn fixtures() -> Vec<Fixture> {
                 ),
             ],
         },
+        Fixture {
+            name: "beacon_roots",
+            comment: "EIP-4788: the beacon-roots contract (its code from the EIP) in the \
+                      pre-state, two blocks each storing its parent beacon block root by the \
+                      system call before its transactions; relays read roots back through \
+                      the contract's get path (the first block's root in both blocks, the \
+                      second's, and a timestamp never stored, which reverts).",
+            spec: SpecId::CANCUN,
+            storage_collisions: Vec::new(),
+            pre: vec![
+                eoa(ALICE),
+                contract(BEACON_ROOTS, code(BEACON_ROOTS_CODE)),
+                contract(RELAY_A, relay()),
+                contract(RELAY_B, relay()),
+                contract(RELAY_C, relay()),
+            ],
+            blocks: vec![
+                FixtureBlock {
+                    parent_beacon_block_root: Some(B256::repeat_byte(0xb1)),
+                    ..block(
+                        1,
+                        vec![call(
+                            ALICE,
+                            RELAY_A,
+                            relay_word(BEACON_ROOTS, timestamp_of(1)),
+                            Expect::Success,
+                        )],
+                    )
+                },
+                FixtureBlock {
+                    parent_beacon_block_root: Some(B256::repeat_byte(0xb2)),
+                    ..block(
+                        2,
+                        vec![
+                            call(
+                                ALICE,
+                                RELAY_B,
+                                relay_word(BEACON_ROOTS, timestamp_of(1)),
+                                Expect::Success,
+                            ),
+                            call(
+                                ALICE,
+                                RELAY_A,
+                                relay_word(BEACON_ROOTS, timestamp_of(2)),
+                                Expect::Success,
+                            ),
+                            call(ALICE, RELAY_C, relay_word(BEACON_ROOTS, 5), Expect::Success),
+                        ],
+                    )
+                },
+            ],
+        },
+        Fixture {
+            name: "history_storage",
+            comment: "EIP-2935 (Prague): the history-storage contract (its code from the \
+                      EIP) in the pre-state, two blocks each storing its parent's hash by the \
+                      system call before its transactions; relays read hashes back through \
+                      the contract's get path (block 0 in both blocks, block 1, and the \
+                      current block, which reverts).",
+            spec: SpecId::PRAGUE,
+            storage_collisions: Vec::new(),
+            pre: vec![
+                eoa(ALICE),
+                contract(HISTORY_STORAGE, code(HISTORY_STORAGE_CODE)),
+                contract(RELAY_A, relay()),
+                contract(RELAY_B, relay()),
+                contract(RELAY_C, relay()),
+            ],
+            blocks: vec![
+                FixtureBlock {
+                    parent_hash: Some(B256::repeat_byte(0x70)),
+                    ..block(
+                        1,
+                        vec![call(
+                            ALICE,
+                            RELAY_A,
+                            relay_word(HISTORY_STORAGE, 0),
+                            Expect::Success,
+                        )],
+                    )
+                },
+                FixtureBlock {
+                    parent_hash: Some(B256::repeat_byte(0x71)),
+                    ..block(
+                        2,
+                        vec![
+                            call(
+                                ALICE,
+                                RELAY_B,
+                                relay_word(HISTORY_STORAGE, 0),
+                                Expect::Success,
+                            ),
+                            call(
+                                ALICE,
+                                RELAY_A,
+                                relay_word(HISTORY_STORAGE, 1),
+                                Expect::Success,
+                            ),
+                            call(
+                                ALICE,
+                                RELAY_C,
+                                relay_word(HISTORY_STORAGE, 2),
+                                Expect::Success,
+                            ),
+                        ],
+                    )
+                },
+            ],
+        },
+        Fixture {
+            name: "withdrawals",
+            comment: "EIP-4895 (Shanghai): two blocks without transactions whose withdrawals \
+                      credit an account with a balance, a new account twice, and a new account \
+                      with a zero amount (which creates nothing).",
+            spec: SpecId::SHANGHAI,
+            storage_collisions: Vec::new(),
+            pre: vec![eoa(BOB)],
+            blocks: vec![
+                FixtureBlock {
+                    withdrawals: vec![(BOB, 1), (WITHDRAWN, 5), (NOT_WITHDRAWN, 0), (WITHDRAWN, 7)],
+                    ..block(1, Vec::new())
+                },
+                FixtureBlock {
+                    withdrawals: vec![(BOB, 1_000_000_000)],
+                    ..block(2, Vec::new())
+                },
+            ],
+        },
+        Fixture {
+            name: "create_collision_storage",
+            comment: "EIP-7610: a CREATE2 onto an account with storage only (nonce 0, no \
+                      code) collides (returns 0, the account unchanged, the factory's nonce \
+                      grown); the same initcode with one more byte creates elsewhere.",
+            spec: SpecId::CANCUN,
+            storage_collisions: vec![storage_only_target()],
+            pre: vec![
+                eoa(ALICE),
+                contract(FACTORY, factory()),
+                Genesis {
+                    address: storage_only_target(),
+                    balance: U256::ZERO,
+                    nonce: 0,
+                    code: Bytes::new(),
+                    storage: vec![(U256::from(1), U256::from(0x5a))],
+                },
+            ],
+            blocks: vec![block(
+                1,
+                vec![
+                    call(ALICE, FACTORY, counter_initcode(), Expect::Success),
+                    call(
+                        ALICE,
+                        FACTORY,
+                        [&counter_initcode()[..], &[0x00]].concat(),
+                        Expect::Success,
+                    ),
+                ],
+            )],
+        },
     ]
+}
+
+/// The `network` name of `spec`.
+fn network(spec: SpecId) -> &'static str {
+    match spec {
+        SpecId::SHANGHAI => "Shanghai",
+        SpecId::CANCUN => "Cancun",
+        SpecId::PRAGUE => "Prague",
+        other => panic!("no fixture runs under {other:?}"),
+    }
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -444,9 +703,10 @@ pub fn render(fixture: &Fixture) -> Value {
     let mut db = CacheDB::<EmptyDB>::default();
     let mut pre = Map::new();
     for account in &fixture.pre {
+        let colliding = fixture.storage_collisions.contains(&account.address);
         let info = AccountInfo::default()
             .with_balance(account.balance)
-            .with_nonce(account.nonce)
+            .with_nonce(if colliding { 1 } else { account.nonce })
             .with_code(Bytecode::new_raw(account.code.clone()));
         db.insert_account_info(account.address, info);
         for &(slot, value) in &account.storage {
@@ -459,8 +719,45 @@ pub fn render(fixture: &Fixture) -> Value {
             account_json(account.balance, account.nonce, &account.code, &storage),
         );
     }
+    let spec = fixture.spec;
     let mut blocks = Vec::new();
     for block in &fixture.blocks {
+        let context = || {
+            Context::mainnet()
+                .modify_cfg_chained(|cfg| cfg.set_spec_and_mainnet_gas_params(spec))
+                .modify_block_chained(|env| {
+                    env.number = U256::from(block.number);
+                    env.timestamp = U256::from(block.timestamp);
+                    env.beneficiary = block.coinbase;
+                    env.basefee = block.base_fee;
+                    env.gas_limit = BLOCK_GAS_LIMIT;
+                    env.prevrandao = Some(block.prevrandao);
+                    env.difficulty = U256::ZERO;
+                })
+        };
+        let system_calls = [
+            (SpecId::PRAGUE, HISTORY_STORAGE, block.parent_hash),
+            (SpecId::CANCUN, BEACON_ROOTS, block.parent_beacon_block_root),
+        ];
+        for (fork, contract, data) in system_calls {
+            let Some(data) = data.filter(|_| spec.is_enabled_in(fork)) else {
+                continue;
+            };
+            let mut executed = context()
+                .with_db(&mut db)
+                .build_mainnet()
+                .system_call(contract, Bytes::copy_from_slice(data.as_slice()))
+                .unwrap_or_else(|err| panic!("{}: system call: {err:?}", fixture.name));
+            assert!(
+                executed.result.is_success(),
+                "{}: system call of {contract}: {:?}",
+                fixture.name,
+                executed.result
+            );
+            executed.state.remove(&SYSTEM_ADDRESS);
+            executed.state.remove(&block.coinbase);
+            db.commit(executed.state);
+        }
         let mut transactions = Vec::new();
         for (t, tx) in block.txs.iter().enumerate() {
             let nonce = db
@@ -478,18 +775,8 @@ pub fn render(fixture: &Fixture) -> Value {
                 .nonce(nonce)
                 .build()
                 .unwrap_or_else(|err| panic!("{}: transaction {t}: {err:?}", fixture.name));
-            let executed = Context::mainnet()
+            let executed = context()
                 .with_db(&mut db)
-                .modify_cfg_chained(|cfg| cfg.set_spec_and_mainnet_gas_params(SPEC))
-                .modify_block_chained(|env| {
-                    env.number = U256::from(block.number);
-                    env.timestamp = U256::from(block.timestamp);
-                    env.beneficiary = block.coinbase;
-                    env.basefee = block.base_fee;
-                    env.gas_limit = BLOCK_GAS_LIMIT;
-                    env.prevrandao = Some(block.prevrandao);
-                    env.difficulty = U256::ZERO;
-                })
                 .build_mainnet()
                 .transact(tx_env)
                 .unwrap_or_else(|err| panic!("{}: transaction {t}: {err:?}", fixture.name));
@@ -517,18 +804,51 @@ pub fn render(fixture: &Fixture) -> Value {
                 "sender": tx.sender.to_string().to_lowercase(),
             }));
         }
-        blocks.push(json!({
-            "blockHeader": {
-                "coinbase": block.coinbase.to_string().to_lowercase(),
-                "number": quantity(block.number),
-                "timestamp": quantity(block.timestamp),
-                "gasLimit": quantity(BLOCK_GAS_LIMIT),
-                "baseFeePerGas": quantity(block.base_fee),
-                "difficulty": "0x0",
-                "mixHash": block.prevrandao.to_string(),
-            },
+        let mut withdrawals = Vec::new();
+        for (index, &(address, gwei)) in block.withdrawals.iter().enumerate() {
+            assert!(
+                spec.is_enabled_in(SpecId::SHANGHAI),
+                "withdrawals before Shanghai"
+            );
+            withdrawals.push(json!({
+                "index": quantity(index),
+                "validatorIndex": quantity(index),
+                "address": address.to_string().to_lowercase(),
+                "amount": quantity(gwei),
+            }));
+            if gwei == 0 {
+                continue;
+            }
+            let mut info = db
+                .basic_ref(address)
+                .expect("the in-memory database cannot fail")
+                .unwrap_or_default();
+            info.balance += U256::from(gwei) * U256::from(1_000_000_000u64);
+            db.insert_account_info(address, info);
+        }
+        let mut header = json!({
+            "coinbase": block.coinbase.to_string().to_lowercase(),
+            "number": quantity(block.number),
+            "timestamp": quantity(block.timestamp),
+            "gasLimit": quantity(BLOCK_GAS_LIMIT),
+            "baseFeePerGas": quantity(block.base_fee),
+            "difficulty": "0x0",
+            "mixHash": block.prevrandao.to_string(),
+        });
+        if let Some(hash) = block.parent_hash {
+            header["parentHash"] = hash.to_string().into();
+        }
+        if let Some(root) = block.parent_beacon_block_root {
+            header["parentBeaconBlockRoot"] = root.to_string().into();
+        }
+        let mut rendered = json!({
+            "blockHeader": header,
             "transactions": transactions,
-        }));
+        });
+        if !withdrawals.is_empty() {
+            rendered["withdrawals"] = withdrawals.into();
+        }
+        blocks.push(rendered);
     }
     let mut post = Map::new();
     for (address, account) in &db.cache.accounts {
@@ -551,6 +871,16 @@ pub fn render(fixture: &Fixture) -> Value {
         if info.balance.is_zero() && info.nonce == 0 && code.is_empty() && storage.is_empty() {
             continue;
         }
+        if fixture.storage_collisions.contains(address) {
+            // As in `pre` (see the module doc).
+            let account = fixture.pre.iter().find(|a| a.address == *address).unwrap();
+            let storage = account.storage.iter().copied().collect();
+            post.insert(
+                address.to_string().to_lowercase(),
+                account_json(account.balance, account.nonce, &account.code, &storage),
+            );
+            continue;
+        }
         post.insert(
             address.to_string().to_lowercase(),
             account_json(info.balance, info.nonce, &code, &storage),
@@ -561,7 +891,7 @@ pub fn render(fixture: &Fixture) -> Value {
             "comment": fixture.comment,
             "generatedBy": "evmove tests/src/blockchain_fixtures.rs: postState computed by revm",
         },
-        "network": "Cancun",
+        "network": network(spec),
         "sealEngine": "NoProof",
         "pre": pre,
         "blocks": blocks,

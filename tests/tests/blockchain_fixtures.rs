@@ -5,14 +5,29 @@
 //! `EVMOVE_BLESS=1 cargo nextest run -p evmove-tests --test blockchain_fixtures` rewrites
 //! the files from `evmove_tests::blockchain_fixtures`.
 
-use std::{fs, path::PathBuf};
+use std::{collections::BTreeMap, fs, num::NonZeroUsize, path::PathBuf};
 
-use evmove::conformance::{
-    check::Verdict,
-    run::Runner,
-    suite::{find_files, run_files, Report},
+use alloy_primitives::{Address, U256};
+use evmove::{
+    conformance::{
+        blockchain::BlockchainTest,
+        check::{judge_post_state, Verdict},
+        run::{spec_of, Runner},
+        suite::{find_files, run_files, Report},
+        vmtest::AccountState,
+    },
+    provider::OnDemand,
 };
-use evmove_tests::blockchain_fixtures::{fixtures, fixtures_dir, render};
+use evmove_runtime::{
+    block::{evm::execute_block, Config, Mode},
+    host::env::Withdrawal,
+    Account, BlockEnv, HaltReason, InMemoryState, Runtime, StateKey, StateValue, StateView, Status,
+    Transaction, DEFAULT_PUBLISHER,
+};
+use evmove_tests::blockchain_fixtures::{
+    fixtures, fixtures_dir, render, storage_only_target, timestamp_of, BEACON_ROOTS,
+    HISTORY_STORAGE, RING, WITHDRAWN,
+};
 
 fn run(paths: &[PathBuf]) -> Report {
     let runner = Runner::new().expect("the runtime starts");
@@ -179,4 +194,190 @@ fn rejected_blocks_transitions_and_hash_only_post_states_are_skipped_with_the_re
             report.tests[0].verdict
         );
     }
+}
+
+#[test]
+fn a_copy_without_a_system_calls_slot_is_a_failure() {
+    // The beacon-roots contract stores block 1's root at `timestamp % 8191 + 8191`, the
+    // history-storage contract block 1's parent hash at `(1 - 1) % 8191`... and block 2's.
+    let root_slot = format!("{:#x}", timestamp_of(1) % RING + RING);
+    let beacon = BEACON_ROOTS.to_string().to_lowercase();
+    let history = HISTORY_STORAGE.to_string().to_lowercase();
+    for (name, address, slot) in [
+        ("beacon_roots", &beacon, root_slot.as_str()),
+        ("history_storage", &history, "0x1"),
+    ] {
+        let report = run_edited(name, address, |account| {
+            let storage = account["storage"].as_object_mut().unwrap();
+            assert!(storage.remove(slot).is_some(), "{name}: no slot {slot}");
+        });
+        assert_eq!(report.summary(), "0 passed, 1 failed, 0 skipped", "{name}");
+        let differences = differences(&report);
+        assert_eq!(differences.len(), 1, "{name}: {differences:?}");
+        assert!(
+            differences[0].starts_with(&format!("{address}: storage slot {slot} is 0x")),
+            "{name}: {differences:?}"
+        );
+    }
+}
+
+#[test]
+fn a_copy_where_the_storage_collision_creates_is_a_failure() {
+    // What an EVM without EIP-7610 leaves: the counter deployed over the storage.
+    let target = storage_only_target().to_string().to_lowercase();
+    let report = run_edited("create_collision_storage", &target, |account| {
+        account["nonce"] = "0x1".into();
+        account["code"] = "0x5f546001018060555f5260205ff3".into();
+        account["storage"] = serde_json::json!({});
+    });
+    assert_eq!(report.summary(), "0 passed, 1 failed, 0 skipped");
+    assert_eq!(differences(&report).len(), 3, "{:?}", differences(&report));
+}
+
+/// A fixture's blocks as the block API takes them.
+type Blocks = Vec<(BlockEnv, Vec<Transaction>)>;
+
+/// The state and blocks of fixture `name` as the block API takes them, and its `postState`.
+fn fixture_blocks(name: &str) -> (InMemoryState, Blocks, BTreeMap<Address, AccountState>) {
+    let text = fs::read_to_string(fixtures_dir().join(format!("{name}.json"))).unwrap();
+    let file: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let test: BlockchainTest = serde_json::from_value(file[name].clone()).unwrap();
+    let spec = spec_of(&test.network).unwrap();
+    let mut state = InMemoryState::new();
+    for (address, account) in &test.pre {
+        let nonce = account.nonce.to();
+        let balance = account.balance;
+        state.set_account(*address, Account { nonce, balance });
+        if !account.code.is_empty() {
+            state.set_code(*address, account.code.clone());
+        }
+        for (slot, value) in &account.storage {
+            state.set_slot(*address, *slot, *value);
+        }
+    }
+    let blocks = (test.blocks.iter())
+        .map(|block| {
+            let header = block.block_header.as_ref().unwrap();
+            let env = BlockEnv {
+                number: header.number.to(),
+                timestamp: header.timestamp.to(),
+                coinbase: header.coinbase,
+                basefee: header.base_fee_per_gas.unwrap_or_default(),
+                spec,
+                parent_beacon_block_root: header.parent_beacon_block_root,
+                parent_hash: header.parent_hash,
+                withdrawals: (block.withdrawals.iter())
+                    .map(|w| Withdrawal {
+                        address: w.address,
+                        amount: w.amount.to(),
+                    })
+                    .collect(),
+                ..BlockEnv::default()
+            };
+            let txns = (block.transactions.iter())
+                .map(|tx| Transaction {
+                    sender: tx.sender.unwrap(),
+                    to: tx.to,
+                    value: tx.value,
+                    data: tx.data.clone(),
+                    gas_limit: tx.gas_limit.to(),
+                    ..Transaction::default()
+                })
+                .collect();
+            (env, txns)
+        })
+        .collect();
+    (state, blocks, test.post_state.unwrap())
+}
+
+/// Runs fixture `name`'s blocks with the block API in `mode`: the accounts after, with their
+/// balances.
+fn run_blocks(runtime: &Runtime, name: &str, mode: Mode) -> BTreeMap<Address, AccountState> {
+    let (mut state, blocks, _) = fixture_blocks(name);
+    for (env, txns) in &blocks {
+        let output = execute_block(runtime, &state, env, txns, &Config::with_mode(mode))
+            .unwrap_or_else(|error| panic!("{name}: {error}"));
+        state.apply(&output.writes);
+    }
+    let mut accounts: BTreeMap<Address, AccountState> = BTreeMap::new();
+    for (key, value) in state.iter() {
+        match (key, value) {
+            (StateKey::Account(address), StateValue::Account(account)) => {
+                let entry = accounts.entry(*address).or_default();
+                entry.balance = account.balance;
+                entry.nonce = U256::from(account.nonce);
+            }
+            (StateKey::Code(address), StateValue::Code(code)) => {
+                accounts.entry(*address).or_default().code = code.bytes.clone();
+            }
+            (StateKey::Slot(address, slot), StateValue::Slot(value)) => {
+                (accounts.entry(*address).or_default().storage).insert(*slot, *value);
+            }
+            _ => {}
+        }
+    }
+    accounts.retain(|_, account| *account != AccountState::default());
+    accounts
+}
+
+#[test]
+fn the_block_api_runs_the_system_calls_and_withdrawals_in_both_modes() {
+    let runtime = Runtime::with_publisher(OnDemand::new(DEFAULT_PUBLISHER), DEFAULT_PUBLISHER)
+        .expect("the runtime starts");
+    let parallel = Mode::Parallel {
+        threads: NonZeroUsize::new(2).unwrap(),
+    };
+    for name in [
+        "beacon_roots",
+        "history_storage",
+        "withdrawals",
+        "create_collision_storage",
+    ] {
+        let (_, _, post) = fixture_blocks(name);
+        for mode in [Mode::Sequential, parallel] {
+            let found = run_blocks(&runtime, name, mode);
+            // Nonce, code and storage of every account (balances: see below).
+            let verdict = judge_post_state(&post, &found);
+            assert_eq!(verdict, Verdict::Passed, "{name} in {mode:?}");
+            // The withdrawals fixture has no transactions, so no fee: every balance is
+            // exactly revm's, and nothing else exists (a zero withdrawal creates nothing).
+            if name == "withdrawals" {
+                let balances = |accounts: &BTreeMap<Address, AccountState>| {
+                    (accounts.iter())
+                        .map(|(address, account)| (*address, account.balance))
+                        .collect::<Vec<_>>()
+                };
+                assert_eq!(balances(&found), balances(&post), "{name} in {mode:?}");
+                assert!(found.contains_key(&WITHDRAWN));
+            }
+        }
+    }
+}
+
+#[test]
+fn a_creation_transaction_onto_an_account_with_storage_only_collides() {
+    let runtime = Runtime::with_publisher(OnDemand::new(DEFAULT_PUBLISHER), DEFAULT_PUBLISHER)
+        .expect("the runtime starts");
+    let alice = Address::repeat_byte(0xa1);
+    let target = alice.create(0);
+    let mut state = InMemoryState::new();
+    let balance = U256::from(10u64.pow(18));
+    state.set_account(alice, Account { nonce: 0, balance });
+    state.set_slot(target, U256::from(1), U256::from(0x5a));
+    let tx = Transaction {
+        sender: alice,
+        to: None,
+        // SSTORE(0, 1), deploys nothing.
+        data: vec![0x60, 0x01, 0x5f, 0x55, 0x00].into(),
+        gas_limit: 1_000_000,
+        ..Transaction::default()
+    };
+    let outcome = runtime
+        .execute(&state, &BlockEnv::default(), &tx)
+        .expect("it runs");
+    assert_eq!(outcome.status, Status::Halt(HaltReason::CreateCollision));
+    outcome.apply_to(&mut state);
+    assert_eq!(state.account(alice).unwrap().nonce, 1);
+    assert_eq!(state.account(target), None);
+    assert_eq!(state.storage_slots(target).unwrap(), [U256::from(1)]);
 }

@@ -4,12 +4,16 @@
 //! # Contract
 //!
 //! The result ([`EvmBlockOutput`]) is, in every [`Mode`](super::Mode) and for any thread
-//! count, that of executing the transactions one after the other with [`Runtime::execute`],
-//! applying each write set to the state ([`InMemoryState::apply`]): per transaction its
-//! [`TxResult`] (the [`TxOutcome`] without its write set), and the block's writes (every key
-//! a transaction wrote, with its value after the block). A transaction that cannot be
-//! executed at all ([`TxError`]: the sender cannot pay the value, ...) ends the block with
-//! that error, as in the generic executor.
+//! count, that of the block's system calls ([`Runtime::pre_block`]: EIP-2935, EIP-4788),
+//! then the transactions one after the other with [`Runtime::execute`], applying each
+//! write set to the state ([`InMemoryState::apply`]), then the withdrawals
+//! ([`withdrawals`]): per transaction its [`TxResult`] (the [`TxOutcome`] without its write
+//! set), and the block's writes (every key the system calls, a transaction or a withdrawal
+//! wrote, with its value after the block). The system calls' writes are the base the
+//! transactions run on, in both modes. A transaction that cannot be executed at all
+//! ([`TxError`]: the sender cannot pay the value, ...) ends the block with that error, as in
+//! the generic executor; a system call that cannot be executed (a state read failed) is
+//! [`BlockError::Task`] of transaction 0.
 //!
 //! # How the runtime keeps the task contract (`task.rs`)
 //!
@@ -54,6 +58,7 @@ use crate::{
         code::CodeKind,
         outcome::{TxError, TxOutcome},
         runtime::Runtime,
+        system::withdrawals,
     },
     host::{
         env::{BlockEnv, Transaction},
@@ -61,7 +66,8 @@ use crate::{
     },
     state::{
         memory::InMemoryState,
-        types::{Account, Code, StateKey, StateValue},
+        overlay::Overlay,
+        types::{Account, Code, StateKey, StateValue, WriteSet},
         view::{StateError, StateView},
     },
 };
@@ -116,17 +122,13 @@ impl Delta<StateValue> for Credit {
 pub struct EvmTask<'r> {
     runtime: &'r Runtime,
     block: &'r BlockEnv,
-    base: &'r dyn BaseView<StateKey, StateValue>,
+    base: &'r dyn EvmBase,
 }
 
 impl<'r> EvmTask<'r> {
     /// The task executing transactions with `runtime` in `block` over `base` (the state the
     /// block's executor is given).
-    pub fn new(
-        runtime: &'r Runtime,
-        block: &'r BlockEnv,
-        base: &'r dyn BaseView<StateKey, StateValue>,
-    ) -> Self {
+    pub fn new(runtime: &'r Runtime, block: &'r BlockEnv, base: &'r dyn EvmBase) -> Self {
         Self {
             runtime,
             block,
@@ -196,23 +198,34 @@ impl Task for EvmTask<'_> {
 /// collision), and SELFDESTRUCT removes only code created in the same transaction
 /// (EIP-6780). Every transaction reads its callee's code, so this takes the hottest key of a
 /// block out of the multi-version memory.
+///
+/// Whether an account has storage ([`StateView::has_storage`], the EIP-7610 collision
+/// check) is the base state's answer, also not recorded: the creation asks only after
+/// reading (recorded) that the account has nonce 0 and no code, and the storage of such an
+/// account cannot change during the block (code runs only at an account with code or being
+/// created, which gives it nonce 1; an account created and destroyed in one transaction
+/// leaves no storage).
 pub struct BlockStateView<'v, V: ?Sized> {
     /// The transaction's view in the block executor.
     pub view: &'v V,
     /// The state before the block.
-    pub base: &'v dyn BaseView<StateKey, StateValue>,
+    pub base: &'v dyn EvmBase,
 }
 
 impl<V: View<StateKey, StateValue> + ?Sized> StateView for BlockStateView<'_, V> {
     fn read(&self, key: &StateKey) -> Result<Option<StateValue>, StateError> {
         if let StateKey::Code(_) = key {
-            if let Some(StateValue::Code(code)) = self.base.read(key) {
+            if let Some(StateValue::Code(code)) = BaseView::read(self.base, key) {
                 if !code.bytes.is_empty() {
                     return Ok(Some(StateValue::Code(code)));
                 }
             }
         }
         self.view.read(key).map_err(StateError::new)
+    }
+
+    fn has_storage(&self, address: Address) -> Result<bool, StateError> {
+        self.base.has_storage(address)
     }
 }
 
@@ -230,23 +243,97 @@ impl BaseView<StateKey, StateValue> for InMemoryState {
     }
 }
 
+/// The state before a block as the EVM block executor reads it: by key ([`BaseView`]), and
+/// as a [`StateView`] (for the system calls, and whether an account has storage).
+pub trait EvmBase: BaseView<StateKey, StateValue> + StateView {}
+
+impl<B: BaseView<StateKey, StateValue> + StateView> EvmBase for B {}
+
+/// The state before a block with its system calls' writes over it: the base its
+/// transactions run on.
+struct AfterSystemCalls<'a> {
+    base: &'a dyn EvmBase,
+    writes: WriteSet,
+}
+
+impl BaseView<StateKey, StateValue> for AfterSystemCalls<'_> {
+    fn read(&self, key: &StateKey) -> Option<StateValue> {
+        match self.writes.get(key) {
+            Some(value) => value.clone(),
+            None => BaseView::read(self.base, key),
+        }
+    }
+}
+
+impl StateView for AfterSystemCalls<'_> {
+    fn read(&self, key: &StateKey) -> Result<Option<StateValue>, StateError> {
+        self.overlay().read(key)
+    }
+
+    fn storage_slots(&self, address: Address) -> Result<Vec<U256>, StateError> {
+        self.overlay().storage_slots(address)
+    }
+
+    fn has_storage(&self, address: Address) -> Result<bool, StateError> {
+        self.overlay().has_storage(address)
+    }
+}
+
+impl AfterSystemCalls<'_> {
+    fn overlay(&self) -> Overlay<'_> {
+        Overlay {
+            base: self.base,
+            writes: &self.writes,
+        }
+    }
+}
+
 /// What a block of EVM transactions produced: per transaction its [`TxResult`], the block's
 /// writes, and per transaction the work it took.
 pub type EvmBlockOutput<'r> = BlockOutput<EvmTask<'r>>;
 
-/// Executes `txns` in `block` over `base` with `runtime`, as `config` says (see the module
-/// doc for the contract). The modules of the code the transactions call directly are
-/// published first.
+/// Executes `txns` in `block` over `base` with `runtime`, as `config` says, with the
+/// block's system calls before them and its withdrawals after (see the module doc for the
+/// contract). The modules of the code the transactions call directly are published first.
 pub fn execute_block<'r>(
     runtime: &'r Runtime,
-    base: &'r impl BaseView<StateKey, StateValue>,
+    base: &'r impl EvmBase,
     block: &'r BlockEnv,
     txns: &[Transaction],
     config: &Config,
 ) -> Result<EvmBlockOutput<'r>, BlockError<TxError>> {
-    publish_modules(runtime, base, txns);
-    let task = EvmTask::new(runtime, block, base);
-    execute::execute_block(&task, txns, base, config)
+    let system =
+        (runtime.pre_block(base, block)).map_err(|error| BlockError::Task { txn: 0, error })?;
+    let base = AfterSystemCalls {
+        base,
+        writes: system,
+    };
+    publish_modules(runtime, &base, txns);
+    let task = EvmTask::new(runtime, block, &base);
+    let BlockOutput {
+        outputs,
+        mut writes,
+        stats,
+        executed_as,
+    } = execute::execute_block(&task, txns, &base, config)?;
+    let after = Overlay {
+        base: &base,
+        writes: &writes,
+    };
+    let withdrawn = withdrawals(&after, block).map_err(|error| BlockError::Task {
+        txn: txns.len().saturating_sub(1),
+        error: TxError::State(error),
+    })?;
+    for (key, value) in base.writes {
+        writes.entry(key).or_insert(value);
+    }
+    writes.extend(withdrawn);
+    Ok(BlockOutput {
+        outputs,
+        writes,
+        stats,
+        executed_as,
+    })
 }
 
 /// Publishes the modules of the code `txns` call directly (the code of their targets in

@@ -131,6 +131,11 @@ fn construct(
     if existing.nonce != 0 || existing_code.is_some_and(|code| !code.bytes.is_empty()) {
         return Ok(FrameResult::halted(HaltReason::CreateCollision));
     }
+    // EIP-7610: storage also collides. Only the state before the transaction can hold
+    // storage of an account with nonce 0 and no code (see `StateView::has_storage`).
+    if host.state(host.view.has_storage(address))? {
+        return Ok(FrameResult::halted(HaltReason::CreateCollision));
+    }
     {
         let mut journal = host.journal();
         journal.set_account(

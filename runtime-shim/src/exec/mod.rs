@@ -11,6 +11,7 @@
 //! - [`entry`]: transactions calling a typed entry function instead of sending calldata.
 //! - [`gas`]: the Move gas meter.
 //! - [`outcome`]: a transaction's result, or why it has none.
+//! - [`system`]: what a block does around its transactions (system calls, withdrawals).
 
 pub mod code;
 pub mod entry;
@@ -20,3 +21,4 @@ pub mod modules;
 pub mod outcome;
 pub mod registry;
 pub mod runtime;
+pub mod system;

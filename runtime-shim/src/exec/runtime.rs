@@ -36,7 +36,7 @@ pub const DEFAULT_PUBLISHER: AccountAddress = {
 /// The Move VM, the published modules and where new ones come from.
 pub struct Runtime {
     /// The published modules, the publishing VM, the code provider.
-    modules: Modules,
+    pub(super) modules: Modules,
     /// The VMs that execute transactions, each taken by one execution at a time
     /// ([`Runtime::with_executor`]): every Move function call reads its VM's loader cache
     /// (a lock and reference counts), so threads executing in parallel each use their own
@@ -223,7 +223,7 @@ impl Runtime {
 
     /// Runs `f` with a VM of its own for executing a transaction: an idle one, or a new one
     /// (if none can be made, the publishing VM, shared).
-    fn with_executor<R>(&self, f: impl FnOnce(&MoveVM) -> R) -> R {
+    pub(super) fn with_executor<R>(&self, f: impl FnOnce(&MoveVM) -> R) -> R {
         let idle = self.executors.lock().map(|mut vms| vms.pop());
         let vm = match idle.ok().flatten() {
             Some(vm) => vm,

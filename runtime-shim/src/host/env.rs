@@ -35,10 +35,33 @@ pub struct BlockEnv {
     ///   account is always deleted at the end of the transaction (balance, nonce, code and
     ///   every storage slot), its balance burnt if it was its own beneficiary.
     /// - The precompiles present (`revm_precompile::Precompiles` of that fork).
+    /// - Around a block's transactions (`exec::system`): the EIP-4788 system call from
+    ///   Cancun, the EIP-2935 one from Prague, withdrawals from Shanghai.
     ///
     /// Nothing else: every opcode of the latest fork is decoded and runs whatever the fork,
     /// and gas is evmove's own (`host::gas`).
     pub spec: SpecId,
+    /// The parent beacon block root (the header's `parentBeaconBlockRoot`, Cancun on): the
+    /// data of the EIP-4788 system call before the block's transactions
+    /// (`exec::system`); `None`, no call.
+    pub parent_beacon_block_root: Option<B256>,
+    /// The parent block's hash (the header's `parentHash`): the data of the EIP-2935
+    /// system call before the block's transactions (Prague on, `exec::system`); `None`, no
+    /// call.
+    pub parent_hash: Option<B256>,
+    /// The withdrawals credited after the block's transactions (EIP-4895, Shanghai on;
+    /// `exec::system`).
+    pub withdrawals: Vec<Withdrawal>,
+}
+
+/// A withdrawal from the beacon chain (EIP-4895): `amount` gwei credited to `address` after
+/// the block's transactions, no code run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Withdrawal {
+    /// The credited account.
+    pub address: Address,
+    /// The amount, in gwei.
+    pub amount: u64,
 }
 
 impl Default for BlockEnv {
@@ -54,6 +77,9 @@ impl Default for BlockEnv {
             blob_basefee: U256::from(1),
             block_hashes: BTreeMap::new(),
             spec: SpecId::OSAKA,
+            parent_beacon_block_root: None,
+            parent_hash: None,
+            withdrawals: Vec::new(),
         }
     }
 }

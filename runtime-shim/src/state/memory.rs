@@ -105,6 +105,11 @@ impl StateView for InMemoryState {
             })
             .collect())
     }
+
+    fn has_storage(&self, address: Address) -> Result<bool, StateError> {
+        let slots = StateKey::Slot(address, U256::ZERO)..=StateKey::Slot(address, U256::MAX);
+        Ok(self.values.range(slots).next().is_some())
+    }
 }
 
 impl StateStore for InMemoryState {

@@ -26,6 +26,17 @@ pub trait StateView {
              before Cancun, which deletes it)"
         )))
     }
+
+    /// Whether `address` has a storage slot holding a value (not zero).
+    ///
+    /// A creation onto such an account is a collision (EIP-7610); the creation asks only
+    /// once the account has nonce 0 and no code, and such an account's storage cannot change
+    /// during a block (only code running at an address writes its storage, and code runs
+    /// only at an account that has code or is being created, which gives it nonce 1). The
+    /// default lists the storage ([`StateView::storage_slots`]).
+    fn has_storage(&self, address: Address) -> Result<bool, StateError> {
+        Ok(!self.storage_slots(address)?.is_empty())
+    }
 }
 
 /// A state that transactions' write sets are committed to (the in-memory backend; a
@@ -60,5 +71,9 @@ impl<T: StateView + ?Sized> StateView for &T {
 
     fn storage_slots(&self, address: Address) -> Result<Vec<U256>, StateError> {
         (**self).storage_slots(address)
+    }
+
+    fn has_storage(&self, address: Address) -> Result<bool, StateError> {
+        (**self).has_storage(address)
     }
 }

@@ -4,9 +4,10 @@
 //!
 //! - `pre`: the accounts before (as in [`super::vmtest`]);
 //! - `blocks`: blocks applied in order, each with a `blockHeader` (`coinbase`, `number`,
-//!   `timestamp`, `gasLimit`, `baseFeePerGas` or `baseFee`, `difficulty`, `mixHash`, `hash`)
-//!   and `transactions` (`data`, `gasLimit`, `gasPrice` or `maxFeePerGas`, `nonce`, `to`
-//!   (`""` for a creation), `value`, and `sender`); a block the chain must reject has an
+//!   `timestamp`, `gasLimit`, `baseFeePerGas` or `baseFee`, `difficulty`, `mixHash`, `hash`,
+//!   `parentHash`, `parentBeaconBlockRoot`), `transactions` (`data`, `gasLimit`, `gasPrice`
+//!   or `maxFeePerGas`, `nonce`, `to` (`""` for a creation), `value`, and `sender`) and
+//!   `withdrawals` (`address`, `amount` in gwei); a block the chain must reject has an
 //!   `expectException` instead;
 //! - `postState`: the accounts after (some tests give only a `postStateHash`);
 //! - `network`: the fork (`Cancun`, `Shanghai`, ..., or a transition such as
@@ -14,7 +15,7 @@
 //! - `genesisBlockHeader` (its `hash` is BLOCKHASH of block 0).
 //!
 //! Other fields (`_info`, `rlp`, `lastblockhash`, `sealEngine`, signatures `v`/`r`/`s`,
-//! access lists, withdrawals, uncles) are ignored. Numbers, byte strings and addresses read
+//! access lists, a withdrawal's `index` and `validatorIndex`, uncles) are ignored. Numbers, byte strings and addresses read
 //! as in [`super::vmtest`]. A transaction without `sender` is kept (`sender: None`) and the
 //! test skipped: evmove does not recover senders from signatures.
 
@@ -57,6 +58,21 @@ pub struct Block {
     /// Why the chain must reject this block, if it must.
     #[serde(default)]
     pub expect_exception: Option<String>,
+    /// The withdrawals credited after the transactions (Shanghai on).
+    #[serde(default)]
+    pub withdrawals: Vec<Withdrawal>,
+}
+
+/// A withdrawal (EIP-4895).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Withdrawal {
+    /// The credited account.
+    #[serde(deserialize_with = "vmtest::address")]
+    pub address: Address,
+    /// The amount, in gwei.
+    #[serde(deserialize_with = "vmtest::quantity")]
+    pub amount: U256,
 }
 
 /// What a block header says about the environment its transactions run in.
@@ -87,6 +103,12 @@ pub struct BlockHeader {
     /// The block's hash (what BLOCKHASH of its number reads later).
     #[serde(default, deserialize_with = "vmtest::some_hash")]
     pub hash: Option<B256>,
+    /// The parent block's hash (the EIP-2935 system call's data, Prague on).
+    #[serde(default, deserialize_with = "vmtest::some_hash")]
+    pub parent_hash: Option<B256>,
+    /// The parent beacon block root (the EIP-4788 system call's data, Cancun on).
+    #[serde(default, deserialize_with = "vmtest::some_hash")]
+    pub parent_beacon_block_root: Option<B256>,
 }
 
 /// A transaction of a block.

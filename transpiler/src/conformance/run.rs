@@ -4,7 +4,10 @@
 //! with [`Runtime::execute`] on one [`InMemoryState`] holding its `pre`, in the block its
 //! header describes (COINBASE, NUMBER, TIMESTAMP, GASLIMIT, BASEFEE, PREVRANDAO from
 //! `mixHash` from the merge on, else DIFFICULTY; BLOCKHASH from the `hash` of earlier
-//! headers), under the fork its `network` names ([`spec_of`]). Each transaction's nonce must
+//! headers), under the fork its `network` names ([`spec_of`]). Before the transactions,
+//! the block's system calls ([`Runtime::pre_block`]: EIP-2935 with the header's
+//! `parentHash`, EIP-4788 with its `parentBeaconBlockRoot`); after them, its `withdrawals`
+//! (`evmove_runtime::exec::system::withdrawals`). Each transaction's nonce must
 //! be the sender's; GASPRICE is its effective gas price, but no fee is charged (evmove's gas
 //! is not EVM gas), hence balances are not compared (`super::check`). A transaction that
 //! evmove cannot run (no module, a Move error) fails the test.
@@ -37,8 +40,8 @@ use std::{collections::BTreeMap, panic::AssertUnwindSafe};
 
 use alloy_primitives::{Address, B256, U256};
 use evmove_runtime::{
-    Account, BlockEnv, HaltReason, InMemoryState, Runtime, SpecId, StateKey, StateValue, Status,
-    Transaction, DEFAULT_PUBLISHER,
+    exec::system::withdrawals, host::env::Withdrawal, Account, BlockEnv, HaltReason, InMemoryState,
+    Runtime, SpecId, StateKey, StateValue, Status, Transaction, DEFAULT_PUBLISHER,
 };
 
 use super::{
@@ -139,8 +142,22 @@ impl Runner {
                 basefee,
                 block_hashes: block_hashes.clone(),
                 spec,
+                parent_beacon_block_root: header.parent_beacon_block_root,
+                parent_hash: header.parent_hash,
+                withdrawals: (block.withdrawals.iter())
+                    .map(|w| {
+                        let amount = to_u64(w.amount, "a withdrawal amount")?;
+                        Ok(Withdrawal {
+                            address: w.address,
+                            amount,
+                        })
+                    })
+                    .collect::<Result<_, String>>()?,
                 ..BlockEnv::default()
             };
+            let system = (self.runtime.pre_block(&state, &env))
+                .map_err(|error| format!("block {b}: a system call could not run: {error}"))?;
+            state.apply(&system);
             for (t, tx) in block.transactions.iter().enumerate() {
                 let at = format!("block {b} transaction {t}");
                 let sender = tx.sender.ok_or_else(|| format!("{at} has no sender"))?;
@@ -169,6 +186,9 @@ impl Runner {
                 }
                 outcome.apply_to(&mut state);
             }
+            let withdrawn = withdrawals(&state, &env)
+                .map_err(|error| format!("block {b}: the withdrawals could not run: {error}"))?;
+            state.apply(&withdrawn);
             if let Some(hash) = header.hash {
                 block_hashes.insert(number, hash);
             }
