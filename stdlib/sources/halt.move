@@ -3,10 +3,12 @@
 /// Each native here records how the frame ended in the host and then aborts the Move
 /// execution with code 0, which unwinds every Move frame of the EVM frame at once (an EVM
 /// halt may happen deep inside internal functions). The host reads an abort with code 0 as
-/// "ended as recorded"; any other abort, and any Move runtime error, is an exceptional halt
-/// (state of the frame rolled back, all its gas consumed). Transpiled code aborts directly,
-/// with a non-zero code, where the front end found a fault (invalid jump, stack underflow or
-/// overflow): every code and its meaning is in the shim table (`word/src/shim/abort.rs`).
+/// "ended as recorded". Transpiled code aborts directly, with a non-zero code, where the
+/// front end found a fault (invalid jump, stack underflow or overflow): an exceptional halt
+/// (state of the frame rolled back, all its gas consumed), as is running out of gas. Any
+/// other abort, and any other Move runtime error, is evmove's failure, not the EVM's: the
+/// whole transaction stops with an error (`TxError::Evmove`). Every code and its meaning is
+/// in the shim table (`word/src/shim/abort.rs`).
 module evmove::halt {
     /// STOP: success with empty return data.
     public native fun stop();

@@ -252,3 +252,79 @@ fn bench_runs_every_workload_and_the_three_engines_agree() {
         );
     }
 }
+
+/// Raw initcode deploying code that returns the word 42, as a file `evmove call` reads.
+fn tiny_initcode() -> String {
+    scratch(
+        "tiny_initcode.hex",
+        "600a600c600039600a6000f3602a60005260206000f3",
+    )
+}
+
+/// `evmove call` with `env` set, as `evmove()` runs it.
+fn evmove_with_env(args: &[&str], env: (&str, &str)) -> (bool, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_evmove"))
+        .args(args)
+        .env(env.0, env.1)
+        .output()
+        .expect("evmove runs");
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn call_state_file_survives_a_run_stopped_before_the_rename() {
+    let dir = scratch_dir("state_atomic");
+    fs::create_dir_all(&dir).unwrap();
+    let state = dir.join("state.json").display().to_string();
+    let initcode = tiny_initcode();
+    let (ok, _, stderr) = evmove(&["call", &initcode, "--state", &state]);
+    assert!(ok, "{stderr}");
+    let before = fs::read_to_string(&state).unwrap();
+    // The test hook stops the process after the temporary file is written and synced.
+    let (ok, _, _) = evmove_with_env(
+        &["call", &initcode, "--state", &state],
+        ("EVMOVE_TEST_ABORT_BEFORE_RENAME", "1"),
+    );
+    assert!(!ok, "the hook must stop the run");
+    assert_eq!(
+        fs::read_to_string(&state).unwrap(),
+        before,
+        "the state file changed"
+    );
+    // It still loads, and a run that completes replaces it (a second deployment).
+    let (ok, stdout, stderr) = evmove(&["call", &initcode, "--state", &state]);
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("address:"), "{stdout}");
+    assert_ne!(
+        fs::read_to_string(&state).unwrap(),
+        before,
+        "the completed run wrote nothing"
+    );
+}
+
+#[test]
+fn call_with_an_unreadable_state_file_is_an_error_and_leaves_it() {
+    let dir = scratch_dir("state_bad");
+    fs::create_dir_all(&dir).unwrap();
+    let initcode = tiny_initcode();
+    let garbled = dir.join("garbled.json");
+    fs::write(&garbled, "{\"accounts\": {\"0x12").unwrap();
+    let garbled = garbled.display().to_string();
+    let (ok, _, stderr) = evmove(&["call", &initcode, "--state", &garbled]);
+    assert!(!ok);
+    assert!(stderr.contains("error:"), "{stderr}");
+    assert!(stderr.contains("is not an evmove state file"), "{stderr}");
+    assert_eq!(fs::read(&garbled).unwrap(), b"{\"accounts\": {\"0x12");
+    // A path that cannot be read as a file (a directory).
+    let unreadable = dir.join("a_directory");
+    fs::create_dir_all(&unreadable).unwrap();
+    let unreadable = unreadable.display().to_string();
+    let (ok, _, stderr) = evmove(&["call", &initcode, "--state", &unreadable]);
+    assert!(!ok);
+    assert!(stderr.contains("error: cannot read"), "{stderr}");
+    assert!(PathBuf::from(&unreadable).is_dir());
+}

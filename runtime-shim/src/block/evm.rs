@@ -25,6 +25,10 @@
 //!   [`TxError::State`], which the executor ignores.
 //! - **Termination**: gas bounds every execution, speculative ones included; a frame that
 //!   meets a state it cannot make sense of halts (an EVM failure), it does not panic.
+//! - **evmove's failures**: a frame evmove cannot run (code the provider refuses, a Move
+//!   execution that ends in no EVM way) is [`TxError::Evmove`], which like any other
+//!   [`TxError`] is the incarnation's result: a speculative one is validated and re-executed
+//!   as usual, and if the committed one has it, the block ends with it for that transaction.
 //! - **One write per key**: the journal's write set names each key once, and its credits
 //!   ([`TxOutcome::credits`]) never name a key of the write set.
 //! - **Deltas**: the task executes with [`Runtime::execute_deferring_credits`]: wei moved to

@@ -10,6 +10,7 @@
 use std::{cell::Cell, rc::Rc};
 
 use alloy_primitives::{Address, Bytes, U256};
+use evmove_word::shim::AbortCode;
 use move_core_types::{identifier::Identifier, language_storage::ModuleId, vm_status::StatusCode};
 
 use super::{
@@ -17,10 +18,13 @@ use super::{
     frame::{self, Executor},
     outcome::TxOutcome,
 };
-use crate::host::{
-    context::{Frame, Host},
-    memory::Memory,
-    outcome::{Fatal, FrameEnd, FrameResult, HaltReason},
+use crate::{
+    host::{
+        context::{Frame, Host},
+        memory::Memory,
+        outcome::{EvmoveFailure, Fatal, FrameEnd, FrameResult, HaltReason},
+    },
+    state::Code,
 };
 
 /// A call of a typed entry function.
@@ -66,13 +70,23 @@ pub(super) fn run(
     call: &EntryCall,
 ) -> Result<(FrameResult, Vec<Vec<u8>>), Fatal> {
     let code = host.state(host.journal().code(host.view, call.contract))?;
-    let module = match code.filter(|code| !code.bytes.is_empty()) {
-        Some(code) => exec.modules.resolve(&code, CodeKind::Runtime),
-        None => Err(format!("{} has no code", call.contract)),
+    let code = code.unwrap_or_else(|| Code::new(Bytes::new()));
+    // The typed entry function is evmove's, in the contract's module: a contract without one
+    // is a call evmove cannot run, as is a frame of it that ends in no EVM way.
+    let fail = |cause| {
+        host.evmove_failure(EvmoveFailure {
+            code_hash: code.hash,
+            depth: 0,
+            cause,
+        })
+    };
+    let module = match code.bytes.is_empty() {
+        false => exec.modules.resolve(&code, CodeKind::Runtime),
+        true => Err(format!("{} has no code", call.contract)),
     };
     let module = match module {
         Ok(module) => module,
-        Err(reason) => return Ok((FrameResult::halted(HaltReason::NoModule(reason)), vec![])),
+        Err(reason) => return Err(fail(format!("no Move module for the code: {reason}"))),
     };
     let mut args = vec![call.contract.to_vec()];
     args.extend(call.args.iter().cloned());
@@ -110,7 +124,32 @@ pub(super) fn run(
         {
             (FrameEnd::Revert(frame.return_data), vec![])
         }
-        Err(error) => (frame::frame_end(&error, frame.end), vec![]),
+        // The typed entry's own abort codes (its argument or results out of their ABI
+        // types) are the call's end.
+        Err(error)
+            if error.major_status() == StatusCode::ABORTED
+                && error
+                    .sub_status()
+                    .and_then(AbortCode::from_code)
+                    .is_some_and(|code| {
+                        matches!(
+                            code,
+                            AbortCode::Reverted
+                                | AbortCode::ArgumentOutOfRange
+                                | AbortCode::ResultOutOfRange
+                        )
+                    }) =>
+        {
+            let reason = HaltReason::Aborted {
+                code: error.sub_status().unwrap_or_default(),
+                location: frame::abort_location(&error),
+            };
+            (FrameEnd::Halt(reason), vec![])
+        }
+        Err(error) => match frame::frame_end(&error, frame.end) {
+            Ok(end) => (end, vec![]),
+            Err(cause) => return Err(fail(cause)),
+        },
     };
     if !end.is_success() {
         host.journal().revert(checkpoint);

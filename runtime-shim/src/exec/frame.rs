@@ -25,7 +25,7 @@ use crate::{
         gas::cost,
         memory::Memory,
         native::FrameExtension,
-        outcome::{Fatal, FrameEnd, FrameResult, HaltReason},
+        outcome::{EvmoveFailure, Fatal, FrameEnd, FrameResult, HaltReason},
     },
     state::{Account, Code},
 };
@@ -236,6 +236,8 @@ fn run_code_at(
 }
 
 /// Runs `frame` (whose code is `code`) in a new session of the VM, on a stack with room.
+/// Code without a module, or a frame whose execution ends in no EVM way, is [`Fatal`]
+/// ([`EvmoveFailure`]): evmove's failure, never the EVM's.
 fn run_module(
     exec: &Executor<'_>,
     host: &Host<'_>,
@@ -243,16 +245,27 @@ fn run_module(
     kind: CodeKind,
     frame: Frame,
 ) -> Result<FrameResult, Fatal> {
+    let depth = frame.depth;
+    let fail = |cause| {
+        host.evmove_failure(EvmoveFailure {
+            code_hash: code.hash,
+            depth,
+            cause,
+        })
+    };
     let module = match exec.modules.resolve(code, kind) {
         Ok(module) => module,
-        Err(reason) => return Ok(FrameResult::halted(HaltReason::NoModule(reason))),
+        Err(reason) => return Err(fail(format!("no Move module for the code: {reason}"))),
     };
     let gas = frame.gas.clone();
     let end = on_big_stack(|| run_session(exec, host, &module, frame));
     if host.failed() {
         return Err(Fatal);
     }
-    Ok(FrameResult::ended(end, gas.get()))
+    match end {
+        Ok(end) => Ok(FrameResult::ended(end, gas.get())),
+        Err(cause) => Err(fail(cause)),
+    }
 }
 
 /// Runs `f` with room on the stack for a nested execution (on a new segment if needed).
@@ -260,18 +273,22 @@ pub(super) fn on_big_stack<R>(f: impl FnOnce() -> R) -> R {
     stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, f)
 }
 
-/// Executes `module::run` for `frame`: how the frame ended.
+/// Executes `module::run` for `frame`: how the frame ended, or why that is no EVM end
+/// (see [`frame_end`]).
 fn run_session<'a>(
     exec: &'a Executor<'a>,
     host: &'a Host<'a>,
     module: &ModuleId,
     frame: Frame,
-) -> FrameEnd {
+) -> Result<FrameEnd, String> {
     match execute_function(exec, host, module, RUN, Vec::new(), frame) {
-        (Ok(_), _) => FrameEnd::Halt(HaltReason::NoEnd),
+        (Ok(_), _) => Err(NO_END.to_string()),
         (Err(error), frame) => frame_end(&error, frame.end),
     }
 }
+
+/// Why a frame that ended without a native recording how has no EVM end.
+const NO_END: &str = "the frame ended without STOP, RETURN, REVERT or a fault";
 
 /// Executes `module::function(args)` (BCS-encoded arguments) in a new session whose natives
 /// reach `host`, `frame` and this executor's calls: what it returned or why it stopped, and
@@ -302,30 +319,48 @@ pub(super) fn execute_function<'a>(
 }
 
 /// How a frame ended, given the error its Move execution stopped with and the end a native
-/// recorded.
-pub(super) fn frame_end(error: &VMError, recorded: Option<FrameEnd>) -> FrameEnd {
+/// recorded; or, if that is no EVM end, why (evmove's failure: the caller makes it
+/// [`Fatal`]).
+///
+/// EVM ends: out of gas (Move's gas is the EVM's), an end a native recorded, and the abort
+/// codes of the EVM halts the lowering found ([`AbortCode::StackUnderflow`],
+/// [`AbortCode::StackOverflow`], [`AbortCode::InvalidJump`]). Everything else is evmove's:
+/// any other Move VM error (the VM's own call-stack limit is no EVM limit, and the lowering
+/// emits Move arithmetic only where it cannot fail), an abort with 0 and nothing recorded,
+/// an evmove bug's abort code ([`AbortCode::is_bug`]), a typed entry's code outside a typed
+/// entry call, or a code the shim table does not know.
+pub(super) fn frame_end(error: &VMError, recorded: Option<FrameEnd>) -> Result<FrameEnd, String> {
     let code = match error.major_status() {
-        StatusCode::OUT_OF_GAS => return FrameEnd::Halt(HaltReason::OutOfGas),
+        StatusCode::OUT_OF_GAS => return Ok(FrameEnd::Halt(HaltReason::OutOfGas)),
         StatusCode::ABORTED => error.sub_status(),
         _ => None,
     };
     let Some(code) = code else {
-        return FrameEnd::Halt(HaltReason::MoveError {
-            status: error.major_status(),
-            message: format!("{error}"),
-        });
+        return Err(format!("Move VM error {:?}: {error}", error.major_status()));
     };
-    FrameEnd::Halt(match (AbortCode::from_code(code), recorded) {
-        (Some(AbortCode::FrameEnded), Some(end)) => return end,
-        (Some(AbortCode::FrameEnded), None) => HaltReason::NoEnd,
+    let reason = match (AbortCode::from_code(code), recorded) {
+        (Some(AbortCode::FrameEnded), Some(end)) => return Ok(end),
+        (Some(AbortCode::FrameEnded), None) => return Err(NO_END.to_string()),
         (Some(AbortCode::StackUnderflow), _) => HaltReason::StackUnderflow,
         (Some(AbortCode::StackOverflow), _) => HaltReason::StackOverflow,
         (Some(AbortCode::InvalidJump), _) => HaltReason::InvalidJump,
-        _ => HaltReason::Aborted {
-            code,
-            location: format!("{:?} at {:?}", error.location(), error.offsets()),
-        },
-    })
+        (known, _) => {
+            let meaning = match known {
+                Some(known) => known.to_string(),
+                None => "not a code of the shim table".to_string(),
+            };
+            return Err(format!(
+                "Move abort {code} ({meaning}) in {}",
+                abort_location(error)
+            ));
+        }
+    };
+    Ok(FrameEnd::Halt(reason))
+}
+
+/// Where a Move execution aborted (module and function offset, as the VM reports it).
+pub(super) fn abort_location(error: &VMError) -> String {
+    format!("{:?} at {:?}", error.location(), error.offsets())
 }
 
 /// The entry function of every transpiled module.

@@ -2,10 +2,10 @@
 //! not be executed at all ([`TxError`]). How frames end is the host's
 //! (`host::outcome`).
 
-use alloy_primitives::{Address, Bytes, Log};
+use alloy_primitives::{Address, Bytes, Log, B256};
 
 use crate::{
-    host::outcome::Status,
+    host::outcome::{EvmoveFailure, FatalCause, Status},
     journal::Credits,
     state::{memory::InMemoryState, StateError, WriteSet},
 };
@@ -60,4 +60,41 @@ pub enum TxError {
     /// The sender's nonce cannot grow.
     #[error("sender {0}'s nonce is at its maximum")]
     NonceOverflow(Address),
+    /// evmove could not run a frame of it, at any depth: no Move module for the frame's code
+    /// (the code provider refused it, or it failed to publish), or a Move execution that
+    /// ended in no EVM way (a Move VM error other than out of gas, an abort code that is no
+    /// EVM halt). Never an EVM failure: the transaction has no outcome, and no state changes.
+    #[error("evmove could not run the code {code_hash} at depth {depth}: {cause}")]
+    Evmove {
+        /// The hash of the frame's code (the initcode, for a creation).
+        code_hash: B256,
+        /// The frame's depth (0: the transaction's first frame).
+        depth: usize,
+        /// What went wrong.
+        cause: String,
+    },
+}
+
+impl From<EvmoveFailure> for TxError {
+    fn from(failure: EvmoveFailure) -> Self {
+        let EvmoveFailure {
+            code_hash,
+            depth,
+            cause,
+        } = failure;
+        TxError::Evmove {
+            code_hash,
+            depth,
+            cause,
+        }
+    }
+}
+
+impl From<FatalCause> for TxError {
+    fn from(cause: FatalCause) -> Self {
+        match cause {
+            FatalCause::State(error) => TxError::State(error),
+            FatalCause::Evmove(failure) => failure.into(),
+        }
+    }
 }

@@ -94,7 +94,8 @@ impl Runtime {
         self.modules.resolve(code, kind)
     }
 
-    /// Runs `tx` on `state` in `block`: its outcome and write set, or why it could not run.
+    /// Runs `tx` on `state` in `block`: its outcome and write set, or why it could not run
+    /// (among them [`TxError::Evmove`]: evmove could not run a frame of it, at any depth).
     ///
     /// Nested calls run on the calling thread; the stack grows on demand (`stacker`), so any
     /// thread can execute, to the EVM's full depth of 1024.
@@ -194,9 +195,11 @@ impl Runtime {
             let (result, extra) = match result {
                 Ok(result) => result,
                 Err(Fatal) => {
-                    let error = host.fatal.take();
-                    let error = error.unwrap_or_else(|| StateError::new("a state read failed"));
-                    return Err(TxError::State(error));
+                    let cause = host.fatal.take();
+                    return Err(match cause {
+                        Some(cause) => cause.into(),
+                        None => TxError::State(StateError::new("a state read failed")),
+                    });
                 }
             };
             // A creation transaction returns the code it deployed (as revm's `Output::Create`).

@@ -19,7 +19,7 @@ pub const MAX_CODE_SIZE: usize = 0x6000;
 
 /// Runs calls and creations for the natives (as revm's frame handler runs the actions its
 /// interpreter returns). Each returns how the callee ended, or [`Fatal`] if a state read
-/// failed anywhere below (recorded in [`Host::fatal`]).
+/// failed anywhere below or evmove could not run a frame (recorded in [`Host::fatal`]).
 pub trait Calls {
     /// Runs a message call (CALL, CALLCODE, DELEGATECALL, STATICCALL, or a transaction's
     /// first frame) in `host`'s transaction.

@@ -11,7 +11,7 @@ use super::{
     env::{BlockEnv, Transaction},
     gas::GasCell,
     memory::Memory,
-    outcome::{Fatal, FrameEnd},
+    outcome::{EvmoveFailure, Fatal, FatalCause, FrameEnd},
 };
 use crate::{
     journal::Journal,
@@ -28,8 +28,9 @@ pub struct Host<'a> {
     pub tx: &'a Transaction,
     /// Everything read and written so far, with undo entries.
     pub journal: RefCell<Journal>,
-    /// A state read that failed: the transaction stops and reports it ([`Fatal`]).
-    pub fatal: RefCell<Option<StateError>>,
+    /// Why the transaction stops ([`Fatal`]): a state read that failed, or a frame evmove
+    /// could not run (the first cause met is kept).
+    pub fatal: RefCell<Option<FatalCause>>,
 }
 
 impl<'a> Host<'a> {
@@ -58,12 +59,24 @@ impl<'a> Host<'a> {
     /// is kept).
     pub fn state<T>(&self, read: Result<T, StateError>) -> Result<T, Fatal> {
         read.map_err(|error| {
-            self.fatal.borrow_mut().get_or_insert(error);
+            self.fatal
+                .borrow_mut()
+                .get_or_insert(FatalCause::State(error));
             Fatal
         })
     }
 
-    /// Whether a state read has failed ([`Fatal`]): the transaction is stopping.
+    /// [`Fatal`] after recording that evmove could not run a frame (the first cause is
+    /// kept).
+    pub fn evmove_failure(&self, failure: EvmoveFailure) -> Fatal {
+        self.fatal
+            .borrow_mut()
+            .get_or_insert(FatalCause::Evmove(failure));
+        Fatal
+    }
+
+    /// Whether the transaction is stopping ([`Fatal`]): a state read failed, or evmove could
+    /// not run a frame.
     pub fn failed(&self) -> bool {
         self.fatal.borrow().is_some()
     }
@@ -92,6 +105,6 @@ pub struct Frame {
     /// The gas the frame has left.
     pub gas: GasCell,
     /// How the frame ended, recorded by the native that ended it (`None` while it runs, and
-    /// after a failed state read, which is no end but [`Fatal`]).
+    /// after a [`Fatal`] stop, which is no end).
     pub end: Option<FrameEnd>,
 }

@@ -10,7 +10,8 @@
 //! - [`memory`]: a frame's EVM memory.
 //! - [`gas`]: the gas model and the EVM constants it charges (revm's).
 //! - [`outcome`]: how frames end ([`outcome::FrameEnd`], [`outcome::HaltReason`],
-//!   [`outcome::FrameResult`]), transactions' [`outcome::Status`], and [`outcome::Fatal`].
+//!   [`outcome::FrameResult`]), transactions' [`outcome::Status`], and [`outcome::Fatal`]
+//!   (a failed state read or a frame evmove could not run: [`outcome::FatalCause`]).
 //!
 //! The layers, each using only those after it: `block` → `exec` → `natives` → `host` →
 //! `journal` → `state`. The run-time recursion (a call native → the executor → a nested

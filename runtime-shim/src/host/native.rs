@@ -107,7 +107,8 @@ impl<'x, 'a> NativeCtx<'x, 'a> {
         self.host.state(read).map_err(|fatal| self.fatal(fatal))
     }
 
-    /// Stops the frame because a state read failed below it (the host holds the error).
+    /// Stops the frame because the transaction stops ([`Fatal`]: a state read failed, or
+    /// evmove could not run a frame below; the host holds the cause).
     pub fn fatal(&mut self, Fatal: Fatal) -> FrameEnded {
         FrameEnded
     }

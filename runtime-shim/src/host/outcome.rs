@@ -1,11 +1,13 @@
 //! How a frame ends, as values: a frame's end ([`FrameEnd`]), why a frame halted
 //! exceptionally ([`HaltReason`]), what became of a transaction ([`Status`]), what a call or
-//! creation gives its caller ([`FrameResult`]), and [`Fatal`], the one error: a state read
-//! failed and the transaction cannot be executed at all.
+//! creation gives its caller ([`FrameResult`]), and [`Fatal`], the one error: the
+//! transaction cannot be executed at all, because a state read failed or evmove itself could
+//! not run a frame ([`FatalCause`]).
 
-use alloy_primitives::{Address, Bytes};
+use alloy_primitives::{Address, Bytes, B256};
 use evmove_word::shim::AbortCode;
-use move_core_types::vm_status::StatusCode;
+
+use crate::state::StateError;
 
 /// How an EVM frame ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -54,9 +56,6 @@ pub enum HaltReason {
     /// A creation's address already has code or a nonce.
     #[error("creation address collision")]
     CreateCollision,
-    /// The code provider has no Move module for the code to run, or it failed to publish.
-    #[error("no Move module for the code: {0}")]
-    NoModule(String),
     /// The code underflows the EVM stack: the lowering aborts with
     /// [`AbortCode::StackUnderflow`] where the front end found it.
     #[error("stack underflow")]
@@ -67,11 +66,12 @@ pub enum HaltReason {
     /// A jump to an offset that is not a JUMPDEST: [`AbortCode::InvalidJump`].
     #[error("invalid jump")]
     InvalidJump,
-    /// Move code aborted with any other non-zero code: a typed entry's argument or return
-    /// data out of its ABI type ([`AbortCode::ArgumentOutOfRange`],
-    /// [`AbortCode::ResultOutOfRange`]), an evmove bug ([`AbortCode::NoReturnReturned`],
-    /// [`AbortCode::HaltReturned`]), or a code the shim table does not know (hand-written
-    /// Move code); [`HaltReason::abort_code`] says which.
+    /// A typed entry function (`evmove::abi`) aborted with one of its codes: an argument or
+    /// the return data out of its ABI type ([`AbortCode::ArgumentOutOfRange`],
+    /// [`AbortCode::ResultOutOfRange`]), or the call failed ([`AbortCode::Reverted`], when
+    /// not raised by `evmove::abi` itself). Only a typed entry call ends so; any other abort
+    /// code that is no EVM halt (an evmove bug such as [`AbortCode::NoReturnReturned`], or a
+    /// code the shim table does not know) is no halt but [`Fatal`] ([`FatalCause::Evmove`]).
     #[error("Move abort {code} ({}) in {location}", meaning(*code))]
     Aborted {
         /// The abort code.
@@ -79,19 +79,6 @@ pub enum HaltReason {
         /// Where (module and function offset, as the VM reports it).
         location: String,
     },
-    /// The Move VM stopped with an error (e.g. its own call-stack limit, an arithmetic error).
-    #[error("Move VM error {status:?}: {message}")]
-    MoveError {
-        /// The VM's status code.
-        status: StatusCode,
-        /// The VM's message and location.
-        message: String,
-    },
-    /// `run` returned normally, or aborted with 0 without ending the frame through a native.
-    /// (A failed state read is not a halt: it is [`Fatal`], and the transaction has no
-    /// outcome.)
-    #[error("the frame ended without STOP, RETURN, REVERT or a fault")]
-    NoEnd,
     /// A precompile failed (bad input, not enough gas).
     #[error("precompile failed: {0}")]
     Precompile(String),
@@ -183,8 +170,35 @@ impl FrameResult {
     }
 }
 
-/// A state read failed: the transaction stops at once, from any depth, and has no outcome
-/// (the error itself is kept in [`Host::fatal`](super::context::Host::fatal)). Not an EVM
-/// failure: Block-STM uses it to abandon an execution that read an estimate.
+/// The transaction stops at once, from any depth, and has no outcome: a state read failed, or
+/// evmove could not run a frame. The cause ([`FatalCause`]) is kept in
+/// [`Host::fatal`](super::context::Host::fatal), where it crosses the Move sessions between
+/// the frame that met it and the first frame. Not an EVM failure: Block-STM uses it to
+/// abandon an execution that read an estimate, and evmove's own failures are never mistaken
+/// for one of the EVM.
 #[derive(Clone, Copy, Debug)]
 pub struct Fatal;
+
+/// Why a transaction stopped with [`Fatal`].
+#[derive(Debug)]
+pub enum FatalCause {
+    /// A state read failed.
+    State(StateError),
+    /// evmove could not run a frame.
+    Evmove(EvmoveFailure),
+}
+
+/// A frame evmove could not run: no module for its code (the code provider refused it, or
+/// it failed to publish), or its Move execution stopped in a way that is no EVM behaviour (a
+/// Move VM error other than out of gas, such as the VM's own call-stack limit; an abort code
+/// that is no EVM halt; `run` returning without ending the frame).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("evmove could not run the code {code_hash} at depth {depth}: {cause}")]
+pub struct EvmoveFailure {
+    /// The hash of the frame's code (the initcode for a creation).
+    pub code_hash: B256,
+    /// The frame's depth (0: the transaction's first frame).
+    pub depth: usize,
+    /// What went wrong.
+    pub cause: String,
+}

@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use alloy_primitives::{Address, Bytes, B256, U256};
 use evmove_runtime::{
     Account, BlockEnv, InMemoryState, ModuleRegistry, ProvidedModule, Runtime, Transaction,
-    TxOutcome,
+    TxError, TxOutcome,
 };
 
 /// The initcode `PUSH1 8 PUSH1 10 PUSH0 CODECOPY PUSH1 8 PUSH0 RETURN` + [`ANSWER`].
@@ -166,6 +166,18 @@ impl Chain {
         data: &[u8],
         gas_limit: u64,
     ) -> TxOutcome {
+        (self.try_execute(to, value, data, gas_limit)).expect("the transaction executes")
+    }
+
+    /// As [`Chain::execute`], giving the error of a transaction that cannot be executed
+    /// (the state is left as it was).
+    pub fn try_execute(
+        &mut self,
+        to: Option<Address>,
+        value: u64,
+        data: &[u8],
+        gas_limit: u64,
+    ) -> Result<TxOutcome, TxError> {
         let tx = Transaction {
             sender: SENDER,
             to,
@@ -174,12 +186,9 @@ impl Chain {
             gas_limit,
             ..Transaction::default()
         };
-        let outcome = self
-            .runtime
-            .execute(&self.state, &self.block, &tx)
-            .expect("the transaction executes");
+        let outcome = self.runtime.execute(&self.state, &self.block, &tx)?;
         self.state.apply(&outcome.write_set);
-        outcome
+        Ok(outcome)
     }
 
     pub fn call(&mut self, to: Address, value: u64, data: &[u8]) -> TxOutcome {

@@ -2,7 +2,9 @@
 //!
 //! - A test without `post` must fail (any exceptional halt or revert); if it fails by
 //!   running out of gas, it is skipped instead (the EVM's reason depends on exact gas). Code
-//!   evmove cannot compile or run ([`Ending::Broken`]) is a failure, never the expected one.
+//!   evmove cannot compile or run is a failure, never the expected one: the runtime's
+//!   `TxError::Evmove` fails the run before any comparison ("evmove could not run it"), and
+//!   a halt that is evmove's own ([`Ending::Broken`]) fails the comparison.
 //! - A test with `post` must succeed, with exactly the return data `out`, logs whose RLP
 //!   hash is `logs`, and the accounts of `post`: every account either listed with exactly its
 //!   balance, nonce, code and storage (a slot not listed must be zero), or else absent after
@@ -38,8 +40,9 @@ pub enum Ending {
     /// Any other exceptional halt the EVM also knows (invalid opcode or jump, stack
     /// underflow or overflow, ...), with its reason.
     Halt(String),
-    /// evmove could not run the code at all (it did not compile, or the Move VM stopped
-    /// with an error of its own): never what a test expects.
+    /// A halt that is evmove's, not the EVM's (a typed entry's abort code; code evmove
+    /// cannot compile or run is no halt but the runtime's `TxError::Evmove`): never what a
+    /// test expects.
     Broken(String),
 }
 

@@ -41,7 +41,7 @@ use std::{collections::BTreeMap, panic::AssertUnwindSafe};
 use alloy_primitives::{Address, B256, U256};
 use evmove_runtime::{
     exec::system::withdrawals, host::env::Withdrawal, Account, BlockEnv, HaltReason, InMemoryState,
-    Runtime, SpecId, StateKey, StateValue, Status, Transaction, DEFAULT_PUBLISHER,
+    Runtime, SpecId, StateKey, StateValue, Status, Transaction, TxError, DEFAULT_PUBLISHER,
 };
 
 use super::{
@@ -178,7 +178,7 @@ impl Runner {
                     blob_hashes: tx.blob_versioned_hashes.clone(),
                 };
                 let outcome = (self.runtime.execute(&state, &env, &transaction))
-                    .map_err(|error| format!("{at}: the runtime could not execute it: {error}"))?;
+                    .map_err(|error| format!("{at}: {}", could_not_execute(&error)))?;
                 if let Status::Halt(reason) = &outcome.status {
                     if let Ending::Broken(reason) = ending_of(reason.clone()) {
                         return Err(format!("{at}: evmove could not run it: {reason}"));
@@ -226,7 +226,7 @@ impl Runner {
         let outcome = self
             .runtime
             .execute(&state, &block, &tx)
-            .map_err(|error| format!("the runtime could not execute it: {error}"))?;
+            .map_err(|error| could_not_execute(&error))?;
         state.apply(&outcome.write_set);
         let ending = match outcome.status {
             Status::Success => Ending::Success,
@@ -356,6 +356,15 @@ fn accounts(state: &InMemoryState) -> BTreeMap<Address, AccountState> {
     accounts
 }
 
+/// Why a transaction could not be executed, for a failed test: evmove's own failure
+/// ([`TxError::Evmove`]: "evmove could not run it"), or the runtime's other errors.
+fn could_not_execute(error: &TxError) -> String {
+    match error {
+        TxError::Evmove { .. } => format!("evmove could not run it: {error}"),
+        _ => format!("the runtime could not execute it: {error}"),
+    }
+}
+
 /// How a halt reads to a VMTest: a failure the EVM knows, or evmove's own.
 fn ending_of(reason: HaltReason) -> Ending {
     match reason {
@@ -363,10 +372,7 @@ fn ending_of(reason: HaltReason) -> Ending {
         HaltReason::StackUnderflow | HaltReason::StackOverflow | HaltReason::InvalidJump => {
             Ending::Halt(reason.to_string())
         }
-        HaltReason::Aborted { .. }
-        | HaltReason::NoModule(_)
-        | HaltReason::MoveError { .. }
-        | HaltReason::NoEnd => Ending::Broken(reason.to_string()),
+        HaltReason::Aborted { .. } => Ending::Broken(reason.to_string()),
         other => Ending::Halt(other.to_string()),
     }
 }

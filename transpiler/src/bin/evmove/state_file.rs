@@ -1,8 +1,14 @@
 //! The state `evmove call` keeps between runs: a JSON file of accounts (nonce, balance, code,
 //! storage), read before and written after, so a contract deployed by one run can be called
-//! by the next.
+//! by the next. It is written atomically ([`save`]): a run that stops at any point leaves the
+//! file as it was or as the run left the state, never half written.
 
-use std::{collections::BTreeMap, fs, path::Path};
+use std::{
+    collections::BTreeMap,
+    fs::{self, File},
+    io::Write,
+    path::{Path, PathBuf},
+};
 
 use alloy_primitives::{Address, Bytes, U256};
 use evmove_runtime::{Account, InMemoryState, StateKey, StateValue};
@@ -23,7 +29,13 @@ struct AccountEntry {
     storage: BTreeMap<U256, U256>,
 }
 
-/// Reads the state at `path`; an empty state if the file does not exist.
+/// A test hook, read only here: when set (to anything), [`save`] aborts the process after
+/// writing and syncing the temporary file and before renaming it over the state file, as a
+/// crash there would (the CLI tests check the state file survives it).
+pub const ABORT_BEFORE_RENAME: &str = "EVMOVE_TEST_ABORT_BEFORE_RENAME";
+
+/// Reads the state at `path`; an empty state if the file does not exist. A file that cannot
+/// be read or is not a state file is an error (and is left as it is).
 pub fn load(path: &Path) -> Result<InMemoryState, String> {
     if !path.exists() {
         return Ok(InMemoryState::new());
@@ -50,7 +62,9 @@ pub fn load(path: &Path) -> Result<InMemoryState, String> {
     Ok(state)
 }
 
-/// Writes `state` to `path`.
+/// Writes `state` to `path`, atomically: into a temporary file in the same directory,
+/// flushed and synced to disk, then renamed over `path` (and the directory synced, where the
+/// platform allows), so `path` always holds either the old state or the new one.
 pub fn save(path: &Path, state: &InMemoryState) -> Result<(), String> {
     let mut file = StateFile::default();
     for (key, value) in state.iter() {
@@ -71,5 +85,41 @@ pub fn save(path: &Path, state: &InMemoryState) -> Result<(), String> {
         }
     }
     let text = serde_json::to_string_pretty(&file).expect("state serializes");
-    fs::write(path, text).map_err(|err| format!("cannot write {}: {err}", path.display()))
+    let cannot = |err: std::io::Error| format!("cannot write {}: {err}", path.display());
+    let name = path
+        .file_name()
+        .ok_or_else(|| format!("cannot write {}: not a file name", path.display()))?;
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let mut temporary_name = std::ffi::OsString::from(".");
+    temporary_name.push(name);
+    temporary_name.push(format!(".{}.tmp", std::process::id()));
+    let temporary = dir.join(temporary_name);
+    let written = (|| {
+        let mut file = File::create(&temporary)?;
+        if let Ok(metadata) = fs::metadata(path) {
+            file.set_permissions(metadata.permissions())?;
+        }
+        file.write_all(text.as_bytes())?;
+        file.flush()?;
+        file.sync_all()
+    })();
+    if let Err(err) = written {
+        let _ = fs::remove_file(&temporary);
+        return Err(cannot(err));
+    }
+    if std::env::var_os(ABORT_BEFORE_RENAME).is_some() {
+        std::process::abort();
+    }
+    if let Err(err) = fs::rename(&temporary, path) {
+        let _ = fs::remove_file(&temporary);
+        return Err(cannot(err));
+    }
+    // Make the rename itself durable (not possible, nor needed, everywhere: best effort).
+    if let Ok(dir) = File::open(&dir) {
+        let _ = dir.sync_all();
+    }
+    Ok(())
 }
