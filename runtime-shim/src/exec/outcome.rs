@@ -98,3 +98,14 @@ impl From<FatalCause> for TxError {
         }
     }
 }
+
+impl TxError {
+    /// The error of a transaction stopped by [`Fatal`](crate::host::outcome::Fatal), from the
+    /// cause the host kept (always one: a host that reports `Fatal` records why first).
+    pub(crate) fn of_fatal(cause: Option<FatalCause>) -> Self {
+        match cause {
+            Some(cause) => cause.into(),
+            None => TxError::State(StateError::new("a state read failed")),
+        }
+    }
+}

@@ -23,7 +23,7 @@ use crate::{
         outcome::{Fatal, FrameResult, Status},
     },
     journal::Journal,
-    state::{Code, StateError, StateView},
+    state::{Code, StateView},
 };
 
 /// The publisher of transpiled modules unless told otherwise (`0x2`).
@@ -194,13 +194,7 @@ impl Runtime {
             };
             let (result, extra) = match result {
                 Ok(result) => result,
-                Err(Fatal) => {
-                    let cause = host.fatal.take();
-                    return Err(match cause {
-                        Some(cause) => cause.into(),
-                        None => TxError::State(StateError::new("a state read failed")),
-                    });
-                }
+                Err(Fatal) => return Err(TxError::of_fatal(host.fatal.take())),
             };
             // A creation transaction returns the code it deployed (as revm's `Output::Create`).
             let return_data = match result.created {

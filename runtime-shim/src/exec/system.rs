@@ -112,11 +112,7 @@ impl Runtime {
             };
             let result = match exec.call(&host, inputs) {
                 Ok(result) => result,
-                Err(Fatal) => {
-                    let error = host.fatal.take();
-                    let error = error.unwrap_or_else(|| StateError::new("a state read failed"));
-                    return Err(TxError::State(error));
-                }
+                Err(Fatal) => return Err(TxError::of_fatal(host.fatal.take())),
             };
             let (write_set, credits, logs) = host.journal.into_inner().finish();
             Ok(Some(TxOutcome {
