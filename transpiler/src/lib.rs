@@ -14,6 +14,10 @@
 //! - `provider` (feature `vm`): the pipeline as the runtime's on-demand code provider.
 //! - [`conformance`]: the Ethereum consensus tests (legacy VMTests) run through evmove (the
 //!   runner itself with feature `vm`).
+//!
+//! Features (both default): `vm`, the embedded Move VM (`provider`, the conformance runner);
+//! `cli`, the `evmove` binary (implies `vm`). Without them (`default-features = false`) this
+//! is the compile-only library: no Move VM, no revm, no clap.
 #![deny(missing_docs)]
 
 pub mod artifact;

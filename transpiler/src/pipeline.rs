@@ -5,7 +5,7 @@
 //! And the blobs of a contract: its initcode and runtime code, or for raw hex the code and
 //! whatever code it copies.
 
-use std::fmt;
+use std::{collections::BTreeMap, fmt};
 
 use alloy_primitives::{hex, keccak256, B256};
 use move_binary_format::file_format::CompiledModule;
@@ -215,6 +215,74 @@ impl Blob {
     }
 }
 
+/// The Move module names of blobs compiled together (into one directory, one package), in
+/// their order; each blob with the typed entries its module gets. A blob keeps
+/// [`Blob::module_name`] unless blobs that would compile to different modules share it:
+/// then each of those gets `_` and the first 8 hex digits of its code hash after it (or,
+/// if another of them has code whose hash starts alike, the same code with other typed
+/// entries, the whole hash, `_` and 8 hex digits of a hash of the typed entries). Blobs of the same code and typed entries under one name are one module. The
+/// names depend on the set of blobs only, not on their order.
+///
+/// An error if, even so, two different modules would get the same name (a contract named
+/// like another's disambiguated module).
+pub fn module_names(blobs: &[(&Blob, &TypedEntries)]) -> Result<Vec<String>, NameClash> {
+    // What makes two blobs the same module, given the name: code and typed entries.
+    let same = |a: usize, b: usize| {
+        let ((blob_a, typed_a), (blob_b, typed_b)) = (blobs[a], blobs[b]);
+        blob_a.bytes == blob_b.bytes && typed_a == typed_b
+    };
+    let bases: Vec<String> = blobs.iter().map(|(blob, _)| blob.module_name()).collect();
+    let mut by_base = BTreeMap::<&str, Vec<usize>>::new();
+    for (index, base) in bases.iter().enumerate() {
+        by_base.entry(base).or_default().push(index);
+    }
+    let mut names = bases.clone();
+    for members in by_base.values() {
+        if members.iter().all(|&other| same(members[0], other)) {
+            continue;
+        }
+        for &index in members {
+            let (blob, typed) = blobs[index];
+            let hash = hex::encode(blob.code_hash());
+            let shares_prefix = members.iter().any(|&other| {
+                !same(index, other) && hex::encode(blobs[other].0.code_hash())[..8] == hash[..8]
+            });
+            names[index] = match shares_prefix {
+                false => format!("{}_{}", bases[index], &hash[..8]),
+                // The same code with other typed entries (or 32 bits of two hashes alike).
+                true => {
+                    let entries = hex::encode(keccak256(format!("{typed:?}")));
+                    format!("{}_{hash}_{}", bases[index], &entries[..8])
+                }
+            };
+        }
+    }
+    let mut first_of = BTreeMap::<&str, usize>::new();
+    for (index, name) in names.iter().enumerate() {
+        let first = *first_of.entry(name).or_insert(index);
+        if !same(first, index) {
+            return Err(NameClash {
+                name: name.clone(),
+                first,
+                second: index,
+            });
+        }
+    }
+    Ok(names)
+}
+
+/// Two different modules would get the same name ([`module_names`]).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("two different modules would both be named {name}")]
+pub struct NameClash {
+    /// The name.
+    pub name: String,
+    /// The index of the first blob named so.
+    pub first: usize,
+    /// The index of another, different one.
+    pub second: usize,
+}
+
 /// A blob lifted, or why it could not be.
 pub type LiftedBlob = (Blob, Result<Lifted, LiftCodeError>);
 
@@ -314,4 +382,69 @@ pub fn compile_code(
     };
     let output = compile(code, target, Stage::Move)?;
     Ok(output.into_compiled().expect("the pipeline ran to Move"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lower::typed::Skipped;
+
+    fn runtime(name: &str, bytes: &[u8]) -> Blob {
+        Blob {
+            contract: format!("src/{name}.sol:{name}"),
+            name: Some(name.to_owned()),
+            kind: BlobKind::Runtime,
+            bytes: bytes.to_vec(),
+        }
+    }
+
+    fn names(blobs: &[(&Blob, &TypedEntries)]) -> Vec<String> {
+        module_names(blobs).unwrap()
+    }
+
+    #[test]
+    fn names_apart_only_what_differs_in_any_order() {
+        let none = TypedEntries::default();
+        let (a, b, c) = (runtime("A", &[0]), runtime("A", &[1]), runtime("B", &[0]));
+        let named = names(&[(&a, &none), (&b, &none), (&c, &none), (&a, &none)]);
+        let hash = |blob: &Blob| hex::encode(blob.code_hash())[..8].to_owned();
+        assert_eq!(
+            named,
+            [
+                format!("A_{}", hash(&a)),
+                format!("A_{}", hash(&b)),
+                "B".to_owned(),
+                format!("A_{}", hash(&a)),
+            ]
+        );
+        let reversed = names(&[(&a, &none), (&c, &none), (&b, &none)]);
+        assert_eq!(reversed, [&*named[0], &named[2], &named[1]]);
+    }
+
+    #[test]
+    fn the_same_code_with_other_typed_entries_is_another_module() {
+        let none = TypedEntries::default();
+        let some = TypedEntries {
+            entries: Vec::new(),
+            skipped: vec![Skipped {
+                signature: "f(function)".to_owned(),
+                reason: "a function type".to_owned(),
+            }],
+        };
+        let a = runtime("A", &[0]);
+        let named = names(&[(&a, &none), (&a, &some)]);
+        assert_ne!(named[0], named[1]);
+        assert!(named.iter().all(|name| name.starts_with("A_")), "{named:?}");
+    }
+
+    #[test]
+    fn a_name_two_modules_still_share_is_an_error() {
+        let none = TypedEntries::default();
+        let (a, b) = (runtime("A", &[0]), runtime("A", &[1]));
+        let hash = hex::encode(a.code_hash())[..8].to_owned();
+        let like = runtime(&format!("A_{hash}"), &[2]);
+        let clash = module_names(&[(&a, &none), (&b, &none), (&like, &none)]).unwrap_err();
+        assert_eq!(clash.name, format!("A_{hash}"));
+        assert_eq!((clash.first, clash.second), (0, 2));
+    }
 }

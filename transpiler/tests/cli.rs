@@ -1,6 +1,13 @@
 //! The `evmove` command line: `evmove ir` on real artifacts and on bad input.
 
-use std::{fs, path::PathBuf, process::Command};
+use std::{
+    collections::BTreeMap,
+    fs,
+    path::{Path, PathBuf},
+    process::Command,
+};
+
+use move_binary_format::file_format::CompiledModule;
 
 fn evmove(args: &[&str]) -> (bool, String, String) {
     let output = Command::new(env!("CARGO_BIN_EXE_evmove"))
@@ -219,6 +226,128 @@ fn compile_and_disasm_reject_bad_input_with_a_message() {
     let (ok, _, stderr) = evmove(&["disasm", &garbage]);
     assert!(!ok);
     assert!(stderr.contains("not a Move module"), "{stderr}");
+}
+
+/// Every artifact of the four corpus settings, in a fixed order.
+fn corpus_all() -> Vec<String> {
+    let mut inputs = Vec::new();
+    for setting in ["legacy", "legacy-opt", "via-ir", "via-ir-opt"] {
+        let dir = PathBuf::from(corpus(setting, "x")).with_file_name("");
+        let mut files: Vec<String> = fs::read_dir(&dir)
+            .unwrap()
+            .map(|entry| entry.unwrap().path().display().to_string())
+            .filter(|path| path.ends_with(".json"))
+            .collect();
+        files.sort();
+        inputs.extend(files);
+    }
+    inputs
+}
+
+/// Every file in `dir` (not recursively), by name.
+fn files_in(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_str().unwrap().to_owned();
+            (name, fs::read(&path).unwrap())
+        })
+        .collect()
+}
+
+/// The four settings of the corpus compiled at once: every blob its own module (the same
+/// contract names across settings are told apart, no module is dropped), every contract of
+/// every input in the manifest, each file's module named as the file, and the output the
+/// same whatever the order of the inputs.
+#[test]
+fn compile_of_every_setting_at_once_names_every_module_apart() {
+    let inputs = corpus_all();
+    let compile = |name: &str, inputs: &[String]| {
+        let out = scratch_dir(name);
+        let mut args = vec!["compile", "-o", out.to_str().unwrap()];
+        args.extend(inputs.iter().map(String::as_str));
+        let (ok, _, stderr) = evmove(&args);
+        assert!(ok, "{stderr}");
+        out
+    };
+    let out = compile("compile-all", &inputs);
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    // One module per name: every blob under a name has the same code and typed entries.
+    let mut identity_of = BTreeMap::new();
+    for module in manifest["modules"].as_array().unwrap() {
+        let identity = (module["code_hash"].clone(), module["typed_entries"].clone());
+        let name = module["module"].as_str().unwrap().to_owned();
+        let first = identity_of.entry(name.clone()).or_insert(identity.clone());
+        assert_eq!(*first, identity, "{name} names two different modules");
+    }
+    let files = files_in(&out);
+    let modules: Vec<&String> = files.keys().filter(|f| f.ends_with(".mv")).collect();
+    assert_eq!(modules.len(), identity_of.len(), "{modules:?}");
+    assert!(
+        modules.len() >= 100,
+        "four settings of the corpus: {}",
+        modules.len()
+    );
+    for file in modules {
+        let module = CompiledModule::deserialize(&files[file]).unwrap();
+        assert_eq!(
+            format!("{}.mv", module.self_id().name()),
+            *file,
+            "the module's own name"
+        );
+        assert!(
+            identity_of.contains_key(file.trim_end_matches(".mv")),
+            "{file}"
+        );
+    }
+    // Every contract of every input, with its modules.
+    let contracts = manifest["contracts"].as_object().unwrap();
+    let mut expected = 0;
+    for input in &inputs {
+        for contract in evmove::artifact::load_path(Path::new(input)).unwrap() {
+            expected += 1;
+            let entry = contracts
+                .values()
+                .find(|entry| {
+                    entry["input"] == *input && entry["name"] == serde_json::json!(contract.name)
+                })
+                .unwrap_or_else(|| panic!("{input}: {} missing", contract.label()));
+            for module in entry["modules"].as_object().unwrap().values() {
+                assert!(
+                    identity_of.contains_key(module.as_str().unwrap()),
+                    "{module}"
+                );
+            }
+        }
+    }
+    assert_eq!(contracts.len(), expected);
+    // The same output (modules and manifest, byte for byte) from the inputs the other way round.
+    let reversed: Vec<String> = inputs.iter().rev().cloned().collect();
+    let again = compile("compile-all-reversed", &reversed);
+    assert!(
+        files == files_in(&again),
+        "the output depends on the inputs' order"
+    );
+}
+
+/// The same contract from two inputs is one module, under its own name.
+#[test]
+fn compile_writes_identical_modules_once() {
+    let token = corpus("legacy-opt", "Token");
+    let copy = scratch("Token-copy.json", &fs::read_to_string(&token).unwrap());
+    let out = scratch_dir("compile-twice");
+    let (ok, _, stderr) = evmove(&["compile", &token, &copy, "-o", out.to_str().unwrap()]);
+    assert!(ok, "{stderr}");
+    let files: Vec<String> = files_in(&out).into_keys().collect();
+    assert_eq!(files, ["Token.mv", "Token_init.mv", "manifest.json"]);
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    let contracts = manifest["contracts"].as_object().unwrap();
+    assert_eq!(contracts.len(), 2, "one per input: {:?}", contracts.keys());
+    assert!(contracts.contains_key(&format!("{copy}:src/Token.sol:Token")));
+    assert_eq!(manifest["modules"].as_array().unwrap().len(), 4);
 }
 
 /// `evmove bench` on a small block of every workload, with contention: revm, evmove

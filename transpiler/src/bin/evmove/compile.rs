@@ -10,9 +10,10 @@ use std::{
 
 use clap::Args;
 use evmove::{
-    artifact,
+    artifact::{self, Contract},
+    lift::{LiftCodeError, Lifted},
     lower::{typed::TypedEntries, SHIM_ADDRESS},
-    pipeline::{compile_lifted, lift_blobs},
+    pipeline::{compile_lifted, lift_blobs, module_names, Blob},
 };
 use move_core_types::account_address::AccountAddress;
 use serde_json::json;
@@ -51,7 +52,19 @@ pub fn run(args: &CompileArgs) -> ExitCode {
     }
 }
 
-/// Compiles every input; `Ok(false)` if some blob failed (each failure printed).
+/// One blob of one contract of one input, lifted (or not), before it is named and compiled.
+struct Pending {
+    /// The input, as given.
+    input: String,
+    /// Its contract, by index into the contracts loaded.
+    contract: usize,
+    blob: Blob,
+    lifted: Result<Lifted, LiftCodeError>,
+}
+
+/// Compiles every input; `Ok(false)` if some blob failed (each failure printed). Every blob
+/// of every input is named together ([`module_names`]): no two different modules share a
+/// name, whatever the inputs; identical ones are written once.
 fn compile(args: &CompileArgs) -> Result<bool, String> {
     let modules_dir = match &args.move_package {
         Some(name) => args
@@ -64,86 +77,117 @@ fn compile(args: &CompileArgs) -> Result<bool, String> {
     fs::create_dir_all(&modules_dir)
         .map_err(|err| format!("cannot create {}: {err}", modules_dir.display()))?;
     let mut ok = true;
-    let mut modules = Vec::new();
-    let mut contracts = BTreeMap::new();
-    let mut written = HashSet::new();
+    // Every contract of every input (with its input and typed entries), every blob of each.
+    let mut loaded = Vec::new();
+    let mut pending = Vec::new();
     for path in &args.inputs {
-        let loaded = match artifact::load_path(path) {
-            Ok(loaded) => loaded,
+        let contracts = match artifact::load_path(path) {
+            Ok(contracts) => contracts,
             Err(err) => {
                 eprintln!("error: {err}");
                 ok = false;
                 continue;
             }
         };
-        for contract in &loaded {
-            let mut blobs = BTreeMap::new();
+        let input = path.display().to_string();
+        for contract in contracts {
+            for (blob, lifted) in lift_blobs(&contract) {
+                pending.push(Pending {
+                    input: input.clone(),
+                    contract: loaded.len(),
+                    blob,
+                    lifted,
+                });
+            }
             // The ABI describes the deployed code: its module gets the typed entries.
             let typed = contract
                 .abi
                 .as_ref()
                 .map(TypedEntries::of)
                 .unwrap_or_default();
-            for (blob, lifted) in lift_blobs(contract) {
-                let name = blob.module_name();
-                let blob_typed = match blob.has_typed_entries() {
-                    true => &typed,
-                    false => &TypedEntries::default(),
-                };
-                let compiled = lifted.map_err(|err| err.to_string()).and_then(|lifted| {
-                    compile_lifted(lifted, args.address, &name, blob_typed)
-                        .map_err(|e| e.to_string())
-                });
-                let compiled = match compiled {
-                    Ok(compiled) => compiled,
-                    Err(err) => {
-                        eprintln!(
-                            "error: {}: {} {}: {err}",
-                            path.display(),
-                            blob.contract,
-                            blob.kind
-                        );
-                        ok = false;
-                        continue;
-                    }
-                };
-                let file = format!("{name}.mv");
-                if written.insert(name.clone()) {
-                    write(&modules_dir.join(&file), &compiled.bytes)?;
-                }
-                eprintln!(
-                    "compiled {} {} → {name} ({} functions, {} bytes)",
-                    blob.contract,
-                    blob.kind,
-                    compiled.functions,
-                    compiled.bytes.len()
-                );
-                blobs.insert(blob.kind.to_string(), json!(name));
-                modules.push(json!({
-                    "module": name,
-                    "file": file,
-                    "contract": blob.contract,
-                    "blob": blob.kind.to_string(),
-                    "code_hash": blob.code_hash().to_string(),
-                    "code_size": blob.bytes.len(),
-                    "functions": compiled.functions,
-                    "typed_entries": blob_typed.entries.iter().map(|entry| json!({
-                        "name": entry.name.as_str(),
-                        "abi": entry.signature,
-                        "params": entry.param_names,
-                    })).collect::<Vec<_>>(),
-                    "without_typed_entry": blob_typed.skipped.iter().map(|skipped| json!({
-                        "abi": skipped.signature,
-                        "reason": skipped.reason,
-                    })).collect::<Vec<_>>(),
-                }));
-            }
-            contracts.insert(
-                contract.label(),
-                json!({ "name": contract.name, "modules": blobs, "abi": contract.abi }),
-            );
+            loaded.push((input.clone(), contract, typed));
         }
     }
+    let no_entries = TypedEntries::default();
+    let typed_of = |item: &Pending| match item.blob.has_typed_entries() {
+        true => &loaded[item.contract].2,
+        false => &no_entries,
+    };
+    let to_name: Vec<(&Blob, &TypedEntries)> = pending
+        .iter()
+        .map(|item| (&item.blob, typed_of(item)))
+        .collect();
+    let names = module_names(&to_name).map_err(|clash| {
+        let describe = |index: usize| {
+            let item: &Pending = &pending[index];
+            format!("{}: {} {}", item.input, item.blob.contract, item.blob.kind)
+        };
+        format!(
+            "{clash}: {} and {}; rename a contract",
+            describe(clash.first),
+            describe(clash.second)
+        )
+    })?;
+    let mut modules = Vec::new();
+    let mut blobs_of = vec![BTreeMap::new(); loaded.len()];
+    let mut written = HashSet::new();
+    for (item, name) in pending.into_iter().zip(names) {
+        let blob_typed = typed_of(&item);
+        let Pending {
+            input,
+            contract,
+            blob,
+            lifted,
+        } = item;
+        let compiled = lifted.map_err(|err| err.to_string()).and_then(|lifted| {
+            compile_lifted(lifted, args.address, &name, blob_typed).map_err(|e| e.to_string())
+        });
+        let compiled = match compiled {
+            Ok(compiled) => compiled,
+            Err(err) => {
+                eprintln!("error: {input}: {} {}: {err}", blob.contract, blob.kind);
+                ok = false;
+                continue;
+            }
+        };
+        let file = format!("{name}.mv");
+        if written.insert(name.clone()) {
+            write(&modules_dir.join(&file), &compiled.bytes)?;
+        }
+        eprintln!(
+            "compiled {} {} → {name} ({} functions, {} bytes)",
+            blob.contract,
+            blob.kind,
+            compiled.functions,
+            compiled.bytes.len()
+        );
+        blobs_of[contract].insert(blob.kind.to_string(), json!(name));
+        modules.push(json!({
+            "module": name,
+            "file": file,
+            "input": input,
+            "contract": blob.contract,
+            "blob": blob.kind.to_string(),
+            "code_hash": blob.code_hash().to_string(),
+            "code_size": blob.bytes.len(),
+            "functions": compiled.functions,
+            "typed_entries": blob_typed.entries.iter().map(|entry| json!({
+                "name": entry.name.as_str(),
+                "abi": entry.signature,
+                "params": entry.param_names,
+            })).collect::<Vec<_>>(),
+            "without_typed_entry": blob_typed.skipped.iter().map(|skipped| json!({
+                "abi": skipped.signature,
+                "reason": skipped.reason,
+            })).collect::<Vec<_>>(),
+        }));
+    }
+    // In an order that does not depend on the inputs' order.
+    let text = |value: &serde_json::Value| value.as_str().unwrap_or_default().to_owned();
+    modules.sort_by_key(|module| {
+        ["module", "input", "contract", "blob"].map(|field| text(&module[field]))
+    });
+    let contracts = contract_map(&loaded, blobs_of);
     let manifest = json!({
         "publisher": args.address.to_hex_literal(),
         "shim": SHIM_ADDRESS.to_hex_literal(),
@@ -159,6 +203,42 @@ fn compile(args: &CompileArgs) -> Result<bool, String> {
         )?;
     }
     Ok(ok)
+}
+
+/// The manifest's contracts, every one: keyed by its label (`src/Token.sol:Token`) where no
+/// other input has a contract of that label, else by `<input>:<label>` (and ` #2`, ` #3` ...
+/// after a key one input gives twice).
+fn contract_map(
+    loaded: &[(String, Contract, TypedEntries)],
+    blobs_of: Vec<BTreeMap<String, serde_json::Value>>,
+) -> BTreeMap<String, serde_json::Value> {
+    let mut inputs_of = BTreeMap::<String, HashSet<&str>>::new();
+    for (input, contract, _) in loaded {
+        inputs_of
+            .entry(contract.label())
+            .or_default()
+            .insert(input.as_str());
+    }
+    let mut contracts = BTreeMap::new();
+    for ((input, contract, _), blobs) in loaded.iter().zip(blobs_of) {
+        let label = contract.label();
+        let key = match inputs_of[&label].len() {
+            1 => label,
+            _ => format!("{input}:{label}"),
+        };
+        let unique = (1..)
+            .map(|n| match n {
+                1 => key.clone(),
+                _ => format!("{key} #{n}"),
+            })
+            .find(|key| !contracts.contains_key(key))
+            .expect("some key is free");
+        contracts.insert(
+            unique,
+            json!({ "name": contract.name, "input": input, "modules": blobs, "abi": contract.abi }),
+        );
+    }
+    contracts
 }
 
 fn move_toml(name: &str, address: AccountAddress) -> String {

@@ -1,15 +1,12 @@
-//! `evmove`: compile Ethereum contracts to Move.
+//! `evmove`: compile Ethereum contracts to Move. Built with the `cli` feature (a default one),
+//! which implies `vm`: every command is always there.
 
-#[cfg(feature = "vm")]
 mod bench;
-#[cfg(feature = "vm")]
 mod call;
 mod compile;
 mod disasm;
 mod ir;
-#[cfg(feature = "vm")]
 mod state_file;
-#[cfg(feature = "vm")]
 mod statetest;
 
 use std::process::ExitCode;
@@ -36,17 +33,14 @@ enum Command {
     Disasm(disasm::DisasmArgs),
     /// Deploy a contract and call one of its functions on the embedded Move runtime, every
     /// piece of EVM code compiled to Move on demand; print status, return values and logs.
-    #[cfg(feature = "vm")]
     Call(call::CallArgs),
     /// Execute a built-in block (ERC20 transfers, WrappedEther deposits and withdrawals, a
     /// dependent chain) in revm, evmove sequentially and evmove in parallel; check that all
     /// three agree on the final state and print transactions per second and the ratios.
-    #[cfg(feature = "vm")]
     Bench(bench::BenchArgs),
     /// Run Ethereum consensus tests (legacy VMTests, blockchain tests with a postState:
     /// files, or directories searched recursively) through evmove, every code compiled to
     /// Move on demand; print each failure, then `N passed, M failed, K skipped`.
-    #[cfg(feature = "vm")]
     Statetest(statetest::StatetestArgs),
 }
 
@@ -55,9 +49,7 @@ fn main() -> ExitCode {
         Command::Ir(args) => ir::run(&args),
         Command::Compile(args) => compile::run(&args),
         Command::Disasm(args) => disasm::run(&args),
-        #[cfg(feature = "vm")]
         Command::Call(args) => call::run(&args),
-        #[cfg(feature = "vm")]
         Command::Bench(args) => bench::run(&args),
         Command::Statetest(args) => statetest::run(&args),
     }
