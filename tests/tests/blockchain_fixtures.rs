@@ -12,7 +12,7 @@ use evmove::{
     conformance::{
         blockchain::BlockchainTest,
         check::{judge_post_state, Verdict},
-        run::{spec_of, Runner},
+        run::{accounts, spec_of, Runner},
         suite::{find_files, run_files, Report},
         vmtest::AccountState,
     },
@@ -21,8 +21,8 @@ use evmove::{
 use evmove_runtime::{
     block::{evm::execute_block, Config, Mode},
     host::env::Withdrawal,
-    Account, BlockEnv, HaltReason, InMemoryState, Runtime, StateKey, StateValue, StateView, Status,
-    Transaction, DEFAULT_PUBLISHER,
+    Account, BlockEnv, HaltReason, InMemoryState, Runtime, StateView, Status, Transaction,
+    DEFAULT_PUBLISHER,
 };
 use evmove_tests::blockchain_fixtures::{
     fixtures, fixtures_dir, render, storage_only_target, timestamp_of, BEACON_ROOTS,
@@ -299,25 +299,7 @@ fn run_blocks(runtime: &Runtime, name: &str, mode: Mode) -> BTreeMap<Address, Ac
             .unwrap_or_else(|error| panic!("{name}: {error}"));
         state.apply(&output.writes);
     }
-    let mut accounts: BTreeMap<Address, AccountState> = BTreeMap::new();
-    for (key, value) in state.iter() {
-        match (key, value) {
-            (StateKey::Account(address), StateValue::Account(account)) => {
-                let entry = accounts.entry(*address).or_default();
-                entry.balance = account.balance;
-                entry.nonce = U256::from(account.nonce);
-            }
-            (StateKey::Code(address), StateValue::Code(code)) => {
-                accounts.entry(*address).or_default().code = code.bytes.clone();
-            }
-            (StateKey::Slot(address, slot), StateValue::Slot(value)) => {
-                (accounts.entry(*address).or_default().storage).insert(*slot, *value);
-            }
-            _ => {}
-        }
-    }
-    accounts.retain(|_, account| *account != AccountState::default());
-    accounts
+    accounts(&state)
 }
 
 #[test]

@@ -329,8 +329,9 @@ fn state_of(pre: &BTreeMap<Address, AccountState>) -> Result<InMemoryState, Stri
     Ok(state)
 }
 
-/// Every account of `state` that is not empty, with its code and non-zero slots.
-fn accounts(state: &InMemoryState) -> BTreeMap<Address, AccountState> {
+/// Every account of `state` that is not empty, with its code and non-zero slots (as tests'
+/// post-states list them).
+pub fn accounts(state: &InMemoryState) -> BTreeMap<Address, AccountState> {
     let mut accounts: BTreeMap<Address, AccountState> = BTreeMap::new();
     for (key, value) in state.iter() {
         match (key, value) {
