@@ -563,6 +563,8 @@ mod tests {
     use crate::state::{memory::InMemoryState, StateView};
 
     const A: Address = Address::repeat_byte(0xa);
+    const B: Address = Address::repeat_byte(0xb);
+    const C: Address = Address::repeat_byte(0xc);
 
     #[test]
     fn a_revert_restores_values_the_view_holds_and_drops_later_writes() {
@@ -660,6 +662,44 @@ mod tests {
         assert_eq!(
             writes.into_iter().collect::<Vec<_>>(),
             expected.map(|key| (key, None))
+        );
+    }
+
+    #[test]
+    fn a_revert_undoes_warming_and_refunds_but_not_the_transactions_warm_set() {
+        let mut journal = Journal::new();
+        journal.warm_for_transaction([A], &[(B, vec![U256::from(7)])]);
+        journal.record_refund(100);
+        let checkpoint = journal.checkpoint();
+        assert!(!journal.warm_account(A) && !journal.warm_account(B));
+        assert!(!journal.warm_slot(B, U256::from(7)));
+        assert!(journal.warm_account(C) && journal.warm_slot(A, U256::from(1)));
+        assert!(!journal.warm_account(C), "warm once accessed");
+        journal.record_refund(-4_900);
+        assert_eq!(journal.refund(), -4_800, "the counter may go below zero");
+        journal.revert(checkpoint);
+        assert_eq!(journal.refund(), 100);
+        assert!(journal.warm_account(C) && journal.warm_slot(A, U256::from(1)));
+        assert!(!journal.warm_account(A) && !journal.warm_slot(B, U256::from(7)));
+    }
+
+    #[test]
+    fn a_slots_original_value_is_the_states_whatever_the_transaction_wrote() {
+        let mut state = InMemoryState::new();
+        state.set_slot(A, U256::from(1), U256::from(10));
+        let mut journal = Journal::new();
+        // Written before any read: the original still comes from the state.
+        journal.set_slot(A, U256::from(1), U256::from(11));
+        let original = journal.original_slot(&state, A, U256::from(1)).unwrap();
+        assert_eq!(original, U256::from(10));
+        journal.set_slot(A, U256::from(2), U256::from(5));
+        assert_eq!(
+            journal.slot(&state, A, U256::from(2)).unwrap(),
+            U256::from(5)
+        );
+        assert_eq!(
+            journal.original_slot(&state, A, U256::from(2)).unwrap(),
+            U256::ZERO
         );
     }
 }
