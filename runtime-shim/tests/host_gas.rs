@@ -24,7 +24,7 @@ use evmove_runtime::{
     host::{
         calls::{CallInputs, Calls, CreateInputs},
         context::{Frame, Host},
-        gas::FORK_PRICED,
+        gas::{Schedule, FORK_PRICED},
         memory::Memory,
         native::{FrameExtension, NativeCtx},
         outcome::{Fatal, FrameEnd, FrameResult, HaltReason},
@@ -485,4 +485,34 @@ fn selfdestruct_charges_cold_and_new_beneficiaries_and_refunds_before_london() {
     let mut ops = vec![drain];
     ops.extend(to(empty(2)));
     assert_charges_match_revm(&FORKS, &ops);
+}
+
+#[test]
+fn code_deposits_cost_and_fail_as_in_revm() {
+    // A constructor returning `len` bytes of memory it grew to 64 bytes alike.
+    let returning = |len: u8| [0x60, 0x00, 0x60, 0x3f, 0x53, 0x60, len, 0x60, 0x00, 0xf3];
+    let spent = |spec, initcode: &[u8]| {
+        let mut revm = Revm::with_code(&[]).at(spec);
+        match revm.create(SENDER, initcode) {
+            ExecutionResult::Success { gas, .. } => Some(gas.total_gas_spent()),
+            _ => None,
+        }
+    };
+    let forks = [FORKS.as_slice(), &[SpecId::BERLIN, SpecId::LONDON]].concat();
+    for spec in forks {
+        let schedule = Schedule::new(spec);
+        let deposit = |len| GAS_LIMIT - schedule.deposit(&vec![0; len], GAS_LIMIT).unwrap();
+        let revm = spent(spec, &returning(64)).unwrap() - spent(spec, &returning(32)).unwrap();
+        assert_eq!(deposit(64) - deposit(32), revm, "{spec:?}");
+        // EIP-170 (24,577 bytes of zeros) and EIP-3541 (a leading 0xEF): rejected where revm
+        // fails the creation.
+        let too_large = [0x61, 0x60, 0x01, 0x60, 0x00, 0xf3];
+        let ef = [0x60, 0xef, 0x60, 0x00, 0x53, 0x60, 0x01, 0x60, 0x00, 0xf3];
+        for (initcode, code) in [(&too_large[..], vec![0; 0x6001]), (&ef[..], vec![0xef])] {
+            let deposited = schedule.deposit(&code, GAS_LIMIT).is_ok();
+            assert_eq!(deposited, spent(spec, initcode).is_some(), "{spec:?}");
+        }
+    }
+    let schedule = Schedule::new(SpecId::CANCUN);
+    assert_eq!(schedule.deposit(&[1; 10], 1_999), Err(HaltReason::OutOfGas));
 }

@@ -20,10 +20,8 @@ use revm_precompile::PrecompileStatus;
 use super::{code::CodeKind, gas::FrameMeter, modules::Modules};
 use crate::{
     host::{
-        calls::{CallInputs, Calls, CreateInputs, MAX_CODE_SIZE, MAX_DEPTH},
+        calls::{CallInputs, Calls, CreateInputs, MAX_DEPTH},
         context::{Frame, Host},
-        env::SpecId,
-        gas::Schedule,
         memory::Memory,
         native::FrameExtension,
         outcome::{EvmoveFailure, Fatal, FrameEnd, FrameResult, HaltReason},
@@ -177,7 +175,7 @@ fn construct(
         run_module(exec, host, initcode, CodeKind::Initcode, frame)?
     };
     if let FrameEnd::Return(code) = &result.end {
-        let gas_left = match deposit(&host.schedule, code, result.gas_left) {
+        let gas_left = match host.schedule.deposit(code, result.gas_left) {
             Ok(gas_left) => gas_left,
             Err(reason) => return Ok(FrameResult::halted(reason)),
         };
@@ -191,22 +189,6 @@ fn construct(
         };
     }
     Ok(result)
-}
-
-/// The gas a constructor that returned `code` with `gas_left` leaves after depositing it,
-/// or why the creation fails, checked in revm's order: the size limit (EIP-170, from Spurious
-/// Dragon), the 0xEF prefix (EIP-3541, from London), then the deposit's 200 gas per byte.
-fn deposit(schedule: &Schedule, code: &[u8], gas_left: u64) -> Result<u64, HaltReason> {
-    if schedule.is(SpecId::SPURIOUS_DRAGON) && code.len() > MAX_CODE_SIZE {
-        return Err(HaltReason::CodeRejected(
-            "larger than 24576 bytes (EIP-170)",
-        ));
-    }
-    if schedule.is(SpecId::LONDON) && code.first() == Some(&0xef) {
-        return Err(HaltReason::CodeRejected("starts with 0xEF (EIP-3541)"));
-    }
-    (gas_left.checked_sub(schedule.params.code_deposit_cost(code.len())))
-        .ok_or(HaltReason::OutOfGas)
 }
 
 /// Runs the code at `inputs.code_address`: nothing for an account without code.

@@ -31,6 +31,7 @@
 
 use std::{cell::Cell, rc::Rc};
 
+use super::{calls::MAX_CODE_SIZE, outcome::HaltReason};
 use alloy_primitives::U256;
 use revm_interpreter::{
     bytecode::opcode,
@@ -105,6 +106,23 @@ impl Schedule {
             true => self.params.call_stipend_reduction(left).min(requested),
             false => requested,
         }
+    }
+
+    /// The gas a constructor that returned `code` with `gas_left` leaves after depositing
+    /// it, or why the creation fails, checked in revm's order: the size limit (EIP-170, from
+    /// Spurious Dragon), the 0xEF prefix (EIP-3541, from London), then the deposit's 200 gas
+    /// per byte.
+    pub fn deposit(&self, code: &[u8], gas_left: u64) -> Result<u64, HaltReason> {
+        if self.is(SpecId::SPURIOUS_DRAGON) && code.len() > MAX_CODE_SIZE {
+            return Err(HaltReason::CodeRejected(
+                "larger than 24576 bytes (EIP-170)",
+            ));
+        }
+        if self.is(SpecId::LONDON) && code.first() == Some(&0xef) {
+            return Err(HaltReason::CodeRejected("starts with 0xEF (EIP-3541)"));
+        }
+        let deposit = self.params.code_deposit_cost(code.len());
+        gas_left.checked_sub(deposit).ok_or(HaltReason::OutOfGas)
     }
 
     /// The gas a creation forwards when `left` remains: all but 1/64 of it (EIP-150).

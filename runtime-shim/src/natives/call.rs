@@ -110,15 +110,14 @@ fn message_call(
     if moves_value {
         ctx.charge(schedule.params.transfer_value_cost())?;
     }
-    if scheme == Scheme::Call {
+    // A new account costs only CALL, and from Spurious Dragon only with value (EIP-161):
+    // otherwise the target's emptiness is not read (nor made a dependency in a block).
+    let spurious_dragon = schedule.is(SpecId::SPURIOUS_DRAGON);
+    if scheme == Scheme::Call && (moves_value || !spurious_dragon) {
         let empty = host.journal().is_empty(host.view, to);
         if ctx.state(empty)? {
-            let spurious_dragon = schedule.is(SpecId::SPURIOUS_DRAGON);
-            ctx.charge(
-                schedule
-                    .params
-                    .new_account_cost(spurious_dragon, moves_value),
-            )?;
+            let params = &schedule.params;
+            ctx.charge(params.new_account_cost(spurious_dragon, moves_value))?;
         }
     }
     let forwarded = schedule.call_gas(ctx.gas_left(), gas);

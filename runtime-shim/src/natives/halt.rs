@@ -43,15 +43,16 @@ pub fn selfdestruct(ctx: &mut NativeCtx<'_, '_>, args: &[U256]) -> HostResult {
     let (host, address) = (ctx.host, ctx.frame.address);
     let beneficiary = to_address(args[0]);
     let cold = host.warm_account(beneficiary);
-    let before = {
-        let mut journal = host.journal();
-        let balance = journal.account(host.view, address);
-        let empty = journal.is_empty(host.view, beneficiary);
-        balance.and_then(|balance| Ok((balance.unwrap_or_default().balance, empty?)))
+    let balance = host.journal().account(host.view, address);
+    let balance = ctx.state(balance)?.unwrap_or_default().balance;
+    // EIP-161: from Spurious Dragon, only value creates the beneficiary (and only then is its
+    // emptiness read).
+    let new_account = if balance.is_zero() && host.schedule.is(SpecId::SPURIOUS_DRAGON) {
+        false
+    } else {
+        let empty = host.journal().is_empty(host.view, beneficiary);
+        ctx.state(empty)?
     };
-    let (balance, empty) = ctx.state(before)?;
-    // EIP-161: from Spurious Dragon, only value creates the account.
-    let new_account = empty && (!balance.is_zero() || !host.schedule.is(SpecId::SPURIOUS_DRAGON));
     let params = &host.schedule.params;
     ctx.charge(params.selfdestruct_cost(new_account, cold))?;
     let previously_destroyed = host.journal().is_destroyed(address);

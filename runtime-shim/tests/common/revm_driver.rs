@@ -95,10 +95,26 @@ impl Revm {
         data: &[u8],
         gas_limit: u64,
     ) -> ExecutionResult {
+        self.transact(sender, TxKind::Call(to), value, data, gas_limit)
+    }
+
+    /// Runs a creation transaction of `initcode` by `sender` (as [`Revm::call`] runs a call).
+    pub fn create(&mut self, sender: Address, initcode: &[u8]) -> ExecutionResult {
+        self.transact(sender, TxKind::Create, U256::ZERO, initcode, GAS_LIMIT)
+    }
+
+    fn transact(
+        &mut self,
+        sender: Address,
+        kind: TxKind,
+        value: U256,
+        data: &[u8],
+        gas_limit: u64,
+    ) -> ExecutionResult {
         let nonce = self.db.basic_ref(sender).unwrap().unwrap_or_default().nonce;
         let tx = TxEnv::builder()
             .caller(sender)
-            .kind(TxKind::Call(to))
+            .kind(kind)
             .value(value)
             .data(Bytes::copy_from_slice(data))
             .gas_limit(gas_limit)
