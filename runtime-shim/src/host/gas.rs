@@ -31,14 +31,15 @@
 
 use std::{cell::Cell, rc::Rc};
 
-use super::{calls::MAX_CODE_SIZE, outcome::HaltReason};
 use alloy_primitives::U256;
 use revm_interpreter::{
     bytecode::opcode,
     context_interface::cfg::GasParams,
     instructions::{gas_table_spec, GasTable},
-    primitives::hardfork::SpecId,
+    primitives::{eip170::MAX_CODE_SIZE, hardfork::SpecId},
 };
+
+use super::outcome::HaltReason;
 
 /// The gas a frame has left, shared by its meter (which spends it) and its natives (which
 /// read it for GAS, call forwarding and the memory limit).

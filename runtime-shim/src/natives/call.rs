@@ -7,14 +7,17 @@
 //! initcode words (EIP-3860) and CREATE2's hashing, all but 1/64 forwarded.
 
 use alloy_primitives::{Bytes, U256};
-use revm_interpreter::{bytecode::opcode, primitives::hardfork::SpecId};
+use revm_interpreter::{
+    bytecode::opcode,
+    primitives::{eip3860::MAX_INITCODE_SIZE, hardfork::SpecId},
+};
 
 use super::{
     frame::HostResult,
     word::{from_address, to_address},
 };
 use crate::host::{
-    calls::{CallInputs, CreateInputs, MAX_CODE_SIZE},
+    calls::{CallInputs, CreateInputs},
     native::NativeCtx,
     outcome::{FrameResult, HaltReason},
 };
@@ -168,7 +171,7 @@ fn creation(
     let schedule = &ctx.host.schedule;
     if schedule.is(SpecId::SHANGHAI) && !size.is_zero() {
         // EIP-3860: the limit and the word cost come before the memory.
-        if size > U256::from(2 * MAX_CODE_SIZE) {
+        if size > U256::from(MAX_INITCODE_SIZE) {
             return Err(ctx.halt(HaltReason::CodeRejected(
                 "initcode larger than 49152 bytes (EIP-3860)",
             )));
