@@ -7,6 +7,14 @@
 //! it overwrote, and drops the logs after it. Committing a checkpoint keeps everything (the
 //! entries stay, so an outer revert still undoes them).
 //!
+//! **Gas state** (EIP-2929 and refunds, as revm's journal keeps them): the warm accounts and
+//! warm slots, each warming undone with its frame's checkpoint (those warmed before the
+//! transaction's first frame, [`Journal::warm_for_transaction`], stay warm); the refund
+//! counter, whose value a checkpoint keeps (a failed frame's refunds go with it, a
+//! successful one's stay, as revm merges a frame's refunds into its caller's only on
+//! success); and each slot's original value (its value before the transaction, for
+//! EIP-2200's net metering).
+//!
 //! Reads go to the [`StateView`] once per key; later reads and all writes stay here. The
 //! write set is the keys written and not rolled back, with their final values.
 //!
@@ -35,6 +43,7 @@ pub type Credits = BTreeMap<Address, U256>;
 pub struct Checkpoint {
     entries: usize,
     logs: usize,
+    refund: i64,
 }
 
 /// What happened, with what it takes to undo it.
@@ -63,7 +72,14 @@ enum Entry {
     /// `address` was read: its pending credit of `amount` became part of its value, which
     /// had not been loaded nor written before.
     CreditApplied { address: Address, amount: U256 },
+    /// An account became warm (EIP-2929).
+    AccountWarmed(Address),
+    /// A slot became warm (EIP-2929).
+    SlotWarmed(Address, U256),
 }
+
+/// An EIP-2930 access list: accounts, each with slots, warm from the transaction's start.
+pub type AccessList = [(Address, Vec<U256>)];
 
 /// The state as one transaction sees it, with undo entries for call-frame rollback.
 #[derive(Debug, Default)]
@@ -83,6 +99,14 @@ pub struct Journal {
     defer_credits: bool,
     /// Pending credits: never for an account in `values`.
     credits: Credits,
+    /// The accounts accessed so far (EIP-2929), precompiles aside (always warm: the host's).
+    warm_accounts: HashSet<Address>,
+    /// The slots accessed so far (EIP-2929).
+    warm_slots: HashSet<(Address, U256)>,
+    /// The refund counter (may go below zero within a frame, as revm's).
+    refund: i64,
+    /// Each slot's value before the transaction, once read.
+    original_slots: HashMap<(Address, U256), U256>,
 }
 
 impl Journal {
@@ -110,10 +134,17 @@ impl Journal {
             return Ok(value.clone());
         }
         let value = view.read(key)?;
-        if let StateKey::Account(address) = key {
-            if let Some(amount) = self.credits.remove(address) {
-                return Ok(self.apply_credit(*address, amount, value));
+        match key {
+            StateKey::Account(address) => {
+                if let Some(amount) = self.credits.remove(address) {
+                    return Ok(self.apply_credit(*address, amount, value));
+                }
             }
+            StateKey::Slot(address, slot) => {
+                self.original_slots
+                    .insert((*address, *slot), slot_value(key, &value)?);
+            }
+            StateKey::Code(_) => {}
         }
         self.values.insert(key.clone(), value.clone());
         Ok(value)
@@ -205,11 +236,84 @@ impl Journal {
         slot: U256,
     ) -> Result<U256, StateError> {
         let key = StateKey::Slot(address, slot);
-        match self.read(view, &key)? {
-            None => Ok(U256::ZERO),
-            Some(StateValue::Slot(value)) => Ok(value),
-            Some(other) => Err(mismatch(&key, &other)),
+        let value = self.read(view, &key)?;
+        slot_value(&key, &value)
+    }
+
+    /// A storage slot's value before the transaction (EIP-2200's original value).
+    pub fn original_slot(
+        &mut self,
+        view: &dyn StateView,
+        address: Address,
+        slot: U256,
+    ) -> Result<U256, StateError> {
+        if let Some(&value) = self.original_slots.get(&(address, slot)) {
+            return Ok(value);
         }
+        // Written before it was ever read: the view still holds the original.
+        let key = StateKey::Slot(address, slot);
+        let value = slot_value(&key, &view.read(&key)?)?;
+        self.original_slots.insert((address, slot), value);
+        Ok(value)
+    }
+
+    /// Whether `address` is empty (EIP-161: no code, nonce 0, balance 0; or absent).
+    pub fn is_empty(&mut self, view: &dyn StateView, address: Address) -> Result<bool, StateError> {
+        let account = self.account(view, address)?.unwrap_or_default();
+        if account.nonce != 0 || !account.balance.is_zero() {
+            return Ok(false);
+        }
+        Ok(self
+            .code(view, address)?
+            .is_none_or(|code| code.bytes.is_empty()))
+    }
+
+    /// Makes `addresses` and the access list's accounts and slots warm for the whole
+    /// transaction (never undone: revm warms them before the first frame's checkpoint).
+    pub fn warm_for_transaction(
+        &mut self,
+        addresses: impl IntoIterator<Item = Address>,
+        access_list: &AccessList,
+    ) {
+        self.warm_accounts.extend(addresses);
+        for (address, slots) in access_list {
+            self.warm_accounts.insert(*address);
+            self.warm_slots
+                .extend(slots.iter().map(|&slot| (*address, slot)));
+        }
+    }
+
+    /// Makes `address` warm; whether it was cold (EIP-2929).
+    pub fn warm_account(&mut self, address: Address) -> bool {
+        let cold = self.warm_accounts.insert(address);
+        if cold {
+            self.entries.push(Entry::AccountWarmed(address));
+        }
+        cold
+    }
+
+    /// Makes a slot of `address` warm; whether it was cold (EIP-2929).
+    pub fn warm_slot(&mut self, address: Address, slot: U256) -> bool {
+        let cold = self.warm_slots.insert((address, slot));
+        if cold {
+            self.entries.push(Entry::SlotWarmed(address, slot));
+        }
+        cold
+    }
+
+    /// Adds `refund` (negative: takes it back) to the refund counter.
+    pub fn record_refund(&mut self, refund: i64) {
+        self.refund += refund;
+    }
+
+    /// The refund counter: what the frames that did not roll back have earned, uncapped.
+    pub fn refund(&self) -> i64 {
+        self.refund
+    }
+
+    /// Whether `address` is already marked for deletion in this transaction.
+    pub fn is_destroyed(&self, address: Address) -> bool {
+        self.destroyed.contains_key(&address)
     }
 
     /// Sets a storage slot of `address`.
@@ -347,12 +451,14 @@ impl Journal {
         Checkpoint {
             entries: self.entries.len(),
             logs: self.logs.len(),
+            refund: self.refund,
         }
     }
 
     /// Undoes everything after `checkpoint`.
     pub fn revert(&mut self, checkpoint: Checkpoint) {
         self.logs.truncate(checkpoint.logs);
+        self.refund = checkpoint.refund;
         while self.entries.len() > checkpoint.entries {
             let Some(entry) = self.entries.pop() else {
                 break;
@@ -401,6 +507,12 @@ impl Journal {
                     self.written.remove(&key);
                     self.credits.insert(address, amount);
                 }
+                Entry::AccountWarmed(address) => {
+                    self.warm_accounts.remove(&address);
+                }
+                Entry::SlotWarmed(address, slot) => {
+                    self.warm_slots.remove(&(address, slot));
+                }
             }
         }
     }
@@ -431,6 +543,15 @@ impl Journal {
     }
 }
 
+/// The value of a slot read as `value` under `key` (absent: zero).
+fn slot_value(key: &StateKey, value: &Option<StateValue>) -> Result<U256, StateError> {
+    match value {
+        None => Ok(U256::ZERO),
+        Some(StateValue::Slot(value)) => Ok(*value),
+        Some(other) => Err(mismatch(key, other)),
+    }
+}
+
 /// A backend returned a value of another kind than its key's.
 fn mismatch(key: &StateKey, value: &StateValue) -> StateError {
     StateError::new(format!("state key {key:?} holds {value:?}"))
@@ -442,6 +563,8 @@ mod tests {
     use crate::state::{memory::InMemoryState, StateView};
 
     const A: Address = Address::repeat_byte(0xa);
+    const B: Address = Address::repeat_byte(0xb);
+    const C: Address = Address::repeat_byte(0xc);
 
     #[test]
     fn a_revert_restores_values_the_view_holds_and_drops_later_writes() {
@@ -539,6 +662,44 @@ mod tests {
         assert_eq!(
             writes.into_iter().collect::<Vec<_>>(),
             expected.map(|key| (key, None))
+        );
+    }
+
+    #[test]
+    fn a_revert_undoes_warming_and_refunds_but_not_the_transactions_warm_set() {
+        let mut journal = Journal::new();
+        journal.warm_for_transaction([A], &[(B, vec![U256::from(7)])]);
+        journal.record_refund(100);
+        let checkpoint = journal.checkpoint();
+        assert!(!journal.warm_account(A) && !journal.warm_account(B));
+        assert!(!journal.warm_slot(B, U256::from(7)));
+        assert!(journal.warm_account(C) && journal.warm_slot(A, U256::from(1)));
+        assert!(!journal.warm_account(C), "warm once accessed");
+        journal.record_refund(-4_900);
+        assert_eq!(journal.refund(), -4_800, "the counter may go below zero");
+        journal.revert(checkpoint);
+        assert_eq!(journal.refund(), 100);
+        assert!(journal.warm_account(C) && journal.warm_slot(A, U256::from(1)));
+        assert!(!journal.warm_account(A) && !journal.warm_slot(B, U256::from(7)));
+    }
+
+    #[test]
+    fn a_slots_original_value_is_the_states_whatever_the_transaction_wrote() {
+        let mut state = InMemoryState::new();
+        state.set_slot(A, U256::from(1), U256::from(10));
+        let mut journal = Journal::new();
+        // Written before any read: the original still comes from the state.
+        journal.set_slot(A, U256::from(1), U256::from(11));
+        let original = journal.original_slot(&state, A, U256::from(1)).unwrap();
+        assert_eq!(original, U256::from(10));
+        journal.set_slot(A, U256::from(2), U256::from(5));
+        assert_eq!(
+            journal.slot(&state, A, U256::from(2)).unwrap(),
+            U256::from(5)
+        );
+        assert_eq!(
+            journal.original_slot(&state, A, U256::from(2)).unwrap(),
+            U256::ZERO
         );
     }
 }

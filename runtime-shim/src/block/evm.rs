@@ -166,6 +166,7 @@ impl Task for EvmTask<'_> {
             return_data,
             logs,
             gas_used,
+            gas_refunded: _,
             write_set,
             credits,
             created,

@@ -15,14 +15,13 @@ use move_core_types::{
 use move_vm_runtime::{
     move_vm::MoveVM, native_extensions::NativeContextExtensions, session::SerializedReturnValues,
 };
-use revm_precompile::{PrecompileSpecId, PrecompileStatus, Precompiles};
+use revm_precompile::PrecompileStatus;
 
 use super::{code::CodeKind, gas::FrameMeter, modules::Modules};
 use crate::{
     host::{
-        calls::{CallInputs, Calls, CreateInputs, MAX_CODE_SIZE, MAX_DEPTH},
+        calls::{CallInputs, Calls, CreateInputs, MAX_DEPTH},
         context::{Frame, Host},
-        gas::cost,
         memory::Memory,
         native::FrameExtension,
         outcome::{EvmoveFailure, Fatal, FrameEnd, FrameResult, HaltReason},
@@ -67,8 +66,7 @@ fn call(exec: &Executor<'_>, host: &Host<'_>, inputs: CallInputs) -> Result<Fram
     if !host.state(moved)? {
         return Ok(FrameResult::refused(inputs.gas_limit));
     }
-    let precompiles = Precompiles::new(PrecompileSpecId::from_spec_id(host.block.spec));
-    let result = match precompiles.get(&inputs.code_address) {
+    let result = match host.precompiles.get(&inputs.code_address) {
         Some(precompile) => run_precompile(precompile, &inputs),
         None => run_code_at(exec, host, &inputs)?,
     };
@@ -100,9 +98,11 @@ fn create(
         None => inputs.caller.create(creator.nonce),
         Some(salt) => inputs.caller.create2(B256::from(salt), initcode.hash),
     };
-    // The creator's nonce grows even if the creation fails.
+    // The creator's nonce grows even if the creation fails, and the new address stays warm
+    // (EIP-2929: revm loads it before the creation's checkpoint).
     creator.nonce = next_nonce;
     host.journal().set_account(inputs.caller, creator);
+    host.warm_account(address);
 
     let checkpoint = host.journal().checkpoint();
     let result = construct(exec, host, &inputs, &initcode, address)?;
@@ -175,27 +175,16 @@ fn construct(
         run_module(exec, host, initcode, CodeKind::Initcode, frame)?
     };
     if let FrameEnd::Return(code) = &result.end {
-        let deposit = cost::CODE_DEPOSIT_BYTE * code.len() as u64;
-        let rejected = if code.len() > MAX_CODE_SIZE {
-            Some(HaltReason::CodeRejected(
-                "larger than 24576 bytes (EIP-170)",
-            ))
-        } else if code.first() == Some(&0xef) {
-            Some(HaltReason::CodeRejected("starts with 0xEF (EIP-3541)"))
-        } else if deposit > result.gas_left {
-            Some(HaltReason::OutOfGas)
-        } else {
-            None
+        let gas_left = match host.schedule.deposit(code, result.gas_left) {
+            Ok(gas_left) => gas_left,
+            Err(reason) => return Ok(FrameResult::halted(reason)),
         };
-        if let Some(reason) = rejected {
-            return Ok(FrameResult::halted(reason));
-        }
         if !code.is_empty() {
             host.journal().set_code(address, Code::new(code.clone()));
         }
         result = FrameResult {
             end: FrameEnd::Return(Bytes::new()),
-            gas_left: result.gas_left - deposit,
+            gas_left,
             created: Some(address),
         };
     }

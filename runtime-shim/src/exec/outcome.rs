@@ -20,8 +20,12 @@ pub struct TxOutcome {
     pub return_data: Bytes,
     /// The logs of the frames that did not roll back, in order.
     pub logs: Vec<Log>,
-    /// Gas used (the runtime's gas model: see `host::gas`).
+    /// Gas used by its frames (the runtime's gas: see `host::gas`; no intrinsic gas, and
+    /// the refund not taken off).
     pub gas_used: u64,
+    /// The refund counter at its end (SSTORE and, before London, SELFDESTRUCT refunds of the
+    /// frames that did not roll back), not yet capped (EIP-3529) nor applied.
+    pub gas_refunded: i64,
     /// The state it leaves: every key written, with its final value.
     pub write_set: WriteSet,
     /// Wei credited to accounts it did not read, which are not in `write_set` (always empty

@@ -204,12 +204,14 @@ impl Runtime {
                 }
                 None => result.end.output(),
             };
+            let gas_refunded = host.journal().refund();
             let (write_set, credits, logs) = host.journal.into_inner().finish();
             let outcome = TxOutcome {
                 status: Status::from(&result.end),
                 return_data,
                 logs,
                 gas_used: tx.gas_limit - result.gas_left.min(tx.gas_limit),
+                gas_refunded,
                 write_set,
                 credits,
                 created: result.created,

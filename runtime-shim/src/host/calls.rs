@@ -14,9 +14,6 @@ use super::{
 /// EVM call depth limit: a call or creation from depth 1024 fails.
 pub const MAX_DEPTH: usize = 1024;
 
-/// The most code a creation may deposit (EIP-170); initcode may be twice as long (EIP-3860).
-pub const MAX_CODE_SIZE: usize = 0x6000;
-
 /// Runs calls and creations for the natives (as revm's frame handler runs the actions its
 /// interpreter returns). Each returns how the callee ended, or [`Fatal`] if a state read
 /// failed anywhere below or evmove could not run a frame (recorded in [`Host::fatal`]).

@@ -6,10 +6,11 @@
 use std::cell::{RefCell, RefMut};
 
 use alloy_primitives::{Address, Bytes, U256};
+use revm_precompile::{PrecompileSpecId, Precompiles};
 
 use super::{
-    env::{BlockEnv, Transaction},
-    gas::GasCell,
+    env::{BlockEnv, SpecId, Transaction},
+    gas::{GasCell, Schedule},
     memory::Memory,
     outcome::{EvmoveFailure, Fatal, FatalCause, FrameEnd},
 };
@@ -26,6 +27,10 @@ pub struct Host<'a> {
     pub block: &'a BlockEnv,
     /// The transaction (ORIGIN, GASPRICE, BLOBHASH).
     pub tx: &'a Transaction,
+    /// The gas schedule of the block's fork.
+    pub schedule: Schedule,
+    /// The precompiles of the block's fork (always warm).
+    pub precompiles: &'static Precompiles,
     /// Everything read and written so far, with undo entries.
     pub journal: RefCell<Journal>,
     /// Why the transaction stops ([`Fatal`]): a state read that failed, or a frame evmove
@@ -34,20 +39,33 @@ pub struct Host<'a> {
 }
 
 impl<'a> Host<'a> {
-    /// A host for `tx` in `block` over `view`, with `journal` (empty).
+    /// A host for `tx` in `block` over `view`, with `journal` (empty), warmed as revm warms
+    /// a transaction's accounts before its first frame (EIP-2929): the sender, the called
+    /// account, and from Shanghai the coinbase (EIP-3651); the precompiles are always warm.
+    /// (The tx carries no EIP-2930 access list yet: the journal takes an empty one.)
     pub fn new(
         view: &'a dyn StateView,
         block: &'a BlockEnv,
         tx: &'a Transaction,
-        journal: Journal,
+        mut journal: Journal,
     ) -> Self {
+        let coinbase = (block.spec.is_enabled_in(SpecId::SHANGHAI)).then_some(block.coinbase);
+        let warm = [Some(tx.sender), tx.to, coinbase];
+        journal.warm_for_transaction(warm.into_iter().flatten(), &[]);
         Self {
             view,
             block,
             tx,
+            schedule: Schedule::new(block.spec),
+            precompiles: Precompiles::new(PrecompileSpecId::from_spec_id(block.spec)),
             journal: RefCell::new(journal),
             fatal: RefCell::new(None),
         }
+    }
+
+    /// Makes `address` warm; whether the access was cold (EIP-2929).
+    pub fn warm_account(&self, address: Address) -> bool {
+        !self.precompiles.contains(&address) && self.journal().warm_account(address)
     }
 
     /// The journal, for one short operation (never held across a nested execution).

@@ -37,9 +37,11 @@ pub struct BlockEnv {
     /// - The precompiles present (`revm_precompile::Precompiles` of that fork).
     /// - Around a block's transactions (`exec::system`): the EIP-4788 system call from
     ///   Cancun, the EIP-2935 one from Prague, withdrawals from Shanghai.
+    /// - The natives' gas (`host::gas::Schedule`: revm's tables for the fork), the accounts
+    ///   warm from the start (the coinbase from Shanghai), and the creation rules of
+    ///   EIP-170 (from Spurious Dragon), EIP-3541 (London) and EIP-3860 (Shanghai).
     ///
-    /// Nothing else: every opcode of the latest fork is decoded and runs whatever the fork,
-    /// and gas is evmove's own (`host::gas`).
+    /// Nothing else: every opcode of the latest fork is decoded and runs whatever the fork.
     pub spec: SpecId,
     /// The parent beacon block root (the header's `parentBeaconBlockRoot`, Cancun on): the
     /// data of the EIP-4788 system call before the block's transactions

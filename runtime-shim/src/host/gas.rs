@@ -1,128 +1,175 @@
-//! The runtime's gas model: the costs the natives charge, the gas a frame has left, and the
-//! EIP-150 forwarding rule. (The Move gas meter that charges Move instructions from the same
-//! budget is the executor's, `exec::gas`.)
+//! The gas the natives charge, exactly as revm charges it at the block's fork: the
+//! [`Schedule`] holds revm's own tables for the fork (`GasParams::new_spec` for the dynamic
+//! costs, `gas_table_spec` for the static gas of the fork-priced opcodes), and the natives
+//! compute every charge with revm's functions over them. (The Move gas meter that charges
+//! what natives report is the executor's, `exec::gas`.)
 //!
-//! A transaction's `gas_limit` is one budget for the Move code of all its frames: each frame
-//! spends its own [`GasCell`] (what the frame may still spend), and a call hands the callee a
-//! new cell holding the forwarded gas; what the callee used is charged to the caller as the
-//! call native's cost. So an infinite loop ends as out of gas (a failed frame), never as a
-//! hang, at any depth.
+//! A transaction's `gas_limit` is one budget for all its frames: each frame spends its own
+//! [`GasCell`] (what the frame may still spend), and a call hands the callee a new cell holding
+//! the forwarded gas (plus the stipend); what the callee leaves, stipend included, goes back to
+//! the caller, as in revm.
 //!
-//! # Differences from EVM gas
+//! # Who charges what
 //!
-//! - Every Move instruction costs 1 (`exec::gas::MOVE_INSTRUCTION`), whatever it is; the
-//!   EVM's stack and jump opcodes have no cost of their own (they became Move instructions).
-//! - Each native charges the EVM's static gas of its opcode, plus the EVM's dynamic parts
-//!   where they bound work: memory growth (`3·words + words²/512`), copies (3 per word),
-//!   KECCAK256 (6 per word), LOG (375 per topic, 8 per byte), the value-transfer and
-//!   code-deposit costs of calls and creations, and what the callee used.
-//! - No warm/cold access costs (EIP-2929): SLOAD, BALANCE, EXTCODE* and calls charge the
-//!   warm price. SSTORE charges 20,000 when it makes a zero slot non-zero, else 2,900, and
-//!   refunds nothing.
-//! - No intrinsic gas (21,000, calldata bytes) and no fee: the sender pays no gas, and the
-//!   coinbase receives nothing, so transactions do not all conflict on two accounts.
-//! - Calls forward all but 1/64 of what is left (EIP-150), and a stipend of 2,300 with value;
-//!   what the callee leaves of the stipend is not returned to the caller (revm returns it).
-//! - GAS returns what the frame has left under this model.
+//! - The static gas of every EVM instruction, except the ten whose price changes between
+//!   forks, is charged by the transpiled code per straight-line section (fork-invariant).
+//! - The natives of the fork-priced opcodes ([`FORK_PRICED`]: SLOAD, BALANCE, EXTCODESIZE,
+//!   EXTCODECOPY, EXTCODEHASH, the four calls, SELFDESTRUCT) charge their static gas
+//!   ([`Schedule::static_gas`]) and, from Berlin, the EIP-2929 cold surcharge.
+//! - The natives charge every dynamic cost: memory expansion, copies, KECCAK256 words, LOG
+//!   topics and bytes, SSTORE (EIP-2200 net metering, its 2,300 sentry, EIP-2929, refunds
+//!   per EIP-3529), calls (value, new account, 63/64, stipend), creations (32,000, initcode
+//!   words per EIP-3860, CREATE2's hashing, all but 1/64 forwarded, the code deposit) and
+//!   SELFDESTRUCT (cold beneficiary, new account, the pre-London refund).
+//! - The refund counter is the journal's (reverted with a frame's checkpoint); the
+//!   transaction's outcome reports it uncapped.
+//!
+//! # Not EVM gas yet
+//!
+//! - No intrinsic gas (21,000, calldata bytes, access lists), no fee, no refund cap.
+//! - EIP-7702 delegations and Amsterdam's state gas (EIP-8037/8038) are not modelled.
 
 use std::{cell::Cell, rc::Rc};
+
+use alloy_primitives::U256;
+use revm_interpreter::{
+    bytecode::opcode,
+    context_interface::cfg::GasParams,
+    instructions::{gas_table_spec, GasTable},
+    primitives::{eip170::MAX_CODE_SIZE, hardfork::SpecId},
+};
+
+use super::outcome::HaltReason;
 
 /// The gas a frame has left, shared by its meter (which spends it) and its natives (which
 /// read it for GAS, call forwarding and the memory limit).
 pub type GasCell = Rc<Cell<u64>>;
 
-/// EVM gas constants the natives charge, as revm defines them (`revm_interpreter::gas`; see
-/// the module doc for what the model leaves out).
-pub mod cost {
-    use revm_interpreter::{
-        bytecode::opcode, gas, instructions::gas_table_spec, primitives::hardfork::SpecId,
-    };
+/// The opcodes whose static gas changes between forks: their natives charge it (the
+/// transpiled code's sections charge every other opcode's).
+pub const FORK_PRICED: [u8; 10] = [
+    opcode::SLOAD,
+    opcode::BALANCE,
+    opcode::EXTCODESIZE,
+    opcode::EXTCODECOPY,
+    opcode::EXTCODEHASH,
+    opcode::CALL,
+    opcode::CALLCODE,
+    opcode::DELEGATECALL,
+    opcode::STATICCALL,
+    opcode::SELFDESTRUCT,
+];
 
-    /// BASE: environment reads.
-    pub const BASE: u64 = gas::BASE;
-    /// VERYLOW: memory and calldata access.
-    pub const VERY_LOW: u64 = gas::VERYLOW;
-    /// Per word copied (CALLDATACOPY, CODECOPY, RETURNDATACOPY, MCOPY, EXTCODECOPY).
-    pub const COPY_WORD: u64 = gas::COPY;
-    /// KECCAK256's base.
-    pub const KECCAK: u64 = gas::KECCAK256;
-    /// KECCAK256 per word hashed.
-    pub const KECCAK_WORD: u64 = gas::KECCAK256WORD;
-    /// Account and slot reads, calls (the EIP-2929 warm price).
-    pub const WARM_ACCESS: u64 = gas::WARM_STORAGE_READ_COST;
-    /// BLOCKHASH.
-    pub const BLOCKHASH: u64 = gas::BLOCKHASH;
-    /// SSTORE making a zero slot non-zero.
-    pub const SSTORE_SET: u64 = gas::SSTORE_SET;
-    /// Any other SSTORE (the warm reset price: 5,000 less the cold SLOAD's 2,100).
-    pub const SSTORE_RESET: u64 = gas::WARM_SSTORE_RESET;
-    /// LOG's base.
-    pub const LOG: u64 = gas::LOG;
-    /// LOG per topic.
-    pub const LOG_TOPIC: u64 = gas::LOGTOPIC;
-    /// LOG per byte of data.
-    pub const LOG_BYTE: u64 = gas::LOGDATA;
-    /// A call moving value.
-    pub const CALL_VALUE: u64 = gas::CALLVALUE;
-    /// The gas a callee receives for free with value.
-    pub const CALL_STIPEND: u64 = gas::CALL_STIPEND;
-    /// A call that creates its target account by sending it value.
-    pub const NEW_ACCOUNT: u64 = gas::NEWACCOUNT;
-    /// CREATE and CREATE2.
-    pub const CREATE: u64 = gas::CREATE;
-    /// CREATE2 per word of initcode hashed (revm charges KECCAK256's per-word price).
-    pub const CREATE2_WORD: u64 = gas::KECCAK256WORD;
-    /// Initcode per word (EIP-3860).
-    pub const INITCODE_WORD: u64 = gas::INITCODE_WORD_COST;
-    /// Per byte of code a creation deposits.
-    pub const CODE_DEPOSIT_BYTE: u64 = gas::CODEDEPOSIT;
-    /// SELFDESTRUCT: revm names no constant for it, only the entry of its static gas table
-    /// (5,000 since EIP-150), read here from the latest fork's table.
-    pub const SELFDESTRUCT: u64 =
-        gas_table_spec(SpecId::OSAKA)[opcode::SELFDESTRUCT as usize] as u64;
+/// One fork's gas schedule, as revm defines it.
+#[derive(Clone, Debug)]
+pub struct Schedule {
+    /// The fork.
+    pub spec: SpecId,
+    /// revm's dynamic costs for the fork (memory, copies, SSTORE, calls, creations...).
+    pub params: GasParams,
+    /// revm's static gas of every opcode at the fork (read only for [`FORK_PRICED`]).
+    static_gas: GasTable,
 }
 
-/// All but one 64th of `left` (EIP-150): the most a call may forward.
-pub fn all_but_one_64th(left: u64) -> u64 {
-    left - left / 64
-}
+impl Schedule {
+    /// The schedule of `spec`.
+    pub fn new(spec: SpecId) -> Self {
+        Self {
+            spec,
+            params: GasParams::new_spec(spec),
+            static_gas: gas_table_spec(spec),
+        }
+    }
 
-/// The number of 32-byte words covering `bytes` bytes.
-pub fn words(bytes: u64) -> u64 {
-    bytes.div_ceil(32)
+    /// The static gas of `op` at this fork (charged by natives only for [`FORK_PRICED`]).
+    pub fn static_gas(&self, op: u8) -> u64 {
+        u64::from(self.static_gas[usize::from(op)])
+    }
+
+    /// Whether the fork includes `fork`'s rules.
+    pub fn is(&self, fork: SpecId) -> bool {
+        self.spec.is_enabled_in(fork)
+    }
+
+    /// The EIP-2929 surcharge of a cold account access (0 before Berlin).
+    pub fn cold_account(&self, cold: bool) -> u64 {
+        match cold {
+            true => self.params.cold_account_additional_cost(),
+            false => 0,
+        }
+    }
+
+    /// The gas a call may forward when `left` remains and `requested` was asked for: at most
+    /// all but 1/64 of `left` (EIP-150, from Tangerine Whistle).
+    pub fn call_gas(&self, left: u64, requested: U256) -> u64 {
+        let requested = u64::try_from(requested).unwrap_or(u64::MAX);
+        match self.is(SpecId::TANGERINE) {
+            true => self.params.call_stipend_reduction(left).min(requested),
+            false => requested,
+        }
+    }
+
+    /// The gas a constructor that returned `code` with `gas_left` leaves after depositing
+    /// it, or why the creation fails, checked in revm's order: the size limit (EIP-170, from
+    /// Spurious Dragon), the 0xEF prefix (EIP-3541, from London), then the deposit's 200 gas
+    /// per byte.
+    pub fn deposit(&self, code: &[u8], gas_left: u64) -> Result<u64, HaltReason> {
+        if self.is(SpecId::SPURIOUS_DRAGON) && code.len() > MAX_CODE_SIZE {
+            return Err(HaltReason::CodeRejected(
+                "larger than 24576 bytes (EIP-170)",
+            ));
+        }
+        if self.is(SpecId::LONDON) && code.first() == Some(&0xef) {
+            return Err(HaltReason::CodeRejected("starts with 0xEF (EIP-3541)"));
+        }
+        let deposit = self.params.code_deposit_cost(code.len());
+        gas_left.checked_sub(deposit).ok_or(HaltReason::OutOfGas)
+    }
+
+    /// The gas a creation forwards when `left` remains: all but 1/64 of it (EIP-150).
+    pub fn create_gas(&self, left: u64) -> u64 {
+        match self.is(SpecId::TANGERINE) {
+            true => self.params.call_stipend_reduction(left),
+            false => left,
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::cost;
+    use revm_interpreter::instructions::gas_table;
+
+    use super::*;
+
+    /// The fork-priced opcodes are exactly those whose static gas differs between the forks
+    /// evmove runs (Spurious Dragon on): every other opcode's static gas is the base table's.
+    #[test]
+    fn the_fork_priced_opcodes_are_those_whose_static_gas_changes() {
+        let forks = [
+            SpecId::SPURIOUS_DRAGON,
+            SpecId::PETERSBURG,
+            SpecId::ISTANBUL,
+            SpecId::BERLIN,
+            SpecId::LONDON,
+            SpecId::SHANGHAI,
+            SpecId::CANCUN,
+            SpecId::PRAGUE,
+            SpecId::OSAKA,
+        ];
+        let base = gas_table();
+        for op in 0..=u8::MAX {
+            let changes = forks
+                .iter()
+                .any(|&spec| Schedule::new(spec).static_gas(op) != u64::from(base[op as usize]));
+            assert_eq!(changes, FORK_PRICED.contains(&op), "opcode {op:#x}");
+        }
+    }
 
     #[test]
-    fn the_constants_are_the_evms() {
-        // The values the model was written with, before they came from revm.
-        let ours = [
-            (cost::BASE, 2),
-            (cost::VERY_LOW, 3),
-            (cost::COPY_WORD, 3),
-            (cost::KECCAK, 30),
-            (cost::KECCAK_WORD, 6),
-            (cost::WARM_ACCESS, 100),
-            (cost::BLOCKHASH, 20),
-            (cost::SSTORE_SET, 20_000),
-            (cost::SSTORE_RESET, 2_900),
-            (cost::LOG, 375),
-            (cost::LOG_TOPIC, 375),
-            (cost::LOG_BYTE, 8),
-            (cost::CALL_VALUE, 9_000),
-            (cost::CALL_STIPEND, 2_300),
-            (cost::NEW_ACCOUNT, 25_000),
-            (cost::CREATE, 32_000),
-            (cost::CREATE2_WORD, 6),
-            (cost::INITCODE_WORD, 2),
-            (cost::CODE_DEPOSIT_BYTE, 200),
-            (cost::SELFDESTRUCT, 5_000),
-        ];
-        for (i, (constant, value)) in ours.into_iter().enumerate() {
-            assert_eq!(constant, value, "constant {i}");
-        }
+    fn calls_forward_all_but_one_64th() {
+        let schedule = Schedule::new(SpecId::CANCUN);
+        assert_eq!(schedule.call_gas(6400, U256::MAX), 6300);
+        assert_eq!(schedule.call_gas(6400, U256::from(10)), 10);
+        assert_eq!(schedule.create_gas(6400), 6300);
     }
 }

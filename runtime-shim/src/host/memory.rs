@@ -1,5 +1,7 @@
 //! A frame's EVM memory: bytes that grow in 32-byte words, paid for as the EVM pays.
 
+use revm_interpreter::context_interface::cfg::GasParams;
+
 /// A frame's memory; its length is always a multiple of 32.
 #[derive(Clone, Debug, Default)]
 pub struct Memory {
@@ -17,19 +19,15 @@ impl Memory {
         self.bytes.is_empty()
     }
 
-    /// The gas to grow from the current size to cover `end` bytes: the difference of the
-    /// EVM's `3·words + words²/512` (saturating: a size no budget can pay costs `u64::MAX`).
-    pub fn growth_cost(&self, end: u64) -> u64 {
-        let words = end.div_ceil(32);
-        let current = (self.bytes.len() as u64) / 32;
+    /// The gas to grow from the current size to cover `end` bytes: the difference of revm's
+    /// memory cost (`3·words + words²/512`, saturating) between the new and current sizes.
+    pub fn growth_cost(&self, params: &GasParams, end: u64) -> u64 {
+        let words = usize::try_from(end.div_ceil(32)).unwrap_or(usize::MAX);
+        let current = self.bytes.len() / 32;
         if words <= current {
             return 0;
         }
-        let total = |words: u64| {
-            let words = u128::from(words);
-            3 * words + words * words / 512
-        };
-        u64::try_from(total(words) - total(current)).unwrap_or(u64::MAX)
+        params.memory_cost(words) - params.memory_cost(current)
     }
 
     /// Grows (if needed) to cover `end` bytes, rounded up to a word. The caller has paid

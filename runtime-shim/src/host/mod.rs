@@ -8,7 +8,7 @@
 //!   creation, and their inputs.
 //! - [`env`]: the block and the transaction.
 //! - [`memory`]: a frame's EVM memory.
-//! - [`gas`]: the gas model and the EVM constants it charges (revm's).
+//! - [`gas`]: the fork's gas schedule (revm's tables) and who charges what.
 //! - [`outcome`]: how frames end ([`outcome::FrameEnd`], [`outcome::HaltReason`],
 //!   [`outcome::FrameResult`]), transactions' [`outcome::Status`], and [`outcome::Fatal`]
 //!   (a failed state read or a frame evmove could not run: [`outcome::FatalCause`]).

@@ -10,13 +10,12 @@
 
 use std::ops::Range;
 
-use alloy_primitives::U256;
+use alloy_primitives::{Address, U256};
 use better_any::{Tid, TidAble};
 
 use super::{
     calls::Calls,
     context::{Frame, Host},
-    gas::{cost, words},
     outcome::{Fatal, FrameEnd, HaltReason},
 };
 use crate::state::StateError;
@@ -127,7 +126,8 @@ impl<'x, 'a> NativeCtx<'x, 'a> {
         let Some((start, end)) = end else {
             return Err(self.halt(HaltReason::OutOfGas));
         };
-        self.charge(self.frame.memory.growth_cost(end))?;
+        let growth = (self.frame.memory).growth_cost(&self.host.schedule.params, end);
+        self.charge(growth)?;
         // Both fit in usize: `end` was checked, and `start <= end`.
         let (start, end) = (start as usize, end as usize);
         self.frame.memory.grow(end);
@@ -136,6 +136,21 @@ impl<'x, 'a> NativeCtx<'x, 'a> {
 
     /// Charges the EVM's copy cost for `len` bytes.
     pub fn charge_copy(&mut self, len: usize) -> Result<(), FrameEnded> {
-        self.charge(cost::COPY_WORD * words(len as u64))
+        self.charge(self.host.schedule.params.copy_cost(len))
+    }
+
+    /// Charges the static gas of `op`, one of the fork-priced opcodes
+    /// ([`FORK_PRICED`](super::gas::FORK_PRICED)), at the block's fork.
+    pub fn charge_fork_priced(&mut self, op: u8) -> Result<(), FrameEnded> {
+        self.charge(self.host.schedule.static_gas(op))
+    }
+
+    /// An access to `address` by `op` (BALANCE, EXTCODE*, a call, SELFDESTRUCT's
+    /// beneficiary aside): charges `op`'s static gas and, if the account was cold, the
+    /// EIP-2929 surcharge, and makes it warm.
+    pub fn access_account(&mut self, op: u8, address: Address) -> Result<(), FrameEnded> {
+        self.charge_fork_priced(op)?;
+        let cold = self.host.warm_account(address);
+        self.charge(self.host.schedule.cold_account(cold))
     }
 }

@@ -21,13 +21,12 @@ use move_vm_types::{
     values::{VMValueCast, Value},
 };
 
+use revm_interpreter::context_interface::cfg::gas_params::num_words;
+
 use super::word::{from_address, misdeclared, no_type_arguments, word_result};
 use crate::{
     abi_value,
-    host::{
-        gas::{cost::COPY_WORD, words},
-        native::{FrameEnded, FrameExtension, NativeCtx},
-    },
+    host::native::{FrameEnded, FrameExtension, NativeCtx},
 };
 
 /// A native of `evmove::abi`.
@@ -65,7 +64,7 @@ impl Op {
                     let bcs = value
                         .simple_serialize(&layout)
                         .ok_or_else(|| misdeclared("a value not of its type".into()))?;
-                    let copy = InternalGas::new(COPY_WORD * words(bcs.len() as u64));
+                    let copy = copy_cost(bcs.len());
                     Ok(NativeResult::ok(
                         cost + copy,
                         std::iter::once(Value::vector_u8(bcs)).collect(),
@@ -104,7 +103,7 @@ impl Op {
                     let index = one_arg::<u64>(args)?;
                     let extension = context.extensions_mut().get_mut::<FrameExtension>();
                     let data = &extension.frame.return_data;
-                    let copy = InternalGas::new(COPY_WORD * words(data.len() as u64));
+                    let copy = copy_cost(data.len());
                     let result = parse_tuple_text(&types)
                         .and_then(|types| abi_value::decode(&types, data).ok())
                         .and_then(|results| {
@@ -170,4 +169,9 @@ fn put_call(ctx: &mut NativeCtx<'_, '_>, selector: u64, encoded: &[u8]) -> Resul
     calldata[4..].copy_from_slice(encoded);
     // The range was paid for, so it is far below 2^64.
     Ok(size as u64)
+}
+
+/// What copying `len` bytes costs (the EVM's 3 per word, the same in every fork).
+fn copy_cost(len: usize) -> InternalGas {
+    InternalGas::new(revm_interpreter::gas::COPY * num_words(len) as u64)
 }

@@ -1,18 +1,24 @@
 //! The natives of `evmove::call` (`stdlib/sources/call.move`): they read the call's input
 //! from memory, work out the gas to forward, hand the call or creation to the executor
 //! through [`NativeCtx::calls`] (the frame logic, which runs the callee in a nested
-//! session), and write back its result.
+//! session), and write back its result. Their gas is revm's at the block's fork: the
+//! call's static gas and cold surcharge, value and new-account costs, memory, the 63/64 rule
+//! and the stipend, the callee's unused gas (stipend included) returned; a creation's 32,000,
+//! initcode words (EIP-3860) and CREATE2's hashing, all but 1/64 forwarded.
 
 use alloy_primitives::{Bytes, U256};
+use revm_interpreter::{
+    bytecode::opcode,
+    primitives::{eip3860::MAX_INITCODE_SIZE, hardfork::SpecId},
+};
 
 use super::{
     frame::HostResult,
     word::{from_address, to_address},
 };
 use crate::host::{
-    calls::{CallInputs, CreateInputs, MAX_CODE_SIZE},
-    gas::{all_but_one_64th, cost, words},
-    native::{FrameEnded, NativeCtx},
+    calls::{CallInputs, CreateInputs},
+    native::NativeCtx,
     outcome::{FrameResult, HaltReason},
 };
 
@@ -23,6 +29,17 @@ enum Scheme {
     CallCode,
     DelegateCall,
     StaticCall,
+}
+
+impl Scheme {
+    fn opcode(self) -> u8 {
+        match self {
+            Scheme::Call => opcode::CALL,
+            Scheme::CallCode => opcode::CALLCODE,
+            Scheme::DelegateCall => opcode::DELEGATECALL,
+            Scheme::StaticCall => opcode::STATICCALL,
+        }
+    }
 }
 
 /// CALL: `[gas, address, value, args_offset, args_size, ret_offset, ret_size]`.
@@ -91,17 +108,27 @@ fn message_call(
     let output = ctx.memory_range(io[2], io[3])?;
     let input = Bytes::copy_from_slice(ctx.frame.memory.get(input));
     let to = to_address(address);
+    ctx.access_account(scheme.opcode(), to)?;
+    let (host, schedule) = (ctx.host, &ctx.host.schedule);
     if moves_value {
-        ctx.charge(cost::CALL_VALUE)?;
+        ctx.charge(schedule.params.transfer_value_cost())?;
     }
-    if scheme == Scheme::Call && moves_value {
-        let host = ctx.host;
-        let account = host.journal().account(host.view, to);
-        if ctx.state(account)?.is_none() {
-            ctx.charge(cost::NEW_ACCOUNT)?;
+    // A new account costs only CALL, and from Spurious Dragon only with value (EIP-161):
+    // otherwise the target's emptiness is not read (nor made a dependency in a block).
+    let spurious_dragon = schedule.is(SpecId::SPURIOUS_DRAGON);
+    if scheme == Scheme::Call && (moves_value || !spurious_dragon) {
+        let empty = host.journal().is_empty(host.view, to);
+        if ctx.state(empty)? {
+            let params = &schedule.params;
+            ctx.charge(params.new_account_cost(spurious_dragon, moves_value))?;
         }
     }
-    let forwarded = forward(ctx, gas)?;
+    let forwarded = schedule.call_gas(ctx.gas_left(), gas);
+    ctx.charge(forwarded)?;
+    let stipend = match moves_value {
+        true => schedule.params.call_stipend(),
+        false => 0,
+    };
     let frame = &ctx.frame;
     let (caller, target) = match scheme {
         Scheme::Call | Scheme::StaticCall => (frame.address, to),
@@ -115,13 +142,13 @@ fn message_call(
         value,
         transfer: if moves_value { value } else { U256::ZERO },
         input,
-        gas_limit: forwarded + if moves_value { cost::CALL_STIPEND } else { 0 },
+        gas_limit: forwarded + stipend,
         is_static: frame.is_static || scheme == Scheme::StaticCall,
         depth: frame.depth + 1,
     };
     let result = ctx.calls.call(ctx.host, inputs);
     let result = result.map_err(|fatal| ctx.fatal(fatal))?;
-    let success = finish(ctx, forwarded, &result);
+    let success = finish(ctx, &result);
     let data = &ctx.frame.return_data;
     let n = data.len().min(output.len());
     let data = data.slice(..n);
@@ -141,20 +168,24 @@ fn creation(
     salt: Option<U256>,
 ) -> HostResult {
     ctx.forbid_in_static()?;
-    let range = ctx.memory_range(offset, size)?;
-    if range.len() > 2 * MAX_CODE_SIZE {
-        return Err(ctx.halt(HaltReason::CodeRejected(
-            "initcode larger than 49152 bytes (EIP-3860)",
-        )));
+    let schedule = &ctx.host.schedule;
+    if schedule.is(SpecId::SHANGHAI) && !size.is_zero() {
+        // EIP-3860: the limit and the word cost come before the memory.
+        if size > U256::from(MAX_INITCODE_SIZE) {
+            return Err(ctx.halt(HaltReason::CodeRejected(
+                "initcode larger than 49152 bytes (EIP-3860)",
+            )));
+        }
+        ctx.charge(schedule.params.initcode_cost(size.to::<usize>()))?;
     }
+    let range = ctx.memory_range(offset, size)?;
     let initcode = Bytes::copy_from_slice(ctx.frame.memory.get(range));
-    let hashing = if salt.is_some() {
-        cost::CREATE2_WORD
-    } else {
-        0
-    };
-    ctx.charge((cost::INITCODE_WORD + hashing) * words(initcode.len() as u64))?;
-    let forwarded = forward(ctx, U256::MAX)?;
+    ctx.charge(match salt {
+        Some(_) => schedule.params.create2_cost(initcode.len()),
+        None => schedule.params.create_cost(),
+    })?;
+    let forwarded = schedule.create_gas(ctx.gas_left());
+    ctx.charge(forwarded)?;
     let inputs = CreateInputs {
         caller: ctx.frame.address,
         value,
@@ -165,23 +196,16 @@ fn creation(
     };
     let result = ctx.calls.create(ctx.host, inputs);
     let result = result.map_err(|fatal| ctx.fatal(fatal))?;
-    finish(ctx, forwarded, &result);
+    finish(ctx, &result);
     Ok(Some(result.created.map_or(U256::ZERO, from_address)))
 }
 
-/// Charges the gas forwarded to a callee: what it asked for, at most all but 1/64 of
-/// what is left (EIP-150).
-fn forward(ctx: &mut NativeCtx<'_, '_>, requested: U256) -> Result<u64, FrameEnded> {
-    let most = all_but_one_64th(ctx.gas_left());
-    let forwarded = u64::try_from(requested).map_or(most, |requested| requested.min(most));
-    ctx.charge(forwarded)?;
-    Ok(forwarded)
-}
-
-/// Returns the gas the callee did not use (at most what was forwarded: an unused stipend
-/// stays with the callee), keeps its return data, and says whether it succeeded.
-fn finish(ctx: &mut NativeCtx<'_, '_>, forwarded: u64, result: &FrameResult) -> bool {
-    ctx.cost -= result.gas_left.min(forwarded);
+/// Returns the gas the callee did not use (a call's stipend included, as revm returns it),
+/// keeps its return data, and says whether it succeeded.
+fn finish(ctx: &mut NativeCtx<'_, '_>, result: &FrameResult) -> bool {
+    // The callee's gas was charged in this native: forwarded, and with a stipend the value's
+    // 9,000, more than the 2,300 it adds, so what comes back never exceeds the charge.
+    ctx.cost = ctx.cost.saturating_sub(result.gas_left);
     ctx.frame.return_data = result.end.output();
     result.end.is_success()
 }

@@ -2,6 +2,7 @@
 //! and the transaction, account reads and the copies from calldata, code and return data.
 
 use alloy_primitives::{Address, Bytes, U256};
+use revm_interpreter::bytecode::opcode;
 
 use super::{
     frame::HostResult,
@@ -102,14 +103,17 @@ pub fn blobbasefee(ctx: &mut NativeCtx<'_, '_>, _: &[U256]) -> HostResult {
     Ok(Some(ctx.host.block.blob_basefee))
 }
 
-/// GAS: what the frame has left after this native's own cost.
+/// GAS: what the frame has left (the section ending at GAS has charged its static gas,
+/// GAS's own included, up front).
 pub fn gas(ctx: &mut NativeCtx<'_, '_>, _: &[U256]) -> HostResult {
     Ok(Some(U256::from(ctx.gas_left())))
 }
 
-/// BALANCE.
+/// BALANCE: its fork's static gas and the cold surcharge.
 pub fn balance(ctx: &mut NativeCtx<'_, '_>, args: &[U256]) -> HostResult {
-    balance_of(ctx, to_address(args[0]))
+    let address = to_address(args[0]);
+    ctx.access_account(opcode::BALANCE, address)?;
+    balance_of(ctx, address)
 }
 
 /// CALLDATALOAD: zero past the end of the input.
@@ -119,16 +123,19 @@ pub fn calldataload(ctx: &mut NativeCtx<'_, '_>, args: &[U256]) -> HostResult {
     Ok(Some(U256::from_be_bytes(word)))
 }
 
-/// EXTCODESIZE.
+/// EXTCODESIZE: its fork's static gas and the cold surcharge.
 pub fn extcodesize(ctx: &mut NativeCtx<'_, '_>, args: &[U256]) -> HostResult {
+    ctx.access_account(opcode::EXTCODESIZE, to_address(args[0]))?;
     let code = code_of(ctx, args[0])?;
     Ok(Some(U256::from(code.map_or(0, |code| code.bytes.len()))))
 }
 
 /// EXTCODEHASH: zero for an account that does not exist or is empty (EIP-161: no code, nonce
-/// 0, balance 0), the empty code's hash for one without code.
+/// 0, balance 0), the empty code's hash for one without code. Its fork's static gas and the
+/// cold surcharge.
 pub fn extcodehash(ctx: &mut NativeCtx<'_, '_>, args: &[U256]) -> HostResult {
     let (host, address) = (ctx.host, to_address(args[0]));
+    ctx.access_account(opcode::EXTCODEHASH, address)?;
     let account = host.journal().account(host.view, address);
     let exists = ctx
         .state(account)?
@@ -170,8 +177,9 @@ pub fn codecopy(ctx: &mut NativeCtx<'_, '_>, args: &[U256]) -> HostResult {
     copy_to_memory(ctx, args[0], &code, args[1], args[2])
 }
 
-/// EXTCODECOPY.
+/// EXTCODECOPY: its fork's static gas, the cold surcharge, the copy and memory growth.
 pub fn extcodecopy(ctx: &mut NativeCtx<'_, '_>, args: &[U256]) -> HostResult {
+    ctx.access_account(opcode::EXTCODECOPY, to_address(args[0]))?;
     let code = code_of(ctx, args[0])?
         .map(|code| code.bytes)
         .unwrap_or_default();

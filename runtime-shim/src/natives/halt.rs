@@ -2,10 +2,10 @@
 //! ended and ends it (the Move execution aborts with code 0).
 
 use alloy_primitives::{Bytes, U256};
+use revm_interpreter::{bytecode::opcode, primitives::hardfork::SpecId};
 
 use super::{frame::HostResult, word::to_address};
 use crate::host::{
-    gas::cost,
     native::{FrameEnded, NativeCtx},
     outcome::{FrameEnd, HaltReason},
 };
@@ -34,15 +34,35 @@ pub fn invalid(ctx: &mut NativeCtx<'_, '_>, _: &[U256]) -> HostResult {
 
 /// SELFDESTRUCT: the journal moves the balance and marks the account for deletion as the
 /// block's fork says ([`Journal::self_destruct`](crate::journal::Journal::self_destruct)).
+/// Charges as revm: its fork's static gas, a cold beneficiary, 25,000 when value goes to an
+/// empty beneficiary (EIP-161), and records the refund of the first destruction (before
+/// London).
 pub fn selfdestruct(ctx: &mut NativeCtx<'_, '_>, args: &[U256]) -> HostResult {
     ctx.forbid_in_static()?;
-    ctx.charge(cost::SELFDESTRUCT)?;
+    ctx.charge_fork_priced(opcode::SELFDESTRUCT)?;
     let (host, address) = (ctx.host, ctx.frame.address);
     let beneficiary = to_address(args[0]);
+    let cold = host.warm_account(beneficiary);
+    let balance = host.journal().account(host.view, address);
+    let balance = ctx.state(balance)?.unwrap_or_default().balance;
+    // EIP-161: from Spurious Dragon, only value creates the beneficiary (and only then is its
+    // emptiness read).
+    let new_account = if balance.is_zero() && host.schedule.is(SpecId::SPURIOUS_DRAGON) {
+        false
+    } else {
+        let empty = host.journal().is_empty(host.view, beneficiary);
+        ctx.state(empty)?
+    };
+    let params = &host.schedule.params;
+    ctx.charge(params.selfdestruct_cost(new_account, cold))?;
+    let previously_destroyed = host.journal().is_destroyed(address);
     let done = host
         .journal()
         .self_destruct(host.view, address, beneficiary, host.block.spec);
     ctx.state(done)?;
+    if !previously_destroyed {
+        host.journal().record_refund(params.selfdestruct_refund());
+    }
     Err(ctx.end(FrameEnd::Return(Bytes::new())))
 }
 

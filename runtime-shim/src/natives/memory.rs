@@ -3,10 +3,7 @@
 use alloy_primitives::{keccak256, U256};
 
 use super::frame::HostResult;
-use crate::host::{
-    gas::{cost, words},
-    native::NativeCtx,
-};
+use crate::host::native::NativeCtx;
 
 /// MLOAD.
 pub fn mload(ctx: &mut NativeCtx<'_, '_>, args: &[U256]) -> HostResult {
@@ -41,15 +38,15 @@ pub fn mcopy(ctx: &mut NativeCtx<'_, '_>, args: &[U256]) -> HostResult {
     let [dest, source, size] = [args[0], args[1], args[2]];
     let to = ctx.memory_range(dest, size)?;
     let from = ctx.memory_range(source, size)?;
-    ctx.charge_copy(to.len())?;
+    ctx.charge(ctx.host.schedule.params.mcopy_cost(to.len()))?;
     ctx.frame.memory.copy_within(from.start, to.start, to.len());
     Ok(None)
 }
 
-/// KECCAK256.
+/// KECCAK256: memory growth and 6 gas per word hashed (the 30 is the section's).
 pub fn keccak(ctx: &mut NativeCtx<'_, '_>, args: &[U256]) -> HostResult {
     let range = ctx.memory_range(args[0], args[1])?;
-    ctx.charge(cost::KECCAK_WORD * words(range.len() as u64))?;
+    ctx.charge(ctx.host.schedule.params.keccak256_cost(range.len()))?;
     let hash = keccak256(ctx.frame.memory.get(range));
     Ok(Some(hash.into()))
 }

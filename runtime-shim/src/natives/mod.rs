@@ -17,7 +17,8 @@
 //!   is an invariant violation (used here only for a native called against its declaration).
 //! - `cost` is charged to the session's gas meter after the call (before an abort takes
 //!   effect). The base costs are the table's, the EVM's static gas of each opcode; host
-//!   natives add their dynamic costs (`host::gas` describes the model).
+//!   natives add their dynamic costs, and the fork-priced opcodes' static gas (`host::gas`
+//!   describes who charges what).
 //! - Natives that reach the host ([`frame`]) find the executing frame in the session's
 //!   native extension (`host::native::FrameExtension`) and do their work as plain Rust over
 //!   a `host::native::NativeCtx`; the arithmetic ones are pure.

@@ -6,7 +6,7 @@ use revm::{
     bytecode::Bytecode,
     context::{result::ExecutionResult, Context, TxEnv},
     database::{CacheDB, EmptyDB},
-    primitives::TxKind,
+    primitives::{hardfork::SpecId, TxKind},
     state::AccountInfo,
     DatabaseCommit, DatabaseRef, ExecuteEvm, MainBuilder, MainContext,
 };
@@ -17,6 +17,8 @@ pub const GAS_LIMIT: u64 = 10_000_000;
 /// revm over an in-memory state that its transactions change.
 pub struct Revm {
     db: CacheDB<EmptyDB>,
+    /// The fork its transactions run under (`None`: revm's default).
+    spec: Option<SpecId>,
 }
 
 impl Revm {
@@ -24,6 +26,7 @@ impl Revm {
     pub fn with_code(accounts: &[(Address, &[u8])]) -> Self {
         let mut revm = Self {
             db: CacheDB::new(EmptyDB::default()),
+            spec: None,
         };
         for &(address, code) in accounts {
             let code = Bytecode::new_raw(Bytes::copy_from_slice(code));
@@ -31,6 +34,35 @@ impl Revm {
                 .insert_account_info(address, AccountInfo::from_bytecode(code));
         }
         revm
+    }
+
+    /// The same state, its transactions run under the rules (and gas) of `spec`.
+    pub fn at(self, spec: SpecId) -> Self {
+        Self {
+            spec: Some(spec),
+            ..self
+        }
+    }
+
+    /// Sets `address` to hold `balance` wei, `code` (nonce 1 if it has code) and `slots`.
+    pub fn set_account(
+        &mut self,
+        address: Address,
+        balance: U256,
+        code: &[u8],
+        slots: &[(U256, U256)],
+    ) {
+        let info = match code.is_empty() {
+            true => AccountInfo::default(),
+            false => AccountInfo::from_bytecode(Bytecode::new_raw(Bytes::copy_from_slice(code))),
+        };
+        self.db
+            .insert_account_info(address, AccountInfo { balance, ..info });
+        for &(slot, value) in slots {
+            self.db
+                .insert_account_storage(address, slot, value)
+                .expect("an in-memory database");
+        }
     }
 
     /// Gives `address` (an account without code) a balance of `balance` wei.
@@ -51,19 +83,53 @@ impl Revm {
         value: U256,
         data: &[u8],
     ) -> ExecutionResult {
+        self.call_with_gas_limit(sender, to, value, data, GAS_LIMIT)
+    }
+
+    /// As [`Revm::call`], with a gas limit of `gas_limit`.
+    pub fn call_with_gas_limit(
+        &mut self,
+        sender: Address,
+        to: Address,
+        value: U256,
+        data: &[u8],
+        gas_limit: u64,
+    ) -> ExecutionResult {
+        self.transact(sender, TxKind::Call(to), value, data, gas_limit)
+    }
+
+    /// Runs a creation transaction of `initcode` by `sender` (as [`Revm::call`] runs a call).
+    pub fn create(&mut self, sender: Address, initcode: &[u8]) -> ExecutionResult {
+        self.transact(sender, TxKind::Create, U256::ZERO, initcode, GAS_LIMIT)
+    }
+
+    fn transact(
+        &mut self,
+        sender: Address,
+        kind: TxKind,
+        value: U256,
+        data: &[u8],
+        gas_limit: u64,
+    ) -> ExecutionResult {
         let nonce = self.db.basic_ref(sender).unwrap().unwrap_or_default().nonce;
         let tx = TxEnv::builder()
             .caller(sender)
-            .kind(TxKind::Call(to))
+            .kind(kind)
             .value(value)
             .data(Bytes::copy_from_slice(data))
-            .gas_limit(GAS_LIMIT)
+            .gas_limit(gas_limit)
             .gas_price(0)
             .nonce(nonce)
             .build()
             .expect("a valid transaction");
+        let spec = self.spec;
         let executed = Context::mainnet()
             .with_db(&mut self.db)
+            .modify_cfg_chained(|cfg| {
+                if let Some(spec) = spec {
+                    cfg.set_spec_and_mainnet_gas_params(spec);
+                }
+            })
             .build_mainnet()
             .transact(tx)
             .expect("revm executes");
