@@ -7,8 +7,9 @@ use std::collections::BTreeMap;
 use alloy_primitives::{Address, U256};
 use evmove::{lower::typed::TypedEntries, pipeline::compile_code, provider::OnDemand};
 use evmove_runtime::{
-    Account, BlockEnv, CodeKind, EntryCall, InMemoryState, ProvidedModule, Runtime, SpecId,
-    StateKey, StateValue, Status as RuntimeStatus, Transaction, DEFAULT_PUBLISHER,
+    exec::counting::WorkCounts, Account, BlockEnv, CodeKind, EntryCall, InMemoryState,
+    ProvidedModule, Runtime, SpecId, StateKey, StateValue, Status as RuntimeStatus, Transaction,
+    DEFAULT_PUBLISHER,
 };
 
 use crate::{
@@ -91,6 +92,16 @@ impl EvmoveEngine {
         Ok((self.apply(entry.outcome), entry.results))
     }
 
+    /// Runs `tx` as [`Engine::execute`] does, counting the work it makes the Move VM do
+    /// (`Runtime::execute_counting`).
+    pub fn execute_counting(&mut self, tx: &Tx) -> Result<(TxOutcome, WorkCounts), String> {
+        let (outcome, counts) = self
+            .runtime
+            .execute_counting(&self.state, &self.block, &transaction(tx))
+            .map_err(|err| err.to_string())?;
+        Ok((self.apply(outcome), counts))
+    }
+
     /// Applies `outcome` to the state: the outcome in the engines' shape.
     fn apply(&mut self, outcome: evmove_runtime::TxOutcome) -> TxOutcome {
         let changes = self.changes(&outcome.write_set);
@@ -149,6 +160,18 @@ impl EvmoveEngine {
     }
 }
 
+/// `tx` as the runtime's transaction.
+fn transaction(tx: &Tx) -> Transaction {
+    Transaction {
+        sender: tx.from,
+        to: tx.to,
+        value: tx.value,
+        data: tx.data.clone(),
+        gas_limit: tx.gas_limit,
+        ..Transaction::default()
+    }
+}
+
 impl Default for EvmoveEngine {
     fn default() -> Self {
         Self::new()
@@ -168,17 +191,9 @@ impl Engine for EvmoveEngine {
     }
 
     fn execute(&mut self, tx: &Tx) -> Result<TxOutcome, String> {
-        let transaction = Transaction {
-            sender: tx.from,
-            to: tx.to,
-            value: tx.value,
-            data: tx.data.clone(),
-            gas_limit: tx.gas_limit,
-            ..Transaction::default()
-        };
         let outcome = self
             .runtime
-            .execute(&self.state, &self.block, &transaction)
+            .execute(&self.state, &self.block, &transaction(tx))
             .map_err(|err| err.to_string())?;
         Ok(self.apply(outcome))
     }

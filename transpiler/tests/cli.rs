@@ -352,7 +352,8 @@ fn compile_writes_identical_modules_once() {
 
 /// `evmove bench` on a small block of every workload, with contention: revm, evmove
 /// sequential and evmove parallel agree, every transaction succeeds, and the JSON report
-/// says so (the figures themselves are not checked: no timing in tests).
+/// says so (the figures themselves are not checked: no timing in tests), with the work per
+/// transaction of the counting run (every workload stores).
 #[test]
 fn bench_runs_every_workload_and_the_three_engines_agree() {
     for workload in ["erc20", "weth", "chain", "amm"] {
@@ -379,6 +380,13 @@ fn bench_runs_every_workload_and_the_three_engines_agree() {
                 .unwrap()
                 >= 1.0
         );
+        let per_tx = &report["per_tx"];
+        for count in ["move_instructions", "natives", "move_calls", "allocations"] {
+            let count = per_tx[count].as_f64();
+            assert!(count.is_some_and(|n| n > 0.0), "{workload}: {per_tx}");
+        }
+        let sstores = per_tx["by_native"]["storage::sstore"].as_f64();
+        assert!(sstores.is_some_and(|n| n >= 1.0), "{workload}: {per_tx}");
     }
 }
 

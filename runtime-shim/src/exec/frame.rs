@@ -17,7 +17,12 @@ use move_vm_runtime::{
 };
 use revm_precompile::PrecompileStatus;
 
-use super::{code::CodeKind, gas::FrameMeter, modules::Modules};
+use super::{
+    code::CodeKind,
+    counting::{Counter, CountingMeter},
+    gas::FrameMeter,
+    modules::Modules,
+};
 use crate::{
     host::{
         calls::{CallInputs, Calls, CreateInputs, MAX_DEPTH},
@@ -36,6 +41,8 @@ pub struct Executor<'a> {
     pub modules: &'a Modules,
     /// The VM that runs the transaction's frames (its own while it runs).
     pub vm: &'a MoveVM,
+    /// Where the frames count their work, in a counting run (`exec::counting`).
+    pub counter: Option<&'a Counter>,
 }
 
 impl Calls for Executor<'_> {
@@ -298,8 +305,19 @@ pub(super) fn execute_function<'a>(
         frame,
     });
     let mut session = (exec.vm).new_session_with_extensions(exec.modules.store(), extensions);
-    let result =
-        session.execute_function_bypass_visibility(module, function, vec![], args, &mut meter);
+    // The meter is chosen once per frame: a plain run's is the plain meter's code.
+    let result = match exec.counter {
+        None => {
+            session.execute_function_bypass_visibility(module, function, vec![], args, &mut meter)
+        }
+        Some(counter) => session.execute_function_bypass_visibility(
+            module,
+            function,
+            vec![],
+            args,
+            &mut CountingMeter::new(meter, counter),
+        ),
+    };
     let frame = session
         .get_native_extensions()
         .remove::<FrameExtension>()

@@ -10,10 +10,13 @@
 //! - [`frame`]: the one place owning call and creation semantics.
 //! - [`entry`]: transactions calling a typed entry function instead of sending calldata.
 //! - [`gas`]: the Move gas meter.
+//! - [`counting`]: the counting mode (instructions, natives, calls, allocations per
+//!   transaction).
 //! - [`outcome`]: a transaction's result, or why it has none.
 //! - [`system`]: what a block does around its transactions (system calls, withdrawals).
 
 pub mod code;
+pub mod counting;
 pub mod entry;
 pub mod frame;
 pub mod gas;

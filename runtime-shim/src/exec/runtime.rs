@@ -10,6 +10,7 @@ use move_vm_runtime::move_vm::MoveVM;
 
 use super::{
     code::{CodeKind, CodeProvider, ProvidedModule},
+    counting::{allocations_on_this_thread, Counter, WorkCounts},
     entry::{self, EntryCall, EntryOutcome},
     frame::Executor,
     modules::{new_vm, Modules, PublishError},
@@ -105,8 +106,34 @@ impl Runtime {
         block: &BlockEnv,
         tx: &Transaction,
     ) -> Result<TxOutcome, TxError> {
-        let (outcome, ()) = self.run(state, block, tx, Journal::new(), call_to(tx))?;
+        let (outcome, ()) = self.run(state, block, tx, Journal::new(), None, call_to(tx))?;
         Ok(outcome)
+    }
+
+    /// As [`Runtime::execute`], counting the work the transaction makes the Move VM do
+    /// (instructions, natives, calls, allocations: `exec::counting`). Slower than a plain
+    /// run, which pays nothing for this; the same outcome, gas included.
+    pub fn execute_counting(
+        &self,
+        state: &dyn StateView,
+        block: &BlockEnv,
+        tx: &Transaction,
+    ) -> Result<(TxOutcome, WorkCounts), TxError> {
+        let counter = Counter::new();
+        let before = allocations_on_this_thread();
+        let run = self.run(
+            state,
+            block,
+            tx,
+            Journal::new(),
+            Some(&counter),
+            call_to(tx),
+        );
+        let allocations = allocations_on_this_thread().zip(before);
+        let counts =
+            counter.finish(allocations.map(|(after, before)| after.saturating_sub(before)));
+        let (outcome, ()) = run?;
+        Ok((outcome, counts))
     }
 
     /// As [`Runtime::execute`], except that wei moved to an account the transaction does not
@@ -122,7 +149,7 @@ impl Runtime {
         tx: &Transaction,
     ) -> Result<TxOutcome, TxError> {
         let journal = Journal::deferring_credits();
-        let (outcome, ()) = self.run(state, block, tx, journal, call_to(tx))?;
+        let (outcome, ()) = self.run(state, block, tx, journal, None, call_to(tx))?;
         Ok(outcome)
     }
 
@@ -141,25 +168,27 @@ impl Runtime {
             ..Transaction::default()
         };
         let first_frame = |exec: &Executor<'_>, host: &Host<'_>, _to| entry::run(exec, host, call);
-        let (outcome, results) = self.run(state, block, &tx, Journal::new(), first_frame)?;
+        let (outcome, results) = self.run(state, block, &tx, Journal::new(), None, first_frame)?;
         Ok(EntryOutcome { outcome, results })
     }
 
     /// Runs `tx` on a VM of its own: `first_frame` runs a call to the address given (a
     /// creation is always [`Calls::create`]), giving how it ended and whatever else it
-    /// returns (`T::default()` for a creation).
+    /// returns (`T::default()` for a creation); every frame counts into `counter`, if any.
     fn run<T: Default>(
         &self,
         state: &dyn StateView,
         block: &BlockEnv,
         tx: &Transaction,
         journal: Journal,
+        counter: Option<&Counter>,
         first_frame: impl FnOnce(&Executor<'_>, &Host<'_>, Address) -> Result<(FrameResult, T), Fatal>,
     ) -> Result<(TxOutcome, T), TxError> {
         self.with_executor(|vm| {
             let exec = Executor {
                 modules: &self.modules,
                 vm,
+                counter,
             };
             let host = Host::new(state, block, tx, journal);
             let mut sender = host

@@ -97,6 +97,7 @@ impl Runtime {
             let exec = Executor {
                 modules: &self.modules,
                 vm,
+                counter: None,
             };
             let host = Host::new(state, block, &tx, Journal::new());
             let inputs = CallInputs {

@@ -12,6 +12,12 @@ mod statetest;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use evmove_runtime::exec::counting::CountingAllocator;
+
+// Counts each thread's allocations, for the work `evmove bench` reports; the timed runs pay
+// a thread-local increment per allocation.
+#[global_allocator]
+static ALLOCATOR: CountingAllocator = CountingAllocator;
 
 /// Compile Ethereum (EVM) contracts into Move.
 #[derive(Parser)]

@@ -9,7 +9,10 @@
 //! the fastest run of each counts. Wall and CPU time (of the whole process, so the CPU time of
 //! a parallel run shows how many cores it got) are printed.
 //! Modules are compiled and published before any timing (the block's code is known).
+//! After the timed runs, a counting run (`counts.rs`, untimed) gives the work per
+//! transaction: Move instructions, natives, Move calls, allocations.
 
+mod counts;
 mod revm_side;
 mod workload;
 
@@ -210,6 +213,8 @@ fn bench(args: &BenchArgs) -> Result<(), String> {
     let (par_time, par, par_cpu) = par.into_inner();
 
     let agreement = check_agreement(&seq, &par, &revm);
+    eprintln!("counting the work of each transaction (not timed)");
+    let work = counts::count(&runtime, state, &block, txns, &seq)?;
     let succeeded = seq
         .outputs
         .iter()
@@ -261,6 +266,7 @@ fn bench(args: &BenchArgs) -> Result<(), String> {
             "parallel_over_sequential": par_tps / seq_tps,
             "sequential_over_revm": seq_tps / revm_tps,
             "parallel_over_revm": par_tps / revm_tps,
+            "per_tx": work.json(),
             "agree": agreement.is_ok(),
             "load_average": load,
         });
@@ -297,6 +303,7 @@ fn bench(args: &BenchArgs) -> Result<(), String> {
             per_txn(validations),
             args.speculation
         );
+        println!("{}", work.summary());
         match &agreement {
             Ok(keys) => {
                 println!("agreement  revm, evmove sequential and parallel: {keys} keys equal")
