@@ -1,29 +1,31 @@
 //! The runtime's gas model: the costs the natives charge, the gas a frame has left, and the
-//! EIP-150 forwarding rule. (The Move gas meter that charges Move instructions from the same
-//! budget is the executor's, `exec::gas`.)
+//! EIP-150 forwarding rule. (The Move gas meter that charges what the natives report from the
+//! same budget is the executor's, `exec::gas`.)
 //!
 //! A transaction's `gas_limit` is one budget for the Move code of all its frames: each frame
 //! spends its own [`GasCell`] (what the frame may still spend), and a call hands the callee a
 //! new cell holding the forwarded gas; what the callee used is charged to the caller as the
 //! call native's cost. So an infinite loop ends as out of gas (a failed frame), never as a
-//! hang, at any depth.
+//! hang, at any depth (every EVM loop passes a JUMP or JUMPI, whose section charges gas).
 //!
 //! # Differences from EVM gas
 //!
-//! - Every Move instruction costs 1 (`exec::gas::MOVE_INSTRUCTION`), whatever it is; the
-//!   EVM's stack and jump opcodes have no cost of their own (they became Move instructions).
-//! - Each native charges the EVM's static gas of its opcode, plus the EVM's dynamic parts
-//!   where they bound work: memory growth (`3·words + words²/512`), copies (3 per word),
+//! - Exact: the static gas of every instruction. Transpiled code charges it per
+//!   straight-line section of EVM code (`evmove::lift::gas`), through `evmove::gas::charge`,
+//!   with one table for every fork (`evmove_word::shim::cost::static_gas`); EXP's dynamic
+//!   gas too (`evmove::gas::charge_exp`). A Move instruction costs nothing of its own
+//!   (`exec::gas`), and GAS returns what the EVM would.
+//! - Not yet exact: the fork-priced static costs (SLOAD, BALANCE, EXTCODE*, the calls,
+//!   SELFDESTRUCT: `cost::FORK_PRICED`), which no native charges yet; and the dynamic costs
+//!   the natives charge: memory growth (`3·words + words²/512`), copies (3 per word),
 //!   KECCAK256 (6 per word), LOG (375 per topic, 8 per byte), the value-transfer and
-//!   code-deposit costs of calls and creations, and what the callee used.
-//! - No warm/cold access costs (EIP-2929): SLOAD, BALANCE, EXTCODE* and calls charge the
-//!   warm price. SSTORE charges 20,000 when it makes a zero slot non-zero, else 2,900, and
-//!   refunds nothing.
+//!   code-deposit costs of calls and creations, and what the callee used, but no warm/cold
+//!   access costs (EIP-2929), SSTORE at 20,000 when it makes a zero slot non-zero, else
+//!   2,900, with no refund, and no CREATE base cost.
 //! - No intrinsic gas (21,000, calldata bytes) and no fee: the sender pays no gas, and the
 //!   coinbase receives nothing, so transactions do not all conflict on two accounts.
 //! - Calls forward all but 1/64 of what is left (EIP-150), and a stipend of 2,300 with value;
 //!   what the callee leaves of the stipend is not returned to the caller (revm returns it).
-//! - GAS returns what the frame has left under this model.
 
 use std::{cell::Cell, rc::Rc};
 
