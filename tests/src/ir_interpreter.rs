@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use alloy_primitives::{keccak256, Address, Bytes, Log, LogData, B256, U256};
 use evmove::ir::{BlockCall, FuncRef, InstData, Module, Terminator, Value};
 use evmove_runtime::natives::arith;
+use evmove_word::shim::cost::exp_gas;
 use revm::bytecode::opcode::{self, OpCode};
 
 /// The frame the code runs in, and the state it sees and changes.
@@ -40,6 +41,9 @@ pub struct Host {
     pub timestamp: U256,
     /// The chain id.
     pub chain_id: U256,
+    /// The gas the code charged: its sections' static gas and EXP's dynamic gas (memory,
+    /// storage and other dynamic costs are not modelled).
+    pub gas_charged: u64,
 }
 
 /// How the frame ended.
@@ -110,6 +114,14 @@ impl Machine<'_> {
                     InstData::Const(value) => vec![*value],
                     InstData::Op { op, .. } => self.op(*op, &operands)?.into_iter().collect(),
                     InstData::Call { func, .. } => self.call(*func, operands)?,
+                    InstData::Gas(gas) => {
+                        self.host.gas_charged += gas;
+                        vec![]
+                    }
+                    InstData::GasExp(_) => {
+                        self.host.gas_charged += exp_gas(operands[0]);
+                        vec![]
+                    }
                 };
                 for (&result, value) in inst.results.iter().zip(results) {
                     values[result.index()] = value;

@@ -1,6 +1,7 @@
 //! The conformance runner (`evmove statetest`) over the Ethereum consensus tests: the whole
 //! legacy VMTests directory passes above a floor, a wrong expectation is a failure, a
-//! malformed file is an error.
+//! malformed file is an error. The gas left is counted: it must agree wherever the test's
+//! codes cost only static gas (what evmove charges exactly so far).
 //!
 //! The suite is test data carried in the repository: `tests/ethtests/vmtests` (609 files,
 //! MIT; origin and licence in `tests/ethtests/README.md`). `$EVMOVE_ETHTESTS`, when set, names
@@ -15,11 +16,16 @@ use std::{
     path::{Path, PathBuf},
 };
 
-use evmove::conformance::{
-    check::Verdict,
-    run::Runner,
-    suite::{find_files, run_files, Report},
+use evmove::{
+    conformance::{
+        check::Verdict,
+        file::{self, TestCase},
+        run::Runner,
+        suite::{find_files, run_files, Report, TestResult},
+    },
+    evm::Code,
 };
+use revm::bytecode::opcode;
 
 /// The share of the VMTests run that must pass (skipped tests count as not passed).
 /// Measured when set: 577 of 609 (0.947) in release, 560 of 591 without `vmPerformance`
@@ -101,6 +107,54 @@ fn the_vm_tests_pass_above_the_floor() {
             assert!(reason.contains("gas"), "{}: {reason}", test.name);
         }
     }
+    let (agreeing, compared) = report.gas_left_agreeing();
+    println!("gas left agrees in {agreeing} of {compared} VMTests that succeeded");
+    let static_only: Vec<&TestResult> = (report.tests.iter())
+        .filter(|test| test.gas_left.is_some() && costs_only_static_gas(test))
+        .collect();
+    let wrong: Vec<String> = (static_only.iter())
+        .filter_map(|test| {
+            let gas = test.gas_left?;
+            (!gas.agrees()).then(|| format!("{}: {gas:?}", test.name))
+        })
+        .collect();
+    println!(
+        "of which {} cost only static gas, {} of them with a wrong gas left",
+        static_only.len(),
+        wrong.len()
+    );
+    // 9 in a debug run (which leaves `vmPerformance` out).
+    assert!(static_only.len() >= 9, "{}", static_only.len());
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// Whether every code of `test` (linear decoding) has only opcodes with static gas alone:
+/// no memory, storage, account access, log, call, creation or SELFDESTRUCT, whose gas is
+/// the natives' to charge.
+fn costs_only_static_gas(test: &TestResult) -> bool {
+    let tests = file::load(&test.file).expect("the file was read before");
+    let Some(TestCase::Vm(vm)) = tests.get(&test.name) else {
+        return false;
+    };
+    let codes = std::iter::once(&vm.exec.code).chain(vm.pre.values().map(|a| &a.code));
+    codes.into_iter().all(|code| {
+        (Code::new(code.clone()).instructions().iter()).all(|i| !has_dynamic_gas(i.opcode.get()))
+    })
+}
+
+fn has_dynamic_gas(op: u8) -> bool {
+    matches!(
+        op,
+        opcode::KECCAK256
+            | opcode::BALANCE
+            | opcode::CALLDATACOPY
+            | opcode::CODECOPY
+            | opcode::EXTCODESIZE..=opcode::EXTCODEHASH
+            | opcode::MLOAD..=opcode::SSTORE
+            | opcode::MCOPY
+            | opcode::LOG0..=opcode::LOG4
+            | opcode::CREATE..=opcode::SELFDESTRUCT
+    )
 }
 
 #[test]

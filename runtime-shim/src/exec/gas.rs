@@ -1,6 +1,10 @@
-//! The Move [`GasMeter`] that charges a frame's Move instructions to its gas
-//! ([`FrameMeter`]); the rest of the gas model (what natives charge, forwarding) is the
-//! host's (`host::gas`, whose doc lists the differences from EVM gas).
+//! The Move [`GasMeter`] of a frame ([`FrameMeter`]): it charges the frame's gas what the
+//! natives report and nothing per Move instruction. Transpiled code charges the EVM's static
+//! gas itself, per straight-line section of EVM code, through `evmove::gas::charge` (a
+//! native, so its amount arrives here): Move instructions are how the EVM's were compiled,
+//! not a cost of their own. Termination does not need a per-instruction charge either:
+//! every EVM loop passes a JUMP or JUMPI, whose section charges at least 8. The rest of the
+//! gas model (what natives charge, forwarding) is the host's (`host::gas`).
 
 use move_binary_format::errors::{PartialVMError, PartialVMResult};
 use move_core_types::{
@@ -14,10 +18,6 @@ use move_vm_types::{
 };
 
 use crate::host::gas::GasCell;
-
-/// What one Move instruction costs: evmove's own unit, with no revm counterpart (a Move
-/// instruction is not an EVM opcode; see `host::gas`).
-pub const MOVE_INSTRUCTION: u64 = 1;
 
 /// A frame's Move gas meter.
 pub struct FrameMeter {
@@ -47,7 +47,7 @@ impl FrameMeter {
 
 impl GasMeter for FrameMeter {
     fn charge_simple_instr(&mut self, _: SimpleInstruction) -> PartialVMResult<()> {
-        self.charge(MOVE_INSTRUCTION)
+        Ok(())
     }
 
     fn charge_call(
@@ -56,7 +56,7 @@ impl GasMeter for FrameMeter {
         _: &str,
         _: impl ExactSizeIterator<Item = impl ValueView>,
     ) -> PartialVMResult<()> {
-        self.charge(MOVE_INSTRUCTION)
+        Ok(())
     }
 
     fn charge_call_generic(
@@ -66,23 +66,23 @@ impl GasMeter for FrameMeter {
         _: impl ExactSizeIterator<Item = impl TypeView>,
         _: impl ExactSizeIterator<Item = impl ValueView>,
     ) -> PartialVMResult<()> {
-        self.charge(MOVE_INSTRUCTION)
+        Ok(())
     }
 
     fn charge_ld_const(&mut self, _: NumBytes) -> PartialVMResult<()> {
-        self.charge(MOVE_INSTRUCTION)
+        Ok(())
     }
 
     fn charge_copy_loc(&mut self, _: impl ValueView) -> PartialVMResult<()> {
-        self.charge(MOVE_INSTRUCTION)
+        Ok(())
     }
 
     fn charge_move_loc(&mut self, _: impl ValueView) -> PartialVMResult<()> {
-        self.charge(MOVE_INSTRUCTION)
+        Ok(())
     }
 
     fn charge_store_loc(&mut self, _: impl ValueView) -> PartialVMResult<()> {
-        self.charge(MOVE_INSTRUCTION)
+        Ok(())
     }
 
     fn charge_pack(
@@ -90,7 +90,7 @@ impl GasMeter for FrameMeter {
         _: bool,
         _: impl ExactSizeIterator<Item = impl ValueView>,
     ) -> PartialVMResult<()> {
-        self.charge(MOVE_INSTRUCTION)
+        Ok(())
     }
 
     fn charge_unpack(
@@ -98,23 +98,23 @@ impl GasMeter for FrameMeter {
         _: bool,
         _: impl ExactSizeIterator<Item = impl ValueView>,
     ) -> PartialVMResult<()> {
-        self.charge(MOVE_INSTRUCTION)
+        Ok(())
     }
 
     fn charge_read_ref(&mut self, _: impl ValueView) -> PartialVMResult<()> {
-        self.charge(MOVE_INSTRUCTION)
+        Ok(())
     }
 
     fn charge_write_ref(&mut self, _: impl ValueView) -> PartialVMResult<()> {
-        self.charge(MOVE_INSTRUCTION)
+        Ok(())
     }
 
     fn charge_eq(&mut self, _: impl ValueView, _: impl ValueView) -> PartialVMResult<()> {
-        self.charge(MOVE_INSTRUCTION)
+        Ok(())
     }
 
     fn charge_neq(&mut self, _: impl ValueView, _: impl ValueView) -> PartialVMResult<()> {
-        self.charge(MOVE_INSTRUCTION)
+        Ok(())
     }
 
     fn charge_borrow_global(
@@ -124,11 +124,11 @@ impl GasMeter for FrameMeter {
         _: impl TypeView,
         _: bool,
     ) -> PartialVMResult<()> {
-        self.charge(MOVE_INSTRUCTION)
+        Ok(())
     }
 
     fn charge_exists(&mut self, _: bool, _: impl TypeView, _: bool) -> PartialVMResult<()> {
-        self.charge(MOVE_INSTRUCTION)
+        Ok(())
     }
 
     fn charge_move_from(
@@ -137,7 +137,7 @@ impl GasMeter for FrameMeter {
         _: impl TypeView,
         _: Option<impl ValueView>,
     ) -> PartialVMResult<()> {
-        self.charge(MOVE_INSTRUCTION)
+        Ok(())
     }
 
     fn charge_move_to(
@@ -147,7 +147,7 @@ impl GasMeter for FrameMeter {
         _: impl ValueView,
         _: bool,
     ) -> PartialVMResult<()> {
-        self.charge(MOVE_INSTRUCTION)
+        Ok(())
     }
 
     fn charge_vec_pack<'a>(
@@ -155,19 +155,19 @@ impl GasMeter for FrameMeter {
         _: impl TypeView + 'a,
         _: impl ExactSizeIterator<Item = impl ValueView>,
     ) -> PartialVMResult<()> {
-        self.charge(MOVE_INSTRUCTION)
+        Ok(())
     }
 
     fn charge_vec_len(&mut self, _: impl TypeView) -> PartialVMResult<()> {
-        self.charge(MOVE_INSTRUCTION)
+        Ok(())
     }
 
     fn charge_vec_borrow(&mut self, _: bool, _: impl TypeView, _: bool) -> PartialVMResult<()> {
-        self.charge(MOVE_INSTRUCTION)
+        Ok(())
     }
 
     fn charge_vec_push_back(&mut self, _: impl TypeView, _: impl ValueView) -> PartialVMResult<()> {
-        self.charge(MOVE_INSTRUCTION)
+        Ok(())
     }
 
     fn charge_vec_pop_back(
@@ -175,19 +175,19 @@ impl GasMeter for FrameMeter {
         _: impl TypeView,
         _: Option<impl ValueView>,
     ) -> PartialVMResult<()> {
-        self.charge(MOVE_INSTRUCTION)
+        Ok(())
     }
 
     fn charge_vec_unpack(&mut self, _: impl TypeView, _: NumArgs) -> PartialVMResult<()> {
-        self.charge(MOVE_INSTRUCTION)
+        Ok(())
     }
 
     fn charge_vec_swap(&mut self, _: impl TypeView) -> PartialVMResult<()> {
-        self.charge(MOVE_INSTRUCTION)
+        Ok(())
     }
 
     fn charge_load_resource(&mut self, _: Option<NumBytes>) -> PartialVMResult<()> {
-        self.charge(MOVE_INSTRUCTION)
+        Ok(())
     }
 
     fn charge_native_function(&mut self, amount: InternalGas) -> PartialVMResult<()> {

@@ -12,7 +12,11 @@
 //! # Who charges what
 //!
 //! - The static gas of every EVM instruction, except the ten whose price changes between
-//!   forks, is charged by the transpiled code per straight-line section (fork-invariant).
+//!   forks, is charged by the transpiled code per straight-line section of EVM code
+//!   (`evmove::lift::gas`, through `evmove::gas::charge`, from one table for every fork:
+//!   `evmove_word::shim::cost::static_gas`), EXP's dynamic gas too (`charge_exp`). A Move
+//!   instruction costs nothing of its own (`exec::gas`); an endless loop still runs out of
+//!   gas, as every EVM loop passes a JUMP or JUMPI whose section charges.
 //! - The natives of the fork-priced opcodes ([`FORK_PRICED`]: SLOAD, BALANCE, EXTCODESIZE,
 //!   EXTCODECOPY, EXTCODEHASH, the four calls, SELFDESTRUCT) charge their static gas
 //!   ([`Schedule::static_gas`]) and, from Berlin, the EIP-2929 cold surcharge.
@@ -33,7 +37,6 @@ use std::{cell::Cell, rc::Rc};
 
 use alloy_primitives::U256;
 use revm_interpreter::{
-    bytecode::opcode,
     context_interface::cfg::GasParams,
     instructions::{gas_table_spec, GasTable},
     primitives::{eip170::MAX_CODE_SIZE, hardfork::SpecId},
@@ -47,18 +50,7 @@ pub type GasCell = Rc<Cell<u64>>;
 
 /// The opcodes whose static gas changes between forks: their natives charge it (the
 /// transpiled code's sections charge every other opcode's).
-pub const FORK_PRICED: [u8; 10] = [
-    opcode::SLOAD,
-    opcode::BALANCE,
-    opcode::EXTCODESIZE,
-    opcode::EXTCODECOPY,
-    opcode::EXTCODEHASH,
-    opcode::CALL,
-    opcode::CALLCODE,
-    opcode::DELEGATECALL,
-    opcode::STATICCALL,
-    opcode::SELFDESTRUCT,
-];
+pub use evmove_word::shim::cost::FORK_PRICED;
 
 /// One fork's gas schedule, as revm defines it.
 #[derive(Clone, Debug)]

@@ -5,8 +5,9 @@
 //! decoding of the results from the return data ([`crate::abi_value`] converts the values,
 //! by the shim table's ABI → Move type mapping). The ABI types come as the text of a tuple
 //! type, `(address,uint256[])` (`evmove_word::shim::abi_types::tuple_text`); the arguments go
-//! through BCS, so that one native takes Move values of any types. The signatures and costs
-//! are the shim table's rows; the abort codes its [`AbortCode`]s.
+//! through BCS, so that one native takes Move values of any types. The signatures are the
+//! shim table's rows; the abort codes its [`AbortCode`]s. They charge their copies only:
+//! typed entries are no EVM code, the CALL they make charges the EVM's gas.
 
 use std::{collections::VecDeque, sync::Arc};
 
@@ -46,15 +47,15 @@ pub enum Op {
 }
 
 impl Op {
-    /// The Move native running this operation, charging `cost` plus its copies per call.
-    pub(crate) fn native(self, cost: InternalGas) -> NativeFunction {
+    /// The Move native running this operation, charging its copies.
+    pub(crate) fn native(self) -> NativeFunction {
         Arc::new(
             move |context, ty_args, mut args: VecDeque<Value>| match self {
                 Op::AddressToWord => {
                     no_type_arguments(&ty_args)?;
                     let address = one_arg::<AccountAddress>(args)?;
                     let word = from_address(Address::from(address.into_bytes()));
-                    Ok(word_result(cost, word))
+                    Ok(word_result(InternalGas::zero(), word))
                 }
                 Op::ToBcs => {
                     let layout = layout_of(context, &ty_args)?;
@@ -66,7 +67,7 @@ impl Op {
                         .ok_or_else(|| misdeclared("a value not of its type".into()))?;
                     let copy = copy_cost(bcs.len());
                     Ok(NativeResult::ok(
-                        cost + copy,
+                        copy,
                         std::iter::once(Value::vector_u8(bcs)).collect(),
                     ))
                 }
@@ -82,14 +83,14 @@ impl Op {
                         .and_then(|types| abi_value::encode(&types, &bcs).ok())
                     else {
                         return Ok(NativeResult::err(
-                            cost,
+                            InternalGas::zero(),
                             AbortCode::ArgumentOutOfRange.code(),
                         ));
                     };
                     let extension = context.extensions_mut().get_mut::<FrameExtension>();
                     let mut ctx = NativeCtx::new(extension);
                     let written = put_call(&mut ctx, selector, &encoded);
-                    let cost = cost + InternalGas::new(ctx.cost);
+                    let cost = InternalGas::new(ctx.cost);
                     Ok(match written {
                         Ok(size) => {
                             NativeResult::ok(cost, std::iter::once(Value::u64(size)).collect())
@@ -111,10 +112,8 @@ impl Op {
                             Value::simple_deserialize(bcs, &layout)
                         });
                     Ok(match result {
-                        Some(value) => {
-                            NativeResult::ok(cost + copy, std::iter::once(value).collect())
-                        }
-                        None => NativeResult::err(cost + copy, AbortCode::ResultOutOfRange.code()),
+                        Some(value) => NativeResult::ok(copy, std::iter::once(value).collect()),
+                        None => NativeResult::err(copy, AbortCode::ResultOutOfRange.code()),
                     })
                 }
             },

@@ -49,8 +49,11 @@ impl Op {
         matches!(self, Op::Unary(_) | Op::Binary(_) | Op::Ternary(_))
     }
 
-    /// The Move native running this operation, charging `cost` per call.
-    pub(crate) fn native(self, cost: InternalGas) -> NativeFunction {
+    /// The Move native running this operation. It charges nothing: the static gas of its
+    /// opcode is charged with its section of EVM code, and EXP's dynamic gas by
+    /// `evmove::gas::charge_exp` or with the section when the exponent is a constant.
+    pub(crate) fn native(self) -> NativeFunction {
+        let cost = InternalGas::zero();
         match self {
             Op::Unary(f) => Arc::new(move |_, ty_args, args| {
                 no_type_arguments(&ty_args)?;

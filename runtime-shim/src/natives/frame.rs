@@ -30,13 +30,8 @@ pub type HostFn = fn(&mut NativeCtx<'_, '_>, &[U256]) -> HostResult;
 /// frame's end.
 pub type HostResult = Result<Option<U256>, FrameEnded>;
 
-/// The Move native running `run`, charging `base` plus what `run` charges.
-pub(crate) fn native(
-    words_in: usize,
-    returns_word: bool,
-    base: u64,
-    run: HostFn,
-) -> NativeFunction {
+/// The Move native running `run`, charging what `run` charges.
+pub(crate) fn native(words_in: usize, returns_word: bool, run: HostFn) -> NativeFunction {
     Arc::new(move |context, ty_args, args: VecDeque<Value>| {
         no_type_arguments(&ty_args)?;
         let mut words = [U256::ZERO; MAX_WORDS];
@@ -46,7 +41,7 @@ pub(crate) fn native(
         take_words_into(args, words)?;
         let extension = context.extensions_mut().get_mut::<FrameExtension>();
         let mut ctx = NativeCtx::new(extension);
-        let result = ctx.charge(base).and_then(|()| run(&mut ctx, words));
+        let result = run(&mut ctx, words);
         finish(InternalGas::new(ctx.cost), returns_word, result)
     })
 }

@@ -1,8 +1,7 @@
 //! The natives of the shim library: [`NATIVES`] pairs each row of the shim table
 //! (`evmove_word::shim::natives`: the Move module of `stdlib/sources/` that declares it, its
-//! name, its shapes and its base cost) with its implementation; [`table`] turns that list
-//! into the table `MoveVM::new` takes. Names, shapes and costs are the table's, never
-//! written here; a test (`tests/tests/shim_interface.rs` in `evmove-tests`) checks the
+//! name and its shapes) with its implementation; [`table`] turns that list into the table
+//! `MoveVM::new` takes. Names and shapes are the table's, never written here; a test (`tests/tests/shim_interface.rs` in `evmove-tests`) checks the
 //! table against the `native fun` declarations of the compiled shim library.
 //!
 //! # The Move 0.3.2 native interface, as these natives use it
@@ -16,9 +15,10 @@
 //!   `NativeResult::err(cost, code)` is a Move abort with that code; an `Err(PartialVMError)`
 //!   is an invariant violation (used here only for a native called against its declaration).
 //! - `cost` is charged to the session's gas meter after the call (before an abort takes
-//!   effect). The base costs are the table's, the EVM's static gas of each opcode; host
-//!   natives add their dynamic costs, and the fork-priced opcodes' static gas (`host::gas`
-//!   describes who charges what).
+//!   effect). The EVM's static gas of each opcode is not the natives': transpiled code
+//!   charges it per section of EVM code through [`gas`]'s natives; host natives charge their
+//!   dynamic costs and the fork-priced opcodes' static gas (`host::gas` describes who
+//!   charges what).
 //! - Natives that reach the host ([`frame`]) find the executing frame in the session's
 //!   native extension (`host::native::FrameExtension`) and do their work as plain Rust over
 //!   a `host::native::NativeCtx`; the arithmetic ones are pure.
@@ -34,6 +34,7 @@ pub mod arith;
 pub mod call;
 pub mod env;
 pub mod frame;
+pub mod gas;
 pub mod halt;
 pub mod log;
 pub mod memory;
@@ -43,10 +44,10 @@ pub mod word;
 use std::sync::LazyLock;
 
 use evmove_word::shim::{
-    module::{ABI, ARITH, CALL, ENV, HALT, LOG, MEMORY, STORAGE},
+    module::{ABI, ARITH, CALL, ENV, GAS, HALT, LOG, MEMORY, STORAGE},
     Native, Results,
 };
-use move_core_types::{gas_algebra::InternalGas, identifier::Identifier};
+use move_core_types::identifier::Identifier;
 use move_vm_runtime::native_functions::{NativeFunction, NativeFunctionTable};
 
 use crate::stdlib;
@@ -55,7 +56,7 @@ use frame::HostFn;
 /// One native of the shim library: its row of the shim table and its implementation.
 #[derive(Clone, Copy, Debug)]
 pub struct NativeDecl {
-    /// Its row: the Move module declaring it, its name, its shapes and its base cost.
+    /// Its row: the Move module declaring it, its name and its shapes.
     pub row: &'static Native,
     /// What it computes.
     pub op: Op,
@@ -68,19 +69,21 @@ pub enum Op {
     Arith(arith::Op),
     /// A native of `evmove::abi` (typed entry functions).
     Abi(abi::Op),
+    /// A native of `evmove::gas`, charging the frame's gas.
+    Gas(gas::Op),
     /// An operation on the frame or the host, taking and returning words as its row says.
     Host(HostFn),
 }
 
 impl NativeDecl {
     fn native(&self) -> NativeFunction {
-        let cost = self.row.cost;
         match self.op {
-            Op::Arith(op) => op.native(InternalGas::new(cost)),
-            Op::Abi(op) => op.native(InternalGas::new(cost)),
+            Op::Arith(op) => op.native(),
+            Op::Abi(op) => op.native(),
+            Op::Gas(op) => op.native(),
             Op::Host(run) => {
                 let returns_word = self.row.result == Results::Word;
-                frame::native(self.row.words_in(), returns_word, cost, run)
+                frame::native(self.row.words_in(), returns_word, run)
             }
         }
     }
@@ -102,7 +105,7 @@ pub static NATIVES: LazyLock<Vec<NativeDecl>> = LazyLock::new(|| {
 #[rustfmt::skip]
 fn implementation(row: &Native) -> Option<Op> {
     use arith::Op::{Binary, BinaryTest, Ternary, Unary, UnaryTest};
-    use Op::{Abi, Arith, Host};
+    use Op::{Abi, Arith, Gas, Host};
     Some(match (row.module, row.name) {
         (ARITH, "add") => Arith(Binary(arith::add)),
         (ARITH, "sub") => Arith(Binary(arith::sub)),
@@ -179,6 +182,8 @@ fn implementation(row: &Native) -> Option<Op> {
         (CALL, "staticcall") => Host(call::staticcall),
         (CALL, "create") => Host(call::create),
         (CALL, "create2") => Host(call::create2),
+        (GAS, "charge") => Gas(gas::Op::Charge),
+        (GAS, "charge_exp") => Gas(gas::Op::ChargeExp),
         (ABI, "address_to_word") => Abi(abi::Op::AddressToWord),
         (ABI, "to_bcs") => Abi(abi::Op::ToBcs),
         (ABI, "put_call") => Abi(abi::Op::PutCall),
@@ -231,6 +236,10 @@ mod tests {
                     assert!(row.opcode.is_some(), "{}", row.name);
                 }
                 Op::Abi(_) => assert_eq!(row.module, ABI, "{}", row.name),
+                Op::Gas(_) => {
+                    assert_eq!(row.module, GAS, "{}", row.name);
+                    assert_eq!(row.result, Results::Nothing, "{}", row.name);
+                }
             }
         }
     }

@@ -153,11 +153,13 @@ module contracts::deep {
 }
 
 module contracts::spin {
+    use evmove::gas;
     use evmove::storage;
 
-    /// Loops forever.
+    /// Loops forever, charging gas each round as transpiled code does.
     public fun run() {
         loop {
+            gas::charge(8);
             let (_, _) = storage::sload(0, 0);
         }
     }

@@ -13,7 +13,9 @@
 //! - Balances are compared exactly: a VMTest charges no gas fee and pays no coinbase (there
 //!   is no transaction around the frame), so balances change only through the code's own
 //!   transfers, which evmove executes as the EVM does.
-//! - The gas left (`gas`) is not compared: evmove's gas model is not the EVM's.
+//! - The gas left (`gas`) is compared apart from the verdict ([`gas_left`]): evmove charges
+//!   the EVM's static gas exactly, its dynamic costs not yet all, so the agreement is
+//!   counted, not judged.
 //!
 //! A blockchain test ([`judge_post_state`]) states no outcome per transaction, only the
 //! accounts after its blocks (`postState`). Compared: the nonce, code and storage of every
@@ -69,6 +71,34 @@ pub struct Observed {
     pub logs: Vec<Log>,
     /// Every account that exists after the run, with every non-zero slot.
     pub accounts: BTreeMap<Address, AccountState>,
+    /// The frame's gas left.
+    pub gas_left: u64,
+}
+
+/// The gas left after a VMTest: what the test expects and what evmove left.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GasLeft {
+    /// The test's `gas`.
+    pub expected: u64,
+    /// evmove's.
+    pub found: u64,
+}
+
+impl GasLeft {
+    /// Whether the two agree.
+    pub fn agrees(&self) -> bool {
+        self.expected == self.found
+    }
+}
+
+/// The gas left after a run of `test` that produced `observed`, when the test states it (a
+/// test expecting success) and the run succeeded.
+pub fn gas_left(test: &VmTest, observed: &Observed) -> Option<GasLeft> {
+    let expected = test.gas?;
+    (test.post.is_some() && observed.ending == Ending::Success).then(|| GasLeft {
+        expected: expected.saturating_to(),
+        found: observed.gas_left,
+    })
 }
 
 /// The judgement on one test.

@@ -25,8 +25,9 @@
 //! - after: the caller's nonce is taken back down by one.
 //!
 //! Block: COINBASE, NUMBER, TIMESTAMP, GASLIMIT from `env`, DIFFICULTY as PREVRANDAO (the
-//! same opcode), chain id 1, base fee 0. The transaction's gas limit is `exec.gas`, spent
-//! under evmove's gas model.
+//! same opcode), chain id 1, base fee 0. The transaction's gas limit is `exec.gas`; the
+//! runtime charges no intrinsic gas, so what the transaction leaves is the frame's gas left,
+//! which the test's `gas` states.
 //!
 //! Fork: the legacy VMTests were filled for Constantinople (`ethereum/legacytests`
 //! `Constantinople/VMTests`), before Cancun, so the runtime runs them with Petersburg's rules
@@ -46,7 +47,7 @@ use evmove_runtime::{
 
 use super::{
     blockchain::BlockchainTest,
-    check::{judge, judge_post_state, Ending, Observed, Verdict},
+    check::{gas_left, judge, judge_post_state, Ending, GasLeft, Observed, Verdict},
     file::TestCase,
     skip::{skip_blockchain_reason, skip_reason},
     vmtest::{AccountState, VmTest},
@@ -70,22 +71,24 @@ impl Runner {
         Ok(Self { runtime })
     }
 
-    /// Runs a test of either format and judges it.
-    pub fn run_case(&self, test: &TestCase) -> Verdict {
+    /// Runs a test of either format and judges it; for a VMTest that succeeded, the gas
+    /// left too.
+    pub fn run_case(&self, test: &TestCase) -> (Verdict, Option<GasLeft>) {
         match test {
             TestCase::Vm(test) => self.run(test),
-            TestCase::Blockchain(test) => self.run_blockchain(test),
+            TestCase::Blockchain(test) => (self.run_blockchain(test), None),
         }
     }
 
-    /// Runs a VMTest and judges it. A panic inside evmove is caught and is the test's failure.
-    pub fn run(&self, test: &VmTest) -> Verdict {
+    /// Runs a VMTest and judges it, and the gas left when it succeeded. A panic inside
+    /// evmove is caught and is the test's failure.
+    pub fn run(&self, test: &VmTest) -> (Verdict, Option<GasLeft>) {
         if let Some(reason) = skip_reason(test) {
-            return Verdict::Skipped(reason);
+            return (Verdict::Skipped(reason), None);
         }
         match catch_panic(|| self.observe(test)) {
-            Ok(observed) => judge(test, &observed),
-            Err(error) => Verdict::Failed(vec![error]),
+            Ok(observed) => (judge(test, &observed), gas_left(test, &observed)),
+            Err(error) => (Verdict::Failed(vec![error]), None),
         }
     }
 
@@ -245,6 +248,7 @@ impl Runner {
             output: outcome.return_data,
             logs: outcome.logs,
             accounts,
+            gas_left: tx.gas_limit - outcome.gas_used,
         })
     }
 }

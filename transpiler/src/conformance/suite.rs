@@ -18,7 +18,7 @@ use std::{
 use serde_json::{json, Value};
 
 use super::{
-    check::Verdict,
+    check::{GasLeft, Verdict},
     file::{self, TestCase},
     run::Runner,
 };
@@ -32,6 +32,9 @@ pub struct TestResult {
     pub name: String,
     /// The judgement.
     pub verdict: Verdict,
+    /// The gas left, expected and found, of a VMTest that succeeded (not judged: see
+    /// `super::check`).
+    pub gas_left: Option<GasLeft>,
     /// How long it took (compiling its codes included, when it was the first to need them).
     pub elapsed: Duration,
 }
@@ -72,6 +75,13 @@ impl Report {
         self.count(|verdict| matches!(verdict, Verdict::Skipped(_)))
     }
 
+    /// Of the tests whose gas left is compared, how many agree, and how many there are.
+    pub fn gas_left_agreeing(&self) -> (usize, usize) {
+        let compared: Vec<GasLeft> = self.tests.iter().filter_map(|test| test.gas_left).collect();
+        let agreeing = compared.iter().filter(|gas| gas.agrees()).count();
+        (agreeing, compared.len())
+    }
+
     fn count(&self, what: impl Fn(&Verdict) -> bool) -> usize {
         self.tests.iter().filter(|test| what(&test.verdict)).count()
     }
@@ -97,11 +107,16 @@ impl Report {
                     Verdict::Failed(differences) => ("failed", json!(differences)),
                     Verdict::Skipped(reason) => ("skipped", json!(reason)),
                 };
+                let gas_left = test.gas_left.map_or(
+                    Value::Null,
+                    |gas| json!({ "expected": gas.expected, "found": gas.found }),
+                );
                 json!({
                     "file": test.file.display().to_string(),
                     "name": test.name,
                     "verdict": verdict,
                     "detail": detail,
+                    "gas_left": gas_left,
                     "millis": test.elapsed.as_secs_f64() * 1000.0,
                 })
             })
@@ -195,11 +210,12 @@ pub fn run_files(
                     return;
                 };
                 let began = Instant::now();
-                let verdict = runner.run_case(test);
+                let (verdict, gas_left) = runner.run_case(test);
                 let result = TestResult {
                     file: file.clone(),
                     name: name.clone(),
                     verdict,
+                    gas_left,
                     elapsed: began.elapsed(),
                 };
                 if let Ok(mut results) = results.lock() {

@@ -37,7 +37,7 @@ pub struct VmTest {
     /// The return data.
     #[serde(default, deserialize_with = "some_bytes")]
     pub out: Option<Bytes>,
-    /// Gas left (EVM gas; not compared: see [`super::check`]).
+    /// Gas left (EVM gas; counted, not judged: see [`super::check`]).
     #[serde(default, deserialize_with = "some_quantity")]
     pub gas: Option<U256>,
     /// The Keccak-256 hash of the RLP list of the logs.

@@ -69,6 +69,14 @@ pub enum InstData {
         /// The arguments, bottom of the stack first.
         args: Vec<Value>,
     },
+    /// Charges the frame this much gas, halting it out of gas if it has less left: the
+    /// static gas of a section of EVM code (`gas 21`), placed at the section's start
+    /// (`lift::gas` says why that is exact). An effect: never removed, never moved across
+    /// what observes the gas left.
+    Gas(u64),
+    /// Charges EXP's dynamic gas for the exponent `v` (`gas_exp v`), before an EXP whose
+    /// exponent is not a constant; an effect as [`InstData::Gas`] is.
+    GasExp(Value),
 }
 
 /// A block's target and the values for its parameters.
@@ -205,18 +213,20 @@ impl InstData {
     /// The values it reads.
     pub fn operands(&self) -> &[Value] {
         match self {
-            InstData::Const(_) => &[],
+            InstData::Const(_) | InstData::Gas(_) => &[],
             InstData::Op { args, .. } | InstData::Call { args, .. } => args,
+            InstData::GasExp(exponent) => std::slice::from_ref(exponent),
         }
     }
 
     /// Replaces every value it reads by `f` of it.
     pub fn map_operands(&mut self, mut f: impl FnMut(Value) -> Value) {
         match self {
-            InstData::Const(_) => {}
+            InstData::Const(_) | InstData::Gas(_) => {}
             InstData::Op { args, .. } | InstData::Call { args, .. } => {
                 args.iter_mut().for_each(|v| *v = f(*v));
             }
+            InstData::GasExp(exponent) => *exponent = f(*exponent),
         }
     }
 }

@@ -9,7 +9,9 @@
 //! - a `Call` names a function of the module that returns, with as many arguments as its
 //!   entry block has parameters and as many results as it returns; a `TailCall` names one
 //!   that never returns; a `Return` returns as many values as its function does, and a
-//!   function that never returns has none.
+//!   function that never returns has none;
+//! - a `Gas` charge charges something and a `GasExp` charge reads one value; neither defines
+//!   any.
 //!
 //! The pipeline (`crate::pipeline`) runs it on the lifted IR, and after every optimisation
 //! pass in debug builds and tests.
@@ -152,6 +154,9 @@ fn check_inst(module: &Module, data: &InstData, results: usize) -> Result<(), St
             (_, None) => Err(format!("{func} never returns: call it with tailcall")),
             (params, Some(returns)) => Err(format!("{func} takes {params} and returns {returns}")),
         },
+        InstData::Gas(0) => Err("a gas charge of nothing".into()),
+        InstData::Gas(_) | InstData::GasExp(_) if results == 0 => Ok(()),
+        InstData::Gas(_) | InstData::GasExp(_) => Err("a gas charge defines no value".into()),
     }
 }
 

@@ -3,6 +3,7 @@
 //! ```text
 //! function fn1 @pc120 -> 1 {
 //! block0(v0, v1):                       ; pc120
+//!     gas 29
 //!     v2 = const 0x20
 //!     v3 = add v0, v2
 //!     sstore v3, v1
@@ -55,6 +56,8 @@ pub fn write_function(out: &mut impl Write, func: FuncRef, function: &Function) 
                 InstData::Const(value) => writeln!(out, "const {value:#x}")?,
                 InstData::Op { op, args } => writeln!(out, "{}", with_args(&op_name(op), args))?,
                 InstData::Call { func, args } => writeln!(out, "call {func}({})", list(args))?,
+                InstData::Gas(gas) => writeln!(out, "gas {gas}")?,
+                InstData::GasExp(exponent) => writeln!(out, "gas_exp {exponent}")?,
             }
         }
         if let Some(terminator) = &data.terminator {

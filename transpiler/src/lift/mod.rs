@@ -7,10 +7,12 @@
 //! - [`summaries`]: jump resolution by function summaries, where the exploration gives up
 //!   (recursion); [`resolve_jumps`] decides.
 //! - [`functions`]: internal function recovery, checked against the calling convention.
-//! - [`ssa`]: SSA construction, one IR function per recovered function.
+//! - [`ssa`]: SSA construction, one IR function per recovered function, each block charging
+//!   the static gas of its code per section ([`gas`]).
 
 pub mod blocks;
 pub mod functions;
+pub mod gas;
 pub mod jumps;
 pub mod ssa;
 mod stack;

@@ -20,6 +20,9 @@
 //! Exceptional halts the analysis found (stack underflow, invalid jump) become `fault`
 //! terminators; an unknown jump target outside the switch's cases halts at run time as an
 //! invalid jump.
+//!
+//! Each block charges the static gas of the EVM instructions it was lifted from, per section
+//! ([`super::gas`]).
 
 use std::{
     collections::{BTreeMap, BTreeSet, HashMap, VecDeque},
@@ -27,11 +30,13 @@ use std::{
 };
 
 use alloy_primitives::U256;
+use evmove_word::shim::cost::{exp_gas, observes_gas, static_gas};
 use revm_bytecode::opcode::{self, OpCode};
 
 use super::{
     blocks::{BasicBlock, BlockExit},
     functions::Function as Recovered,
+    gas::Section,
     jumps::JumpAnalysis,
     stack::{label, Below, BlockStack, Contexts, Slot, Stack, STACK_LIMIT},
 };
@@ -102,6 +107,7 @@ pub fn lift_module(
             ir: ir::Function::new(function.entry, function.outputs),
             blocks: BTreeMap::new(),
             consts: HashMap::new(),
+            section: None,
         };
         module.functions.push(builder.build()?);
     }
@@ -172,6 +178,8 @@ struct Builder<'a> {
     blocks: BTreeMap<Key, Lifted>,
     /// The constants among the function's values.
     consts: HashMap<Value, U256>,
+    /// The section of static gas being emitted.
+    section: Option<Section>,
 }
 
 impl Builder<'_> {
@@ -238,6 +246,7 @@ impl Builder<'_> {
         }
         let instructions = &self.code.instructions()[evm.instructions.clone()];
         let (last, body) = instructions.split_last().expect("blocks are not empty");
+        self.section = Some(Section::open(&mut self.ir, block));
         let mut lifted = Lifted {
             block,
             last_pc: last.pc,
@@ -260,6 +269,15 @@ impl Builder<'_> {
                 )
             })
             .and_then(|()| match evm.exit {
+                BlockExit::FallThrough(_) => {
+                    self.instruction(block, last.pc, last.opcode, last.immediate, &mut stack)
+                }
+                _ => {
+                    self.charge(static_gas(last.opcode.get()));
+                    Ok(())
+                }
+            })
+            .and_then(|()| match evm.exit {
                 BlockExit::Jump => {
                     lifted.target = Some(pop(&mut stack)?);
                     Ok(())
@@ -269,9 +287,7 @@ impl Builder<'_> {
                     lifted.condition = Some(value(pop(&mut stack)?, last.pc)?);
                     Ok(())
                 }
-                BlockExit::FallThrough(_) => {
-                    self.instruction(block, last.pc, last.opcode, last.immediate, &mut stack)
-                }
+                BlockExit::FallThrough(_) => Ok(()),
                 BlockExit::Halt => {
                     let inputs = if last.is_defined() {
                         last.opcode.inputs()
@@ -285,6 +301,7 @@ impl Builder<'_> {
                     Ok(())
                 }
             });
+        self.close_section();
         match emitted {
             Ok(()) => {}
             Err(Stop::Fault(fault)) => lifted.end = Some(Err(fault)),
@@ -292,6 +309,20 @@ impl Builder<'_> {
         }
         lifted.exit = stack;
         Ok(lifted)
+    }
+
+    /// Adds `gas` to the open section's charge.
+    fn charge(&mut self, gas: u64) {
+        self.section
+            .as_mut()
+            .expect("instructions are emitted in a section")
+            .add(gas);
+    }
+
+    fn close_section(&mut self) {
+        if let Some(section) = self.section.take() {
+            section.close(&mut self.ir);
+        }
     }
 
     /// Emits one non-jump instruction.
@@ -304,6 +335,7 @@ impl Builder<'_> {
         stack: &mut Vec<Item>,
     ) -> Result<(), Stop> {
         let byte = op.get();
+        self.charge(static_gas(byte));
         match byte {
             opcode::PUSH0..=opcode::PUSH32 => self.constant(block, immediate, stack),
             opcode::PC => self.constant(block, U256::from(pc.0), stack),
@@ -334,12 +366,28 @@ impl Builder<'_> {
                 let args = (0..op.inputs())
                     .map(|_| value(pop(stack)?, pc))
                     .collect::<Result<Vec<_>, Stop>>()?;
+                if byte == opcode::EXP {
+                    self.charge_exp(block, args[1]);
+                }
                 let outputs = usize::from(op.outputs());
                 for result in self.ir.push_inst(block, InstData::Op { op, args }, outputs) {
                     push(stack, Item::Value(result))?;
                 }
+                if observes_gas(byte) {
+                    self.close_section();
+                    self.section = Some(Section::open(&mut self.ir, block));
+                }
                 Ok(())
             }
+        }
+    }
+
+    /// Charges EXP's dynamic gas for `exponent`: with the section if it is a constant, else
+    /// where the EXP is.
+    fn charge_exp(&mut self, block: ir::Block, exponent: Value) {
+        match self.consts.get(&exponent) {
+            Some(&constant) => self.charge(exp_gas(constant)),
+            None => drop(self.ir.push_inst(block, InstData::GasExp(exponent), 0)),
         }
     }
 

@@ -155,19 +155,21 @@ fn function_handle(
 struct ModuleCallees {
     builder: ModuleBuilder,
     functions: Vec<FunctionHandleIndex>,
-    natives: HashMap<u8, FunctionHandleIndex>,
+    /// The natives' handles, by module and name.
+    natives: HashMap<(&'static str, &'static str), FunctionHandleIndex>,
 }
 
 impl Callees for ModuleCallees {
     fn native(&mut self, op: OpCode) -> Result<FunctionHandleIndex, LowerError> {
-        if let Some(&handle) = self.natives.get(&op.get()) {
-            return Ok(handle);
-        }
         let native =
             natives::native_for(op).ok_or_else(|| LowerError::Unsupported(op.to_string()))?;
-        let handle = natives::native_handle(&mut self.builder, native);
-        self.natives.insert(op.get(), handle);
-        Ok(handle)
+        Ok(self.shim(native))
+    }
+
+    fn shim(&mut self, native: &'static natives::Native) -> FunctionHandleIndex {
+        *(self.natives)
+            .entry((native.module, native.name))
+            .or_insert_with(|| natives::native_handle(&mut self.builder, native))
     }
 
     fn function(&self, func: FuncRef) -> FunctionHandleIndex {

@@ -62,6 +62,8 @@ pub fn widths(function: &Function, order: &[Block]) -> Vec<u16> {
                         op_width(op.get(), args.len(), &arg, &shift)
                     }
                     InstData::Call { .. } => WORD,
+                    // Charges define nothing.
+                    InstData::Gas(_) | InstData::GasExp(_) => continue,
                 };
                 for &r in &inst.results {
                     changed |= raise(&mut bits, r, width);

@@ -1,7 +1,9 @@
 //! Dead code elimination: an instruction whose results nobody reads goes, if running it has
 //! no effect. Effects are anything beyond computing the result: writes (storage, memory,
-//! logs), calls, and reads that can fail or change the machine (MLOAD and KECCAK256 grow
-//! memory, which MSIZE sees and which can run out of gas; RETURNDATACOPY can fault).
+//! logs), calls, gas charges, and reads that can fail or change the machine (MLOAD and
+//! KECCAK256 grow memory, which MSIZE sees and which can run out of gas; RETURNDATACOPY can
+//! fault; SLOAD, BALANCE, EXTCODESIZE and EXTCODEHASH charge a fork's price, cold or warm
+//! under EIP-2929, and warm what they read).
 
 use std::collections::HashMap;
 
@@ -57,18 +59,18 @@ fn is_removable(data: &InstData) -> bool {
     match data {
         InstData::Const(_) => true,
         InstData::Op { op, .. } => is_pure(*op),
-        InstData::Call { .. } => false,
+        InstData::Call { .. } | InstData::Gas(_) | InstData::GasExp(_) => false,
     }
 }
 
-/// Operations that compute a value and do nothing else.
+/// Operations that compute a value and do nothing else (their static gas is charged with
+/// their section, apart from them).
 fn is_pure(op: OpCode) -> bool {
     matches!(
         op.get(),
         opcode::ADD..=opcode::SIGNEXTEND
             | opcode::LT..=opcode::CLZ
             | opcode::ADDRESS
-            | opcode::BALANCE
             | opcode::ORIGIN
             | opcode::CALLER
             | opcode::CALLVALUE
@@ -76,11 +78,8 @@ fn is_pure(op: OpCode) -> bool {
             | opcode::CALLDATASIZE
             | opcode::CODESIZE
             | opcode::GASPRICE
-            | opcode::EXTCODESIZE
             | opcode::RETURNDATASIZE
-            | opcode::EXTCODEHASH
             | opcode::BLOCKHASH..=opcode::BLOBBASEFEE
-            | opcode::SLOAD
             | opcode::TLOAD
             | opcode::MSIZE
             | opcode::GAS

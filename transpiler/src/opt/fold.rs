@@ -2,7 +2,8 @@
 //! BYTE, SIGNEXTEND) whose operands are all constants becomes the constant it computes; a
 //! `branch` on a constant becomes a `jump` to the side it takes, and a `switch` on a constant
 //! a `jump` to the case of that label (or, when no case has it, the invalid-jump fault the
-//! EVM would raise).
+//! EVM would raise); EXP's dynamic charge of a constant exponent becomes a plain charge of
+//! its amount.
 //!
 //! The values are computed by `evmove_word`, the functions the runtime's natives run, so a
 //! folded constant is exactly what the runtime would have computed. Folding leaves the
@@ -12,6 +13,7 @@
 use std::collections::HashMap;
 
 use alloy_primitives::U256;
+use evmove_word::shim::cost::exp_gas;
 
 use crate::ir::{Fault, Function, InstData, Terminator, Value};
 
@@ -42,7 +44,7 @@ pub fn fold_constants(function: &mut Function) -> bool {
                         folded = true;
                         value
                     }
-                    InstData::Call { .. } => continue,
+                    InstData::Call { .. } | InstData::Gas(_) | InstData::GasExp(_) => continue,
                 };
                 consts.insert(inst.results[0], value);
             }
@@ -52,6 +54,7 @@ pub fn fold_constants(function: &mut Function) -> bool {
             break;
         }
     }
+    changed |= fold_exp_charges(function, &consts);
     for block in function.layout().to_vec() {
         let terminator = &mut function.block_mut(block).terminator;
         let folded = match terminator {
@@ -85,6 +88,30 @@ pub fn fold_constants(function: &mut Function) -> bool {
     changed
 }
 
+/// Turns each EXP charge of a constant exponent into a charge of its amount, or removes it
+/// when that is nothing (a zero exponent); whether it changed any.
+fn fold_exp_charges(function: &mut Function, consts: &HashMap<Value, U256>) -> bool {
+    let mut changed = false;
+    for block in function.layout().to_vec() {
+        let insts = &mut function.block_mut(block).insts;
+        let before = insts.len();
+        insts.retain_mut(|inst| {
+            let InstData::GasExp(exponent) = inst.data else {
+                return true;
+            };
+            let Some(&exponent) = consts.get(&exponent) else {
+                return true;
+            };
+            changed = true;
+            let gas = exp_gas(exponent);
+            inst.data = InstData::Gas(gas);
+            gas != 0
+        });
+        changed |= insts.len() != before;
+    }
+    changed
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,6 +133,7 @@ mod tests {
             text,
             "function fn0 @pc0 -> noreturn {
 block0():                               ; pc0
+    gas 55
     v4 = const 0x50
     v5 = const 0x0
     mstore v5, v4

@@ -50,15 +50,18 @@ pub fn inline_tiny_noreturn(module: &mut Module) -> bool {
 }
 
 /// Whether `function`, which is `func`, is a helper to inline: it never returns, and is one
-/// block of few instructions, no calls, ending in a halt, a fault, or a tail call of another
-/// function.
+/// block of few instructions (its gas charges, which inlining carries along, not counted),
+/// no calls, ending in a halt, a fault, or a tail call of another function.
 fn is_tiny_helper(func: FuncRef, function: &Function) -> bool {
     let [block] = function.layout() else {
         return false;
     };
     let data = function.block(*block);
     function.results.is_none()
-        && data.insts.len() <= MAX_INSTS
+        && (data.insts.iter())
+            .filter(|inst| !matches!(inst.data, InstData::Gas(_) | InstData::GasExp(_)))
+            .count()
+            <= MAX_INSTS
         && data
             .insts
             .iter()

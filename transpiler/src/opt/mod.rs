@@ -12,12 +12,15 @@
 //! - [`unreachable`]: blocks no path reaches (after folding decided a branch).
 //! - [`dead_code`]: instructions whose results are unused and that have no effect (a
 //!   simplified branch leaves its condition unused, folding its operands).
+//! - [`charges`]: gas charges of a block that nothing observing the gas left separates
+//!   (inlining and folding EXP's charges leave them).
 //!
 //! Then, over the module, [`inline`] copies tiny helpers that never return (revert and
 //! panic helpers) into their callers; the callers, changed, go through the passes again, and
 //! may have become such helpers themselves.
 
 pub mod branches;
+pub mod charges;
 pub mod dead_code;
 pub mod fold;
 pub mod inline;
@@ -32,7 +35,7 @@ use crate::ir::{FuncRef, Function, Module};
 pub type FunctionPass = fn(&mut Function) -> bool;
 
 /// The passes over one function, in the order [`optimize`] runs them, by name.
-pub const FUNCTION_PASSES: [(&str, FunctionPass); 6] = [
+pub const FUNCTION_PASSES: [(&str, FunctionPass); 7] = [
     (
         "params::remove_redundant_params",
         params::remove_redundant_params,
@@ -48,6 +51,7 @@ pub const FUNCTION_PASSES: [(&str, FunctionPass); 6] = [
         "dead_code::eliminate_dead_code",
         dead_code::eliminate_dead_code,
     ),
+    ("charges::merge_charges", charges::merge_charges),
 ];
 
 /// Runs every pass on every function of `module` until none changes anything, and inlines
@@ -134,9 +138,11 @@ mod tests {
             text,
             "function fn0 @pc0 -> noreturn {
 block0():                               ; pc0
+    gas 20
     v0 = calldatasize
     jump block1()
 block1():                               ; pc8
+    gas 9
     v6 = const 0x0
     mstore v6, v0
     halt stop

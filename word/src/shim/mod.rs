@@ -1,12 +1,13 @@
 //! The shim interface: what transpiled Move code and the runtime agree on, written once.
 //!
 //! - [`natives`]: every native of the shim library (`stdlib/sources/*.move`): its Move module,
-//!   name, argument and result shapes, base cost and the EVM operation it performs; and the
-//!   shim library's Move functions that typed entries call.
+//!   name, argument and result shapes and the EVM operation it performs; and the shim
+//!   library's Move functions that typed entries call.
 //! - [`abort`]: every abort code, whoever raises it (the halt natives, the lowering, the
 //!   typed entries of `evmove::abi`), and what it means.
 //! - [`abi_types`]: which Move types carry which ABI types (typed entry functions).
-//! - [`cost`]: the EVM's static gas tiers the table charges.
+//! - [`cost`]: the EVM's static gas of every opcode, the same for every fork, which
+//!   transpiled code charges per section of EVM code; the opcodes that observe the gas left.
 //!
 //! Readers: the lowering (`evmove::lower::natives` finds an operation's native here and
 //! declares it; `evmove::lower::typed` takes the abi natives and the type mapping), the
@@ -49,6 +50,8 @@ pub mod module {
     pub const HALT: &str = "halt";
     /// `evmove::call`: calls and creations.
     pub const CALL: &str = "call";
+    /// `evmove::gas`: charging the frame's gas.
+    pub const GAS: &str = "gas";
     /// `evmove::abi`: what typed entry functions are made of.
     pub const ABI: &str = "abi";
     /// `evmove::u256`: the `U256` struct.

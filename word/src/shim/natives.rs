@@ -8,15 +8,16 @@
 //! in the EVM's operand order, returning `(u128, u128)` when the operation pushes a word and
 //! `bool` for the comparisons. The natives of `evmove::abi` take and return Move values.
 //!
-//! Each row's cost is the gas the native charges per call before any dynamic cost: the
-//! EVM's static gas of its opcode ([`super::cost`]), except where the runtime charges all of
-//! it dynamically (SSTORE, the halts).
+//! The natives of `evmove::gas` charge gas: transpiled code calls [`CHARGE`] at the start
+//! of every straight-line section of EVM code with the section's static gas
+//! ([`super::cost::static_gas`]), and [`CHARGE_EXP`] before an EXP whose exponent is not a
+//! constant. The natives of EVM operations charge only what the static table leaves out:
+//! their dynamic costs and the fork-priced static ones ([`super::cost::FORK_PRICED`]).
 
 use revm_bytecode::opcode;
 
 use super::{
-    cost::{BASE, BLOCKHASH, CREATE, EXP, KECCAK256, LOG, LOW, MID, VERY_LOW, WARM_ACCESS},
-    module::{ABI, ARITH, CALL, ENV, HALT, LOG as LOGS, MEMORY, STORAGE, U256},
+    module::{ABI, ARITH, CALL, ENV, GAS, HALT, LOG as LOGS, MEMORY, STORAGE, U256},
     MoveType, BYTES,
 };
 
@@ -58,8 +59,6 @@ pub struct Native {
     pub args: Args,
     /// What it gives back.
     pub result: Results,
-    /// The gas it charges per call, before any dynamic cost.
-    pub cost: u64,
 }
 
 impl Native {
@@ -110,7 +109,6 @@ const fn op(
     opcode: u8,
     words: usize,
     result: Results,
-    cost: u64,
 ) -> Native {
     Native {
         module,
@@ -119,7 +117,6 @@ const fn op(
         type_params: 0,
         args: Args::Words(words),
         result,
-        cost,
     }
 }
 
@@ -129,7 +126,6 @@ const fn abi(
     type_params: usize,
     args: &'static [MoveType],
     result: &'static [MoveType],
-    cost: u64,
 ) -> Native {
     Native {
         module: ABI,
@@ -138,7 +134,6 @@ const fn abi(
         type_params,
         args: Args::Values(args),
         result: Results::Values(result),
-        cost,
     }
 }
 
@@ -150,10 +145,9 @@ pub const ADDRESS_TO_WORD: Native = abi(
     0,
     &[MoveType::Address],
     &[MoveType::U128, MoveType::U128],
-    0,
 );
 /// `to_bcs<T>(v: T): vector<u8>`: the BCS encoding of any Move value.
-pub const TO_BCS: Native = abi("to_bcs", 1, &[MoveType::TypeParameter(0)], &[BYTES], 0);
+pub const TO_BCS: Native = abi("to_bcs", 1, &[MoveType::TypeParameter(0)], &[BYTES]);
 /// `put_call(selector: u64, types: vector<u8>, args: vector<vector<u8>>): u64`: writes the
 /// calldata of function `selector` with arguments of the ABI types whose tuple text
 /// ([`super::abi_types::tuple_text`]) is `types` and whose Move values, BCS-encoded, are
@@ -163,7 +157,6 @@ pub const PUT_CALL: Native = abi(
     0,
     &[MoveType::U64, BYTES, MoveType::Vector(&BYTES)],
     &[MoveType::U64],
-    VERY_LOW,
 );
 /// `result_at<T>(types: vector<u8>, index: u64): T`: Move value `index` of the results of
 /// the ABI types `types` in the return data.
@@ -172,98 +165,121 @@ pub const RESULT_AT: Native = abi(
     1,
     &[BYTES, MoveType::U64],
     &[MoveType::TypeParameter(0)],
-    VERY_LOW,
 );
+
+/// `charge(gas: u64)`: charges the frame `gas`, halting it out of gas if it has less left
+/// (the static gas of a section of EVM code).
+pub const CHARGE: Native = Native {
+    module: GAS,
+    name: "charge",
+    opcode: None,
+    type_params: 0,
+    args: Args::Values(&[MoveType::U64]),
+    result: Results::Nothing,
+};
+/// `charge_exp(exponent_hi: u128, exponent_lo: u128)`: charges the frame EXP's dynamic gas
+/// for `exponent` ([`super::cost::exp_gas`]).
+pub const CHARGE_EXP: Native = Native {
+    module: GAS,
+    name: "charge_exp",
+    opcode: None,
+    type_params: 0,
+    args: Args::Words(1),
+    result: Results::Nothing,
+};
 
 /// Every native of the shim library, each once.
 #[rustfmt::skip]
 pub const NATIVES: &[Native] = &[
     // evmove::arith
-    op(ARITH, "add", opcode::ADD, 2, WORD, VERY_LOW),
-    op(ARITH, "sub", opcode::SUB, 2, WORD, VERY_LOW),
-    op(ARITH, "mul", opcode::MUL, 2, WORD, LOW),
-    op(ARITH, "div", opcode::DIV, 2, WORD, LOW),
-    op(ARITH, "sdiv", opcode::SDIV, 2, WORD, LOW),
-    op(ARITH, "mod", opcode::MOD, 2, WORD, LOW),
-    op(ARITH, "smod", opcode::SMOD, 2, WORD, LOW),
-    op(ARITH, "addmod", opcode::ADDMOD, 3, WORD, MID),
-    op(ARITH, "mulmod", opcode::MULMOD, 3, WORD, MID),
-    op(ARITH, "exp", opcode::EXP, 2, WORD, EXP),
-    op(ARITH, "signextend", opcode::SIGNEXTEND, 2, WORD, LOW),
-    op(ARITH, "lt", opcode::LT, 2, BOOL, VERY_LOW),
-    op(ARITH, "gt", opcode::GT, 2, BOOL, VERY_LOW),
-    op(ARITH, "slt", opcode::SLT, 2, BOOL, VERY_LOW),
-    op(ARITH, "sgt", opcode::SGT, 2, BOOL, VERY_LOW),
-    op(ARITH, "eq", opcode::EQ, 2, BOOL, VERY_LOW),
-    op(ARITH, "iszero", opcode::ISZERO, 1, BOOL, VERY_LOW),
-    op(ARITH, "and", opcode::AND, 2, WORD, VERY_LOW),
-    op(ARITH, "or", opcode::OR, 2, WORD, VERY_LOW),
-    op(ARITH, "xor", opcode::XOR, 2, WORD, VERY_LOW),
-    op(ARITH, "not", opcode::NOT, 1, WORD, VERY_LOW),
-    op(ARITH, "byte", opcode::BYTE, 2, WORD, VERY_LOW),
-    op(ARITH, "shl", opcode::SHL, 2, WORD, VERY_LOW),
-    op(ARITH, "shr", opcode::SHR, 2, WORD, VERY_LOW),
-    op(ARITH, "sar", opcode::SAR, 2, WORD, VERY_LOW),
+    op(ARITH, "add", opcode::ADD, 2, WORD),
+    op(ARITH, "sub", opcode::SUB, 2, WORD),
+    op(ARITH, "mul", opcode::MUL, 2, WORD),
+    op(ARITH, "div", opcode::DIV, 2, WORD),
+    op(ARITH, "sdiv", opcode::SDIV, 2, WORD),
+    op(ARITH, "mod", opcode::MOD, 2, WORD),
+    op(ARITH, "smod", opcode::SMOD, 2, WORD),
+    op(ARITH, "addmod", opcode::ADDMOD, 3, WORD),
+    op(ARITH, "mulmod", opcode::MULMOD, 3, WORD),
+    op(ARITH, "exp", opcode::EXP, 2, WORD),
+    op(ARITH, "signextend", opcode::SIGNEXTEND, 2, WORD),
+    op(ARITH, "lt", opcode::LT, 2, BOOL),
+    op(ARITH, "gt", opcode::GT, 2, BOOL),
+    op(ARITH, "slt", opcode::SLT, 2, BOOL),
+    op(ARITH, "sgt", opcode::SGT, 2, BOOL),
+    op(ARITH, "eq", opcode::EQ, 2, BOOL),
+    op(ARITH, "iszero", opcode::ISZERO, 1, BOOL),
+    op(ARITH, "and", opcode::AND, 2, WORD),
+    op(ARITH, "or", opcode::OR, 2, WORD),
+    op(ARITH, "xor", opcode::XOR, 2, WORD),
+    op(ARITH, "not", opcode::NOT, 1, WORD),
+    op(ARITH, "byte", opcode::BYTE, 2, WORD),
+    op(ARITH, "shl", opcode::SHL, 2, WORD),
+    op(ARITH, "shr", opcode::SHR, 2, WORD),
+    op(ARITH, "sar", opcode::SAR, 2, WORD),
     // evmove::memory
-    op(MEMORY, "mload", opcode::MLOAD, 1, WORD, VERY_LOW),
-    op(MEMORY, "mstore", opcode::MSTORE, 2, NOTHING, VERY_LOW),
-    op(MEMORY, "mstore8", opcode::MSTORE8, 2, NOTHING, VERY_LOW),
-    op(MEMORY, "msize", opcode::MSIZE, 0, WORD, BASE),
-    op(MEMORY, "mcopy", opcode::MCOPY, 3, NOTHING, VERY_LOW),
-    op(MEMORY, "keccak256", opcode::KECCAK256, 2, WORD, KECCAK256),
+    op(MEMORY, "mload", opcode::MLOAD, 1, WORD),
+    op(MEMORY, "mstore", opcode::MSTORE, 2, NOTHING),
+    op(MEMORY, "mstore8", opcode::MSTORE8, 2, NOTHING),
+    op(MEMORY, "msize", opcode::MSIZE, 0, WORD),
+    op(MEMORY, "mcopy", opcode::MCOPY, 3, NOTHING),
+    op(MEMORY, "keccak256", opcode::KECCAK256, 2, WORD),
     // evmove::storage
-    op(STORAGE, "sload", opcode::SLOAD, 1, WORD, WARM_ACCESS),
-    op(STORAGE, "sstore", opcode::SSTORE, 2, NOTHING, 0),
-    op(STORAGE, "tload", opcode::TLOAD, 1, WORD, WARM_ACCESS),
-    op(STORAGE, "tstore", opcode::TSTORE, 2, NOTHING, WARM_ACCESS),
+    op(STORAGE, "sload", opcode::SLOAD, 1, WORD),
+    op(STORAGE, "sstore", opcode::SSTORE, 2, NOTHING),
+    op(STORAGE, "tload", opcode::TLOAD, 1, WORD),
+    op(STORAGE, "tstore", opcode::TSTORE, 2, NOTHING),
     // evmove::env
-    op(ENV, "self_address", opcode::ADDRESS, 0, WORD, BASE),
-    op(ENV, "origin", opcode::ORIGIN, 0, WORD, BASE),
-    op(ENV, "caller", opcode::CALLER, 0, WORD, BASE),
-    op(ENV, "callvalue", opcode::CALLVALUE, 0, WORD, BASE),
-    op(ENV, "calldatasize", opcode::CALLDATASIZE, 0, WORD, BASE),
-    op(ENV, "codesize", opcode::CODESIZE, 0, WORD, BASE),
-    op(ENV, "gasprice", opcode::GASPRICE, 0, WORD, BASE),
-    op(ENV, "returndatasize", opcode::RETURNDATASIZE, 0, WORD, BASE),
-    op(ENV, "coinbase", opcode::COINBASE, 0, WORD, BASE),
-    op(ENV, "timestamp", opcode::TIMESTAMP, 0, WORD, BASE),
-    op(ENV, "number", opcode::NUMBER, 0, WORD, BASE),
-    op(ENV, "prevrandao", opcode::DIFFICULTY, 0, WORD, BASE),
-    op(ENV, "gaslimit", opcode::GASLIMIT, 0, WORD, BASE),
-    op(ENV, "chainid", opcode::CHAINID, 0, WORD, BASE),
-    op(ENV, "selfbalance", opcode::SELFBALANCE, 0, WORD, LOW),
-    op(ENV, "basefee", opcode::BASEFEE, 0, WORD, BASE),
-    op(ENV, "blobbasefee", opcode::BLOBBASEFEE, 0, WORD, BASE),
-    op(ENV, "gas", opcode::GAS, 0, WORD, BASE),
-    op(ENV, "balance", opcode::BALANCE, 1, WORD, WARM_ACCESS),
-    op(ENV, "calldataload", opcode::CALLDATALOAD, 1, WORD, VERY_LOW),
-    op(ENV, "extcodesize", opcode::EXTCODESIZE, 1, WORD, WARM_ACCESS),
-    op(ENV, "extcodehash", opcode::EXTCODEHASH, 1, WORD, WARM_ACCESS),
-    op(ENV, "blockhash", opcode::BLOCKHASH, 1, WORD, BLOCKHASH),
-    op(ENV, "blobhash", opcode::BLOBHASH, 1, WORD, VERY_LOW),
-    op(ENV, "calldatacopy", opcode::CALLDATACOPY, 3, NOTHING, VERY_LOW),
-    op(ENV, "codecopy", opcode::CODECOPY, 3, NOTHING, VERY_LOW),
-    op(ENV, "returndatacopy", opcode::RETURNDATACOPY, 3, NOTHING, VERY_LOW),
-    op(ENV, "extcodecopy", opcode::EXTCODECOPY, 4, NOTHING, WARM_ACCESS),
+    op(ENV, "self_address", opcode::ADDRESS, 0, WORD),
+    op(ENV, "origin", opcode::ORIGIN, 0, WORD),
+    op(ENV, "caller", opcode::CALLER, 0, WORD),
+    op(ENV, "callvalue", opcode::CALLVALUE, 0, WORD),
+    op(ENV, "calldatasize", opcode::CALLDATASIZE, 0, WORD),
+    op(ENV, "codesize", opcode::CODESIZE, 0, WORD),
+    op(ENV, "gasprice", opcode::GASPRICE, 0, WORD),
+    op(ENV, "returndatasize", opcode::RETURNDATASIZE, 0, WORD),
+    op(ENV, "coinbase", opcode::COINBASE, 0, WORD),
+    op(ENV, "timestamp", opcode::TIMESTAMP, 0, WORD),
+    op(ENV, "number", opcode::NUMBER, 0, WORD),
+    op(ENV, "prevrandao", opcode::DIFFICULTY, 0, WORD),
+    op(ENV, "gaslimit", opcode::GASLIMIT, 0, WORD),
+    op(ENV, "chainid", opcode::CHAINID, 0, WORD),
+    op(ENV, "selfbalance", opcode::SELFBALANCE, 0, WORD),
+    op(ENV, "basefee", opcode::BASEFEE, 0, WORD),
+    op(ENV, "blobbasefee", opcode::BLOBBASEFEE, 0, WORD),
+    op(ENV, "gas", opcode::GAS, 0, WORD),
+    op(ENV, "balance", opcode::BALANCE, 1, WORD),
+    op(ENV, "calldataload", opcode::CALLDATALOAD, 1, WORD),
+    op(ENV, "extcodesize", opcode::EXTCODESIZE, 1, WORD),
+    op(ENV, "extcodehash", opcode::EXTCODEHASH, 1, WORD),
+    op(ENV, "blockhash", opcode::BLOCKHASH, 1, WORD),
+    op(ENV, "blobhash", opcode::BLOBHASH, 1, WORD),
+    op(ENV, "calldatacopy", opcode::CALLDATACOPY, 3, NOTHING),
+    op(ENV, "codecopy", opcode::CODECOPY, 3, NOTHING),
+    op(ENV, "returndatacopy", opcode::RETURNDATACOPY, 3, NOTHING),
+    op(ENV, "extcodecopy", opcode::EXTCODECOPY, 4, NOTHING),
     // evmove::log
-    op(LOGS, "log0", opcode::LOG0, 2, NOTHING, LOG),
-    op(LOGS, "log1", opcode::LOG1, 3, NOTHING, LOG),
-    op(LOGS, "log2", opcode::LOG2, 4, NOTHING, LOG),
-    op(LOGS, "log3", opcode::LOG3, 5, NOTHING, LOG),
-    op(LOGS, "log4", opcode::LOG4, 6, NOTHING, LOG),
-    // evmove::halt: the runtime charges their costs itself.
-    op(HALT, "stop", opcode::STOP, 0, NOTHING, 0),
-    op(HALT, "ret", opcode::RETURN, 2, NOTHING, 0),
-    op(HALT, "revert", opcode::REVERT, 2, NOTHING, 0),
-    op(HALT, "invalid", opcode::INVALID, 0, NOTHING, 0),
-    op(HALT, "selfdestruct", opcode::SELFDESTRUCT, 1, NOTHING, 0),
+    op(LOGS, "log0", opcode::LOG0, 2, NOTHING),
+    op(LOGS, "log1", opcode::LOG1, 3, NOTHING),
+    op(LOGS, "log2", opcode::LOG2, 4, NOTHING),
+    op(LOGS, "log3", opcode::LOG3, 5, NOTHING),
+    op(LOGS, "log4", opcode::LOG4, 6, NOTHING),
+    // evmove::halt
+    op(HALT, "stop", opcode::STOP, 0, NOTHING),
+    op(HALT, "ret", opcode::RETURN, 2, NOTHING),
+    op(HALT, "revert", opcode::REVERT, 2, NOTHING),
+    op(HALT, "invalid", opcode::INVALID, 0, NOTHING),
+    op(HALT, "selfdestruct", opcode::SELFDESTRUCT, 1, NOTHING),
     // evmove::call
-    op(CALL, "call", opcode::CALL, 7, WORD, WARM_ACCESS),
-    op(CALL, "callcode", opcode::CALLCODE, 7, WORD, WARM_ACCESS),
-    op(CALL, "delegatecall", opcode::DELEGATECALL, 6, WORD, WARM_ACCESS),
-    op(CALL, "staticcall", opcode::STATICCALL, 6, WORD, WARM_ACCESS),
-    op(CALL, "create", opcode::CREATE, 3, WORD, CREATE),
-    op(CALL, "create2", opcode::CREATE2, 4, WORD, CREATE),
+    op(CALL, "call", opcode::CALL, 7, WORD),
+    op(CALL, "callcode", opcode::CALLCODE, 7, WORD),
+    op(CALL, "delegatecall", opcode::DELEGATECALL, 6, WORD),
+    op(CALL, "staticcall", opcode::STATICCALL, 6, WORD),
+    op(CALL, "create", opcode::CREATE, 3, WORD),
+    op(CALL, "create2", opcode::CREATE2, 4, WORD),
+    // evmove::gas
+    CHARGE,
+    CHARGE_EXP,
     // evmove::abi
     ADDRESS_TO_WORD,
     TO_BCS,
@@ -327,7 +343,11 @@ mod tests {
     fn operation_natives_take_and_give_what_their_opcodes_do() {
         for native in NATIVES {
             let Some(op) = native.opcode.and_then(OpCode::new) else {
-                assert_eq!(native.module, ABI, "{} performs no operation", native.name);
+                assert!(
+                    [ABI, GAS].contains(&native.module),
+                    "{} performs no operation",
+                    native.name
+                );
                 continue;
             };
             assert_eq!(native.words_in(), usize::from(op.inputs()), "{op}");

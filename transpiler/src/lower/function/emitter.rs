@@ -12,13 +12,15 @@ use revm_bytecode::opcode::OpCode;
 
 use crate::{
     ir::{Block, FuncRef, Function},
-    lower::{layout::Layout, locals::Location, AbortCode, LowerError},
+    lower::{layout::Layout, locals::Location, natives::Native, AbortCode, LowerError},
 };
 
-/// What a function's code calls: natives by opcode, and the module's other functions.
+/// What a function's code calls: natives, and the module's other functions.
 pub trait Callees {
     /// The handle of the native performing `op`.
     fn native(&mut self, op: OpCode) -> Result<FunctionHandleIndex, LowerError>;
+    /// The handle of `native`, a native of the shim table.
+    fn shim(&mut self, native: &'static Native) -> FunctionHandleIndex;
     /// The handle of function `func` of the module.
     fn function(&self, func: FuncRef) -> FunctionHandleIndex;
     /// The signature `tokens` (for vector instructions).

@@ -4,6 +4,7 @@
 //!
 //! - `emitter`: the code being emitted, labels, what it calls.
 //! - `select`: instruction selection (natives, calls, inline Move arithmetic).
+//! - `gas`: gas charges.
 //! - `moves`: values onto the operand stack and into their locals.
 //! - `control_flow`: terminators, edges, loop heads and exit pads.
 //! - `assigned`: the verifier's locals analysis, mimicked, for the prologue.
@@ -33,6 +34,7 @@
 mod assigned;
 mod control_flow;
 mod emitter;
+mod gas;
 mod moves;
 mod select;
 

@@ -55,6 +55,8 @@ impl Emitter<'_> {
                         self.store_word(r);
                     }
                 }
+                InstData::Gas(gas) => self.charge(*gas),
+                InstData::GasExp(exponent) => self.charge_exp(*exponent)?,
             }
         }
         Ok(())
