@@ -9,7 +9,9 @@
 //! - a `Call` names a function of the module that returns, with as many arguments as its
 //!   entry block has parameters and as many results as it returns; a `TailCall` names one
 //!   that never returns; a `Return` returns as many values as its function does, and a
-//!   function that never returns has none.
+//!   function that never returns has none;
+//! - a `stack.push` pushes at least one value, a `stack.pop` pops at least one, and neither it
+//!   nor `stack.check` defines anything else.
 //!
 //! The pipeline (`crate::pipeline`) runs it on the lifted IR, and after every optimisation
 //! pass in debug builds and tests.
@@ -152,6 +154,12 @@ fn check_inst(module: &Module, data: &InstData, results: usize) -> Result<(), St
             (_, None) => Err(format!("{func} never returns: call it with tailcall")),
             (params, Some(returns)) => Err(format!("{func} takes {params} and returns {returns}")),
         },
+        InstData::StackPush(values) if values.is_empty() || results > 0 => {
+            Err("stack.push pushes values and defines none".into())
+        }
+        InstData::StackPop if results == 0 => Err("stack.pop defines what it pops".into()),
+        InstData::StackCheck { .. } if results > 0 => Err("stack.check defines nothing".into()),
+        InstData::StackPush(_) | InstData::StackPop | InstData::StackCheck { .. } => Ok(()),
     }
 }
 

@@ -11,6 +11,9 @@
 //! }
 //! ```
 //!
+//! Code in universal form keeps an EVM stack of its own: `stack.push v1, v2` (bottom first),
+//! `v3, v4 = stack.pop` (top first), `stack.check needs 2, grows 1`.
+//!
 //! Operands are in the EVM's order (first = top of the stack), block parameters and call
 //! arguments bottom of the stack first. `-> noreturn` marks a function that never returns.
 
@@ -55,6 +58,11 @@ pub fn write_function(out: &mut impl Write, func: FuncRef, function: &Function) 
                 InstData::Const(value) => writeln!(out, "const {value:#x}")?,
                 InstData::Op { op, args } => writeln!(out, "{}", with_args(&op_name(op), args))?,
                 InstData::Call { func, args } => writeln!(out, "call {func}({})", list(args))?,
+                InstData::StackPush(values) => writeln!(out, "stack.push {}", list(values))?,
+                InstData::StackPop => writeln!(out, "stack.pop")?,
+                InstData::StackCheck { needs, grows } => {
+                    writeln!(out, "stack.check needs {needs}, grows {grows}")?
+                }
             }
         }
         if let Some(terminator) = &data.terminator {

@@ -61,7 +61,10 @@ pub fn widths(function: &Function, order: &[Block]) -> Vec<u16> {
                         };
                         op_width(op.get(), args.len(), &arg, &shift)
                     }
-                    InstData::Call { .. } => WORD,
+                    InstData::Call { .. }
+                    | InstData::StackPush(_)
+                    | InstData::StackPop
+                    | InstData::StackCheck { .. } => WORD,
                 };
                 for &r in &inst.results {
                     changed |= raise(&mut bits, r, width);

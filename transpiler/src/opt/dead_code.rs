@@ -57,7 +57,9 @@ fn is_removable(data: &InstData) -> bool {
     match data {
         InstData::Const(_) => true,
         InstData::Op { op, .. } => is_pure(*op),
+        // Universal form's EVM stack is state: popping it, even unread, is an effect.
         InstData::Call { .. } => false,
+        InstData::StackPush(_) | InstData::StackPop | InstData::StackCheck { .. } => false,
     }
 }
 

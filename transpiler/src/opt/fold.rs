@@ -42,7 +42,10 @@ pub fn fold_constants(function: &mut Function) -> bool {
                         folded = true;
                         value
                     }
-                    InstData::Call { .. } => continue,
+                    InstData::Call { .. }
+                    | InstData::StackPush(_)
+                    | InstData::StackPop
+                    | InstData::StackCheck { .. } => continue,
                 };
                 consts.insert(inst.results[0], value);
             }

@@ -50,11 +50,17 @@ impl Emitter<'_> {
                     for &arg in args {
                         self.push_word(arg)?;
                     }
+                    if self.callees.borrows_stack(*func) {
+                        self.pass_stack()?;
+                    }
                     self.emit(Bytecode::Call(self.callees.function(*func)));
                     for &r in inst.results.iter().rev() {
                         self.store_word(r);
                     }
                 }
+                InstData::StackPush(values) => self.stack_push(values)?,
+                InstData::StackPop => self.stack_pop(&inst.results)?,
+                InstData::StackCheck { needs, grows } => self.stack_check(*needs, *grows)?,
             }
         }
         Ok(())
