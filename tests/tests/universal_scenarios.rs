@@ -1,7 +1,6 @@
 //! Whole contracts through the universal path: every scripted scenario of the corpus
 //! (`evmove_tests::scenarios`) with every code compiled in universal form
-//! (`UniversalOnly`), against revm. The corpus's larger contracts lower to Move functions
-//! too large for one, so this also runs universal form split into parts.
+//! (`UniversalOnly`), against revm.
 
 use evmove_tests::{
     corpus::Setting,

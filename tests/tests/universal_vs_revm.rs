@@ -5,17 +5,19 @@
 //! through the universal path alone (`UniversalOnly`) and through the pipeline as it chooses,
 //! against revm.
 
-use alloy_primitives::{Address, U256};
+use alloy_primitives::{keccak256, Address, U256};
 use evmove::{
     evm::{assemble, Code},
     lift::lift,
 };
+use evmove_runtime::{CodeKind, CodeProvider};
 use evmove_tests::{
     differential::Differential,
     engine::Engine,
     outcome::{Status, Tx, TxOutcome},
-    universal::universal_differential,
+    universal::{universal_differential, UniversalOnly},
 };
+use move_binary_format::CompiledModule;
 use proptest::prelude::*;
 
 const SENDER: Address = Address::repeat_byte(0x5e);
@@ -223,6 +225,32 @@ fn code_the_static_analysis_gives_up_on_takes_the_universal_path() {
     assert!(reason.contains("returns in some contexts"), "{reason}");
     let inputs: Vec<Vec<u8>> = [16u64, 0, 41].map(|x| words(&[U256::from(x)])).to_vec();
     runs_as_revm_runs(&program, &inputs);
+}
+
+/// A chain of 3,000 blocks, entered at the block calldata word 0 names (a computed jump; the
+/// first block is also reached by going on from the entry), each mixing the accumulator:
+/// too large for one Move function in universal form, so its entry drives parts that borrow
+/// the EVM stack.
+#[test]
+fn universal_form_too_large_for_one_move_function_runs_split_as_on_revm() {
+    let blocks = 3000;
+    let mut text = String::from("PUSH 0x20 CALLDATALOAD PUSH0 CALLDATALOAD PUSH @b0 ADD JUMP\n");
+    for k in 0..blocks {
+        text += &format!("b{k}: PUSH 3 MUL PUSH {} XOR\n", k % 251);
+    }
+    text += "PUSH0 MSTORE PUSH 0x20 PUSH0 RETURN";
+    let program = code(&text);
+    let provided = (UniversalOnly.module_for(&program, keccak256(&program), CodeKind::Runtime))
+        .expect("compiles");
+    let module = CompiledModule::deserialize(&provided.bytes).expect("reads back");
+    assert!(module.function_defs.len() > 1, "one function");
+    // Each block is 7 bytes: block k starts at 7 k from b0.
+    let inputs: Vec<Vec<u8>> = [0u64, 7, 7 * 1234, 7 * 2999, 7 * 3000, 5]
+        .map(|offset| words(&[U256::from(offset), U256::from(offset + 1)]))
+        .to_vec();
+    let outcomes = runs_on(&mut [universal_differential()], &program, &inputs);
+    let succeeded: Vec<bool> = outcomes.iter().map(TxOutcome::is_success).collect();
+    assert_eq!(succeeded, [true, true, true, true, false, false]);
 }
 
 proptest! {
