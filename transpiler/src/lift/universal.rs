@@ -291,6 +291,7 @@ impl Emitter<'_> {
         let Some(constant) = segment.constant(target) else {
             self.analysis.computed.insert(pc);
             let (dispatcher, _) = *self.dispatcher.get_or_insert_with(|| {
+                // No EVM block of its own: it is shown at the code's start.
                 let block = self.function.add_block(Pc(0));
                 (block, self.function.add_param(block))
             });
@@ -350,5 +351,47 @@ fn plain(block: ir::Block) -> BlockCall {
     BlockCall {
         block,
         args: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{evm::assemble, ir::verify_module};
+
+    fn lifted(text: &str) -> String {
+        let (module, _) = lift_universal(&Code::new(assemble(text).expect("assembles")));
+        verify_module(&module).expect("well formed");
+        module.to_string()
+    }
+
+    #[test]
+    fn a_block_checks_what_it_reads_below_its_entry_and_how_far_it_grows() {
+        let code = assemble("SWAP2 DUP4 PUSH 1 PUSH 2 ADD POP POP").expect("assembles");
+        let code = Code::new(code);
+        let instructions = &code.instructions()[..6];
+        // SWAP2 reads 3 items, DUP4 then 4; the stack is 2 higher after PUSH 2.
+        assert_eq!(stack_effect(instructions), (4, 3));
+    }
+
+    #[test]
+    fn computed_jumps_go_through_the_dispatcher_and_constant_ones_straight_on() {
+        let text = lifted(
+            "PUSH0 CALLDATALOAD JUMP
+             a: PUSH @b JUMP
+             b: PUSH 1 PUSH 4 JUMPI STOP",
+        );
+        assert!(text.contains("switch v"), "{text}");
+        assert!(text.contains("[pc3: block1(), pc8: block2()]"), "{text}");
+        assert!(text.contains("fault invalid_jump 0x4"), "{text}");
+        assert!(text.contains("stack.check needs 0, grows 2"), "{text}");
+    }
+
+    #[test]
+    fn a_long_block_is_cut_into_segments_that_pass_the_stack_on() {
+        let text = lifted(&"PUSH 1 ".repeat(SEGMENT + 1));
+        assert!(text.contains("stack.check needs 0, grows 512"), "{text}");
+        assert!(text.contains("stack.check needs 0, grows 1\n"), "{text}");
+        assert_eq!(text.matches("stack.push").count(), 1, "{text}");
     }
 }
