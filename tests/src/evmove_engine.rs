@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 use alloy_primitives::{Address, U256};
 use evmove::{lower::typed::TypedEntries, pipeline::compile_code, provider::OnDemand};
 use evmove_runtime::{
-    exec::counting::WorkCounts, Account, BlockEnv, CodeKind, EntryCall, InMemoryState,
-    ProvidedModule, Runtime, SpecId, StateKey, StateValue, Status as RuntimeStatus, Transaction,
-    DEFAULT_PUBLISHER,
+    exec::counting::WorkCounts, Account, BlockEnv, CodeKind, CodeProvider, EntryCall,
+    InMemoryState, ProvidedModule, Runtime, SpecId, StateKey, StateValue, Status as RuntimeStatus,
+    Transaction, DEFAULT_PUBLISHER,
 };
 
 use crate::{
@@ -28,7 +28,13 @@ impl EvmoveEngine {
     /// An empty state, in the block environment revm uses by default (number 0, timestamp 1,
     /// no gas limit to speak of), so block reads agree with the oracle's.
     pub fn new() -> Self {
-        let runtime = Runtime::with_publisher(OnDemand::new(DEFAULT_PUBLISHER), DEFAULT_PUBLISHER)
+        Self::with_provider(OnDemand::new(DEFAULT_PUBLISHER))
+    }
+
+    /// An empty state, as [`EvmoveEngine::new`], with code compiled by `provider` (modules
+    /// published at [`DEFAULT_PUBLISHER`]).
+    pub fn with_provider(provider: impl CodeProvider + 'static) -> Self {
+        let runtime = Runtime::with_publisher(provider, DEFAULT_PUBLISHER)
             .expect("the shim library publishes");
         Self {
             runtime,

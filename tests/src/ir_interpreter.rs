@@ -72,6 +72,7 @@ pub fn run(module: &Module, host: &mut Host) -> Outcome {
         module,
         host,
         memory: Vec::new(),
+        stack: Vec::new(),
         steps: 0,
     };
     match machine.call(FuncRef::new(0), Vec::new()) {
@@ -84,6 +85,8 @@ struct Machine<'a> {
     module: &'a Module,
     host: &'a mut Host,
     memory: Vec<u8>,
+    /// The EVM stack of code in universal form, bottom first.
+    stack: Vec<U256>,
     steps: usize,
 }
 
@@ -121,6 +124,23 @@ impl Machine<'_> {
                     InstData::GasExp(_) => {
                         self.host.gas_charged += exp_gas(operands[0]);
                         vec![]
+                    }
+                    InstData::StackPush(_) => {
+                        self.stack.extend(operands);
+                        Vec::new()
+                    }
+                    InstData::StackPop => {
+                        let keep = self.stack.len() - inst.results.len();
+                        self.stack.drain(keep..).rev().collect()
+                    }
+                    InstData::StackCheck { needs, grows } => {
+                        if self.stack.len() < *needs {
+                            return Err(Outcome::Halt("stack underflow".into()));
+                        }
+                        if self.stack.len() + grows > 1024 {
+                            return Err(Outcome::Halt("stack overflow".into()));
+                        }
+                        Vec::new()
                     }
                 };
                 for (&result, value) in inst.results.iter().zip(results) {

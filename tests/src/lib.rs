@@ -16,6 +16,7 @@
 //! - [`jump_trace`]: the jumps revm takes, to check the front end's jump resolution.
 //! - [`scenarios`]: scripted transactions over every corpus contract, with expectations.
 //! - [`thirdparty`]: well-known contracts compiled by others, installed from npm.
+//! - [`universal`]: a code provider compiling every code through the universal path.
 #![deny(missing_docs)]
 
 pub mod abi_values;
@@ -32,3 +33,4 @@ pub mod outcome;
 pub mod revm_oracle;
 pub mod scenarios;
 pub mod thirdparty;
+pub mod universal;

@@ -77,6 +77,21 @@ pub enum InstData {
     /// Charges EXP's dynamic gas for the exponent `v` (`gas_exp v`), before an EXP whose
     /// exponent is not a constant; an effect as [`InstData::Gas`] is.
     GasExp(Value),
+    /// Universal form (code whose stack the analysis could not follow): pushes words onto
+    /// the function's EVM stack, bottom first (`stack.push v1, v2`).
+    StackPush(Vec<Value>),
+    /// Universal form: pops as many words off the function's EVM stack as it has results,
+    /// top first (`v1, v2 = stack.pop`).
+    StackPop,
+    /// Universal form: halts as the EVM would in the code that follows, with stack underflow
+    /// if the EVM stack holds fewer than `needs` items, else with stack overflow if `grows`
+    /// more would exceed 1024 items.
+    StackCheck {
+        /// How many items the code that follows reads below the current top.
+        needs: usize,
+        /// How far above the current height it grows the stack.
+        grows: usize,
+    },
 }
 
 /// A block's target and the values for its parameters.
@@ -210,11 +225,24 @@ impl Terminator {
 }
 
 impl InstData {
+    /// Whether it reads or changes the function's EVM stack (universal form).
+    pub fn touches_stack(&self) -> bool {
+        matches!(
+            self,
+            InstData::StackPush(_) | InstData::StackPop | InstData::StackCheck { .. }
+        )
+    }
+
     /// The values it reads.
     pub fn operands(&self) -> &[Value] {
         match self {
-            InstData::Const(_) | InstData::Gas(_) => &[],
-            InstData::Op { args, .. } | InstData::Call { args, .. } => args,
+            InstData::Const(_)
+            | InstData::Gas(_)
+            | InstData::StackPop
+            | InstData::StackCheck { .. } => &[],
+            InstData::Op { args, .. } | InstData::Call { args, .. } | InstData::StackPush(args) => {
+                args
+            }
             InstData::GasExp(exponent) => std::slice::from_ref(exponent),
         }
     }
@@ -222,8 +250,11 @@ impl InstData {
     /// Replaces every value it reads by `f` of it.
     pub fn map_operands(&mut self, mut f: impl FnMut(Value) -> Value) {
         match self {
-            InstData::Const(_) | InstData::Gas(_) => {}
-            InstData::Op { args, .. } | InstData::Call { args, .. } => {
+            InstData::Const(_)
+            | InstData::Gas(_)
+            | InstData::StackPop
+            | InstData::StackCheck { .. } => {}
+            InstData::Op { args, .. } | InstData::Call { args, .. } | InstData::StackPush(args) => {
                 args.iter_mut().for_each(|v| *v = f(*v));
             }
             InstData::GasExp(exponent) => *exponent = f(*exponent),

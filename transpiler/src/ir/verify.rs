@@ -12,6 +12,8 @@
 //!   function that never returns has none;
 //! - a `Gas` charge charges something and a `GasExp` charge reads one value; neither defines
 //!   any.
+//! - a `stack.push` pushes at least one value, a `stack.pop` pops at least one, and neither it
+//!   nor `stack.check` defines anything else.
 //!
 //! The pipeline (`crate::pipeline`) runs it on the lifted IR, and after every optimisation
 //! pass in debug builds and tests.
@@ -157,6 +159,12 @@ fn check_inst(module: &Module, data: &InstData, results: usize) -> Result<(), St
         InstData::Gas(0) => Err("a gas charge of nothing".into()),
         InstData::Gas(_) | InstData::GasExp(_) if results == 0 => Ok(()),
         InstData::Gas(_) | InstData::GasExp(_) => Err("a gas charge defines no value".into()),
+        InstData::StackPush(values) if values.is_empty() || results > 0 => {
+            Err("stack.push pushes values and defines none".into())
+        }
+        InstData::StackPop if results == 0 => Err("stack.pop defines what it pops".into()),
+        InstData::StackCheck { .. } if results > 0 => Err("stack.check defines nothing".into()),
+        InstData::StackPush(_) | InstData::StackPop | InstData::StackCheck { .. } => Ok(()),
     }
 }
 

@@ -12,6 +12,9 @@
 //! }
 //! ```
 //!
+//! Code in universal form keeps an EVM stack of its own: `stack.push v1, v2` (bottom first),
+//! `v3, v4 = stack.pop` (top first), `stack.check needs 2, grows 1`.
+//!
 //! Operands are in the EVM's order (first = top of the stack), block parameters and call
 //! arguments bottom of the stack first. `-> noreturn` marks a function that never returns.
 
@@ -58,6 +61,11 @@ pub fn write_function(out: &mut impl Write, func: FuncRef, function: &Function) 
                 InstData::Call { func, args } => writeln!(out, "call {func}({})", list(args))?,
                 InstData::Gas(gas) => writeln!(out, "gas {gas}")?,
                 InstData::GasExp(exponent) => writeln!(out, "gas_exp {exponent}")?,
+                InstData::StackPush(values) => writeln!(out, "stack.push {}", list(values))?,
+                InstData::StackPop => writeln!(out, "stack.pop")?,
+                InstData::StackCheck { needs, grows } => {
+                    writeln!(out, "stack.check needs {needs}, grows {grows}")?
+                }
             }
         }
         if let Some(terminator) = &data.terminator {

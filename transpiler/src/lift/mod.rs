@@ -9,6 +9,8 @@
 //! - [`functions`]: internal function recovery, checked against the calling convention.
 //! - [`ssa`]: SSA construction, one IR function per recovered function, each block charging
 //!   the static gas of its code per section ([`gas`]).
+//! - [`universal`]: where any of those gives up, the whole code in universal form (the EVM
+//!   stack kept by the code, computed jumps dispatched over every JUMPDEST): always possible.
 
 pub mod blocks;
 pub mod functions;
@@ -17,6 +19,7 @@ pub mod jumps;
 pub mod ssa;
 mod stack;
 pub mod summaries;
+pub mod universal;
 
 pub use blocks::{BasicBlock, BlockExit};
 pub use functions::{recover_functions, Call, Function, FunctionError};
@@ -24,6 +27,7 @@ pub use jumps::{explore_jumps, JumpAnalysis, JumpError};
 pub use ssa::{lift_module, LiftError};
 pub use stack::STACK_LIMIT;
 pub use summaries::resolve_by_summaries;
+pub use universal::lift_universal;
 
 use std::collections::BTreeMap;
 
@@ -41,6 +45,9 @@ pub struct Lifted {
     pub functions: BTreeMap<Pc, Function>,
     /// The IR, checked.
     pub module: ir::Module,
+    /// Why the static path gave up, if the code took the universal path ([`universal`]):
+    /// then `functions` is empty and `module` has one function in universal form.
+    pub universal: Option<LiftCodeError>,
 }
 
 /// Lifting failed, at the stage that says so.
@@ -70,15 +77,31 @@ pub fn resolve_jumps(code: &Code) -> Result<JumpAnalysis, JumpError> {
 
 /// Lifts `code`: resolves its jumps (functions need every jump's targets), recovers its
 /// functions (SSA construction makes one IR function of each), builds the SSA IR and checks
-/// it.
+/// it; where the static analysis gives up, lifts it in universal form instead. Only a
+/// malformed IR (a bug) fails.
 pub fn lift(code: &Code) -> Result<Lifted, LiftCodeError> {
     let lifted = lift_unchecked(code)?;
     verify_module(&lifted.module)?;
     Ok(lifted)
 }
 
-/// [`lift`] without the IR check, for a caller that runs the checker itself (the pipeline).
+/// [`lift`] without the IR check, for a caller that runs the checker itself (the pipeline):
+/// the static path ([`lift_static`]), or where it gives up, the universal path.
 pub fn lift_unchecked(code: &Code) -> Result<Lifted, LiftCodeError> {
+    lift_static(code).or_else(|reason| {
+        let (module, jumps) = lift_universal(code);
+        Ok(Lifted {
+            jumps,
+            functions: BTreeMap::new(),
+            module,
+            universal: Some(reason),
+        })
+    })
+}
+
+/// The static path alone, unchecked: resolves the jumps, recovers the functions and builds
+/// the SSA IR, or says which stage gave up.
+pub fn lift_static(code: &Code) -> Result<Lifted, LiftCodeError> {
     let jumps = resolve_jumps(code)?;
     let functions = recover_functions(code, &jumps)?;
     let module = lift_module(code, &jumps, &functions)?;
@@ -86,5 +109,6 @@ pub fn lift_unchecked(code: &Code) -> Result<Lifted, LiftCodeError> {
         jumps,
         functions,
         module,
+        universal: None,
     })
 }

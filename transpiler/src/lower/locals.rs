@@ -65,7 +65,8 @@ enum Class {
 }
 
 /// Allocates locals for `function` over the blocks in `order` (reverse postorder). The entry
-/// block's parameters are the function's parameters: two u128 each, first. `extra` locals of
+/// block's parameters are the function's parameters: two u128 each, first, then
+/// `extra_params` parameters of other types (universal form's EVM stack). `extra` locals of
 /// the given types are added at the end (the target local of dispatch heads and exit pads).
 /// `widths` bounds each value's bits ([`super::ranges::widths`]).
 /// When the words need more locals than Move allows, the highest colours (values live only
@@ -74,11 +75,12 @@ pub fn allocate(
     function: &Function,
     order: &[Block],
     widths: &[u16],
+    extra_params: usize,
     extra: &[SignatureToken],
 ) -> Result<Locals, TooManyLocals> {
     // Narrow words cannot spill: if they leave too few locals, every word is kept whole.
-    allocate_with(function, order, Some(widths), extra)
-        .or_else(|_| allocate_with(function, order, None, extra))
+    allocate_with(function, order, Some(widths), extra_params, extra)
+        .or_else(|_| allocate_with(function, order, None, extra_params, extra))
 }
 
 /// [`allocate`], narrowing the words `widths` proves fit 128 bits, if given.
@@ -86,6 +88,7 @@ fn allocate_with(
     function: &Function,
     order: &[Block],
     widths: Option<&[u16]>,
+    extra_params: usize,
     extra: &[SignatureToken],
 ) -> Result<Locals, TooManyLocals> {
     let values = function.value_count();
@@ -215,7 +218,7 @@ fn allocate_with(
             .map_or(0, |max| max + 1)
     };
     let (words, narrows, bools) = (used(Class::Word), used(Class::Narrow), used(Class::Bool));
-    let first_word = 2 * params.len();
+    let first_word = 2 * params.len() + extra_params;
     let limit = usize::from(LocalIndex::MAX);
     let fixed = first_word + narrows + bools + extra.len();
     // Words kept in locals: all, or as many as fit beside the spill vector.

@@ -11,13 +11,13 @@ use move_core_types::{account_address::AccountAddress, identifier::Identifier};
 use revm_bytecode::opcode::OpCode;
 
 use super::{
-    function::{lower_function, Callees},
+    function::{lower_function, Callees, StackAccess},
     module_builder::ModuleBuilder,
     natives, split,
     typed::{Helpers, TypedEntries},
     LowerError, ModuleError, ENTRY,
 };
-use crate::ir::{self, FuncRef};
+use crate::ir::{self, FuncRef, InstData, Terminator};
 
 /// Lowers `module` into the Move module `address::name` with the typed entry functions
 /// `typed`, verified, as bytes.
@@ -58,6 +58,10 @@ pub fn lower(
         module.functions.iter().map(Cow::Borrowed).collect();
     let mut names = Vec::new();
     let mut handles = Vec::new();
+    let mut stack_users = Vec::new();
+    for function in &module.functions {
+        stack_users.push(uses_stack(function, &stack_users));
+    }
     for (i, function) in module.functions.iter().enumerate() {
         let function_name = match i {
             0 => ENTRY.to_string(),
@@ -70,6 +74,7 @@ pub fn lower(
             &name,
             &function_name,
             function,
+            i > 0 && stack_users[i],
         ));
         names.push(function_name);
     }
@@ -77,6 +82,7 @@ pub fn lower(
         builder,
         functions: handles,
         natives: HashMap::new(),
+        stack_users,
     };
     // Parts of a split function join the end of the list, so they are lowered (and split
     // again if they still are too large) in turn.
@@ -87,7 +93,12 @@ pub fn lower(
             pc: function.entry_pc,
             source,
         };
-        let body = match lower_function(function, &mut callees) {
+        let stack = match (i, callees.stack_users[i]) {
+            (_, false) => StackAccess::None,
+            (0, true) => StackAccess::Owns,
+            (_, true) => StackAccess::Borrows,
+        };
+        let body = match lower_function(function, &mut callees, stack) {
             Ok(body) => body,
             Err(LowerError::TooLarge { instructions }) => {
                 let first_part = FuncRef::new(functions.len());
@@ -95,9 +106,17 @@ pub fn lower(
                 for (k, part) in split.parts.into_iter().enumerate() {
                     let part_name = Identifier::new(format!("{}_{k}", names[i]))
                         .expect("letters, digits and underscores");
-                    let handle =
-                        function_handle(&mut callees.builder, address, &name, &part_name, &part);
+                    let borrows = uses_stack(&part, &callees.stack_users);
+                    let handle = function_handle(
+                        &mut callees.builder,
+                        address,
+                        &name,
+                        &part_name,
+                        &part,
+                        borrows,
+                    );
                     callees.functions.push(handle);
+                    callees.stack_users.push(borrows);
                     names.push(part_name);
                     functions.push(Cow::Owned(part));
                 }
@@ -131,23 +150,51 @@ pub fn lower(
 }
 
 /// The handle of `function`, named `function_name` in module `address::module`: its words as
-/// u128 pairs.
+/// u128 pairs, then, if it `borrows_stack`, universal form's EVM stack as a
+/// `&mut vector<u128>`.
 fn function_handle(
     builder: &mut ModuleBuilder,
     address: AccountAddress,
     module: &Identifier,
     function_name: &Identifier,
     function: &ir::Function,
+    borrows_stack: bool,
 ) -> FunctionHandleIndex {
-    let params = function.block(function.entry()).params.len();
+    let words = function.block(function.entry()).params.len();
+    let mut params = vec![SignatureToken::U128; 2 * words];
+    if borrows_stack {
+        let vector = SignatureToken::Vector(Box::new(SignatureToken::U128));
+        params.push(SignatureToken::MutableReference(Box::new(vector)));
+    }
     let results = function.results.unwrap_or(0);
     builder.function_handle(
         address,
         module,
         function_name,
-        vec![SignatureToken::U128; 2 * params],
+        params,
         vec![SignatureToken::U128; 2 * results],
     )
+}
+
+/// Whether `function` reaches universal form's EVM stack: itself, or by calling one of the
+/// functions before it that does (`earlier`, by index; a split function's parts are called
+/// by its driver, which comes first and keeps the original's answer).
+fn uses_stack(function: &ir::Function, earlier: &[bool]) -> bool {
+    function.layout().iter().any(|&block| {
+        let data = function.block(block);
+        let calls = data.insts.iter().filter_map(|inst| match &inst.data {
+            InstData::Call { func, .. } => Some(*func),
+            _ => None,
+        });
+        let tail = match &data.terminator {
+            Some(Terminator::TailCall { func, .. }) => Some(*func),
+            _ => None,
+        };
+        data.insts.iter().any(|inst| inst.data.touches_stack())
+            || calls
+                .chain(tail)
+                .any(|func| earlier.get(func.index()).copied().unwrap_or(false))
+    })
 }
 
 /// The callees of a module's functions: its own functions and the natives, whose handles are
@@ -157,6 +204,8 @@ struct ModuleCallees {
     functions: Vec<FunctionHandleIndex>,
     /// The natives' handles, by module and name.
     natives: HashMap<(&'static str, &'static str), FunctionHandleIndex>,
+    /// Per function, whether it reaches universal form's EVM stack.
+    stack_users: Vec<bool>,
 }
 
 impl Callees for ModuleCallees {
@@ -178,5 +227,9 @@ impl Callees for ModuleCallees {
 
     fn signature(&mut self, tokens: Vec<SignatureToken>) -> SignatureIndex {
         self.builder.signature(tokens)
+    }
+
+    fn borrows_stack(&self, func: FuncRef) -> bool {
+        func.index() > 0 && self.stack_users[func.index()]
     }
 }

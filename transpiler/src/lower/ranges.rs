@@ -61,7 +61,10 @@ pub fn widths(function: &Function, order: &[Block]) -> Vec<u16> {
                         };
                         op_width(op.get(), args.len(), &arg, &shift)
                     }
-                    InstData::Call { .. } => WORD,
+                    InstData::Call { .. }
+                    | InstData::StackPush(_)
+                    | InstData::StackPop
+                    | InstData::StackCheck { .. } => WORD,
                     // Charges define nothing.
                     InstData::Gas(_) | InstData::GasExp(_) => continue,
                 };

@@ -53,7 +53,14 @@ fn observes(data: &InstData) -> bool {
     match data {
         InstData::Op { op, .. } => observes_gas(op.get()),
         InstData::Call { .. } => true,
-        InstData::Const(_) | InstData::Gas(_) | InstData::GasExp(_) => false,
+        // A stack check's halt is exceptional, as out of gas is: which comes first is not
+        // observable.
+        InstData::Const(_)
+        | InstData::Gas(_)
+        | InstData::GasExp(_)
+        | InstData::StackPush(_)
+        | InstData::StackPop
+        | InstData::StackCheck { .. } => false,
     }
 }
 

@@ -60,6 +60,8 @@ fn is_removable(data: &InstData) -> bool {
         InstData::Const(_) => true,
         InstData::Op { op, .. } => is_pure(*op),
         InstData::Call { .. } | InstData::Gas(_) | InstData::GasExp(_) => false,
+        // Universal form's EVM stack is state: popping it, even unread, is an effect.
+        InstData::StackPush(_) | InstData::StackPop | InstData::StackCheck { .. } => false,
     }
 }
 

@@ -44,7 +44,12 @@ pub fn fold_constants(function: &mut Function) -> bool {
                         folded = true;
                         value
                     }
-                    InstData::Call { .. } | InstData::Gas(_) | InstData::GasExp(_) => continue,
+                    InstData::Call { .. }
+                    | InstData::Gas(_)
+                    | InstData::GasExp(_)
+                    | InstData::StackPush(_)
+                    | InstData::StackPop
+                    | InstData::StackCheck { .. } => continue,
                 };
                 consts.insert(inst.results[0], value);
             }

@@ -139,6 +139,11 @@ fn compile(args: &CompileArgs) -> Result<bool, String> {
             blob,
             lifted,
         } = item;
+        // Why the static path gave up, if the blob took the universal path.
+        let universal = lifted
+            .as_ref()
+            .ok()
+            .and_then(|lifted| lifted.universal.as_ref().map(ToString::to_string));
         let compiled = lifted.map_err(|err| err.to_string()).and_then(|lifted| {
             compile_lifted(lifted, args.address, &name, blob_typed).map_err(|e| e.to_string())
         });
@@ -154,8 +159,12 @@ fn compile(args: &CompileArgs) -> Result<bool, String> {
         if written.insert(name.clone()) {
             write(&modules_dir.join(&file), &compiled.bytes)?;
         }
+        let path = match &universal {
+            Some(reason) => format!(", universal path: {reason}"),
+            None => String::new(),
+        };
         eprintln!(
-            "compiled {} {} → {name} ({} functions, {} bytes)",
+            "compiled {} {} → {name} ({} functions, {} bytes{path})",
             blob.contract,
             blob.kind,
             compiled.functions,
@@ -171,6 +180,8 @@ fn compile(args: &CompileArgs) -> Result<bool, String> {
             "code_hash": blob.code_hash().to_string(),
             "code_size": blob.bytes.len(),
             "functions": compiled.functions,
+            "path": if universal.is_some() { "universal" } else { "static" },
+            "universal_reason": universal,
             "typed_entries": blob_typed.entries.iter().map(|entry| json!({
                 "name": entry.name.as_str(),
                 "abi": entry.signature,

@@ -88,8 +88,12 @@ fn block_count(lifted: &Lifted) -> usize {
 }
 
 fn counts(blob: &Blob, lifted: &Lifted) -> String {
+    let path = match &lifted.universal {
+        None => String::new(),
+        Some(reason) => format!(", universal path ({reason})"),
+    };
     format!(
-        "{} bytes, {} functions, {} blocks, 0 unresolved jumps",
+        "{} bytes, {} functions, {} blocks, 0 unresolved jumps{path}",
         blob.bytes.len(),
         lifted.module.functions.len(),
         block_count(lifted)
@@ -108,6 +112,8 @@ fn summarize(
             "functions": lifted.module.functions.len(),
             "blocks": block_count(lifted),
             "unresolved_jumps": 0,
+            "path": if lifted.universal.is_some() { "universal" } else { "static" },
+            "universal_reason": lifted.universal.as_ref().map(ToString::to_string),
         }),
         Err(err) => json!({
             "contract": blob.contract,

@@ -96,6 +96,9 @@ impl Emitter<'_> {
                 for &arg in args {
                     self.push_word(arg)?;
                 }
+                if self.callees.borrows_stack(*func) {
+                    self.pass_stack()?;
+                }
                 self.emit(Bytecode::Call(self.callees.function(*func)));
                 self.abort(AbortCode::NoReturnReturned);
             }

@@ -25,6 +25,8 @@ pub trait Callees {
     fn function(&self, func: FuncRef) -> FunctionHandleIndex;
     /// The signature `tokens` (for vector instructions).
     fn signature(&mut self, tokens: Vec<SignatureToken>) -> SignatureIndex;
+    /// Whether function `func` borrows universal form's EVM stack (a last parameter).
+    fn borrows_stack(&self, func: FuncRef) -> bool;
 }
 
 /// Emits code whose branch targets are label numbers, resolved at the end.
@@ -45,6 +47,8 @@ pub(super) struct Emitter<'a> {
     pub(super) target_local: Option<LocalIndex>,
     /// The spill vector's local and the signature of its elements, if there is one.
     pub(super) spill: Option<(LocalIndex, SignatureIndex)>,
+    /// Universal form's EVM stack, if the function reaches it.
+    pub(super) stack: Option<EvmStack>,
 }
 
 impl Emitter<'_> {
@@ -71,6 +75,26 @@ impl Emitter<'_> {
         self.emit(Bytecode::LdU64(code as u64));
         self.emit(Bytecode::Abort);
     }
+}
+
+/// Whether and how a function reaches the EVM stack of universal form.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StackAccess {
+    /// It has none (every function of code lifted statically).
+    None,
+    /// It owns the stack: a local, created empty (the module's entry).
+    Owns,
+    /// It borrows its caller's: a `&mut vector<u128>` parameter after its words.
+    Borrows,
+}
+
+/// Where the function reaches the stack: the local (the vector, or the reference to it),
+/// whether that is the vector itself, and the signature of its elements.
+#[derive(Clone, Copy)]
+pub(super) struct EvmStack {
+    pub(super) local: LocalIndex,
+    pub(super) owned: bool,
+    pub(super) element: SignatureIndex,
 }
 
 /// One half of a word.

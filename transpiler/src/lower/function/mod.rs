@@ -8,6 +8,7 @@
 //! - `moves`: values onto the operand stack and into their locals.
 //! - `control_flow`: terminators, edges, loop heads and exit pads.
 //! - `assigned`: the verifier's locals analysis, mimicked, for the prologue.
+//! - `stack`: universal form's EVM stack, a `vector<u128>` owned or borrowed.
 //!
 //! # Control flow
 //!
@@ -37,6 +38,7 @@ mod emitter;
 mod gas;
 mod moves;
 mod select;
+mod stack;
 
 use std::collections::HashMap;
 
@@ -53,7 +55,8 @@ use crate::{
 };
 use assigned::unassigned_reads;
 pub use emitter::Callees;
-use emitter::Emitter;
+pub use emitter::StackAccess;
+use emitter::{Emitter, EvmStack};
 
 /// A lowered function body: its locals' types (after the parameters) and its code.
 pub struct Body {
@@ -63,22 +66,44 @@ pub struct Body {
     pub code: Vec<Bytecode>,
 }
 
-/// Lowers `function`.
-pub fn lower_function(function: &Function, callees: &mut dyn Callees) -> Result<Body, LowerError> {
+/// Lowers `function`, which reaches universal form's EVM stack as `stack` says.
+pub fn lower_function(
+    function: &Function,
+    callees: &mut dyn Callees,
+    stack: StackAccess,
+) -> Result<Body, LowerError> {
     let (order, layout) = Layout::of_function(function);
     let position: HashMap<Block, usize> = order.iter().enumerate().map(|(i, &b)| (b, i)).collect();
     let uses_target = layout.uses_target();
-    let extra = if uses_target {
-        vec![SignatureToken::U64]
-    } else {
-        vec![]
-    };
+    let vector = SignatureToken::Vector(Box::new(SignatureToken::U128));
+    let mut extra = Vec::new();
+    if stack == StackAccess::Owns {
+        extra.push(vector.clone());
+    }
+    if uses_target {
+        extra.push(SignatureToken::U64);
+    }
+    let stack_param = usize::from(stack == StackAccess::Borrows);
     let widths = widths(function, &order);
-    let locals = allocate(function, &order, &widths, &extra)?;
+    let locals = allocate(function, &order, &widths, stack_param, &extra)?;
     let target_local = (locals.params + locals.types.len()).checked_sub(1);
-    let spill = locals
-        .spill
-        .map(|(local, _)| (local, callees.signature(vec![SignatureToken::U128])));
+    let words = locals.params - stack_param;
+    let element = (locals.spill.is_some() || stack != StackAccess::None)
+        .then(|| callees.signature(vec![SignatureToken::U128]));
+    let spill = (locals.spill.zip(element)).map(|((local, _), element)| (local, element));
+    let stack = match (stack, element) {
+        (StackAccess::None, _) | (_, None) => None,
+        (StackAccess::Owns, Some(element)) => Some(EvmStack {
+            local: (locals.params + locals.types.len() - extra.len()) as LocalIndex,
+            owned: true,
+            element,
+        }),
+        (StackAccess::Borrows, Some(element)) => Some(EvmStack {
+            local: words as LocalIndex,
+            owned: false,
+            element,
+        }),
+    };
     let mut emitter = Emitter {
         function,
         callees,
@@ -93,6 +118,7 @@ pub fn lower_function(function: &Function, callees: &mut dyn Callees) -> Result<
             .filter(|_| uses_target)
             .map(|l| l as LocalIndex),
         spill,
+        stack,
     };
     emitter.loop_labels = (0..layout.loops.len())
         .map(|l| {
@@ -125,10 +151,20 @@ pub fn lower_function(function: &Function, callees: &mut dyn Callees) -> Result<
     }
     let Emitter { code, labels, .. } = emitter;
 
-    let local_types: Vec<SignatureToken> = std::iter::repeat_n(SignatureToken::U128, locals.params)
+    let borrowed = SignatureToken::MutableReference(Box::new(vector));
+    let local_types: Vec<SignatureToken> = std::iter::repeat_n(SignatureToken::U128, words)
+        .chain(std::iter::repeat_n(borrowed, stack_param))
         .chain(locals.types.iter().cloned())
         .collect();
     let mut prologue = Vec::new();
+    if let Some(EvmStack {
+        local,
+        owned: true,
+        element,
+    }) = stack
+    {
+        prologue.extend([Bytecode::VecPack(element, 0), Bytecode::StLoc(local)]);
+    }
     if let (Some((local, words)), Some((_, element))) = (locals.spill, spill) {
         prologue.extend([Bytecode::VecPack(element, 0), Bytecode::StLoc(local)]);
         for _ in 0..2 * words {

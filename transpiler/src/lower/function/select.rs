@@ -50,6 +50,9 @@ impl Emitter<'_> {
                     for &arg in args {
                         self.push_word(arg)?;
                     }
+                    if self.callees.borrows_stack(*func) {
+                        self.pass_stack()?;
+                    }
                     self.emit(Bytecode::Call(self.callees.function(*func)));
                     for &r in inst.results.iter().rev() {
                         self.store_word(r);
@@ -57,6 +60,9 @@ impl Emitter<'_> {
                 }
                 InstData::Gas(gas) => self.charge(*gas),
                 InstData::GasExp(exponent) => self.charge_exp(*exponent)?,
+                InstData::StackPush(values) => self.stack_push(values)?,
+                InstData::StackPop => self.stack_pop(&inst.results)?,
+                InstData::StackCheck { needs, grows } => self.stack_check(*needs, *grows)?,
             }
         }
         Ok(())
