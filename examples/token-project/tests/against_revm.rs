@@ -6,98 +6,27 @@
 use std::num::NonZeroUsize;
 
 use evmove::bindings::{
-    primitives::{address, Address, Bytes, Log, U256},
+    primitives::{address, Address, U256},
     runtime::{
         block::{evm::execute_block, Config, Mode},
-        Account, BlockEnv, InMemoryState, Runtime, Status, Transaction,
+        Account, BlockEnv, InMemoryState, Status, Transaction,
     },
 };
-use evmove_tests::{
-    outcome::{Status as RevmStatus, Tx},
-    revm_oracle::RevmOracle,
-};
+use evmove_tests::{agree, bindings::Both};
 use token_project::{Token, Vault};
 
 const ALICE: Address = address!("00000000000000000000000000000000000a11ce");
 const BOB: Address = address!("0000000000000000000000000000000000000b0b");
 
-/// evmove (through the bindings) and revm side by side on the same accounts.
-struct Both {
-    runtime: Runtime,
-    state: InMemoryState,
-    revm: RevmOracle,
-}
-
-impl Both {
-    fn new() -> Self {
-        let mut both = Both {
-            runtime: token_project::runtime().unwrap(),
-            state: InMemoryState::new(),
-            revm: RevmOracle::new(),
-        };
-        let wei = U256::from(10).pow(U256::from(21));
-        for who in [ALICE, BOB] {
-            both.state.set_account(
-                who,
-                Account {
-                    nonce: 0,
-                    balance: wei,
-                },
-            );
-            both.revm.fund(who, wei);
-        }
-        both
-    }
-
-    /// Runs `tx` on revm and checks that it ends as evmove's receipt says.
-    fn agree(
-        &mut self,
-        tx: &Transaction,
-        status: &Status,
-        data: &Bytes,
-        logs: &[Log],
-        created: Option<Address>,
-    ) {
-        let what = format!("{tx:?}");
-        let revm = self.revm.execute(&Tx {
-            from: tx.sender,
-            to: tx.to,
-            data: tx.data.clone(),
-            value: tx.value,
-            gas_limit: tx.gas_limit,
-        });
-        let revm = revm.unwrap();
-        let revm_status = match status {
-            Status::Success => RevmStatus::Success,
-            Status::Revert => RevmStatus::Revert,
-            Status::Halt(_) => panic!("evmove halted: {what}"),
-        };
-        assert_eq!(revm.status, revm_status, "{what}");
-        assert_eq!(&revm.output, data, "{what}");
-        assert_eq!(revm.logs, logs, "{what}");
-        assert_eq!(revm.created, created, "{what}");
-    }
-}
-
-/// Sends a binding call on evmove and the same transaction on revm, and compares them.
-macro_rules! agree {
-    ($both:expr, $call:expr, $from:expr) => {{
-        let call = $call;
-        let receipt = call.send(&$both.runtime, &mut $both.state, $from).unwrap();
-        $both.agree(
-            &call.tx($from),
-            &receipt.status,
-            &receipt.return_data,
-            &receipt.logs,
-            None,
-        );
-        receipt
-    }};
+/// The bindings' runtime and revm side by side, Alice and Bob funded on both.
+fn both() -> Both {
+    let wei = U256::from(10).pow(U256::from(21));
+    Both::new(token_project::runtime().unwrap(), &[ALICE, BOB], wei)
 }
 
 #[test]
 fn token_and_vault_calls_agree_with_revm() {
-    let mut both = Both::new();
+    let mut both = both();
     let deployment = Token::deployment("Coin".into(), "C".into(), U256::from(1000));
     let receipt = deployment
         .send(&both.runtime, &mut both.state, ALICE)

@@ -9,7 +9,7 @@
 use std::fmt::Write;
 
 use alloy_dyn_abi::{DynSolType, Specifier};
-use alloy_json_abi::{JsonAbi, Param, ToSolConfig};
+use alloy_json_abi::{InternalType, JsonAbi, Param, ToSolConfig};
 use move_core_types::account_address::AccountAddress;
 
 /// A contract to bind: its name, ABI, and code files (relative to `OUT_DIR/evmove`) with
@@ -120,7 +120,8 @@ fn contract_module(w: &mut String, contract: &Bound) {
     line(w, "");
     let config = ToSolConfig::new()
         .print_constructors(true)
-        .for_sol_macro(true);
+        .for_sol_macro(true)
+        .one_contract(true);
     let solidity = contract.abi.to_sol(&interface, Some(config));
     line(w, "    sol_types::sol! {");
     line(
@@ -193,7 +194,7 @@ fn contract_module(w: &mut String, contract: &Bound) {
             w,
             &format!("        /// `{}{returns}`", function.signature()),
         );
-        let (params, args) = parameters(&function.inputs, &[]);
+        let (params, args) = parameters(&function.inputs, &[], &interface);
         line(
             w,
             &format!("        pub fn {method}(&self{params}) -> Call<{interface}::{call_type}> {{"),
@@ -219,7 +220,7 @@ fn deploy_methods(w: &mut String, contract: &Bound, interface: &str) {
         .unwrap_or_default();
     // `deploy`'s own parameters.
     let taken = ["runtime", "state", "from"];
-    let (params, args) = parameters(&inputs, &taken);
+    let (params, args) = parameters(&inputs, &taken, interface);
     let names: Vec<String> = (inputs.iter().enumerate())
         .map(|(index, param)| unique_name(index, param, &taken))
         .collect();
@@ -314,17 +315,13 @@ fn functions(abi: &JsonAbi) -> Vec<(&alloy_json_abi::Function, String, String)> 
 
 /// The Rust parameters (`, to: Address, amount: U256`) and the call's tuple
 /// (`(to, amount)`) of `inputs`, each named by [`param_name`] unless that is in `taken`.
-fn parameters(inputs: &[Param], taken: &[&str]) -> (String, String) {
+fn parameters(inputs: &[Param], taken: &[&str], interface: &str) -> (String, String) {
     let mut params = String::new();
     let mut args = Vec::new();
     for (index, input) in inputs.iter().enumerate() {
         let name = unique_name(index, input, taken);
-        let _ = write!(params, ", {name}: {}", rust_type(input));
-        // A struct is passed as its tuple of fields: `sol!`'s struct is made from it.
-        args.push(match input.components.is_empty() {
-            true => name,
-            false => format!("{name}.into()"),
-        });
+        let _ = write!(params, ", {name}: {}", rust_type(input, interface));
+        args.push(name);
     }
     let tuple = match args.as_slice() {
         [one] => format!("({one},)"),
@@ -359,23 +356,45 @@ fn types(params: &[Param]) -> String {
     types.join(",")
 }
 
-/// The Rust type a parameter is passed as: alloy's for its Solidity type (a struct as its
-/// tuple of fields).
-fn rust_type(param: &Param) -> String {
-    match param.resolve() {
-        Ok(ty) => match ty {
-            DynSolType::Address => "Address".to_owned(),
-            DynSolType::Bool => "bool".to_owned(),
-            DynSolType::String => "String".to_owned(),
-            DynSolType::Bytes => "Bytes".to_owned(),
-            DynSolType::Uint(256) => "U256".to_owned(),
-            DynSolType::Int(256) => "I256".to_owned(),
-            other => format!("<{} as SolType>::RustType", sol_type(&other)),
-        },
-        // alloy's own parser reads every type solc writes; an unreadable one is left to
-        // `sol!` to report.
-        Err(_) => format!("<sol_data::{} as SolType>::RustType", param.ty),
+/// The Rust type a parameter is passed as: alloy's for its Solidity type; a struct (and an
+/// array of them) as the struct `sol!` made in `interface`, a tuple without a struct name
+/// as a tuple.
+fn rust_type(param: &Param, interface: &str) -> String {
+    let Some(fields) = param.ty.strip_prefix("tuple") else {
+        return match param.resolve() {
+            Ok(DynSolType::Address) => "Address".to_owned(),
+            Ok(DynSolType::Bool) => "bool".to_owned(),
+            Ok(DynSolType::String) => "String".to_owned(),
+            Ok(DynSolType::Bytes) => "Bytes".to_owned(),
+            Ok(DynSolType::Uint(256)) => "U256".to_owned(),
+            Ok(DynSolType::Int(256)) => "I256".to_owned(),
+            Ok(other) => format!("<{} as SolType>::RustType", sol_type(&other)),
+            // alloy's parser reads every type solc writes; an unreadable one is left to
+            // `sol!` to report.
+            Err(_) => format!("<sol_data::{} as SolType>::RustType", param.ty),
+        };
+    };
+    let base = match &param.internal_type {
+        Some(InternalType::Struct { ty, .. }) => {
+            let name = ty.split('[').next().unwrap_or(ty);
+            format!("{interface}::{name}")
+        }
+        _ => {
+            let items: Vec<String> = (param.components.iter())
+                .map(|component| format!("{},", rust_type(component, interface)))
+                .collect();
+            format!("({})", items.join(" "))
+        }
+    };
+    // The array suffixes after `tuple`, innermost first: `[]` a Vec, `[n]` an array.
+    let mut ty = base;
+    for dimension in fields.split('[').skip(1) {
+        ty = match dimension.trim_end_matches(']') {
+            "" => format!("Vec<{ty}>"),
+            size => format!("[{ty}; {size}]"),
+        };
     }
+    ty
 }
 
 /// alloy's `sol_data` type for `ty`.
