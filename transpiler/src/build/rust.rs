@@ -463,3 +463,79 @@ fn rust_identifier(name: &str) -> String {
         _ => name.to_owned(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overloads_are_numbered_in_the_abis_order_as_sol_numbers_them() {
+        let abi = JsonAbi::parse([
+            "function pay(address to)",
+            "function pay(address to, uint256 amount)",
+            "function type()",
+        ])
+        .unwrap();
+        let named: Vec<(String, String)> = functions(&abi)
+            .into_iter()
+            .map(|(_, method, call)| (method, call))
+            .collect();
+        let expected = [
+            ("pay_0", "pay_0Call"),
+            ("pay_1", "pay_1Call"),
+            ("r#type", "typeCall"),
+        ];
+        let expected = expected.map(|(method, call)| (method.to_owned(), call.to_owned()));
+        assert_eq!(named, expected);
+    }
+
+    #[test]
+    fn modules_are_snake_case() {
+        let names = [
+            "Token",
+            "WrappedEther",
+            "ERC20",
+            "UniswapV2Pair",
+            "Token_init",
+            "Move",
+        ];
+        let modules = names.map(module_name);
+        let expected = [
+            "token",
+            "wrapped_ether",
+            "erc20",
+            "uniswap_v2_pair",
+            "token_init",
+            "r#move",
+        ];
+        assert_eq!(modules, expected);
+    }
+
+    #[test]
+    fn structs_are_the_interfaces_and_arrays_wrap_them() {
+        let param = |ty: &str, internal: &str| {
+            let json = format!(
+                r#"{{"name": "p", "type": "{ty}", "internalType": "{internal}",
+                    "components": [{{"name": "x", "type": "int64", "internalType": "int64"}}]}}"#
+            );
+            serde_json::from_str::<Param>(&json).unwrap()
+        };
+        let types = [
+            ("tuple", "struct Shapes.Point"),
+            ("tuple[]", "struct Shapes.Point[]"),
+            ("tuple[2][]", "struct Shapes.Point[2][]"),
+        ];
+        let rust = types.map(|(ty, internal)| rust_type(&param(ty, internal), "IShapes"));
+        let expected = [
+            "IShapes::Point",
+            "Vec<IShapes::Point>",
+            "Vec<[IShapes::Point; 2]>",
+        ];
+        assert_eq!(rust, expected);
+        let plain = serde_json::from_str::<Param>(r#"{"name": "a", "type": "uint8[3][2]"}"#);
+        assert_eq!(
+            rust_type(&plain.unwrap(), "I"),
+            "<sol_data::FixedArray<sol_data::FixedArray<sol_data::Uint<8>, 3>, 2> as SolType>::RustType"
+        );
+    }
+}
