@@ -2,6 +2,7 @@
 //! outcome, and the revm oracle every behaviour test compares evmove against.
 //!
 //! - [`abi_values`]: generated ABI arguments for property tests.
+//! - [`bindings`]: typed binding calls (`evmove::build`'s) checked against revm.
 //! - [`blockchain_fixtures`]: our blockchain-test fixtures for `evmove statetest`, their
 //!   post-state computed by revm.
 //! - [`calls`]: generated calls of a contract's functions.
@@ -20,6 +21,7 @@
 #![deny(missing_docs)]
 
 pub mod abi_values;
+pub mod bindings;
 pub mod blockchain_fixtures;
 pub mod calls;
 pub mod corpus;

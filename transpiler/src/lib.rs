@@ -11,6 +11,8 @@
 //! - [`lower`]: the IR → verified Move modules.
 //! - [`disasm`]: a readable listing of a compiled Move module.
 //! - [`pipeline`]: all of the above for one code blob, top to bottom.
+//! - [`build`]: the build-script API, a project's contracts compiled at build time with
+//!   typed Rust bindings; `bindings` (feature `vm`): what the bindings run on.
 //! - `provider` (feature `vm`): the pipeline as the runtime's on-demand code provider.
 //! - [`conformance`]: the Ethereum consensus tests (legacy VMTests) run through evmove (the
 //!   runner itself with feature `vm`).
@@ -21,6 +23,9 @@
 #![deny(missing_docs)]
 
 pub mod artifact;
+#[cfg(feature = "vm")]
+pub mod bindings;
+pub mod build;
 pub mod conformance;
 pub mod disasm;
 pub mod evm;

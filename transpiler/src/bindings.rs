@@ -1,0 +1,365 @@
+//! What the typed bindings `evmove::build` generates run on (feature `vm`): a contract's
+//! code and modules ([`Compiled`]), calls ([`Call`]) and creations ([`Deploy`]) to send on
+//! the embedded runtime or turn into a [`Transaction`] for a block, and receipts with the
+//! return value, events and revert decoded ([`Receipt`]).
+//!
+//! The generated code reaches the runtime, alloy's primitives and `sol-types` through the
+//! re-exports here, so a crate using bindings depends on `evmove` alone.
+
+use std::marker::PhantomData;
+
+pub use alloy_primitives as primitives;
+pub use alloy_sol_types as sol_types;
+pub use evmove_runtime as runtime;
+
+use alloy_primitives::{Address, Bytes, Log, U256};
+use alloy_sol_types::{ContractError, SolCall, SolEventInterface, SolInterface};
+use evmove_runtime::{
+    BlockEnv, CodeKind, CodeProvider, InMemoryState, ModuleRegistry, ProvidedModule, ProviderError,
+    PublishError, Runtime, Status, Transaction, TxError, TxOutcome,
+};
+use move_core_types::account_address::AccountAddress;
+
+use crate::provider::OnDemand;
+
+/// The gas budget of a call or creation unless it says otherwise.
+pub const DEFAULT_GAS_LIMIT: u64 = 30_000_000;
+
+/// A runtime publishing at `publisher` that runs the modules of `registry`, and compiles
+/// on demand the code they do not cover: runtime code with immutables (the constructor
+/// writes their values into it, so it is not the artifact's code) and code created at run
+/// time.
+pub fn runtime(registry: ModuleRegistry, publisher: Address) -> Result<Runtime, PublishError> {
+    let publisher = AccountAddress::new(publisher.into_array());
+    let provider = Registered {
+        registry,
+        on_demand: OnDemand::new(publisher),
+    };
+    Runtime::with_publisher(provider, publisher)
+}
+
+/// The modules compiled at build time, then the pipeline on demand.
+struct Registered {
+    registry: ModuleRegistry,
+    on_demand: OnDemand,
+}
+
+impl CodeProvider for Registered {
+    fn module_for(
+        &self,
+        code: &[u8],
+        hash: alloy_primitives::B256,
+        kind: CodeKind,
+    ) -> Result<ProvidedModule, ProviderError> {
+        let registered = self.registry.module_for(code, hash, kind);
+        registered.or_else(|_| self.on_demand.module_for(code, hash, kind))
+    }
+}
+
+/// A compiled Move module, as the bindings embed it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Module {
+    /// Its name.
+    pub name: &'static str,
+    /// Its bytes.
+    pub bytes: &'static [u8],
+}
+
+/// A contract's EVM code and the modules compiled from it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Compiled {
+    /// The contract's name.
+    pub name: &'static str,
+    /// Its initcode (empty if the artifact had none).
+    pub initcode: &'static [u8],
+    /// The initcode's module.
+    pub initcode_module: Option<Module>,
+    /// Its runtime code (empty if the artifact had none).
+    pub runtime: &'static [u8],
+    /// The runtime code's module.
+    pub runtime_module: Option<Module>,
+}
+
+impl Compiled {
+    /// Registers its modules with `registry`, each for the code it runs.
+    pub fn register(&self, registry: &mut ModuleRegistry) {
+        let provided = |module: Module| ProvidedModule {
+            name: module.name.to_owned(),
+            bytes: module.bytes.to_vec(),
+        };
+        if let Some(module) = self.initcode_module {
+            registry.add_initcode(self.initcode, provided(module));
+        }
+        if let Some(module) = self.runtime_module {
+            registry.add_runtime(self.runtime, provided(module));
+        }
+    }
+}
+
+/// A contract's events, decoded from a log: alloy's `sol!` event enums, or [`NoEvents`].
+pub trait Events: Sized {
+    /// The event `log` is, if it is one of these.
+    fn decode(log: &Log) -> Option<Self>;
+}
+
+impl<T: SolEventInterface> Events for T {
+    fn decode(log: &Log) -> Option<Self> {
+        T::decode_log(log).ok().map(|log| log.data)
+    }
+}
+
+/// The events of a contract that declares none.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoEvents {}
+
+impl Events for NoEvents {
+    fn decode(_: &Log) -> Option<Self> {
+        None
+    }
+}
+
+/// What a transaction gave, decoded: `R` its return value, `E` the contract's custom
+/// errors, `L` its events.
+#[derive(Clone, Debug)]
+pub struct Receipt<R, E, L> {
+    /// How it ended.
+    pub status: Status,
+    /// The return value, if it succeeded and the return data decodes.
+    pub returned: Option<R>,
+    /// The revert, if it reverted with data that decodes as a custom error,
+    /// `Error(string)` or `Panic(uint256)`.
+    pub reverted: Option<ContractError<E>>,
+    /// The logs that decode as the contract's events, in order (logs of other contracts'
+    /// events are left out; [`Receipt::logs`] has them all).
+    pub events: Vec<L>,
+    /// Every log.
+    pub logs: Vec<Log>,
+    /// The return or revert data, as it was.
+    pub return_data: Bytes,
+    /// Gas used (the runtime's gas model).
+    pub gas_used: u64,
+    /// The contract a creation made.
+    pub created: Option<Address>,
+}
+
+impl<R, E: SolInterface, L: Events> Receipt<R, E, L> {
+    /// Decodes a transaction's result; `returns` decodes the return data of a success.
+    pub fn decode(
+        status: Status,
+        return_data: Bytes,
+        logs: Vec<Log>,
+        gas_used: u64,
+        created: Option<Address>,
+        returns: impl FnOnce(&[u8]) -> Option<R>,
+    ) -> Self {
+        let returned = match status {
+            Status::Success => returns(&return_data),
+            _ => None,
+        };
+        let reverted = match status {
+            Status::Revert => ContractError::<E>::abi_decode(&return_data).ok(),
+            _ => None,
+        };
+        Self {
+            status,
+            returned,
+            reverted,
+            events: logs.iter().filter_map(L::decode).collect(),
+            logs,
+            return_data,
+            gas_used,
+            created,
+        }
+    }
+
+    /// Whether it succeeded.
+    pub fn success(&self) -> bool {
+        self.status == Status::Success
+    }
+}
+
+/// Runs `tx` on `state` with the default block and applies its outcome.
+fn execute(
+    runtime: &Runtime,
+    state: &mut InMemoryState,
+    tx: &Transaction,
+) -> Result<TxOutcome, TxError> {
+    let outcome = runtime.execute(&*state, &BlockEnv::default(), tx)?;
+    outcome.apply_to(state);
+    Ok(outcome)
+}
+
+/// A call of function `C` of a contract whose errors are `E` and events `L`.
+#[derive(Clone, Debug)]
+pub struct Call<C, E, L> {
+    to: Address,
+    call: C,
+    value: U256,
+    gas_limit: u64,
+    decoded: PhantomData<fn() -> (E, L)>,
+}
+
+impl<C: SolCall, E: SolInterface, L: Events> Call<C, E, L> {
+    /// A call of `call` on the contract at `to`, sending no value.
+    pub fn new(to: Address, call: C) -> Self {
+        Self {
+            to,
+            call,
+            value: U256::ZERO,
+            gas_limit: DEFAULT_GAS_LIMIT,
+            decoded: PhantomData,
+        }
+    }
+
+    /// The call sending `wei`.
+    pub fn value(mut self, wei: U256) -> Self {
+        self.value = wei;
+        self
+    }
+
+    /// The call with gas budget `gas`.
+    pub fn gas_limit(mut self, gas: u64) -> Self {
+        self.gas_limit = gas;
+        self
+    }
+
+    /// The calldata.
+    pub fn calldata(&self) -> Bytes {
+        self.call.abi_encode().into()
+    }
+
+    /// The transaction making this call from `from` (for `block::evm::execute_block`).
+    pub fn tx(&self, from: Address) -> Transaction {
+        Transaction {
+            sender: from,
+            to: Some(self.to),
+            value: self.value,
+            data: self.calldata(),
+            gas_limit: self.gas_limit,
+            ..Transaction::default()
+        }
+    }
+
+    /// Sends it from `from` on `state` (applying the outcome): the receipt, or why the
+    /// transaction could not run at all.
+    pub fn send(
+        &self,
+        runtime: &Runtime,
+        state: &mut InMemoryState,
+        from: Address,
+    ) -> Result<Receipt<C::Return, E, L>, TxError> {
+        let outcome = execute(runtime, state, &self.tx(from))?;
+        Ok(self.receipt(
+            outcome.status,
+            outcome.return_data,
+            outcome.logs,
+            outcome.gas_used,
+        ))
+    }
+
+    /// Decodes a result of this call (from a block's output, say).
+    pub fn receipt(
+        &self,
+        status: Status,
+        return_data: Bytes,
+        logs: Vec<Log>,
+        gas_used: u64,
+    ) -> Receipt<C::Return, E, L> {
+        Receipt::decode(status, return_data, logs, gas_used, None, |data| {
+            C::abi_decode_returns(data).ok()
+        })
+    }
+}
+
+/// A creation of a contract whose errors are `E` and events `L`.
+#[derive(Clone, Debug)]
+pub struct Deploy<E, L> {
+    data: Bytes,
+    value: U256,
+    gas_limit: u64,
+    decoded: PhantomData<fn() -> (E, L)>,
+}
+
+/// A creation that failed.
+#[derive(Debug, thiserror::Error)]
+pub enum DeployError<E> {
+    /// The transaction could not run at all.
+    #[error(transparent)]
+    Tx(#[from] TxError),
+    /// The constructor reverted or halted; `reverted` is the revert, decoded.
+    #[error("the creation ended with {status:?}")]
+    Failed {
+        /// How it ended.
+        status: Status,
+        /// The revert, decoded (as in [`Receipt::reverted`]; boxed, as it can be large).
+        reverted: Option<Box<ContractError<E>>>,
+    },
+}
+
+impl<E: SolInterface, L: Events> Deploy<E, L> {
+    /// The creation running `initcode` with `arguments` (ABI-encoded) after it.
+    pub fn new(initcode: &[u8], arguments: Vec<u8>) -> Self {
+        Self {
+            data: [initcode, &arguments].concat().into(),
+            value: U256::ZERO,
+            gas_limit: DEFAULT_GAS_LIMIT,
+            decoded: PhantomData,
+        }
+    }
+
+    /// The creation sending `wei` to the constructor.
+    pub fn value(mut self, wei: U256) -> Self {
+        self.value = wei;
+        self
+    }
+
+    /// The creation with gas budget `gas`.
+    pub fn gas_limit(mut self, gas: u64) -> Self {
+        self.gas_limit = gas;
+        self
+    }
+
+    /// The creation transaction from `from`.
+    pub fn tx(&self, from: Address) -> Transaction {
+        Transaction {
+            sender: from,
+            to: None,
+            value: self.value,
+            data: self.data.clone(),
+            gas_limit: self.gas_limit,
+            ..Transaction::default()
+        }
+    }
+
+    /// Sends it from `from` on `state` (applying the outcome): the receipt (its
+    /// [`Receipt::created`] the new contract's address), or why it could not run at all.
+    pub fn send(
+        &self,
+        runtime: &Runtime,
+        state: &mut InMemoryState,
+        from: Address,
+    ) -> Result<Receipt<(), E, L>, TxError> {
+        let outcome = execute(runtime, state, &self.tx(from))?;
+        Ok(Receipt::decode(
+            outcome.status,
+            outcome.return_data,
+            outcome.logs,
+            outcome.gas_used,
+            outcome.created,
+            |_| Some(()),
+        ))
+    }
+}
+
+impl<E, L> Receipt<(), E, L> {
+    /// The created contract's address, or how the creation failed.
+    pub fn created(self) -> Result<Address, DeployError<E>> {
+        match self.created {
+            Some(address) if self.status == Status::Success => Ok(address),
+            _ => Err(DeployError::Failed {
+                status: self.status,
+                reverted: self.reverted.map(Box::new),
+            }),
+        }
+    }
+}
