@@ -25,7 +25,10 @@
 //! or storage) may go to any label the code uses as data: one that reached an instruction
 //! other than a jump, DUP, SWAP or POP. Such a jump is resolved to the set of escaped labels,
 //! re-explored as that set grows. This is exact for compiler output, where a function pointer
-//! can only hold a label the code put there.
+//! can only hold a label the code put there. Not where a label is moved by an unknown amount
+//! (`label + index`, a jump table): the jump may then land on any JUMPDEST, or on none, so
+//! code that does that and jumps to a target it does not know is left unresolved
+//! ([`JumpError::Unbounded`]), for the universal path.
 //!
 //! **Every JUMPDEST.** Code that takes the address of no label but still jumps to a computed
 //! target (hand-written code jumping to a value from calldata, NUMBER or arithmetic, as in
@@ -132,6 +135,13 @@ pub enum JumpError {
         /// The block it was about to explore.
         pc: Pc,
     },
+    /// A jump's target is computed, and the code moves labels by unknown amounts, so the
+    /// labels it uses as data do not bound the target.
+    #[error("the jump at {pc} goes to a target computed from a label (a jump table?)")]
+    Unbounded {
+        /// The jump.
+        pc: Pc,
+    },
 }
 
 /// Resolves every reachable jump of `code` by exploring it per calling context, starting at
@@ -145,6 +155,7 @@ pub fn explore_jumps(code: &Code) -> Result<JumpAnalysis, JumpError> {
         queue: VecDeque::new(),
         escaped: BTreeSet::new(),
         dynamic_jumps: Vec::new(),
+        label_offset: false,
         budget: Budget::new(),
     };
     let explored = match code.instructions().is_empty() {
@@ -165,6 +176,8 @@ struct Explorer<'a> {
     escaped: BTreeSet<Pc>,
     /// Jumps with unknown targets: the jump and the stack it leaves.
     dynamic_jumps: Vec<(Pc, Stack)>,
+    /// Whether some block moves a label by an unknown amount.
+    label_offset: bool,
     budget: Budget,
 }
 
@@ -180,6 +193,9 @@ impl Explorer<'_> {
         loop {
             while let Some((start, stack)) = self.queue.pop_front() {
                 self.explore(start, &stack)?;
+            }
+            if let (true, Some(&(pc, _))) = (self.label_offset, self.dynamic_jumps.first()) {
+                return Err(JumpError::Unbounded { pc });
             }
             // Dynamic jumps go to every escaped label, or to every JUMPDEST if no label
             // escapes; the queue is empty once all of them have been explored with every
@@ -237,6 +253,7 @@ impl Explorer<'_> {
         let mut stack = BlockStack::new(self.code, stack, Below::Nothing);
         let end = stack.run(&block);
         self.escaped.extend(stack.escaped.drain(..));
+        self.label_offset |= stack.label_offset;
         self.analysis
             .code_copies
             .extend(stack.code_copies.drain(..));
@@ -338,6 +355,19 @@ mod tests {
         assert_eq!(targets(&analysis), [(3, vec![4, 8])]);
         assert!(analysis.blocks.contains_key(&Pc(4)) && analysis.blocks.contains_key(&Pc(8)));
         assert_eq!(analysis.computed, BTreeSet::from([Pc(3)]));
+    }
+
+    #[test]
+    fn a_jump_to_a_label_moved_by_data_is_unresolved() {
+        // c0 + calldata may be c1 (or no JUMPDEST): c0, the one label used as data, does not
+        // bound it, and summaries do not resolve it either.
+        let error = analyse(
+            "PUSH 0 CALLDATALOAD PUSH @c0 ADD JUMP
+             c0: STOP
+             c1: STOP",
+        )
+        .unwrap_err();
+        assert_eq!(error, JumpError::Unbounded { pc: Pc(7) });
     }
 
     #[test]

@@ -162,6 +162,9 @@ pub(crate) struct BlockStack<'a> {
     pub entries_used: Vec<u16>,
     /// Regions of the code CODECOPY copies, as (offset, size), where both are constants.
     pub code_copies: Vec<(usize, usize)>,
+    /// Whether a label was moved by an unknown amount (`label + index`, a jump table): a
+    /// computed jump may then land on any JUMPDEST, not only on a label that escaped.
+    pub label_offset: bool,
 }
 
 impl<'a> BlockStack<'a> {
@@ -184,6 +187,7 @@ impl<'a> BlockStack<'a> {
             escaped: Vec::new(),
             entries_used: Vec::new(),
             code_copies: Vec::new(),
+            label_offset: false,
         }
     }
 
@@ -351,6 +355,16 @@ impl<'a> BlockStack<'a> {
             })
             .collect();
         let folded = constants.and_then(|constants| evmove_word::eval(op, &constants));
+        let is_label = |tracked: &Tracked| match tracked.slot {
+            Slot::Const(value) => label(self.code, value).is_some(),
+            _ => false,
+        };
+        if folded.is_none()
+            && matches!(op, opcode::ADD | opcode::SUB)
+            && operands.iter().any(is_label)
+        {
+            self.label_offset = true;
+        }
         for tracked in operands {
             self.consumed(tracked);
         }
