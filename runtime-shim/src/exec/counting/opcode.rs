@@ -6,10 +6,27 @@
 
 use move_vm_types::gas::SimpleInstruction;
 
-/// A counted Move instruction.
-#[allow(missing_docs)] // each variant is the Move bytecode of the same name
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Opcode {
+/// Declares [`Opcode`] and [`Opcode::ALL`] from one list, so the two cannot drift apart.
+macro_rules! opcodes {
+    ($($name:ident,)*) => {
+        /// A counted Move instruction.
+        #[allow(missing_docs)] // each variant is the Move bytecode of the same name
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+        pub enum Opcode {
+            $($name,)*
+        }
+
+        impl Opcode {
+            /// Every opcode, in declaration order (`ALL[op as usize] == op`).
+            pub const ALL: [Opcode; [$(Opcode::$name),*].len()] = [$(Opcode::$name),*];
+
+            /// How many opcodes there are.
+            pub const COUNT: usize = Self::ALL.len();
+        }
+    };
+}
+
+opcodes! {
     Nop,
     Ret,
     BrTrue,
@@ -74,82 +91,6 @@ pub enum Opcode {
     VecPopBack,
     VecUnpack,
     VecSwap,
-}
-
-impl Opcode {
-    /// Every opcode, in declaration order (`ALL[op as usize] == op`).
-    pub const ALL: [Opcode; 64] = {
-        use Opcode::*;
-        [
-            Nop,
-            Ret,
-            BrTrue,
-            BrFalse,
-            Branch,
-            Pop,
-            LdU8,
-            LdU64,
-            LdU128,
-            LdTrue,
-            LdFalse,
-            LdConst,
-            CopyLoc,
-            MoveLoc,
-            StLoc,
-            FreezeRef,
-            MutBorrowLoc,
-            ImmBorrowLoc,
-            ImmBorrowField,
-            MutBorrowField,
-            ImmBorrowFieldGeneric,
-            MutBorrowFieldGeneric,
-            ReadRef,
-            WriteRef,
-            CastU8,
-            CastU64,
-            CastU128,
-            Add,
-            Sub,
-            Mul,
-            Mod,
-            Div,
-            BitOr,
-            BitAnd,
-            Xor,
-            Shl,
-            Shr,
-            Or,
-            And,
-            Not,
-            Lt,
-            Gt,
-            Le,
-            Ge,
-            Eq,
-            Neq,
-            Abort,
-            Call,
-            CallGeneric,
-            Pack,
-            Unpack,
-            MutBorrowGlobal,
-            ImmBorrowGlobal,
-            Exists,
-            MoveFrom,
-            MoveTo,
-            VecPack,
-            VecLen,
-            VecImmBorrow,
-            VecMutBorrow,
-            VecPushBack,
-            VecPopBack,
-            VecUnpack,
-            VecSwap,
-        ]
-    };
-
-    /// How many opcodes there are.
-    pub const COUNT: usize = Self::ALL.len();
 }
 
 impl From<SimpleInstruction> for Opcode {
