@@ -25,7 +25,6 @@ use evmove_runtime::{
         calls::{CallInputs, Calls, CreateInputs},
         context::{Frame, Host},
         gas::{Schedule, FORK_PRICED},
-        memory::Memory,
         native::{FrameExtension, NativeCtx},
         outcome::{Fatal, FrameEnd, FrameResult, HaltReason},
     },
@@ -231,10 +230,8 @@ fn host_charges(spec: SpecId, ops: &[Op]) -> (Vec<(u64, i64)>, Option<FrameEnd>)
         code: Bytes::from_static(&[opcode::STOP]),
         is_static: false,
         depth: 0,
-        memory: Memory::default(),
-        return_data: Bytes::new(),
         gas: Rc::new(Cell::new(GAS_LIMIT)),
-        end: None,
+        ..Frame::default()
     };
     let mut extension = FrameExtension {
         host: &host,
@@ -333,10 +330,8 @@ fn sstore_with_the_stipend_left_runs_out_of_gas_from_istanbul() {
                     code: Bytes::new(),
                     is_static: false,
                     depth: 0,
-                    memory: Memory::default(),
-                    return_data: Bytes::new(),
                     gas: Rc::new(Cell::new(left)),
-                    end: None,
+                    ..Frame::default()
                 },
             };
             let mut ctx = NativeCtx::new(&mut extension);

@@ -21,7 +21,6 @@ use super::{
 use crate::{
     host::{
         context::{Frame, Host},
-        memory::Memory,
         outcome::{EvmoveFailure, Fatal, FrameEnd, FrameResult, HaltReason},
     },
     state::Code,
@@ -99,10 +98,8 @@ pub(super) fn run(
         code: Bytes::new(),
         is_static: false,
         depth: 0,
-        memory: Memory::default(),
-        return_data: Bytes::new(),
         gas: gas.clone(),
-        end: None,
+        ..Frame::default()
     };
     let checkpoint = host.journal().checkpoint();
     let (result, frame) = frame::on_big_stack(|| {

@@ -27,7 +27,6 @@ use crate::{
     host::{
         calls::{CallInputs, Calls, CreateInputs, MAX_DEPTH},
         context::{Frame, Host},
-        memory::Memory,
         native::FrameExtension,
         outcome::{EvmoveFailure, Fatal, FrameEnd, FrameResult, HaltReason},
     },
@@ -174,10 +173,8 @@ fn construct(
             code: initcode.bytes.clone(),
             is_static: false,
             depth: inputs.depth,
-            memory: Memory::default(),
-            return_data: Bytes::new(),
             gas: Rc::new(Cell::new(inputs.gas_limit)),
-            end: None,
+            ..Frame::default()
         };
         run_module(exec, host, initcode, CodeKind::Initcode, frame)?
     };
@@ -223,10 +220,8 @@ fn run_code_at(
         code: code.bytes.clone(),
         is_static: inputs.is_static,
         depth: inputs.depth,
-        memory: Memory::default(),
-        return_data: Bytes::new(),
         gas: Rc::new(Cell::new(inputs.gas_limit)),
-        end: None,
+        ..Frame::default()
     };
     run_module(exec, host, &code, CodeKind::Runtime, frame)
 }

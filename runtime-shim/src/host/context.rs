@@ -100,7 +100,9 @@ impl<'a> Host<'a> {
     }
 }
 
-/// The executing EVM frame.
+/// The executing EVM frame. `..Frame::default()` fills what a frame starts without: no
+/// memory, no return data, no end.
+#[derive(Default)]
 pub struct Frame {
     /// ADDRESS: whose storage and balance the frame uses.
     pub address: Address,
