@@ -618,9 +618,13 @@ fn manifest(
                     .collect(),
                 false => Vec::new(),
             };
+            // A named contract's code is under `code/` (`Built::bound`).
+            let code_file = (built.contracts[module.contract].1.name.as_ref())
+                .map(|name| format!("code/{name}.{}", module.blob.kind));
             json!({
                 "module": module.name,
                 "file": format!("modules/{}.mv", module.name),
+                "code_file": code_file,
                 "contract": module.blob.contract,
                 "blob": module.blob.kind.to_string(),
                 "code_hash": module.blob.code_hash().to_string(),

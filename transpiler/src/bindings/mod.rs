@@ -3,8 +3,14 @@
 //! the embedded runtime or turn into a [`Transaction`] for a block, and receipts with the
 //! return value, events and revert decoded ([`Receipt`]).
 //!
+//! With the feature `differential`, every transaction sent is also run on revm and must end
+//! the same way (`differential.rs`).
+//!
 //! The generated code reaches the runtime, alloy's primitives and `sol-types` through the
 //! re-exports here, so a crate using bindings depends on `evmove` alone.
+
+#[cfg(feature = "differential")]
+mod differential;
 
 use std::marker::PhantomData;
 
@@ -178,66 +184,123 @@ impl<R, E: SolInterface, L: Events> Receipt<R, E, L> {
     }
 }
 
-/// Runs `tx` on `state` with the default block and applies its outcome.
+/// Runs `tx` on `state` with the default block and applies its outcome (in the
+/// `differential` mode, after checking it against revm's).
 fn execute(
     runtime: &Runtime,
     state: &mut InMemoryState,
     tx: &Transaction,
 ) -> Result<TxOutcome, TxError> {
-    let outcome = runtime.execute(&*state, &BlockEnv::default(), tx)?;
+    let block = BlockEnv::default();
+    let outcome = runtime.execute(&*state, &block, tx)?;
+    #[cfg(feature = "differential")]
+    differential::check(state, &block, tx, &outcome);
     outcome.apply_to(state);
     Ok(outcome)
 }
 
-/// A call of function `C` of a contract whose errors are `E` and events `L`.
+/// A transaction a binding builds, before it is sent: what it does (`K`: a [`Function`]
+/// call or a [`Creation`]), the value and gas budget it carries, and the contract's errors
+/// `E` and events `L` its receipt decodes.
 #[derive(Clone, Debug)]
-pub struct Call<C, E, L> {
-    to: Address,
-    call: C,
+pub struct Message<K, E, L> {
+    kind: K,
     value: U256,
     gas_limit: u64,
     decoded: PhantomData<fn() -> (E, L)>,
 }
 
-impl<C: SolCall, E: SolInterface, L: Events> Call<C, E, L> {
-    /// A call of `call` on the contract at `to`, sending no value.
-    pub fn new(to: Address, call: C) -> Self {
+/// A call of function `C` of a contract whose errors are `E` and events `L`.
+pub type Call<C, E, L> = Message<Function<C>, E, L>;
+
+/// A creation of a contract whose errors are `E` and events `L`.
+pub type Deploy<E, L> = Message<Creation, E, L>;
+
+/// A call of function `C` on the contract at `to`.
+#[derive(Clone, Debug)]
+pub struct Function<C> {
+    to: Address,
+    call: C,
+}
+
+/// A creation: initcode and constructor arguments.
+#[derive(Clone, Debug)]
+pub struct Creation {
+    data: Bytes,
+}
+
+/// What a [`Message`] does: its recipient (`None`, a creation) and its data.
+pub trait Kind {
+    /// The called contract, or `None` for a creation.
+    fn to(&self) -> Option<Address>;
+    /// The calldata, or the initcode with the constructor's arguments.
+    fn data(&self) -> Bytes;
+}
+
+impl<C: SolCall> Kind for Function<C> {
+    fn to(&self) -> Option<Address> {
+        Some(self.to)
+    }
+
+    fn data(&self) -> Bytes {
+        self.call.abi_encode().into()
+    }
+}
+
+impl Kind for Creation {
+    fn to(&self) -> Option<Address> {
+        None
+    }
+
+    fn data(&self) -> Bytes {
+        self.data.clone()
+    }
+}
+
+impl<K: Kind, E, L> Message<K, E, L> {
+    fn of(kind: K) -> Self {
         Self {
-            to,
-            call,
+            kind,
             value: U256::ZERO,
             gas_limit: DEFAULT_GAS_LIMIT,
             decoded: PhantomData,
         }
     }
 
-    /// The call sending `wei`.
+    /// It sending `wei` (to the called contract, or the constructor).
     pub fn value(mut self, wei: U256) -> Self {
         self.value = wei;
         self
     }
 
-    /// The call with gas budget `gas`.
+    /// It with gas budget `gas`.
     pub fn gas_limit(mut self, gas: u64) -> Self {
         self.gas_limit = gas;
         self
     }
 
-    /// The calldata.
-    pub fn calldata(&self) -> Bytes {
-        self.call.abi_encode().into()
-    }
-
-    /// The transaction making this call from `from` (for `block::evm::execute_block`).
+    /// The transaction sending it from `from` (for `block::evm::execute_block`).
     pub fn tx(&self, from: Address) -> Transaction {
         Transaction {
             sender: from,
-            to: Some(self.to),
+            to: self.kind.to(),
             value: self.value,
-            data: self.calldata(),
+            data: self.kind.data(),
             gas_limit: self.gas_limit,
             ..Transaction::default()
         }
+    }
+}
+
+impl<C: SolCall, E: SolInterface, L: Events> Call<C, E, L> {
+    /// A call of `call` on the contract at `to`, sending no value.
+    pub fn new(to: Address, call: C) -> Self {
+        Self::of(Function { to, call })
+    }
+
+    /// The calldata.
+    pub fn calldata(&self) -> Bytes {
+        self.kind.data()
     }
 
     /// Sends it from `from` on `state` (applying the outcome): the receipt, or why the
@@ -271,15 +334,6 @@ impl<C: SolCall, E: SolInterface, L: Events> Call<C, E, L> {
     }
 }
 
-/// A creation of a contract whose errors are `E` and events `L`.
-#[derive(Clone, Debug)]
-pub struct Deploy<E, L> {
-    data: Bytes,
-    value: U256,
-    gas_limit: u64,
-    decoded: PhantomData<fn() -> (E, L)>,
-}
-
 /// A creation that failed.
 #[derive(Debug, thiserror::Error)]
 pub enum DeployError<E> {
@@ -299,36 +353,9 @@ pub enum DeployError<E> {
 impl<E: SolInterface, L: Events> Deploy<E, L> {
     /// The creation running `initcode` with `arguments` (ABI-encoded) after it.
     pub fn new(initcode: &[u8], arguments: Vec<u8>) -> Self {
-        Self {
+        Self::of(Creation {
             data: [initcode, &arguments].concat().into(),
-            value: U256::ZERO,
-            gas_limit: DEFAULT_GAS_LIMIT,
-            decoded: PhantomData,
-        }
-    }
-
-    /// The creation sending `wei` to the constructor.
-    pub fn value(mut self, wei: U256) -> Self {
-        self.value = wei;
-        self
-    }
-
-    /// The creation with gas budget `gas`.
-    pub fn gas_limit(mut self, gas: u64) -> Self {
-        self.gas_limit = gas;
-        self
-    }
-
-    /// The creation transaction from `from`.
-    pub fn tx(&self, from: Address) -> Transaction {
-        Transaction {
-            sender: from,
-            to: None,
-            value: self.value,
-            data: self.data.clone(),
-            gas_limit: self.gas_limit,
-            ..Transaction::default()
-        }
+        })
     }
 
     /// Sends it from `from` on `state` (applying the outcome): the receipt (its

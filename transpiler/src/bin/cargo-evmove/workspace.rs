@@ -1,0 +1,171 @@
+//! The workspace `cargo evmove` works on: its evmove projects (packages with `evmove` as a
+//! build-dependency), their settings (`[package.metadata.evmove]`), and a build of them that
+//! says where each one's build script wrote (`OUT_DIR/evmove`).
+
+use std::{
+    io::BufReader,
+    path::{Path, PathBuf},
+    process::{Command, Stdio},
+    time::Duration,
+};
+
+use cargo_metadata::{DependencyKind, Message, MetadataCommand, Package};
+use indicatif::{ProgressBar, ProgressStyle};
+use serde::Deserialize;
+
+/// A package whose build script runs `evmove::build`.
+pub struct Project {
+    /// The package's name.
+    pub name: String,
+    /// Its id, as cargo's build messages name it.
+    id: String,
+    /// Its directory.
+    pub dir: PathBuf,
+    /// Its `[package.metadata.evmove]`.
+    pub settings: Settings,
+}
+
+/// `[package.metadata.evmove]`.
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// Where the package commits a copy of its generated bindings (relative to the
+    /// package), which `cargo evmove bindings` writes and `bindings --check` compares.
+    pub bindings: Option<PathBuf>,
+}
+
+/// A project, built: where its build script's outputs are.
+pub struct Built {
+    pub project: Project,
+    /// `OUT_DIR/evmove`.
+    pub out: PathBuf,
+}
+
+/// The evmove projects of the workspace around the current directory: those named by
+/// `packages`, else the package the current directory is in (if it is one), else all.
+pub fn projects(packages: &[String]) -> Result<Vec<Project>, String> {
+    let metadata = MetadataCommand::new()
+        .no_deps()
+        .exec()
+        .map_err(|error| format!("cannot read the cargo workspace: {error}"))?;
+    let all: Vec<&Package> = metadata
+        .workspace_packages()
+        .into_iter()
+        .filter(|package| is_project(package))
+        .collect();
+    let here = std::env::current_dir().map_err(|error| error.to_string())?;
+    let chosen: Vec<&Package> = match packages {
+        [] => match all
+            .iter()
+            .find(|package| here.starts_with(package_dir(package)))
+        {
+            Some(package) => vec![*package],
+            None => all,
+        },
+        names => {
+            let mut chosen = Vec::new();
+            for name in names {
+                let found = all.iter().find(|package| package.name.as_str() == name);
+                chosen.push(*found.ok_or_else(|| {
+                    format!("no package {name} with evmove as a build-dependency in this workspace")
+                })?);
+            }
+            chosen
+        }
+    };
+    if chosen.is_empty() {
+        return Err(
+            "no package of this workspace has evmove as a build-dependency (see `cargo evmove new`)"
+                .to_owned(),
+        );
+    }
+    chosen
+        .into_iter()
+        .map(|package| {
+            let settings = match package.metadata.get("evmove") {
+                Some(value) => Settings::deserialize(value).map_err(|error| {
+                    format!(
+                        "{}: [package.metadata.evmove]: {error}",
+                        package.manifest_path
+                    )
+                })?,
+                None => Settings::default(),
+            };
+            Ok(Project {
+                name: package.name.to_string(),
+                id: package.id.repr.clone(),
+                dir: package_dir(package),
+                settings,
+            })
+        })
+        .collect()
+}
+
+fn is_project(package: &Package) -> bool {
+    package
+        .dependencies
+        .iter()
+        .any(|dep| dep.name == "evmove" && dep.kind == DependencyKind::Build)
+}
+
+fn package_dir(package: &Package) -> PathBuf {
+    let manifest: &Path = package.manifest_path.as_ref();
+    manifest.parent().unwrap_or(Path::new(".")).to_owned()
+}
+
+/// Builds `projects` with cargo (a progress line while it works, cargo's errors on
+/// stderr): each project with its output directory.
+pub fn build(projects: Vec<Project>, release: bool) -> Result<Vec<Built>, String> {
+    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or("cargo".into()));
+    command.args(["build", "--message-format=json-render-diagnostics"]);
+    for project in &projects {
+        command.args(["-p", &project.name]);
+    }
+    if release {
+        command.arg("--release");
+    }
+    let mut child = command
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|error| format!("cannot run cargo: {error}"))?;
+    let progress = ProgressBar::new_spinner();
+    progress
+        .set_style(ProgressStyle::with_template("{spinner} {elapsed} {msg}").expect("a template"));
+    progress.enable_steady_tick(Duration::from_millis(120));
+    progress.set_message("cargo build");
+    let mut out_dirs = Vec::new();
+    let stdout = child.stdout.take().expect("stdout is piped");
+    for message in Message::parse_stream(BufReader::new(stdout)).flatten() {
+        match message {
+            Message::CompilerArtifact(artifact) => {
+                progress.set_message(format!("cargo build: {}", artifact.target.name));
+            }
+            Message::BuildScriptExecuted(script) => {
+                out_dirs.push((script.package_id.repr, PathBuf::from(script.out_dir)));
+            }
+            _ => {}
+        }
+    }
+    progress.finish_and_clear();
+    let status = child.wait().map_err(|error| error.to_string())?;
+    if !status.success() {
+        return Err("cargo build failed".to_owned());
+    }
+    projects
+        .into_iter()
+        .map(|project| {
+            let out = out_dirs
+                .iter()
+                .find(|(id, _)| *id == project.id)
+                .map(|(_, dir)| dir.join("evmove"))
+                .filter(|out| out.join("manifest.json").is_file())
+                .ok_or_else(|| {
+                    format!(
+                        "{}: its build script wrote no evmove output (does build.rs call evmove::build?)",
+                        project.name
+                    )
+                })?;
+            Ok(Built { project, out })
+        })
+        .collect()
+}

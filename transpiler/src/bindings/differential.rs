@@ -1,0 +1,168 @@
+//! The differential mode of the bindings (feature `differential`, which
+//! `cargo evmove test --differential` turns on): every transaction a binding sends is also
+//! run on revm, from the same state and in the same block, and must end the same way —
+//! status, return or revert data, logs, the created address. A difference fails the test
+//! that sent it (a panic naming the transaction and both results): this mode exists only to
+//! fail tests.
+//!
+//! What is not compared: gas (evmove charges no intrinsic gas yet) and balances after fees
+//! (the transaction pays none on either side: gas price 0). BLOCKHASH reads differ (revm's
+//! empty database makes up hashes), so code that reads them cannot be checked this way.
+
+use alloy_primitives::{Address, Bytes, Log};
+use evmove_runtime::{
+    BlockEnv, InMemoryState, StateKey, StateValue, Status, Transaction, TxOutcome,
+};
+use revm::{
+    bytecode::Bytecode,
+    context::{result::ExecutionResult, result::Output, Context, TxEnv},
+    database::{CacheDB, EmptyDB},
+    primitives::TxKind,
+    state::AccountInfo,
+    DatabaseRef, ExecuteEvm, MainBuilder, MainContext,
+};
+
+/// How a transaction ended, as both sides can say it.
+#[derive(Debug, PartialEq, Eq)]
+struct Ending {
+    /// `success`, `revert` or `halt` (the halt reasons are named differently on each side).
+    status: &'static str,
+    data: Bytes,
+    logs: Vec<Log>,
+    created: Option<Address>,
+}
+
+/// Runs `tx` on revm from `state` in `block` and panics unless it ends as evmove's
+/// `outcome` did.
+pub(super) fn check(
+    state: &InMemoryState,
+    block: &BlockEnv,
+    tx: &Transaction,
+    outcome: &TxOutcome,
+) {
+    let evmove = Ending {
+        status: match outcome.status {
+            Status::Success => "success",
+            Status::Revert => "revert",
+            Status::Halt(_) => "halt",
+        },
+        data: outcome.return_data.clone(),
+        logs: outcome.logs.clone(),
+        created: outcome.created,
+    };
+    let revm = match run(state, block, tx) {
+        Ok(ending) => ending,
+        Err(error) => panic!("differential: revm could not run {tx:?}: {error}"),
+    };
+    assert_eq!(
+        evmove, revm,
+        "differential: evmove (left) and revm (right) disagree on {tx:?}"
+    );
+}
+
+/// `tx` run on revm from a copy of `state`.
+fn run(state: &InMemoryState, block: &BlockEnv, tx: &Transaction) -> Result<Ending, String> {
+    let db = database(state);
+    let nonce = db
+        .basic_ref(tx.sender)
+        .ok()
+        .flatten()
+        .map_or(0, |info| info.nonce);
+    let env = TxEnv::builder()
+        .caller(tx.sender)
+        .kind(tx.to.map_or(TxKind::Create, TxKind::Call))
+        .data(tx.data.clone())
+        .value(tx.value)
+        .gas_limit(tx.gas_limit)
+        .gas_price(0)
+        .nonce(nonce)
+        .chain_id(Some(block.chain_id))
+        .build()
+        .map_err(|error| format!("{error:?}"))?;
+    let mut evm = Context::mainnet()
+        .with_db(db)
+        .modify_cfg_chained(|cfg| {
+            cfg.set_spec_and_mainnet_gas_params(block.spec);
+            cfg.chain_id = block.chain_id;
+            // evmove has no per-transaction gas cap (EIP-7825): budgets above it run.
+            cfg.tx_gas_limit_cap = Some(u64::MAX);
+        })
+        .modify_block_chained(|env: &mut revm::context::BlockEnv| {
+            env.number = alloy_primitives::U256::from(block.number);
+            env.timestamp = alloy_primitives::U256::from(block.timestamp);
+            env.beneficiary = block.coinbase;
+            env.gas_limit = block.gas_limit;
+            env.basefee = block.basefee.saturating_to();
+            env.prevrandao = Some(block.prevrandao);
+        })
+        .build_mainnet();
+    let executed = evm.transact(env).map_err(|error| format!("{error:?}"))?;
+    Ok(match executed.result {
+        ExecutionResult::Success { output, logs, .. } => {
+            let (data, created) = match output {
+                Output::Call(data) => (data, None),
+                Output::Create(data, created) => (data, created),
+            };
+            Ending {
+                status: "success",
+                data,
+                logs,
+                created,
+            }
+        }
+        ExecutionResult::Revert { output, .. } => Ending {
+            status: "revert",
+            data: output,
+            logs: Vec::new(),
+            created: None,
+        },
+        ExecutionResult::Halt { .. } => Ending {
+            status: "halt",
+            data: Bytes::new(),
+            logs: Vec::new(),
+            created: None,
+        },
+    })
+}
+
+/// `state` as revm's in-memory database: every account, its code and its storage.
+fn database(state: &InMemoryState) -> CacheDB<EmptyDB> {
+    let mut db = CacheDB::new(EmptyDB::default());
+    // Accounts first: code and slots land on accounts that exist.
+    let mut codes = Vec::new();
+    let mut slots = Vec::new();
+    for (key, value) in state.iter() {
+        match (key, value) {
+            (StateKey::Account(address), StateValue::Account(account)) => {
+                let info = AccountInfo {
+                    balance: account.balance,
+                    nonce: account.nonce,
+                    ..AccountInfo::default()
+                };
+                db.insert_account_info(*address, info);
+            }
+            (StateKey::Code(address), StateValue::Code(code)) => {
+                codes.push((*address, code.bytes.clone()))
+            }
+            (StateKey::Slot(address, slot), StateValue::Slot(value)) => {
+                slots.push((*address, *slot, *value))
+            }
+            _ => {}
+        }
+    }
+    for (address, code) in codes {
+        let info = db.basic_ref(address).ok().flatten().unwrap_or_default();
+        let code = Bytecode::new_raw(code);
+        let info = AccountInfo {
+            code_hash: code.hash_slow(),
+            code: Some(code),
+            ..info
+        };
+        db.insert_account_info(address, info);
+    }
+    for (address, slot, value) in slots {
+        // The in-memory database cannot fail.
+        let _ = db.insert_account_storage(address, slot, value);
+    }
+    db
+}
