@@ -196,6 +196,96 @@ fn two_different_contracts_of_one_name_are_an_error() {
     fs::remove_dir_all(dir).unwrap();
 }
 
+#[test]
+fn a_move_package_holds_the_modules_and_goes_when_not_asked_for() {
+    let dir = scratch("move-package");
+    let contracts = dir.join("contracts");
+    copy(
+        &corpus("legacy-opt", "Token"),
+        &contracts.join("Token.json"),
+    );
+    let (report, _) = build(
+        Project::new().input(&contracts).move_package("tokens"),
+        &dir,
+    );
+    let out = report.unwrap().dir;
+    let toml = fs::read_to_string(out.join("move/Move.toml")).unwrap();
+    assert!(toml.starts_with("[package]\nname = \"tokens\""), "{toml}");
+    for module in ["Token", "Token_init"] {
+        let packaged = out.join(format!("move/build/tokens/bytecode_modules/{module}.mv"));
+        let built = out.join(format!("modules/{module}.mv"));
+        assert_eq!(fs::read(packaged).unwrap(), fs::read(built).unwrap());
+    }
+    // Another name replaces it; none removes it.
+    let (report, _) = build(Project::new().input(&contracts).move_package("coins"), &dir);
+    assert!(report.is_ok());
+    assert!(!out.join("move/build/tokens").exists());
+    assert!(out
+        .join("move/build/coins/bytecode_modules/Token.mv")
+        .is_file());
+    let (report, _) = build(Project::new().input(&contracts), &dir);
+    assert!(report.is_ok());
+    assert!(!out.join("move").exists());
+    fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn a_cache_entry_under_another_fingerprint_is_compiled_again() {
+    let dir = scratch("fingerprint");
+    let contracts = dir.join("contracts");
+    copy(
+        &corpus("legacy-opt", "Token"),
+        &contracts.join("Token.json"),
+    );
+    let project = || Project::new().input(&contracts);
+    let (first, _) = build(project(), &dir);
+    let cache = first.unwrap().dir.join("cache.json");
+    // Another publisher is another fingerprint.
+    let other = move_core_types::account_address::AccountAddress::from_hex_literal("0x3").unwrap();
+    let (moved, _) = build(project().publisher(other), &dir);
+    assert_eq!(moved.unwrap().compiled, ["Token_init", "Token"]);
+    let (back, _) = build(project(), &dir);
+    assert_eq!(back.unwrap().compiled, ["Token_init", "Token"]);
+    // A cache another evmove wrote (another fingerprint, the same names).
+    let text = fs::read_to_string(&cache).unwrap();
+    let mut json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    for entry in json["modules"].as_object_mut().unwrap().values_mut() {
+        entry["fingerprint"] = "0x00".into();
+    }
+    fs::write(&cache, json.to_string()).unwrap();
+    let (stale, _) = build(project(), &dir);
+    assert_eq!(stale.unwrap().compiled, ["Token_init", "Token"]);
+    let (again, _) = build(project(), &dir);
+    assert!(again.unwrap().compiled.is_empty());
+    fs::remove_dir_all(dir).unwrap();
+}
+
+/// A contract named `name` whose code is STOP, in evmove's corpus wrapper shape.
+fn stop_contract(name: &str) -> String {
+    format!(
+        r#"{{"contracts": {{"{name}": {{"abi": [],
+            "evm": {{"bytecode": {{"object": "00"}}, "deployedBytecode": {{"object": "00"}}}}}}}}}}"#
+    )
+}
+
+#[test]
+fn contracts_whose_binding_modules_would_share_a_name_are_an_error() {
+    let dir = scratch("binding-names");
+    let contracts = dir.join("contracts");
+    fs::write(contracts.join("a.json"), stop_contract("FooBar")).unwrap();
+    fs::write(contracts.join("b.json"), stop_contract("Foo_Bar")).unwrap();
+    let (report, _) = build(Project::new().input(&contracts), &dir);
+    assert_eq!(
+        report.unwrap_err().to_string(),
+        "the bindings of FooBar and Foo_Bar would both be the Rust module foo_bar; rename one"
+    );
+    // Apart, each builds.
+    fs::remove_file(contracts.join("b.json")).unwrap();
+    let (report, _) = build(Project::new().input(&contracts), &dir);
+    assert!(report.is_ok());
+    fs::remove_dir_all(dir).unwrap();
+}
+
 /// A contract whose runtime code is STOP and whose one function has no typed entry (more
 /// a tuple type without components, which has no Move type), in evmove's corpus wrapper shape.
 const WIDE: &str = r#"{"contracts": {"Token_init": {

@@ -166,3 +166,86 @@ fn database(state: &InMemoryState) -> CacheDB<EmptyDB> {
     }
     db
 }
+
+#[cfg(test)]
+mod tests {
+    use alloy_primitives::{address, U256};
+    use evmove_runtime::{Account, ModuleRegistry};
+
+    use super::*;
+    use crate::evm::assemble;
+
+    const ALICE: Address = address!("00000000000000000000000000000000000a11ce");
+    const CONTRACT: Address = address!("00000000000000000000000000000000000c0de0");
+
+    /// A contract that logs its calldata's first word, stores it and returns it; Alice funded.
+    fn setup() -> (
+        crate::bindings::runtime::Runtime,
+        InMemoryState,
+        Transaction,
+    ) {
+        let code = assemble(
+            "PUSH 0 CALLDATALOAD DUP1 PUSH 0 SSTORE PUSH 0 MSTORE \
+             PUSH 32 PUSH 0 LOG0 PUSH 32 PUSH 0 RETURN",
+        )
+        .unwrap();
+        let mut state = InMemoryState::new();
+        let wei = U256::from(10).pow(U256::from(18));
+        state.set_account(
+            ALICE,
+            Account {
+                nonce: 0,
+                balance: wei,
+            },
+        );
+        state.set_account(CONTRACT, Account::default());
+        state.set_code(CONTRACT, code.into());
+        state.set_slot(CONTRACT, U256::from(1), U256::from(9));
+        let tx = Transaction {
+            sender: ALICE,
+            to: Some(CONTRACT),
+            data: U256::from(42).to_be_bytes::<32>().into(),
+            gas_limit: 1_000_000,
+            ..Transaction::default()
+        };
+        let runtime = super::super::runtime(ModuleRegistry::new(), Address::with_last_byte(2));
+        (runtime.unwrap(), state, tx)
+    }
+
+    fn outcome() -> (InMemoryState, Transaction, TxOutcome) {
+        let (runtime, state, tx) = setup();
+        let outcome = runtime.execute(&state, &BlockEnv::default(), &tx).unwrap();
+        (state, tx, outcome)
+    }
+
+    #[test]
+    fn evmove_agrees_with_revm_on_a_call_that_logs_stores_and_returns() {
+        let (state, tx, outcome) = outcome();
+        assert_eq!(outcome.status, Status::Success);
+        check(&state, &BlockEnv::default(), &tx, &outcome);
+    }
+
+    #[test]
+    #[should_panic(expected = "evmove (left) and revm (right) disagree")]
+    fn a_different_return_value_fails() {
+        let (state, tx, mut outcome) = outcome();
+        outcome.return_data = Bytes::from_static(&[1]);
+        check(&state, &BlockEnv::default(), &tx, &outcome);
+    }
+
+    #[test]
+    #[should_panic(expected = "evmove (left) and revm (right) disagree")]
+    fn a_missing_log_fails() {
+        let (state, tx, mut outcome) = outcome();
+        outcome.logs.clear();
+        check(&state, &BlockEnv::default(), &tx, &outcome);
+    }
+
+    #[test]
+    #[should_panic(expected = "evmove (left) and revm (right) disagree")]
+    fn a_different_status_fails() {
+        let (state, tx, mut outcome) = outcome();
+        outcome.status = Status::Revert;
+        check(&state, &BlockEnv::default(), &tx, &outcome);
+    }
+}

@@ -69,6 +69,18 @@ pub enum BuildError {
         /// The other.
         second: String,
     },
+    /// Two contracts' names give one Rust module name in the bindings.
+    #[error(
+        "the bindings of {first} and {second} would both be the Rust module {module}; rename one"
+    )]
+    BindingNameClash {
+        /// The module name (the contract name in snake case).
+        module: String,
+        /// The first contract's label.
+        first: String,
+        /// The other's.
+        second: String,
+    },
     /// Solidity sources were given but no solc binary.
     #[error("Solidity sources need a solc binary: set SOLC or call Project::solc (evmove never downloads one)")]
     NoSolc,

@@ -24,7 +24,8 @@
 //!   contracts, modules (code hashes, functions, typed entries and those without one);
 //! - `contracts.rs`: the bindings (see [`rust`]);
 //! - `cache.json`: what each module was compiled from, so that an unchanged blob is not
-//!   compiled again.
+//!   compiled again;
+//! - with [`Project::move_package`], the modules as a Move package under `move/`.
 //!
 //! It prints `cargo:rerun-if-changed` for every input file and directory (a directory:
 //! cargo then reruns when any file under it changes or appears) and
@@ -35,6 +36,8 @@
 mod cache;
 mod error;
 mod inputs;
+mod move_package;
+mod naming;
 mod rust;
 mod solc;
 mod write;
@@ -46,14 +49,16 @@ use std::{
     path::{Path, PathBuf},
 };
 
-use alloy_primitives::{hex, keccak256};
+use alloy_primitives::keccak256;
 use move_core_types::account_address::AccountAddress;
 use serde_json::{json, Value};
 
 pub use error::BuildError;
+pub use move_package::{bytecode_dir, move_toml};
+pub use naming::{name_modules, typed_entries_for};
 
 use self::{
-    cache::{Cache, Entry, Key},
+    cache::{compiler_identity, fingerprint, Cache, Entry},
     rust::{generate_bindings, Bound, BoundCode},
     write::Outputs,
 };
@@ -61,7 +66,7 @@ use crate::{
     artifact::{self, Bytecode, Contract},
     lift::{LiftCodeError, Lifted},
     lower::{typed::TypedEntries, SHIM_ADDRESS},
-    pipeline::{compile_code, compile_lifted, lift_blobs, module_names, Blob, BlobKind},
+    pipeline::{compile_code, compile_lifted, lift_blobs, Blob, BlobKind},
 };
 
 /// The environment variable naming the solc binary, when [`Project::solc`] does not.
@@ -85,6 +90,7 @@ pub struct Project {
     publisher: AccountAddress,
     rerun_if_changed: bool,
     out_dir: Option<PathBuf>,
+    move_package: Option<String>,
 }
 
 impl Default for Project {
@@ -104,6 +110,7 @@ impl Project {
             publisher: DEFAULT_PUBLISHER,
             rerun_if_changed: true,
             out_dir: None,
+            move_package: None,
         }
     }
 
@@ -149,6 +156,13 @@ impl Project {
         self
     }
 
+    /// Also write the modules as Move package `name` (`move/Move.toml`,
+    /// `move/build/<name>/bytecode_modules/*.mv`), for the Move tools.
+    pub fn move_package(mut self, name: impl Into<String>) -> Self {
+        self.move_package = Some(name.into());
+        self
+    }
+
     /// Where to write (`<dir>/evmove/`), instead of cargo's `OUT_DIR`.
     pub fn out_dir(mut self, dir: impl Into<PathBuf>) -> Self {
         self.out_dir = Some(dir.into());
@@ -175,7 +189,9 @@ impl Project {
                 printer.line(&format!("cargo:rerun-if-changed={}", path.display()));
             }
         }
-        let mut outputs = Outputs::new(out_dir.join("evmove"));
+        let package_dir =
+            (self.move_package.as_ref()).map(|name| format!("move/{}", bytecode_dir(name)));
+        let mut outputs = Outputs::new(out_dir.join("evmove"), package_dir.clone());
         let mut loaded = Vec::new();
         let mut input_hashes = BTreeMap::new();
         for file in &files {
@@ -220,11 +236,24 @@ impl Project {
         let bound = built.bound(&mut outputs, &mut printer)?;
         outputs.write(
             "contracts.rs",
-            generate_bindings(self.publisher, &bound).as_bytes(),
+            generate_bindings(self.publisher, &bound)?.as_bytes(),
         )?;
         let solc_json = solc.as_ref().map(|(_, _, settings)| settings.clone());
         let manifest = manifest(self.publisher, &input_hashes, solc_json, &built);
         outputs.write("manifest.json", &manifest)?;
+        if let (Some(name), Some(dir)) = (&self.move_package, &package_dir) {
+            let toml = move_toml(name, self.publisher);
+            outputs.write("move/Move.toml", toml.as_bytes())?;
+            for module in &built.modules {
+                let file = format!("modules/{}.mv", module.name);
+                let bytes =
+                    fs::read(outputs.dir().join(&file)).map_err(|error| BuildError::Read {
+                        path: outputs.dir().join(&file),
+                        error,
+                    })?;
+                outputs.write(&format!("{dir}/{}.mv", module.name), &bytes)?;
+            }
+        }
         outputs.write("cache.json", &Cache::new(built.cache).to_json())?;
         outputs.remove_stale()?;
         for name in &built.compiled {
@@ -369,7 +398,7 @@ struct Built<'a> {
     cache: BTreeMap<String, Entry>,
 }
 
-/// Compiles every blob of `contracts` (named together, [`module_names`]) into modules at
+/// Compiles every blob of `contracts` (named together, [`name_modules`]) into modules at
 /// `publisher`, writing each to `modules/` (a blob the cache knows is read back, not
 /// compiled).
 fn compile_contracts<'a>(
@@ -378,6 +407,7 @@ fn compile_contracts<'a>(
     outputs: &mut Outputs,
 ) -> Result<Built<'a>, BuildError> {
     let previous = Cache::read(&outputs.dir().join("cache.json"));
+    let compiler = compiler_identity();
     let typed: Vec<TypedEntries> = contracts
         .iter()
         .map(|(_, contract)| {
@@ -389,27 +419,16 @@ fn compile_contracts<'a>(
         })
         .collect();
     let pending = blobs(contracts);
-    let no_entries = TypedEntries::default();
-    let typed_of = |item: &Pending| match item.blob.has_typed_entries() {
-        true => &typed[item.contract],
-        false => &no_entries,
-    };
-    let to_name: Vec<(&Blob, &TypedEntries)> = pending
+    let typed_refs: Vec<&TypedEntries> = typed.iter().collect();
+    let inputs: Vec<String> = contracts
         .iter()
-        .map(|item| (&item.blob, typed_of(item)))
+        .map(|(file, _)| file.display().to_string())
         .collect();
-    let names = module_names(&to_name).map_err(|clash| {
-        let describe = |index: usize| {
-            let item = &pending[index];
-            let file = contracts[item.contract].0.display();
-            format!("{file}: {} {}", item.blob.contract, item.blob.kind)
-        };
-        BuildError::NameClash {
-            name: clash.name.clone(),
-            first: describe(clash.first),
-            second: describe(clash.second),
-        }
-    })?;
+    let to_name: Vec<(usize, &Blob)> = pending
+        .iter()
+        .map(|item| (item.contract, &item.blob))
+        .collect();
+    let names = name_modules(&to_name, &typed_refs, &inputs)?;
     let mut built = Built {
         contracts: Vec::new(),
         modules: Vec::new(),
@@ -418,17 +437,18 @@ fn compile_contracts<'a>(
         cache: BTreeMap::new(),
     };
     for (item, name) in pending.into_iter().zip(names) {
-        let entries = typed_of(&item);
-        let key = Key {
-            code_hash: item.blob.code_hash().to_string(),
-            typed_entries: hex::encode(keccak256(format!("{entries:?}"))),
-            publisher: publisher.to_hex_literal(),
-        };
+        let entries = typed_entries_for(&item.blob, &typed[item.contract]);
+        let fingerprint = fingerprint(
+            &compiler,
+            &publisher.to_hex_literal(),
+            entries,
+            &item.blob.code_hash().to_string(),
+        );
         let file = format!("modules/{name}.mv");
         let functions = match built.cache.get(&name) {
             // Identical blobs share a module: compiled once.
             Some(entry) => entry.functions,
-            None => match previous.hit(&name, &key) {
+            None => match previous.hit(&name, &fingerprint) {
                 Some(entry) if outputs.keep(&file) => {
                     built.reused.push(name.clone());
                     entry.functions
@@ -444,7 +464,13 @@ fn compile_contracts<'a>(
                 }
             },
         };
-        built.cache.insert(name.clone(), Entry { key, functions });
+        built.cache.insert(
+            name.clone(),
+            Entry {
+                fingerprint,
+                functions,
+            },
+        );
         built.modules.push(Module {
             name,
             contract: item.contract,

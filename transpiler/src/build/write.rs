@@ -12,9 +12,14 @@ use super::error::BuildError;
 /// The subdirectories whose files belong to one build: what it did not produce goes.
 const OWNED_DIRECTORIES: [&str; 3] = ["modules", "code", "abi"];
 
+/// Where earlier builds may have written Move packages' modules.
+const MOVE_PACKAGES: &str = "move/build";
+
 /// The output directory of one build.
 pub(super) struct Outputs {
     dir: PathBuf,
+    /// The Move package's module directory (relative), if this build writes one.
+    package_modules: Option<String>,
     /// Every file this build produced (written or kept), relative to `dir`.
     produced: BTreeSet<PathBuf>,
     /// Those whose content changed.
@@ -22,9 +27,10 @@ pub(super) struct Outputs {
 }
 
 impl Outputs {
-    pub fn new(dir: PathBuf) -> Self {
+    pub fn new(dir: PathBuf, package_modules: Option<String>) -> Self {
         Self {
             dir,
+            package_modules,
             produced: BTreeSet::new(),
             written: Vec::new(),
         }
@@ -63,9 +69,27 @@ impl Outputs {
         there
     }
 
-    /// Deletes the files of the owned subdirectories this build did not produce.
+    /// Deletes the files of the owned subdirectories this build did not produce, and what
+    /// is under `move/` of a Move package this build does not write.
     pub fn remove_stale(&self) -> Result<(), BuildError> {
-        for sub in OWNED_DIRECTORIES {
+        let stale_packages: Vec<PathBuf> = match &self.package_modules {
+            None => vec![self.dir.join("move")],
+            Some(modules) => (fs::read_dir(self.dir.join(MOVE_PACKAGES))
+                .into_iter()
+                .flatten())
+            .flatten()
+            .map(|package| package.path())
+            .filter(|package| !self.dir.join(modules).starts_with(package))
+            .collect(),
+        };
+        for path in stale_packages.into_iter().filter(|path| path.is_dir()) {
+            fs::remove_dir_all(&path).map_err(|error| BuildError::Write { path, error })?;
+        }
+        let owned = OWNED_DIRECTORIES
+            .iter()
+            .copied()
+            .chain(self.package_modules.as_deref());
+        for sub in owned {
             let Ok(entries) = fs::read_dir(self.dir.join(sub)) else {
                 continue;
             };

@@ -1,4 +1,4 @@
-//! `cargo evmove new`: a project written from the templates in this binary (`templates/`,
+//! `cargo evmove new`: a project written from the templates in this binary (`templates/*.tmpl`,
 //! the contract and its artifact being `examples/token-project`'s Token), offline. Its
 //! `Cargo.lock` is the evmove checkout's: the yanked Move crates resolve only from a lock
 //! file, and the project then builds with the versions evmove is tested with.
@@ -28,11 +28,11 @@ fn own_checkout() -> &'static str {
 /// The files of a new project: path, then content (`{{package}}`, `{{crate}}` and
 /// `{{evmove}}` filled in).
 const TEMPLATES: [(&str, &str); 8] = [
-    ("Cargo.toml", include_str!("templates/Cargo.toml")),
-    ("build.rs", include_str!("templates/build.rs")),
-    ("src/lib.rs", include_str!("templates/lib.rs")),
-    ("tests/token.rs", include_str!("templates/token.rs")),
-    ("README.md", include_str!("templates/README.md")),
+    ("Cargo.toml", include_str!("templates/Cargo.toml.tmpl")),
+    ("build.rs", include_str!("templates/build.rs.tmpl")),
+    ("src/lib.rs", include_str!("templates/lib.rs.tmpl")),
+    ("tests/token.rs", include_str!("templates/token.rs.tmpl")),
+    ("README.md", include_str!("templates/README.md.tmpl")),
     (".gitignore", "/target\n"),
     (
         "contracts/Token.sol",

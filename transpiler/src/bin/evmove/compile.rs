@@ -11,9 +11,10 @@ use std::{
 use clap::Args;
 use evmove::{
     artifact::{self, Contract},
+    build::{bytecode_dir, move_toml, name_modules, typed_entries_for},
     lift::{LiftCodeError, Lifted},
     lower::{typed::TypedEntries, SHIM_ADDRESS},
-    pipeline::{compile_lifted, lift_blobs, module_names, Blob},
+    pipeline::{compile_lifted, lift_blobs, Blob},
 };
 use move_core_types::account_address::AccountAddress;
 use serde_json::json;
@@ -63,15 +64,11 @@ struct Pending {
 }
 
 /// Compiles every input; `Ok(false)` if some blob failed (each failure printed). Every blob
-/// of every input is named together ([`module_names`]): no two different modules share a
+/// of every input is named together ([`name_modules`]): no two different modules share a
 /// name, whatever the inputs; identical ones are written once.
 fn compile(args: &CompileArgs) -> Result<bool, String> {
     let modules_dir = match &args.move_package {
-        Some(name) => args
-            .output
-            .join("build")
-            .join(name)
-            .join("bytecode_modules"),
+        Some(name) => args.output.join(bytecode_dir(name)),
         None => args.output.clone(),
     };
     fs::create_dir_all(&modules_dir)
@@ -108,31 +105,18 @@ fn compile(args: &CompileArgs) -> Result<bool, String> {
             loaded.push((input.clone(), contract, typed));
         }
     }
-    let no_entries = TypedEntries::default();
-    let typed_of = |item: &Pending| match item.blob.has_typed_entries() {
-        true => &loaded[item.contract].2,
-        false => &no_entries,
-    };
-    let to_name: Vec<(&Blob, &TypedEntries)> = pending
+    let typed: Vec<&TypedEntries> = loaded.iter().map(|(_, _, typed)| typed).collect();
+    let inputs: Vec<String> = loaded.iter().map(|(input, ..)| input.clone()).collect();
+    let to_name: Vec<(usize, &Blob)> = pending
         .iter()
-        .map(|item| (&item.blob, typed_of(item)))
+        .map(|item| (item.contract, &item.blob))
         .collect();
-    let names = module_names(&to_name).map_err(|clash| {
-        let describe = |index: usize| {
-            let item: &Pending = &pending[index];
-            format!("{}: {} {}", item.input, item.blob.contract, item.blob.kind)
-        };
-        format!(
-            "{clash}: {} and {}; rename a contract",
-            describe(clash.first),
-            describe(clash.second)
-        )
-    })?;
+    let names = name_modules(&to_name, &typed, &inputs).map_err(|clash| clash.to_string())?;
     let mut modules = Vec::new();
     let mut blobs_of = vec![BTreeMap::new(); loaded.len()];
     let mut written = HashSet::new();
     for (item, name) in pending.into_iter().zip(names) {
-        let blob_typed = typed_of(&item);
+        let blob_typed = typed_entries_for(&item.blob, &loaded[item.contract].2);
         let Pending {
             input,
             contract,
@@ -250,14 +234,6 @@ fn contract_map(
         );
     }
     contracts
-}
-
-fn move_toml(name: &str, address: AccountAddress) -> String {
-    format!(
-        "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\n\n[addresses]\nevmove = \"{}\"\n{name} = \"{}\"\n",
-        SHIM_ADDRESS.to_hex_literal(),
-        address.to_hex_literal()
-    )
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
