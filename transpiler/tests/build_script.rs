@@ -11,7 +11,7 @@ use std::{
     fs,
     path::{Path, PathBuf},
     process::Command,
-    time::{Duration, SystemTime},
+    time::SystemTime,
 };
 
 /// The corpus artifact of `contract` (legacy optimised setting).
@@ -89,11 +89,10 @@ fn compiled(lines: &[String]) -> Vec<&str> {
         .collect()
 }
 
-/// Sets `path`'s modification time ahead, as an editor saving it would.
+/// Sets `path`'s modification time to now, as an editor saving it would.
 fn touch(path: &Path) {
-    let later = SystemTime::now() + Duration::from_secs(2);
     let file = fs::File::options().append(true).open(path).unwrap();
-    file.set_modified(later).unwrap();
+    file.set_modified(SystemTime::now()).unwrap();
 }
 
 #[test]
