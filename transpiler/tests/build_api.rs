@@ -32,18 +32,25 @@ fn build(project: Project, dir: &Path) -> (Result<Report, BuildError>, Vec<Strin
     (report, lines.lines().map(str::to_owned).collect())
 }
 
+/// A scratch directory ([`scratch`]) whose `contracts/` holds the corpus's Token
+/// (legacy optimised setting): the directory and `contracts/`.
+fn with_token(test: &str) -> (PathBuf, PathBuf) {
+    let dir = scratch(test);
+    let contracts = dir.join("contracts");
+    copy(
+        &corpus("legacy-opt", "Token"),
+        &contracts.join("Token.json"),
+    );
+    (dir, contracts)
+}
+
 fn copy(from: &Path, to: &Path) {
     fs::copy(from, to).unwrap();
 }
 
 #[test]
 fn writes_modules_code_abis_manifest_and_bindings() {
-    let dir = scratch("writes");
-    let contracts = dir.join("contracts");
-    copy(
-        &corpus("legacy-opt", "Token"),
-        &contracts.join("Token.json"),
-    );
+    let (dir, contracts) = with_token("writes");
     let (report, lines) = build(Project::new().input(&contracts), &dir);
     let report = report.unwrap();
     assert_eq!(report.compiled, ["Token_init", "Token"]);
@@ -89,12 +96,7 @@ fn writes_modules_code_abis_manifest_and_bindings() {
 
 #[test]
 fn a_second_build_compiles_and_writes_nothing_and_a_new_or_changed_input_only_itself() {
-    let dir = scratch("incremental");
-    let contracts = dir.join("contracts");
-    copy(
-        &corpus("legacy-opt", "Token"),
-        &contracts.join("Token.json"),
-    );
+    let (dir, contracts) = with_token("incremental");
     let project = || Project::new().input(&contracts);
     let (first, _) = build(project(), &dir);
     assert_eq!(first.unwrap().compiled.len(), 2);
@@ -198,12 +200,7 @@ fn two_different_contracts_of_one_name_are_an_error() {
 
 #[test]
 fn a_move_package_holds_the_modules_and_goes_when_not_asked_for() {
-    let dir = scratch("move-package");
-    let contracts = dir.join("contracts");
-    copy(
-        &corpus("legacy-opt", "Token"),
-        &contracts.join("Token.json"),
-    );
+    let (dir, contracts) = with_token("move-package");
     let (report, _) = build(
         Project::new().input(&contracts).move_package("tokens"),
         &dir,
@@ -231,12 +228,7 @@ fn a_move_package_holds_the_modules_and_goes_when_not_asked_for() {
 
 #[test]
 fn a_cache_entry_under_another_fingerprint_is_compiled_again() {
-    let dir = scratch("fingerprint");
-    let contracts = dir.join("contracts");
-    copy(
-        &corpus("legacy-opt", "Token"),
-        &contracts.join("Token.json"),
-    );
+    let (dir, contracts) = with_token("fingerprint");
     let project = || Project::new().input(&contracts);
     let (first, _) = build(project(), &dir);
     let cache = first.unwrap().dir.join("cache.json");
@@ -296,12 +288,7 @@ const WIDE: &str = r#"{"contracts": {"Token_init": {
 
 #[test]
 fn module_names_are_told_apart_and_functions_without_typed_entries_warned_of() {
-    let dir = scratch("names");
-    let contracts = dir.join("contracts");
-    copy(
-        &corpus("legacy-opt", "Token"),
-        &contracts.join("Token.json"),
-    );
+    let (dir, contracts) = with_token("names");
     // Its runtime module would be named like Token's initcode module.
     fs::write(contracts.join("Wide.json"), WIDE).unwrap();
     let (report, lines) = build(Project::new().input(&contracts), &dir);
