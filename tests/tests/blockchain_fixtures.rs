@@ -393,6 +393,15 @@ fn blocks_are_rejected_exactly_when_the_chain_rejects_them() {
         failures[0].contains("block 1 must be rejected"),
         "{failures:?}"
     );
+    // A transaction with neither a sender nor a signature: no sender, the block rejected.
+    let failures = run_with_blocks("fees_and_gas", |blocks| {
+        let tx = blocks[0]["transactions"][0].as_object_mut().unwrap();
+        tx.remove("sender");
+    });
+    assert!(
+        failures[0].contains("block 0 was rejected: transaction 0 has neither a sender nor"),
+        "{failures:?}"
+    );
     // A header whose gasUsed is one off: the block is rejected.
     let failures = run_with_blocks("fees_and_gas", |blocks| {
         let used: U256 = blocks[0]["blockHeader"]["gasUsed"]

@@ -16,10 +16,10 @@
 //!   `ShanghaiToCancunAtTime15k`);
 //! - `genesisBlockHeader` (its `hash` is BLOCKHASH of block 0).
 //!
-//! Other fields (`_info`, `rlp`, `lastblockhash`, `sealEngine`, signatures `v`/`r`/`s`,
-//! a withdrawal's `index` and `validatorIndex`, uncles) are ignored. Numbers, byte strings and addresses read
-//! as in [`super::vmtest`]. A transaction without `sender` is kept (`sender: None`) and the
-//! test skipped: evmove does not recover senders from signatures.
+//! A transaction's signature (`v`, `r`, `s`, `chainId`) gives its sender where it has no
+//! `sender` (`super::sender`). Other fields (`_info`, `rlp`, `lastblockhash`, `sealEngine`,
+//! a withdrawal's `index` and `validatorIndex`, uncles) are ignored. Numbers, byte strings
+//! and addresses read as in [`super::vmtest`].
 
 use std::collections::BTreeMap;
 
@@ -159,6 +159,18 @@ pub struct BlockTx {
     /// The EIP-2930 access list (EIP-2930, EIP-1559 and EIP-4844 transactions).
     #[serde(default)]
     pub access_list: Vec<AccessListItem>,
+    /// The chain id a typed transaction signs.
+    #[serde(default, deserialize_with = "vmtest::some_quantity")]
+    pub chain_id: Option<U256>,
+    /// The signature (see `super::sender`), used when there is no `sender`.
+    #[serde(default, deserialize_with = "vmtest::some_quantity")]
+    pub v: Option<U256>,
+    /// The signature's `r`.
+    #[serde(default, deserialize_with = "vmtest::some_quantity")]
+    pub r: Option<U256>,
+    /// The signature's `s`.
+    #[serde(default, deserialize_with = "vmtest::some_quantity")]
+    pub s: Option<U256>,
 }
 
 /// An account of an access list, with its slots.

@@ -9,11 +9,12 @@
 //! `parentHash`, EIP-4788 with its `parentBeaconBlockRoot`); after them, its `withdrawals`
 //! (`evmove_runtime::exec::system::withdrawals`). Transactions are the EVM's, gas and fees
 //! included (`evmove_runtime::exec::fees`: nonce, intrinsic gas, the sender's payment, the
-//! refund, the coinbase's tip; BLOBBASEFEE from the header's `excessBlobGas`). A block is
-//! rejected, leaving the state as it was, when a transaction is invalid or its
-//! transactions' gas is not the header's `gasUsed`; a block the test marks with
-//! `expectException` must be rejected, any other must not. A transaction that evmove
-//! cannot run (no module, a Move error) fails the test.
+//! refund, the coinbase's tip; BLOBBASEFEE from the header's `excessBlobGas`); a
+//! transaction without `sender` has the sender its signature gives (`super::sender`). A
+//! block is rejected, leaving the state as it was, when a transaction is invalid (or
+//! recovers no sender) or its transactions' gas is not the header's `gasUsed`; a block the
+//! test marks with `expectException` must be rejected, any other must not. A transaction
+//! that evmove cannot run (no module, a Move error) fails the test.
 //!
 //! A VMTest ([`Runner::run`]) becomes one [`Runtime::execute_frame`] of a call on an
 //! [`InMemoryState`] holding its pre-state, every code compiled on demand by [`OnDemand`]
@@ -54,6 +55,7 @@ use super::{
     blockchain::{Block, BlockHeader, BlockTx, BlockchainTest},
     check::{gas_left, judge, judge_post_state, Ending, GasLeft, Observed, Verdict},
     file::TestCase,
+    sender::recover_sender,
     skip::{skip_blockchain_reason, skip_reason},
     vmtest::{AccountState, VmTest},
 };
@@ -177,8 +179,11 @@ impl Runner {
         state.apply(&system);
         let mut gas_used = 0u64;
         for (t, tx) in block.transactions.iter().enumerate() {
-            let sender = (tx.sender)
-                .ok_or_else(|| BlockFailure::Broken(format!("transaction {t} has no sender")))?;
+            let sender = match tx.sender {
+                Some(sender) => sender,
+                None => recover_sender(tx)
+                    .map_err(|why| BlockFailure::Rejected(format!("transaction {t} {why}")))?,
+            };
             let outcome = match self.runtime.execute(&state, env, &transaction(tx, sender)) {
                 Ok(outcome) => outcome,
                 Err(TxError::Invalid(invalid)) => {

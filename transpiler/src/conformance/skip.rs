@@ -15,8 +15,7 @@
 //! the initcode of a creation transaction reads GAS (as above), when a block that must be
 //! rejected (`expectException`) is given only as RLP (evmove does not decode block RLP),
 //! when it gives no explicit
-//! `postState` (only its hash), or when a transaction has no `sender` (evmove does not
-//! recover senders from signatures). Its fork must be one evmove knows (`super::run`).
+//! `postState` (only its hash). Its fork must be one evmove knows (`super::run`).
 //!
 //! After running, the other gas rule applies (see `super::check`): a test that expects
 //! failure (no `post`) and that evmove fails by running out of gas is skipped, since whether
@@ -59,12 +58,6 @@ pub fn skip_blockchain_reason(test: &BlockchainTest) -> Option<String> {
         return Some("gives no explicit postState (only its hash)".to_string());
     }
     let transactions = test.blocks.iter().flat_map(|block| &block.transactions);
-    if transactions.clone().any(|tx| tx.sender.is_none()) {
-        return Some(
-            "a transaction has no `sender`: evmove does not recover senders from signatures"
-                .to_string(),
-        );
-    }
     let initcodes = transactions.filter(|tx| tx.to.is_none()).map(|tx| &tx.data);
     reads_gas(test.pre.values().map(|a| &a.code).chain(initcodes))
 }
