@@ -76,7 +76,7 @@ fn transaction(kind: u64, n: u64) -> Transaction {
         sender: SENDER,
         to: Some(LOOPS),
         data: data.into(),
-        gas_limit: u64::MAX / 2,
+        gas_limit: evmove_runtime::exec::fees::TX_GAS_LIMIT_CAP,
         ..Transaction::default()
     }
 }

@@ -361,6 +361,18 @@ impl Journal {
         }
         sender.balance = balance;
         self.set_account(from, sender);
+        self.credit(view, to, value)?;
+        Ok(true)
+    }
+
+    /// Adds `value` wei to `to`'s balance (creating it if needed), saturating: a pending
+    /// credit if the journal defers credits and has not read `to` (see the module doc).
+    pub fn credit(
+        &mut self,
+        view: &dyn StateView,
+        to: Address,
+        value: U256,
+    ) -> Result<(), StateError> {
         if self.defer_credits && !self.values.contains_key(&StateKey::Account(to)) {
             let pending = self.credits.entry(to).or_default();
             *pending = pending.saturating_add(value);
@@ -368,12 +380,12 @@ impl Journal {
                 address: to,
                 amount: value,
             });
-            return Ok(true);
+            return Ok(());
         }
         let mut receiver = self.account(view, to)?.unwrap_or_default();
         receiver.balance = receiver.balance.saturating_add(value);
         self.set_account(to, receiver);
-        Ok(true)
+        Ok(())
     }
 
     /// Records that `address` was created by CREATE/CREATE2 in this transaction.

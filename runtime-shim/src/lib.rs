@@ -44,6 +44,7 @@ pub mod stdlib;
 pub use exec::{
     code::{CodeKind, CodeProvider, ProvidedModule, ProviderError},
     entry::{EntryCall, EntryOutcome},
+    fees::InvalidTx,
     modules::PublishError,
     outcome::{TxError, TxOutcome},
     registry::ModuleRegistry,

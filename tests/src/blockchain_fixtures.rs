@@ -10,8 +10,11 @@
 //! revm also checks each transaction ends as the fixture says ([`Expect`]), so that a
 //! "revert" fixture does revert.
 //!
-//! Gas is real EVM gas in revm: transactions pay a gas price over the block's base fee, so
-//! the balances in `postState` are revm's (evmove does not compare them).
+//! Gas is real EVM gas in revm: transactions pay a gas price over the block's base fee (or,
+//! EIP-1559 ones, a priority fee over it), so the balances in `postState` are revm's, and
+//! each header's `gasUsed` is what revm's transactions used. A block holding a transaction
+//! revm refuses ([`Expect::Invalid`]) is rendered with `expectException`, and none of its
+//! transactions is applied: the chain rejects it.
 //!
 //! Around each block's transactions, as the execution clients drive revm: the system calls
 //! before them (revm's `SystemCallEvm::system_call`; EIP-2935 with the block's
@@ -31,7 +34,11 @@ use std::collections::BTreeMap;
 use alloy_dyn_abi::DynSolValue;
 use alloy_primitives::{address, Address, Bytes, B256, U256};
 use revm::{
-    context::{result::ExecutionResult, Context, TxEnv},
+    context::{
+        result::ExecutionResult,
+        transaction::{AccessList, AccessListItem},
+        Context, TxEnv,
+    },
     database::{CacheDB, EmptyDB},
     handler::SYSTEM_ADDRESS,
     primitives::{hardfork::SpecId, TxKind},
@@ -71,6 +78,14 @@ pub const WITHDRAWN: Address = Address::repeat_byte(0xd1);
 const NOT_WITHDRAWN: Address = Address::repeat_byte(0xd2);
 /// The CREATE2 factory (see [`factory`]).
 const FACTORY: Address = Address::repeat_byte(0x0f);
+/// The contracts of the gas fixtures (see [`looper`], [`payer`], [`receiver`], [`clearer`],
+/// [`reader`], [`gas_counter`]).
+const LOOPER: Address = Address::repeat_byte(0x10);
+const PAYER: Address = Address::repeat_byte(0x11);
+const RECEIVER: Address = Address::repeat_byte(0x12);
+const CLEARER: Address = Address::repeat_byte(0x13);
+const READER: Address = Address::repeat_byte(0x14);
+const GAS_COUNTER: Address = Address::repeat_byte(0x15);
 
 /// The EIP-4788 beacon-roots contract's address.
 pub const BEACON_ROOTS: Address = address!("0x000F3df6D732807Ef1319fB7B8bB8522d0Beac02");
@@ -151,9 +166,14 @@ pub enum Expect {
     Success,
     /// REVERT.
     Revert,
+    /// An exceptional halt (out of gas).
+    Halt,
+    /// revm refuses it: its block is rejected.
+    Invalid,
 }
 
-/// A legacy transaction (its nonce is the sender's at that point).
+/// A transaction (its nonce is the sender's at that point): legacy, paying [`GAS_PRICE`],
+/// unless it has a priority fee.
 #[derive(Clone, Debug)]
 pub struct FixtureTx {
     /// The sender.
@@ -164,6 +184,12 @@ pub struct FixtureTx {
     pub data: Bytes,
     /// Wei sent.
     pub value: U256,
+    /// Its gas limit.
+    pub gas_limit: u64,
+    /// EIP-1559: the max priority fee per gas (the max fee is twice [`GAS_PRICE`]).
+    pub priority_fee: Option<u64>,
+    /// EIP-2930: the accounts and slots it names.
+    pub access_list: Vec<(Address, Vec<U256>)>,
     /// How it must end.
     pub expect: Expect,
 }
@@ -174,17 +200,17 @@ fn call(sender: Address, to: Address, data: impl Into<Bytes>, expect: Expect) ->
         to: Some(to),
         data: data.into(),
         value: U256::ZERO,
+        gas_limit: TX_GAS_LIMIT,
+        priority_fee: None,
+        access_list: Vec::new(),
         expect,
     }
 }
 
 fn create(sender: Address, initcode: impl Into<Bytes>, expect: Expect) -> FixtureTx {
     FixtureTx {
-        sender,
         to: None,
-        data: initcode.into(),
-        value: U256::ZERO,
-        expect,
+        ..call(sender, Address::ZERO, initcode, expect)
     }
 }
 
@@ -303,6 +329,56 @@ fn factory() -> Bytes {
         0x36, 0x5f, 0x5f, 0x37, // CALLDATACOPY(0, 0, CALLDATASIZE)
         0x5f, 0x36, 0x5f, 0x5f, 0xf5, // CREATE2(0, 0, CALLDATASIZE, 0)
         0x36, 0x55, 0x00, // SSTORE(CALLDATASIZE, result) STOP
+    ])
+}
+
+/// Loops forever (`JUMPDEST PUSH1 0 JUMP`): runs out of gas.
+fn looper() -> Bytes {
+    Bytes::from_static(&[0x5b, 0x60, 0x00, 0x56])
+}
+
+/// Sends 1 wei to [`RECEIVER`] as Solidity's `transfer` does (a CALL with no gas but the
+/// 2,300 stipend) and stores the call's result plus 2 in slot 0.
+fn payer() -> Bytes {
+    let mut code = vec![
+        0x60, 0x00, 0x60, 0x00, 0x60, 0x00, 0x60, 0x00, 0x60, 0x01, 0x73,
+    ];
+    code.extend_from_slice(RECEIVER.as_slice());
+    code.extend_from_slice(&[0x60, 0x00, 0xf1, 0x60, 0x02, 0x01, 0x60, 0x00, 0x55, 0x00]);
+    Bytes::from(code)
+}
+
+/// A fallback that writes storage (`SSTORE(0, 1)`): on the stipend alone it runs out of gas
+/// (EIP-2200: no SSTORE with 2,300 gas or less left).
+fn receiver() -> Bytes {
+    Bytes::from_static(&[0x60, 0x01, 0x60, 0x00, 0x55, 0x00])
+}
+
+/// Clears slots 1..=5 (each refunded, the refund capped).
+fn clearer() -> Bytes {
+    let mut code: Vec<u8> = (1..=5)
+        .flat_map(|slot| [0x60, 0x00, 0x60, slot, 0x55])
+        .collect();
+    code.push(0x00);
+    Bytes::from(code)
+}
+
+/// Stores `SLOAD(0) + SLOAD(1)` in slot 2 (cheaper with the slots in the access list).
+fn reader() -> Bytes {
+    Bytes::from_static(&[
+        0x60, 0x00, 0x54, 0x60, 0x01, 0x54, 0x01, 0x60, 0x02, 0x55, 0x00,
+    ])
+}
+
+/// Counts loop rounds while GAS is above 30,000, then stores the count in slot 0: a loop
+/// bounded by the gas left.
+fn gas_counter() -> Bytes {
+    Bytes::from_static(&[
+        0x60, 0x00, // PUSH1 0: the count
+        0x5b, 0x60, 0x01, 0x01, // loop: JUMPDEST, count + 1
+        0x61, 0x75, 0x30, 0x5a, 0x11, // GAS > 30,000
+        0x60, 0x02, 0x57, // JUMPI loop
+        0x60, 0x00, 0x55, 0x00, // SSTORE(0, count) STOP
     ])
 }
 
@@ -663,6 +739,94 @@ pub fn fixtures() -> Vec<Fixture> {
                 ],
             )],
         },
+        Fixture {
+            name: "fees_and_gas",
+            comment: "EIP-1559 and legacy fees with the tip to the coinbase; a transaction \
+                      out of gas (all its gas paid); a transfer whose recipient's fallback \
+                      writes storage, failing on the 2,300 stipend; refunds capped; an \
+                      access list; a block rejected for a sender that cannot pay (its other \
+                      transaction undone with it), and the block after it.",
+            spec: SPEC,
+            storage_collisions: Vec::new(),
+            pre: vec![
+                eoa(ALICE),
+                eoa(BOB),
+                contract(LOOPER, looper()),
+                Genesis {
+                    balance: U256::from(1_000),
+                    ..contract(PAYER, payer())
+                },
+                contract(RECEIVER, receiver()),
+                Genesis {
+                    storage: (1..=5).map(|i| (U256::from(i), U256::from(i))).collect(),
+                    ..contract(CLEARER, clearer())
+                },
+                Genesis {
+                    storage: vec![(U256::ZERO, U256::from(3)), (U256::from(1), U256::from(4))],
+                    ..contract(READER, reader())
+                },
+            ],
+            blocks: vec![
+                block(
+                    1,
+                    vec![
+                        FixtureTx {
+                            value: U256::from(1_000),
+                            priority_fee: Some(2),
+                            ..call(ALICE, CAROL, Bytes::new(), Expect::Success)
+                        },
+                        FixtureTx {
+                            gas_limit: 100_000,
+                            ..call(ALICE, LOOPER, Bytes::new(), Expect::Halt)
+                        },
+                        call(BOB, PAYER, Bytes::new(), Expect::Success),
+                        FixtureTx {
+                            priority_fee: Some(0),
+                            ..call(BOB, CLEARER, Bytes::new(), Expect::Success)
+                        },
+                        FixtureTx {
+                            access_list: vec![(READER, vec![U256::ZERO, U256::from(1)])],
+                            ..call(ALICE, READER, Bytes::new(), Expect::Success)
+                        },
+                    ],
+                ),
+                block(
+                    2,
+                    vec![
+                        FixtureTx {
+                            value: U256::from(1),
+                            ..call(ALICE, CAROL, Bytes::new(), Expect::Success)
+                        },
+                        FixtureTx {
+                            value: U256::from(10u128.pow(22)),
+                            ..call(BOB, CAROL, Bytes::new(), Expect::Invalid)
+                        },
+                    ],
+                ),
+                block(
+                    2,
+                    vec![FixtureTx {
+                        value: U256::from(5),
+                        ..call(BOB, CAROL, Bytes::new(), Expect::Success)
+                    }],
+                ),
+            ],
+        },
+        Fixture {
+            name: "gas_bounded_loop",
+            comment: "A loop bounded by the gas left (GAS > 30,000): the rounds it counts \
+                      depend on the exact gas of every instruction.",
+            spec: SPEC,
+            storage_collisions: Vec::new(),
+            pre: vec![eoa(ALICE), contract(GAS_COUNTER, gas_counter())],
+            blocks: vec![block(
+                1,
+                vec![FixtureTx {
+                    gas_limit: 100_000,
+                    ..call(ALICE, GAS_COUNTER, Bytes::new(), Expect::Success)
+                }],
+            )],
+        },
     ]
 }
 
@@ -758,51 +922,92 @@ pub fn render(fixture: &Fixture) -> Value {
             executed.state.remove(&block.coinbase);
             db.commit(executed.state);
         }
+        // A rejected block leaves the state as it was.
+        let before = db.clone();
         let mut transactions = Vec::new();
+        let mut gas_used = 0;
+        let mut rejected = None;
         for (t, tx) in block.txs.iter().enumerate() {
+            let at = format!("{}: block {} transaction {t}", fixture.name, block.number);
             let nonce = db
                 .basic_ref(tx.sender)
                 .expect("the in-memory database cannot fail")
                 .unwrap_or_default()
                 .nonce;
+            let access_list = AccessList(
+                (tx.access_list.iter())
+                    .map(|(address, slots)| AccessListItem {
+                        address: *address,
+                        storage_keys: slots.iter().map(|slot| B256::from(*slot)).collect(),
+                    })
+                    .collect(),
+            );
+            let max_fee = match tx.priority_fee {
+                Some(_) => 2 * GAS_PRICE,
+                None => GAS_PRICE,
+            };
             let tx_env = TxEnv::builder()
                 .caller(tx.sender)
                 .kind(tx.to.map_or(TxKind::Create, TxKind::Call))
                 .data(tx.data.clone())
                 .value(tx.value)
-                .gas_limit(TX_GAS_LIMIT)
-                .gas_price(GAS_PRICE as u128)
+                .gas_limit(tx.gas_limit)
+                .gas_price(max_fee as u128)
+                .gas_priority_fee(tx.priority_fee.map(u128::from))
+                .access_list(access_list.clone())
                 .nonce(nonce)
                 .build()
-                .unwrap_or_else(|err| panic!("{}: transaction {t}: {err:?}", fixture.name));
-            let executed = context()
-                .with_db(&mut db)
-                .build_mainnet()
-                .transact(tx_env)
-                .unwrap_or_else(|err| panic!("{}: transaction {t}: {err:?}", fixture.name));
-            let ended = match &executed.result {
-                ExecutionResult::Success { .. } => Some(Expect::Success),
-                ExecutionResult::Revert { .. } => Some(Expect::Revert),
-                ExecutionResult::Halt { .. } => None,
+                .unwrap_or_else(|err| panic!("{at}: {err:?}"));
+            let executed = context().with_db(&mut db).build_mainnet().transact(tx_env);
+            let ended = match &executed {
+                Ok(executed) => match executed.result {
+                    ExecutionResult::Success { .. } => Expect::Success,
+                    ExecutionResult::Revert { .. } => Expect::Revert,
+                    ExecutionResult::Halt { .. } => Expect::Halt,
+                },
+                Err(_) => Expect::Invalid,
             };
-            assert_eq!(
-                ended,
-                Some(tx.expect),
-                "{}: block {} transaction {t}: {:?}",
-                fixture.name,
-                block.number,
-                executed.result
-            );
-            db.commit(executed.state);
-            transactions.push(json!({
+            assert_eq!(ended, tx.expect, "{at}: {executed:?}");
+            match executed {
+                Ok(executed) => {
+                    gas_used += executed.result.tx_gas_used();
+                    db.commit(executed.state);
+                }
+                Err(error) => rejected = Some(format!("{error:?}")),
+            }
+            let mut rendered = json!({
                 "data": hex(&tx.data),
-                "gasLimit": quantity(TX_GAS_LIMIT),
-                "gasPrice": quantity(GAS_PRICE),
+                "gasLimit": quantity(tx.gas_limit),
                 "nonce": quantity(nonce),
                 "to": tx.to.map(|to| to.to_string().to_lowercase()).unwrap_or_default(),
                 "value": quantity(tx.value),
                 "sender": tx.sender.to_string().to_lowercase(),
-            }));
+            });
+            match tx.priority_fee {
+                Some(priority) => {
+                    rendered["maxFeePerGas"] = quantity(max_fee).into();
+                    rendered["maxPriorityFeePerGas"] = quantity(priority).into();
+                }
+                None => rendered["gasPrice"] = quantity(GAS_PRICE).into(),
+            }
+            if !tx.access_list.is_empty() {
+                let items = (tx.access_list.iter()).map(|(address, slots)| {
+                    let keys: Vec<String> = (slots.iter())
+                        .map(|slot| B256::from(*slot).to_string())
+                        .collect();
+                    json!({ "address": address.to_string().to_lowercase(), "storageKeys": keys })
+                });
+                rendered["accessList"] = items.collect::<Vec<_>>().into();
+            }
+            transactions.push(rendered);
+        }
+        if rejected.is_some() {
+            assert!(
+                block.withdrawals.is_empty(),
+                "{}: a rejected block",
+                fixture.name
+            );
+            db = before;
         }
         let mut withdrawals = Vec::new();
         for (index, &(address, gwei)) in block.withdrawals.iter().enumerate() {
@@ -831,6 +1036,7 @@ pub fn render(fixture: &Fixture) -> Value {
             "number": quantity(block.number),
             "timestamp": quantity(block.timestamp),
             "gasLimit": quantity(BLOCK_GAS_LIMIT),
+            "gasUsed": quantity(gas_used),
             "baseFeePerGas": quantity(block.base_fee),
             "difficulty": "0x0",
             "mixHash": block.prevrandao.to_string(),
@@ -847,6 +1053,9 @@ pub fn render(fixture: &Fixture) -> Value {
         });
         if !withdrawals.is_empty() {
             rendered["withdrawals"] = withdrawals.into();
+        }
+        if let Some(exception) = rejected {
+            rendered["expectException"] = exception.into();
         }
         blocks.push(rendered);
     }

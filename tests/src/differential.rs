@@ -1,7 +1,7 @@
 //! revm and evmove side by side: every transaction runs in both, and anything observable that
-//! differs — status, output, created address, logs, changed balances, nonces, code or storage
-//! — fails at once, naming the transaction. Gas is not compared (evmove does not model EVM
-//! gas exactly), nor the reasons of exceptional halts (only that both halted).
+//! differs — status, output, created address, logs, gas used, changed balances, nonces, code
+//! or storage — fails at once, naming the transaction. The reasons of exceptional halts are
+//! not compared (only that both halted).
 
 use alloy_primitives::{Address, U256};
 
@@ -76,6 +76,12 @@ pub fn difference(expected: &TxOutcome, actual: &TxOutcome) -> Option<String> {
         return Some(format!(
             "logs: revm {:?}, evmove {:?}",
             expected.logs, actual.logs
+        ));
+    }
+    if expected.gas_used != actual.gas_used {
+        return Some(format!(
+            "gas used: revm {}, evmove {}",
+            expected.gas_used, actual.gas_used
         ));
     }
     if expected.changes != actual.changes {

@@ -15,6 +15,7 @@ use evmove_runtime::{
 use crate::{
     engine::Engine,
     outcome::{AccountChange, Status, Tx, TxOutcome},
+    revm_oracle,
 };
 
 /// The Move runtime with its state.
@@ -26,7 +27,8 @@ pub struct EvmoveEngine {
 
 impl EvmoveEngine {
     /// An empty state, in the block environment revm uses by default (number 0, timestamp 1,
-    /// no gas limit to speak of), so block reads agree with the oracle's.
+    /// no gas limit to speak of) under the oracle's fork ([`revm_oracle::SPEC`]), so block
+    /// reads and gas agree with the oracle's.
     pub fn new() -> Self {
         Self::with_provider(OnDemand::new(DEFAULT_PUBLISHER))
     }
@@ -43,6 +45,7 @@ impl EvmoveEngine {
                 number: 0,
                 timestamp: 1,
                 gas_limit: u64::MAX,
+                spec: revm_oracle::SPEC,
                 ..BlockEnv::default()
             },
         }

@@ -1,5 +1,5 @@
 //! A transaction and its observable outcome: what two executions of the same transaction
-//! must agree on to be called equal (gas aside: evmove does not model EVM gas exactly).
+//! must agree on to be called equal, gas used included.
 
 use std::collections::BTreeMap;
 
@@ -113,7 +113,7 @@ pub struct TxOutcome {
     pub logs: Vec<Log>,
     /// Changed accounts, in address order, including contracts created by CREATE/CREATE2.
     pub changes: BTreeMap<Address, AccountChange>,
-    /// Gas used, as revm counts it. Informational: not part of equality between engines.
+    /// Gas used, as the EVM reports it (intrinsic gas included, the refund taken off).
     pub gas_used: u64,
 }
 

@@ -8,7 +8,9 @@
 //! larger than the sender's balance: they revert), plain ether payments to one shared
 //! recipient (credits without a read), WrappedEther deposits (value credited to the contract)
 //! and withdrawals (which read the contract's balance), calls with too little gas (they
-//! halt), and token transfers carrying ether (a credit rolled back by the revert). The contention knob is the pool size, from one account to one per transaction.
+//! halt), and token transfers carrying ether (a credit rolled back by the revert). The contention knob is the pool size, from one account to one per transaction. Every
+//! transaction pays gas over the block's base fee, the coinbase getting the tip as a credit
+//! (so fees make no transaction conflict with another).
 
 use std::{collections::BTreeSet, num::NonZeroUsize, sync::OnceLock};
 
@@ -20,13 +22,17 @@ use evmove_runtime::{
         evm::{execute_block, TxResult},
         BlockError, Config, Mode, Speculation,
     },
-    Account, BlockEnv, InMemoryState, Runtime, StateKey, Status, Transaction, TxError,
-    DEFAULT_PUBLISHER,
+    Account, BlockEnv, InMemoryState, InvalidTx, Runtime, StateKey, StateValue, Status,
+    Transaction, TxError, DEFAULT_PUBLISHER,
 };
 use evmove_tests::corpus::{Contract, Setting};
 use proptest::{prelude::*, strategy::ValueTree};
 
 const GAS: u64 = 10_000_000;
+/// The block's base fee, and the price every transaction pays (the coinbase gets the
+/// difference per gas, as a credit that makes no conflict).
+const BASE_FEE: u64 = 7;
+const GAS_PRICE: u64 = 10;
 /// Accounts of the pool, at most.
 const POOL: u8 = 16;
 
@@ -58,12 +64,28 @@ fn ether(n: u64) -> U256 {
     U256::from(n) * U256::from(10).pow(U256::from(18))
 }
 
+fn coinbase() -> Address {
+    Address::left_padding_from(&[0xcb])
+}
+
+/// A transaction paying [`GAS_PRICE`], to fill in.
+fn paying() -> Transaction {
+    Transaction {
+        gas_price: U256::from(GAS_PRICE),
+        ..Transaction::default()
+    }
+}
+
 fn fixture() -> &'static Fixture {
     static FIXTURE: OnceLock<Fixture> = OnceLock::new();
     FIXTURE.get_or_init(|| {
         let runtime = Runtime::with_publisher(OnDemand::new(DEFAULT_PUBLISHER), DEFAULT_PUBLISHER)
             .expect("the shim library publishes");
-        let block = BlockEnv::default();
+        let block = BlockEnv {
+            basefee: U256::from(BASE_FEE),
+            coinbase: coinbase(),
+            ..BlockEnv::default()
+        };
         let mut state = InMemoryState::new();
         let token = Contract::load(Setting::LegacyOpt, "Token", "Token");
         let weth = Contract::load(Setting::ViaIrOpt, "WrappedEther", "WrappedEther");
@@ -84,7 +106,7 @@ fn fixture() -> &'static Fixture {
             sender: deployer(),
             data,
             gas_limit: GAS,
-            ..Transaction::default()
+            ..paying()
         };
         let args = [
             DynSolValue::String("Token".into()),
@@ -101,7 +123,7 @@ fn fixture() -> &'static Fixture {
                 value,
                 data,
                 gas_limit: GAS,
-                ..Transaction::default()
+                ..paying()
             };
             let tokens = [
                 DynSolValue::Address(holder),
@@ -165,11 +187,12 @@ impl Txn {
                 ],
             ),
             gas_limit,
-            ..Transaction::default()
+            ..paying()
         };
         match *self {
             Txn::TokenTransfer { from, to, amount } => token_transfer(from, to, amount, GAS),
-            Txn::Starved { from, to } => token_transfer(from, to, 1, 2_000),
+            // The intrinsic gas (about 21,600) and a few thousand more: not enough.
+            Txn::Starved { from, to } => token_transfer(from, to, 1, 30_000),
             Txn::PaidTransfer { from, to, wei } => Transaction {
                 value: U256::from(wei),
                 ..token_transfer(from, to, 1, GAS)
@@ -179,7 +202,7 @@ impl Txn {
                 to: Some(shared_recipient()),
                 value: U256::from(wei),
                 gas_limit: GAS,
-                ..Transaction::default()
+                ..paying()
             },
             Txn::Deposit { from, wei } => Transaction {
                 sender: account(from),
@@ -187,7 +210,7 @@ impl Txn {
                 value: U256::from(wei),
                 data: f.weth.calldata("deposit", &[]),
                 gas_limit: GAS,
-                ..Transaction::default()
+                ..paying()
             },
             Txn::Withdraw { from, wei } => Transaction {
                 sender: account(from),
@@ -196,7 +219,7 @@ impl Txn {
                     .weth
                     .calldata("withdraw", &[DynSolValue::Uint(U256::from(wei), 256)]),
                 gas_limit: GAS,
-                ..Transaction::default()
+                ..paying()
             },
         }
     }
@@ -373,7 +396,7 @@ fn a_failing_transaction_ends_the_block() {
     txns[4].value = ether(1_000_000_000);
     assert!(matches!(
         sequential(f, &txns),
-        Err((4, error)) if error.contains("less than the value")
+        Err((4, error)) if error.contains("the transaction may cost")
     ));
     for mode in [Mode::Sequential, threads(2), threads(4)] {
         check(f, &txns, &config(mode, Speculation::Unbounded));
@@ -386,12 +409,15 @@ fn a_failing_transaction_ends_the_block() {
         ) else {
             panic!("the block must fail at transaction 4");
         };
-        assert!(matches!(error, TxError::InsufficientBalance { .. }));
+        assert!(matches!(
+            error,
+            TxError::Invalid(InvalidTx::InsufficientBalance { .. })
+        ));
     }
 }
 
-/// Payments from distinct senders to one recipient are credits: on two threads, no
-/// transaction executes twice.
+/// Payments from distinct senders to one recipient, each tipping the coinbase, are credits:
+/// on two threads, no transaction executes twice.
 #[test]
 fn payments_to_a_shared_recipient_do_not_conflict() {
     let f = fixture();
@@ -415,6 +441,13 @@ fn payments_to_a_shared_recipient_do_not_conflict() {
     .unwrap();
     let executions: u32 = output.stats.iter().map(|stats| stats.executions).sum();
     assert_eq!(executions, txns.len() as u32, "{:?}", output.stats);
+    // The coinbase got every transaction's tip (over what the setup paid it).
+    let gas: u64 = output.outputs.iter().map(|result| result.gas_used).sum();
+    let before = f.base.account(coinbase()).unwrap_or_default().balance;
+    let balance = before + U256::from(gas * (GAS_PRICE - BASE_FEE));
+    let coinbase = output.writes.get(&StateKey::Account(coinbase()));
+    let expected = StateValue::Account(Account { nonce: 0, balance });
+    assert_eq!(coinbase, Some(&Some(expected)));
 }
 
 /// A block that deploys a contract and calls it: the creation's module is published before
@@ -437,7 +470,7 @@ fn a_block_deploys_and_calls_a_new_contract() {
         sender: creator,
         data: fresh.deploy_data(&args),
         gas_limit: GAS,
-        ..Transaction::default()
+        ..paying()
     }];
     for to in 1..6 {
         txns.push(Transaction {
@@ -451,7 +484,7 @@ fn a_block_deploys_and_calls_a_new_contract() {
                 ],
             ),
             gas_limit: GAS,
-            ..Transaction::default()
+            ..paying()
         });
         txns.push(
             Txn::TokenTransfer {

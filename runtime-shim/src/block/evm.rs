@@ -11,7 +11,8 @@
 //! set), and the block's writes (every key the system calls, a transaction or a withdrawal
 //! wrote, with its value after the block). The system calls' writes are the base the
 //! transactions run on, in both modes. A transaction that cannot be executed at all
-//! ([`TxError`]: the sender cannot pay the value, ...) ends the block with that error, as in
+//! ([`TxError`]: an invalid one, [`TxError::Invalid`], rejects the block) ends the block
+//! with that error, as in
 //! the generic executor; a system call that cannot be executed (a state read failed) is
 //! [`BlockError::Task`] of transaction 0.
 //!
@@ -34,8 +35,9 @@
 //! - **Deltas**: the task executes with [`Runtime::execute_deferring_credits`]: wei moved to
 //!   an account the transaction does not otherwise read (the recipient of a plain transfer,
 //!   a contract receiving value and never reading its balance) is a [`Write::Delta`]
-//!   ([`Credit`]), so payments to one shared recipient do not serialize the block. No fee
-//!   or coinbase payment is written per transaction (the runtime charges no fees).
+//!   ([`Credit`]), so payments to one shared recipient do not serialize the block; so is the
+//!   coinbase's tip of every transaction (`exec::fees`), so fees make no transaction conflict
+//!   with another (unless it reads the coinbase's balance).
 //!
 //! # Modules
 //!
@@ -86,7 +88,7 @@ pub struct TxResult {
     pub return_data: Bytes,
     /// The logs of the frames that did not roll back, in order.
     pub logs: Vec<Log>,
-    /// Gas used.
+    /// Gas used, as the EVM reports it (intrinsic gas included, the refund taken off).
     pub gas_used: u64,
     /// The address of the contract a successful creation made.
     pub created: Option<Address>,

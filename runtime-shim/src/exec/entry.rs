@@ -38,7 +38,7 @@ pub struct EntryCall {
     pub function: Identifier,
     /// The arguments after `contract`, each BCS-encoded as its Move type.
     pub args: Vec<Vec<u8>>,
-    /// The gas budget (see `host::gas`).
+    /// The gas budget of the transaction (its intrinsic gas first: `exec::fees`).
     pub gas_limit: u64,
 }
 
@@ -62,11 +62,13 @@ fn abi_module() -> ModuleId {
     )
 }
 
-/// Runs `call` as the transaction's first frame: how it ended and the results.
+/// Runs `call` as the transaction's first frame with `gas_limit`: how it ended and the
+/// results.
 pub(super) fn run(
     exec: &Executor<'_>,
     host: &Host<'_>,
     call: &EntryCall,
+    gas_limit: u64,
 ) -> Result<(FrameResult, Vec<Vec<u8>>), Fatal> {
     let code = host.state(host.journal().code(host.view, call.contract))?;
     let code = code.unwrap_or_else(|| Code::new(Bytes::new()));
@@ -89,7 +91,7 @@ pub(super) fn run(
     };
     let mut args = vec![call.contract.to_vec()];
     args.extend(call.args.iter().cloned());
-    let gas = Rc::new(Cell::new(call.gas_limit));
+    let gas = Rc::new(Cell::new(gas_limit));
     let frame = Frame {
         address: call.sender,
         caller: call.sender,

@@ -8,6 +8,8 @@
 //! - [`modules`]: the published modules, the publishing VM, code → module resolution.
 //! - [`code`] and [`registry`]: where Move modules for EVM code come from.
 //! - [`frame`]: the one place owning call and creation semantics.
+//! - [`fees`]: the transaction's own gas and fees (validity, intrinsic gas, refunds, the
+//!   coinbase's tip).
 //! - [`entry`]: transactions calling a typed entry function instead of sending calldata.
 //! - [`gas`]: the Move gas meter.
 //! - [`counting`]: the counting mode (instructions, natives, calls, allocations per
@@ -18,6 +20,7 @@
 pub mod code;
 pub mod counting;
 pub mod entry;
+pub mod fees;
 pub mod frame;
 pub mod gas;
 pub mod modules;

@@ -4,6 +4,7 @@
 
 use alloy_primitives::{Address, Bytes, Log, B256};
 
+use super::fees::InvalidTx;
 use crate::{
     host::outcome::{EvmoveFailure, FatalCause, Status},
     journal::Credits,
@@ -20,12 +21,12 @@ pub struct TxOutcome {
     pub return_data: Bytes,
     /// The logs of the frames that did not roll back, in order.
     pub logs: Vec<Log>,
-    /// Gas used by its frames (the runtime's gas: see `host::gas`; no intrinsic gas, and
-    /// the refund not taken off).
+    /// Gas used, as the EVM reports it: intrinsic gas and the frames', the refund taken off,
+    /// no lower than the EIP-7623 floor (`exec::fees`).
     pub gas_used: u64,
-    /// The refund counter at its end (SSTORE and, before London, SELFDESTRUCT refunds of the
-    /// frames that did not roll back), not yet capped (EIP-3529) nor applied.
-    pub gas_refunded: i64,
+    /// The refund taken off (SSTORE and, before London, SELFDESTRUCT refunds, capped per
+    /// EIP-3529; none unless the transaction succeeded).
+    pub gas_refunded: u64,
     /// The state it leaves: every key written, with its final value.
     pub write_set: WriteSet,
     /// Wei credited to accounts it did not read, which are not in `write_set` (always empty
@@ -55,15 +56,9 @@ pub enum TxError {
     /// The state could not be read.
     #[error(transparent)]
     State(#[from] StateError),
-    /// The sender cannot pay the value.
-    #[error("sender {sender} has less than the value sent")]
-    InsufficientBalance {
-        /// The sender.
-        sender: Address,
-    },
-    /// The sender's nonce cannot grow.
-    #[error("sender {0}'s nonce is at its maximum")]
-    NonceOverflow(Address),
+    /// The transaction is invalid (a block holding it is rejected).
+    #[error("invalid transaction: {0}")]
+    Invalid(#[from] InvalidTx),
     /// evmove could not run a frame of it, at any depth: no Move module for the frame's code
     /// (the code provider refused it, or it failed to publish), or a Move execution that
     /// ended in no EVM way (a Move VM error other than out of gas, an abort code that is no

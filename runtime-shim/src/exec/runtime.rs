@@ -12,6 +12,7 @@ use super::{
     code::{CodeKind, CodeProvider, ProvidedModule},
     counting::{allocations_on_this_thread, Counter, WorkCounts},
     entry::{self, EntryCall, EntryOutcome},
+    fees::{Fees, InvalidTx},
     frame::Executor,
     modules::{new_vm, Modules, PublishError},
     outcome::{TxError, TxOutcome},
@@ -96,7 +97,10 @@ impl Runtime {
     }
 
     /// Runs `tx` on `state` in `block`: its outcome and write set, or why it could not run
-    /// (among them [`TxError::Evmove`]: evmove could not run a frame of it, at any depth).
+    /// (among them [`TxError::Invalid`]: the transaction is invalid, see `exec::fees`; and
+    /// [`TxError::Evmove`]: evmove could not run a frame of it, at any depth). Its gas and
+    /// fees are the EVM's: intrinsic gas, the sender paying up front and repaid what is
+    /// left, the refund, the coinbase's tip (`exec::fees`).
     ///
     /// Nested calls run on the calling thread; the stack grows on demand (`stacker`), so any
     /// thread can execute, to the EVM's full depth of 1024.
@@ -106,7 +110,39 @@ impl Runtime {
         block: &BlockEnv,
         tx: &Transaction,
     ) -> Result<TxOutcome, TxError> {
-        let (outcome, ()) = self.run(state, block, tx, Journal::new(), None, call_to(tx))?;
+        let journal = Journal::new();
+        let (outcome, ()) = self.run(
+            state,
+            block,
+            tx,
+            journal,
+            Envelope::Transaction,
+            None,
+            call_to(tx),
+        )?;
+        Ok(outcome)
+    }
+
+    /// As [`Runtime::execute`], but `tx` is a bare first frame, not a transaction: the frame
+    /// gets the whole gas limit, and there is no validity check but the value, no intrinsic
+    /// gas, no fee and no refund (`gas_used` is what the frame spent). The sender's nonce
+    /// still grows and the value still moves. For VMTests, which run a frame alone.
+    pub fn execute_frame(
+        &self,
+        state: &dyn StateView,
+        block: &BlockEnv,
+        tx: &Transaction,
+    ) -> Result<TxOutcome, TxError> {
+        let journal = Journal::new();
+        let (outcome, ()) = self.run(
+            state,
+            block,
+            tx,
+            journal,
+            Envelope::Frame,
+            None,
+            call_to(tx),
+        )?;
         Ok(outcome)
     }
 
@@ -126,6 +162,7 @@ impl Runtime {
             block,
             tx,
             Journal::new(),
+            Envelope::Transaction,
             Some(&counter),
             call_to(tx),
         );
@@ -149,7 +186,8 @@ impl Runtime {
         tx: &Transaction,
     ) -> Result<TxOutcome, TxError> {
         let journal = Journal::deferring_credits();
-        let (outcome, ()) = self.run(state, block, tx, journal, None, call_to(tx))?;
+        let envelope = Envelope::Transaction;
+        let (outcome, ()) = self.run(state, block, tx, journal, envelope, None, call_to(tx))?;
         Ok(outcome)
     }
 
@@ -167,22 +205,34 @@ impl Runtime {
             gas_limit: call.gas_limit,
             ..Transaction::default()
         };
-        let first_frame = |exec: &Executor<'_>, host: &Host<'_>, _to| entry::run(exec, host, call);
-        let (outcome, results) = self.run(state, block, &tx, Journal::new(), None, first_frame)?;
+        let first_frame =
+            |exec: &Executor<'_>, host: &Host<'_>, _to, gas| entry::run(exec, host, call, gas);
+        let envelope = Envelope::Transaction;
+        let journal = Journal::new();
+        let (outcome, results) =
+            self.run(state, block, &tx, journal, envelope, None, first_frame)?;
         Ok(EntryOutcome { outcome, results })
     }
 
-    /// Runs `tx` on a VM of its own: `first_frame` runs a call to the address given (a
-    /// creation is always [`Calls::create`]), giving how it ended and whatever else it
-    /// returns (`T::default()` for a creation); every frame counts into `counter`, if any.
+    /// Runs `tx` on a VM of its own, paying its gas and fees as `envelope` says:
+    /// `first_frame` runs a call to the address given with the gas given (a creation is
+    /// always [`Calls::create`]), giving how it ended and whatever else it returns
+    /// (`T::default()` for a creation); every frame counts into `counter`, if any.
+    #[allow(clippy::too_many_arguments)]
     fn run<T: Default>(
         &self,
         state: &dyn StateView,
         block: &BlockEnv,
         tx: &Transaction,
         journal: Journal,
+        envelope: Envelope,
         counter: Option<&Counter>,
-        first_frame: impl FnOnce(&Executor<'_>, &Host<'_>, Address) -> Result<(FrameResult, T), Fatal>,
+        first_frame: impl FnOnce(
+            &Executor<'_>,
+            &Host<'_>,
+            Address,
+            u64,
+        ) -> Result<(FrameResult, T), Fatal>,
     ) -> Result<(TxOutcome, T), TxError> {
         self.with_executor(|vm| {
             let exec = Executor {
@@ -190,23 +240,45 @@ impl Runtime {
                 vm,
                 counter,
             };
-            let host = Host::new(state, block, tx, journal);
+            let mut host = Host::new(state, block, tx, journal);
+            let fees = match envelope {
+                Envelope::Transaction => Some(Fees::check(tx, block, &host.schedule)?),
+                Envelope::Frame => None,
+            };
             let mut sender = host
                 .journal()
                 .account(state, tx.sender)?
                 .unwrap_or_default();
-            if sender.balance < tx.value {
-                return Err(TxError::InsufficientBalance { sender: tx.sender });
-            }
-            let result = match tx.to {
-                Some(to) => {
-                    sender.nonce =
-                        (sender.nonce.checked_add(1)).ok_or(TxError::NonceOverflow(tx.sender))?;
-                    host.journal().set_account(tx.sender, sender);
-                    first_frame(&exec, &host, to)
+            match &fees {
+                Some(fees) => {
+                    let code = host.journal().code(state, tx.sender)?;
+                    let has_code = code.is_some_and(|code| !code.bytes.is_empty());
+                    sender.balance =
+                        fees.charge_sender(tx, sender.nonce, has_code, sender.balance)?;
+                    host.gas_price = fees.gas_price;
                 }
-                // The creation grows the sender's nonce (once: the transaction's).
-                None if sender.nonce == u64::MAX => return Err(TxError::NonceOverflow(tx.sender)),
+                None if sender.balance < tx.value => {
+                    return Err(InvalidTx::InsufficientBalance {
+                        sender: tx.sender,
+                        balance: sender.balance,
+                        needed: tx.value,
+                    }
+                    .into())
+                }
+                None => {}
+            }
+            if sender.nonce == u64::MAX {
+                return Err(InvalidTx::NonceOverflow(tx.sender).into());
+            }
+            // A call grows the sender's nonce here; a creation, in [`Calls::create`] (once:
+            // the transaction's).
+            if tx.to.is_some() {
+                sender.nonce += 1;
+            }
+            host.journal().set_account(tx.sender, sender);
+            let gas = tx.gas_limit - fees.map_or(0, |fees| fees.intrinsic);
+            let result = match tx.to {
+                Some(to) => first_frame(&exec, &host, to, gas),
                 None => exec
                     .create(
                         &host,
@@ -215,7 +287,7 @@ impl Runtime {
                             value: tx.value,
                             initcode: tx.data.clone(),
                             salt: None,
-                            gas_limit: tx.gas_limit,
+                            gas_limit: gas,
                             depth: 0,
                         },
                     )
@@ -233,13 +305,33 @@ impl Runtime {
                 }
                 None => result.end.output(),
             };
-            let gas_refunded = host.journal().refund();
+            let status = Status::from(&result.end);
+            let (gas_used, gas_refunded) = match fees {
+                Some(fees) => {
+                    let refund = host.journal().refund();
+                    let settled = fees.settle(
+                        tx,
+                        block,
+                        &host.schedule,
+                        result.gas_left,
+                        refund,
+                        status == Status::Success,
+                    );
+                    let mut journal = host.journal();
+                    journal.credit(state, tx.sender, settled.sender_refund)?;
+                    if !settled.tip.is_zero() {
+                        journal.credit(state, block.coinbase, settled.tip)?;
+                    }
+                    (settled.gas_used, settled.refunded)
+                }
+                None => (tx.gas_limit - result.gas_left.min(tx.gas_limit), 0),
+            };
             let (write_set, credits, logs) = host.journal.into_inner().finish();
             let outcome = TxOutcome {
-                status: Status::from(&result.end),
+                status,
                 return_data,
                 logs,
-                gas_used: tx.gas_limit - result.gas_left.min(tx.gas_limit),
+                gas_used,
                 gas_refunded,
                 write_set,
                 credits,
@@ -268,11 +360,20 @@ impl Runtime {
     }
 }
 
-/// The first frame of a transaction calling `tx.to`.
+/// Whether a run pays the transaction's own gas and fees.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Envelope {
+    /// A transaction: validity checks, intrinsic gas, fees and the refund (`exec::fees`).
+    Transaction,
+    /// A bare first frame with the whole gas limit ([`Runtime::execute_frame`]).
+    Frame,
+}
+
+/// The first frame of a transaction calling `tx.to` with the gas given.
 fn call_to(
     tx: &Transaction,
-) -> impl FnOnce(&Executor<'_>, &Host<'_>, Address) -> Result<(FrameResult, ()), Fatal> + '_ {
-    move |exec, host, to| {
+) -> impl FnOnce(&Executor<'_>, &Host<'_>, Address, u64) -> Result<(FrameResult, ()), Fatal> + '_ {
+    move |exec, host, to, gas_limit| {
         let inputs = CallInputs {
             caller: tx.sender,
             target: to,
@@ -280,7 +381,7 @@ fn call_to(
             value: tx.value,
             transfer: tx.value,
             input: tx.data.clone(),
-            gas_limit: tx.gas_limit,
+            gas_limit,
             is_static: false,
             depth: 0,
         };

@@ -115,14 +115,13 @@ impl Runtime {
                 Ok(result) => result,
                 Err(Fatal) => return Err(TxError::of_fatal(host.fatal.take())),
             };
-            let gas_refunded = host.journal().refund();
             let (write_set, credits, logs) = host.journal.into_inner().finish();
             Ok(Some(TxOutcome {
                 status: Status::from(&result.end),
                 return_data: result.end.output(),
                 logs,
                 gas_used: tx.gas_limit - result.gas_left.min(tx.gas_limit),
-                gas_refunded,
+                gas_refunded: 0,
                 write_set,
                 credits,
                 created: None,

@@ -25,8 +25,11 @@ pub struct Host<'a> {
     pub view: &'a dyn StateView,
     /// The block.
     pub block: &'a BlockEnv,
-    /// The transaction (ORIGIN, GASPRICE, BLOBHASH).
+    /// The transaction (ORIGIN, BLOBHASH).
     pub tx: &'a Transaction,
+    /// GASPRICE: the price per gas the transaction pays (`exec::fees`; until the runtime
+    /// sets it, `tx.gas_price`).
+    pub gas_price: U256,
     /// The gas schedule of the block's fork.
     pub schedule: Schedule,
     /// The precompiles of the block's fork (always warm).
@@ -41,8 +44,8 @@ pub struct Host<'a> {
 impl<'a> Host<'a> {
     /// A host for `tx` in `block` over `view`, with `journal` (empty), warmed as revm warms
     /// a transaction's accounts before its first frame (EIP-2929): the sender, the called
-    /// account, and from Shanghai the coinbase (EIP-3651); the precompiles are always warm.
-    /// (The tx carries no EIP-2930 access list yet: the journal takes an empty one.)
+    /// account, from Shanghai the coinbase (EIP-3651), and the EIP-2930 access list's
+    /// accounts and slots; the precompiles are always warm.
     pub fn new(
         view: &'a dyn StateView,
         block: &'a BlockEnv,
@@ -51,11 +54,12 @@ impl<'a> Host<'a> {
     ) -> Self {
         let coinbase = (block.spec.is_enabled_in(SpecId::SHANGHAI)).then_some(block.coinbase);
         let warm = [Some(tx.sender), tx.to, coinbase];
-        journal.warm_for_transaction(warm.into_iter().flatten(), &[]);
+        journal.warm_for_transaction(warm.into_iter().flatten(), &tx.access_list);
         Self {
             view,
             block,
             tx,
+            gas_price: tx.gas_price,
             schedule: Schedule::new(block.spec),
             precompiles: Precompiles::new(PrecompileSpecId::from_spec_id(block.spec)),
             journal: RefCell::new(journal),

@@ -86,8 +86,11 @@ impl Default for BlockEnv {
     }
 }
 
-/// A transaction: a call of `to`, or a creation when `to` is `None`. It carries no nonce and no
-/// signature: the sender's nonce is the state's, and grows by one.
+/// A transaction: a call of `to`, or a creation when `to` is `None`. It carries no signature;
+/// its type is what it sets: a legacy transaction pays `gas_price`, an EIP-2930 one also has
+/// an access list, an EIP-1559 one a max priority fee (`gas_price` is then its max fee per
+/// gas), an EIP-4844 one also a max fee per blob gas and blob hashes. Its gas and fees are
+/// the EVM's (`exec::fees`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Transaction {
     /// The sender (ORIGIN, and CALLER of the first frame).
@@ -98,10 +101,21 @@ pub struct Transaction {
     pub value: U256,
     /// Calldata, or the initcode of a creation.
     pub data: Bytes,
-    /// The gas budget of the whole transaction, nested calls included (see `host::gas`).
+    /// The gas budget of the whole transaction: intrinsic gas, then its frames.
     pub gas_limit: u64,
-    /// GASPRICE (no fee is charged: see `host::gas`).
+    /// The price per gas of a legacy or EIP-2930 transaction; the max fee per gas of an
+    /// EIP-1559 or EIP-4844 one. (GASPRICE is the price paid: `Host::gas_price`.)
     pub gas_price: U256,
+    /// The sender's nonce the transaction carries: it must be the state's. `None`: not
+    /// checked (the transaction takes the state's).
+    pub nonce: Option<u64>,
+    /// EIP-1559 (and EIP-4844): the max priority fee per gas; `None` for a legacy or
+    /// EIP-2930 transaction.
+    pub max_priority_fee_per_gas: Option<U256>,
+    /// EIP-2930: the accounts and slots warm from the start (each paid as intrinsic gas).
+    pub access_list: Vec<(Address, Vec<U256>)>,
+    /// EIP-4844: the max fee per blob gas; `None` for other transactions.
+    pub max_fee_per_blob_gas: Option<U256>,
     /// BLOBHASH: the transaction's versioned blob hashes.
     pub blob_hashes: Vec<B256>,
 }

@@ -49,7 +49,7 @@ pub fn codesize(ctx: &mut NativeCtx<'_, '_>, _: &[U256]) -> HostResult {
 
 /// GASPRICE.
 pub fn gasprice(ctx: &mut NativeCtx<'_, '_>, _: &[U256]) -> HostResult {
-    Ok(Some(ctx.host.tx.gas_price))
+    Ok(Some(ctx.host.gas_price))
 }
 
 /// RETURNDATASIZE.

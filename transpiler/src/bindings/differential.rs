@@ -84,11 +84,6 @@ fn run(state: &InMemoryState, block: &BlockEnv, tx: &Transaction) -> Result<Endi
         .modify_cfg_chained(|cfg| {
             cfg.set_spec_and_mainnet_gas_params(block.spec);
             cfg.chain_id = block.chain_id;
-            // evmove has no per-transaction gas cap (EIP-7825): budgets above it run; and
-            // it lets an account with code send (EIP-3607), as tests reading a contract's
-            // view "from" that contract do.
-            cfg.tx_gas_limit_cap = Some(u64::MAX);
-            cfg.disable_eip3607 = true;
         })
         .modify_block_chained(|env: &mut revm::context::BlockEnv| {
             env.number = alloy_primitives::U256::from(block.number);

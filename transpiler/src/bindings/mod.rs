@@ -28,8 +28,9 @@ use move_core_types::account_address::AccountAddress;
 
 use crate::provider::OnDemand;
 
-/// The gas budget of a call or creation unless it says otherwise.
-pub const DEFAULT_GAS_LIMIT: u64 = 30_000_000;
+/// The gas budget of a call or creation unless it says otherwise: the most a transaction
+/// may have (EIP-7825's cap, in force from Osaka, the default fork).
+pub const DEFAULT_GAS_LIMIT: u64 = evmove_runtime::exec::fees::TX_GAS_LIMIT_CAP;
 
 /// A runtime publishing at `publisher` that runs the modules of `registry`, and compiles
 /// on demand the code they do not cover: runtime code with immutables (the constructor

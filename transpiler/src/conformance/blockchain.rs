@@ -5,8 +5,10 @@
 //! - `pre`: the accounts before (as in [`super::vmtest`]);
 //! - `blocks`: blocks applied in order, each with a `blockHeader` (`coinbase`, `number`,
 //!   `timestamp`, `gasLimit`, `baseFeePerGas` or `baseFee`, `difficulty`, `mixHash`, `hash`,
-//!   `parentHash`, `parentBeaconBlockRoot`), `transactions` (`data`, `gasLimit`, `gasPrice`
-//!   or `maxFeePerGas`, `nonce`, `to` (`""` for a creation), `value`, and `sender`) and
+//!   `parentHash`, `parentBeaconBlockRoot`, `gasUsed`, `excessBlobGas`), `transactions`
+//!   (`data`, `gasLimit`, `gasPrice` or `maxFeePerGas` and `maxPriorityFeePerGas`,
+//!   `maxFeePerBlobGas`, `blobVersionedHashes`, `accessList`, `nonce`, `to` (`""` for a
+//!   creation), `value`, and `sender`) and
 //!   `withdrawals` (`address`, `amount` in gwei); a block the chain must reject has an
 //!   `expectException` instead;
 //! - `postState`: the accounts after (some tests give only a `postStateHash`);
@@ -14,10 +16,10 @@
 //!   `ShanghaiToCancunAtTime15k`);
 //! - `genesisBlockHeader` (its `hash` is BLOCKHASH of block 0).
 //!
-//! Other fields (`_info`, `rlp`, `lastblockhash`, `sealEngine`, signatures `v`/`r`/`s`,
-//! access lists, a withdrawal's `index` and `validatorIndex`, uncles) are ignored. Numbers, byte strings and addresses read
-//! as in [`super::vmtest`]. A transaction without `sender` is kept (`sender: None`) and the
-//! test skipped: evmove does not recover senders from signatures.
+//! A transaction's signature (`v`, `r`, `s`, `chainId`) gives its sender where it has no
+//! `sender` (`super::sender`). Other fields (`_info`, `rlp`, `lastblockhash`, `sealEngine`,
+//! a withdrawal's `index` and `validatorIndex`, uncles) are ignored. Numbers, byte strings
+//! and addresses read as in [`super::vmtest`].
 
 use std::collections::BTreeMap;
 
@@ -109,6 +111,12 @@ pub struct BlockHeader {
     /// The parent beacon block root (the EIP-4788 system call's data, Cancun on).
     #[serde(default, deserialize_with = "vmtest::some_hash")]
     pub parent_beacon_block_root: Option<B256>,
+    /// The gas the block's transactions used (a block that disagrees is rejected).
+    #[serde(default, deserialize_with = "vmtest::some_quantity")]
+    pub gas_used: Option<U256>,
+    /// The excess blob gas (Cancun on): sets the blob base fee (EIP-4844).
+    #[serde(default, deserialize_with = "vmtest::some_quantity")]
+    pub excess_blob_gas: Option<U256>,
 }
 
 /// A transaction of a block.
@@ -145,19 +153,36 @@ pub struct BlockTx {
     /// BLOBHASH.
     #[serde(default, deserialize_with = "hashes")]
     pub blob_versioned_hashes: Vec<B256>,
+    /// The max fee per blob gas of an EIP-4844 transaction.
+    #[serde(default, deserialize_with = "vmtest::some_quantity")]
+    pub max_fee_per_blob_gas: Option<U256>,
+    /// The EIP-2930 access list (EIP-2930, EIP-1559 and EIP-4844 transactions).
+    #[serde(default)]
+    pub access_list: Vec<AccessListItem>,
+    /// The chain id a typed transaction signs.
+    #[serde(default, deserialize_with = "vmtest::some_quantity")]
+    pub chain_id: Option<U256>,
+    /// The signature (see `super::sender`), used when there is no `sender`.
+    #[serde(default, deserialize_with = "vmtest::some_quantity")]
+    pub v: Option<U256>,
+    /// The signature's `r`.
+    #[serde(default, deserialize_with = "vmtest::some_quantity")]
+    pub r: Option<U256>,
+    /// The signature's `s`.
+    #[serde(default, deserialize_with = "vmtest::some_quantity")]
+    pub s: Option<U256>,
 }
 
-impl BlockTx {
-    /// GASPRICE: the legacy price, else what an EIP-1559 transaction pays per gas given
-    /// `base_fee` (the fee cap, or the base fee plus the priority fee if that is less).
-    pub fn effective_gas_price(&self, base_fee: U256) -> U256 {
-        if let Some(price) = self.gas_price {
-            return price;
-        }
-        let cap = self.max_fee_per_gas.unwrap_or_default();
-        let tip = self.max_priority_fee_per_gas.unwrap_or_default();
-        cap.min(base_fee.saturating_add(tip))
-    }
+/// An account of an access list, with its slots.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccessListItem {
+    /// The account.
+    #[serde(deserialize_with = "vmtest::address")]
+    pub address: Address,
+    /// Its slots.
+    #[serde(deserialize_with = "hashes")]
+    pub storage_keys: Vec<B256>,
 }
 
 /// Whether a test (a JSON object) is in this format rather than a VMTest.
@@ -232,7 +257,7 @@ mod tests {
         assert_eq!(header.base_fee_per_gas, Some(U256::from(7)));
         let tx = &test.blocks[0].transactions[0];
         assert_eq!(tx.to, None);
-        assert_eq!(tx.effective_gas_price(U256::from(7)), U256::from(8));
+        assert_eq!(tx.max_priority_fee_per_gas, Some(U256::from(1)));
         assert!(test.blocks[1].expect_exception.is_some());
         assert_eq!(test.post_state, Some(BTreeMap::new()));
     }

@@ -18,11 +18,10 @@
 //!   counted, not judged.
 //!
 //! A blockchain test ([`judge_post_state`]) states no outcome per transaction, only the
-//! accounts after its blocks (`postState`). Compared: the nonce, code and storage of every
-//! account in `postState` (a slot not listed must be zero), and that no other account has a
-//! nonce, code or storage. **Balances are not compared**: a transaction pays gas fees to
-//! the coinbase and burns the base fee in EVM gas, which evmove does not charge (its gas is
-//! not EVM gas), so every sender's and the coinbase's balance differ by design.
+//! accounts after its blocks (`postState`). Compared: the balance, nonce, code and storage
+//! of every account in `postState` (a slot not listed must be zero), and that no other
+//! account exists (has a balance, nonce, code or storage). Balances include the fees: the
+//! runtime charges the EVM's gas and fees (`evmove_runtime::exec::fees`).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -177,7 +176,7 @@ pub fn judge(test: &VmTest, observed: &Observed) -> Verdict {
 }
 
 /// Judges the accounts `found` after a blockchain test's blocks against its `postState`
-/// (see the module doc: nonce, code and storage; balances are not compared).
+/// (see the module doc: balance, nonce, code and storage of every account).
 pub fn judge_post_state(
     post: &BTreeMap<Address, AccountState>,
     found: &BTreeMap<Address, AccountState>,
@@ -186,17 +185,9 @@ pub fn judge_post_state(
     let absent = AccountState::default();
     let mut differences = Vec::new();
     for address in addresses {
-        // Balances are not compared: take the one found as the one expected.
-        let balance = found.get(address).unwrap_or(&absent).balance;
-        let expected = AccountState {
-            balance,
-            ..post.get(address).unwrap_or(&absent).clone()
-        };
-        let found = AccountState {
-            balance,
-            ..found.get(address).unwrap_or(&absent).clone()
-        };
-        compare_account(*address, &expected, &found, &mut differences);
+        let expected = post.get(address).unwrap_or(&absent);
+        let found = found.get(address).unwrap_or(&absent);
+        compare_account(*address, expected, found, &mut differences);
     }
     if differences.is_empty() {
         Verdict::Passed

@@ -7,14 +7,15 @@
 //! exact EVM gas are skipped with the reason ([`skip`], [`check`]).
 //!
 //! Blockchain tests ([`blockchain`]) are blocks of transactions: each transaction runs in
-//! the Move runtime in order, the same way, and the accounts after are compared with the
-//! test's `postState` (storage, code and nonce; not balances, see [`check`]).
+//! the Move runtime in order, gas and fees included, and the accounts after are compared
+//! with the test's `postState` (balance, nonce, code and storage, see [`check`]).
 //!
 //! - [`vmtest`]: the VMTests format, parsed without panics.
 //! - [`blockchain`]: the blockchain-test format.
 //! - [`file`](mod@file): a file of either, the format detected per test.
 //! - [`skip`]: the gas-dependence rules decided before running.
 //! - [`check`]: what a run produced against what the test expects.
+//! - `sender` (feature `vm`): a transaction's sender recovered from its signature.
 //! - `run` (feature `vm`): a test executed in the Move runtime.
 //! - `suite` (feature `vm`): files and directories run and reported.
 
@@ -23,6 +24,8 @@ pub mod check;
 pub mod file;
 #[cfg(feature = "vm")]
 pub mod run;
+#[cfg(feature = "vm")]
+pub mod sender;
 pub mod skip;
 #[cfg(feature = "vm")]
 pub mod suite;

@@ -7,16 +7,21 @@
 //! headers), under the fork its `network` names ([`spec_of`]). Before the transactions,
 //! the block's system calls ([`Runtime::pre_block`]: EIP-2935 with the header's
 //! `parentHash`, EIP-4788 with its `parentBeaconBlockRoot`); after them, its `withdrawals`
-//! (`evmove_runtime::exec::system::withdrawals`). Each transaction's nonce must
-//! be the sender's; GASPRICE is its effective gas price, but no fee is charged (evmove's gas
-//! is not EVM gas), hence balances are not compared (`super::check`). A transaction that
-//! evmove cannot run (no module, a Move error) fails the test.
+//! (`evmove_runtime::exec::system::withdrawals`). Transactions are the EVM's, gas and fees
+//! included (`evmove_runtime::exec::fees`: nonce, intrinsic gas, the sender's payment, the
+//! refund, the coinbase's tip; BLOBBASEFEE from the header's `excessBlobGas`); a
+//! transaction without `sender` has the sender its signature gives (`super::sender`). A
+//! block is rejected, leaving the state as it was, when a transaction is invalid (or
+//! recovers no sender) or its transactions' gas is not the header's `gasUsed`; a block the
+//! test marks with `expectException` must be rejected, any other must not. A transaction
+//! that evmove cannot run (no module, a Move error) fails the test.
 //!
-//! A VMTest ([`Runner::run`]) becomes one [`Runtime::execute`] of a call transaction on an
+//! A VMTest ([`Runner::run`]) becomes one [`Runtime::execute_frame`] of a call on an
 //! [`InMemoryState`] holding its pre-state, every code compiled on demand by [`OnDemand`]
-//! (nothing runs in an EVM interpreter). A VMTest is a bare frame, not a transaction: CALLVALUE is `exec.value`,
-//! but no value moves from the caller and the caller's nonce does not grow. The runtime's
-//! transaction does both, so the state is prepared to cancel them exactly:
+//! (nothing runs in an EVM interpreter): a bare frame, without intrinsic gas or fees.
+//! CALLVALUE is `exec.value`, but no value moves from the caller and the caller's nonce
+//! does not grow. The runtime's frame does both, so the state is prepared to cancel them
+//! exactly:
 //!
 //! - before: the caller is given `value` more and the called account `value` less (every
 //!   VMTest's account holds at least its call's value), so that once the transaction has
@@ -25,9 +30,8 @@
 //! - after: the caller's nonce is taken back down by one.
 //!
 //! Block: COINBASE, NUMBER, TIMESTAMP, GASLIMIT from `env`, DIFFICULTY as PREVRANDAO (the
-//! same opcode), chain id 1, base fee 0. The transaction's gas limit is `exec.gas`; the
-//! runtime charges no intrinsic gas, so what the transaction leaves is the frame's gas left,
-//! which the test's `gas` states.
+//! same opcode), chain id 1, base fee 0. The frame's gas limit is `exec.gas`, and what it
+//! leaves is the test's `gas`.
 //!
 //! Fork: the legacy VMTests were filled for Constantinople (`ethereum/legacytests`
 //! `Constantinople/VMTests`), before Cancun, so the runtime runs them with Petersburg's rules
@@ -41,14 +45,17 @@ use std::{collections::BTreeMap, panic::AssertUnwindSafe};
 
 use alloy_primitives::{Address, B256, U256};
 use evmove_runtime::{
-    exec::system::withdrawals, host::env::Withdrawal, Account, BlockEnv, HaltReason, InMemoryState,
-    Runtime, SpecId, StateKey, StateValue, Status, Transaction, TxError, DEFAULT_PUBLISHER,
+    exec::{fees::blob_basefee, system::withdrawals},
+    host::env::Withdrawal,
+    Account, BlockEnv, HaltReason, InMemoryState, Runtime, SpecId, StateKey, StateValue, Status,
+    Transaction, TxError, DEFAULT_PUBLISHER,
 };
 
 use super::{
-    blockchain::BlockchainTest,
+    blockchain::{Block, BlockHeader, BlockTx, BlockchainTest},
     check::{gas_left, judge, judge_post_state, Ending, GasLeft, Observed, Verdict},
     file::TestCase,
+    sender::recover_sender,
     skip::{skip_blockchain_reason, skip_reason},
     vmtest::{AccountState, VmTest},
 };
@@ -114,7 +121,9 @@ impl Runner {
     }
 
     /// Executes the transactions of `test`'s blocks in order under `spec`: every account
-    /// after them, or why they could not run.
+    /// after them, or why they could not run. A block the test says must be rejected
+    /// (`expectException`) must be, and leaves the state as it was; any other block must
+    /// not be.
     fn observe_blockchain(
         &self,
         test: &BlockchainTest,
@@ -129,74 +138,88 @@ impl Runner {
         for (b, block) in test.blocks.iter().enumerate() {
             let header = (block.block_header.as_ref())
                 .ok_or_else(|| format!("block {b} has no blockHeader"))?;
-            let number = to_u64(header.number, "a block number")?;
-            let basefee = header.base_fee_per_gas.unwrap_or_default();
-            let prevrandao = match header.mix_hash {
-                Some(mix_hash) if spec.is_enabled_in(SpecId::MERGE) => mix_hash,
-                _ => B256::from(header.difficulty),
-            };
-            let env = BlockEnv {
-                chain_id: 1,
-                number,
-                timestamp: to_u64(header.timestamp, "a block timestamp")?,
-                coinbase: header.coinbase,
-                prevrandao,
-                gas_limit: header.gas_limit.saturating_to(),
-                basefee,
-                block_hashes: block_hashes.clone(),
-                spec,
-                parent_beacon_block_root: header.parent_beacon_block_root,
-                parent_hash: header.parent_hash,
-                withdrawals: (block.withdrawals.iter())
-                    .map(|w| {
-                        let amount = to_u64(w.amount, "a withdrawal amount")?;
-                        Ok(Withdrawal {
-                            address: w.address,
-                            amount,
-                        })
-                    })
-                    .collect::<Result<_, String>>()?,
-                ..BlockEnv::default()
-            };
-            let system = (self.runtime.pre_block(&state, &env))
-                .map_err(|error| format!("block {b}: a system call could not run: {error}"))?;
-            state.apply(&system);
-            for (t, tx) in block.transactions.iter().enumerate() {
-                let at = format!("block {b} transaction {t}");
-                let sender = tx.sender.ok_or_else(|| format!("{at} has no sender"))?;
-                let nonce = state.account(sender).unwrap_or_default().nonce;
-                if tx.nonce != U256::from(nonce) {
+            let env = block_env(header, block, spec, &block_hashes)?;
+            let run = self.run_block(&state, &env, block, header);
+            match (run, &block.expect_exception) {
+                (Ok(after), None) => state = after,
+                (Err(BlockFailure::Rejected(reason)), None) => {
+                    return Err(format!("block {b} was rejected: {reason}"))
+                }
+                (Ok(_), Some(exception)) => {
                     return Err(format!(
-                        "{at}: its nonce is {}, the sender's is {nonce}",
-                        tx.nonce
-                    ));
+                        "block {b} must be rejected ({exception}), evmove accepted it"
+                    ))
                 }
-                let transaction = Transaction {
-                    sender,
-                    to: tx.to,
-                    value: tx.value,
-                    data: tx.data.clone(),
-                    gas_limit: tx.gas_limit.saturating_to(),
-                    gas_price: tx.effective_gas_price(basefee),
-                    blob_hashes: tx.blob_versioned_hashes.clone(),
-                };
-                let outcome = (self.runtime.execute(&state, &env, &transaction))
-                    .map_err(|error| format!("{at}: {}", could_not_execute(&error)))?;
-                if let Status::Halt(reason) = &outcome.status {
-                    if let Ending::Broken(reason) = ending_of(reason.clone()) {
-                        return Err(format!("{at}: evmove could not run it: {reason}"));
-                    }
+                (Err(BlockFailure::Rejected(_)), Some(_)) => continue,
+                (Err(BlockFailure::Broken(reason)), _) => {
+                    return Err(format!("block {b}: {reason}"))
                 }
-                outcome.apply_to(&mut state);
             }
-            let withdrawn = withdrawals(&state, &env)
-                .map_err(|error| format!("block {b}: the withdrawals could not run: {error}"))?;
-            state.apply(&withdrawn);
             if let Some(hash) = header.hash {
-                block_hashes.insert(number, hash);
+                block_hashes.insert(env.number, hash);
             }
         }
         Ok(accounts(&state))
+    }
+
+    /// The state after `block` (in `env`, with `header`) over `state`: its system calls, its
+    /// transactions in order, its withdrawals. Rejected if a transaction is invalid or the
+    /// gas its transactions used is not the header's `gasUsed`.
+    fn run_block(
+        &self,
+        state: &InMemoryState,
+        env: &BlockEnv,
+        block: &Block,
+        header: &BlockHeader,
+    ) -> Result<InMemoryState, BlockFailure> {
+        let mut state = state.clone();
+        let system = (self.runtime.pre_block(&state, env)).map_err(|error| {
+            BlockFailure::Broken(format!("a system call could not run: {error}"))
+        })?;
+        state.apply(&system);
+        let mut gas_used = 0u64;
+        for (t, tx) in block.transactions.iter().enumerate() {
+            let sender = match tx.sender {
+                Some(sender) => sender,
+                None => recover_sender(tx)
+                    .map_err(|why| BlockFailure::Rejected(format!("transaction {t} {why}")))?,
+            };
+            let outcome = match self.runtime.execute(&state, env, &transaction(tx, sender)) {
+                Ok(outcome) => outcome,
+                Err(TxError::Invalid(invalid)) => {
+                    return Err(BlockFailure::Rejected(format!(
+                        "transaction {t}: {invalid}"
+                    )))
+                }
+                Err(error) => {
+                    return Err(BlockFailure::Broken(format!(
+                        "transaction {t}: {}",
+                        could_not_execute(&error)
+                    )))
+                }
+            };
+            if let Status::Halt(reason) = &outcome.status {
+                if let Ending::Broken(reason) = ending_of(reason.clone()) {
+                    return Err(BlockFailure::Broken(format!(
+                        "transaction {t}: evmove could not run it: {reason}"
+                    )));
+                }
+            }
+            gas_used += outcome.gas_used;
+            outcome.apply_to(&mut state);
+        }
+        if let Some(expected) = header.gas_used {
+            if expected != U256::from(gas_used) {
+                return Err(BlockFailure::Rejected(format!(
+                    "its transactions used {gas_used} gas, the header says {expected}"
+                )));
+            }
+        }
+        let withdrawn = withdrawals(&state, env).map_err(|error| {
+            BlockFailure::Broken(format!("the withdrawals could not run: {error}"))
+        })?;
+        state.apply(&withdrawn);
+        Ok(state)
     }
 
     /// Executes `test`: what it produced, or why it could not run.
@@ -224,11 +247,11 @@ impl Runner {
             data: exec.data.clone(),
             gas_limit: exec.gas.saturating_to(),
             gas_price: exec.gas_price,
-            blob_hashes: Vec::new(),
+            ..Transaction::default()
         };
         let outcome = self
             .runtime
-            .execute(&state, &block, &tx)
+            .execute_frame(&state, &block, &tx)
             .map_err(|error| could_not_execute(&error))?;
         state.apply(&outcome.write_set);
         let ending = match outcome.status {
@@ -250,6 +273,79 @@ impl Runner {
             accounts,
             gas_left: tx.gas_limit - outcome.gas_used,
         })
+    }
+}
+
+/// Why a block has no state after it.
+enum BlockFailure {
+    /// The chain rejects it: a transaction is invalid, or its header's gas used is wrong.
+    Rejected(String),
+    /// evmove could not run it (a frame it cannot run, a state read that failed).
+    Broken(String),
+}
+
+/// The environment of a block with `header` under `spec`, the hashes of earlier blocks
+/// visible to BLOCKHASH.
+pub fn block_env(
+    header: &BlockHeader,
+    block: &Block,
+    spec: SpecId,
+    block_hashes: &BTreeMap<u64, B256>,
+) -> Result<BlockEnv, String> {
+    let prevrandao = match header.mix_hash {
+        Some(mix_hash) if spec.is_enabled_in(SpecId::MERGE) => mix_hash,
+        _ => B256::from(header.difficulty),
+    };
+    let excess_blob_gas = to_u64(header.excess_blob_gas.unwrap_or_default(), "excessBlobGas")?;
+    Ok(BlockEnv {
+        chain_id: 1,
+        number: to_u64(header.number, "a block number")?,
+        timestamp: to_u64(header.timestamp, "a block timestamp")?,
+        coinbase: header.coinbase,
+        prevrandao,
+        gas_limit: header.gas_limit.saturating_to(),
+        basefee: header.base_fee_per_gas.unwrap_or_default(),
+        blob_basefee: blob_basefee(excess_blob_gas, spec),
+        block_hashes: block_hashes.clone(),
+        spec,
+        parent_beacon_block_root: header.parent_beacon_block_root,
+        parent_hash: header.parent_hash,
+        withdrawals: (block.withdrawals.iter())
+            .map(|w| {
+                let amount = to_u64(w.amount, "a withdrawal amount")?;
+                Ok(Withdrawal {
+                    address: w.address,
+                    amount,
+                })
+            })
+            .collect::<Result<_, String>>()?,
+    })
+}
+
+/// The runtime's transaction for `tx` sent by `sender`: an EIP-1559 one when it has a
+/// priority fee (`maxFeePerGas` is then its price), EIP-4844 when it has a max blob fee. A
+/// nonce beyond 64 bits is taken as the largest, which no sender has.
+pub fn transaction(tx: &BlockTx, sender: Address) -> Transaction {
+    Transaction {
+        sender,
+        to: tx.to,
+        value: tx.value,
+        data: tx.data.clone(),
+        gas_limit: tx.gas_limit.saturating_to(),
+        gas_price: tx.gas_price.or(tx.max_fee_per_gas).unwrap_or_default(),
+        nonce: Some(tx.nonce.saturating_to()),
+        max_priority_fee_per_gas: tx.max_priority_fee_per_gas,
+        access_list: (tx.access_list.iter())
+            .map(|item| {
+                let slots = item
+                    .storage_keys
+                    .iter()
+                    .map(|key| U256::from_be_bytes(key.0));
+                (item.address, slots.collect())
+            })
+            .collect(),
+        max_fee_per_blob_gas: tx.max_fee_per_blob_gas,
+        blob_hashes: tx.blob_versioned_hashes.clone(),
     }
 }
 

@@ -45,8 +45,8 @@ pub struct CallArgs {
     /// Wei sent with the call.
     #[arg(long, default_value_t = U256::ZERO)]
     value: U256,
-    /// Gas budget per transaction (the runtime's gas model).
-    #[arg(long, default_value_t = 30_000_000)]
+    /// Gas budget per transaction (default: EIP-7825's cap, the most a transaction may have).
+    #[arg(long, default_value_t = evmove_runtime::exec::fees::TX_GAS_LIMIT_CAP)]
     gas_limit: u64,
     /// A JSON state file read before and written after (created if missing); without it the
     /// state lives in memory for this run only.

@@ -134,7 +134,7 @@ fn deploy(
     let tx = Transaction {
         sender: address(DEPLOYER, 0),
         data: initcode,
-        gas_limit: 30_000_000,
+        gas_limit: evmove_runtime::exec::fees::TX_GAS_LIMIT_CAP,
         ..Transaction::default()
     };
     let outcome = runtime
