@@ -5,11 +5,13 @@
 mod helpers;
 mod module;
 mod run;
+mod tier;
 mod translate;
 mod types;
 
 pub use module::NativeModule;
 pub use run::CallError;
+pub use tier::JitTier;
 pub use types::Scalar;
 
 /// Why a function is not compiled (it runs on the interpreter): what in it is outside the
