@@ -212,11 +212,11 @@ fn block_starts(code: &[Bytecode]) -> BTreeSet<CodeOffset> {
 }
 
 /// The capacity of the function's vectors: the number of `VecPushBack`s, if each runs at most
-/// once per call (all of them before the first branch and the first branch target, as in the
+/// once per call (all of them in the first block, which no branch targets, as in the
 /// lowering's prologue that sizes the spill vector). Functions pushing elsewhere (the
 /// universal form's EVM stack) are not in the subset.
 fn vector_capacity(code: &[Bytecode]) -> Result<u32, NotCompilable> {
-    let straight = block_starts(code)
+    let first_block_end = block_starts(code)
         .into_iter()
         .nth(1)
         .map_or(code.len(), |start| start as usize);
@@ -225,9 +225,15 @@ fn vector_capacity(code: &[Bytecode]) -> Result<u32, NotCompilable> {
             .filter(|i| matches!(i, Bytecode::VecPushBack(_)))
             .count()
     };
-    match pushes(&code[straight..]) {
-        0 => Ok(pushes(&code[..straight]) as u32),
-        _ => Err(not_compilable("a vector grown after the prologue")),
+    let reentered = (code.iter()).any(|i| {
+        matches!(
+            i,
+            Bytecode::Branch(0) | Bytecode::BrTrue(0) | Bytecode::BrFalse(0)
+        )
+    });
+    match (pushes(&code[first_block_end..]), reentered) {
+        (0, false) => Ok(pushes(&code[..first_block_end]) as u32),
+        _ => Err(not_compilable("a vector grown outside the prologue")),
     }
 }
 
@@ -885,5 +891,28 @@ fn native(
     match decl.op {
         Op::Abi(_) => Err(not_compilable(format!("a call of {module_name}::{name}"))),
         Op::Arith(_) | Op::Gas(_) | Op::Host(_) => Ok(decl),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use move_binary_format::file_format::SignatureIndex;
+
+    use super::*;
+
+    const PUSH: Bytecode = Bytecode::VecPushBack(SignatureIndex(0));
+
+    #[test]
+    fn vectors_grown_once_per_call_have_their_pushes_as_capacity() {
+        let prologue = [PUSH, PUSH, Bytecode::Branch(3), Bytecode::Ret];
+        assert_eq!(vector_capacity(&prologue), Ok(2));
+    }
+
+    #[test]
+    fn vectors_grown_in_a_loop_are_outside_the_subset() {
+        let looped = [PUSH, Bytecode::LdTrue, Bytecode::BrTrue(0), Bytecode::Ret];
+        assert!(vector_capacity(&looped).is_err());
+        let later = [Bytecode::Branch(1), PUSH, Bytecode::Ret];
+        assert!(vector_capacity(&later).is_err());
     }
 }
