@@ -296,10 +296,13 @@ pub(super) fn execute_function<'a>(
     // A frame's `run()` goes to the native tier if it has the module (never when counting:
     // the counts are the interpreter's).
     let frame = match (exec.modules.native_tier(), exec.counter, function == RUN) {
-        (Some(tier), None, true) => match tier::run_native(exec, host, tier, module, frame) {
-            NativeRun::Ran(result, frame) => return (result, frame),
-            NativeRun::Interpreter(frame) => frame,
-        },
+        (Some(tier), None, true) => {
+            let store = exec.modules.store();
+            match tier::run_native(tier, store, module, host, exec, frame) {
+                NativeRun::Ran(result, frame) => return (result, frame),
+                NativeRun::Interpreter(frame) => frame,
+            }
+        }
         _ => frame,
     };
     let mut meter = FrameMeter::new(frame.gas.clone());

@@ -7,9 +7,9 @@ use move_binary_format::errors::{Location, PartialVMError, VMError, VMResult};
 use move_core_types::language_storage::ModuleId;
 use move_vm_runtime::session::SerializedReturnValues;
 
-use super::{frame::Executor, runtime::Runtime};
 use crate::{
     host::{
+        calls::Calls,
         context::{Frame, Host},
         native::FrameExtension,
     },
@@ -42,14 +42,6 @@ impl<T: NativeTier> NativeTier for std::sync::Arc<T> {
     }
 }
 
-impl Runtime {
-    /// Runs the modules `tier` compiles as machine code from now on (the interpreter runs
-    /// the rest, and every counting run).
-    pub fn set_native_tier(&mut self, tier: Box<dyn NativeTier>) {
-        self.modules.set_native_tier(tier);
-    }
-}
-
 /// The error the interpreter would have stopped with where machine code stopped with
 /// `status` (none for [`Status::Continue`]): machine code stops with the statuses the Move VM
 /// reports for the same execution, so a frame's end is read one way (`frame::frame_end`).
@@ -71,20 +63,18 @@ pub(super) enum NativeRun {
 }
 
 /// Runs `module::run()` for `frame` in `tier` if it has the module compiled.
+/// (`store` has the module's bytes; `calls` runs the frame's calls.)
 pub(super) fn run_native<'a>(
-    exec: &'a Executor<'a>,
-    host: &'a Host<'a>,
     tier: &dyn NativeTier,
+    store: &ModuleStore,
     module: &ModuleId,
+    host: &'a Host<'a>,
+    calls: &'a dyn Calls,
     frame: Frame,
 ) -> NativeRun {
-    let mut extension = FrameExtension {
-        host,
-        calls: exec,
-        frame,
-    };
+    let mut extension = FrameExtension { host, calls, frame };
     let mut ctx = DirectCtx::new(&mut extension);
-    let Some(status) = tier.run(module, exec.modules.store(), &mut ctx) else {
+    let Some(status) = tier.run(module, store, &mut ctx) else {
         return NativeRun::Interpreter(extension.frame);
     };
     let result = match vm_error(module, &ctx, status) {
