@@ -42,10 +42,10 @@ use crate::{
 /// The pointer type (compiled code runs on 64-bit hosts only, `crate::module`).
 const PTR: types::Type = types::I64;
 
-/// The largest frame a compiled function may have (its spill vector and call areas): deep
-/// recursion is bounded by the stack limit checked at entry, which must not be overshot by
-/// more than one frame.
-pub const MAX_FRAME: u32 = 64 << 10;
+/// The most a compiled function's vectors may take of its frame (the rest, call areas and
+/// spills, is a few KiB): the stack limit is checked at a function's entry, so one frame may
+/// overshoot it, and must stay well inside the reserve left below it (`crate::run`).
+const MAX_VECTORS: u32 = 64 << 10;
 
 /// What translating needs besides the function: the module, the ids of its compiled
 /// functions and of the imports.
@@ -299,8 +299,8 @@ impl Translator<'_, '_> {
             };
             self.locals.push(local);
         }
-        if frame > MAX_FRAME {
-            return Err(not_compilable(format!("a frame of {frame} bytes")));
+        if frame > MAX_VECTORS {
+            return Err(not_compilable(format!("vectors of {frame} bytes")));
         }
         Ok(())
     }
