@@ -59,6 +59,11 @@ impl EvmoveEngine {
         engine
     }
 
+    /// The runtime, to configure it (a native tier, `Runtime::set_native_tier`).
+    pub fn runtime_mut(&mut self) -> &mut Runtime {
+        &mut self.runtime
+    }
+
     /// The state, to set up accounts directly (as a genesis allocation would) or read them.
     pub fn state_mut(&mut self) -> &mut InMemoryState {
         &mut self.state

@@ -22,6 +22,7 @@ use super::{
     counting::{Counter, CountingMeter},
     gas::FrameMeter,
     modules::Modules,
+    tier::{self, NativeRun},
 };
 use crate::{
     host::{
@@ -292,6 +293,18 @@ pub(super) fn execute_function<'a>(
     args: Vec<Vec<u8>>,
     frame: Frame,
 ) -> (VMResult<SerializedReturnValues>, Frame) {
+    // A frame's `run()` goes to the native tier if it has the module (never when counting:
+    // the counts are the interpreter's).
+    let frame = match (exec.modules.native_tier(), exec.counter, function == RUN) {
+        (Some(tier), None, true) => {
+            let store = exec.modules.store();
+            match tier::run_native(tier, store, module, host, exec, frame) {
+                NativeRun::Ran(result, frame) => return (result, frame),
+                NativeRun::Interpreter(frame) => frame,
+            }
+        }
+        _ => frame,
+    };
     let mut meter = FrameMeter::new(frame.gas.clone());
     let mut extensions = NativeContextExtensions::default();
     extensions.add(FrameExtension {

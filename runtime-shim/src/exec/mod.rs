@@ -16,6 +16,7 @@
 //!   transaction).
 //! - [`outcome`]: a transaction's result, or why it has none.
 //! - [`system`]: what a block does around its transactions (system calls, withdrawals).
+//! - [`tier`]: the native tier's hook (machine code for the modules it compiled).
 
 pub mod code;
 pub mod counting;
@@ -28,3 +29,4 @@ pub mod outcome;
 pub mod registry;
 pub mod runtime;
 pub mod system;
+pub mod tier;

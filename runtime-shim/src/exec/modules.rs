@@ -14,7 +14,10 @@ use move_core_types::{account_address::AccountAddress, language_storage::ModuleI
 use move_vm_runtime::move_vm::MoveVM;
 use move_vm_types::gas::UnmeteredGasMeter;
 
-use super::code::{CodeKind, CodeProvider, ProvidedModule};
+use super::{
+    code::{CodeKind, CodeProvider, ProvidedModule},
+    tier::NativeTier,
+};
 use crate::{module_store::ModuleStore, natives, state::Code, stdlib};
 
 /// A module could not be published.
@@ -54,6 +57,9 @@ pub struct Modules {
     /// The module published for code, by (code hash, kind), or why there is none: one cell
     /// per code, filled once (see [`Modules::resolve`]).
     resolved: Mutex<HashMap<(B256, CodeKind), Arc<Resolution>>>,
+    /// Runs the modules it has compiled as machine code (`super::tier`); none: the
+    /// interpreter runs every module.
+    native_tier: Option<Box<dyn NativeTier>>,
 }
 
 /// The module running some code, or why it cannot run, once known.
@@ -71,6 +77,7 @@ impl Modules {
             provider,
             publisher,
             resolved: Mutex::new(HashMap::new()),
+            native_tier: None,
         };
         for module in stdlib::modules() {
             modules.publish_at(stdlib::address(), module.name, module.bytes.to_vec())?;
@@ -86,6 +93,16 @@ impl Modules {
     /// The published modules, which every session reads.
     pub fn store(&self) -> &ModuleStore {
         &self.store
+    }
+
+    /// The native tier, if the runtime has one.
+    pub fn native_tier(&self) -> Option<&dyn NativeTier> {
+        self.native_tier.as_deref()
+    }
+
+    /// Runs the modules `tier` compiles as machine code from now on.
+    pub fn set_native_tier(&mut self, tier: Box<dyn NativeTier>) {
+        self.native_tier = Some(tier);
     }
 
     /// Where transpiled modules are published.

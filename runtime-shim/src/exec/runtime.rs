@@ -70,6 +70,12 @@ impl Runtime {
         self.modules.publisher()
     }
 
+    /// Runs the modules `tier` compiles as machine code from now on (the interpreter runs
+    /// the rest, and every counting run).
+    pub fn set_native_tier(&mut self, tier: Box<dyn super::tier::NativeTier>) {
+        self.modules.set_native_tier(tier);
+    }
+
     /// Publishes (verifies and links) a transpiled module at the publisher address; nothing
     /// happens if the same module is already published, and a different module under the same
     /// id is an error (modules are never replaced).

@@ -32,6 +32,7 @@
 pub mod abi;
 pub mod arith;
 pub mod call;
+pub mod direct;
 pub mod env;
 pub mod frame;
 pub mod gas;
