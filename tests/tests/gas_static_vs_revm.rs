@@ -6,12 +6,13 @@
 //! evmove charges no intrinsic gas yet (a transaction-level cost), so its frame is given
 //! what revm's frame starts with: the limit less the 21,000 of a call without calldata.
 
-use alloy_primitives::{Address, Bytes};
+use alloy_primitives::{Address, Bytes, U256};
 use evmove::{
     evm::{assemble, Code},
     lift::lift,
     opt::optimize,
 };
+use evmove_runtime::{Account, SpecId};
 use evmove_tests::{
     engine::Engine,
     evmove_engine::EvmoveEngine,
@@ -164,4 +165,40 @@ fn the_ir_interpreters_gas_is_revms() {
         Outcome::Success(Bytes::new())
     );
     assert_eq!(host.gas_charged + CALL_INTRINSIC, expected.gas_used);
+}
+
+/// EXP's price per byte changed with EIP-160 (10, then 50), and the transpiled code charges
+/// it at the block's fork: at Frontier and at Spurious Dragon the GAS readings and the gas
+/// used are revm's.
+#[test]
+fn exp_is_priced_at_the_blocks_fork() {
+    let code = Bytes::from(assemble(PROGRAM).unwrap());
+    let program = Address::repeat_byte(0xc0);
+    let mut used = Vec::new();
+    for spec in [SpecId::FRONTIER, SpecId::SPURIOUS_DRAGON] {
+        let mut revm = RevmOracle::with_spec(spec);
+        let mut evmove = EvmoveEngine::with_spec(spec);
+        revm.set_account(program, U256::ZERO, 1, code.clone());
+        let state = evmove.state_mut();
+        let account = Account {
+            nonce: 1,
+            balance: U256::ZERO,
+        };
+        state.set_account(program, account);
+        state.set_code(program, code.clone());
+        let mut call = Tx::call(SENDER, program, Bytes::new());
+        call.gas_limit = 100_000;
+        let expected = Engine::execute(&mut revm, &call).unwrap();
+        call.gas_limit -= CALL_INTRINSIC;
+        let actual = evmove.execute(&call).unwrap();
+        assert_eq!(expected.status, Status::Success, "{spec:?}");
+        assert_eq!(actual.output, expected.output, "GAS readings, {spec:?}");
+        assert_eq!(
+            actual.gas_used + CALL_INTRINSIC,
+            expected.gas_used,
+            "{spec:?}"
+        );
+        used.push(expected.gas_used);
+    }
+    assert!(used[0] < used[1], "{used:?}");
 }
