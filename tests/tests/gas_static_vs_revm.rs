@@ -1,7 +1,7 @@
 //! The static gas of transpiled code is revm's (`evmove::lift::gas`): on programs whose only
 //! gas is static — arithmetic, stack operations, jumps, loops, EXP — every GAS reading
 //! (straight-line, inside a loop, inside a recovered internal function) and the frame's gas
-//! used are revm's.
+//! used are revm's; EXP's bytes at two forks' prices, and a colliding CREATE2 too.
 //!
 //! evmove charges no intrinsic gas yet (a transaction-level cost), so its frame is given
 //! what revm's frame starts with: the limit less the 21,000 of a call without calldata.
@@ -201,4 +201,25 @@ fn exp_is_priced_at_the_blocks_fork() {
         used.push(expected.gas_used);
     }
     assert!(used[0] < used[1], "{used:?}");
+}
+
+/// A CREATE2 onto the address an earlier one created (nonce 1) collides: it pushes zero and
+/// consumes the gas it forwarded, as in revm (the addresses, the GAS reading after it and the
+/// gas used are revm's).
+#[test]
+fn a_colliding_create2_consumes_its_gas_as_in_revm() {
+    let code = assemble(
+        "PUSH 0 PUSH 0 PUSH 0 PUSH 0 CREATE2 PUSH 0 MSTORE
+         PUSH 0 PUSH 0 PUSH 0 PUSH 0 CREATE2 PUSH 0x20 MSTORE
+         GAS PUSH 0x40 MSTORE
+         PUSH 0x60 PUSH 0 RETURN",
+    )
+    .unwrap();
+    let (expected, actual) = call_both(&code, 1_000_000);
+    assert_eq!(expected.status, Status::Success);
+    assert_eq!(actual.status, expected.status);
+    assert_eq!(&expected.output[32..64], &[0; 32], "the second collides");
+    assert_ne!(&expected.output[..32], &[0; 32], "the first creates");
+    assert_eq!(actual.output, expected.output);
+    assert_eq!(actual.gas_used + CALL_INTRINSIC, expected.gas_used);
 }
