@@ -1,5 +1,6 @@
 //! The natives' gas against revm's, operation by operation, at Cancun and at pre-Berlin forks
-//! (Petersburg, Istanbul).
+//! (Petersburg, Istanbul), and at Frontier, where the VMTests run, with the operations
+//! Frontier has.
 //!
 //! A scenario is a sequence of operations. revm runs the program made of the first `k` of
 //! them for every `k`; the gas an operation adds, less the static gas of its instructions that
@@ -10,9 +11,8 @@
 //! initcode of zeros that stops at once), so the callee's side is known: it returns all its
 //! gas, stipend included.
 //!
-//! Until the sections land (branch `gas-static`), the adapter still charges the native
-//! table's base cost on top: these tests call the natives' functions directly, so they
-//! measure the natives' own charges only.
+//! These tests call the natives' functions directly, so they measure the natives' own
+//! charges only (the sections' are `evmove::lift::gas`'s, tested in `evmove-tests`).
 
 mod common;
 
@@ -24,7 +24,7 @@ use evmove_runtime::{
     host::{
         calls::{CallInputs, Calls, CreateInputs},
         context::{Frame, Host},
-        gas::{Schedule, FORK_PRICED},
+        gas::{Deposit, Schedule, FORK_PRICED},
         native::{FrameExtension, NativeCtx},
         outcome::{Fatal, FrameEnd, FrameResult, HaltReason},
     },
@@ -482,6 +482,35 @@ fn selfdestruct_charges_cold_and_new_beneficiaries_and_refunds_before_london() {
     assert_charges_match_revm(&FORKS, &ops);
 }
 
+/// Frontier (the VMTests' fork): its own prices (SLOAD 50, the account reads 20, the calls
+/// 40, SELFDESTRUCT free), calls forwarding what they ask for (no 63/64 rule), a new account
+/// costing a call even without value (no EIP-161).
+#[test]
+fn frontier_charges_as_revm() {
+    let call_to = |opcode, native: HostFn, value, address| {
+        op(opcode, native, &[5000, 0, value, 0, 64, 100, 32]).address_at(1, address)
+    };
+    let ops = [
+        op(opcode::SLOAD, storage::sload, &[1]),
+        op(opcode::SLOAD, storage::sload, &[2]),
+        op(opcode::SSTORE, storage::sstore, &[1, 7]),
+        op(opcode::SSTORE, storage::sstore, &[2, 0]),
+        op(opcode::BALANCE, env::balance, &[0]).address_at(0, CONTRACT),
+        op(opcode::EXTCODESIZE, env::extcodesize, &[0]).address_at(0, CONTRACT),
+        op(opcode::EXTCODECOPY, env::extcodecopy, &[0, 0, 2, 40]).address_at(0, CONTRACT),
+        op(opcode::KECCAK256, memory::keccak, &[0, 1000]),
+        op(opcode::CALLDATACOPY, env::calldatacopy, &[2000, 0, 100]),
+        op(opcode::LOG2, log::log, &[3000, 333, 1, 2]),
+        call_to(opcode::CALL, call::call, 0, FUNDED),
+        call_to(opcode::CALL, call::call, 1, FUNDED),
+        call_to(opcode::CALL, call::call, 0, empty(1)),
+        call_to(opcode::CALL, call::call, 1, empty(2)),
+        call_to(opcode::CALLCODE, call::callcode, 1, empty(3)),
+        op(opcode::SELFDESTRUCT, halt::selfdestruct, &[0]).address_at(0, empty(4)),
+    ];
+    assert_charges_match_revm(&[SpecId::FRONTIER], &ops);
+}
+
 #[test]
 fn code_deposits_cost_and_fail_as_in_revm() {
     // A constructor returning `len` bytes of memory it grew to 64 bytes alike.
@@ -496,7 +525,8 @@ fn code_deposits_cost_and_fail_as_in_revm() {
     let forks = [FORKS.as_slice(), &[SpecId::BERLIN, SpecId::LONDON]].concat();
     for spec in forks {
         let schedule = Schedule::new(spec);
-        let deposit = |len| GAS_LIMIT - schedule.deposit(&vec![0; len], GAS_LIMIT).unwrap();
+        let deposit =
+            |len| GAS_LIMIT - schedule.deposit(&vec![0; len], GAS_LIMIT).unwrap().gas_left;
         let revm = spent(spec, &returning(64)).unwrap() - spent(spec, &returning(32)).unwrap();
         assert_eq!(deposit(64) - deposit(32), revm, "{spec:?}");
         // EIP-170 (24,577 bytes of zeros) and EIP-3541 (a leading 0xEF): rejected where revm
@@ -510,4 +540,37 @@ fn code_deposits_cost_and_fail_as_in_revm() {
     }
     let schedule = Schedule::new(SpecId::CANCUN);
     assert_eq!(schedule.deposit(&[1; 10], 1_999), Err(HaltReason::OutOfGas));
+}
+
+/// A deposit the gas cannot pay fails the creation from Homestead (EIP-2); at Frontier the
+/// creation succeeds without the code and without paying for it, in revm and here.
+#[test]
+fn an_unpaid_deposit_fails_from_homestead_and_drops_the_code_before() {
+    // A constructor returning 64 bytes of zeros: a deposit of 12,800.
+    let initcode = [0x60, 0x40, 0x60, 0x00, 0xf3];
+    let deposit = 12_800;
+    for (spec, fails) in [(SpecId::FRONTIER, false), (SpecId::HOMESTEAD, true)] {
+        let mut revm = Revm::with_code(&[]).at(spec);
+        let ExecutionResult::Success { gas, .. } = revm.create(SENDER, &initcode) else {
+            panic!("revm at {spec:?} with gas enough");
+        };
+        let enough = gas.total_gas_spent();
+        let mut revm = Revm::with_code(&[]).at(spec);
+        match revm.create_with_gas_limit(SENDER, &initcode, enough - 1) {
+            ExecutionResult::Success { gas, .. } => {
+                assert!(!fails, "{spec:?}");
+                assert_eq!(gas.total_gas_spent(), enough - deposit, "{spec:?}");
+            }
+            result => assert!(fails, "{spec:?}: {result:?}"),
+        }
+        let ours = Schedule::new(spec).deposit(&[0; 64], deposit - 1);
+        let expected = match fails {
+            true => Err(HaltReason::OutOfGas),
+            false => Ok(Deposit {
+                gas_left: deposit - 1,
+                code_kept: false,
+            }),
+        };
+        assert_eq!(ours, expected, "{spec:?}");
+    }
 }

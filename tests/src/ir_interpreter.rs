@@ -11,8 +11,12 @@ use std::collections::BTreeMap;
 use alloy_primitives::{keccak256, Address, Bytes, Log, LogData, B256, U256};
 use evmove::ir::{BlockCall, FuncRef, InstData, Module, Terminator, Value};
 use evmove_runtime::natives::arith;
-use evmove_word::shim::cost::exp_gas;
-use revm::bytecode::opcode::{self, OpCode};
+use revm::{
+    bytecode::opcode::{self, OpCode},
+    context_interface::cfg::GasParams,
+};
+
+use crate::revm_oracle::SPEC;
 
 /// The frame the code runs in, and the state it sees and changes.
 #[derive(Clone, Debug, Default)]
@@ -41,8 +45,8 @@ pub struct Host {
     pub timestamp: U256,
     /// The chain id.
     pub chain_id: U256,
-    /// The gas the code charged: its sections' static gas and EXP's dynamic gas (memory,
-    /// storage and other dynamic costs are not modelled).
+    /// The gas the code charged: its sections' static gas and EXP's dynamic gas at the oracle's
+    /// fork (memory, storage and other dynamic costs are not modelled).
     pub gas_charged: u64,
 }
 
@@ -122,7 +126,8 @@ impl Machine<'_> {
                         vec![]
                     }
                     InstData::GasExp(_) => {
-                        self.host.gas_charged += exp_gas(operands[0]);
+                        let params = GasParams::new_spec(SPEC);
+                        self.host.gas_charged += params.exp_cost(operands[0]);
                         vec![]
                     }
                     InstData::StackPush(_) => {

@@ -77,18 +77,12 @@ fn the_fixtures_are_what_revm_computes() {
     );
 }
 
-/// Every fixture passes, balances compared; `gas_bounded_loop` reads GAS, which the
-/// statetest runner may still skip (`evmove::conformance::skip`): the block API runs it
-/// below.
+/// Every fixture passes, balances compared, none skipped (`gas_bounded_loop` reads GAS).
 #[test]
 fn evmove_passes_the_fixtures() {
     let report = run(&[fixtures_dir()]);
     let unexpected: Vec<String> = (report.tests.iter())
-        .filter(|test| match &test.verdict {
-            Verdict::Passed => false,
-            Verdict::Skipped(why) => !(test.name == "gas_bounded_loop" && why.contains("GAS")),
-            Verdict::Failed(_) => true,
-        })
+        .filter(|test| !matches!(test.verdict, Verdict::Passed))
         .map(|test| format!("{}: {:?}", test.name, test.verdict))
         .collect();
     assert!(report.errors.is_empty(), "{:?}", report.errors);

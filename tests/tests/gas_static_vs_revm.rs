@@ -1,18 +1,19 @@
 //! The static gas of transpiled code is revm's (`evmove::lift::gas`): on programs whose only
 //! gas is static — arithmetic, stack operations, jumps, loops, EXP — every GAS reading
 //! (straight-line, inside a loop, inside a recovered internal function) and the frame's gas
-//! used are revm's.
+//! used are revm's; EXP's bytes at two forks' prices, and a colliding CREATE2 too.
 //!
 //! Both engines run the same transaction (intrinsic gas included); the IR interpreter runs
 //! the frame alone, so its charges are the gas used less the 21,000 of a call without
 //! calldata.
 
-use alloy_primitives::{Address, Bytes};
+use alloy_primitives::{Address, Bytes, U256};
 use evmove::{
     evm::{assemble, Code},
     lift::lift,
     opt::optimize,
 };
+use evmove_runtime::{Account, SpecId};
 use evmove_tests::{
     engine::Engine,
     evmove_engine::EvmoveEngine,
@@ -164,4 +165,61 @@ fn the_ir_interpreters_gas_is_revms() {
         Outcome::Success(Bytes::new())
     );
     assert_eq!(host.gas_charged + CALL_INTRINSIC, expected.gas_used);
+}
+
+/// EXP's price per byte changed with EIP-160 (10, then 50), and the transpiled code charges
+/// it at the block's fork: at Frontier and at Spurious Dragon the GAS readings and the gas
+/// used are revm's.
+#[test]
+fn exp_is_priced_at_the_blocks_fork() {
+    let code = Bytes::from(assemble(PROGRAM).unwrap());
+    let program = Address::repeat_byte(0xc0);
+    let mut used = Vec::new();
+    for spec in [SpecId::FRONTIER, SpecId::SPURIOUS_DRAGON] {
+        let mut revm = RevmOracle::with_spec(spec);
+        let mut evmove = EvmoveEngine::with_spec(spec);
+        revm.set_account(program, U256::ZERO, 1, code.clone());
+        let state = evmove.state_mut();
+        let account = Account {
+            nonce: 1,
+            balance: U256::ZERO,
+        };
+        state.set_account(program, account);
+        state.set_code(program, code.clone());
+        let mut call = Tx::call(SENDER, program, Bytes::new());
+        call.gas_limit = 100_000;
+        let expected = Engine::execute(&mut revm, &call).unwrap();
+        call.gas_limit -= CALL_INTRINSIC;
+        let actual = evmove.execute(&call).unwrap();
+        assert_eq!(expected.status, Status::Success, "{spec:?}");
+        assert_eq!(actual.output, expected.output, "GAS readings, {spec:?}");
+        assert_eq!(
+            actual.gas_used + CALL_INTRINSIC,
+            expected.gas_used,
+            "{spec:?}"
+        );
+        used.push(expected.gas_used);
+    }
+    assert!(used[0] < used[1], "{used:?}");
+}
+
+/// A CREATE2 onto the address an earlier one created (nonce 1) collides: it pushes zero and
+/// consumes the gas it forwarded, as in revm (the addresses, the GAS reading after it and the
+/// gas used are revm's).
+#[test]
+fn a_colliding_create2_consumes_its_gas_as_in_revm() {
+    let code = assemble(
+        "PUSH 0 PUSH 0 PUSH 0 PUSH 0 CREATE2 PUSH 0 MSTORE
+         PUSH 0 PUSH 0 PUSH 0 PUSH 0 CREATE2 PUSH 0x20 MSTORE
+         GAS PUSH 0x40 MSTORE
+         PUSH 0x60 PUSH 0 RETURN",
+    )
+    .unwrap();
+    let (expected, actual) = call_both(&code, 1_000_000);
+    assert_eq!(expected.status, Status::Success);
+    assert_eq!(actual.status, expected.status);
+    assert_eq!(&expected.output[32..64], &[0; 32], "the second collides");
+    assert_ne!(&expected.output[..32], &[0; 32], "the first creates");
+    assert_eq!(actual.output, expected.output);
+    assert_eq!(actual.gas_used + CALL_INTRINSIC, expected.gas_used);
 }

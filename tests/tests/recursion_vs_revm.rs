@@ -46,3 +46,32 @@ fn a_recursive_fibonacci_returns_what_revm_returns() {
         expected = (expected.1, expected.0 + expected.1);
     }
 }
+
+/// A function that calls itself without end (`function f() { f(); }`): each call leaves a
+/// return label on the stack, and the EVM halts when the stack passes 1,024 items. The
+/// static path gives up on it (the stack may overflow inside a function), the universal path
+/// lifts it, and it halts as revm does (on the stack, long before the gas given runs out).
+#[test]
+fn a_function_recursing_without_end_halts_as_in_revm() {
+    let runtime = assemble(
+        "PUSH @done PUSH @f JUMP
+         done: STOP
+         f: PUSH @back PUSH @f JUMP
+         back: JUMP",
+    )
+    .expect("test code assembles");
+    let lifted = evmove::lift::lift(&evmove::evm::Code::new(runtime.clone())).unwrap();
+    assert!(lifted.universal.is_some(), "the static path lifted it");
+    let mut engines = Differential::new();
+    engines.fund(SENDER, U256::from(10).pow(U256::from(20)));
+    let created = engines.execute(&Tx::deploy(SENDER, &runtime)).unwrap();
+    let address = created.created.unwrap_or_else(|| panic!("{created:?}"));
+    let mut call = Tx::call(SENDER, address, Vec::new());
+    call.gas_limit = 100_000;
+    let (outcome, difference) = engines.compare(&call).unwrap();
+    assert_eq!(difference, None);
+    let Status::Halt(reason) = &outcome.status else {
+        panic!("{outcome:?}")
+    };
+    assert!(reason.contains("StackOverflow"), "{reason}");
+}

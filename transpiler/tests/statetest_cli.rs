@@ -3,7 +3,8 @@
 
 use std::{fs, path::PathBuf, process::Command};
 
-/// A test that passes: `PUSH1 1 PUSH1 0 SSTORE`, storing 1 at slot 0.
+/// A test that passes: `PUSH1 1 PUSH1 0 SSTORE`, storing 1 at slot 0 (leaving 79,994 of its
+/// 100,000 gas).
 const PASSING: &str = r#"{ "store": {
     "env": { "currentCoinbase": "0x2adc25665018aa1fe0e6bc666dac8fc2697ff9ba",
              "currentDifficulty": "0x020000", "currentGasLimit": "0x7fffffffffffffff",
@@ -13,7 +14,7 @@ const PASSING: &str = r#"{ "store": {
               "origin": "0xa94f5374fce5edbc8e2a8697c15331677e6ebf0b",
               "code": "0x6001600055", "data": "0x", "gas": "0x0186a0",
               "gasPrice": "0x01", "value": "0x00" },
-    "gas": "0x0", "logs": "0x1dcc4de8dec75d7aab85b567b6ccd41ad312451b948a7413f0a142fd40d49347",
+    "gas": "0x01387a", "logs": "0x1dcc4de8dec75d7aab85b567b6ccd41ad312451b948a7413f0a142fd40d49347",
     "out": "0x",
     "post": { "0x0f572e5295c57f15886f9b263e2f6d2d6c7b5ec6": {
         "balance": "0x00", "code": "0x6001600055", "nonce": "0x00",

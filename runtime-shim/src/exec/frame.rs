@@ -180,16 +180,16 @@ fn construct(
         run_module(exec, host, initcode, CodeKind::Initcode, frame)?
     };
     if let FrameEnd::Return(code) = &result.end {
-        let gas_left = match host.schedule.deposit(code, result.gas_left) {
-            Ok(gas_left) => gas_left,
+        let deposit = match host.schedule.deposit(code, result.gas_left) {
+            Ok(deposit) => deposit,
             Err(reason) => return Ok(FrameResult::halted(reason)),
         };
-        if !code.is_empty() {
+        if deposit.code_kept && !code.is_empty() {
             host.journal().set_code(address, Code::new(code.clone()));
         }
         result = FrameResult {
             end: FrameEnd::Return(Bytes::new()),
-            gas_left,
+            gas_left: deposit.gas_left,
             created: Some(address),
         };
     }

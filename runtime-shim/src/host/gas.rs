@@ -14,7 +14,8 @@
 //! - The static gas of every EVM instruction, except the ten whose price changes between
 //!   forks, is charged by the transpiled code per straight-line section of EVM code
 //!   (`evmove::lift::gas`, through `evmove::gas::charge`, from one table for every fork:
-//!   `evmove_word::shim::cost::static_gas`), EXP's dynamic gas too (`charge_exp`). A Move
+//!   `evmove_word::shim::cost::static_gas`); EXP's dynamic gas too, through `charge_exp`,
+//!   which prices the exponent at the block's fork (10 per byte, 50 from EIP-160). A Move
 //!   instruction costs nothing of its own (`exec::gas`); an endless loop still runs out of
 //!   gas, as every EVM loop passes a JUMP or JUMPI whose section charges.
 //! - The natives of the fork-priced opcodes ([`FORK_PRICED`]: SLOAD, BALANCE, EXTCODESIZE,
@@ -51,6 +52,16 @@ pub type GasCell = Rc<Cell<u64>>;
 /// The opcodes whose static gas changes between forks: their natives charge it (the
 /// transpiled code's sections charge every other opcode's).
 pub use evmove_word::shim::cost::FORK_PRICED;
+
+/// A constructor's code deposited, or not: see [`Schedule::deposit`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Deposit {
+    /// The gas the creation leaves.
+    pub gas_left: u64,
+    /// Whether the code becomes the account's (only a Frontier deposit the gas cannot pay
+    /// leaves the account without it).
+    pub code_kept: bool,
+}
 
 /// One fork's gas schedule, as revm defines it.
 #[derive(Clone, Debug)]
@@ -101,11 +112,12 @@ impl Schedule {
         }
     }
 
-    /// The gas a constructor that returned `code` with `gas_left` leaves after depositing
-    /// it, or why the creation fails, checked in revm's order: the size limit (EIP-170, from
-    /// Spurious Dragon), the 0xEF prefix (EIP-3541, from London), then the deposit's 200 gas
-    /// per byte.
-    pub fn deposit(&self, code: &[u8], gas_left: u64) -> Result<u64, HaltReason> {
+    /// What becomes of the `code` a constructor returned with `gas_left`, or why the creation
+    /// fails, checked in revm's order: the size limit (EIP-170, from Spurious Dragon), the
+    /// 0xEF prefix (EIP-3541, from London), then the deposit's 200 gas per byte. A deposit
+    /// the gas left cannot pay fails the creation from Homestead (EIP-2); before, the
+    /// creation succeeds without code, its gas left untouched.
+    pub fn deposit(&self, code: &[u8], gas_left: u64) -> Result<Deposit, HaltReason> {
         if self.is(SpecId::SPURIOUS_DRAGON) && code.len() > MAX_CODE_SIZE {
             return Err(HaltReason::CodeRejected(
                 "larger than 24576 bytes (EIP-170)",
@@ -115,7 +127,17 @@ impl Schedule {
             return Err(HaltReason::CodeRejected("starts with 0xEF (EIP-3541)"));
         }
         let deposit = self.params.code_deposit_cost(code.len());
-        gas_left.checked_sub(deposit).ok_or(HaltReason::OutOfGas)
+        match gas_left.checked_sub(deposit) {
+            Some(gas_left) => Ok(Deposit {
+                gas_left,
+                code_kept: true,
+            }),
+            None if self.is(SpecId::HOMESTEAD) => Err(HaltReason::OutOfGas),
+            None => Ok(Deposit {
+                gas_left,
+                code_kept: false,
+            }),
+        }
     }
 
     /// The gas a creation forwards when `left` remains: all but 1/64 of it (EIP-150).
@@ -134,10 +156,13 @@ mod tests {
     use super::*;
 
     /// The fork-priced opcodes are exactly those whose static gas differs between the forks
-    /// evmove runs (Spurious Dragon on): every other opcode's static gas is the base table's.
+    /// evmove runs (Frontier on): every other opcode's static gas is the base table's.
     #[test]
     fn the_fork_priced_opcodes_are_those_whose_static_gas_changes() {
         let forks = [
+            SpecId::FRONTIER,
+            SpecId::HOMESTEAD,
+            SpecId::TANGERINE,
             SpecId::SPURIOUS_DRAGON,
             SpecId::PETERSBURG,
             SpecId::ISTANBUL,

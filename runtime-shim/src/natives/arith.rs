@@ -51,7 +51,7 @@ impl Op {
 
     /// The Move native running this operation. It charges nothing: the static gas of its
     /// opcode is charged with its section of EVM code, and EXP's dynamic gas by
-    /// `evmove::gas::charge_exp` or with the section when the exponent is a constant.
+    /// `evmove::gas::charge_exp`.
     pub(crate) fn native(self) -> NativeFunction {
         let cost = InternalGas::zero();
         match self {

@@ -1,20 +1,22 @@
 //! The natives of `evmove::gas` (`stdlib/sources/gas.move`): charging the frame's gas.
 //! Transpiled code calls `charge` at the start of every straight-line section of EVM code
-//! with the section's static gas, and `charge_exp` before an EXP whose exponent is not a
-//! constant (`evmove_word::shim::cost`).
+//! with the section's static gas (`evmove_word::shim::cost`), and `charge_exp` before every
+//! EXP with its exponent.
 //!
-//! Both are pure: each reports its amount as the native's cost, which the frame's Move gas
-//! meter (`exec::gas`) charges after the call, halting the frame out of gas when it has less
-//! left — the one way a frame runs out of gas outside the host natives.
+//! Each reports its amount as the native's cost, which the frame's Move gas meter
+//! (`exec::gas`) charges after the call, halting the frame out of gas when it has less left
+//! — the one way a frame runs out of gas outside the host natives. `charge` is pure;
+//! `charge_exp` reads the block's fork from the frame's extension (EXP's price per byte
+//! changed with EIP-160) and prices the exponent with revm's function.
 
 use std::sync::Arc;
 
-use evmove_word::shim::cost::exp_gas;
 use move_core_types::gas_algebra::InternalGas;
 use move_vm_runtime::native_functions::NativeFunction;
 use move_vm_types::{natives::function::NativeResult, values::Value};
 
 use super::word::{misdeclared, no_type_arguments, take_words};
+use crate::host::native::FrameExtension;
 
 /// A native of `evmove::gas`.
 #[derive(Clone, Copy, Debug)]
@@ -28,7 +30,7 @@ pub enum Op {
 impl Op {
     /// The Move native charging what this operation charges.
     pub(crate) fn native(self) -> NativeFunction {
-        Arc::new(move |_, ty_args, mut args| {
+        Arc::new(move |context, ty_args, mut args| {
             no_type_arguments(&ty_args)?;
             let gas = match self {
                 Op::Charge => match (args.pop_front(), args.is_empty()) {
@@ -37,7 +39,8 @@ impl Op {
                 },
                 Op::ChargeExp => {
                     let [exponent] = take_words(args)?;
-                    exp_gas(exponent)
+                    let host = context.extensions().get::<FrameExtension>().host;
+                    host.schedule.params.exp_cost(exponent)
                 }
             };
             Ok(NativeResult::ok(

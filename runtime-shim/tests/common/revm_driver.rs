@@ -100,7 +100,17 @@ impl Revm {
 
     /// Runs a creation transaction of `initcode` by `sender` (as [`Revm::call`] runs a call).
     pub fn create(&mut self, sender: Address, initcode: &[u8]) -> ExecutionResult {
-        self.transact(sender, TxKind::Create, U256::ZERO, initcode, GAS_LIMIT)
+        self.create_with_gas_limit(sender, initcode, GAS_LIMIT)
+    }
+
+    /// [`Revm::create`] with a gas limit of `gas_limit`.
+    pub fn create_with_gas_limit(
+        &mut self,
+        sender: Address,
+        initcode: &[u8],
+        gas_limit: u64,
+    ) -> ExecutionResult {
+        self.transact(sender, TxKind::Create, U256::ZERO, initcode, gas_limit)
     }
 
     fn transact(

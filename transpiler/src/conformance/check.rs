@@ -1,21 +1,21 @@
 //! Comparing what a run produced with what a test expects.
 //!
-//! - A test without `post` must fail (any exceptional halt or revert); if it fails by
-//!   running out of gas, it is skipped instead (the EVM's reason depends on exact gas). Code
-//!   evmove cannot compile or run is a failure, never the expected one: the runtime's
-//!   `TxError::Evmove` fails the run before any comparison ("evmove could not run it"), and
-//!   a halt that is evmove's own ([`Ending::Broken`]) fails the comparison.
+//! - A test without `post` must fail (any exceptional halt, running out of gas included, or
+//!   a revert). Code evmove cannot compile or run is a failure, never the expected one: the
+//!   runtime's `TxError::Evmove` fails the run before any comparison ("evmove could not run
+//!   it"), and a halt that is evmove's own ([`Ending::Broken`]) fails the comparison.
 //! - A test with `post` must succeed, with exactly the return data `out`, logs whose RLP
-//!   hash is `logs`, and the accounts of `post`: every account either listed with exactly its
-//!   balance, nonce, code and storage (a slot not listed must be zero), or else absent after
-//!   the run (no balance, nonce, code or storage): an account the test does not list must not
-//!   have been created, and one listed in `pre` but not in `post` must have been deleted.
+//!   hash is `logs`, the gas left `gas`, and the accounts of `post`: every account either
+//!   listed with exactly its balance, nonce, code and storage (a slot not listed must be
+//!   zero), or else absent after the run (no balance, nonce, code or storage): an account the
+//!   test does not list must not have been created, and one listed in `pre` but not in
+//!   `post` must have been deleted.
+//! - The gas left is the frame's, charged as the EVM charges it at the VMTests' fork (static
+//!   gas per section of transpiled code, every dynamic cost by the natives with revm's
+//!   functions). It is also reported apart ([`gas_left`]) for the machine-readable report.
 //! - Balances are compared exactly: a VMTest charges no gas fee and pays no coinbase (there
 //!   is no transaction around the frame), so balances change only through the code's own
 //!   transfers, which evmove executes as the EVM does.
-//! - The gas left (`gas`) is compared apart from the verdict ([`gas_left`]): evmove charges
-//!   the EVM's static gas exactly, its dynamic costs not yet all, so the agreement is
-//!   counted, not judged.
 //!
 //! A blockchain test ([`judge_post_state`]) states no outcome per transaction, only the
 //! accounts after its blocks (`postState`). Compared: the balance, nonce, code and storage
@@ -126,12 +126,7 @@ pub fn judge(test: &VmTest, observed: &Observed) -> Verdict {
             Ending::Success => Verdict::Failed(vec![
                 "succeeded, but the test expects the execution to fail".to_string(),
             ]),
-            Ending::OutOfGas => Verdict::Skipped(
-                "expects failure and ran out of gas: whether the EVM fails there, and why, \
-                 depends on exact EVM gas"
-                    .to_string(),
-            ),
-            Ending::Revert | Ending::Halt(_) => Verdict::Passed,
+            Ending::Revert | Ending::OutOfGas | Ending::Halt(_) => Verdict::Passed,
             Ending::Broken(reason) => Verdict::Failed(vec![format!(
                 "evmove could not run it, where the test expects the execution to fail: {reason}"
             )]),
@@ -144,6 +139,12 @@ pub fn judge(test: &VmTest, observed: &Observed) -> Verdict {
         )]);
     }
     let mut differences = Vec::new();
+    if let Some(gas) = gas_left(test, observed).filter(|gas| !gas.agrees()) {
+        differences.push(format!(
+            "gas left is {}, expected {}",
+            gas.found, gas.expected
+        ));
+    }
     if let Some(out) = &test.out {
         if *out != observed.output {
             differences.push(format!(

@@ -33,13 +33,12 @@
 //! same opcode), chain id 1, base fee 0. The frame's gas limit is `exec.gas`, and what it
 //! leaves is the test's `gas`.
 //!
-//! Fork: the legacy VMTests were filled for Constantinople (`ethereum/legacytests`
-//! `Constantinople/VMTests`), before Cancun, so the runtime runs them with Petersburg's rules
-//! ([`VMTESTS_SPEC`]: Constantinople as deployed; the EIP-1283 difference is gas only).
-//! That changes SELFDESTRUCT (the account is deleted, not only emptied: EIP-6780 came with
-//! Cancun) and the precompiles present. No code in the suite uses an opcode added after
-//! Petersburg (CHAINID, SELFBALANCE, BASEFEE, BLOBHASH, BLOBBASEFEE, TLOAD, TSTORE, MCOPY,
-//! PUSH0), which evmove would run instead of failing as invalid.
+//! Fork: the legacy VMTests were filled by clients running the mainnet rules at the test's
+//! block (`currentNumber` 1 to 7), so Frontier's ([`VMTESTS_SPEC`]), and their gas left says
+//! so: SLOAD costs 50, SELFDESTRUCT nothing, EXP 10 per byte of the exponent. The fork also
+//! decides SELFDESTRUCT (the account is deleted, not only emptied: EIP-6780 came with Cancun)
+//! and the precompiles present. No code in the suite uses an opcode added after Frontier,
+//! which evmove would run instead of failing as invalid, nor calls or creates.
 
 use std::{collections::BTreeMap, panic::AssertUnwindSafe};
 
@@ -61,8 +60,8 @@ use super::{
 };
 use crate::provider::OnDemand;
 
-/// The fork the legacy VMTests are run under (see the module doc): before Cancun.
-pub const VMTESTS_SPEC: SpecId = SpecId::PETERSBURG;
+/// The fork the legacy VMTests are run under (see the module doc).
+pub const VMTESTS_SPEC: SpecId = SpecId::FRONTIER;
 
 /// Runs tests of either format: one Move runtime, its modules shared by every test (one
 /// module per code, found by the code's hash).
@@ -223,7 +222,7 @@ impl Runner {
     }
 
     /// Executes `test`: what it produced, or why it could not run.
-    fn observe(&self, test: &VmTest) -> Result<Observed, String> {
+    pub fn observe(&self, test: &VmTest) -> Result<Observed, String> {
         let exec = &test.exec;
         let mut state = pre_state(test)?;
         let block = BlockEnv {

@@ -30,7 +30,7 @@ use std::{
 };
 
 use alloy_primitives::U256;
-use evmove_word::shim::cost::{exp_gas, observes_gas, static_gas};
+use evmove_word::shim::cost::{observes_gas, static_gas};
 use revm_bytecode::opcode::{self, OpCode};
 
 use super::{
@@ -367,7 +367,8 @@ impl Builder<'_> {
                     .map(|_| value(pop(stack)?, pc))
                     .collect::<Result<Vec<_>, Stop>>()?;
                 if byte == opcode::EXP {
-                    self.charge_exp(block, args[1]);
+                    // Its price per byte depends on the fork: charged at run time.
+                    self.ir.push_inst(block, InstData::GasExp(args[1]), 0);
                 }
                 let outputs = usize::from(op.outputs());
                 for result in self.ir.push_inst(block, InstData::Op { op, args }, outputs) {
@@ -379,15 +380,6 @@ impl Builder<'_> {
                 }
                 Ok(())
             }
-        }
-    }
-
-    /// Charges EXP's dynamic gas for `exponent`: with the section if it is a constant, else
-    /// where the EXP is.
-    fn charge_exp(&mut self, block: ir::Block, exponent: Value) {
-        match self.consts.get(&exponent) {
-            Some(&constant) => self.charge(exp_gas(constant)),
-            None => drop(self.ir.push_inst(block, InstData::GasExp(exponent), 0)),
         }
     }
 

@@ -24,7 +24,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use alloy_primitives::U256;
 use revm_bytecode::opcode::{self, OpCode};
 
-use evmove_word::shim::cost::{exp_gas, observes_gas, static_gas};
+use evmove_word::shim::cost::{observes_gas, static_gas};
 
 use super::{
     blocks::{block_at, BasicBlock, BlockExit},
@@ -237,10 +237,8 @@ impl Emitter<'_> {
             _ => {
                 let args: Vec<Value> = (0..op.inputs()).map(|_| segment.pop()).collect();
                 if byte == opcode::EXP {
-                    match segment.constant(args[1]) {
-                        Some(exponent) => self.charge(exp_gas(exponent)),
-                        None => drop(self.function.push_inst(block, InstData::GasExp(args[1]), 0)),
-                    }
+                    // Its price per byte depends on the fork: charged at run time.
+                    self.function.push_inst(block, InstData::GasExp(args[1]), 0);
                 }
                 let outputs = usize::from(op.outputs());
                 let results = self

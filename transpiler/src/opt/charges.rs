@@ -3,8 +3,8 @@
 //! creations: `evmove_word::shim::cost::GAS_OBSERVERS`) and no call of a function of the
 //! module (its code may observe it). Other effects may lie between: moving a charge earlier
 //! changes only where an out-of-gas halt happens, and an exceptional halt undoes every
-//! effect of the frame and consumes all its gas (`lift::gas` says more). Inlining and
-//! folding EXP's charges leave such charges behind.
+//! effect of the frame and consumes all its gas (`lift::gas` says more). Inlining leaves
+//! such charges behind.
 
 use evmove_word::shim::cost::observes_gas;
 

@@ -2,8 +2,8 @@
 //! BYTE, SIGNEXTEND) whose operands are all constants becomes the constant it computes; a
 //! `branch` on a constant becomes a `jump` to the side it takes, and a `switch` on a constant
 //! a `jump` to the case of that label (or, when no case has it, the invalid-jump fault the
-//! EVM would raise); EXP's dynamic charge of a constant exponent becomes a plain charge of
-//! its amount.
+//! EVM would raise); EXP's dynamic charge of the exponent zero, nothing at every fork, goes
+//! (its price per byte depends on the fork, so any other stays, charged at run time).
 //!
 //! The values are computed by `evmove_word`, the functions the runtime's natives run, so a
 //! folded constant is exactly what the runtime would have computed. Folding leaves the
@@ -13,7 +13,6 @@
 use std::collections::HashMap;
 
 use alloy_primitives::U256;
-use evmove_word::shim::cost::exp_gas;
 
 use crate::ir::{Fault, Function, InstData, Terminator, Value};
 
@@ -59,7 +58,7 @@ pub fn fold_constants(function: &mut Function) -> bool {
             break;
         }
     }
-    changed |= fold_exp_charges(function, &consts);
+    changed |= drop_zero_exp_charges(function, &consts);
     for block in function.layout().to_vec() {
         let terminator = &mut function.block_mut(block).terminator;
         let folded = match terminator {
@@ -93,24 +92,15 @@ pub fn fold_constants(function: &mut Function) -> bool {
     changed
 }
 
-/// Turns each EXP charge of a constant exponent into a charge of its amount, or removes it
-/// when that is nothing (a zero exponent); whether it changed any.
-fn fold_exp_charges(function: &mut Function, consts: &HashMap<Value, U256>) -> bool {
+/// Removes each EXP charge of the exponent zero; whether it removed any.
+fn drop_zero_exp_charges(function: &mut Function, consts: &HashMap<Value, U256>) -> bool {
     let mut changed = false;
     for block in function.layout().to_vec() {
         let insts = &mut function.block_mut(block).insts;
         let before = insts.len();
-        insts.retain_mut(|inst| {
-            let InstData::GasExp(exponent) = inst.data else {
-                return true;
-            };
-            let Some(&exponent) = consts.get(&exponent) else {
-                return true;
-            };
-            changed = true;
-            let gas = exp_gas(exponent);
-            inst.data = InstData::Gas(gas);
-            gas != 0
+        insts.retain(|inst| match inst.data {
+            InstData::GasExp(exponent) => consts.get(&exponent) != Some(&U256::ZERO),
+            _ => true,
         });
         changed |= insts.len() != before;
     }

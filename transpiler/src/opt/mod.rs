@@ -13,7 +13,7 @@
 //! - [`dead_code`]: instructions whose results are unused and that have no effect (a
 //!   simplified branch leaves its condition unused, folding its operands).
 //! - [`charges`]: gas charges of a block that nothing observing the gas left separates
-//!   (inlining and folding EXP's charges leave them).
+//!   (inlining leaves them).
 //!
 //! Then, over the module, [`inline`] copies tiny helpers that never return (revert and
 //! panic helpers) into their callers; the callers, changed, go through the passes again, and

@@ -6,12 +6,12 @@
 //! for the ten opcodes whose static cost changes between forks ([`FORK_PRICED`]: EIP-150,
 //! EIP-1884, EIP-2929, EIP-8038), which cost 0 here: their natives charge the fork's price
 //! at run time. A test checks the table against revm's `gas_table_spec` of every fork from
-//! Spurious Dragon (the oldest evmove supports) to the latest.
+//! Frontier to the latest.
 //!
-//! EXP's dynamic part is [`exp_gas`]: 50 per byte of the exponent, the price since EIP-160
-//! (Spurious Dragon).
+//! EXP's dynamic part is not here: its price per byte of the exponent changed (10, then 50
+//! from EIP-160), so `evmove::gas::charge_exp` charges it at run time at the fork's price,
+//! whether the exponent is a constant or not.
 
-use alloy_primitives::U256;
 use revm_bytecode::opcode::*;
 
 /// The opcodes whose static gas depends on the fork; [`static_gas`] gives them 0 and their
@@ -43,9 +43,6 @@ pub const GAS_OBSERVERS: [u8; 8] = [
     CREATE2,
 ];
 
-/// EXP's price per byte of the exponent (EIP-160, from Spurious Dragon).
-pub const EXP_BYTE: u64 = 50;
-
 /// The static gas of `op`, the same for every fork (0 for [`FORK_PRICED`] opcodes and for
 /// undefined ones).
 pub fn static_gas(op: u8) -> u64 {
@@ -55,11 +52,6 @@ pub fn static_gas(op: u8) -> u64 {
 /// Whether `op` reads the gas left ([`GAS_OBSERVERS`]).
 pub fn observes_gas(op: u8) -> bool {
     GAS_OBSERVERS.contains(&op)
-}
-
-/// EXP's dynamic gas for `exponent`: [`EXP_BYTE`] per byte of it (none for zero).
-pub fn exp_gas(exponent: U256) -> u64 {
-    EXP_BYTE * exponent.byte_len() as u64
 }
 
 /// Per opcode, its static gas.
@@ -109,16 +101,15 @@ const fn static_table() -> [u16; 256] {
 #[cfg(test)]
 mod tests {
     use revm_interpreter::{
-        context_interface::cfg::GasParams,
         instructions::{gas_table, gas_table_spec},
         primitives::hardfork::SpecId,
     };
 
     use super::*;
 
-    /// Every fork evmove supports: Spurious Dragon to the latest revm knows.
+    /// Every fork evmove supports: Frontier to the latest revm knows.
     fn forks() -> impl Iterator<Item = SpecId> {
-        (SpecId::SPURIOUS_DRAGON as u8..=SpecId::NEXT as u8).filter_map(SpecId::try_from_u8)
+        (SpecId::FRONTIER as u8..=SpecId::NEXT as u8).filter_map(SpecId::try_from_u8)
     }
 
     #[test]
@@ -149,27 +140,6 @@ mod tests {
             let changes = prices.windows(2).any(|pair| pair[0] != pair[1]);
             let base = gas_table()[usize::from(op)];
             assert!(changes || prices[0] != base, "{op:#04x}");
-        }
-    }
-
-    #[test]
-    fn exp_gas_is_revms_for_every_fork() {
-        let exponents = [
-            U256::ZERO,
-            U256::from(1),
-            U256::from(255),
-            U256::from(256),
-            U256::MAX,
-        ];
-        for spec in forks() {
-            let params = GasParams::new_spec(spec);
-            for exponent in exponents {
-                assert_eq!(
-                    exp_gas(exponent),
-                    params.exp_cost(exponent),
-                    "{spec:?} {exponent}"
-                );
-            }
         }
     }
 }

@@ -10,8 +10,8 @@
 //!
 //! The natives of `evmove::gas` charge gas: transpiled code calls [`CHARGE`] at the start
 //! of every straight-line section of EVM code with the section's static gas
-//! ([`super::cost::static_gas`]), and [`CHARGE_EXP`] before an EXP whose exponent is not a
-//! constant. The natives of EVM operations charge only what the static table leaves out:
+//! ([`super::cost::static_gas`]), and [`CHARGE_EXP`] before every EXP (its price per byte
+//! depends on the fork). The natives of EVM operations charge only what the static table leaves out:
 //! their dynamic costs and the fork-priced static ones ([`super::cost::FORK_PRICED`]).
 
 use revm_bytecode::opcode;
@@ -178,7 +178,7 @@ pub const CHARGE: Native = Native {
     result: Results::Nothing,
 };
 /// `charge_exp(exponent_hi: u128, exponent_lo: u128)`: charges the frame EXP's dynamic gas
-/// for `exponent` ([`super::cost::exp_gas`]).
+/// for `exponent` at the block's fork.
 pub const CHARGE_EXP: Native = Native {
     module: GAS,
     name: "charge_exp",
