@@ -8,7 +8,7 @@
 //! boxed, and no error unwinds through machine code.
 
 use alloy_primitives::U256;
-use evmove_word::shim::{cost::exp_gas, Args, Results};
+use evmove_word::shim::{Args, Results};
 use move_core_types::vm_status::StatusCode;
 use move_vm_types::values::{INDEX_OUT_OF_BOUNDS, POP_EMPTY_VEC};
 
@@ -162,7 +162,13 @@ pub extern "C" fn call_native(
             Args::Values(_) => ctx.charge(args[0] as u64),
             Args::Words(_) => Status::Misdeclared,
         },
-        Op::Gas(gas::Op::ChargeExp) => ctx.charge(exp_gas(words[0])),
+        Op::Gas(gas::Op::ChargeExp) => match ctx.extension.as_deref() {
+            Some(frame) => {
+                let cost = gas::exp_cost(frame, words[0]);
+                ctx.charge(cost)
+            }
+            None => Status::Misdeclared,
+        },
         Op::Host(run) => {
             let Some(extension) = ctx.extension.as_deref_mut() else {
                 return Status::Misdeclared;

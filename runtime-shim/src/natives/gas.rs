@@ -11,6 +11,8 @@
 
 use std::sync::Arc;
 
+use alloy_primitives::U256;
+
 use move_core_types::gas_algebra::InternalGas;
 use move_vm_runtime::native_functions::NativeFunction;
 use move_vm_types::{natives::function::NativeResult, values::Value};
@@ -39,8 +41,7 @@ impl Op {
                 },
                 Op::ChargeExp => {
                     let [exponent] = take_words(args)?;
-                    let host = context.extensions().get::<FrameExtension>().host;
-                    host.schedule.params.exp_cost(exponent)
+                    exp_cost(context.extensions().get::<FrameExtension>(), exponent)
                 }
             };
             Ok(NativeResult::ok(
@@ -49,4 +50,9 @@ impl Op {
             ))
         })
     }
+}
+
+/// What EXP's exponent costs in `frame`'s fork (revm's price: EIP-160 changed it).
+pub(crate) fn exp_cost(frame: &FrameExtension, exponent: U256) -> u64 {
+    frame.host.schedule.params.exp_cost(exponent)
 }
