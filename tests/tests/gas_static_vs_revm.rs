@@ -189,15 +189,10 @@ fn exp_is_priced_at_the_blocks_fork() {
         let mut call = Tx::call(SENDER, program, Bytes::new());
         call.gas_limit = 100_000;
         let expected = Engine::execute(&mut revm, &call).unwrap();
-        call.gas_limit -= CALL_INTRINSIC;
         let actual = evmove.execute(&call).unwrap();
         assert_eq!(expected.status, Status::Success, "{spec:?}");
         assert_eq!(actual.output, expected.output, "GAS readings, {spec:?}");
-        assert_eq!(
-            actual.gas_used + CALL_INTRINSIC,
-            expected.gas_used,
-            "{spec:?}"
-        );
+        assert_eq!(actual.gas_used, expected.gas_used, "{spec:?}");
         used.push(expected.gas_used);
     }
     assert!(used[0] < used[1], "{used:?}");
@@ -221,5 +216,5 @@ fn a_colliding_create2_consumes_its_gas_as_in_revm() {
     assert_eq!(&expected.output[32..64], &[0; 32], "the second collides");
     assert_ne!(&expected.output[..32], &[0; 32], "the first creates");
     assert_eq!(actual.output, expected.output);
-    assert_eq!(actual.gas_used + CALL_INTRINSIC, expected.gas_used);
+    assert_eq!(actual.gas_used, expected.gas_used);
 }

@@ -37,8 +37,9 @@ fn setup() -> (Runtime, InMemoryState, Token) {
     (runtime, state, token.unwrap())
 }
 
+/// `who`'s token balance, read in a call ALICE sends (a contract cannot send: EIP-3607).
 fn balance(runtime: &Runtime, state: &mut InMemoryState, token: Token, who: Address) -> U256 {
-    let receipt = token.balanceOf(who).send(runtime, state, who).unwrap();
+    let receipt = token.balanceOf(who).send(runtime, state, ALICE).unwrap();
     receipt.returned.unwrap()
 }
 
