@@ -26,4 +26,10 @@ module evmove::memory {
     public native fun keccak256(
         offset_hi: u128, offset_lo: u128, size_hi: u128, size_lo: u128
     ): (u128, u128);
+
+    /// Writes `key` at 0 and `slot` at 32, then gives the Keccak-256 hash of those 64 bytes:
+    /// `mstore(0, key) mstore(32, slot) keccak256(0, 64)`, a mapping's storage slot.
+    public native fun keccak_slot(
+        key_hi: u128, key_lo: u128, slot_hi: u128, slot_lo: u128
+    ): (u128, u128);
 }

@@ -50,3 +50,13 @@ pub fn keccak(ctx: &mut NativeCtx<'_, '_>, args: &[U256]) -> HostResult {
     let hash = keccak256(ctx.frame.memory.get(range));
     Ok(Some(hash.into()))
 }
+
+/// MSTORE of the key at 0, MSTORE of the slot at 32, KECCAK256 of 0..64 (`keccak_slot`):
+/// the three operations themselves, so memory and gas are theirs.
+pub fn keccak_slot(ctx: &mut NativeCtx<'_, '_>, args: &[U256]) -> HostResult {
+    let [key, slot] = [args[0], args[1]];
+    let word = U256::from(32);
+    mstore(ctx, &[U256::ZERO, key])?;
+    mstore(ctx, &[word, slot])?;
+    keccak(ctx, &[U256::ZERO, word * U256::from(2)])
+}

@@ -11,7 +11,7 @@ use move_core_types::identifier::Identifier;
 use revm_bytecode::opcode::OpCode;
 
 pub use evmove_word::shim::{
-    natives::{MoveFunction, Native, CHARGE, CHARGE_EXP},
+    natives::{MoveFunction, Native, CHARGE, CHARGE_EXP, FUSED, KECCAK_SLOT},
     MoveType, Results as NativeResult,
 };
 
@@ -23,10 +23,12 @@ pub fn native_for(op: OpCode) -> Option<&'static Native> {
     evmove_word::shim::natives::native_for(op.get())
 }
 
-/// Every native the lowering may call for an EVM operation or a gas charge, each once.
+/// Every native the lowering may call for an EVM operation, a sequence of them or a gas
+/// charge, each once.
 pub fn all() -> impl Iterator<Item = &'static Native> {
-    (evmove_word::shim::NATIVES.iter())
-        .filter(|native| native.opcode.is_some() || native.module == CHARGE.module)
+    (evmove_word::shim::NATIVES.iter()).filter(|native| {
+        native.opcode.is_some() || native.module == CHARGE.module || FUSED.contains(native)
+    })
 }
 
 /// The signature token of `ty`; `u256` is that of the `evmove::u256::U256` struct, which a

@@ -1,14 +1,23 @@
-//! Merging gas charges: a `gas` charge joins an earlier one of the same block when nothing
-//! between them reads the gas left — no operation observing it (GAS, SSTORE, calls and
-//! creations: `evmove_word::shim::cost::GAS_OBSERVERS`) and no call of a function of the
-//! module (its code may observe it). Other effects may lie between: moving a charge earlier
-//! changes only where an out-of-gas halt happens, and an exceptional halt undoes every
-//! effect of the frame and consumes all its gas (`lift::gas` says more). Inlining leaves
-//! such charges behind.
+//! Fewer gas charges on every path. A charge may move across anything that does not read
+//! the gas left — that is, across everything but operations observing it (GAS, SSTORE, calls
+//! and creations: `evmove_word::shim::cost::GAS_OBSERVERS`), calls of functions of the module
+//! (their code may observe it) and the ends of the function (a halt or return ends the
+//! frame's or the function's account). Moving a charge changes only where an out-of-gas
+//! halt happens, and an exceptional halt undoes every effect of the frame and consumes all
+//! its gas (`lift::gas` says more); the total charged before each observer and each end is
+//! the same on every path. Two moves:
+//!
+//! - [`merge_charges`]: a charge joins an earlier one of the same block (inlining leaves
+//!   such charges behind);
+//! - [`sink_charges`]: the last charge of a block that continues in other blocks moves into
+//!   them when it is their only way in, where it joins their own charge. A path through a
+//!   chain of branches (a selector dispatch, checks that revert) then pays one charge instead
+//!   of one per block. Loops still charge every turn: a loop's head has two ways in, so no
+//!   charge moves into it or round the loop.
 
 use evmove_word::shim::cost::observes_gas;
 
-use crate::ir::{Function, InstData};
+use crate::ir::{Block, ControlFlowGraph, Function, Inst, InstData, Terminator};
 
 /// Merges the charges of each block that nothing observing the gas left separates; returns
 /// whether it merged any.
@@ -46,6 +55,54 @@ pub fn merge_charges(function: &mut Function) -> bool {
         insts.truncate(kept);
     }
     merged
+}
+
+/// Moves the last charge of each block that continues in blocks entered only from it (and not
+/// the entry) into those blocks, when nothing after the charge observes the gas left; returns
+/// whether it moved any.
+pub fn sink_charges(function: &mut Function) -> bool {
+    let cfg = ControlFlowGraph::of(function);
+    let entered_once = |block: Block| {
+        let edges = (cfg.predecessors(block).iter())
+            .map(|&pred| cfg.successors(pred).iter().filter(|&&s| s == block).count())
+            .sum::<usize>();
+        block != function.entry() && edges == 1
+    };
+    let mut moves = Vec::new();
+    for &block in cfg.reverse_postorder() {
+        let successors = cfg.successors(block);
+        let continues = matches!(
+            function.block(block).terminator,
+            Some(Terminator::Jump(_) | Terminator::Branch { .. } | Terminator::Switch { .. })
+        );
+        if continues && !successors.is_empty() && successors.iter().all(|&s| entered_once(s)) {
+            if let Some(at) = last_open_charge(&function.block(block).insts) {
+                moves.push((block, at, successors.to_vec()));
+            }
+        }
+    }
+    // Taken out first, so that a block's index is not moved by the charge it receives.
+    let taken: Vec<(Inst, Vec<Block>)> = (moves.into_iter())
+        .map(|(block, at, successors)| (function.block_mut(block).insts.remove(at), successors))
+        .collect();
+    let moved = !taken.is_empty();
+    for (charge, successors) in taken {
+        for successor in successors {
+            function
+                .block_mut(successor)
+                .insts
+                .insert(0, charge.clone());
+        }
+    }
+    moved
+}
+
+/// The index of the last charge in `insts` that nothing after it observes the gas left.
+fn last_open_charge(insts: &[Inst]) -> Option<usize> {
+    let at = insts
+        .iter()
+        .rposition(|inst| matches!(inst.data, InstData::Gas(_)) || observes(&inst.data))?;
+    matches!(insts[at].data, InstData::Gas(_)).then_some(at)
 }
 
 /// Whether running `data` may read the gas left.
@@ -104,5 +161,47 @@ mod tests {
             .collect();
         assert_eq!(charges, ["8", "-", "-", "-", "18"]);
         assert!(!merge_charges(&mut function));
+    }
+}
+
+#[cfg(test)]
+mod sink_tests {
+    use crate::opt::tests::optimized;
+
+    /// The charges of each block of `fn0` in the optimised IR of `text`, in layout order.
+    fn charges_per_block(text: &str) -> Vec<Vec<u64>> {
+        let mut blocks: Vec<Vec<u64>> = Vec::new();
+        let text = optimized(text);
+        let fn0 = text.split("\n}\n").next().unwrap_or_default();
+        for line in fn0.lines() {
+            if line.starts_with("block") {
+                blocks.push(Vec::new());
+            } else if let Some(gas) = line.trim().strip_prefix("gas ") {
+                blocks.last_mut().unwrap().push(gas.parse().unwrap());
+            }
+        }
+        blocks
+    }
+
+    #[test]
+    fn a_branch_charges_once_on_each_path() {
+        // 2 + 3 + 10 before the JUMPI joins the revert side's 3 + 3 + 0, and on the taken
+        // side the 1 + 3 + 3 + 0 of `b` (a function tail-called once, inlined).
+        let blocks = charges_per_block(
+            "CALLDATASIZE PUSH @b JUMPI PUSH 0 DUP1 REVERT
+             b: JUMPDEST PUSH 0 DUP1 RETURN",
+        );
+        assert_eq!(blocks, [vec![], vec![21], vec![], vec![], vec![23]]);
+    }
+
+    #[test]
+    fn a_charge_stays_before_what_observes_the_gas_left_and_in_a_loop() {
+        // GAS and SSTORE keep the charges before them; the loop keeps charging its body on
+        // every turn (the head has two ways in: nothing moves into it or round the loop).
+        let blocks = charges_per_block(
+            "PUSH 1 GAS SSTORE CALLDATASIZE
+             loop: JUMPDEST PUSH 1 SWAP1 SUB DUP1 PUSH @loop JUMPI STOP",
+        );
+        assert_eq!(blocks, [vec![5, 2], vec![], vec![27], vec![]]);
     }
 }

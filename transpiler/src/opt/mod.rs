@@ -8,22 +8,31 @@
 //!
 //! - [`params`]: block parameters that always receive the same value, or are never used.
 //! - [`fold`]: pure operations on constants, and branches and switches on constants.
+//! - [`cse`]: operations repeating an earlier one that dominates them (CALLDATASIZE read
+//!   twice, an address masked twice).
 //! - [`branches`]: branches whose two sides are the same.
 //! - [`unreachable`]: blocks no path reaches (after folding decided a branch).
 //! - [`dead_code`]: instructions whose results are unused and that have no effect (a
 //!   simplified branch leaves its condition unused, folding its operands).
 //! - [`charges`]: gas charges of a block that nothing observing the gas left separates
-//!   (inlining leaves them).
+//!   (inlining leaves them), and a block's last charge moved into
+//!   the blocks entered only from it, so that a path pays one charge where it paid one per
+//!   block.
 //!
 //! Then, over the module, [`inline`] copies tiny helpers that never return (revert and
-//! panic helpers) into their callers; the callers, changed, go through the passes again, and
-//! may have become such helpers themselves.
+//! panic helpers) into their callers, [`inline_leaves`] small functions that return and
+//! call nothing (decoding helpers, checked arithmetic), and [`inline_tail`] small functions
+//! tail-called from one place (the dispatcher's external functions); the callers, changed,
+//! go through the passes again, and may have become such helpers or leaves themselves.
 
 pub mod branches;
 pub mod charges;
+pub mod cse;
 pub mod dead_code;
 pub mod fold;
 pub mod inline;
+pub mod inline_leaves;
+pub mod inline_tail;
 pub mod params;
 pub mod unreachable;
 
@@ -35,13 +44,17 @@ use crate::ir::{FuncRef, Function, Module};
 pub type FunctionPass = fn(&mut Function) -> bool;
 
 /// The passes over one function, in the order [`optimize`] runs them, by name.
-pub const FUNCTION_PASSES: [(&str, FunctionPass); 7] = [
+pub const FUNCTION_PASSES: [(&str, FunctionPass); 9] = [
     (
         "params::remove_redundant_params",
         params::remove_redundant_params,
     ),
     ("params::remove_unused_params", params::remove_unused_params),
     ("fold::fold_constants", fold::fold_constants),
+    (
+        "cse::eliminate_common_subexpressions",
+        cse::eliminate_common_subexpressions,
+    ),
     ("branches::simplify_branches", branches::simplify_branches),
     (
         "unreachable::eliminate_unreachable_blocks",
@@ -52,10 +65,12 @@ pub const FUNCTION_PASSES: [(&str, FunctionPass); 7] = [
         dead_code::eliminate_dead_code,
     ),
     ("charges::merge_charges", charges::merge_charges),
+    ("charges::sink_charges", charges::sink_charges),
 ];
 
 /// Runs every pass on every function of `module` until none changes anything, and inlines
-/// tiny helpers that never return until none is left to inline.
+/// tiny helpers that never return, small leaves and small functions tail-called once until
+/// none is left to inline.
 pub fn optimize(module: &mut Module) {
     let unchecked = optimize_checked(module, |_, _, _| Ok::<(), Infallible>(()));
     match unchecked {
@@ -74,10 +89,21 @@ pub fn optimize_checked<E>(
     optimize_functions(module, &mut check)?;
     // Each round can make callers helpers; the bound only guards against a mistake.
     for _ in 0..INLINE_ROUNDS {
-        if !inline::inline_tiny_noreturn(module) {
+        let tiny = inline::inline_tiny_noreturn(module);
+        if tiny {
+            check("inline::inline_tiny_noreturn", module, None)?;
+        }
+        let leaves = inline_leaves::inline_small_leaves(module);
+        if leaves {
+            check("inline_leaves::inline_small_leaves", module, None)?;
+        }
+        let tail = inline_tail::inline_single_tail_calls(module);
+        if tail {
+            check("inline_tail::inline_single_tail_calls", module, None)?;
+        }
+        if !tiny && !leaves && !tail {
             break;
         }
-        check("inline::inline_tiny_noreturn", module, None)?;
         optimize_functions(module, &mut check)?;
     }
     Ok(())
@@ -129,7 +155,8 @@ mod tests {
     #[test]
     fn values_passed_through_blocks_become_plain_uses() {
         // Both stack slots reach `b` unchanged along both edges of the JUMPI: the constant 5
-        // is then dead, the branch chooses nothing, and its condition is dead too.
+        // is then dead, the branch chooses nothing, and its condition is dead too; the first
+        // block's charge moves into the block it jumps to.
         let text = optimized(
             "CALLDATASIZE PUSH 5 CALLDATASIZE PUSH @b JUMPI
              b: POP PUSH 0 MSTORE STOP",
@@ -138,11 +165,10 @@ mod tests {
             text,
             "function fn0 @pc0 -> noreturn {
 block0():                               ; pc0
-    gas 20
     v0 = calldatasize
     jump block1()
 block1():                               ; pc8
-    gas 9
+    gas 29
     v6 = const 0x0
     mstore v6, v0
     halt stop

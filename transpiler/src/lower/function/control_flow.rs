@@ -8,7 +8,7 @@ use revm_bytecode::opcode::OpCode;
 
 use super::emitter::{Emitter, Half};
 use crate::{
-    ir::{Block, BlockCall, Terminator},
+    ir::{Block, BlockCall, Terminator, Value},
     lower::{
         layout::{Jump, LoopId},
         locals::Location,
@@ -18,6 +18,18 @@ use crate::{
 };
 
 impl Emitter<'_> {
+    /// Pushes the bool a branch on `cond` tests: a comparison's own bool (whether `cond` is
+    /// non-zero), else whether `cond` is zero, which costs a `Not` on a bool; whether what
+    /// it pushed means non-zero.
+    fn push_condition(&mut self, cond: Value) -> Result<bool, LowerError> {
+        if let Location::Bool(local) = self.locations[cond.index()] {
+            self.emit(Bytecode::CopyLoc(local));
+            return Ok(true);
+        }
+        self.push_is_zero(cond)?;
+        Ok(false)
+    }
+
     /// Emits the terminator of `block`, at position `here`, followed by the code labelled
     /// `next`.
     pub(super) fn terminator(
@@ -38,17 +50,25 @@ impl Emitter<'_> {
                 then,
                 otherwise,
             } => {
-                self.push_is_zero(*cond)?;
+                let nonzero = self.push_condition(*cond)?;
+                let if_zero = |label| match nonzero {
+                    true => Bytecode::BrFalse(label),
+                    false => Bytecode::BrTrue(label),
+                };
+                let if_nonzero = |label| match nonzero {
+                    true => Bytecode::BrTrue(label),
+                    false => Bytecode::BrFalse(label),
+                };
                 // A side that passes nothing is one conditional branch; the other follows.
                 if let Some(label) = self.plain_jump(otherwise, here) {
-                    self.emit(Bytecode::BrTrue(label));
+                    self.emit(if_zero(label));
                     self.goto(then, here, next)?;
                 } else if let Some(label) = self.plain_jump(then, here) {
-                    self.emit(Bytecode::BrFalse(label));
+                    self.emit(if_nonzero(label));
                     self.goto(otherwise, here, next)?;
                 } else {
                     let zero = self.new_label();
-                    self.emit(Bytecode::BrTrue(zero));
+                    self.emit(if_zero(zero));
                     self.goto(then, here, None)?;
                     self.define_new(zero);
                     self.goto(otherwise, here, next)?;

@@ -4,6 +4,7 @@
 //!
 //! - `emitter`: the code being emitted, labels, what it calls.
 //! - `select`: instruction selection (natives, calls, inline Move arithmetic).
+//! - `fused`: sequences of instructions lowered as one native (a mapping's slot).
 //! - `gas`: gas charges.
 //! - `moves`: values onto the operand stack and into their locals.
 //! - `control_flow`: terminators, edges, loop heads and exit pads.
@@ -35,6 +36,7 @@
 mod assigned;
 mod control_flow;
 mod emitter;
+mod fused;
 mod gas;
 mod moves;
 mod select;

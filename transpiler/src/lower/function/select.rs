@@ -19,8 +19,15 @@ use crate::{
 impl Emitter<'_> {
     /// Emits the instructions of `block` (its terminator apart).
     pub(super) fn instructions(&mut self, block: Block) -> Result<(), LowerError> {
-        let data = self.function.block(block);
-        for inst in &data.insts {
+        let insts = &self.function.block(block).insts;
+        let mut i = 0;
+        while let Some(inst) = insts.get(i) {
+            if let Some(sequence) = self.keccak_slot(&insts[i..]) {
+                self.emit_keccak_slot(&sequence)?;
+                i += sequence.len;
+                continue;
+            }
+            i += 1;
             match &inst.data {
                 InstData::Const(_) => {}
                 InstData::Op { op, args } if op.get() == opcode::ISZERO => {

@@ -1,0 +1,134 @@
+//! Common subexpressions: an operation computing what an earlier one computed — the same
+//! operation on the same operands, where the earlier one dominates it — reads the earlier
+//! result instead, and [`super::dead_code`] removes it. solc's code reads CALLDATASIZE in the
+//! dispatcher and again in the decoder, masks an address once per use, and inlining
+//! ([`super::inline_leaves`]) repeats a helper's work at each call.
+//!
+//! Only operations whose result depends on their operands alone, or on what a frame never
+//! changes (its calldata, caller, value, address, the transaction and block), qualify: not
+//! memory, storage, return data, balances or the gas left.
+
+use std::collections::HashMap;
+
+use alloy_primitives::U256;
+use revm_bytecode::opcode::{self, OpCode};
+
+use crate::ir::{Block, ControlFlowGraph, Dominators, Function, InstData, Value};
+
+/// Replaces the uses of every repeated operation's result by the first one's; returns
+/// whether it replaced any.
+pub fn eliminate_common_subexpressions(function: &mut Function) -> bool {
+    let cfg = ControlFlowGraph::of(function);
+    let dominators = Dominators::new(&cfg);
+    // Per expression, the blocks computing it and their results.
+    let mut available: HashMap<Expression, Vec<(Block, Value)>> = HashMap::new();
+    let mut replaced: HashMap<Value, Value> = HashMap::new();
+    let mut constants: HashMap<Value, U256> = HashMap::new();
+    for &block in cfg.reverse_postorder() {
+        for inst in &function.block(block).insts {
+            let InstData::Op { op, args } = &inst.data else {
+                if let (InstData::Const(c), [result]) = (&inst.data, &inst.results[..]) {
+                    constants.insert(*result, *c);
+                }
+                continue;
+            };
+            let [result] = inst.results[..] else {
+                continue;
+            };
+            if !is_frame_constant(*op) {
+                continue;
+            }
+            let args: Vec<Operand> = (args.iter())
+                .map(|v| match constants.get(v) {
+                    Some(&c) => Operand::Const(c),
+                    None => Operand::Value(*replaced.get(v).unwrap_or(v)),
+                })
+                .collect();
+            let earlier = available.entry((op.get(), args)).or_default();
+            // Reverse postorder: a dominating definition was seen before this one.
+            match earlier
+                .iter()
+                .find(|&&(at, _)| dominators.dominates(at, block))
+            {
+                Some(&(_, value)) => {
+                    replaced.insert(result, value);
+                }
+                None => earlier.push((block, result)),
+            }
+        }
+    }
+    if replaced.is_empty() {
+        return false;
+    }
+    let substitute = |v: Value| *replaced.get(&v).unwrap_or(&v);
+    for block in function.layout().to_vec() {
+        let data = function.block_mut(block);
+        for inst in &mut data.insts {
+            inst.data.map_operands(substitute);
+        }
+        if let Some(terminator) = &mut data.terminator {
+            terminator.map_operands(substitute);
+        }
+    }
+    true
+}
+
+/// An operation (its opcode) on its operands.
+type Expression = (u8, Vec<Operand>);
+
+/// An operand as far as sameness goes: constants by their value (each `const` instruction
+/// defines a value of its own).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Operand {
+    Const(U256),
+    Value(Value),
+}
+
+/// Operations whose result is the same wherever in a frame they run on the same operands.
+fn is_frame_constant(op: OpCode) -> bool {
+    matches!(
+        op.get(),
+        opcode::ADD..=opcode::SIGNEXTEND
+            | opcode::LT..=opcode::CLZ
+            | opcode::ADDRESS
+            | opcode::ORIGIN
+            | opcode::CALLER
+            | opcode::CALLVALUE
+            | opcode::CALLDATALOAD
+            | opcode::CALLDATASIZE
+            | opcode::CODESIZE
+            | opcode::GASPRICE
+            | opcode::COINBASE
+            | opcode::TIMESTAMP
+            | opcode::NUMBER
+            | opcode::DIFFICULTY
+            | opcode::GASLIMIT
+            | opcode::CHAINID
+            | opcode::BASEFEE
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::opt::tests::optimized;
+
+    #[test]
+    fn a_repeated_operation_reads_the_first_result() {
+        // CALLDATASIZE twice and the same mask twice, one on each side of a branch: each
+        // computed once, before the branch that both sides follow.
+        let text = optimized(
+            "CALLDATASIZE PUSH 0xff AND CALLDATASIZE PUSH @b JUMPI
+             CALLDATASIZE PUSH 0xff AND ADD PUSH 0 MSTORE STOP
+             b: JUMPDEST CALLDATASIZE PUSH 0xff AND ADD PUSH 0 MSTORE STOP",
+        );
+        assert_eq!(text.matches("calldatasize").count(), 1, "{text}");
+        assert_eq!(text.matches("= and ").count(), 1, "{text}");
+    }
+
+    #[test]
+    fn memory_and_the_gas_left_are_read_again() {
+        let text = optimized("PUSH 0 MLOAD PUSH 0 MLOAD ADD GAS GAS ADD ADD PUSH 0 MSTORE STOP");
+        assert_eq!(text.matches("mload").count(), 2, "{text}");
+        assert_eq!(text.matches("= gas").count(), 2, "{text}");
+    }
+}

@@ -1,0 +1,195 @@
+//! Inlining small leaf functions that return: solc's ABI decoding helpers, checked
+//! arithmetic, validators (`x == and(x, 2^160 - 1)` or revert). A Move call costs more than
+//! the few instructions such a function runs (`DESIGN.md` §9), and once its body is in the
+//! caller, its gas charges join the caller's ([`super::charges`]) and its constants fold
+//! with the caller's.
+//!
+//! A call `r = call g(args)` ending a block's first part becomes a jump to a copy of `g`'s
+//! blocks, each `return x` of the copy a jump to the rest of the block (a new block whose
+//! parameters are `r`). Only *leaves* are inlined (no calls, no tail calls, no universal
+//! form's EVM stack) of at most [`MAX_INSTS`] operations, so a caller grows by a bounded
+//! amount per call it had; a caller that becomes a leaf may be inlined in turn in the next
+//! round, and recursion, which no leaf has, is never unrolled.
+
+use std::collections::HashMap;
+
+use super::inline::remove_uncalled;
+use crate::ir::{
+    Block, BlockCall, ControlFlowGraph, FuncRef, Function, InstData, Module, Terminator, Value,
+};
+
+/// The most operations (instructions other than constants and gas charges) an inlined leaf
+/// may have.
+pub const MAX_INSTS: usize = 32;
+
+/// Inlines every call of a small leaf function, and removes the functions no longer called;
+/// returns whether it inlined any.
+pub fn inline_small_leaves(module: &mut Module) -> bool {
+    let leaves: HashMap<FuncRef, Function> = (module.functions.iter().enumerate())
+        .skip(1)
+        .filter(|(_, function)| is_small_leaf(function))
+        .map(|(i, function)| (FuncRef::new(i), function.clone()))
+        .collect();
+    let mut inlined = false;
+    for function in &mut module.functions {
+        while let Some((block, at, callee)) = first_call_of(function, &leaves) {
+            inline_call(function, block, at, &leaves[&callee]);
+            inlined = true;
+        }
+    }
+    if inlined {
+        remove_uncalled(module);
+    }
+    inlined
+}
+
+/// Whether `function` returns, calls nothing, does not reach universal form's EVM stack, and
+/// has at most [`MAX_INSTS`] operations.
+fn is_small_leaf(function: &Function) -> bool {
+    let blocks = || function.layout().iter().map(|&b| function.block(b));
+    let insts = || blocks().flat_map(|data| data.insts.iter());
+    let operations = insts()
+        .filter(|inst| !matches!(inst.data, InstData::Const(_) | InstData::Gas(_)))
+        .count();
+    function.results.is_some()
+        && operations <= MAX_INSTS
+        && insts()
+            .all(|inst| !matches!(inst.data, InstData::Call { .. }) && !inst.data.touches_stack())
+        && blocks().all(|data| !matches!(data.terminator, Some(Terminator::TailCall { .. })))
+}
+
+/// The first call in `function` of one of `leaves`: its block, its index there, the callee.
+fn first_call_of(
+    function: &Function,
+    leaves: &HashMap<FuncRef, Function>,
+) -> Option<(Block, usize, FuncRef)> {
+    function.layout().iter().find_map(|&block| {
+        (function.block(block).insts.iter().enumerate()).find_map(|(at, inst)| match inst.data {
+            InstData::Call { func, .. } if leaves.contains_key(&func) => Some((block, at, func)),
+            _ => None,
+        })
+    })
+}
+
+/// Replaces the call at `insts[at]` of `block` by a copy of `callee`'s body.
+fn inline_call(function: &mut Function, block: Block, at: usize, callee: &Function) {
+    let data = function.block_mut(block);
+    let rest = data.insts.split_off(at + 1);
+    let call = data.insts.pop().expect("the call");
+    let terminator = data.terminator.take();
+    let InstData::Call { args, .. } = call.data else {
+        unreachable!("first_call_of finds calls")
+    };
+    let origin = function.block(block).origin;
+    let after = function.add_block(origin);
+    let after_data = function.block_mut(after);
+    after_data.params = call.results;
+    after_data.insts = rest;
+    after_data.terminator = terminator;
+    let entry = copy_body(function, callee, Some(after));
+    function.set_terminator(block, Terminator::Jump(BlockCall { block: entry, args }));
+}
+
+/// Copies the blocks of `callee` reachable from its entry into `function`, each `return`
+/// becoming a jump to `after` (with the returned values as its arguments); the copy of the
+/// entry, whose parameters are the callee's.
+pub(super) fn copy_body(function: &mut Function, callee: &Function, after: Option<Block>) -> Block {
+    let cfg = ControlFlowGraph::of(callee);
+    let copies: HashMap<Block, Block> = (cfg.reverse_postorder().iter())
+        .map(|&b| (b, function.add_block(callee.block(b).origin)))
+        .collect();
+    let mut renamed: HashMap<Value, Value> = HashMap::new();
+    for &b in cfg.reverse_postorder() {
+        for &param in &callee.block(b).params {
+            renamed.insert(param, function.add_param(copies[&b]));
+        }
+    }
+    // Reverse postorder: a value's definition is copied before its uses (it dominates them).
+    for &b in cfg.reverse_postorder() {
+        let copy = copies[&b];
+        for inst in &callee.block(b).insts {
+            let mut data = inst.data.clone();
+            data.map_operands(|v| renamed[&v]);
+            let results = function.push_inst(copy, data, inst.results.len());
+            renamed.extend(inst.results.iter().copied().zip(results));
+        }
+        let mut terminator = callee.block(b).terminator.clone().expect("verified IR");
+        terminator.map_operands(|v| renamed[&v]);
+        for call in terminator.successors_mut() {
+            call.block = copies[&call.block];
+        }
+        if let (Terminator::Return(values), Some(after)) = (&terminator, after) {
+            terminator = Terminator::Jump(BlockCall {
+                block: after,
+                args: values.clone(),
+            });
+        }
+        function.set_terminator(copy, terminator);
+    }
+    copies[&callee.entry()]
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{
+        evm::{assemble, Code},
+        ir::verify_module,
+        lift::lift,
+        opt::optimize,
+    };
+
+    /// The optimised module of assembled `text`, checked.
+    fn optimized(text: &str) -> crate::ir::Module {
+        let mut module = lift(&Code::new(assemble(text).unwrap())).unwrap().module;
+        optimize(&mut module);
+        verify_module(&module).unwrap();
+        module
+    }
+
+    #[test]
+    fn a_leaf_with_two_returns_is_copied_into_each_call() {
+        // `clamp` returns its argument, or 7 above 7: two returns; called twice.
+        let module = optimized(
+            "PUSH @one PUSH 0 CALLDATALOAD PUSH @clamp JUMP
+             one: JUMPDEST PUSH @two PUSH 0x20 CALLDATALOAD PUSH @clamp JUMP
+             two: JUMPDEST ADD PUSH 0 MSTORE PUSH 0x20 PUSH 0 RETURN
+             clamp: JUMPDEST DUP1 PUSH 7 LT PUSH @big JUMPI SWAP1 JUMP
+             big: JUMPDEST POP PUSH 7 SWAP1 JUMP",
+        );
+        let text = module.to_string();
+        assert_eq!(module.functions.len(), 1, "{text}");
+        assert!(!text.contains("call fn"), "{text}");
+        assert_eq!(
+            text.matches("= lt ").count(),
+            2,
+            "one copy per call: {text}"
+        );
+    }
+
+    #[test]
+    fn a_function_that_calls_is_not_a_leaf_until_its_callees_are_inlined() {
+        // `outer` calls `inner`: `inner` goes into `outer`, then `outer` into the caller.
+        let module = optimized(
+            "PUSH @done PUSH 0 CALLDATALOAD PUSH @outer JUMP
+             done: JUMPDEST PUSH 0 MSTORE PUSH 0x20 PUSH 0 RETURN
+             outer: JUMPDEST PUSH @back SWAP1 PUSH @inner JUMP
+             back: JUMPDEST SWAP1 JUMP
+             inner: JUMPDEST PUSH 1 ADD SWAP1 JUMP",
+        );
+        assert_eq!(module.functions.len(), 1, "{module}");
+    }
+
+    #[test]
+    fn recursion_is_not_inlined() {
+        // `count` calls itself until its argument is zero: never a leaf.
+        let module = optimized(
+            "PUSH @done PUSH 0 CALLDATALOAD PUSH @count JUMP
+             done: JUMPDEST PUSH 0 MSTORE PUSH 0x20 PUSH 0 RETURN
+             count: JUMPDEST DUP1 ISZERO PUSH @out JUMPI
+             PUSH 1 SWAP1 SUB PUSH @back SWAP1 PUSH @count JUMP
+             back: JUMPDEST
+             out: JUMPDEST SWAP1 JUMP",
+        );
+        assert!(module.to_string().contains("call fn"), "{module}");
+    }
+}
