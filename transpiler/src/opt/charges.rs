@@ -58,10 +58,24 @@ pub fn merge_charges(function: &mut Function) -> bool {
 }
 
 /// Moves the last charge of each block that continues in blocks entered only from it (and not
-/// the entry) into those blocks, when nothing after the charge observes the gas left; returns
-/// whether it moved any.
+/// the entry) into those blocks, when nothing after the charge observes the gas left, merging
+/// it there, until no charge moves (to a fixed point here rather than one block per round of
+/// the optimiser: each round re-runs every pass, and the IR checker in debug builds); returns
+/// whether it moved any. It ends: a charge moves only along edges into blocks entered once,
+/// which form no cycle reachable from the entry.
 pub fn sink_charges(function: &mut Function) -> bool {
+    // Moving instructions leaves the blocks and their edges as they are.
     let cfg = ControlFlowGraph::of(function);
+    let mut moved = false;
+    while sink_once(function, &cfg) {
+        merge_charges(function);
+        moved = true;
+    }
+    moved
+}
+
+/// One step of [`sink_charges`]: each block's last open charge moved into its successors.
+fn sink_once(function: &mut Function, cfg: &ControlFlowGraph) -> bool {
     let entered_once = |block: Block| {
         let edges = (cfg.predecessors(block).iter())
             .map(|&pred| cfg.successors(pred).iter().filter(|&&s| s == block).count())
