@@ -22,14 +22,6 @@ use move_binary_format::{
 
 const SENDER: Address = Address::repeat_byte(0x5e);
 
-/// A call's intrinsic gas (evmove charges none yet, so its frame is given what revm's gets).
-fn intrinsic(calldata: &[u8]) -> u64 {
-    let data: u64 = (calldata.iter())
-        .map(|&byte| if byte == 0 { 4 } else { 16 })
-        .sum();
-    21_000 + data
-}
-
 /// Deploys `runtime` in both engines and calls it with `calldata` and `gas_limit` (revm's):
 /// revm's outcome and evmove's.
 fn call_both(runtime: &[u8], calldata: &[u8], gas_limit: u64) -> (TxOutcome, TxOutcome) {
@@ -43,7 +35,6 @@ fn call_both(runtime: &[u8], calldata: &[u8], gas_limit: u64) -> (TxOutcome, TxO
     let mut call = Tx::call(SENDER, created, Bytes::copy_from_slice(calldata));
     call.gas_limit = gas_limit;
     let expected = Engine::execute(&mut revm, &call).unwrap();
-    call.gas_limit = gas_limit - intrinsic(calldata);
     let actual = evmove.execute(&call).unwrap();
     (expected, actual)
 }
@@ -67,11 +58,7 @@ fn agrees(runtime: &[u8], calldata: &[u8]) -> TxOutcome {
 fn assert_same(expected: &TxOutcome, actual: &TxOutcome, calldata: &[u8]) {
     assert_eq!(actual.status, expected.status, "{calldata:?}");
     assert_eq!(actual.output, expected.output, "{calldata:?}");
-    assert_eq!(
-        actual.gas_used + intrinsic(calldata),
-        expected.gas_used,
-        "gas used, {calldata:?}"
-    );
+    assert_eq!(actual.gas_used, expected.gas_used, "gas used, {calldata:?}");
 }
 
 /// The verified Move module `runtime` compiles to.
