@@ -59,7 +59,15 @@ fn names_in(module: &str) -> Vec<&'static str> {
 fn the_frame_natives_are_all_there() {
     assert_eq!(
         names_in("memory"),
-        ["mload", "mstore", "mstore8", "msize", "mcopy", "keccak256", "keccak_slot"]
+        [
+            "mload",
+            "mstore",
+            "mstore8",
+            "msize",
+            "mcopy",
+            "keccak256",
+            "keccak_slot"
+        ]
     );
     assert_eq!(names_in("storage"), ["sload", "sstore", "tload", "tstore"]);
     assert_eq!(names_in("log"), ["log0", "log1", "log2", "log3", "log4"]);
