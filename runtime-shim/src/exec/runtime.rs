@@ -116,17 +116,7 @@ impl Runtime {
         block: &BlockEnv,
         tx: &Transaction,
     ) -> Result<TxOutcome, TxError> {
-        let journal = Journal::new();
-        let (outcome, ()) = self.run(
-            state,
-            block,
-            tx,
-            journal,
-            Envelope::Transaction,
-            None,
-            call_to(tx),
-        )?;
-        Ok(outcome)
+        self.execute_in(state, block, tx, Envelope::Transaction)
     }
 
     /// As [`Runtime::execute`], but `tx` is a bare first frame, not a transaction: the frame
@@ -139,13 +129,23 @@ impl Runtime {
         block: &BlockEnv,
         tx: &Transaction,
     ) -> Result<TxOutcome, TxError> {
-        let journal = Journal::new();
+        self.execute_in(state, block, tx, Envelope::Frame)
+    }
+
+    /// `tx` run plainly (no counting, no deferred credits) in `envelope`.
+    fn execute_in(
+        &self,
+        state: &dyn StateView,
+        block: &BlockEnv,
+        tx: &Transaction,
+        envelope: Envelope,
+    ) -> Result<TxOutcome, TxError> {
         let (outcome, ()) = self.run(
             state,
             block,
             tx,
-            journal,
-            Envelope::Frame,
+            Journal::new(),
+            envelope,
             None,
             call_to(tx),
         )?;
