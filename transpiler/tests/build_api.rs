@@ -408,3 +408,72 @@ fn without_out_dir_it_says_where_it_runs() {
         );
     }
 }
+
+/// The solc-js directory: `SOLCJS`, else the one `npm ci` in `tests/contracts` installs (as
+/// `.ci/run` does); `None`, with the reason printed, when there is none.
+fn solc_js() -> Option<PathBuf> {
+    let installed = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/contracts");
+    let dir = std::env::var_os("SOLCJS").map_or(installed, PathBuf::from);
+    let found =
+        dir.join("node_modules/solc/soljson.js").is_file() || dir.join("soljson.js").is_file();
+    if !found {
+        eprintln!("skipped: no solc-js in {} (run `npm ci` in tests/contracts, as .ci/run does, or set SOLCJS)", dir.display());
+    }
+    found.then_some(dir)
+}
+
+#[test]
+fn solc_js_compiles_sources_and_its_errors_fail_the_build_naming_the_file() {
+    let Some(solc_js) = solc_js() else { return };
+    let dir = scratch("solc-js");
+    let good = dir.join("contracts/Counter.sol");
+    fs::write(
+        &good,
+        "// SPDX-License-Identifier: MIT\npragma solidity ^0.8.0;\ncontract Counter { uint256 public count; function up() external { count += 1; } }\n",
+    )
+    .unwrap();
+    let settings = serde_json::json!({ "optimizer": { "enabled": true, "runs": 200 } });
+    let project = Project::new()
+        .solidity(dir.join("contracts"))
+        .solc_js(&solc_js)
+        .solc_settings(settings);
+    let (report, _) = build(project.clone(), &dir);
+    let report = report.unwrap();
+    assert_eq!(report.compiled, ["Counter_init", "Counter"]);
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&fs::read(report.dir.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["solc"]["compiler"], "solc-js");
+    let version = manifest["solc"]["version"].as_str().unwrap();
+    assert!(version.contains("+commit."), "{version}");
+    assert_eq!(manifest["solc"]["settings"]["optimizer"]["runs"], 200);
+
+    let broken = dir.join("contracts/Broken.sol");
+    fs::write(
+        &broken,
+        "pragma solidity ^0.8.0;\ncontract Broken { uint256 x = ; }\n",
+    )
+    .unwrap();
+    let (report, _) = build(project, &dir);
+    let message = report.unwrap_err().to_string();
+    assert!(
+        message.starts_with(&format!(
+            "solc ({}) reported 1 error(s):\nParserError: ",
+            solc_js.display()
+        )),
+        "{message}"
+    );
+    assert!(
+        message.contains(&format!("{}:2:", broken.display())),
+        "{message}"
+    );
+
+    let (report, _) = build(
+        Project::new()
+            .solidity(&good)
+            .solc_js(dir.join("contracts")),
+        &dir,
+    );
+    let message = report.unwrap_err().to_string();
+    assert!(message.contains("is not a solc-js directory"), "{message}");
+    fs::remove_dir_all(dir).unwrap();
+}

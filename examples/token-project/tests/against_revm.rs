@@ -1,7 +1,8 @@
 //! The binding calls agree with revm: the same creations and calls (each binding call's
 //! `tx`) executed by the suite's revm oracle on the same contracts give the same status,
-//! return or revert data, logs and created addresses. And the bindings' transactions run
-//! as a Block-STM block give what sending them one by one gives.
+//! return or revert data, logs, created addresses and storage, whether evmove runs them as
+//! calldata or through the contracts' Move typed entry functions (`.entry()`). And the
+//! bindings' transactions run as a Block-STM block give what sending them one by one gives.
 
 use std::num::NonZeroUsize;
 
@@ -12,7 +13,7 @@ use evmove::bindings::{
         Account, BlockEnv, InMemoryState, Status, Transaction,
     },
 };
-use evmove_tests::{agree, bindings::Both};
+use evmove_tests::{agree, agree_entry, bindings::Both};
 use token_project::{Token, Vault};
 
 const ALICE: Address = address!("00000000000000000000000000000000000a11ce");
@@ -24,9 +25,8 @@ fn both() -> Both {
     Both::new(token_project::runtime().unwrap(), &[ALICE, BOB], wei)
 }
 
-#[test]
-fn token_and_vault_calls_agree_with_revm() {
-    let mut both = both();
+/// Deploys the token (1,000 units to Alice) and a vault of it, agreeing with revm.
+fn deploy(both: &mut Both) -> (Token, Vault) {
     let deployment = Token::deployment("Coin".into(), "C".into(), U256::from(1000));
     let receipt = deployment
         .send(&both.runtime, &mut both.state, ALICE)
@@ -53,8 +53,13 @@ fn token_and_vault_calls_agree_with_revm() {
         &receipt.logs,
         created,
     );
-    let vault = Vault::at(receipt.created().unwrap());
+    (token, Vault::at(receipt.created().unwrap()))
+}
 
+#[test]
+fn token_and_vault_calls_agree_with_revm() {
+    let mut both = both();
+    let (token, vault) = deploy(&mut both);
     agree!(both, token.transfer(BOB, U256::from(250)), ALICE);
     agree!(both, token.transfer(BOB, U256::from(5000)), ALICE); // InsufficientBalance
     agree!(both, token.transfer(Address::ZERO, U256::from(1)), ALICE); // Error(string)
@@ -73,6 +78,47 @@ fn token_and_vault_calls_agree_with_revm() {
     agree!(both, token.balanceOf(vault.address), BOB);
     let supply = agree!(both, token.totalSupply(), BOB);
     assert_eq!(supply.returned, Some(U256::from(1000)));
+}
+
+/// The same calls through the typed entries (the vault's runtime code has an immutable,
+/// so its module is compiled when it is deployed, with the typed entries): Move values in,
+/// Move results decoded, and revm's calldata call ending the same way.
+#[test]
+fn typed_entry_calls_agree_with_revm_calldata_calls() {
+    let mut both = both();
+    let (token, vault) = deploy(&mut both);
+    let sent = agree_entry!(both, token.transfer(BOB, U256::from(250)), ALICE);
+    assert_eq!(sent.returned, Some(true));
+    assert_eq!(sent.events.len(), 1);
+    agree_entry!(both, token.transfer(BOB, U256::from(5000)), ALICE); // InsufficientBalance
+    agree_entry!(both, token.transfer(Address::ZERO, U256::from(1)), ALICE); // Error(string)
+    agree_entry!(both, token.approve(BOB, U256::from(100)), ALICE);
+    agree_entry!(both, token.transferFrom(ALICE, BOB, U256::from(60)), BOB);
+    agree_entry!(both, token.transferFrom(ALICE, BOB, U256::from(60)), BOB); // InsufficientAllowance
+    let allowance = agree_entry!(both, token.allowance(ALICE, BOB), BOB);
+    assert_eq!(allowance.returned, Some(U256::from(40)));
+    agree_entry!(both, token.name(), BOB);
+    agree_entry!(both, token.approve(vault.address, U256::MAX), ALICE);
+    agree_entry!(both, vault.deposit(U256::from(300)), ALICE);
+    agree_entry!(both, vault.deposit(U256::ZERO), ALICE); // ZeroAmount
+    agree_entry!(both, vault.depositEther().value(U256::from(7)), BOB);
+    agree_entry!(both, vault.withdrawEther(U256::from(7)), BOB);
+    let asset = agree_entry!(both, vault.asset(), BOB);
+    assert_eq!(asset.returned, Some(token.address));
+    let held = agree_entry!(both, token.balanceOf(vault.address), BOB);
+    assert_eq!(held.returned, Some(U256::from(300)));
+}
+
+/// A value sent to a function that is not payable has no Move form: its typed entry takes
+/// none (as calldata, the contract would revert).
+#[test]
+fn a_value_to_a_function_that_is_not_payable_is_refused_by_its_entry() {
+    let mut both = both();
+    let (token, _) = deploy(&mut both);
+    let call = token.transfer(BOB, U256::from(1)).value(U256::from(1));
+    let refused = call.entry().send(&both.runtime, &mut both.state, ALICE);
+    let message = refused.unwrap_err().to_string();
+    assert!(message.contains("not payable"), "{message}");
 }
 
 #[test]

@@ -168,7 +168,7 @@ fn database(state: &InMemoryState) -> CacheDB<EmptyDB> {
 #[cfg(test)]
 mod tests {
     use alloy_primitives::{address, U256};
-    use evmove_runtime::{Account, ModuleRegistry};
+    use evmove_runtime::Account;
 
     use super::*;
     use crate::evm::assemble;
@@ -206,7 +206,7 @@ mod tests {
             gas_limit: 1_000_000,
             ..Transaction::default()
         };
-        let runtime = super::super::runtime(ModuleRegistry::new(), Address::with_last_byte(2));
+        let runtime = super::super::runtime(&[], Address::with_last_byte(2));
         (runtime.unwrap(), state, tx)
     }
 

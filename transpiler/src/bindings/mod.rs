@@ -1,7 +1,8 @@
 //! What the typed bindings `evmove::build` generates run on (feature `vm`): a contract's
 //! code and modules ([`Compiled`]), calls ([`Call`]) and creations ([`Deploy`]) to send on
 //! the embedded runtime or turn into a [`Transaction`] for a block, and receipts with the
-//! return value, events and revert decoded ([`Receipt`]).
+//! return value, events and revert decoded ([`Receipt`]); or, for a function with a typed
+//! entry, to send through it instead of as calldata (`entry.rs`).
 //!
 //! With the feature `differential`, every transaction sent is also run on revm and must end
 //! the same way (`differential.rs`).
@@ -11,6 +12,8 @@
 
 #[cfg(feature = "differential")]
 mod differential;
+mod entry;
+mod registered;
 
 use std::marker::PhantomData;
 
@@ -18,49 +21,27 @@ pub use alloy_primitives as primitives;
 pub use alloy_sol_types as sol_types;
 pub use evmove_runtime as runtime;
 
+pub use entry::{Entry, EntryError, EntryFunction, TypedCall};
+
 use alloy_primitives::{Address, Bytes, Log, U256};
 use alloy_sol_types::{ContractError, SolCall, SolEventInterface, SolInterface};
 use evmove_runtime::{
-    BlockEnv, CodeKind, CodeProvider, InMemoryState, ModuleRegistry, ProvidedModule, ProviderError,
-    PublishError, Runtime, Status, Transaction, TxError, TxOutcome,
+    BlockEnv, InMemoryState, ModuleRegistry, ProvidedModule, PublishError, Runtime, Status,
+    Transaction, TxError, TxOutcome,
 };
 use move_core_types::account_address::AccountAddress;
-
-use crate::provider::OnDemand;
 
 /// The gas budget of a call or creation unless it says otherwise: the most a transaction
 /// may have (EIP-7825's cap, in force from Osaka, the default fork).
 pub const DEFAULT_GAS_LIMIT: u64 = evmove_runtime::exec::fees::TX_GAS_LIMIT_CAP;
 
-/// A runtime publishing at `publisher` that runs the modules of `registry`, and compiles
+/// A runtime publishing at `publisher` that runs the modules of `contracts`, and compiles
 /// on demand the code they do not cover: runtime code with immutables (the constructor
-/// writes their values into it, so it is not the artifact's code) and code created at run
-/// time.
-pub fn runtime(registry: ModuleRegistry, publisher: Address) -> Result<Runtime, PublishError> {
+/// writes their values into it, so it is not the artifact's code; compiled with the
+/// contract's typed entries) and code created at run time.
+pub fn runtime(contracts: &[Compiled], publisher: Address) -> Result<Runtime, PublishError> {
     let publisher = AccountAddress::new(publisher.into_array());
-    let provider = Registered {
-        registry,
-        on_demand: OnDemand::new(publisher),
-    };
-    Runtime::with_publisher(provider, publisher)
-}
-
-/// The modules compiled at build time, then the pipeline on demand.
-struct Registered {
-    registry: ModuleRegistry,
-    on_demand: OnDemand,
-}
-
-impl CodeProvider for Registered {
-    fn module_for(
-        &self,
-        code: &[u8],
-        hash: alloy_primitives::B256,
-        kind: CodeKind,
-    ) -> Result<ProvidedModule, ProviderError> {
-        let registered = self.registry.module_for(code, hash, kind);
-        registered.or_else(|_| self.on_demand.module_for(code, hash, kind))
-    }
+    Runtime::with_publisher(registered::Registered::new(contracts, publisher), publisher)
 }
 
 /// A compiled Move module, as the bindings embed it.
@@ -85,6 +66,10 @@ pub struct Compiled {
     pub runtime: &'static [u8],
     /// The runtime code's module.
     pub runtime_module: Option<Module>,
+    /// Where its immutables are in the runtime code: (offset, length) each.
+    pub immutables: &'static [(usize, usize)],
+    /// Its ABI (JSON), for the typed entries of its runtime code with immutables written.
+    pub abi: &'static str,
 }
 
 impl Compiled {

@@ -81,13 +81,13 @@ pub enum BuildError {
         /// The other's.
         second: String,
     },
-    /// Solidity sources were given but no solc binary.
-    #[error("Solidity sources need a solc binary: set SOLC or call Project::solc (evmove never downloads one)")]
+    /// Solidity sources were given but no compiler.
+    #[error("Solidity sources need a solc binary or a solc-js directory: set SOLC or SOLCJS, or call Project::solc or Project::solc_js (evmove never downloads a compiler)")]
     NoSolc,
     /// solc could not be run, or gave no standard-JSON output.
     #[error("solc ({}) {what}", solc.display())]
     SolcRun {
-        /// The binary.
+        /// The binary, or the solc-js directory.
         solc: PathBuf,
         /// What went wrong.
         what: String,
@@ -95,7 +95,7 @@ pub enum BuildError {
     /// solc reported errors: each of its messages, formatted as solc formats them.
     #[error("solc ({}) reported {} error(s):\n{}", solc.display(), errors.len(), errors.join("\n"))]
     Solc {
-        /// The binary.
+        /// The binary, or the solc-js directory.
         solc: PathBuf,
         /// Its error messages.
         errors: Vec<String>,

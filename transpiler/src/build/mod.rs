@@ -72,6 +72,10 @@ use crate::{
 /// The environment variable naming the solc binary, when [`Project::solc`] does not.
 pub const SOLC_VARIABLE: &str = "SOLC";
 
+/// The environment variable naming a solc-js directory, when neither [`Project::solc`],
+/// [`Project::solc_js`] nor `SOLC` names a compiler.
+pub const SOLC_JS_VARIABLE: &str = "SOLCJS";
+
 /// The publisher address modules are compiled for by default: the runtime's default
 /// publisher (`evmove_runtime::DEFAULT_PUBLISHER`, `0x2`).
 pub const DEFAULT_PUBLISHER: AccountAddress = {
@@ -86,6 +90,7 @@ pub struct Project {
     inputs: Vec<PathBuf>,
     sources: Vec<PathBuf>,
     solc: Option<PathBuf>,
+    solc_js: Option<PathBuf>,
     solc_settings: Value,
     publisher: AccountAddress,
     rerun_if_changed: bool,
@@ -106,6 +111,7 @@ impl Project {
             inputs: Vec::new(),
             sources: Vec::new(),
             solc: None,
+            solc_js: None,
             solc_settings: json!({}),
             publisher: DEFAULT_PUBLISHER,
             rerun_if_changed: true,
@@ -123,7 +129,9 @@ impl Project {
     }
 
     /// Solidity sources to compile with solc (a `.sol` file, or a directory searched for
-    /// them): opt-in, and only with a solc binary ([`Project::solc`] or `SOLC`).
+    /// them): opt-in, and only with a compiler the user names: a solc binary
+    /// ([`Project::solc`], else `SOLC`) or a solc-js directory ([`Project::solc_js`], else
+    /// `SOLCJS`), in that order.
     pub fn solidity(mut self, path: impl Into<PathBuf>) -> Self {
         self.sources.push(path.into());
         self
@@ -132,6 +140,14 @@ impl Project {
     /// The solc binary for [`Project::solidity`] sources (else the `SOLC` variable's).
     pub fn solc(mut self, binary: impl Into<PathBuf>) -> Self {
         self.solc = Some(binary.into());
+        self
+    }
+
+    /// The solc-js directory for [`Project::solidity`] sources: the npm `solc` package, or a
+    /// directory with it under `node_modules/` (as `npm install solc` leaves it), driven
+    /// with `node` through the package's `compile` function.
+    pub fn solc_js(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.solc_js = Some(dir.into());
         self
     }
 
@@ -284,20 +300,17 @@ impl Project {
             for path in self.sources.iter().chain(&sources) {
                 printer.line(&format!("cargo:rerun-if-changed={}", path.display()));
             }
-            printer.line(&format!("cargo:rerun-if-env-changed={SOLC_VARIABLE}"));
+            for variable in [SOLC_VARIABLE, SOLC_JS_VARIABLE] {
+                printer.line(&format!("cargo:rerun-if-env-changed={variable}"));
+            }
         }
-        let binary = match &self.solc {
-            Some(binary) => binary.clone(),
-            None => env::var_os(SOLC_VARIABLE)
-                .map(PathBuf::from)
-                .ok_or(BuildError::NoSolc)?,
-        };
+        let compiler = self.compiler().ok_or(BuildError::NoSolc)?;
         let input = solc::standard_json_input(&sources, &self.solc_settings)?;
         for (key, source) in input["sources"].as_object().into_iter().flatten() {
             let content = source["content"].as_str().unwrap_or_default();
             input_hashes.insert(key.clone(), keccak256(content).to_string());
         }
-        let output = solc::compile(&binary, &input)?;
+        let output = compiler.compile(&input)?;
         let file = outputs.write("solc-output.json", &output.json)?;
         let contracts = artifact::load(&output.json).map_err(|error| {
             BuildError::Artifact(artifact::ArtifactError::InFile {
@@ -305,8 +318,21 @@ impl Project {
                 error: Box::new(error),
             })
         })?;
-        let settings = json!({ "version": output.version, "settings": input["settings"] });
+        let settings = json!({
+            "compiler": compiler.kind(),
+            "version": output.version,
+            "settings": input["settings"],
+        });
         Ok(Some((file, contracts, settings)))
+    }
+
+    /// The compiler the user named, in [`Project::solidity`]'s order.
+    fn compiler(&self) -> Option<solc::Compiler> {
+        let variable = |name| env::var_os(name).map(PathBuf::from);
+        (self.solc.clone().map(solc::Compiler::Binary))
+            .or_else(|| self.solc_js.clone().map(solc::Compiler::SolcJs))
+            .or_else(|| variable(SOLC_VARIABLE).map(solc::Compiler::Binary))
+            .or_else(|| variable(SOLC_JS_VARIABLE).map(solc::Compiler::SolcJs))
     }
 }
 
@@ -555,7 +581,7 @@ impl Built<'_> {
         printer: &mut Printer<'_>,
     ) -> Result<Vec<Bound>, BuildError> {
         let mut bound = Vec::new();
-        for (index, (file, contract, _)) in self.contracts.iter().enumerate() {
+        for (index, (file, contract, typed)) in self.contracts.iter().enumerate() {
             let Some(name) = &contract.name else {
                 printer.line(&format!(
                     "cargo:warning=evmove: {}: raw code has no contract name: compiled, no binding",
@@ -581,12 +607,24 @@ impl Built<'_> {
             let abi = contract.abi.clone().unwrap_or_default();
             let text = serde_json::to_vec_pretty(&abi).expect("an ABI serializes");
             outputs.write(&format!("abi/{name}.json"), &text)?;
+            let mut immutables: Vec<(usize, usize)> = (contract.immutable_references.values())
+                .flatten()
+                .map(|range| (range.start, range.length))
+                .collect();
+            immutables.sort_unstable();
+            // Only the runtime code's module has typed entries.
+            let entries = match runtime {
+                Some(_) => typed.clone(),
+                None => TypedEntries::default(),
+            };
             bound.push(Bound {
                 name: name.clone(),
                 label: contract.label(),
                 abi,
+                entries,
                 initcode,
                 runtime,
+                immutables,
             });
         }
         Ok(bound)

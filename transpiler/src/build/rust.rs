@@ -2,6 +2,10 @@
 //! with its ABI as alloy `sol!` types, its code and modules (`CONTRACT`, `register`), and a
 //! handle (`Token::deploy`, `Token::at`, one method per ABI function returning an
 //! [`evmove::bindings::Call`](crate) to send, turn into a transaction, or decode with).
+//! The call type of each function that has a typed entry implements
+//! `evmove::bindings::TypedCall` (the entry's Move name, its ABI types), so its calls can be
+//! sent through the entry (`.entry()`); the method's doc says which functions have none and
+//! why.
 //!
 //! The generated code names everything through `evmove::bindings` (feature `vm`), so the
 //! crate that includes it needs `evmove` alone as a dependency.
@@ -9,10 +13,11 @@
 use std::{collections::BTreeMap, fmt::Write};
 
 use alloy_dyn_abi::{DynSolType, Specifier};
-use alloy_json_abi::{InternalType, JsonAbi, Param, ToSolConfig};
+use alloy_json_abi::{Function, InternalType, JsonAbi, Param, ToSolConfig};
 use move_core_types::account_address::AccountAddress;
 
 use super::error::BuildError;
+use crate::lower::typed::{TypedEntries, TypedEntry};
 
 /// A contract to bind: its name, ABI, and code files (relative to `OUT_DIR/evmove`) with
 /// their modules.
@@ -24,10 +29,14 @@ pub(super) struct Bound {
     pub label: String,
     /// Its ABI (empty if the artifact has none).
     pub abi: JsonAbi,
+    /// The typed entries of its runtime code's module, and the functions without one.
+    pub entries: TypedEntries,
     /// Its initcode, if it has some.
     pub initcode: Option<BoundCode>,
     /// Its runtime code, if it has some.
     pub runtime: Option<BoundCode>,
+    /// Where its immutables are in the runtime code: (offset, length) each.
+    pub immutables: Vec<(usize, usize)>,
 }
 
 /// A code file and the module compiled from it.
@@ -83,12 +92,14 @@ pub(super) fn generate_bindings(
     line(w, &format!(
         "pub fn runtime() -> Result<{SUPPORT}::runtime::Runtime, {SUPPORT}::runtime::PublishError> {{"
     ));
+    let all: Vec<String> = contracts
+        .iter()
+        .map(|contract| format!("{}::CONTRACT", module_name(&contract.name)))
+        .collect();
     line(
         w,
-        &format!("    let mut registry = {SUPPORT}::runtime::ModuleRegistry::new();"),
+        &format!("    {SUPPORT}::runtime(&[{}], PUBLISHER)", all.join(", ")),
     );
-    line(w, "    register(&mut registry);");
-    line(w, &format!("    {SUPPORT}::runtime(registry, PUBLISHER)"));
     line(w, "}");
     for contract in contracts {
         line(w, "");
@@ -182,6 +193,19 @@ fn contract_module(w: &mut String, contract: &Bound) {
     line(w, &format!("        name: \"{name}\","));
     code_field(w, "initcode", contract.initcode.as_ref());
     code_field(w, "runtime", contract.runtime.as_ref());
+    let immutables: Vec<String> = (contract.immutables.iter())
+        .map(|(start, length)| format!("({start}, {length})"))
+        .collect();
+    line(
+        w,
+        &format!("        immutables: &[{}],", immutables.join(", ")),
+    );
+    line(
+        w,
+        &format!(
+            "        abi: include_str!(concat!(env!(\"OUT_DIR\"), \"/evmove/abi/{name}.json\")),"
+        ),
+    );
     line(w, "    };");
     line(w, "");
     line(w, "    /// Registers its modules with `registry`.");
@@ -217,6 +241,11 @@ fn contract_module(w: &mut String, contract: &Bound) {
             w,
             &format!("        /// `{}{returns}`", function.signature()),
         );
+        line(w, "        ///");
+        line(
+            w,
+            &format!("        /// {}", entry_doc(&contract.entries, function)),
+        );
         let (params, args) = parameters(&function.inputs, &[], &interface);
         line(
             w,
@@ -229,7 +258,58 @@ fn contract_module(w: &mut String, contract: &Bound) {
         line(w, "        }");
     }
     line(w, "    }");
+    for (function, _, call_type) in functions(&contract.abi) {
+        if let Some(entry) = entry_of(&contract.entries, function) {
+            typed_call(w, &format!("{interface}::{call_type}"), function, entry);
+        }
+    }
     line(w, "}");
+}
+
+/// The typed entry of `function`, if it has one.
+fn entry_of<'a>(entries: &'a TypedEntries, function: &Function) -> Option<&'a TypedEntry> {
+    let signature = function.signature();
+    (entries.entries.iter()).find(|entry| entry.signature == signature)
+}
+
+/// What a function's doc says of its typed entry: its Move name, or why it has none.
+fn entry_doc(entries: &TypedEntries, function: &Function) -> String {
+    if let Some(entry) = entry_of(entries, function) {
+        return format!(
+            "Typed entry `{}` (`.entry()` sends the call through it).",
+            entry.name
+        );
+    }
+    let signature = function.signature();
+    match (entries.skipped.iter()).find(|skipped| skipped.signature == signature) {
+        Some(skipped) => format!("No typed entry: {}.", skipped.reason),
+        None => "No typed entry: the contract has no runtime code.".to_owned(),
+    }
+}
+
+/// `impl TypedCall for <call type>`: `.entry()` for calls of `function`.
+fn typed_call(w: &mut String, call_type: &str, function: &Function, entry: &TypedEntry) {
+    line(w, "");
+    line(
+        w,
+        &format!("    impl {SUPPORT}::TypedCall for {call_type} {{"),
+    );
+    line(
+        w,
+        &format!("        const ENTRY: {SUPPORT}::EntryFunction = {SUPPORT}::EntryFunction {{"),
+    );
+    line(w, &format!("            name: \"{}\",", entry.name));
+    line(
+        w,
+        &format!("            params: \"({})\",", types(&function.inputs)),
+    );
+    line(
+        w,
+        &format!("            results: \"({})\",", types(&function.outputs)),
+    );
+    line(w, &format!("            payable: {},", entry.is_payable()));
+    line(w, "        };");
+    line(w, "    }");
 }
 
 /// `deployment(args…)` (the creation, to send or turn into a transaction) and
@@ -322,7 +402,7 @@ fn code_field(w: &mut String, field: &str, code: Option<&BoundCode>) {
 
 /// Each function of `abi` with its method's name and the name of its call type, as `sol!`
 /// names them: overloaded functions get `_0`, `_1` … in the ABI's order.
-fn functions(abi: &JsonAbi) -> Vec<(&alloy_json_abi::Function, String, String)> {
+fn functions(abi: &JsonAbi) -> Vec<(&Function, String, String)> {
     let mut out = Vec::new();
     for overloads in abi.functions.values() {
         for (index, function) in overloads.iter().enumerate() {
