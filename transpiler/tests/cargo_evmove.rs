@@ -78,7 +78,7 @@ fn a_new_project_builds_tests_checks_and_agrees_with_revm() {
     let entries = runtime["typed_entries"].as_array().unwrap();
     assert!(entries
         .iter()
-        .any(|entry| entry == "transfer(address,uint256)"));
+        .any(|entry| entry["abi"] == "transfer(address,uint256)" && entry["name"] == "transfer"));
     assert!(modules
         .iter()
         .any(|module| module["module"] == "Token_init"));

@@ -5,8 +5,9 @@
 //! that sent it (a panic naming the transaction and both results): this mode exists only to
 //! fail tests.
 //!
-//! What is not compared: gas (evmove charges no intrinsic gas yet) and balances after fees
-//! (the transaction pays none on either side: gas price 0). BLOCKHASH reads differ (revm's
+//! A call sent through a typed entry is checked against the same call sent as calldata.
+//! What is not compared: gas (a call through a typed entry has gas of its own) and balances
+//! after fees (the transaction pays none on either side: gas price 0). BLOCKHASH reads differ (revm's
 //! empty database makes up hashes), so code that reads them cannot be checked this way.
 
 use alloy_primitives::{Address, Bytes, Log};

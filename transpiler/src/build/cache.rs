@@ -17,6 +17,8 @@ pub(super) struct Entry {
     pub fingerprint: String,
     /// How many functions it has.
     pub functions: usize,
+    /// Why its blob took the universal path, if it did.
+    pub universal: Option<String>,
 }
 
 /// The cache: the modules by name.

@@ -33,6 +33,7 @@
 //! [`Project::rerun_if_changed`] turns them off), writes a file only when its content
 //! changed, and prints a `cargo:warning` for every ABI function without a typed entry.
 
+mod blobs;
 mod cache;
 mod error;
 mod inputs;
@@ -53,6 +54,7 @@ use alloy_primitives::keccak256;
 use move_core_types::account_address::AccountAddress;
 use serde_json::{json, Value};
 
+pub use blobs::{blobs, BlobModule, ModuleRecord, PendingBlob};
 pub use error::BuildError;
 pub use move_package::{bytecode_dir, move_toml};
 pub use naming::{name_modules, typed_entries_for};
@@ -64,9 +66,8 @@ use self::{
 };
 use crate::{
     artifact::{self, Bytecode, Contract},
-    lift::{LiftCodeError, Lifted},
     lower::{typed::TypedEntries, SHIM_ADDRESS},
-    pipeline::{compile_code, compile_lifted, lift_blobs, Blob, BlobKind},
+    pipeline::{Blob, BlobKind},
 };
 
 /// The environment variable naming the solc binary, when [`Project::solc`] does not.
@@ -398,20 +399,13 @@ fn distinct_contracts(loaded: Vec<FromFile>) -> Result<Vec<FromFile>, BuildError
     Ok(distinct)
 }
 
-/// One blob of one contract, before it is named and compiled; lifted already for raw hex
-/// (whose copied code lifting finds), else lifted only if the cache has no module for it.
-struct Pending {
-    contract: usize,
-    blob: Blob,
-    lifted: Option<Result<Lifted, LiftCodeError>>,
-}
-
 /// A module compiled (or taken from the cache) for a blob.
 struct Module {
     name: String,
     contract: usize,
     blob: Blob,
     functions: usize,
+    universal: Option<String>,
 }
 
 /// The contracts compiled: each with its typed entries, every module, and the cache's new
@@ -444,7 +438,7 @@ fn compile_contracts<'a>(
                 .unwrap_or_default()
         })
         .collect();
-    let pending = blobs(contracts);
+    let pending = blobs::blobs(contracts.iter().map(|(_, contract)| contract));
     let typed_refs: Vec<&TypedEntries> = typed.iter().collect();
     let inputs: Vec<String> = contracts
         .iter()
@@ -471,38 +465,36 @@ fn compile_contracts<'a>(
             &item.blob.code_hash().to_string(),
         );
         let file = format!("modules/{name}.mv");
-        let functions = match built.cache.get(&name) {
+        let entry = match built.cache.get(&name) {
             // Identical blobs share a module: compiled once.
-            Some(entry) => entry.functions,
+            Some(entry) => entry.clone(),
             None => match previous.hit(&name, &fingerprint) {
                 Some(entry) if outputs.keep(&file) => {
                     built.reused.push(name.clone());
-                    entry.functions
+                    entry.clone()
                 }
                 _ => {
-                    let compiled =
-                        compile_blob(&item, publisher, &name, entries).map_err(|error| {
-                            compile_error(&contracts[item.contract].0, &item, error)
-                        })?;
-                    outputs.write(&file, &compiled.bytes)?;
+                    let compiled = item.compile(publisher, &name, entries).map_err(|error| {
+                        compile_error(&contracts[item.contract].0, &item.blob, error)
+                    })?;
+                    outputs.write(&file, &compiled.module.bytes)?;
                     built.compiled.push(name.clone());
-                    compiled.functions
+                    Entry {
+                        fingerprint,
+                        functions: compiled.module.functions,
+                        universal: compiled.universal,
+                    }
                 }
             },
         };
-        built.cache.insert(
-            name.clone(),
-            Entry {
-                fingerprint,
-                functions,
-            },
-        );
         built.modules.push(Module {
-            name,
+            name: name.clone(),
             contract: item.contract,
             blob: item.blob,
-            functions,
+            functions: entry.functions,
+            universal: entry.universal.clone(),
         });
+        built.cache.insert(name, entry);
     }
     built.contracts = contracts
         .iter()
@@ -512,61 +504,11 @@ fn compile_contracts<'a>(
     Ok(built)
 }
 
-/// Every blob of every contract: initcode and runtime code as the artifact labels them,
-/// or for raw hex the code and the code it copies (found by lifting it).
-fn blobs(contracts: &[FromFile]) -> Vec<Pending> {
-    let mut pending = Vec::new();
-    for (index, (_, contract)) in contracts.iter().enumerate() {
-        match &contract.code {
-            Bytecode::Labelled { initcode, runtime } => {
-                let labelled = [(BlobKind::Initcode, initcode), (BlobKind::Runtime, runtime)];
-                for (kind, code) in labelled {
-                    if let Some(code) = code {
-                        let blob = Blob {
-                            contract: contract.label(),
-                            name: contract.name.clone(),
-                            kind,
-                            bytes: code.to_vec(),
-                        };
-                        pending.push(Pending {
-                            contract: index,
-                            blob,
-                            lifted: None,
-                        });
-                    }
-                }
-            }
-            Bytecode::Unlabelled(_) => {
-                for (blob, lifted) in lift_blobs(contract) {
-                    pending.push(Pending {
-                        contract: index,
-                        blob,
-                        lifted: Some(lifted),
-                    });
-                }
-            }
-        }
-    }
-    pending
-}
-
-fn compile_blob(
-    item: &Pending,
-    publisher: AccountAddress,
-    name: &str,
-    typed: &TypedEntries,
-) -> Result<crate::pipeline::CompiledBlob, crate::pipeline::CompileError> {
-    match &item.lifted {
-        Some(lifted) => compile_lifted(lifted.clone()?, publisher, name, typed),
-        None => compile_code(&item.blob.bytes, publisher, name, typed),
-    }
-}
-
-fn compile_error(file: &Path, item: &Pending, error: crate::pipeline::CompileError) -> BuildError {
+fn compile_error(file: &Path, blob: &Blob, error: crate::pipeline::CompileError) -> BuildError {
     BuildError::Compile {
         file: file.to_owned(),
-        contract: item.blob.contract.clone(),
-        blob: item.blob.kind.to_string(),
+        contract: blob.contract.clone(),
+        blob: blob.kind.to_string(),
         stage: error::stage_of(&error),
         error: Box::new(error),
     }
@@ -664,39 +606,22 @@ fn manifest(
         .modules
         .iter()
         .map(|module| {
-            let typed = &built.contracts[module.contract].2;
-            let has_entries = module.blob.has_typed_entries();
-            let typed_entries: Vec<&str> = match has_entries {
-                true => typed
-                    .entries
-                    .iter()
-                    .map(|entry| entry.signature.as_str())
-                    .collect(),
-                false => Vec::new(),
+            let (file, contract, typed) = &built.contracts[module.contract];
+            let record = blobs::ModuleRecord {
+                name: &module.name,
+                file: format!("modules/{}.mv", module.name),
+                input: &file.display().to_string(),
+                blob: &module.blob,
+                functions: module.functions,
+                universal: module.universal.as_deref(),
+                typed: typed_entries_for(&module.blob, typed),
             };
-            let without: Vec<Value> = match has_entries {
-                true => typed
-                    .skipped
-                    .iter()
-                    .map(|skipped| json!({ "abi": skipped.signature, "reason": skipped.reason }))
-                    .collect(),
-                false => Vec::new(),
-            };
+            let mut json = record.to_json();
             // A named contract's code is under `code/` (`Built::bound`).
-            let code_file = (built.contracts[module.contract].1.name.as_ref())
-                .map(|name| format!("code/{name}.{}", module.blob.kind));
-            json!({
-                "module": module.name,
-                "file": format!("modules/{}.mv", module.name),
-                "code_file": code_file,
-                "contract": module.blob.contract,
-                "blob": module.blob.kind.to_string(),
-                "code_hash": module.blob.code_hash().to_string(),
-                "code_size": module.blob.bytes.len(),
-                "functions": module.functions,
-                "typed_entries": typed_entries,
-                "without_typed_entry": without,
-            })
+            json["code_file"] =
+                json!((contract.name.as_ref())
+                    .map(|name| format!("code/{name}.{}", module.blob.kind)));
+            json
         })
         .collect();
     let manifest = json!({

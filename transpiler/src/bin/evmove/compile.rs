@@ -11,10 +11,9 @@ use std::{
 use clap::Args;
 use evmove::{
     artifact::{self, Contract},
-    build::{bytecode_dir, move_toml, name_modules, typed_entries_for},
-    lift::{LiftCodeError, Lifted},
+    build::{blobs, bytecode_dir, move_toml, name_modules, typed_entries_for, ModuleRecord},
     lower::{typed::TypedEntries, SHIM_ADDRESS},
-    pipeline::{compile_lifted, lift_blobs, Blob},
+    pipeline::Blob,
 };
 use move_core_types::account_address::AccountAddress;
 use serde_json::json;
@@ -53,19 +52,10 @@ pub fn run(args: &CompileArgs) -> ExitCode {
     }
 }
 
-/// One blob of one contract of one input, lifted (or not), before it is named and compiled.
-struct Pending {
-    /// The input, as given.
-    input: String,
-    /// Its contract, by index into the contracts loaded.
-    contract: usize,
-    blob: Blob,
-    lifted: Result<Lifted, LiftCodeError>,
-}
-
 /// Compiles every input; `Ok(false)` if some blob failed (each failure printed). Every blob
 /// of every input is named together ([`name_modules`]): no two different modules share a
-/// name, whatever the inputs; identical ones are written once.
+/// name, whatever the inputs; identical ones are written once. The blobs and their
+/// manifest entries are the build API's ([`blobs`], [`ModuleRecord`]).
 fn compile(args: &CompileArgs) -> Result<bool, String> {
     let modules_dir = match &args.move_package {
         Some(name) => args.output.join(bytecode_dir(name)),
@@ -74,9 +64,8 @@ fn compile(args: &CompileArgs) -> Result<bool, String> {
     fs::create_dir_all(&modules_dir)
         .map_err(|err| format!("cannot create {}: {err}", modules_dir.display()))?;
     let mut ok = true;
-    // Every contract of every input (with its input and typed entries), every blob of each.
+    // Every contract of every input, with its input and typed entries.
     let mut loaded = Vec::new();
-    let mut pending = Vec::new();
     for path in &args.inputs {
         let contracts = match artifact::load_path(path) {
             Ok(contracts) => contracts,
@@ -88,14 +77,6 @@ fn compile(args: &CompileArgs) -> Result<bool, String> {
         };
         let input = path.display().to_string();
         for contract in contracts {
-            for (blob, lifted) in lift_blobs(&contract) {
-                pending.push(Pending {
-                    input: input.clone(),
-                    contract: loaded.len(),
-                    blob,
-                    lifted,
-                });
-            }
             // The ABI describes the deployed code: its module gets the typed entries.
             let typed = contract
                 .abi
@@ -105,6 +86,7 @@ fn compile(args: &CompileArgs) -> Result<bool, String> {
             loaded.push((input.clone(), contract, typed));
         }
     }
+    let pending = blobs(loaded.iter().map(|(_, contract, _)| contract));
     let typed: Vec<&TypedEntries> = loaded.iter().map(|(_, _, typed)| typed).collect();
     let inputs: Vec<String> = loaded.iter().map(|(input, ..)| input.clone()).collect();
     let to_name: Vec<(usize, &Blob)> = pending
@@ -115,23 +97,11 @@ fn compile(args: &CompileArgs) -> Result<bool, String> {
     let mut modules = Vec::new();
     let mut blobs_of = vec![BTreeMap::new(); loaded.len()];
     let mut written = HashSet::new();
-    for (item, name) in pending.into_iter().zip(names) {
-        let blob_typed = typed_entries_for(&item.blob, &loaded[item.contract].2);
-        let Pending {
-            input,
-            contract,
-            blob,
-            lifted,
-        } = item;
-        // Why the static path gave up, if the blob took the universal path.
-        let universal = lifted
-            .as_ref()
-            .ok()
-            .and_then(|lifted| lifted.universal.as_ref().map(ToString::to_string));
-        let compiled = lifted.map_err(|err| err.to_string()).and_then(|lifted| {
-            compile_lifted(lifted, args.address, &name, blob_typed).map_err(|e| e.to_string())
-        });
-        let compiled = match compiled {
+    for (item, name) in pending.iter().zip(names) {
+        let (input, _, contract_typed) = &loaded[item.contract];
+        let blob_typed = typed_entries_for(&item.blob, contract_typed);
+        let blob = &item.blob;
+        let compiled = match item.compile(args.address, &name, blob_typed) {
             Ok(compiled) => compiled,
             Err(err) => {
                 eprintln!("error: {input}: {} {}: {err}", blob.contract, blob.kind);
@@ -141,9 +111,9 @@ fn compile(args: &CompileArgs) -> Result<bool, String> {
         };
         let file = format!("{name}.mv");
         if written.insert(name.clone()) {
-            write(&modules_dir.join(&file), &compiled.bytes)?;
+            write(&modules_dir.join(&file), &compiled.module.bytes)?;
         }
-        let path = match &universal {
+        let path = match &compiled.universal {
             Some(reason) => format!(", universal path: {reason}"),
             None => String::new(),
         };
@@ -151,31 +121,20 @@ fn compile(args: &CompileArgs) -> Result<bool, String> {
             "compiled {} {} → {name} ({} functions, {} bytes{path})",
             blob.contract,
             blob.kind,
-            compiled.functions,
-            compiled.bytes.len()
+            compiled.module.functions,
+            compiled.module.bytes.len()
         );
-        blobs_of[contract].insert(blob.kind.to_string(), json!(name));
-        modules.push(json!({
-            "module": name,
-            "file": file,
-            "input": input,
-            "contract": blob.contract,
-            "blob": blob.kind.to_string(),
-            "code_hash": blob.code_hash().to_string(),
-            "code_size": blob.bytes.len(),
-            "functions": compiled.functions,
-            "path": if universal.is_some() { "universal" } else { "static" },
-            "universal_reason": universal,
-            "typed_entries": blob_typed.entries.iter().map(|entry| json!({
-                "name": entry.name.as_str(),
-                "abi": entry.signature,
-                "params": entry.param_names,
-            })).collect::<Vec<_>>(),
-            "without_typed_entry": blob_typed.skipped.iter().map(|skipped| json!({
-                "abi": skipped.signature,
-                "reason": skipped.reason,
-            })).collect::<Vec<_>>(),
-        }));
+        blobs_of[item.contract].insert(blob.kind.to_string(), json!(name));
+        let record = ModuleRecord {
+            name: &name,
+            file,
+            input,
+            blob,
+            functions: compiled.module.functions,
+            universal: compiled.universal.as_deref(),
+            typed: blob_typed,
+        };
+        modules.push(record.to_json());
     }
     // In an order that does not depend on the inputs' order.
     let text = |value: &serde_json::Value| value.as_str().unwrap_or_default().to_owned();
