@@ -593,6 +593,36 @@ mod tests {
     }
 
     #[test]
+    fn only_functions_with_a_typed_entry_get_entry_and_the_others_say_why() {
+        let abi = JsonAbi::parse([
+            "function pay(address to) payable returns (bool)",
+            "function hook() returns (function)",
+        ])
+        .unwrap();
+        let code = || BoundCode {
+            file: "code/C.runtime".into(),
+            module: Some("C".into()),
+        };
+        let contract = Bound {
+            name: "C".into(),
+            label: "C.sol:C".into(),
+            entries: TypedEntries::of(&abi),
+            abi,
+            initcode: None,
+            runtime: Some(code()),
+            immutables: vec![(3, 32)],
+        };
+        let generated = generate_bindings(AccountAddress::ONE, &[contract]).unwrap();
+        assert!(generated.contains("impl evmove::bindings::TypedCall for IC::payCall {"));
+        assert!(generated.contains(
+            "params: \"(address)\",\n            results: \"(bool)\",\n            payable: true,"
+        ));
+        assert!(!generated.contains("TypedCall for IC::hookCall"));
+        assert!(generated.contains("/// No typed entry: "));
+        assert!(generated.contains("immutables: &[(3, 32)],"));
+    }
+
+    #[test]
     fn modules_are_snake_case() {
         let names = [
             "Token",
