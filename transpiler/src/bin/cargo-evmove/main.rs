@@ -127,6 +127,9 @@ fn test(args: &TestArgs) -> Result<ExitCode, String> {
     let projects = workspace::projects(&args.build.packages)?;
     let mut command = Process::new(std::env::var_os("CARGO").unwrap_or("cargo".into()));
     command.arg("test");
+    if let Some(dir) = workspace::solc_js(&projects)? {
+        command.env(evmove::build::SOLC_JS_VARIABLE, dir);
+    }
     for project in &projects {
         command.args(["-p", &project.name]);
     }

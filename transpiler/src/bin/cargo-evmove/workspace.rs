@@ -32,6 +32,39 @@ pub struct Settings {
     /// Where the package commits a copy of its generated bindings (relative to the
     /// package), which `cargo evmove bindings` writes and `bindings --check` compares.
     pub bindings: Option<PathBuf>,
+    /// A solc-js directory for the build script's Solidity (relative to the package):
+    /// `cargo evmove` gives it to cargo as `SOLCJS` unless that is set already.
+    #[serde(rename = "solc-js")]
+    pub solc_js: Option<PathBuf>,
+}
+
+/// The `SOLCJS` the projects' settings name for the cargo that builds them (absolute), if
+/// any does and the environment does not set one; projects naming different ones are an
+/// error, as one cargo builds them all.
+pub fn solc_js(projects: &[Project]) -> Result<Option<PathBuf>, String> {
+    if std::env::var_os(evmove::build::SOLC_JS_VARIABLE).is_some() {
+        return Ok(None);
+    }
+    let mut named: Option<(PathBuf, &str)> = None;
+    for project in projects {
+        let Some(dir) = &project.settings.solc_js else {
+            continue;
+        };
+        let dir = project.dir.join(dir);
+        match &named {
+            Some((first, by)) if *first != dir => {
+                let (first, dir) = (first.display(), dir.display());
+                let name = &project.name;
+                return Err(format!(
+                    "{by} and {name} name different solc-js directories ({first} and {dir}): \
+                     build them apart (-p)"
+                ));
+            }
+            Some(_) => {}
+            None => named = Some((dir, &project.name)),
+        }
+    }
+    Ok(named.map(|(dir, _)| dir))
 }
 
 /// A project, built: where its build script's outputs are.
@@ -118,6 +151,9 @@ fn package_dir(package: &Package) -> PathBuf {
 pub fn build(projects: Vec<Project>, release: bool) -> Result<Vec<Built>, String> {
     let mut command = Command::new(std::env::var_os("CARGO").unwrap_or("cargo".into()));
     command.args(["build", "--message-format=json-render-diagnostics"]);
+    if let Some(dir) = solc_js(&projects)? {
+        command.env(evmove::build::SOLC_JS_VARIABLE, dir);
+    }
     for project in &projects {
         command.args(["-p", &project.name]);
     }
@@ -168,4 +204,45 @@ pub fn build(projects: Vec<Project>, release: bool) -> Result<Vec<Built>, String
             Ok(Built { project, out })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn project(name: &str, solc_js: Option<&str>) -> Project {
+        Project {
+            name: name.to_owned(),
+            id: name.to_owned(),
+            dir: PathBuf::from("/ws").join(name),
+            settings: Settings {
+                bindings: None,
+                solc_js: solc_js.map(PathBuf::from),
+            },
+        }
+    }
+
+    #[test]
+    fn the_projects_solc_js_is_theirs_made_absolute_and_must_be_one() {
+        if std::env::var_os(evmove::build::SOLC_JS_VARIABLE).is_some() {
+            return; // the environment's wins: nothing to set
+        }
+        let none = [project("a", None)];
+        assert_eq!(solc_js(&none), Ok(None));
+        let one = [project("a", None), project("b", Some("../tools"))];
+        assert_eq!(solc_js(&one), Ok(Some(PathBuf::from("/ws/b/../tools"))));
+        let same = [
+            project("a", Some("../tools")),
+            project("b", Some("../tools")),
+        ];
+        assert!(
+            solc_js(&same).is_err(),
+            "relative to each package: different"
+        );
+        let agree = [
+            project("a", Some("/opt/solc")),
+            project("b", Some("/opt/solc")),
+        ];
+        assert_eq!(solc_js(&agree), Ok(Some(PathBuf::from("/opt/solc"))));
+    }
 }
