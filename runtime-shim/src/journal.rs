@@ -15,8 +15,13 @@
 //! success); and each slot's original value (its value before the transaction, for
 //! EIP-2200's net metering).
 //!
-//! Reads go to the [`StateView`] once per key; later reads and all writes stay here. The
-//! write set is the keys written and not rolled back, with their final values.
+//! Reads go to the [`StateView`] once per key; later reads and all writes stay here, in one
+//! map from each key to its value and its count of live writes. The write set is the keys
+//! written and not rolled back, with their final values.
+//!
+//! **Allocations**: the maps a transaction always fills (values, warm keys, entries) start
+//! sized for a token transfer's keys, so a small transaction allocates each once; the
+//! others are allocated when first used.
 //!
 //! **Credits without a read** ([`Journal::deferring_credits`], for Block-STM): wei moved to
 //! an account whose value the transaction has not read is kept as a pending credit instead of
@@ -72,11 +77,25 @@ enum Entry {
     /// `address` was read: its pending credit of `amount` became part of its value, which
     /// had not been loaded nor written before.
     CreditApplied { address: Address, amount: U256 },
-    /// An account became warm (EIP-2929).
-    AccountWarmed(Address),
-    /// A slot became warm (EIP-2929).
-    SlotWarmed(Address, U256),
+    /// An account ([`StateKey::Account`]) or a slot ([`StateKey::Slot`]) became warm
+    /// (EIP-2929).
+    Warmed(StateKey),
 }
+
+/// A key's current value in the journal, how many live writes it has (a key read and not
+/// written has none; it leaves the write set when a revert takes its count to 0), and for a
+/// slot its value before the transaction once known (EIP-2200's original value).
+#[derive(Debug)]
+struct Tracked {
+    value: Option<StateValue>,
+    writes: u32,
+    original: Option<U256>,
+}
+
+/// The capacities the journal starts with (see the module doc): a token transfer reads
+/// about eight keys and records about a dozen entries.
+const KEYS: usize = 8;
+const ENTRIES: usize = 16;
 
 /// An EIP-2930 access list: accounts, each with slots, warm from the transaction's start.
 pub type AccessList = [(Address, Vec<U256>)];
@@ -84,10 +103,8 @@ pub type AccessList = [(Address, Vec<U256>)];
 /// The state as one transaction sees it, with undo entries for call-frame rollback.
 #[derive(Debug, Default)]
 pub struct Journal {
-    /// The current value of every key read or written.
-    values: HashMap<StateKey, Option<StateValue>>,
-    /// How many live writes each key has (a key leaves the write set when it drops to 0).
-    written: HashMap<StateKey, u32>,
+    /// The current value of every key read or written, with its live writes.
+    values: HashMap<StateKey, Tracked>,
     transient: HashMap<(Address, U256), U256>,
     created: HashSet<Address>,
     /// Accounts to delete at the transaction's end, each with the keys the state holds for
@@ -99,20 +116,22 @@ pub struct Journal {
     defer_credits: bool,
     /// Pending credits: never for an account in `values`.
     credits: Credits,
-    /// The accounts accessed so far (EIP-2929), precompiles aside (always warm: the host's).
-    warm_accounts: HashSet<Address>,
-    /// The slots accessed so far (EIP-2929).
-    warm_slots: HashSet<(Address, U256)>,
+    /// The accounts ([`StateKey::Account`], precompiles aside: always warm, the host's) and
+    /// the slots ([`StateKey::Slot`]) accessed so far (EIP-2929).
+    warm: HashSet<StateKey>,
     /// The refund counter (may go below zero within a frame, as revm's).
     refund: i64,
-    /// Each slot's value before the transaction, once read.
-    original_slots: HashMap<(Address, U256), U256>,
 }
 
 impl Journal {
     /// An empty journal.
     pub fn new() -> Self {
-        Self::default()
+        Self {
+            values: HashMap::with_capacity(KEYS),
+            warm: HashSet::with_capacity(KEYS),
+            entries: Vec::with_capacity(ENTRIES),
+            ..Self::default()
+        }
     }
 
     /// An empty journal that keeps wei moved to an account it has not read as a pending
@@ -120,7 +139,7 @@ impl Journal {
     pub fn deferring_credits() -> Self {
         Self {
             defer_credits: true,
-            ..Self::default()
+            ..Self::new()
         }
     }
 
@@ -130,23 +149,24 @@ impl Journal {
         view: &dyn StateView,
         key: &StateKey,
     ) -> Result<Option<StateValue>, StateError> {
-        if let Some(value) = self.values.get(key) {
-            return Ok(value.clone());
+        if let Some(tracked) = self.values.get(key) {
+            return Ok(tracked.value.clone());
         }
         let value = view.read(key)?;
-        match key {
-            StateKey::Account(address) => {
-                if let Some(amount) = self.credits.remove(address) {
-                    return Ok(self.apply_credit(*address, amount, value));
-                }
-            }
-            StateKey::Slot(address, slot) => {
-                self.original_slots
-                    .insert((*address, *slot), slot_value(key, &value)?);
-            }
-            StateKey::Code(_) => {}
-        }
-        self.values.insert(key.clone(), value.clone());
+        let original = match key {
+            StateKey::Account(address) => match self.credits.remove(address) {
+                Some(amount) => return Ok(self.apply_credit(*address, amount, value)),
+                None => None,
+            },
+            StateKey::Slot(..) => Some(slot_value(key, &value)?),
+            StateKey::Code(_) => None,
+        };
+        let tracked = Tracked {
+            value: value.clone(),
+            writes: 0,
+            original,
+        };
+        self.values.insert(key.clone(), tracked);
         Ok(value)
     }
 
@@ -163,11 +183,14 @@ impl Journal {
             _ => Account::default(),
         };
         account.balance = account.balance.saturating_add(amount);
-        let key = StateKey::Account(address);
         let credited = Some(StateValue::Account(account));
-        self.values.insert(key.clone(), credited.clone());
         // Not loaded before, so not written before: this is its first write.
-        self.written.insert(key, 1);
+        let tracked = Tracked {
+            value: credited.clone(),
+            writes: 1,
+            original: None,
+        };
+        self.values.insert(StateKey::Account(address), tracked);
         self.entries.push(Entry::CreditApplied { address, amount });
         credited
     }
@@ -179,13 +202,26 @@ impl Journal {
             !matches!(&key, StateKey::Account(address) if self.credits.contains_key(address)),
             "{key:?} written with a pending credit"
         );
-        let previous = self.values.insert(key.clone(), value);
-        let count = self.written.entry(key.clone()).or_insert(0);
-        *count += 1;
+        let (previous, first_write) = match self.values.get_mut(&key) {
+            Some(tracked) => {
+                tracked.writes += 1;
+                let previous = std::mem::replace(&mut tracked.value, value);
+                (Some(previous), tracked.writes == 1)
+            }
+            None => {
+                let tracked = Tracked {
+                    value,
+                    writes: 1,
+                    original: None,
+                };
+                self.values.insert(key.clone(), tracked);
+                (None, true)
+            }
+        };
         self.entries.push(Entry::ValueChanged {
             key,
             previous,
-            first_write: *count == 1,
+            first_write,
         });
     }
 
@@ -247,14 +283,17 @@ impl Journal {
         address: Address,
         slot: U256,
     ) -> Result<U256, StateError> {
-        if let Some(&value) = self.original_slots.get(&(address, slot)) {
-            return Ok(value);
-        }
-        // Written before it was ever read: the view still holds the original.
         let key = StateKey::Slot(address, slot);
-        let value = slot_value(&key, &view.read(&key)?)?;
-        self.original_slots.insert((address, slot), value);
-        Ok(value)
+        let known = self.values.get(&key).and_then(|tracked| tracked.original);
+        if let Some(original) = known {
+            return Ok(original);
+        }
+        // Never read (written first, or not touched): the view still holds the original.
+        let original = slot_value(&key, &view.read(&key)?)?;
+        if let Some(tracked) = self.values.get_mut(&key) {
+            tracked.original = Some(original);
+        }
+        Ok(original)
     }
 
     /// Whether `address` is empty (EIP-161: no code, nonce 0, balance 0; or absent).
@@ -275,28 +314,29 @@ impl Journal {
         addresses: impl IntoIterator<Item = Address>,
         access_list: &AccessList,
     ) {
-        self.warm_accounts.extend(addresses);
+        self.warm
+            .extend(addresses.into_iter().map(StateKey::Account));
         for (address, slots) in access_list {
-            self.warm_accounts.insert(*address);
-            self.warm_slots
-                .extend(slots.iter().map(|&slot| (*address, slot)));
+            self.warm.insert(StateKey::Account(*address));
+            self.warm
+                .extend(slots.iter().map(|&slot| StateKey::Slot(*address, slot)));
         }
     }
 
     /// Makes `address` warm; whether it was cold (EIP-2929).
     pub fn warm_account(&mut self, address: Address) -> bool {
-        let cold = self.warm_accounts.insert(address);
-        if cold {
-            self.entries.push(Entry::AccountWarmed(address));
-        }
-        cold
+        self.warm_key(StateKey::Account(address))
     }
 
     /// Makes a slot of `address` warm; whether it was cold (EIP-2929).
     pub fn warm_slot(&mut self, address: Address, slot: U256) -> bool {
-        let cold = self.warm_slots.insert((address, slot));
+        self.warm_key(StateKey::Slot(address, slot))
+    }
+
+    fn warm_key(&mut self, key: StateKey) -> bool {
+        let cold = self.warm.insert(key.clone());
         if cold {
-            self.entries.push(Entry::SlotWarmed(address, slot));
+            self.entries.push(Entry::Warmed(key));
         }
         cold
     }
@@ -481,15 +521,17 @@ impl Journal {
                     previous,
                     first_write,
                 } => {
-                    if first_write {
-                        self.written.remove(&key);
-                    } else if let Some(count) = self.written.get_mut(&key) {
-                        *count -= 1;
+                    match (previous, self.values.get_mut(&key)) {
+                        (Some(previous), Some(tracked)) => {
+                            tracked.value = previous;
+                            tracked.writes = if first_write { 0 } else { tracked.writes - 1 };
+                        }
+                        (None, _) => {
+                            self.values.remove(&key);
+                        }
+                        // Every entry after it was undone first: the key is there.
+                        (Some(_), None) => {}
                     }
-                    match previous {
-                        Some(previous) => self.values.insert(key, previous),
-                        None => self.values.remove(&key),
-                    };
                 }
                 Entry::TransientChanged {
                     address,
@@ -514,16 +556,11 @@ impl Journal {
                     }
                 }
                 Entry::CreditApplied { address, amount } => {
-                    let key = StateKey::Account(address);
-                    self.values.remove(&key);
-                    self.written.remove(&key);
+                    self.values.remove(&StateKey::Account(address));
                     self.credits.insert(address, amount);
                 }
-                Entry::AccountWarmed(address) => {
-                    self.warm_accounts.remove(&address);
-                }
-                Entry::SlotWarmed(address, slot) => {
-                    self.warm_slots.remove(&(address, slot));
+                Entry::Warmed(key) => {
+                    self.warm.remove(&key);
                 }
             }
         }
@@ -535,10 +572,12 @@ impl Journal {
     /// and creation read the account, and later credits to an account read are no longer
     /// deferred).
     pub fn finish(self) -> (WriteSet, Credits, Vec<Log>) {
-        let mut writes: WriteSet = BTreeMap::new();
-        for key in self.written.into_keys() {
-            let value = self.values.get(&key).cloned().flatten();
-            writes.insert(key, value);
+        // Inserted one by one: collecting into a B-tree sorts in a buffer of its own first.
+        let mut writes = WriteSet::new();
+        for (key, tracked) in self.values {
+            if tracked.writes > 0 {
+                writes.insert(key, tracked.value);
+            }
         }
         for (key, value) in &mut writes {
             let owner = match key {

@@ -8,7 +8,9 @@
 //! ([`render`]). `tests/tests/blockchain_fixtures.rs` renders them again and requires the
 //! committed files to be equal, so they cannot drift; with `EVMOVE_BLESS=1` it rewrites them.
 //! revm also checks each transaction ends as the fixture says ([`Expect`]), so that a
-//! "revert" fixture does revert.
+//! "revert" fixture does revert. Each header's `stateRoot`, and the genesis header's (the
+//! root of `pre`), is the root of revm's accounts at that point
+//! (`evmove::conformance::state_root`).
 //!
 //! Gas is real EVM gas in revm: transactions pay a gas price over the block's base fee (or,
 //! EIP-1559 ones, a priority fee over it), so the balances in `postState` are revm's, and
@@ -33,6 +35,7 @@ use std::collections::BTreeMap;
 
 use alloy_dyn_abi::DynSolValue;
 use alloy_primitives::{address, Address, Bytes, B256, U256};
+use evmove::conformance::{state_root::state_root, vmtest::AccountState};
 use revm::{
     context::{
         result::ExecutionResult,
@@ -861,6 +864,58 @@ fn account_json(balance: U256, nonce: u64, code: &[u8], storage: &BTreeMap<U256,
     })
 }
 
+fn state_json(account: &AccountState) -> Value {
+    account_json(
+        account.balance,
+        account.nonce.to(),
+        &account.code,
+        &account.storage,
+    )
+}
+
+/// Every account of `db` that is not empty, with its non-zero slots, as the fixture's tests
+/// state them: a storage-only account a creation collided with is as in `pre` (see the
+/// module doc).
+fn accounts_of(db: &CacheDB<EmptyDB>, fixture: &Fixture) -> BTreeMap<Address, AccountState> {
+    let mut accounts = BTreeMap::new();
+    for (address, account) in &db.cache.accounts {
+        let Some(info) = &account.info() else {
+            continue;
+        };
+        let code = match &info.code {
+            Some(code) => code.original_bytes(),
+            None => db
+                .code_by_hash_ref(info.code_hash)
+                .expect("the in-memory database cannot fail")
+                .original_bytes(),
+        };
+        let storage: BTreeMap<U256, U256> = account
+            .storage
+            .iter()
+            .filter(|(_, value)| !value.is_zero())
+            .map(|(&slot, &value)| (slot, value))
+            .collect();
+        let state = match fixture.pre.iter().find(|a| a.address == *address) {
+            Some(pre) if fixture.storage_collisions.contains(address) => AccountState {
+                balance: pre.balance,
+                nonce: U256::from(pre.nonce),
+                code: pre.code.clone(),
+                storage: pre.storage.iter().copied().collect(),
+            },
+            _ => AccountState {
+                balance: info.balance,
+                nonce: U256::from(info.nonce),
+                code,
+                storage,
+            },
+        };
+        if state != AccountState::default() {
+            accounts.insert(*address, state);
+        }
+    }
+    accounts
+}
+
 /// `fixture` as a blockchain-test file (`{ name: test }`), its `postState` computed by
 /// revm. Panics if revm refuses a transaction or ends one otherwise than expected.
 pub fn render(fixture: &Fixture) -> Value {
@@ -883,6 +938,7 @@ pub fn render(fixture: &Fixture) -> Value {
             account_json(account.balance, account.nonce, &account.code, &storage),
         );
     }
+    let genesis_root = state_root(&accounts_of(&db, fixture));
     let spec = fixture.spec;
     let mut blocks = Vec::new();
     for block in &fixture.blocks {
@@ -1032,6 +1088,7 @@ pub fn render(fixture: &Fixture) -> Value {
             db.insert_account_info(address, info);
         }
         let mut header = json!({
+            "stateRoot": state_root(&accounts_of(&db, fixture)).to_string(),
             "coinbase": block.coinbase.to_string().to_lowercase(),
             "number": quantity(block.number),
             "timestamp": quantity(block.timestamp),
@@ -1059,42 +1116,9 @@ pub fn render(fixture: &Fixture) -> Value {
         }
         blocks.push(rendered);
     }
-    let mut post = Map::new();
-    for (address, account) in &db.cache.accounts {
-        let Some(info) = &account.info() else {
-            continue;
-        };
-        let code = match &info.code {
-            Some(code) => code.original_bytes(),
-            None => db
-                .code_by_hash_ref(info.code_hash)
-                .expect("the in-memory database cannot fail")
-                .original_bytes(),
-        };
-        let storage: BTreeMap<U256, U256> = account
-            .storage
-            .iter()
-            .filter(|(_, value)| !value.is_zero())
-            .map(|(&slot, &value)| (slot, value))
-            .collect();
-        if info.balance.is_zero() && info.nonce == 0 && code.is_empty() && storage.is_empty() {
-            continue;
-        }
-        if fixture.storage_collisions.contains(address) {
-            // As in `pre` (see the module doc).
-            let account = fixture.pre.iter().find(|a| a.address == *address).unwrap();
-            let storage = account.storage.iter().copied().collect();
-            post.insert(
-                address.to_string().to_lowercase(),
-                account_json(account.balance, account.nonce, &account.code, &storage),
-            );
-            continue;
-        }
-        post.insert(
-            address.to_string().to_lowercase(),
-            account_json(info.balance, info.nonce, &code, &storage),
-        );
-    }
+    let post: Map<String, Value> = (accounts_of(&db, fixture).iter())
+        .map(|(address, account)| (address.to_string().to_lowercase(), state_json(account)))
+        .collect();
     let test = json!({
         "_info": {
             "comment": fixture.comment,
@@ -1102,6 +1126,7 @@ pub fn render(fixture: &Fixture) -> Value {
         },
         "network": network(spec),
         "sealEngine": "NoProof",
+        "genesisBlockHeader": { "stateRoot": genesis_root.to_string() },
         "pre": pre,
         "blocks": blocks,
         "postState": post,

@@ -7,7 +7,7 @@
 
 use std::{collections::BTreeMap, fs, num::NonZeroUsize, path::PathBuf};
 
-use alloy_primitives::{Address, U256};
+use alloy_primitives::{Address, B256, U256};
 use evmove::{
     conformance::{
         blockchain::BlockchainTest,
@@ -98,19 +98,26 @@ fn scratch(test: &str) -> PathBuf {
     dir
 }
 
-/// Runs a copy of fixture `name` whose `postState` account `address` is changed by `edit`.
-fn run_edited(name: &str, address: &str, edit: impl FnOnce(&mut serde_json::Value)) -> Report {
+/// Runs a copy of fixture `name` changed by `edit` (the test's JSON object).
+fn run_copy(name: &str, edit: impl FnOnce(&mut serde_json::Value)) -> Report {
     let text = fs::read_to_string(fixtures_dir().join(format!("{name}.json"))).unwrap();
     let mut file: serde_json::Value = serde_json::from_str(&text).unwrap();
-    let account = &mut file[name]["postState"][address];
-    assert!(account.is_object(), "{name} has no {address} in postState");
-    edit(account);
+    edit(&mut file[name]);
     let dir = scratch(name);
     let path = dir.join(format!("{name}.json"));
     fs::write(&path, serde_json::to_string(&file).unwrap()).unwrap();
     let report = run(&[path]);
     fs::remove_dir_all(dir).unwrap();
     report
+}
+
+/// Runs a copy of fixture `name` whose `postState` account `address` is changed by `edit`.
+fn run_edited(name: &str, address: &str, edit: impl FnOnce(&mut serde_json::Value)) -> Report {
+    run_copy(name, |test| {
+        let account = &mut test["postState"][address];
+        assert!(account.is_object(), "{name} has no {address} in postState");
+        edit(account);
+    })
 }
 
 fn differences(report: &Report) -> Vec<String> {
@@ -165,10 +172,8 @@ fn a_wrong_expected_value_in_a_copied_fixture_is_a_failure() {
 }
 
 #[test]
-fn undecoded_rejected_blocks_transitions_and_hash_only_post_states_are_skipped_with_the_reason() {
+fn undecoded_rejected_blocks_transitions_and_missing_post_states_are_skipped_with_the_reason() {
     let name = "revert";
-    let text = fs::read_to_string(fixtures_dir().join(format!("{name}.json"))).unwrap();
-    let original: serde_json::Value = serde_json::from_str(&text).unwrap();
     type Edit = fn(&mut serde_json::Value);
     let cases: [(&str, Edit); 3] = [
         ("only as RLP", |test| {
@@ -178,26 +183,71 @@ fn undecoded_rejected_blocks_transitions_and_hash_only_post_states_are_skipped_w
         ("not a fork evmove knows", |test| {
             test["network"] = "ShanghaiToCancunAtTime15k".into();
         }),
-        ("no explicit postState", |test| {
-            let test = test.as_object_mut().unwrap();
-            test.remove("postState");
-            test.insert("postStateHash".into(), "0x00".into());
+        ("neither a postState nor a postStateHash", |test| {
+            test.as_object_mut().unwrap().remove("postState");
         }),
     ];
     for (reason, edit) in cases {
-        let mut file = original.clone();
-        edit(&mut file[name]);
-        let dir = scratch("skipped");
-        let path = dir.join("skipped.json");
-        fs::write(&path, serde_json::to_string(&file).unwrap()).unwrap();
-        let report = run(&[path]);
-        fs::remove_dir_all(dir).unwrap();
+        let report = run_copy(name, edit);
         assert!(
             matches!(&report.tests[0].verdict, Verdict::Skipped(why) if why.contains(reason)),
             "{reason}: {:?}",
             report.tests[0].verdict
         );
     }
+}
+
+/// The fixture's `postState` replaced by its root, `postStateHash`, as many public tests
+/// give it.
+fn hash_only(test: &mut serde_json::Value) {
+    let blocks = test["blocks"].as_array().unwrap();
+    let root = blocks.last().unwrap()["blockHeader"]["stateRoot"].clone();
+    let test = test.as_object_mut().unwrap();
+    test.remove("postState").unwrap();
+    test.insert("postStateHash".into(), root);
+}
+
+#[test]
+fn state_roots_are_compared_with_every_header_and_the_post_state_hash() {
+    // Every fixture's headers carry revm's state roots, which evmove's states match
+    // (`evmove_passes_the_fixtures`); a test with only `postStateHash` runs and passes.
+    let name = "multi_block";
+    let report = run_copy(name, hash_only);
+    assert_eq!(report.summary(), "1 passed, 0 failed, 0 skipped");
+    // One wei more in `pre`: every root differs, each difference naming where.
+    let alice = "0xa1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1";
+    let report = run_copy(name, |test| {
+        hash_only(test);
+        let balance = &mut test["pre"][alice]["balance"];
+        let wei: U256 = balance.as_str().unwrap().parse().unwrap();
+        *balance = format!("{:#x}", wei + U256::from(1)).into();
+    });
+    let places: Vec<String> = (differences(&report).iter())
+        .map(|line| line.split(':').next().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        places,
+        [
+            "the genesis (pre)",
+            "block 0",
+            "block 1",
+            "block 2",
+            "after the blocks"
+        ]
+    );
+    // One header's root wrong: that block is named, and nothing else.
+    let report = run_copy(name, |test| {
+        let header = &mut test["blocks"][1]["blockHeader"];
+        let mut root: B256 = header["stateRoot"].as_str().unwrap().parse().unwrap();
+        root.0[31] ^= 1;
+        header["stateRoot"] = root.to_string().into();
+    });
+    let failures = differences(&report);
+    assert_eq!(failures.len(), 1, "{failures:?}");
+    assert!(
+        failures[0].starts_with("block 1: the state root is 0x"),
+        "{failures:?}"
+    );
 }
 
 #[test]
@@ -355,15 +405,9 @@ fn a_creation_transaction_onto_an_account_with_storage_only_collides() {
 
 /// Runs a copy of fixture `name` whose blocks are changed by `edit`: the failures.
 fn run_with_blocks(name: &str, edit: impl FnOnce(&mut Vec<serde_json::Value>)) -> Vec<String> {
-    let text = fs::read_to_string(fixtures_dir().join(format!("{name}.json"))).unwrap();
-    let mut file: serde_json::Value = serde_json::from_str(&text).unwrap();
-    edit(file[name]["blocks"].as_array_mut().unwrap());
-    let dir = scratch(&format!("{name}-blocks"));
-    let path = dir.join(format!("{name}.json"));
-    fs::write(&path, serde_json::to_string(&file).unwrap()).unwrap();
-    let report = run(&[path]);
-    fs::remove_dir_all(dir).unwrap();
-    differences(&report)
+    differences(&run_copy(name, |test| {
+        edit(test["blocks"].as_array_mut().unwrap())
+    }))
 }
 
 #[test]

@@ -91,3 +91,38 @@ fn malformed_and_missing_inputs_are_errors_not_panics() {
     assert!(!text.contains("panicked"), "{text}");
     fs::remove_dir_all(dir).unwrap();
 }
+
+/// Our blockchain-test fixtures (`tests/fixtures/blockchain`, computed by revm).
+fn blockchain_fixtures() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/blockchain")
+}
+
+#[test]
+fn the_blockchain_fixtures_pass_and_a_copy_with_a_balance_off_by_one_wei_fails() {
+    let fixtures = blockchain_fixtures();
+    let count = fs::read_dir(&fixtures).unwrap().count();
+    let (ok, text) = statetest(&[&fixtures]);
+    assert!(ok, "{text}");
+    assert!(
+        text.contains(&format!("{count} passed, 0 failed, 0 skipped")),
+        "{text}"
+    );
+
+    // Alice paid the call chain's fees: one wei more than she has left.
+    let alice = "0xa1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1";
+    let name = "call_chain";
+    let text = fs::read_to_string(fixtures.join(format!("{name}.json"))).unwrap();
+    let mut file: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let balance = &mut file[name]["postState"][alice]["balance"];
+    let wei = u128::from_str_radix(balance.as_str().unwrap().trim_start_matches("0x"), 16).unwrap();
+    *balance = format!("{:#x}", wei + 1).into();
+    let dir = scratch("one-wei");
+    let copy = dir.join(format!("{name}.json"));
+    fs::write(&copy, file.to_string()).unwrap();
+    let (ok, text) = statetest(&[&copy]);
+    assert!(!ok, "{text}");
+    let line = format!("{alice}: balance is {wei:#x}, expected {:#x}", wei + 1);
+    assert!(text.contains("FAIL") && text.contains(&line), "{text}");
+    assert!(text.contains("0 passed, 1 failed, 0 skipped"), "{text}");
+    fs::remove_dir_all(dir).unwrap();
+}

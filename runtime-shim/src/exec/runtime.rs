@@ -248,7 +248,7 @@ impl Runtime {
             };
             let mut host = Host::new(state, block, tx, journal);
             let fees = match envelope {
-                Envelope::Transaction => Some(Fees::check(tx, block, &host.schedule)?),
+                Envelope::Transaction => Some(Fees::check(tx, block, host.schedule)?),
                 Envelope::Frame => None,
             };
             let mut sender = host
@@ -303,22 +303,22 @@ impl Runtime {
                 Ok(result) => result,
                 Err(Fatal) => return Err(TxError::of_fatal(host.fatal.take())),
             };
+            let status = Status::from(&result.end);
             // A creation transaction returns the code it deployed (as revm's `Output::Create`).
             let return_data = match result.created {
                 Some(address) => {
                     let code = host.journal().code(state, address)?;
                     code.map(|code| code.bytes).unwrap_or_default()
                 }
-                None => result.end.output(),
+                None => result.end.into_output(),
             };
-            let status = Status::from(&result.end);
             let (gas_used, gas_refunded) = match fees {
                 Some(fees) => {
                     let refund = host.journal().refund();
                     let settled = fees.settle(
                         tx,
                         block,
-                        &host.schedule,
+                        host.schedule,
                         result.gas_left,
                         refund,
                         status == Status::Success,

@@ -30,8 +30,8 @@ pub struct Host<'a> {
     /// GASPRICE: the price per gas the transaction pays (`exec::fees`; until the runtime
     /// sets it, `tx.gas_price`).
     pub gas_price: U256,
-    /// The gas schedule of the block's fork.
-    pub schedule: Schedule,
+    /// The gas schedule of the block's fork (one per fork for the process).
+    pub schedule: &'static Schedule,
     /// The precompiles of the block's fork (always warm).
     pub precompiles: &'static Precompiles,
     /// Everything read and written so far, with undo entries.
@@ -60,7 +60,7 @@ impl<'a> Host<'a> {
             block,
             tx,
             gas_price: tx.gas_price,
-            schedule: Schedule::new(block.spec),
+            schedule: Schedule::of(block.spec),
             precompiles: Precompiles::new(PrecompileSpecId::from_spec_id(block.spec)),
             journal: RefCell::new(journal),
             fatal: RefCell::new(None),

@@ -29,12 +29,16 @@
 //! - The refund counter is the journal's (reverted with a frame's checkpoint); the
 //!   transaction's outcome reports it uncapped.
 //!
+//! The transaction's own gas (intrinsic gas, fees, the refund cap) is `exec::fees`'.
+//!
+//! One [`Schedule`] per fork serves the whole process ([`Schedule::of`]): a transaction's
+//! host borrows it rather than building revm's tables again.
+//!
 //! # Not EVM gas yet
 //!
-//! - No intrinsic gas (21,000, calldata bytes, access lists), no fee, no refund cap.
 //! - EIP-7702 delegations and Amsterdam's state gas (EIP-8037/8038) are not modelled.
 
-use std::{cell::Cell, rc::Rc};
+use std::{cell::Cell, rc::Rc, sync::OnceLock};
 
 use alloy_primitives::U256;
 use revm_interpreter::{
@@ -82,6 +86,14 @@ impl Schedule {
             params: GasParams::new_spec(spec),
             static_gas: gas_table_spec(spec),
         }
+    }
+
+    /// The schedule of `spec`, built the first time a transaction of the fork asks for it
+    /// and shared from then on by every transaction of every thread.
+    pub fn of(spec: SpecId) -> &'static Schedule {
+        const FORKS: usize = SpecId::NEXT as usize + 1;
+        static SCHEDULES: [OnceLock<Schedule>; FORKS] = [const { OnceLock::new() }; FORKS];
+        SCHEDULES[spec as usize].get_or_init(|| Schedule::new(spec))
     }
 
     /// The static gas of `op` at this fork (charged by natives only for [`FORK_PRICED`]).
@@ -188,5 +200,16 @@ mod tests {
         assert_eq!(schedule.call_gas(6400, U256::MAX), 6300);
         assert_eq!(schedule.call_gas(6400, U256::from(10)), 10);
         assert_eq!(schedule.create_gas(6400), 6300);
+    }
+
+    #[test]
+    fn each_fork_has_one_shared_schedule() {
+        for spec in [SpecId::FRONTIER, SpecId::CANCUN, SpecId::NEXT] {
+            let shared = Schedule::of(spec);
+            assert!(std::ptr::eq(shared, Schedule::of(spec)));
+            assert_eq!(shared.spec, spec);
+            assert_eq!(shared.params, GasParams::new_spec(spec));
+            assert_eq!(shared.static_gas, gas_table_spec(spec));
+        }
     }
 }

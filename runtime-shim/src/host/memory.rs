@@ -2,6 +2,9 @@
 
 use revm_interpreter::context_interface::cfg::GasParams;
 
+/// The bytes a frame's memory reserves when it first grows (see [`Memory::grow`]).
+const FIRST_CAPACITY: usize = 1024;
+
 /// A frame's memory; its length is always a multiple of 32.
 #[derive(Clone, Debug, Default)]
 pub struct Memory {
@@ -35,6 +38,10 @@ impl Memory {
     pub fn grow(&mut self, end: usize) {
         let size = end.div_ceil(32) * 32;
         if size > self.bytes.len() {
+            // Solidity's first writes (the free-memory pointer at 0x40, then its data from
+            // 0x80) would grow a small buffer several times: start with room for them.
+            self.bytes
+                .reserve(size.max(FIRST_CAPACITY) - self.bytes.len());
             self.bytes.resize(size, 0);
         }
     }

@@ -33,6 +33,15 @@ impl FrameEnd {
             FrameEnd::Halt(_) => Bytes::new(),
         }
     }
+
+    /// [`FrameEnd::output`], taken: no clone (the first clone of bytes copied out of memory
+    /// allocates their shared header).
+    pub fn into_output(self) -> Bytes {
+        match self {
+            FrameEnd::Return(data) | FrameEnd::Revert(data) => data,
+            FrameEnd::Halt(_) => Bytes::new(),
+        }
+    }
 }
 
 /// Why a frame halted exceptionally.

@@ -5,16 +5,18 @@
 //! - `pre`: the accounts before (as in [`super::vmtest`]);
 //! - `blocks`: blocks applied in order, each with a `blockHeader` (`coinbase`, `number`,
 //!   `timestamp`, `gasLimit`, `baseFeePerGas` or `baseFee`, `difficulty`, `mixHash`, `hash`,
-//!   `parentHash`, `parentBeaconBlockRoot`, `gasUsed`, `excessBlobGas`), `transactions`
+//!   `parentHash`, `parentBeaconBlockRoot`, `gasUsed`, `excessBlobGas`, `stateRoot`),
+//!   `transactions`
 //!   (`data`, `gasLimit`, `gasPrice` or `maxFeePerGas` and `maxPriorityFeePerGas`,
 //!   `maxFeePerBlobGas`, `blobVersionedHashes`, `accessList`, `nonce`, `to` (`""` for a
 //!   creation), `value`, and `sender`) and
 //!   `withdrawals` (`address`, `amount` in gwei); a block the chain must reject has an
 //!   `expectException` instead;
-//! - `postState`: the accounts after (some tests give only a `postStateHash`);
+//! - `postState`: the accounts after, or only their root, `postStateHash`;
 //! - `network`: the fork (`Cancun`, `Shanghai`, ..., or a transition such as
 //!   `ShanghaiToCancunAtTime15k`);
-//! - `genesisBlockHeader` (its `hash` is BLOCKHASH of block 0).
+//! - `genesisBlockHeader` (its `hash` is BLOCKHASH of block 0, its `stateRoot` the root of
+//!   `pre`).
 //!
 //! A transaction's signature (`v`, `r`, `s`, `chainId`) gives its sender where it has no
 //! `sender` (`super::sender`). Other fields (`_info`, `rlp`, `lastblockhash`, `sealEngine`,
@@ -40,9 +42,12 @@ pub struct BlockchainTest {
     /// The accounts after; `None` when the test gives only their hash.
     #[serde(default, deserialize_with = "vmtest::some_accounts")]
     pub post_state: Option<BTreeMap<Address, AccountState>>,
+    /// The state root after, where the test gives it instead of `postState`.
+    #[serde(default, deserialize_with = "vmtest::some_hash")]
+    pub post_state_hash: Option<B256>,
     /// The fork, as the tests name it.
     pub network: String,
-    /// The genesis block's header (only its hash is used).
+    /// The genesis block's header (its hash and state root are used).
     #[serde(default)]
     pub genesis_block_header: Option<BlockHeader>,
 }
@@ -117,6 +122,9 @@ pub struct BlockHeader {
     /// The excess blob gas (Cancun on): sets the blob base fee (EIP-4844).
     #[serde(default, deserialize_with = "vmtest::some_quantity")]
     pub excess_blob_gas: Option<U256>,
+    /// The state root after the block (see `super::state_root`).
+    #[serde(default, deserialize_with = "vmtest::some_hash")]
+    pub state_root: Option<B256>,
 }
 
 /// A transaction of a block.
@@ -260,5 +268,6 @@ mod tests {
         assert_eq!(tx.max_priority_fee_per_gas, Some(U256::from(1)));
         assert!(test.blocks[1].expect_exception.is_some());
         assert_eq!(test.post_state, Some(BTreeMap::new()));
+        assert_eq!(test.post_state_hash, None);
     }
 }

@@ -14,7 +14,11 @@
 //! block is rejected, leaving the state as it was, when a transaction is invalid (or
 //! recovers no sender) or its transactions' gas is not the header's `gasUsed`; a block the
 //! test marks with `expectException` must be rejected, any other must not. A transaction
-//! that evmove cannot run (no module, a Move error) fails the test.
+//! that evmove cannot run (no module, a Move error) fails the test. The state root
+//! (`super::state_root`) of `pre` is compared with the genesis header's `stateRoot`, the root
+//! after each block evmove accepts with its header's, and the root at the end with
+//! `postStateHash` when the test gives one; a difference names the block and fails the test
+//! beside any difference from `postState`.
 //!
 //! A VMTest ([`Runner::run`]) becomes one [`Runtime::execute_frame`] of a call on an
 //! [`InMemoryState`] holding its pre-state, every code compiled on demand by [`OnDemand`]
@@ -56,6 +60,7 @@ use super::{
     file::TestCase,
     sender::recover_sender,
     skip::{skip_blockchain_reason, skip_reason},
+    state_root::{compare_root, state_root},
     vmtest::{AccountState, VmTest},
 };
 use crate::provider::OnDemand;
@@ -110,25 +115,49 @@ impl Runner {
                 test.network
             ));
         };
-        let Some(post) = &test.post_state else {
-            return Verdict::Skipped("gives no explicit postState".to_string());
+        let (accounts, mut differences) = match catch_panic(|| self.observe_blockchain(test, spec))
+        {
+            Ok(observed) => observed,
+            Err(error) => return Verdict::Failed(vec![error]),
         };
-        match catch_panic(|| self.observe_blockchain(test, spec)) {
-            Ok(accounts) => judge_post_state(post, &accounts),
-            Err(error) => Verdict::Failed(vec![error]),
+        if let Some(post) = &test.post_state {
+            if let Verdict::Failed(more) = judge_post_state(post, &accounts) {
+                differences.splice(0..0, more);
+            }
+        }
+        if let Some(expected) = test.post_state_hash {
+            differences.extend(compare_root(
+                "after the blocks",
+                state_root(&accounts),
+                expected,
+            ));
+        }
+        if differences.is_empty() {
+            Verdict::Passed
+        } else {
+            Verdict::Failed(differences)
         }
     }
 
     /// Executes the transactions of `test`'s blocks in order under `spec`: every account
-    /// after them, or why they could not run. A block the test says must be rejected
-    /// (`expectException`) must be, and leaves the state as it was; any other block must
-    /// not be.
+    /// after them and the state roots that differ from the headers' (see the module doc), or
+    /// why they could not run. A block the test says must be rejected (`expectException`)
+    /// must be, and leaves the state as it was; any other block must not be.
     fn observe_blockchain(
         &self,
         test: &BlockchainTest,
         spec: SpecId,
-    ) -> Result<BTreeMap<Address, AccountState>, String> {
+    ) -> Result<(BTreeMap<Address, AccountState>, Vec<String>), String> {
         let mut state = state_of(&test.pre)?;
+        let mut root_differences = Vec::new();
+        let genesis_root = test
+            .genesis_block_header
+            .as_ref()
+            .and_then(|h| h.state_root);
+        if let Some(expected) = genesis_root {
+            let found = state_root(&accounts(&state));
+            root_differences.extend(compare_root("the genesis (pre)", found, expected));
+        }
         let mut block_hashes = BTreeMap::new();
         let genesis_hash = test.genesis_block_header.as_ref().and_then(|h| h.hash);
         if let Some(hash) = genesis_hash {
@@ -140,7 +169,17 @@ impl Runner {
             let env = block_env(header, block, spec, &block_hashes)?;
             let run = self.run_block(&state, &env, block, header);
             match (run, &block.expect_exception) {
-                (Ok(after), None) => state = after,
+                (Ok(after), None) => {
+                    state = after;
+                    if let Some(expected) = header.state_root {
+                        let found = state_root(&accounts(&state));
+                        root_differences.extend(compare_root(
+                            &format!("block {b}"),
+                            found,
+                            expected,
+                        ));
+                    }
+                }
                 (Err(BlockFailure::Rejected(reason)), None) => {
                     return Err(format!("block {b} was rejected: {reason}"))
                 }
@@ -158,7 +197,7 @@ impl Runner {
                 block_hashes.insert(env.number, hash);
             }
         }
-        Ok(accounts(&state))
+        Ok((accounts(&state), root_differences))
     }
 
     /// The state after `block` (in `env`, with `header`) over `state`: its system calls, its
