@@ -9,6 +9,7 @@
 //! - `moves`: values onto the operand stack and into their locals.
 //! - `control_flow`: terminators, edges, loop heads and exit pads.
 //! - `assigned`: the verifier's locals analysis, mimicked, for the prologue.
+//! - `operand_stack`: values used once, right away, left on the operand stack.
 //! - `stack`: universal form's EVM stack, a `vector<u128>` owned or borrowed.
 //!
 //! # Control flow
@@ -39,6 +40,7 @@ mod emitter;
 mod fused;
 mod gas;
 mod moves;
+mod operand_stack;
 mod select;
 mod stack;
 
@@ -59,6 +61,7 @@ use assigned::unassigned_reads;
 pub use emitter::Callees;
 pub use emitter::StackAccess;
 use emitter::{Emitter, EvmStack};
+use operand_stack::keep_on_stack;
 
 /// A lowered function body: its locals' types (after the parameters) and its code.
 pub struct Body {
@@ -202,6 +205,6 @@ pub fn lower_function(
     }));
     Ok(Body {
         locals: locals.types,
-        code: prologue,
+        code: keep_on_stack(prologue),
     })
 }
