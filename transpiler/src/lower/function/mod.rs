@@ -10,6 +10,7 @@
 //! - `control_flow`: terminators, edges, loop heads and exit pads.
 //! - `assigned`: the verifier's locals analysis, mimicked, for the prologue.
 //! - `operand_stack`: values used once, right away, left on the operand stack.
+//! - `branches`: conditional branches folded into one instruction.
 //! - `stack`: universal form's EVM stack, a `vector<u128>` owned or borrowed.
 //!
 //! # Control flow
@@ -35,6 +36,7 @@
 //! read and written through references.
 
 mod assigned;
+mod branches;
 mod control_flow;
 mod emitter;
 mod fused;
@@ -58,6 +60,7 @@ use crate::{
     },
 };
 use assigned::unassigned_reads;
+use branches::fold_branches;
 pub use emitter::Callees;
 pub use emitter::StackAccess;
 use emitter::{Emitter, EvmStack};
@@ -205,6 +208,6 @@ pub fn lower_function(
     }));
     Ok(Body {
         locals: locals.types,
-        code: keep_on_stack(prologue),
+        code: fold_branches(keep_on_stack(prologue)),
     })
 }

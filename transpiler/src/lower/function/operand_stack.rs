@@ -44,7 +44,7 @@ pub fn keep_on_stack(code: Vec<Bytecode>) -> Vec<Bytecode> {
 }
 
 /// Whether each instruction is a branch's target.
-fn branch_targets(code: &[Bytecode]) -> Vec<bool> {
+pub(super) fn branch_targets(code: &[Bytecode]) -> Vec<bool> {
     let mut targets = vec![false; code.len()];
     for instr in code {
         if let Some(target) = branch_target(instr) {
@@ -54,7 +54,7 @@ fn branch_targets(code: &[Bytecode]) -> Vec<bool> {
     targets
 }
 
-fn branch_target(instr: &Bytecode) -> Option<CodeOffset> {
+pub(super) fn branch_target(instr: &Bytecode) -> Option<CodeOffset> {
     match instr {
         Bytecode::Branch(t) | Bytecode::BrTrue(t) | Bytecode::BrFalse(t) => Some(*t),
         _ => None,
@@ -129,7 +129,7 @@ fn live_locals(code: &[Bytecode]) -> Vec<Locals> {
 }
 
 /// `code` without the instructions `removed` says, its branches retargeted.
-fn compact(code: Vec<Bytecode>, removed: &[bool]) -> Vec<Bytecode> {
+pub(super) fn compact(code: Vec<Bytecode>, removed: &[bool]) -> Vec<Bytecode> {
     let mut shift = Vec::with_capacity(code.len());
     let mut gone = 0;
     for &r in removed {
