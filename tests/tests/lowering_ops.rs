@@ -1,5 +1,5 @@
 //! The operations the lowering emits as Move arithmetic on u128 halves instead of natives
-//! (bitwise operations, equality, unsigned order, shifts by a constant amount: see
+//! (bitwise operations, equality, signed and unsigned order, shifts by a constant amount: see
 //! `evmove::lower::function`), each run as Move and by revm on generated words (edges
 //! included): the same result. The operands come from calldata, so no pass folds them.
 //! Likewise the operations run as Move's u128 arithmetic on operands proven narrow.
@@ -56,6 +56,8 @@ fn inlined_operations_match_revm() {
     let binary = [
         (0x10, "lt"),
         (0x11, "gt"),
+        (0x12, "slt"),
+        (0x13, "sgt"),
         (0x14, "eq"),
         (0x16, "and"),
         (0x17, "or"),
@@ -69,6 +71,30 @@ fn inlined_operations_match_revm() {
         "not".into(),
         vec![0x5f, 0x35, 0x19, 0x5f, 0x52, 0x60, 0x20, 0x5f, 0xf3],
     ));
+    // A constant operand whose halves decide the operation (all ones, zero) or do not.
+    let constants = [
+        U256::MAX >> 96,
+        U256::MAX << 128,
+        U256::MAX >> 128,
+        U256::from(0xff),
+        U256::ONE << 255,
+        U256::from(32),
+    ];
+    for constant in constants {
+        for (op, name) in [
+            (0x16, "and"),
+            (0x17, "or"),
+            (0x18, "xor"),
+            (0x12, "slt"),
+            (0x13, "sgt"),
+        ] {
+            // PUSH32 constant, then the word at calldata 0 on top.
+            let mut code = vec![0x7f];
+            code.extend(constant.to_be_bytes::<32>());
+            code.extend([0x5f, 0x35, op, 0x5f, 0x52, 0x60, 0x20, 0x5f, 0xf3]);
+            cases.push((format!("{name} {constant:#x}"), code));
+        }
+    }
     for shift in [0, 1, 8, 64, 127, 128, 129, 160, 224, 255, 256, 300] {
         for (op, name) in [(0x1b, "shl"), (0x1c, "shr")] {
             cases.push((format!("{name} {shift}"), runtime(op, Some(shift))));

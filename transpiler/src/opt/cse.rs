@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use alloy_primitives::U256;
 use revm_bytecode::opcode::{self, OpCode};
 
+use super::dead_code::is_pure;
 use crate::ir::{Block, ControlFlowGraph, Dominators, Function, InstData, Value};
 
 /// Replaces the uses of every repeated operation's result by the first one's; returns
@@ -84,29 +85,22 @@ enum Operand {
     Value(Value),
 }
 
-/// Operations whose result is the same wherever in a frame they run on the same operands.
+/// Operations whose result is the same wherever in a frame they run on the same operands:
+/// the pure ones, less those reading what the frame itself changes.
 fn is_frame_constant(op: OpCode) -> bool {
-    matches!(
-        op.get(),
-        opcode::ADD..=opcode::SIGNEXTEND
-            | opcode::LT..=opcode::CLZ
-            | opcode::ADDRESS
-            | opcode::ORIGIN
-            | opcode::CALLER
-            | opcode::CALLVALUE
-            | opcode::CALLDATALOAD
-            | opcode::CALLDATASIZE
-            | opcode::CODESIZE
-            | opcode::GASPRICE
-            | opcode::COINBASE
-            | opcode::TIMESTAMP
-            | opcode::NUMBER
-            | opcode::DIFFICULTY
-            | opcode::GASLIMIT
-            | opcode::CHAINID
-            | opcode::BASEFEE
-    )
+    is_pure(op) && !FRAME_VARYING.contains(&op.get())
 }
+
+/// Pure operations whose result changes within a frame: return data (each call replaces it),
+/// transient storage, the memory size, the gas left and the frame's own balance (calls move
+/// value).
+const FRAME_VARYING: [u8; 5] = [
+    opcode::RETURNDATASIZE,
+    opcode::TLOAD,
+    opcode::MSIZE,
+    opcode::GAS,
+    opcode::SELFBALANCE,
+];
 
 #[cfg(test)]
 mod tests {
@@ -130,5 +124,25 @@ mod tests {
         let text = optimized("PUSH 0 MLOAD PUSH 0 MLOAD ADD GAS GAS ADD ADD PUSH 0 MSTORE STOP");
         assert_eq!(text.matches("mload").count(), 2, "{text}");
         assert_eq!(text.matches("= gas").count(), 2, "{text}");
+    }
+
+    #[test]
+    fn block_values_are_read_once_and_frame_varying_ones_again() {
+        // BLOCKHASH of one number, BLOBHASH of one index and BLOBBASEFEE are the block's;
+        // SELFBALANCE and RETURNDATASIZE change with the frame's calls.
+        let text = optimized(
+            "PUSH 1 BLOCKHASH PUSH 1 BLOCKHASH ADD PUSH 0 BLOBHASH PUSH 0 BLOBHASH ADD ADD
+             BLOBBASEFEE BLOBBASEFEE ADD ADD SELFBALANCE SELFBALANCE ADD ADD
+             RETURNDATASIZE RETURNDATASIZE ADD ADD PUSH 0 MSTORE STOP",
+        );
+        for (op, count) in [
+            ("blockhash", 1),
+            ("blobhash", 1),
+            ("blobbasefee", 1),
+            ("selfbalance", 2),
+            ("returndatasize", 2),
+        ] {
+            assert_eq!(text.matches(op).count(), count, "{op}: {text}");
+        }
     }
 }

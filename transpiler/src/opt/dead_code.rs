@@ -67,7 +67,7 @@ fn is_removable(data: &InstData) -> bool {
 
 /// Operations that compute a value and do nothing else (their static gas is charged with
 /// their section, apart from them).
-fn is_pure(op: OpCode) -> bool {
+pub(super) fn is_pure(op: OpCode) -> bool {
     matches!(
         op.get(),
         opcode::ADD..=opcode::SIGNEXTEND

@@ -9,6 +9,8 @@
 //! - `moves`: values onto the operand stack and into their locals.
 //! - `control_flow`: terminators, edges, loop heads and exit pads.
 //! - `assigned`: the verifier's locals analysis, mimicked, for the prologue.
+//! - `operand_stack`: values used once, right away, left on the operand stack.
+//! - `branches`: conditional branches folded into one instruction.
 //! - `stack`: universal form's EVM stack, a `vector<u128>` owned or borrowed.
 //!
 //! # Control flow
@@ -34,11 +36,13 @@
 //! read and written through references.
 
 mod assigned;
+mod branches;
 mod control_flow;
 mod emitter;
 mod fused;
 mod gas;
 mod moves;
+mod operand_stack;
 mod select;
 mod stack;
 
@@ -56,9 +60,11 @@ use crate::{
     },
 };
 use assigned::unassigned_reads;
+use branches::fold_branches;
 pub use emitter::Callees;
 pub use emitter::StackAccess;
 use emitter::{Emitter, EvmStack};
+use operand_stack::keep_on_stack;
 
 /// A lowered function body: its locals' types (after the parameters) and its code.
 pub struct Body {
@@ -202,6 +208,6 @@ pub fn lower_function(
     }));
     Ok(Body {
         locals: locals.types,
-        code: prologue,
+        code: fold_branches(keep_on_stack(prologue)),
     })
 }

@@ -1,12 +1,13 @@
 //! Instruction selection: each IR instruction as a native call, a call of the module's
 //! function, or inline Move arithmetic where that is exact and cheaper (bitwise operations,
-//! comparisons, shifts by a constant, and u128 arithmetic on values proven narrow).
+//! comparisons signed or not, shifts by a constant, and u128 arithmetic on values proven
+//! narrow).
 
 use alloy_primitives::U256;
 use move_binary_format::file_format::Bytecode;
 use revm_bytecode::opcode::{self, OpCode};
 
-use super::emitter::{Emitter, Half};
+use super::emitter::{halves, Emitter, Half};
 use crate::{
     ir::{Block, InstData, Value},
     lower::{
@@ -76,8 +77,8 @@ impl Emitter<'_> {
     }
 
     /// Emits `op` as Move arithmetic on the halves where that is exact and cheaper than a
-    /// native call (bitwise operations, equality and unsigned order, shifts by a constant);
-    /// whether it did.
+    /// native call (bitwise operations, equality, unsigned and signed order, shifts by a
+    /// constant); whether it did.
     pub(super) fn inline(
         &mut self,
         op: OpCode,
@@ -99,9 +100,7 @@ impl Emitter<'_> {
             (_, &[a, b]) if bitwise.is_some() => {
                 let instr = bitwise.expect("matched");
                 for half in [Hi, Lo] {
-                    self.push_half(a, half)?;
-                    self.push_half(b, half)?;
-                    self.emit(instr.clone());
+                    self.push_bitwise_half(instr.clone(), a, b, half)?;
                 }
                 self.store_word(*result);
             }
@@ -120,6 +119,22 @@ impl Emitter<'_> {
                     self.emit(Bytecode::Eq);
                 }
                 self.emit(Bytecode::And);
+                self.store_bool(*result);
+            }
+            (opcode::SLT, &[a, b]) | (opcode::SGT, &[b, a]) => {
+                // Signed order is unsigned order with the sign bits flipped: by the flipped
+                // high halves, or equal high halves and by the low ones.
+                self.push_sign_flipped_hi(a)?;
+                self.push_sign_flipped_hi(b)?;
+                self.emit(Bytecode::Lt);
+                self.push_half(a, Hi)?;
+                self.push_half(b, Hi)?;
+                self.emit(Bytecode::Eq);
+                self.push_half(a, Lo)?;
+                self.push_half(b, Lo)?;
+                self.emit(Bytecode::Lt);
+                self.emit(Bytecode::And);
+                self.emit(Bytecode::Or);
                 self.store_bool(*result);
             }
             (opcode::LT, &[a, b]) | (opcode::GT, &[b, a]) => {
@@ -147,6 +162,66 @@ impl Emitter<'_> {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+
+    /// Pushes one half of `a instr b` (AND, OR or XOR), without the operation where one
+    /// operand's half is a constant that decides it: AND with all ones, OR or XOR with zero
+    /// is the other half; AND with zero is zero, OR with all ones is all ones (solc masks
+    /// addresses with `2^160 - 1`, whose low half is all ones).
+    fn push_bitwise_half(
+        &mut self,
+        instr: Bytecode,
+        a: Value,
+        b: Value,
+        half: Half,
+    ) -> Result<(), LowerError> {
+        let constant_half = |v: Value| match self.locations[v.index()] {
+            Location::Const(c) => Some(match half {
+                Half::Hi => halves(c).0,
+                Half::Lo => halves(c).1,
+            }),
+            _ => None,
+        };
+        let (known, other) = match (constant_half(a), constant_half(b)) {
+            (Some(known), None) => (known, b),
+            (None, Some(known)) => (known, a),
+            _ => {
+                self.push_half(a, half)?;
+                self.push_half(b, half)?;
+                self.emit(instr);
+                return Ok(());
+            }
+        };
+        match (instr, known) {
+            (Bytecode::BitAnd, u128::MAX) | (Bytecode::BitOr | Bytecode::Xor, 0) => {
+                self.push_half(other, half)?
+            }
+            (Bytecode::BitAnd, 0) | (Bytecode::BitOr, u128::MAX) => {
+                self.emit(Bytecode::LdU128(known))
+            }
+            (instr, known) => {
+                self.push_half(other, half)?;
+                self.emit(Bytecode::LdU128(known));
+                self.emit(instr);
+            }
+        }
+        Ok(())
+    }
+
+    /// Pushes the high half of `value` with its sign bit flipped, folded where that half is
+    /// known.
+    fn push_sign_flipped_hi(&mut self, value: Value) -> Result<(), LowerError> {
+        const SIGN: u128 = 1 << 127;
+        match self.locations[value.index()] {
+            Location::Const(c) => self.emit(Bytecode::LdU128(halves(c).0 ^ SIGN)),
+            _ if self.is_narrow(value) => self.emit(Bytecode::LdU128(SIGN)),
+            _ => {
+                self.push_half(value, Half::Hi)?;
+                self.emit(Bytecode::LdU128(SIGN));
+                self.emit(Bytecode::Xor);
+            }
+        }
+        Ok(())
     }
 
     /// Emits `op` as Move arithmetic on the low halves where [`super::ranges`] proves that
