@@ -1,5 +1,6 @@
 //! `evmove compile`: every code blob of every input → a verified Move module (`.mv`), and a
-//! manifest tying modules to contracts, code hashes, ABIs and typed entry functions.
+//! manifest tying modules to contracts, code hashes, ABIs and typed entry functions, and
+//! saying of each module whether the native tier runs it (`native`).
 
 use std::{
     collections::{BTreeMap, HashSet},
@@ -16,6 +17,7 @@ use evmove::{
     lower::{typed::TypedEntries, SHIM_ADDRESS},
     pipeline::{compile_lifted, lift_blobs, Blob},
 };
+use evmove_native::ModuleReport;
 use move_core_types::account_address::AccountAddress;
 use serde_json::json;
 
@@ -147,12 +149,14 @@ fn compile(args: &CompileArgs) -> Result<bool, String> {
             Some(reason) => format!(", universal path: {reason}"),
             None => String::new(),
         };
+        let native = ModuleReport::of_bytes(&compiled.bytes);
         eprintln!(
-            "compiled {} {} → {name} ({} functions, {} bytes{path})",
+            "compiled {} {} → {name} ({} functions, {} bytes{path}; {})",
             blob.contract,
             blob.kind,
             compiled.functions,
-            compiled.bytes.len()
+            compiled.bytes.len(),
+            describe(&native)
         );
         blobs_of[contract].insert(blob.kind.to_string(), json!(name));
         modules.push(json!({
@@ -166,6 +170,11 @@ fn compile(args: &CompileArgs) -> Result<bool, String> {
             "functions": compiled.functions,
             "path": if universal.is_some() { "universal" } else { "static" },
             "universal_reason": universal,
+            "native": {
+                "tier": if native.native { "native" } else { "interpreter" },
+                "functions_compiled": native.compiled,
+                "first_left_out": native.reason,
+            },
             "typed_entries": blob_typed.entries.iter().map(|entry| json!({
                 "name": entry.name.as_str(),
                 "abi": entry.signature,
@@ -198,6 +207,20 @@ fn compile(args: &CompileArgs) -> Result<bool, String> {
         )?;
     }
     Ok(ok)
+}
+
+/// The native tier's verdict on a module, for the progress line: how many of its functions
+/// compiled and in how long, or that the interpreter runs it and why.
+fn describe(native: &ModuleReport) -> String {
+    let functions = format!("{} of {} functions", native.compiled, native.functions);
+    let time = native.compile_time.as_secs_f64() * 1e3;
+    match (native.native, &native.reason) {
+        (true, _) => format!("native tier: {functions} compiled in {time:.1} ms"),
+        (false, reason) => format!(
+            "interpreter: {}",
+            reason.as_deref().unwrap_or("run() did not compile")
+        ),
+    }
 }
 
 /// The manifest's contracts, every one: keyed by its label (`src/Token.sol:Token`) where no
