@@ -172,7 +172,8 @@ fn compile(args: &CompileArgs) -> Result<bool, String> {
             "universal_reason": universal,
             "native": {
                 "tier": if native.native { "native" } else { "interpreter" },
-                "functions_compiled": native.compiled,
+                "move_functions": native.functions,
+                "compiled": native.compiled,
                 "first_left_out": native.reason,
             },
             "typed_entries": blob_typed.entries.iter().map(|entry| json!({
