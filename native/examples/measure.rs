@@ -4,18 +4,17 @@
 //!
 //! `cargo run --release -p evmove-native --example measure`
 
-use std::{
-    sync::Arc,
-    time::{Duration, Instant},
-};
+use std::time::{Duration, Instant};
 
 use alloy_dyn_abi::DynSolValue;
 use alloy_primitives::{address, Address, U256};
 use evmove::{
     lower::typed::TypedEntries,
     pipeline::{compile, Stage, Target},
+    provider::OnDemand,
 };
-use evmove_native::{JitTier, NativeModule};
+use evmove_native::{NativeModule, Tier};
+use evmove_runtime::DEFAULT_PUBLISHER;
 use evmove_tests::{
     corpus::{Contract, Setting},
     engine::Engine,
@@ -47,8 +46,8 @@ fn main() {
         let functions = module.function_defs.len();
         println!("Token {blob}: {functions} functions compiled in {best:?} (best of 5)");
     }
-    let interpreted = transfer_time(&token, false);
-    let native = transfer_time(&token, true);
+    let interpreted = transfer_time(&token, Tier::Interpreter);
+    let native = transfer_time(&token, Tier::Native);
     println!("ERC20 transfer, interpreter: {interpreted:?}; native tier: {native:?}");
 }
 
@@ -67,13 +66,8 @@ fn move_module(code: &[u8]) -> CompiledModule {
 }
 
 /// The mean time of a transfer of 1 from ALICE to BOB, after one transfer that compiles.
-fn transfer_time(token: &Contract, native: bool) -> Duration {
-    let mut chain = EvmoveEngine::new();
-    if native {
-        chain
-            .runtime_mut()
-            .set_native_tier(Box::new(Arc::new(JitTier::new())));
-    }
+fn transfer_time(token: &Contract, tier: Tier) -> Duration {
+    let mut chain = EvmoveEngine::in_tier(OnDemand::new(DEFAULT_PUBLISHER), tier);
     chain.fund(ALICE, U256::from(10).pow(U256::from(20)));
     let args = [
         DynSolValue::String("Token".into()),

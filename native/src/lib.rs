@@ -4,14 +4,18 @@
 
 mod helpers;
 mod module;
+mod report;
 mod run;
+mod select;
 mod tier;
 mod translate;
 mod types;
 
 pub use module::NativeModule;
+pub use report::ModuleReport;
 pub use run::CallError;
-pub use tier::JitTier;
+pub use select::Tier;
+pub use tier::{JitTier, TierStats};
 pub use types::Scalar;
 
 /// Why a function is not compiled (it runs on the interpreter): what in it is outside the

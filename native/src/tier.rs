@@ -1,7 +1,11 @@
 //! The native tier as the runtime uses it ([`JitTier`], the runtime's `NativeTier`): each
 //! module is compiled the first time a frame runs it, once, whichever thread asks first
-//! (the others wait for it), and shared by every thread after. A module whose `run()` is
-//! outside the subset, or that does not compile, runs on the interpreter.
+//! (the others wait for it), and shared by every thread after (Block-STM's workers too). A
+//! module whose `run()` is outside the subset, or that does not compile, runs on the
+//! interpreter.
+//!
+//! Modules are keyed by id, which is one code hash: a runtime names each module after the
+//! hash of the code it runs and never replaces a published module.
 
 use std::{
     collections::HashMap,
@@ -9,6 +13,7 @@ use std::{
         atomic::{AtomicU64, Ordering},
         Arc, Mutex, OnceLock,
     },
+    time::{Duration, Instant},
 };
 
 use evmove_runtime::{
@@ -22,7 +27,7 @@ use move_core_types::language_storage::ModuleId;
 use crate::NativeModule;
 
 /// The entry function of every transpiled module.
-const RUN: &str = "run";
+pub(crate) const RUN: &str = "run";
 
 /// Modules compiled on demand, by id; `None` for a module the interpreter runs.
 #[derive(Default)]
@@ -31,9 +36,29 @@ pub struct JitTier {
     /// Frames run as machine code, and frames left to the interpreter.
     native_frames: AtomicU64,
     interpreted_frames: AtomicU64,
+    /// Modules compiled (each should be once), and the time all of that took.
+    compilations: AtomicU64,
+    compile_nanos: AtomicU64,
 }
 
 type Compilation = OnceLock<Option<Arc<NativeModule>>>;
+
+/// What a [`JitTier`] has done so far.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TierStats {
+    /// Frames run as machine code.
+    pub native_frames: u64,
+    /// Frames left to the interpreter (their module's `run()` did not compile).
+    pub interpreted_frames: u64,
+    /// Modules a frame has asked for.
+    pub modules: usize,
+    /// Of those, the ones whose `run()` compiled.
+    pub native_modules: usize,
+    /// Compilations made: one per module unless a module was compiled twice.
+    pub compilations: u64,
+    /// The time spent compiling (deserializing, translating, Cranelift), all modules.
+    pub compile_time: Duration,
+}
 
 impl JitTier {
     /// A tier that has compiled nothing yet.
@@ -41,10 +66,21 @@ impl JitTier {
         Self::default()
     }
 
-    /// How many frames ran as machine code, and how many were left to the interpreter.
-    pub fn frames(&self) -> (u64, u64) {
+    /// What this tier has done so far.
+    pub fn stats(&self) -> TierStats {
         let load = |count: &AtomicU64| count.load(Ordering::Relaxed);
-        (load(&self.native_frames), load(&self.interpreted_frames))
+        let modules = (self.modules.lock()).unwrap_or_else(|poison| poison.into_inner());
+        let native_modules = (modules.values())
+            .filter(|cell| matches!(cell.get(), Some(Some(_))))
+            .count();
+        TierStats {
+            native_frames: load(&self.native_frames),
+            interpreted_frames: load(&self.interpreted_frames),
+            modules: modules.len(),
+            native_modules,
+            compilations: load(&self.compilations),
+            compile_time: Duration::from_nanos(load(&self.compile_nanos)),
+        }
     }
 
     /// `module`, compiled from its bytes in `store` unless that was done before: `None` if
@@ -55,13 +91,22 @@ impl JitTier {
             Arc::clone(modules.entry(module.clone()).or_default())
         };
         cell.get_or_init(|| {
-            let bytes = store.get(module)?;
-            let compiled = CompiledModule::deserialize(&bytes).ok()?;
-            let native = NativeModule::compile(&compiled).ok()?;
-            native.signature(RUN).is_some().then(|| Arc::new(native))
+            let start = Instant::now();
+            let native = compile_run(&store.get(module)?);
+            let nanos = u64::try_from(start.elapsed().as_nanos()).unwrap_or(u64::MAX);
+            self.compilations.fetch_add(1, Ordering::Relaxed);
+            self.compile_nanos.fetch_add(nanos, Ordering::Relaxed);
+            native
         })
         .clone()
     }
+}
+
+/// The module with these bytes compiled, if its `run()` compiled.
+fn compile_run(bytes: &[u8]) -> Option<Arc<NativeModule>> {
+    let compiled = CompiledModule::deserialize(bytes).ok()?;
+    let native = NativeModule::compile(&compiled).ok()?;
+    native.signature(RUN).is_some().then(|| Arc::new(native))
 }
 
 impl NativeTier for JitTier {

@@ -5,25 +5,28 @@
 //! fallback: code in universal form (its EVM stack a vector grown in loops, outside the
 //! subset) runs on the interpreter with the tier on, and still agrees with revm.
 
-use std::sync::Arc;
-
-use evmove_native::JitTier;
+use evmove::provider::OnDemand;
+use evmove_native::Tier;
+use evmove_runtime::DEFAULT_PUBLISHER;
 use evmove_tests::{
     corpus::Setting,
     differential::Differential,
+    evmove_engine::EvmoveEngine,
     scenarios::{self, Chain, ALL},
-    universal::universal_differential,
+    universal::UniversalOnly,
 };
 
 #[test]
 fn every_scenario_agrees_with_revm_in_the_native_tier() {
     for (name, scenario) in ALL {
         for setting in Setting::ALL {
-            let tier = Arc::new(JitTier::new());
-            let mut engines = Differential::new();
-            (engines.evmove.runtime_mut()).set_native_tier(Box::new(Arc::clone(&tier)));
+            let mut engines = Differential {
+                evmove: EvmoveEngine::in_tier(OnDemand::new(DEFAULT_PUBLISHER), Tier::Native),
+                ..Differential::default()
+            };
             scenario(&mut Chain::on(&mut engines, setting));
-            let (native, interpreted) = tier.frames();
+            let stats = (engines.evmove.native_tier()).expect("native").stats();
+            let (native, interpreted) = (stats.native_frames, stats.interpreted_frames);
             println!("{name}, {setting}: {native} frames native, {interpreted} interpreted");
             assert!(engines.compared > 0, "{name}, {setting}: nothing compared");
             assert!(native > 0, "{name}, {setting}: no frame ran natively");
@@ -33,11 +36,13 @@ fn every_scenario_agrees_with_revm_in_the_native_tier() {
 
 #[test]
 fn universal_code_falls_back_to_the_interpreter_and_agrees_with_revm() {
-    let tier = Arc::new(JitTier::new());
-    let mut engines = universal_differential();
-    (engines.evmove.runtime_mut()).set_native_tier(Box::new(Arc::clone(&tier)));
+    let mut engines = Differential {
+        evmove: EvmoveEngine::in_tier(UniversalOnly, Tier::Native),
+        ..Differential::default()
+    };
     scenarios::token_transfers_approvals_and_reverts(&mut Chain::on(&mut engines, Setting::Legacy));
-    let (native, interpreted) = tier.frames();
+    let stats = (engines.evmove.native_tier()).expect("native").stats();
+    let (native, interpreted) = (stats.native_frames, stats.interpreted_frames);
     assert!(engines.compared > 0, "nothing compared");
     assert_eq!(native, 0, "universal code is outside the subset");
     assert!(interpreted > 0, "no frame fell back");

@@ -1,15 +1,18 @@
 //! evmove against revm on the same transactions, in the same run: one ERC20 transfer, one
 //! math-heavy call (FullMath.mulDiv with a 512-bit intermediate) and one loop (111 Collatz
-//! steps), each executed by revm and by the Move runtime on states where the contract is
-//! deployed. Both engines commit each
-//! transaction to their in-memory state and report the same outcome shape, so the ratio of
-//! the two times is the cost of running transpiled code as Move.
+//! steps), each executed by revm and by the Move runtime in both tiers (the interpreter and
+//! the native tier's machine code) on states where the contract is deployed. The engines
+//! commit each transaction to their in-memory state and report the same outcome shape, so
+//! the ratio of the times is the cost of running transpiled code as Move, in each tier.
 //!
 //! `cargo bench -p evmove-tests --bench move_vs_revm`
 
 use alloy_dyn_abi::DynSolValue;
 use alloy_primitives::{address, Address, Bytes, U256};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use evmove::provider::OnDemand;
+use evmove_native::Tier;
+use evmove_runtime::DEFAULT_PUBLISHER;
 use evmove_tests::{
     corpus::{Contract, Setting},
     engine::Engine,
@@ -91,9 +94,16 @@ fn workloads() -> Vec<Workload> {
 fn bench(c: &mut Criterion) {
     for workload in workloads() {
         let mut group = c.benchmark_group(workload.name);
-        let engines: [(&str, Box<dyn Engine>); 2] = [
+        let evmove = |tier| {
+            Box::new(EvmoveEngine::in_tier(
+                OnDemand::new(DEFAULT_PUBLISHER),
+                tier,
+            ))
+        };
+        let engines: [(&str, Box<dyn Engine>); 3] = [
             ("revm", Box::new(RevmOracle::new())),
-            ("evmove", Box::new(EvmoveEngine::new())),
+            ("evmove", evmove(Tier::Interpreter)),
+            ("evmove_native", evmove(Tier::Native)),
         ];
         for (engine_name, mut engine) in engines {
             let target = deploy(

@@ -1,11 +1,19 @@
 //! evmove as an [`Engine`]: transactions run through the Move runtime over an in-memory
 //! state, every piece of EVM code transpiled on demand (`evmove::provider::OnDemand`), with
 //! outcomes in the same shape as the revm oracle's.
+//!
+//! The suites run in the tier `EVMOVE_TIER` names (`native` or `interpreter`; unset: the
+//! interpreter, the reference), so every suite built on this engine, or installing
+//! [`tier_under_test`] in its own runtime, runs in either tier without a copy.
 
-use std::collections::BTreeMap;
+use std::{collections::BTreeMap, sync::Arc};
 
 use alloy_primitives::{Address, U256};
-use evmove::{lower::typed::TypedEntries, pipeline::compile_code, provider::OnDemand};
+use evmove::{
+    conformance::run::Runner, lower::typed::TypedEntries, pipeline::compile_code,
+    provider::OnDemand,
+};
+use evmove_native::{JitTier, Tier};
 use evmove_runtime::{
     exec::counting::WorkCounts, Account, BlockEnv, CodeKind, CodeProvider, EntryCall,
     InMemoryState, ProvidedModule, Runtime, SpecId, StateKey, StateValue, Status as RuntimeStatus,
@@ -18,11 +26,45 @@ use crate::{
     revm_oracle,
 };
 
+/// The environment variable naming the tier the suites run in.
+pub const TIER_VAR: &str = "EVMOVE_TIER";
+
+/// The tier the suites run in: the one [`TIER_VAR`] names, the interpreter when unset.
+///
+/// # Panics
+/// If the variable names no tier (a mistyped CI setting must not pass silently).
+pub fn tier_under_test() -> Tier {
+    match std::env::var(TIER_VAR) {
+        Ok(name) => name
+            .parse()
+            .unwrap_or_else(|error| panic!("{TIER_VAR}: {error}")),
+        Err(_) => Tier::Interpreter,
+    }
+}
+
+/// A runtime compiling code on demand, in the [`tier_under_test`] (for suites that drive a
+/// runtime themselves).
+pub fn runtime_under_test() -> Runtime {
+    let mut runtime = Runtime::with_publisher(OnDemand::new(DEFAULT_PUBLISHER), DEFAULT_PUBLISHER)
+        .expect("the shim library publishes");
+    tier_under_test().install(&mut runtime);
+    runtime
+}
+
+/// The consensus-test runner, in the [`tier_under_test`].
+pub fn runner_under_test() -> Runner {
+    let mut runner = Runner::new().expect("the runtime starts");
+    tier_under_test().install(runner.runtime_mut());
+    runner
+}
+
 /// The Move runtime with its state.
 pub struct EvmoveEngine {
     runtime: Runtime,
     state: InMemoryState,
     block: BlockEnv,
+    /// The native tier the runtime runs modules in, if any.
+    native: Option<Arc<JitTier>>,
 }
 
 impl EvmoveEngine {
@@ -34,12 +76,20 @@ impl EvmoveEngine {
     }
 
     /// An empty state, as [`EvmoveEngine::new`], with code compiled by `provider` (modules
-    /// published at [`DEFAULT_PUBLISHER`]).
+    /// published at [`DEFAULT_PUBLISHER`]), in the [`tier_under_test`].
     pub fn with_provider(provider: impl CodeProvider + 'static) -> Self {
-        let runtime = Runtime::with_publisher(provider, DEFAULT_PUBLISHER)
+        Self::in_tier(provider, tier_under_test())
+    }
+
+    /// An empty state, as [`EvmoveEngine::with_provider`], in `tier` whatever the
+    /// environment says.
+    pub fn in_tier(provider: impl CodeProvider + 'static, tier: Tier) -> Self {
+        let mut runtime = Runtime::with_publisher(provider, DEFAULT_PUBLISHER)
             .expect("the shim library publishes");
+        let native = tier.install(&mut runtime);
         Self {
             runtime,
+            native,
             state: InMemoryState::new(),
             block: BlockEnv {
                 number: 0,
@@ -59,9 +109,9 @@ impl EvmoveEngine {
         engine
     }
 
-    /// The runtime, to configure it (a native tier, `Runtime::set_native_tier`).
-    pub fn runtime_mut(&mut self) -> &mut Runtime {
-        &mut self.runtime
+    /// The native tier modules run in (what it compiled and ran), none in the interpreter.
+    pub fn native_tier(&self) -> Option<&JitTier> {
+        self.native.as_deref()
     }
 
     /// The state, to set up accounts directly (as a genesis allocation would) or read them.

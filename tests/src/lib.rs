@@ -14,6 +14,7 @@
 //! - [`revm_oracle`]: executes transactions in revm and records their outcomes.
 //! - [`import_graph`]: which source file imports from which, to check the layering.
 //! - [`ir_interpreter`]: runs lifted IR, to check the front end against revm.
+//! - [`mutants`]: mutations of EVM code, for suites that run code no compiler wrote.
 //! - [`jump_trace`]: the jumps revm takes, to check the front end's jump resolution.
 //! - [`scenarios`]: scripted transactions over every corpus contract, with expectations.
 //! - [`thirdparty`]: well-known contracts compiled by others, installed from npm.
@@ -31,6 +32,7 @@ pub mod evmove_engine;
 pub mod import_graph;
 pub mod ir_interpreter;
 pub mod jump_trace;
+pub mod mutants;
 pub mod outcome;
 pub mod revm_oracle;
 pub mod scenarios;

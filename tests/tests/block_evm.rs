@@ -17,6 +17,7 @@ use std::{collections::BTreeSet, num::NonZeroUsize, sync::OnceLock};
 use alloy_dyn_abi::DynSolValue;
 use alloy_primitives::{Address, U256};
 use evmove::provider::OnDemand;
+use evmove_native::Tier;
 use evmove_runtime::{
     block::{
         evm::{execute_block, TxResult},
@@ -25,7 +26,10 @@ use evmove_runtime::{
     Account, BlockEnv, InMemoryState, InvalidTx, Runtime, StateKey, StateValue, Status,
     Transaction, TxError, DEFAULT_PUBLISHER,
 };
-use evmove_tests::corpus::{Contract, Setting};
+use evmove_tests::{
+    corpus::{Contract, Setting},
+    evmove_engine::tier_under_test,
+};
 use proptest::{prelude::*, strategy::ValueTree};
 
 const GAS: u64 = 10_000_000;
@@ -76,84 +80,92 @@ fn paying() -> Transaction {
     }
 }
 
+/// The shared fixture, its runtime in the tier under test.
 fn fixture() -> &'static Fixture {
     static FIXTURE: OnceLock<Fixture> = OnceLock::new();
     FIXTURE.get_or_init(|| {
-        let runtime = Runtime::with_publisher(OnDemand::new(DEFAULT_PUBLISHER), DEFAULT_PUBLISHER)
-            .expect("the shim library publishes");
-        let block = BlockEnv {
-            basefee: U256::from(BASE_FEE),
-            coinbase: coinbase(),
-            ..BlockEnv::default()
-        };
-        let mut state = InMemoryState::new();
-        let token = Contract::load(Setting::LegacyOpt, "Token", "Token");
-        let weth = Contract::load(Setting::ViaIrOpt, "WrappedEther", "WrappedEther");
-        state.set_account(
-            deployer(),
-            Account {
-                nonce: 0,
-                balance: ether(1_000_000),
-            },
-        );
-        let run = |state: &mut InMemoryState, tx: Transaction| {
-            let outcome = runtime.execute(&*state, &block, &tx).expect("executes");
-            assert_eq!(outcome.status, Status::Success, "setup {tx:?}");
-            state.apply(&outcome.write_set);
-            outcome.created
-        };
-        let deploy = |data| Transaction {
+        let mut fixture = set_up();
+        tier_under_test().install(&mut fixture.runtime);
+        fixture
+    })
+}
+
+/// A new fixture, set up on the interpreter.
+fn set_up() -> Fixture {
+    let runtime = Runtime::with_publisher(OnDemand::new(DEFAULT_PUBLISHER), DEFAULT_PUBLISHER)
+        .expect("the shim library publishes");
+    let block = BlockEnv {
+        basefee: U256::from(BASE_FEE),
+        coinbase: coinbase(),
+        ..BlockEnv::default()
+    };
+    let mut state = InMemoryState::new();
+    let token = Contract::load(Setting::LegacyOpt, "Token", "Token");
+    let weth = Contract::load(Setting::ViaIrOpt, "WrappedEther", "WrappedEther");
+    state.set_account(
+        deployer(),
+        Account {
+            nonce: 0,
+            balance: ether(1_000_000),
+        },
+    );
+    let run = |state: &mut InMemoryState, tx: Transaction| {
+        let outcome = runtime.execute(&*state, &block, &tx).expect("executes");
+        assert_eq!(outcome.status, Status::Success, "setup {tx:?}");
+        state.apply(&outcome.write_set);
+        outcome.created
+    };
+    let deploy = |data| Transaction {
+        sender: deployer(),
+        data,
+        gas_limit: GAS,
+        ..paying()
+    };
+    let args = [
+        DynSolValue::String("Token".into()),
+        DynSolValue::String("TOK".into()),
+        DynSolValue::Uint(ether(1_000_000), 256),
+    ];
+    let token_address = run(&mut state, deploy(token.deploy_data(&args))).unwrap();
+    let weth_address = run(&mut state, deploy(weth.deploy_data(&[]))).unwrap();
+    for index in 0..POOL {
+        let holder = account(index);
+        let call = |to, value, data| Transaction {
             sender: deployer(),
+            to: Some(to),
+            value,
             data,
             gas_limit: GAS,
             ..paying()
         };
-        let args = [
-            DynSolValue::String("Token".into()),
-            DynSolValue::String("TOK".into()),
-            DynSolValue::Uint(ether(1_000_000), 256),
+        let tokens = [
+            DynSolValue::Address(holder),
+            DynSolValue::Uint(U256::from(1_000u64), 256),
         ];
-        let token_address = run(&mut state, deploy(token.deploy_data(&args))).unwrap();
-        let weth_address = run(&mut state, deploy(weth.deploy_data(&[]))).unwrap();
-        for index in 0..POOL {
-            let holder = account(index);
-            let call = |to, value, data| Transaction {
-                sender: deployer(),
-                to: Some(to),
-                value,
-                data,
-                gas_limit: GAS,
-                ..paying()
-            };
-            let tokens = [
-                DynSolValue::Address(holder),
-                DynSolValue::Uint(U256::from(1_000u64), 256),
-            ];
-            run(
-                &mut state,
-                call(
-                    token_address,
-                    U256::ZERO,
-                    token.calldata("transfer", &tokens),
-                ),
-            );
-            run(&mut state, call(holder, ether(100), Default::default()));
-            let deposit = Transaction {
-                sender: holder,
-                ..call(weth_address, ether(10), weth.calldata("deposit", &[]))
-            };
-            run(&mut state, deposit);
-        }
-        Fixture {
-            runtime,
-            block,
-            base: state,
-            token,
-            token_address,
-            weth,
-            weth_address,
-        }
-    })
+        run(
+            &mut state,
+            call(
+                token_address,
+                U256::ZERO,
+                token.calldata("transfer", &tokens),
+            ),
+        );
+        run(&mut state, call(holder, ether(100), Default::default()));
+        let deposit = Transaction {
+            sender: holder,
+            ..call(weth_address, ether(10), weth.calldata("deposit", &[]))
+        };
+        run(&mut state, deposit);
+    }
+    Fixture {
+        runtime,
+        block,
+        base: state,
+        token,
+        token_address,
+        weth,
+        weth_address,
+    }
 }
 
 /// One transaction of a random block.
@@ -501,4 +513,36 @@ fn a_block_deploys_and_calls_a_new_contract() {
         .iter()
         .all(|result| result.status == Status::Success));
     check(f, &txns, &config(threads(3), Speculation::Unbounded));
+}
+
+/// With the native tier, Block-STM's workers share its compilations: each module a parallel
+/// block runs (Token's and WrappedEther's runtime code) is compiled once, whichever worker
+/// reaches it first, and the block still equals the sequential one.
+#[test]
+fn a_parallel_block_compiles_each_module_once() {
+    let mut f = set_up();
+    let native = Tier::Native
+        .install(&mut f.runtime)
+        .expect("the native tier");
+    let txns: Vec<Transaction> = (0..32u8)
+        .map(|i| match i % 2 {
+            0 => Txn::TokenTransfer {
+                from: i % POOL,
+                to: (i + 1) % POOL,
+                amount: 3,
+            },
+            _ => Txn::Deposit {
+                from: i % POOL,
+                wei: 5,
+            },
+        })
+        .map(|txn| txn.transaction(&f))
+        .collect();
+    let parallel = config(threads(2), Speculation::Unbounded);
+    execute_block(&f.runtime, &f.base, &f.block, &txns, &parallel).expect("the block runs");
+    let stats = native.stats();
+    assert_eq!((stats.modules, stats.native_modules), (2, 2), "{stats:?}");
+    assert_eq!(stats.compilations, 2, "a module compiled twice: {stats:?}");
+    assert!(stats.native_frames >= txns.len() as u64, "{stats:?}");
+    check(&f, &txns, &parallel);
 }

@@ -21,15 +21,17 @@ use evmove::{
 use evmove_runtime::{
     block::{evm::execute_block, BlockError, Config, Mode},
     Account, BlockEnv, HaltReason, InMemoryState, Runtime, StateView, Status, Transaction, TxError,
-    DEFAULT_PUBLISHER,
 };
-use evmove_tests::blockchain_fixtures::{
-    fixtures, fixtures_dir, render, storage_only_target, timestamp_of, BEACON_ROOTS,
-    HISTORY_STORAGE, RING, WITHDRAWN,
+use evmove_tests::{
+    blockchain_fixtures::{
+        fixtures, fixtures_dir, render, storage_only_target, timestamp_of, BEACON_ROOTS,
+        HISTORY_STORAGE, RING, WITHDRAWN,
+    },
+    evmove_engine::{runner_under_test, runtime_under_test},
 };
 
 fn run(paths: &[PathBuf]) -> Report {
-    let runner = Runner::new().expect("the runtime starts");
+    let runner = runner_under_test();
     let files = find_files(paths).expect("the fixtures can be read");
     run_files(&runner, &files, 2, &|_, _, _| {})
 }
@@ -349,8 +351,7 @@ fn run_blocks(runtime: &Runtime, name: &str, mode: Mode) -> BTreeMap<Address, Ac
 
 #[test]
 fn the_block_api_runs_the_system_calls_and_withdrawals_in_both_modes() {
-    let runtime = Runtime::with_publisher(OnDemand::new(DEFAULT_PUBLISHER), DEFAULT_PUBLISHER)
-        .expect("the runtime starts");
+    let runtime = runtime_under_test();
     let parallel = Mode::Parallel {
         threads: NonZeroUsize::new(2).unwrap(),
     };
@@ -377,8 +378,7 @@ fn the_block_api_runs_the_system_calls_and_withdrawals_in_both_modes() {
 
 #[test]
 fn a_creation_transaction_onto_an_account_with_storage_only_collides() {
-    let runtime = Runtime::with_publisher(OnDemand::new(DEFAULT_PUBLISHER), DEFAULT_PUBLISHER)
-        .expect("the runtime starts");
+    let runtime = runtime_under_test();
     let alice = Address::repeat_byte(0xa1);
     let target = alice.create(0);
     let mut state = InMemoryState::new();

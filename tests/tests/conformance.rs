@@ -19,9 +19,9 @@ use std::{
 use evmove::conformance::{
     check::{Ending, Verdict},
     file::{self, TestCase},
-    run::Runner,
     suite::{find_files, run_files, Report},
 };
+use evmove_tests::evmove_engine::runner_under_test;
 
 /// The VMTests that expect failure because the EVM runs out of gas (their names say so:
 /// endless loops, memory or hashing far beyond the gas given, a deep recursion); every other
@@ -80,7 +80,7 @@ fn vmtests() -> PathBuf {
 }
 
 fn run(path: &Path) -> Report {
-    let runner = Runner::new().expect("the runtime starts");
+    let runner = runner_under_test();
     let files = find_files(&[path.to_path_buf()]).expect("the path can be read");
     run_files(&runner, &files, 2, &|_, _, _| {})
 }
@@ -96,7 +96,7 @@ fn scratch(test: &str) -> PathBuf {
 
 #[test]
 fn every_vm_test_passes_with_its_gas_left() {
-    let runner = Runner::new().expect("the runtime starts");
+    let runner = runner_under_test();
     let files: Vec<PathBuf> = find_files(&[vmtests()])
         .expect("the suite can be read")
         .into_iter()

@@ -6,7 +6,9 @@
 
 use alloy_primitives::{Address, U256};
 use evmove::{evm::Code, lift::lift, pipeline::compile_code};
-use evmove_tests::{corpus, differential::Differential, engine::Engine, outcome::Tx};
+use evmove_tests::{
+    corpus, differential::Differential, engine::Engine, mutants::mutate, outcome::Tx,
+};
 use move_core_types::account_address::AccountAddress;
 use proptest::prelude::RngExt;
 use proptest::test_runner::{RngAlgorithm, TestRng};
@@ -18,20 +20,6 @@ const MUTANTS: usize = 200;
 const RUN_EVERY: usize = 4;
 
 const SENDER: Address = Address::repeat_byte(0x5e);
-
-/// One mutation of `code`.
-fn mutate(code: &[u8], rng: &mut TestRng) -> Vec<u8> {
-    let mut code = code.to_vec();
-    let at = rng.random_range(0..code.len().max(1));
-    match rng.random_range(0..4) {
-        0 if !code.is_empty() => code[at] ^= 1 << rng.random_range(0..8),
-        1 => code.truncate(at),
-        2 => code.insert(at.min(code.len()), rng.random()),
-        _ if !code.is_empty() => drop(code.remove(at)),
-        _ => code.push(rng.random()),
-    }
-    code
-}
 
 #[test]
 fn every_mutant_compiles_and_the_ones_run_agree_with_revm() {

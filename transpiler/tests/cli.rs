@@ -159,6 +159,16 @@ fn compile_writes_verified_modules_and_a_manifest() {
         .map(|m| m["module"].as_str().unwrap())
         .collect();
     assert_eq!(names, ["Token", "Token_init"]);
+    // Both run in the native tier; the runtime module's typed entries (ABI natives) do not
+    // compile, its `run()` does.
+    for module in modules {
+        assert_eq!(module["native"]["tier"], "native", "{module}");
+    }
+    let native = &modules[0]["native"];
+    let compiled = native["compiled"].as_u64().unwrap();
+    assert!(0 < compiled && compiled < native["move_functions"].as_u64().unwrap());
+    assert!(native["first_left_out"].is_string());
+    assert!(stderr.contains("native tier: "), "{stderr}");
     assert_eq!(manifest["publisher"], "0x2");
     let abi = &manifest["contracts"]["src/Token.sol:Token"]["abi"];
     assert!(abi
@@ -353,12 +363,20 @@ fn compile_writes_identical_modules_once() {
 /// `evmove bench` on a small block of every workload, with contention: revm, evmove
 /// sequential and evmove parallel agree, every transaction succeeds, and the JSON report
 /// says so (the figures themselves are not checked: no timing in tests), with the work per
-/// transaction of the counting run (every workload stores).
+/// transaction of the counting run (every workload stores). Half the workloads run in the
+/// native tier (the default), which compiles their modules, half on the interpreter.
 #[test]
 fn bench_runs_every_workload_and_the_three_engines_agree() {
-    for workload in ["erc20", "weth", "chain", "amm"] {
+    for (workload, tier) in [
+        ("erc20", "native"),
+        ("weth", "interpreter"),
+        ("chain", "interpreter"),
+        ("amm", "native"),
+    ] {
         let (ok, stdout, stderr) = evmove(&[
             "bench",
+            "--tier",
+            tier,
             "--workload",
             workload,
             "--txns",
@@ -372,6 +390,12 @@ fn bench_runs_every_workload_and_the_three_engines_agree() {
         assert!(ok, "{workload}: {stderr}");
         let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
         assert_eq!(report["workload"], workload);
+        assert_eq!(report["tier"], tier);
+        let native_modules = report["native_tier"]["native_modules"].as_u64();
+        match tier {
+            "native" => assert!(native_modules.is_some_and(|n| n >= 1), "{report}"),
+            _ => assert!(report["native_tier"].is_null(), "{report}"),
+        }
         assert_eq!(report["agree"], true, "{workload}: {report}");
         assert_eq!(report["succeeded"], 48, "{workload}: {report}");
         assert!(
@@ -410,6 +434,29 @@ fn evmove_with_env(args: &[&str], env: (&str, &str)) -> (bool, String, String) {
         String::from_utf8_lossy(&output.stdout).into_owned(),
         String::from_utf8_lossy(&output.stderr).into_owned(),
     )
+}
+
+/// `evmove call --tier`: the native tier (the default) says what it compiled and ran, the
+/// interpreter says nothing, and a tier that does not exist is refused.
+#[test]
+fn call_runs_in_the_tier_chosen() {
+    let initcode = tiny_initcode();
+    let (ok, stdout, stderr) = evmove(&["call", &initcode]);
+    assert!(ok && stdout.contains("address:"), "{stdout}{stderr}");
+    assert!(
+        stderr.contains("native tier: 1 of 1 modules compiled"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("1 frames native, 0 interpreted"),
+        "{stderr}"
+    );
+    let (ok, stdout, stderr) = evmove(&["call", &initcode, "--tier", "interpreter"]);
+    assert!(ok && stdout.contains("address:"), "{stdout}{stderr}");
+    assert!(!stderr.contains("native tier"), "{stderr}");
+    let (ok, _, stderr) = evmove(&["call", &initcode, "--tier", "jit"]);
+    assert!(!ok);
+    assert!(stderr.contains("`jit` is not a tier"), "{stderr}");
 }
 
 #[test]

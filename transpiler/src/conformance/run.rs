@@ -82,6 +82,11 @@ impl Runner {
         Ok(Self { runtime })
     }
 
+    /// The runtime, to configure it (the tier it runs modules in, say).
+    pub fn runtime_mut(&mut self) -> &mut Runtime {
+        &mut self.runtime
+    }
+
     /// Runs a test of either format and judges it; for a VMTest that succeeded, the gas
     /// left too.
     pub fn run_case(&self, test: &TestCase) -> (Verdict, Option<GasLeft>) {

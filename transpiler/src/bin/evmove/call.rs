@@ -13,7 +13,10 @@ use evmove_runtime::{
     Account, BlockEnv, InMemoryState, Runtime, Status, Transaction, TxOutcome, DEFAULT_PUBLISHER,
 };
 
-use crate::state_file;
+use crate::{
+    state_file,
+    tier::{self, TierArg},
+};
 
 /// The sender when `--from` is not given.
 const DEFAULT_SENDER: Address = address!("00000000000000000000000000000000000a11ce");
@@ -52,6 +55,8 @@ pub struct CallArgs {
     /// state lives in memory for this run only.
     #[arg(long)]
     state: Option<PathBuf>,
+    #[command(flatten)]
+    tier: TierArg,
 }
 
 pub fn run(args: &CallArgs) -> ExitCode {
@@ -104,8 +109,9 @@ fn call(args: &CallArgs) -> Result<bool, String> {
             },
         );
     }
-    let runtime = Runtime::with_publisher(OnDemand::new(DEFAULT_PUBLISHER), DEFAULT_PUBLISHER)
+    let mut runtime = Runtime::with_publisher(OnDemand::new(DEFAULT_PUBLISHER), DEFAULT_PUBLISHER)
         .map_err(|err| err.to_string())?;
+    let native = args.tier.tier.install(&mut runtime);
     let block = BlockEnv::default();
     let execute = |state: &mut InMemoryState, to, data: Bytes, value| {
         let tx = Transaction {
@@ -173,6 +179,9 @@ fn call(args: &CallArgs) -> Result<bool, String> {
         let outcome = execute(&mut state, Some(target), data.into(), args.value)?;
         print_outcome(&function.signature(), &outcome, Some(&function), &abi);
         ok = outcome.status == Status::Success;
+    }
+    if let Some(line) = tier::summary(native.as_deref()) {
+        eprintln!("{line}");
     }
     if let Some(path) = &args.state {
         state_file::save(path, &state)?;

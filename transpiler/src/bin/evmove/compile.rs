@@ -1,5 +1,6 @@
 //! `evmove compile`: every code blob of every input → a verified Move module (`.mv`), and a
-//! manifest tying modules to contracts, code hashes, ABIs and typed entry functions.
+//! manifest tying modules to contracts, code hashes, ABIs and typed entry functions, and
+//! saying of each module whether the native tier runs it (`native`).
 
 use std::{
     collections::{BTreeMap, HashSet},
@@ -15,6 +16,7 @@ use evmove::{
     lower::{typed::TypedEntries, SHIM_ADDRESS},
     pipeline::Blob,
 };
+use evmove_native::ModuleReport;
 use move_core_types::account_address::AccountAddress;
 use serde_json::json;
 
@@ -117,12 +119,14 @@ fn compile(args: &CompileArgs) -> Result<bool, String> {
             Some(reason) => format!(", universal path: {reason}"),
             None => String::new(),
         };
+        let native = ModuleReport::of_bytes(&compiled.module.bytes);
         eprintln!(
-            "compiled {} {} → {name} ({} functions, {} bytes{path})",
+            "compiled {} {} → {name} ({} functions, {} bytes{path}; {})",
             blob.contract,
             blob.kind,
             compiled.module.functions,
-            compiled.module.bytes.len()
+            compiled.module.bytes.len(),
+            describe(&native)
         );
         blobs_of[item.contract].insert(blob.kind.to_string(), json!(name));
         let record = ModuleRecord {
@@ -134,7 +138,16 @@ fn compile(args: &CompileArgs) -> Result<bool, String> {
             universal: compiled.universal.as_deref(),
             typed: blob_typed,
         };
-        modules.push(record.to_json());
+        // The build's manifest has no tier (a build script does not link the native tier);
+        // the CLI's says which tier runs the module.
+        let mut entry = record.to_json();
+        entry["native"] = json!({
+            "tier": if native.native { "native" } else { "interpreter" },
+            "move_functions": native.functions,
+            "compiled": native.compiled,
+            "first_left_out": native.reason,
+        });
+        modules.push(entry);
     }
     // In an order that does not depend on the inputs' order.
     let text = |value: &serde_json::Value| value.as_str().unwrap_or_default().to_owned();
@@ -157,6 +170,20 @@ fn compile(args: &CompileArgs) -> Result<bool, String> {
         )?;
     }
     Ok(ok)
+}
+
+/// The native tier's verdict on a module, for the progress line: how many of its functions
+/// compiled and in how long, or that the interpreter runs it and why.
+fn describe(native: &ModuleReport) -> String {
+    let functions = format!("{} of {} functions", native.compiled, native.functions);
+    let time = native.compile_time.as_secs_f64() * 1e3;
+    match (native.native, &native.reason) {
+        (true, _) => format!("native tier: {functions} compiled in {time:.1} ms"),
+        (false, reason) => format!(
+            "interpreter: {}",
+            reason.as_deref().unwrap_or("run() did not compile")
+        ),
+    }
 }
 
 /// The manifest's contracts, every one: keyed by its label (`src/Token.sol:Token`) where no

@@ -8,6 +8,7 @@ mod disasm;
 mod ir;
 mod state_file;
 mod statetest;
+mod tier;
 
 use std::process::ExitCode;
 

@@ -12,6 +12,8 @@ use evmove::conformance::{
 };
 use indicatif::{ProgressBar, ProgressStyle};
 
+use crate::tier::{self, TierArg};
+
 /// Arguments of `evmove statetest`.
 #[derive(Args)]
 pub struct StatetestArgs {
@@ -27,6 +29,8 @@ pub struct StatetestArgs {
     /// Also print one line per skipped test, with the reason.
     #[arg(long)]
     show_skipped: bool,
+    #[command(flatten)]
+    tier: TierArg,
 }
 
 pub fn run(args: &StatetestArgs) -> ExitCode {
@@ -45,7 +49,8 @@ fn statetest(args: &StatetestArgs) -> Result<Report, String> {
     if files.is_empty() {
         return Err("no test files (*.json) under the paths given".to_string());
     }
-    let runner = Runner::new()?;
+    let mut runner = Runner::new()?;
+    let native = args.tier.tier.install(runner.runtime_mut());
     let threads = args.jobs.unwrap_or_else(|| {
         std::thread::available_parallelism()
             .map(|n| n.get())
@@ -58,6 +63,10 @@ fn statetest(args: &StatetestArgs) -> Result<Report, String> {
         bar.set_message(name.to_string());
     });
     bar.finish_and_clear();
+    // On stderr, so that `--json` prints the report alone.
+    if let Some(line) = tier::summary(native.as_deref()) {
+        eprintln!("{line}");
+    }
     if args.json {
         let text = serde_json::to_string_pretty(&report.to_json())
             .map_err(|err| format!("cannot write the report: {err}"))?;

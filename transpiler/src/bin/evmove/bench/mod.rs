@@ -10,7 +10,11 @@
 //! a parallel run shows how many cores it got) are printed.
 //! Modules are compiled and published before any timing (the block's code is known).
 //! After the timed runs, a counting run (`counts.rs`, untimed) gives the work per
-//! transaction: Move instructions, natives, Move calls, allocations.
+//! transaction: Move instructions, natives, Move calls, allocations (the interpreter's, in
+//! either tier).
+//!
+//! `--tier` chooses where the modules run (native by default); the native tier compiles
+//! them in the untimed warm-up, and the time that took is printed.
 
 mod counts;
 mod revm_side;
@@ -33,6 +37,7 @@ use evmove_runtime::{
 };
 use serde_json::json;
 
+use crate::tier::{self, TierArg};
 use workload::Kind;
 
 /// Arguments of `evmove bench`.
@@ -60,6 +65,8 @@ pub struct BenchArgs {
     /// Print the results as JSON.
     #[arg(long)]
     json: bool,
+    #[command(flatten)]
+    tier: TierArg,
 }
 
 /// `--speculation`.
@@ -154,8 +161,9 @@ fn per_second(txns: usize, elapsed: Duration) -> f64 {
 }
 
 fn bench(args: &BenchArgs) -> Result<(), String> {
-    let runtime = Runtime::with_publisher(OnDemand::new(DEFAULT_PUBLISHER), DEFAULT_PUBLISHER)
+    let mut runtime = Runtime::with_publisher(OnDemand::new(DEFAULT_PUBLISHER), DEFAULT_PUBLISHER)
         .map_err(|e| e.to_string())?;
+    let native = args.tier.tier.install(&mut runtime);
     let block = BlockEnv::default();
     let size = args.txns;
     let accounts = args.accounts.unwrap_or(size);
@@ -182,6 +190,9 @@ fn bench(args: &BenchArgs) -> Result<(), String> {
         "compiled and published the modules in {:.2?}",
         start.elapsed()
     );
+    if let Some(line) = tier::summary(native.as_deref()) {
+        eprintln!("{line}");
+    }
 
     let sequential = Config::with_mode(Mode::Sequential);
     let parallel = Config {
@@ -246,6 +257,15 @@ fn bench(args: &BenchArgs) -> Result<(), String> {
             "threads": args.threads.get(),
             "speculation": format!("{:?}", args.speculation).to_lowercase(),
             "runs": args.runs,
+            "tier": args.tier.tier.name(),
+            "native_tier": native.as_ref().map(|native| {
+                let stats = native.stats();
+                json!({
+                    "modules": stats.modules,
+                    "native_modules": stats.native_modules,
+                    "compile_seconds": stats.compile_time.as_secs_f64(),
+                })
+            }),
             "revm": {
                 "seconds": revm_time.as_secs_f64(),
                 "cpu_seconds": revm_cpu.as_secs_f64(),
@@ -273,6 +293,10 @@ fn bench(args: &BenchArgs) -> Result<(), String> {
         println!("{report:#}");
     } else {
         println!("workload   {:?}: {}", args.workload, workload.description);
+        println!(
+            "tier       {}",
+            tier::summary(native.as_deref()).unwrap_or_else(|| "interpreter".to_string())
+        );
         println!(
             "block      {size} transactions ({succeeded} succeeded), fastest of {} runs, load {load}",
             args.runs

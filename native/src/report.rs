@@ -1,0 +1,69 @@
+//! What the native tier makes of a module ahead of running it (`evmove compile`'s
+//! manifest): whether its `run()` compiles, how many of its functions do, and how long
+//! compiling took.
+
+use std::time::{Duration, Instant};
+
+use move_binary_format::CompiledModule;
+
+use crate::{NativeModule, NotCompilable};
+
+/// The native tier's verdict on one module.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ModuleReport {
+    /// Its `run()` compiled: the native tier runs the module's frames.
+    pub native: bool,
+    /// Function definitions in the module.
+    pub functions: usize,
+    /// How many of them compiled.
+    pub compiled: usize,
+    /// Why the first function left out was (or why nothing compiled).
+    pub reason: Option<String>,
+    /// The time compiling took.
+    pub compile_time: Duration,
+}
+
+impl ModuleReport {
+    /// What the tier makes of the module serialized in `bytes` (bytes that are not a
+    /// module: nothing compiles, and the reason says so).
+    pub fn of_bytes(bytes: &[u8]) -> Self {
+        match CompiledModule::deserialize(bytes) {
+            Ok(module) => Self::of(&module),
+            Err(error) => Self::none(0, format!("not a module: {error}"), Duration::ZERO),
+        }
+    }
+
+    /// Compiles `module` (and drops the machine code) to see what the tier makes of it.
+    pub fn of(module: &CompiledModule) -> Self {
+        let start = Instant::now();
+        let compiled = NativeModule::compile(module);
+        let compile_time = start.elapsed();
+        let functions = module.function_defs.len();
+        let native = match compiled {
+            Ok(native) => native,
+            Err(error) => return Self::none(functions, error.to_string(), compile_time),
+        };
+        let left_out: Vec<(&str, &NotCompilable)> = (native.report())
+            .filter_map(|(name, result)| Some((name, result.err()?)))
+            .collect();
+        let reason = (left_out.first()).map(|(name, reason)| format!("{name}: {reason}"));
+        Self {
+            native: native.signature(crate::tier::RUN).is_some(),
+            functions,
+            compiled: functions - left_out.len(),
+            reason,
+            compile_time,
+        }
+    }
+
+    /// A module of which nothing compiled, for `reason`.
+    fn none(functions: usize, reason: String, compile_time: Duration) -> Self {
+        Self {
+            native: false,
+            functions,
+            compiled: 0,
+            reason: Some(reason),
+            compile_time,
+        }
+    }
+}
