@@ -123,11 +123,6 @@ fn compile(args: &CompileArgs) -> Result<bool, String> {
             blob,
             lifted,
         } = item;
-        // Why the static path gave up, if the blob took the universal path.
-        let universal = lifted
-            .as_ref()
-            .ok()
-            .and_then(|lifted| lifted.universal.as_ref().map(ToString::to_string));
         let compiled = lifted.map_err(|err| err.to_string()).and_then(|lifted| {
             compile_lifted(lifted, args.address, &name, blob_typed).map_err(|e| e.to_string())
         });
@@ -143,6 +138,9 @@ fn compile(args: &CompileArgs) -> Result<bool, String> {
         if written.insert(name.clone()) {
             write(&modules_dir.join(&file), &compiled.bytes)?;
         }
+        // Why the static path gave up (lifting or lowering), if the blob took the universal
+        // path.
+        let universal = compiled.universal.as_ref().map(ToString::to_string);
         let path = match &universal {
             Some(reason) => format!(", universal path: {reason}"),
             None => String::new(),
