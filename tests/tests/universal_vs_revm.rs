@@ -3,14 +3,17 @@
 //! storage, recursion that grows the stack to its limit, jumps into push data, JUMPDESTs
 //! reached both statically and dynamically, stack underflow on a dynamic path — each run
 //! through the universal path alone (`UniversalOnly`) and through the pipeline as it chooses,
-//! against revm.
+//! against revm. And code near it: code whose static lowering fails, a call through label
+//! arithmetic, creations that deploy no code.
 
 use alloy_primitives::{keccak256, Address, U256};
 use evmove::{
     evm::{assemble, Code},
     lift::lift,
+    lower::typed::TypedEntries,
+    pipeline::{compile_code, Fallback},
 };
-use evmove_runtime::{CodeKind, CodeProvider};
+use evmove_runtime::{CodeKind, CodeProvider, DEFAULT_PUBLISHER};
 use evmove_tests::{
     differential::Differential,
     engine::Engine,
@@ -175,8 +178,8 @@ fn a_constant_jump_into_push_data_is_invalid_as_on_revm() {
 
 /// A loop that grows the stack by one item a round and jumps back through a target read
 /// from calldata runs as revm runs it: to the stack's limit, and through targets that are
-/// no JUMPDEST. (The static analysis gives up on it, slowly: it explores 50,000 ever deeper
-/// stacks first, so this runs the universal path alone.)
+/// no JUMPDEST. The static analysis gives up on it when its budget of steps is spent
+/// (before it had one, after some 90 s of ever deeper stacks in a debug build).
 #[test]
 fn a_stack_growing_loop_through_computed_jumps_runs_as_on_revm() {
     let program = code(
@@ -184,6 +187,9 @@ fn a_stack_growing_loop_through_computed_jumps_runs_as_on_revm() {
          loop: PUSH 1 SWAP1 PUSH 1 SWAP1 SUB DUP1 ISZERO PUSH @out JUMPI PUSH0 CALLDATALOAD JUMP
          out: PUSH0 MSTORE PUSH 0x20 PUSH0 RETURN",
     );
+    let lifted = lift(&Code::new(program.clone())).expect("lifts");
+    let reason = lifted.universal.expect("the universal path").to_string();
+    assert!(reason.contains("steps"), "{reason}");
     let (loop_pc, out_pc) = (U256::from(3), U256::from(program.len() - 7));
     // Round k peaks at k + 3 items: 1021 rounds fit, 1022 overflow.
     let runs = [
@@ -199,7 +205,7 @@ fn a_stack_growing_loop_through_computed_jumps_runs_as_on_revm() {
     let inputs: Vec<Vec<u8>> = (runs.iter())
         .map(|&(target, rounds, _)| words(&[target, U256::ZERO, U256::from(rounds)]))
         .collect();
-    let outcomes = runs_on(&mut [universal_differential()], &program, &inputs);
+    let outcomes = runs_as_revm_runs(&program, &inputs);
     for ((target, rounds, succeeds), outcome) in runs.iter().zip(outcomes) {
         assert_eq!(
             outcome.is_success(),
@@ -253,6 +259,93 @@ fn universal_form_too_large_for_one_move_function_runs_split_as_on_revm() {
     let outcomes = runs_on(&mut [universal_differential()], &program, &inputs);
     let succeeded: Vec<bool> = outcomes.iter().map(TxOutcome::is_success).collect();
     assert_eq!(succeeded, [true, true, true, true, false, false]);
+}
+
+/// A function of 200 parameters (the calldata words the caller pushes before the call, summed)
+/// lifts on the static path, but as a Move function it would need 400 locals for them,
+/// more than Move allows: the lowering fails, the pipeline lowers the code in universal form
+/// instead, says why, and it runs as revm runs it.
+#[test]
+fn code_the_static_lowering_gives_up_on_takes_the_universal_path() {
+    let loads: String = (0..200)
+        .map(|i| format!("PUSH {} CALLDATALOAD ", 32 * i))
+        .collect();
+    let program = code(&format!(
+        "PUSH @ret {loads} PUSH @f JUMP
+         ret: PUSH0 MSTORE PUSH 0x20 PUSH0 RETURN
+         f: {} SWAP1 JUMP",
+        "ADD ".repeat(199)
+    ));
+    let lifted = lift(&Code::new(program.clone())).expect("lifts");
+    assert!(lifted.universal.is_none(), "lifted on the static path");
+    let compiled = compile_code(
+        &program,
+        DEFAULT_PUBLISHER,
+        "wide",
+        &TypedEntries::default(),
+    )
+    .expect("compiles");
+    let reason = compiled.universal.expect("the universal path");
+    assert!(matches!(reason, Fallback::Lower(_)), "{reason}");
+    assert!(reason.to_string().contains("locals"), "{reason}");
+    let inputs: Vec<Vec<u8>> = [1u64, 12345]
+        .map(|seed| {
+            (0..200)
+                .flat_map(|i| U256::from(seed * i).to_be_bytes::<32>())
+                .collect()
+        })
+        .to_vec();
+    runs_as_revm_runs(&program, &inputs);
+}
+
+/// A call whose target is a function's label XORed with calldata: the static path resolves
+/// the jump to the one label that escapes, so it calls the function only when the target is
+/// that label, and otherwise halts as an invalid jump, as the EVM does (the XOR here never
+/// lands on another JUMPDEST).
+#[test]
+fn a_call_through_label_arithmetic_checks_its_target_as_on_revm() {
+    let program = code(
+        "PUSH0 CALLDATALOAD PUSH @ret PUSH @f DUP3 XOR JUMP
+         ret: PUSH0 MSTORE PUSH 0x20 PUSH0 RETURN
+         f: PUSH 7 SWAP1 JUMP",
+    );
+    let lifted = lift(&Code::new(program.clone())).expect("lifts");
+    assert!(lifted.universal.is_none(), "lifted on the static path");
+    assert_eq!(lifted.functions.len(), 2, "f is a function");
+    let inputs: Vec<Vec<u8>> = [
+        U256::ZERO,
+        U256::from(1) << 100,
+        U256::from(0x10000),
+        U256::MAX,
+    ]
+    .map(|x| words(&[x]))
+    .to_vec();
+    let outcomes = runs_as_revm_runs(&program, &inputs);
+    let succeeded: Vec<bool> = outcomes.iter().map(TxOutcome::is_success).collect();
+    assert_eq!(succeeded, [true, false, false, false]);
+}
+
+/// Creations that deploy no code (initcode that stops, returns nothing, or is empty; and
+/// from a contract, CREATE of empty initcode and of initcode that stops) leave the new
+/// account with empty code, as revm records it.
+#[test]
+fn creations_deploying_no_code_leave_accounts_as_on_revm() {
+    let mut engines = Differential::new();
+    engines.fund(SENDER, U256::from(10).pow(U256::from(20)));
+    for initcode in [code("STOP"), code("PUSH0 PUSH0 RETURN"), Vec::new()] {
+        let (created, difference) = engines.compare(&Tx::create(SENDER, initcode)).unwrap();
+        assert_eq!(difference, None);
+        assert!(created.is_success() && created.created.is_some());
+    }
+    let factory = code(
+        "PUSH0 PUSH0 PUSH0 CREATE PUSH 1 PUSH0 PUSH0 CREATE
+         PUSH 0x20 MSTORE PUSH0 MSTORE PUSH 0x40 PUSH0 RETURN",
+    );
+    let deployed = engines.execute(&Tx::deploy(SENDER, &factory)).unwrap();
+    let address = deployed.created.expect("deploys");
+    let (called, difference) = engines.compare(&Tx::call(SENDER, address, vec![])).unwrap();
+    assert_eq!(difference, None);
+    assert_eq!(called.created_contracts().len(), 2, "{called:?}");
 }
 
 proptest! {

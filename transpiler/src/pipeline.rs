@@ -1,6 +1,7 @@
 //! The whole pipeline for one code blob, top to bottom ([`compile`]): decode, lift (jump
 //! resolution, function recovery, SSA), check the IR, optimise (the IR checked after every
-//! pass in debug builds and tests), lower, verify the Move module. It can stop after any
+//! pass in debug builds and tests), lower, verify the Move module. Where the static path
+//! gives up, lifting or lowering, the code takes the universal path ([`Fallback`]). It can stop after any
 //! [`Stage`], whose output prints as that stage's text form (the snapshot suite takes each).
 //! And the blobs of a contract: its initcode and runtime code, or for raw hex the code and
 //! whatever code it copies.
@@ -16,7 +17,7 @@ use crate::{
     disasm::disassemble,
     evm::Code,
     ir::{self, verify_function, verify_module, FuncRef, VerifyError},
-    lift::{lift, lift_unchecked, LiftCodeError, Lifted},
+    lift::{lift, lift_unchecked, lift_universal, LiftCodeError, Lifted},
     lower::{module as lower_module, typed::TypedEntries, ModuleError},
     opt::optimize_checked,
 };
@@ -104,15 +105,50 @@ pub fn compile_lifted_to(
     if stop_after == Stage::Optimised {
         return Ok(Output::Optimised(lifted));
     }
-    // Lower: one Move function per IR function (split when too large), typed entries.
-    let module = lower_module::lower(&lifted.module, target.address, target.name, target.typed)?;
-    // Verify: serialized, read back, and checked by the Move bytecode verifier.
-    let bytes = lower_module::verify(&module)?;
-    Ok(Output::Move(CompiledBlob {
-        module: target.name.to_string(),
-        bytes,
-        functions: lifted.module.functions.len(),
-    }))
+    // Lower: one Move function per IR function (split when too large), typed entries;
+    // verify: serialized, read back, and checked by the Move bytecode verifier.
+    let universal = lifted.universal.map(Fallback::Lift);
+    let compiled = match (lower_and_verify(&lifted.module, target), universal) {
+        (Ok(bytes), universal) => CompiledBlob::new(target, bytes, &lifted.module, universal),
+        // The static path's lowering gave up (too many live values, a function too large to
+        // split, ...): the universal path lowers any code. A name no Move identifier fails
+        // on either path.
+        (Err(error), None) if !matches!(error, ModuleError::Name(_)) => {
+            compile_universal(&lifted.code, target, Fallback::Lower(error))?
+        }
+        (Err(error), _) => return Err(error.into()),
+    };
+    Ok(Output::Move(compiled))
+}
+
+/// Lifts, optimises and lowers `code` in universal form: where the static path's lowering
+/// gave up, for `reason`.
+fn compile_universal(
+    code: &Code,
+    target: Target,
+    reason: Fallback,
+) -> Result<CompiledBlob, CompileError> {
+    let (mut module, _) = lift_universal(code);
+    verify_module(&module).map_err(LiftCodeError::Malformed)?;
+    optimize_checked(&mut module, check_after_pass)?;
+    let bytes = lower_and_verify(&module, target)?;
+    Ok(CompiledBlob::new(target, bytes, &module, Some(reason)))
+}
+
+/// The verified Move module of `module`, as `target` names it, with its typed entries.
+fn lower_and_verify(module: &ir::Module, target: Target) -> Result<Vec<u8>, ModuleError> {
+    lower_module::compile(module, target.address, target.name, target.typed)
+}
+
+/// Why a blob took the universal path: the static path gave up lifting it, or lowering it.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Fallback {
+    /// Lifting gave up ([`Lifted::universal`]).
+    #[error(transparent)]
+    Lift(LiftCodeError),
+    /// The lowering of the static path's IR failed.
+    #[error("lowering: {0}")]
+    Lower(ModuleError),
 }
 
 /// The IR checker after an optimisation pass: in debug builds and tests (`debug_assertions`)
@@ -329,6 +365,24 @@ pub struct CompiledBlob {
     pub bytes: Vec<u8>,
     /// How many functions it has.
     pub functions: usize,
+    /// Why it took the universal path, if it did.
+    pub universal: Option<Fallback>,
+}
+
+impl CompiledBlob {
+    fn new(
+        target: Target,
+        bytes: Vec<u8>,
+        module: &ir::Module,
+        universal: Option<Fallback>,
+    ) -> Self {
+        Self {
+            module: target.name.to_string(),
+            bytes,
+            functions: module.functions.len(),
+            universal,
+        }
+    }
 }
 
 /// Optimises a lifted blob and lowers it into the verified module `address::name`, with the
@@ -435,6 +489,31 @@ mod tests {
         let named = names(&[(&a, &none), (&a, &some)]);
         assert_ne!(named[0], named[1]);
         assert!(named.iter().all(|name| name.starts_with("A_")), "{named:?}");
+    }
+
+    #[test]
+    fn raw_code_in_universal_form_still_yields_the_code_it_copies() {
+        // A computed jump from a label moved by calldata: the universal path. The code then
+        // copies and returns the 4 bytes from `runtime` on.
+        let mut code = crate::evm::assemble(
+            "PUSH0 CALLDATALOAD PUSH @copy ADD JUMP
+             copy: PUSH 4 DUP1 PUSH @runtime PUSH0 CODECOPY PUSH0 RETURN
+             runtime:",
+        )
+        .unwrap();
+        let offset = code.len() - 1;
+        code.extend([0x60, 0x01, 0x00]);
+        let hex = hex::encode(&code);
+        let contracts = crate::artifact::load(hex.as_bytes()).unwrap();
+        let blobs = lift_blobs(&contracts[0]);
+        let [(first, Ok(lifted)), (copied, Ok(_))] = &blobs[..] else {
+            panic!("two blobs lifted: {blobs:?}");
+        };
+        assert_eq!(first.kind, BlobKind::Code);
+        assert!(lifted.universal.is_some(), "the universal path");
+        let from = Box::new(BlobKind::Code);
+        assert_eq!(copied.kind, BlobKind::CodeCopy { from, offset });
+        assert_eq!(copied.bytes, code[offset..]);
     }
 
     #[test]

@@ -512,3 +512,60 @@ fn call_with_an_unreadable_state_file_is_an_error_and_leaves_it() {
     assert!(stderr.contains("error: cannot read"), "{stderr}");
     assert!(PathBuf::from(&unreadable).is_dir());
 }
+
+#[test]
+fn the_manifest_says_which_path_compiled_each_module_and_why() {
+    let hex = |text: &str| hex_of(&evmove::evm::assemble(text).unwrap());
+    // Static; universal as lifting gave up (a jump table); universal as lowering gave up (a
+    // function of 200 parameters needs more Move locals than a function may have).
+    let loads: String = (0..200)
+        .map(|i| format!("PUSH {} CALLDATALOAD ", 32 * i))
+        .collect();
+    let inputs = [
+        scratch("static.hex", &hex("PUSH0 CALLDATALOAD PUSH0 SSTORE STOP")),
+        scratch(
+            "table.hex",
+            &hex("PUSH0 CALLDATALOAD PUSH @a ADD JUMP a: STOP"),
+        ),
+        scratch(
+            "wide.hex",
+            &hex(&format!(
+                "PUSH @ret {loads} PUSH @f JUMP ret: STOP f: {} SWAP1 JUMP",
+                "ADD ".repeat(199)
+            )),
+        ),
+    ];
+    let out = scratch_dir("compile-paths");
+    let mut args = vec!["compile", "-o", out.to_str().unwrap()];
+    args.extend(inputs.iter().map(String::as_str));
+    let (ok, _, stderr) = evmove(&args);
+    assert!(ok, "{stderr}");
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    let path_of = |file: &str| {
+        let modules = manifest["modules"].as_array().unwrap();
+        let module = modules
+            .iter()
+            .find(|m| m["input"].as_str().unwrap().ends_with(file))
+            .unwrap();
+        let reason = module["universal_reason"].as_str().unwrap_or_default();
+        (
+            module["path"].as_str().unwrap().to_owned(),
+            reason.to_owned(),
+        )
+    };
+    assert_eq!(path_of("static.hex"), ("static".to_owned(), String::new()));
+    let (path, reason) = path_of("table.hex");
+    assert_eq!(path, "universal");
+    assert!(reason.starts_with("jump resolution:"), "{reason}");
+    let (path, reason) = path_of("wide.hex");
+    assert_eq!(path, "universal");
+    assert!(
+        reason.starts_with("lowering:") && reason.contains("locals"),
+        "{reason}"
+    );
+}
+
+fn hex_of(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -184,9 +184,13 @@ fn construct(
             Ok(deposit) => deposit,
             Err(reason) => return Ok(FrameResult::halted(reason)),
         };
-        if deposit.code_kept && !code.is_empty() {
-            host.journal().set_code(address, Code::new(code.clone()));
-        }
+        // The new account always gets code, as in revm's state: empty where nothing was
+        // deployed, or a Frontier deposit went unpaid.
+        let kept = match deposit.code_kept {
+            true => code.clone(),
+            false => Bytes::new(),
+        };
+        host.journal().set_code(address, Code::new(kept));
         result = FrameResult {
             end: FrameEnd::Return(Bytes::new()),
             gas_left: deposit.gas_left,

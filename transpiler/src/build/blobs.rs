@@ -65,7 +65,7 @@ pub fn blobs<'a>(contracts: impl IntoIterator<Item = &'a Contract>) -> Vec<Pendi
 pub struct BlobModule {
     /// The module.
     pub module: CompiledBlob,
-    /// Why the static lifting gave up, if it did.
+    /// Why the static path gave up (lifting or lowering), if it did.
     pub universal: Option<String>,
 }
 
@@ -81,8 +81,8 @@ impl PendingBlob {
             Some(lifted) => lifted.clone()?,
             None => lift(&Code::new(self.blob.bytes.clone()))?,
         };
-        let universal = lifted.universal.as_ref().map(ToString::to_string);
         let module = compile_lifted(lifted, publisher, name, typed)?;
+        let universal = module.universal.as_ref().map(ToString::to_string);
         Ok(BlobModule { module, universal })
     }
 }

@@ -94,11 +94,8 @@ pub enum FunctionError {
         pc: Pc,
     },
     /// The analyses together explored more than their budget.
-    #[error(
-        "function analysis gave up after exploring {} states",
-        Budget::MAX_STATES
-    )]
-    TooManyStates,
+    #[error("function analysis gave up after {} steps", Budget::STEPS)]
+    OverBudget,
     /// The code at an entry does not follow the calling convention: its returns disagree on
     /// the stack they leave, or a path reads below its return label.
     #[error("{entry}: not a function: its returns disagree or it reads its caller's stack")]
@@ -302,11 +299,11 @@ impl<'a> Recovery<'a> {
             if self.abandoned || doomed(&returns, deepest, must_not_return) {
                 return Err(FunctionError::NotAFunction { entry });
             }
-            if !self.budget.charge(stack.len()) {
-                return Err(FunctionError::TooManyStates);
-            }
             function.blocks.insert(start);
             let block = self.jumps.block(self.code, start);
+            if !self.budget.charge(block.instructions.len()) {
+                return Err(FunctionError::OverBudget);
+            }
             let mut stack = BlockStack::new(self.code, &stack, below);
             let end = stack.run(&block);
             if let Some(trace) = &mut self.trace {
@@ -343,6 +340,9 @@ impl<'a> Recovery<'a> {
                 )?;
             }
             for (next, stack, below) in successors {
+                if !self.budget.offer(stack.len()) {
+                    return Err(FunctionError::OverBudget);
+                }
                 if let Some(stack) = contexts.admit(self.code, next, below, stack) {
                     queue.push_back((next, stack, below));
                 }

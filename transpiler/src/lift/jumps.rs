@@ -48,7 +48,8 @@
 //!
 //! **Termination.** Recursion that grows the stack would create states without end (up to
 //! the stack limit, in every combination); the exploration stops once it has spent its
-//! budget of states and stack slots.
+//! budget of steps (stack slots and instructions looked at, `stack::Budget`), so it gives up
+//! after the same work on every machine.
 //!
 //! **Recursion.** Then the jumps are resolved again by function summaries
 //! ([`super::summaries`], chosen by [`super::resolve_jumps`]): each function analysed once with its
@@ -127,11 +128,10 @@ impl JumpAnalysis {
 pub enum JumpError {
     /// The exploration did not converge within its budget.
     #[error(
-        "jump analysis gave up at {pc} after exploring {} states \
-         (recursion that grows the stack?)",
-        Budget::MAX_STATES
+        "jump analysis gave up at {pc} after {} steps (recursion that grows the stack?)",
+        Budget::STEPS
     )]
-    TooManyStates {
+    OverBudget {
         /// The block it was about to explore.
         pc: Pc,
     },
@@ -227,12 +227,12 @@ impl Explorer<'_> {
     }
 
     fn enqueue(&mut self, start: Pc, stack: Stack) -> Result<(), JumpError> {
+        if !self.budget.offer(stack.len()) {
+            return Err(JumpError::OverBudget { pc: start });
+        }
         let Some(stack) = self.contexts.admit(self.code, start, (), stack) else {
             return Ok(());
         };
-        if !self.budget.charge(stack.len()) {
-            return Err(JumpError::TooManyStates { pc: start });
-        }
         self.analysis.states += 1;
         self.queue.push_back((start, stack));
         Ok(())
@@ -250,6 +250,9 @@ impl Explorer<'_> {
             .entry(start)
             .or_insert_with(|| block_at(self.code, first))
             .clone();
+        if !self.budget.charge(block.instructions.len()) {
+            return Err(JumpError::OverBudget { pc: start });
+        }
         let mut stack = BlockStack::new(self.code, stack, Below::Nothing);
         let end = stack.run(&block);
         self.escaped.extend(stack.escaped.drain(..));

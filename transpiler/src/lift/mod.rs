@@ -39,6 +39,9 @@ use crate::{
 /// Everything lifting found out about one code blob.
 #[derive(Clone, Debug)]
 pub struct Lifted {
+    /// The code lifted (the pipeline lifts it again in universal form where the static
+    /// path's lowering gives up).
+    pub code: Code,
     /// Reachable blocks, jump targets and faults.
     pub jumps: JumpAnalysis,
     /// The recovered functions, by entry (the code run from offset 0 at `Pc(0)`).
@@ -91,6 +94,7 @@ pub fn lift_unchecked(code: &Code) -> Result<Lifted, LiftCodeError> {
     lift_static(code).or_else(|reason| {
         let (module, jumps) = lift_universal(code);
         Ok(Lifted {
+            code: code.clone(),
             jumps,
             functions: BTreeMap::new(),
             module,
@@ -106,6 +110,7 @@ pub fn lift_static(code: &Code) -> Result<Lifted, LiftCodeError> {
     let functions = recover_functions(code, &jumps)?;
     let module = lift_module(code, &jumps, &functions)?;
     Ok(Lifted {
+        code: code.clone(),
         jumps,
         functions,
         module,

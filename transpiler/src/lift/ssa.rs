@@ -164,6 +164,9 @@ struct Lifted {
     end: Option<Result<(OpCode, Vec<Value>), Fault>>,
     /// Edges of the jump (the taken side of a JUMPI), over all contexts.
     taken: BTreeSet<Edge>,
+    /// Whether some context jumps to a target its abstract stack does not know (a function
+    /// pointer, label arithmetic): the jump must check it at run time.
+    computed: bool,
     /// The next block, if some context falls through into it (or does not take the JUMPI).
     falls_through: Option<Key>,
 }
@@ -255,6 +258,7 @@ impl Builder<'_> {
             condition: None,
             end: None,
             taken: BTreeSet::new(),
+            computed: false,
             falls_through: None,
         };
         let emitted = body
@@ -427,6 +431,9 @@ impl Builder<'_> {
     ) {
         let after = stack.at_block_boundary();
         let mut edges = Vec::new();
+        if matches!(target, Slot::Entry(_) | Slot::Unknown) {
+            self.blocks.get_mut(key).expect("emitted").computed = true;
+        }
         let targets: Vec<Pc> = match target {
             slot if Some(slot) == self.return_label() => {
                 edges.push(Edge::Return);
@@ -503,11 +510,12 @@ impl Builder<'_> {
     /// The terminator of the block of `key`, from the edges its contexts take.
     fn terminator(&mut self, key: &Key) -> Result<Terminator, LiftError> {
         let lifted = &self.blocks[key];
-        let (block, exit, target, condition) = (
+        let (block, exit, target, condition, computed) = (
             lifted.block,
             lifted.exit.clone(),
             lifted.target,
             lifted.condition,
+            lifted.computed,
         );
         let (taken, falls_through, last_pc) = (
             lifted.taken.clone(),
@@ -528,12 +536,12 @@ impl Builder<'_> {
         match (taken_side, falls_through, condition) {
             (None, None, _) => Ok(Terminator::Fault(Fault::InvalidJumpTarget(U256::ZERO))),
             (None, Some(otherwise), _) => Ok(Terminator::Jump(self.block_call(&otherwise, &exit))),
-            (Some(edges), None, _) => self.side(block, edges, &exit, target, last_pc),
+            (Some(edges), None, _) => self.side(block, edges, &exit, (target, computed), last_pc),
             (Some(edges), Some(otherwise), Some(cond)) => {
                 let otherwise = self.block_call(&otherwise, &exit);
                 let then = match self.plain_jump(edges, target) {
                     Some(key) => self.block_call(&key, &exit),
-                    None => self.side_block(edges, &exit, target, last_pc)?,
+                    None => self.side_block(edges, &exit, (target, computed), last_pc)?,
                 };
                 Ok(Terminator::Branch {
                     cond,
@@ -557,13 +565,14 @@ impl Builder<'_> {
         (self.consts.get(&value) == Some(&U256::from(label.0))).then(|| key.clone())
     }
 
-    /// The terminator of one side of a jump, taking `edges`, emitted into `block`.
+    /// The terminator of one side of a jump, taking `edges`, emitted into `block`; `target`
+    /// is the jump's target and whether some context computes it.
     fn side(
         &mut self,
         block: ir::Block,
         edges: &BTreeSet<Edge>,
         exit: &[Item],
-        target: Option<Item>,
+        (target, computed): (Option<Item>, bool),
         pc: Pc,
     ) -> Result<Terminator, LiftError> {
         let mut gotos = Vec::new();
@@ -598,7 +607,9 @@ impl Builder<'_> {
         if let Some(key) = self.plain_jump(edges, target) {
             return Ok(Terminator::Jump(self.block_call(&key, exit)));
         }
-        if calls.len() == 1 {
+        // One callee, named by a constant label in every context; through a computed target
+        // (a function pointer, label arithmetic) the switch below checks it, even for one.
+        if calls.len() == 1 && !computed {
             let (callee, continuations) = calls.pop_first().expect("one");
             return self.call(block, callee, &continuations, exit, pc);
         }
@@ -642,7 +653,7 @@ impl Builder<'_> {
         &mut self,
         edges: &BTreeSet<Edge>,
         exit: &[Item],
-        target: Option<Item>,
+        (target, computed): (Option<Item>, bool),
         pc: Pc,
     ) -> Result<BlockCall, LiftError> {
         let (made, stack) = self.made_block(exit, pc);
@@ -658,7 +669,7 @@ impl Builder<'_> {
             }
             other => other,
         };
-        let terminator = self.side(made, edges, &stack, made_target, pc)?;
+        let terminator = self.side(made, edges, &stack, (made_target, computed), pc)?;
         self.ir.set_terminator(made, terminator);
         Ok(BlockCall { block: made, args })
     }

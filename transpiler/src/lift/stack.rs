@@ -33,38 +33,40 @@ use crate::{
 /// The EVM's stack limit.
 pub const STACK_LIMIT: usize = 1024;
 
-/// How much exploring an analysis may do: (block, stack) states, and stack slots summed
-/// over those states. Compiler output needs a few thousand states with short stacks; code
-/// whose stack grows in a loop (recursion, or adversarial input) would otherwise explore
-/// states by the million, each with a stack hundreds of slots deep.
+/// How much work an analysis may do, in steps: a step is one stack slot or one instruction
+/// looked at. Offering a (block, stack) state costs its stack's height plus one, whether or
+/// not it is new (admitting it hashes and compares the stack); exploring a block costs its
+/// instructions. Compiler output needs a few hundred thousand steps; code whose stack grows
+/// in a loop (recursion, or adversarial input) would otherwise offer states by the million,
+/// each with a stack hundreds of slots deep. Counted in steps, not time, the point where an
+/// analysis gives up is the same on every machine.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Budget {
-    states: usize,
-    slots: usize,
+    left: usize,
 }
 
 impl Budget {
-    /// States an analysis may explore.
-    pub const MAX_STATES: usize = 50_000;
-    /// Stack slots, summed over explored states, an analysis may explore.
-    pub const MAX_SLOTS: usize = 2_000_000;
+    /// The steps an analysis may take.
+    pub const STEPS: usize = 2_000_000;
 
     pub fn new() -> Self {
-        Self {
-            states: Self::MAX_STATES,
-            slots: Self::MAX_SLOTS,
+        Self { left: Self::STEPS }
+    }
+
+    /// Pays for `steps` more; `false` once spent.
+    pub fn charge(&mut self, steps: usize) -> bool {
+        match self.left.checked_sub(steps) {
+            Some(left) => {
+                self.left = left;
+                true
+            }
+            None => false,
         }
     }
 
-    /// Pays for one more state with a stack of `height` slots; `false` once spent.
-    pub fn charge(&mut self, height: usize) -> bool {
-        match (self.states.checked_sub(1), self.slots.checked_sub(height)) {
-            (Some(states), Some(slots)) => {
-                (self.states, self.slots) = (states, slots);
-                true
-            }
-            _ => false,
-        }
+    /// Pays for offering a state with a stack of `height` slots.
+    pub fn offer(&mut self, height: usize) -> bool {
+        self.charge(height + 1)
     }
 }
 
@@ -301,11 +303,7 @@ impl<'a> BlockStack<'a> {
                 if let (Slot::Const(offset), Slot::Const(size)) =
                     (self.slots[top - 1].slot, self.slots[top - 2].slot)
                 {
-                    if let (Ok(offset), Ok(size @ 1..)) =
-                        (usize::try_from(offset), usize::try_from(size))
-                    {
-                        self.code_copies.push((offset, size));
-                    }
+                    self.code_copies.extend(code_copy(offset, size));
                 }
                 self.generic(op)
             }
@@ -537,6 +535,15 @@ fn join(a: &Stack, b: &Stack) -> Stack {
         .zip(b.iter())
         .map(|(&x, &y)| if x == y { x } else { Slot::Unknown })
         .collect()
+}
+
+/// The region a CODECOPY of `size` bytes from `offset`, both constants, copies, as
+/// (offset, size): `None` if it copies nothing or lies beyond any code.
+pub(crate) fn code_copy(offset: U256, size: U256) -> Option<(usize, usize)> {
+    match (usize::try_from(offset), usize::try_from(size)) {
+        (Ok(offset), Ok(size @ 1..)) => Some((offset, size)),
+        _ => None,
+    }
 }
 
 /// The label `value` names, if it is a valid jump destination of `code`.

@@ -30,6 +30,7 @@ use super::{
     blocks::{block_at, BasicBlock, BlockExit},
     gas::Section,
     jumps::JumpAnalysis,
+    stack::code_copy,
 };
 use crate::{
     evm::{Code, Instruction, Pc},
@@ -236,9 +237,19 @@ impl Emitter<'_> {
             }
             _ => {
                 let args: Vec<Value> = (0..op.inputs()).map(|_| segment.pop()).collect();
-                if byte == opcode::EXP {
+                match byte {
                     // Its price per byte depends on the fork: charged at run time.
-                    self.function.push_inst(block, InstData::GasExp(args[1]), 0);
+                    opcode::EXP => {
+                        self.function.push_inst(block, InstData::GasExp(args[1]), 0);
+                    }
+                    // Code copied from constant offsets (runtime code in initcode), which
+                    // `pipeline::lift_blobs` lifts as blobs of their own.
+                    opcode::CODECOPY => {
+                        let (offset, size) = (segment.constant(args[1]), segment.constant(args[2]));
+                        let region = offset.zip(size).and_then(|(o, s)| code_copy(o, s));
+                        self.analysis.code_copies.extend(region);
+                    }
+                    _ => {}
                 }
                 let outputs = usize::from(op.outputs());
                 let results = self
