@@ -8,15 +8,12 @@
 use std::{collections::BTreeMap, fs, num::NonZeroUsize, path::PathBuf};
 
 use alloy_primitives::{Address, B256, U256};
-use evmove::{
-    conformance::{
-        blockchain::BlockchainTest,
-        check::{judge_post_state, Verdict},
-        run::{accounts, block_env, spec_of, transaction, Runner},
-        suite::{find_files, run_files, Report},
-        vmtest::AccountState,
-    },
-    provider::OnDemand,
+use evmove::conformance::{
+    blockchain::BlockchainTest,
+    check::{judge_post_state, Verdict},
+    run::{accounts, block_env, spec_of, transaction},
+    suite::{find_files, run_files, Report},
+    vmtest::AccountState,
 };
 use evmove_runtime::{
     block::{evm::execute_block, BlockError, Config, Mode},

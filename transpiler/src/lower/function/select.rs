@@ -122,34 +122,11 @@ impl Emitter<'_> {
                 self.store_bool(*result);
             }
             (opcode::SLT, &[a, b]) | (opcode::SGT, &[b, a]) => {
-                // Signed order is unsigned order with the sign bits flipped: by the flipped
-                // high halves, or equal high halves and by the low ones.
-                self.push_sign_flipped_hi(a)?;
-                self.push_sign_flipped_hi(b)?;
-                self.emit(Bytecode::Lt);
-                self.push_half(a, Hi)?;
-                self.push_half(b, Hi)?;
-                self.emit(Bytecode::Eq);
-                self.push_half(a, Lo)?;
-                self.push_half(b, Lo)?;
-                self.emit(Bytecode::Lt);
-                self.emit(Bytecode::And);
-                self.emit(Bytecode::Or);
+                self.push_less_than(a, b, Order::Signed)?;
                 self.store_bool(*result);
             }
             (opcode::LT, &[a, b]) | (opcode::GT, &[b, a]) => {
-                // a < b: by the high halves, or equal high halves and by the low ones.
-                self.push_half(a, Hi)?;
-                self.push_half(b, Hi)?;
-                self.emit(Bytecode::Lt);
-                self.push_half(a, Hi)?;
-                self.push_half(b, Hi)?;
-                self.emit(Bytecode::Eq);
-                self.push_half(a, Lo)?;
-                self.push_half(b, Lo)?;
-                self.emit(Bytecode::Lt);
-                self.emit(Bytecode::And);
-                self.emit(Bytecode::Or);
+                self.push_less_than(a, b, Order::Unsigned)?;
                 self.store_bool(*result);
             }
             (opcode::SHL | opcode::SHR, &[shift, value]) => {
@@ -205,6 +182,27 @@ impl Emitter<'_> {
                 self.emit(instr);
             }
         }
+        Ok(())
+    }
+
+    /// Pushes `a < b` on the halves: by the high halves, or equal high halves and by the low
+    /// ones. Signed order is unsigned order with the high halves' sign bits flipped.
+    fn push_less_than(&mut self, a: Value, b: Value, order: Order) -> Result<(), LowerError> {
+        for value in [a, b] {
+            match order {
+                Order::Signed => self.push_sign_flipped_hi(value)?,
+                Order::Unsigned => self.push_half(value, Half::Hi)?,
+            }
+        }
+        self.emit(Bytecode::Lt);
+        self.push_half(a, Half::Hi)?;
+        self.push_half(b, Half::Hi)?;
+        self.emit(Bytecode::Eq);
+        self.push_half(a, Half::Lo)?;
+        self.push_half(b, Half::Lo)?;
+        self.emit(Bytecode::Lt);
+        self.emit(Bytecode::And);
+        self.emit(Bytecode::Or);
         Ok(())
     }
 
@@ -341,4 +339,11 @@ impl Emitter<'_> {
         }
         Ok(())
     }
+}
+
+/// How [`Emitter::push_less_than`] orders words.
+#[derive(Clone, Copy)]
+enum Order {
+    Signed,
+    Unsigned,
 }
