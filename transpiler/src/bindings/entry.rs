@@ -14,7 +14,10 @@ use alloy_sol_types::{SolCall, SolInterface};
 use evmove_runtime::{abi_value, BlockEnv, EntryCall, InMemoryState, Runtime, TxError};
 use move_core_types::identifier::Identifier;
 
-use super::{Call, Events, Receipt};
+use super::{
+    message::Call,
+    receipt::{Events, Receipt},
+};
 
 /// A typed entry function of a contract's module, as the generated bindings describe it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
