@@ -118,7 +118,7 @@ impl Runtime {
             let (write_set, credits, logs) = host.journal.into_inner().finish();
             Ok(Some(TxOutcome {
                 status: Status::from(&result.end),
-                return_data: result.end.output(),
+                return_data: result.end.into_output(),
                 logs,
                 gas_used: tx.gas_limit - result.gas_left.min(tx.gas_limit),
                 gas_refunded: 0,

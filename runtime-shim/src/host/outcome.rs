@@ -26,16 +26,8 @@ impl FrameEnd {
         matches!(self, FrameEnd::Return(_))
     }
 
-    /// The data the frame returned or reverted with (empty for a halt).
-    pub fn output(&self) -> Bytes {
-        match self {
-            FrameEnd::Return(data) | FrameEnd::Revert(data) => data.clone(),
-            FrameEnd::Halt(_) => Bytes::new(),
-        }
-    }
-
-    /// [`FrameEnd::output`], taken: no clone (the first clone of bytes copied out of memory
-    /// allocates their shared header).
+    /// The data the frame returned or reverted with (empty for a halt), taken: no clone
+    /// (the first clone of bytes copied out of memory allocates their shared header).
     pub fn into_output(self) -> Bytes {
         match self {
             FrameEnd::Return(data) | FrameEnd::Revert(data) => data,

@@ -148,7 +148,7 @@ fn message_call(
     };
     let result = ctx.calls.call(ctx.host, inputs);
     let result = result.map_err(|fatal| ctx.fatal(fatal))?;
-    let success = finish(ctx, &result);
+    let success = finish(ctx, result);
     let data = &ctx.frame.return_data;
     let n = data.len().min(output.len());
     let data = data.slice(..n);
@@ -196,16 +196,18 @@ fn creation(
     };
     let result = ctx.calls.create(ctx.host, inputs);
     let result = result.map_err(|fatal| ctx.fatal(fatal))?;
-    finish(ctx, &result);
-    Ok(Some(result.created.map_or(U256::ZERO, from_address)))
+    let created = result.created.map_or(U256::ZERO, from_address);
+    finish(ctx, result);
+    Ok(Some(created))
 }
 
 /// Returns the gas the callee did not use (a call's stipend included, as revm returns it),
 /// keeps its return data, and says whether it succeeded.
-fn finish(ctx: &mut NativeCtx<'_, '_>, result: &FrameResult) -> bool {
+fn finish(ctx: &mut NativeCtx<'_, '_>, result: FrameResult) -> bool {
     // The callee's gas was charged in this native: forwarded, and with a stipend the value's
     // 9,000, more than the 2,300 it adds, so what comes back never exceeds the charge.
     ctx.cost = ctx.cost.saturating_sub(result.gas_left);
-    ctx.frame.return_data = result.end.output();
-    result.end.is_success()
+    let success = result.end.is_success();
+    ctx.frame.return_data = result.end.into_output();
+    success
 }
