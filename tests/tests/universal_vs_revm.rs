@@ -3,8 +3,10 @@
 //! storage, recursion that grows the stack to its limit, jumps into push data, JUMPDESTs
 //! reached both statically and dynamically, stack underflow on a dynamic path — each run
 //! through the universal path alone (`UniversalOnly`) and through the pipeline as it chooses,
-//! against revm. And code near it: code whose static lowering fails, a call through label
-//! arithmetic, creations that deploy no code.
+//! against revm. And code near it: code whose static lowering fails, jumps to labels mixed
+//! with calldata (XOR, OR, AND, MUL, SHL), creations that deploy no code.
+
+use std::collections::BTreeSet;
 
 use alloy_primitives::{keccak256, Address, U256};
 use evmove::{
@@ -298,31 +300,78 @@ fn code_the_static_lowering_gives_up_on_takes_the_universal_path() {
     runs_as_revm_runs(&program, &inputs);
 }
 
-/// A call whose target is a function's label XORed with calldata: the static path resolves
-/// the jump to the one label that escapes, so it calls the function only when the target is
-/// that label, and otherwise halts as an invalid jump, as the EVM does (the XOR here never
-/// lands on another JUMPDEST).
+/// A program that mixes calldata word 0 into label `p{label}` with `op` and jumps to the
+/// result, in the block that mixes it or (`via`) a later one, over a sled of landing pads
+/// that each return their index.
+fn mixed_label_jump(op: &str, label: usize, via: bool) -> Vec<u8> {
+    let sled: String = (0..16)
+        .map(|k| format!("p{k}: PUSH1 {k} PUSH @out JUMP\n"))
+        .collect();
+    let via = if via { "PUSH @go JUMP go:" } else { "" };
+    code(&format!(
+        "PUSH @p{label} PUSH0 CALLDATALOAD {op} {via} JUMP
+         {sled}
+         out: PUSH0 MSTORE PUSH 0x20 PUSH0 RETURN"
+    ))
+}
+
+/// How a program mixes a label with calldata, as the EVM computes it.
+type Mix = fn(U256, U256) -> U256;
+
+/// Jumps to a label mixed with calldata by XOR, OR, AND, MUL or SHL: the label does not
+/// bound the target, so the code takes the universal path, and lands on other pads (for each
+/// op, calldata found that mixes one of the pads into another), or halts on no JUMPDEST, as
+/// revm does.
 #[test]
-fn a_call_through_label_arithmetic_checks_its_target_as_on_revm() {
-    let program = code(
-        "PUSH0 CALLDATALOAD PUSH @ret PUSH @f DUP3 XOR JUMP
-         ret: PUSH0 MSTORE PUSH 0x20 PUSH0 RETURN
-         f: PUSH 7 SWAP1 JUMP",
-    );
-    let lifted = lift(&Code::new(program.clone())).expect("lifts");
-    assert!(lifted.universal.is_none(), "lifted on the static path");
-    assert_eq!(lifted.functions.len(), 2, "f is a function");
-    let inputs: Vec<Vec<u8>> = [
-        U256::ZERO,
-        U256::from(1) << 100,
-        U256::from(0x10000),
-        U256::MAX,
-    ]
-    .map(|x| words(&[x]))
-    .to_vec();
-    let outcomes = runs_as_revm_runs(&program, &inputs);
-    let succeeded: Vec<bool> = outcomes.iter().map(TxOutcome::is_success).collect();
-    assert_eq!(succeeded, [true, false, false, false]);
+fn jumps_to_a_label_mixed_with_calldata_land_where_revm_lands() {
+    let ops: [(&str, Mix); 5] = [
+        ("XOR", |l, x| l ^ x),
+        ("OR", |l, x| l | x),
+        ("AND", |l, x| l & x),
+        ("MUL", |l, x| l.wrapping_mul(x)),
+        ("SHL", |l, x| l << x.saturating_to::<usize>()),
+    ];
+    for (op, mix) in ops {
+        for via in [false, true] {
+            // The pads' offsets do not depend on the label pushed (always two bytes); the
+            // JUMPDESTs are `go` (if `via`), the pads, `out`.
+            let jumpdests: Vec<U256> = Code::new(mixed_label_jump(op, 0, via))
+                .instructions()
+                .iter()
+                .filter(|i| i.opcode.get() == 0x5b)
+                .map(|i| U256::from(i.pc.0))
+                .collect();
+            let pads = &jumpdests[usize::from(via)..][..16];
+            let hit = |label: U256| {
+                (0u64..1024).map(U256::from).find(|&x| {
+                    let target = mix(label, x);
+                    target != label && pads.contains(&target)
+                })
+            };
+            let (label, x) = (0..16)
+                .find_map(|k| Some((k, hit(pads[k])?)))
+                .expect("some pad mixes into another");
+            let program = mixed_label_jump(op, label, via);
+            let lifted = lift(&Code::new(program.clone())).expect("lifts");
+            let reason = lifted.universal.expect("the universal path").to_string();
+            assert!(reason.contains("computed from a label"), "{op}: {reason}");
+            let inputs: Vec<Vec<u8>> = [U256::ZERO, U256::from(1), x, x + U256::from(1), U256::MAX]
+                .map(|x| words(&[x]))
+                .to_vec();
+            let outcomes = runs_as_revm_runs(&program, &inputs);
+            let landed: BTreeSet<Vec<u8>> = (outcomes.iter())
+                .filter(|o| o.is_success())
+                .map(|o| o.output.to_vec())
+                .collect();
+            let other = words(&[U256::from(label)]);
+            assert!(
+                landed.iter().any(|output| *output != other),
+                "{op} {via}: only {landed:?}"
+            );
+            let halted = outcomes.iter().any(|o| matches!(o.status, Status::Halt(_)));
+            assert!(halted, "{op} {via}: some target is no JUMPDEST");
+        }
+    }
 }
 
 /// Creations that deploy no code (initcode that stops, returns nothing, or is empty; and

@@ -28,7 +28,17 @@
 //! can only hold a label the code put there. Not where a label is moved by an unknown amount
 //! (`label + index`, a jump table): the jump may then land on any JUMPDEST, or on none, so
 //! code that does that and jumps to a target it does not know is left unresolved
-//! ([`JumpError::Unbounded`]), for the universal path.
+//! ([`JumpError::Unbounded`]), for the universal path. Nor where the target itself is
+//! computed from a label and data by any other word operation (label XOR, OR, AND, MUL...
+//! calldata): each slot carries whether it may hold such a value (`stack::Derived`, part of
+//! a state's context, so it follows the value across blocks), and a jump to one is left
+//! unresolved too. Only that flow is followed, not memory or storage: solc packs function
+//! pointers into storage slots (legacy: `label * 256^offset | (old & mask)`, the offset
+//! possibly computed) and unpacks them exactly on load, so a value mixed from a label and
+//! data that goes to memory or storage is taken for such a packing. Via-IR code keeps
+//! function pointers as ids and calls them through a switch, and legacy constructor code
+//! combines labels with constants only (`creation << 32 | runtime`, folded), so neither is
+//! seen as a computed target.
 //!
 //! **Every JUMPDEST.** Code that takes the address of no label but still jumps to a computed
 //! target (hand-written code jumping to a value from calldata, NUMBER or arithmetic, as in
@@ -68,7 +78,7 @@ use revm_bytecode::opcode;
 
 use super::{
     blocks::{block_at, BasicBlock},
-    stack::{label, Below, BlockStack, Budget, Contexts, Slot, Stack},
+    stack::{label, Below, BlockStack, Budget, Contexts, Derived, Slot, Stack},
 };
 use crate::{
     evm::{Code, Pc},
@@ -135,8 +145,9 @@ pub enum JumpError {
         /// The block it was about to explore.
         pc: Pc,
     },
-    /// A jump's target is computed, and the code moves labels by unknown amounts, so the
-    /// labels it uses as data do not bound the target.
+    /// A jump's target is computed, and the code moves labels by unknown amounts, or
+    /// computes the target from a label and data, so the labels it uses as data do not
+    /// bound the target.
     #[error("the jump at {pc} goes to a target computed from a label (a jump table?)")]
     Unbounded {
         /// The jump.
@@ -161,7 +172,7 @@ pub fn explore_jumps(code: &Code) -> Result<JumpAnalysis, JumpError> {
     let explored = match code.instructions().is_empty() {
         true => Ok(()),
         false => explorer
-            .enqueue(Pc(0), Rc::from([]))
+            .enqueue(Pc(0), Rc::from([]), Rc::from([]))
             .and_then(|()| explorer.run()),
     };
     explored.map(|()| explorer.analysis)
@@ -170,12 +181,13 @@ pub fn explore_jumps(code: &Code) -> Result<JumpAnalysis, JumpError> {
 struct Explorer<'a> {
     code: &'a Code,
     analysis: JumpAnalysis,
-    contexts: Contexts<()>,
-    queue: VecDeque<(Pc, Stack)>,
+    /// Contexts, told apart also by which slots hold values computed from a label and data.
+    contexts: Contexts<Derived>,
+    queue: VecDeque<(Pc, Stack, Derived)>,
     /// Labels used as data: the targets of dynamic jumps.
     escaped: BTreeSet<Pc>,
     /// Jumps with unknown targets: the jump and the stack it leaves.
-    dynamic_jumps: Vec<(Pc, Stack)>,
+    dynamic_jumps: Vec<(Pc, Stack, Derived)>,
     /// Whether some block moves a label by an unknown amount.
     label_offset: bool,
     budget: Budget,
@@ -191,10 +203,10 @@ impl Explorer<'_> {
             .map(|instruction| instruction.pc)
             .collect();
         loop {
-            while let Some((start, stack)) = self.queue.pop_front() {
-                self.explore(start, &stack)?;
+            while let Some((start, stack, derived)) = self.queue.pop_front() {
+                self.explore(start, &stack, &derived)?;
             }
-            if let (true, Some(&(pc, _))) = (self.label_offset, self.dynamic_jumps.first()) {
+            if let (true, Some(&(pc, ..))) = (self.label_offset, self.dynamic_jumps.first()) {
                 return Err(JumpError::Unbounded { pc });
             }
             // Dynamic jumps go to every escaped label, or to every JUMPDEST if no label
@@ -205,7 +217,7 @@ impl Explorer<'_> {
             } else {
                 self.escaped.iter().copied().collect()
             };
-            for (jump, stack) in self.dynamic_jumps.clone() {
+            for (jump, stack, derived) in self.dynamic_jumps.clone() {
                 // Present even when empty: the jump is resolved, to no target at all.
                 self.analysis.targets.entry(jump).or_default();
                 if self.escaped.is_empty() {
@@ -217,7 +229,7 @@ impl Explorer<'_> {
                         .entry(jump)
                         .or_default()
                         .insert(target);
-                    self.enqueue(target, stack.clone())?;
+                    self.enqueue(target, stack.clone(), derived.clone())?;
                 }
             }
             if self.queue.is_empty() {
@@ -226,20 +238,23 @@ impl Explorer<'_> {
         }
     }
 
-    fn enqueue(&mut self, start: Pc, stack: Stack) -> Result<(), JumpError> {
+    fn enqueue(&mut self, start: Pc, stack: Stack, derived: Derived) -> Result<(), JumpError> {
         if !self.budget.offer(stack.len()) {
             return Err(JumpError::OverBudget { pc: start });
         }
-        let Some(stack) = self.contexts.admit(self.code, start, (), stack) else {
+        let Some(stack) = self
+            .contexts
+            .admit(self.code, start, derived.clone(), stack)
+        else {
             return Ok(());
         };
         self.analysis.states += 1;
-        self.queue.push_back((start, stack));
+        self.queue.push_back((start, stack, derived));
         Ok(())
     }
 
     /// Runs the block at `start` on `stack` and enqueues the states it leads to.
-    fn explore(&mut self, start: Pc, stack: &[Slot]) -> Result<(), JumpError> {
+    fn explore(&mut self, start: Pc, stack: &[Slot], derived: &[u16]) -> Result<(), JumpError> {
         let first = self
             .code
             .instruction_index(start)
@@ -253,7 +268,7 @@ impl Explorer<'_> {
         if !self.budget.charge(block.instructions.len()) {
             return Err(JumpError::OverBudget { pc: start });
         }
-        let mut stack = BlockStack::new(self.code, stack, Below::Nothing);
+        let mut stack = BlockStack::new(self.code, stack, Below::Nothing).with_derived(derived);
         let end = stack.run(&block);
         self.escaped.extend(stack.escaped.drain(..));
         self.label_offset |= stack.label_offset;
@@ -269,17 +284,21 @@ impl Explorer<'_> {
         };
         let exits = stack.exits(end);
         if let Some((next, stack)) = exits.next {
-            self.enqueue(next, stack.at_block_boundary())?;
+            self.enqueue(next, stack.at_block_boundary(), stack.derived())?;
         }
         let Some((pc, target, taken)) = exits.jump else {
             return Ok(());
         };
+        if target.derived {
+            return Err(JumpError::Unbounded { pc });
+        }
         let successor = taken.at_block_boundary();
+        let derived = taken.derived();
         match target.slot {
             Slot::Const(value) => match label(self.code, value) {
                 Some(target) => {
                     self.analysis.targets.entry(pc).or_default().insert(target);
-                    self.enqueue(target, successor)?;
+                    self.enqueue(target, successor, derived)?;
                 }
                 None => {
                     self.analysis
@@ -287,7 +306,7 @@ impl Explorer<'_> {
                         .insert(pc, Fault::InvalidJumpTarget(value));
                 }
             },
-            Slot::Unknown | Slot::Entry(_) => self.dynamic_jumps.push((pc, successor)),
+            Slot::Unknown | Slot::Entry(_) => self.dynamic_jumps.push((pc, successor, derived)),
         }
         Ok(())
     }
@@ -371,6 +390,37 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(error, JumpError::Unbounded { pc: Pc(7) });
+    }
+
+    #[test]
+    fn a_jump_to_a_label_mixed_with_data_is_unresolved() {
+        // f XOR calldata (or OR, AND, MUL...) may be g: f, the one label used as data, does
+        // not bound it, whether the jump is in the block that mixes it or a later one.
+        for op in ["XOR", "OR", "AND", "MUL", "SHL"] {
+            for (via, jump) in [("", Pc(7)), ("PUSH @go JUMP go:", Pc(12))] {
+                let error = analyse(&format!(
+                    "PUSH 0 CALLDATALOAD PUSH @f {op} {via} JUMP
+                     f: STOP
+                     g: STOP"
+                ))
+                .unwrap_err();
+                assert_eq!(error, JumpError::Unbounded { pc: jump }, "{op} {via}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_label_packed_into_storage_with_data_still_bounds_the_jump_that_loads_it() {
+        // solc's legacy packing: label * 256^offset | (old & ~mask), stored; loaded, shifted
+        // and masked, then jumped to: the escaped label g is the one target.
+        let analysis = analyse(
+            "PUSH 0 SLOAD PUSH 0xff NOT AND PUSH 0 CALLDATALOAD PUSH @g MUL OR PUSH 0 SSTORE
+             PUSH 0 SLOAD PUSH 0xff AND JUMP
+             g: STOP
+             h: STOP",
+        )
+        .unwrap();
+        assert_eq!(targets(&analysis), [(24, vec![25])]);
     }
 
     #[test]

@@ -11,7 +11,9 @@
 //! Across block boundaries only constants no larger than the code that a PUSH gave (labels,
 //! the booleans 0 and 1, code offsets and sizes), labels however computed, and entry slots
 //! are kept, which keeps the number of distinct stacks finite (a folded loop counter would
-//! otherwise count through every value).
+//! otherwise count through every value). A slot also carries whether its value may be
+//! computed from a label and data by a word operation that did not fold (label XOR calldata):
+//! jump resolution does not bound a jump to such a value by the labels that escaped.
 
 use std::{
     collections::HashMap,
@@ -104,6 +106,11 @@ impl Hash for Slot {
 /// The stack on entry to a block, bottom first.
 pub(crate) type Stack = Rc<[Slot]>;
 
+/// The positions (from the bottom) of a stack's slots that may hold a value computed from a
+/// label and data: label XOR, OR, AND, MUL... something the code does not know. Such a value
+/// used as a jump target may land on any JUMPDEST, not only on the labels that escaped.
+pub(crate) type Derived = Rc<[u16]>;
+
 /// What lies below the slots a block starts with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum Below {
@@ -147,6 +154,8 @@ pub(crate) struct Tracked {
     id: u32,
     /// Whether the value was computed by folding rather than pushed.
     folded: bool,
+    /// Whether the value may be computed from a label and data ([`Derived`]).
+    pub derived: bool,
 }
 
 /// The stack while a block runs.
@@ -178,6 +187,7 @@ impl<'a> BlockStack<'a> {
                 slot,
                 id,
                 folded: false,
+                derived: false,
             })
             .collect();
         Self {
@@ -191,6 +201,27 @@ impl<'a> BlockStack<'a> {
             code_copies: Vec::new(),
             label_offset: false,
         }
+    }
+
+    /// Marks the slots at `derived` (positions from the bottom, as [`Self::derived`] gives
+    /// them) as computed from a label and data.
+    pub fn with_derived(mut self, derived: &[u16]) -> Self {
+        for &position in derived {
+            if let Some(tracked) = self.slots.get_mut(usize::from(position)) {
+                tracked.derived = true;
+            }
+        }
+        self
+    }
+
+    /// The positions of the slots that may be computed from a label and data, as a
+    /// successor block sees them.
+    pub fn derived(&self) -> Derived {
+        (0..)
+            .zip(&self.slots)
+            .filter(|(_, tracked)| tracked.derived)
+            .map(|(position, _)| position)
+            .collect()
     }
 
     /// Runs `block`: its instructions, then pops the operands of its jump.
@@ -328,8 +359,9 @@ impl<'a> BlockStack<'a> {
                     Slot::Const(value) => Slot::Const(U256::from(value.is_zero())),
                     _ => Slot::Unknown,
                 })?;
-                let result = self.slots.last().expect("just pushed").id;
-                self.is_zero_of.insert(result, operand.id);
+                let result = self.slots.last_mut().expect("just pushed");
+                result.derived = operand.derived;
+                self.is_zero_of.insert(result.id, operand.id);
                 Ok(())
             }
             _ => self.generic(op),
@@ -363,6 +395,12 @@ impl<'a> BlockStack<'a> {
         {
             self.label_offset = true;
         }
+        // A word operation on a label and data, or on such a value, that does not fold.
+        let derived = folded.is_none()
+            && is_word_operation(op)
+            && operands
+                .iter()
+                .any(|tracked| tracked.derived || is_label(tracked));
         for tracked in operands {
             self.consumed(tracked);
         }
@@ -372,9 +410,14 @@ impl<'a> BlockStack<'a> {
                 slot: Slot::Const(value),
                 id: self.next_id,
                 folded: true,
+                derived: false,
             });
         }
-        (0..info.outputs()).try_for_each(|_| self.push(Slot::Unknown))
+        (0..info.outputs()).try_for_each(|_| {
+            self.push(Slot::Unknown)?;
+            self.slots.last_mut().expect("just pushed").derived = derived;
+            Ok(())
+        })
     }
 
     fn push(&mut self, slot: Slot) -> Result<(), Fault> {
@@ -384,6 +427,7 @@ impl<'a> BlockStack<'a> {
             slot,
             id,
             folded: false,
+            derived: false,
         })
     }
 
@@ -415,6 +459,7 @@ impl<'a> BlockStack<'a> {
                 slot: Slot::Entry(*materialized),
                 id: self.next_id,
                 folded: false,
+                derived: false,
             };
             self.slots.insert(0, entry);
         }
@@ -434,6 +479,7 @@ impl<'a> BlockStack<'a> {
         if is_zero {
             for tracked in self.slots.iter_mut().filter(|t| t.id == id) {
                 tracked.slot = Slot::Const(U256::ZERO);
+                tracked.derived = false;
             }
         }
         if let Some(&operand) = self.is_zero_of.get(&id) {
@@ -544,6 +590,11 @@ pub(crate) fn code_copy(offset: U256, size: U256) -> Option<(usize, usize)> {
         (Ok(offset), Ok(size @ 1..)) => Some((offset, size)),
         _ => None,
     }
+}
+
+/// Whether `op` is a pure operation on words (arithmetic, comparison, bitwise, shifts).
+fn is_word_operation(op: u8) -> bool {
+    matches!(op, opcode::ADD..=opcode::SIGNEXTEND | opcode::LT..=opcode::SAR)
 }
 
 /// The label `value` names, if it is a valid jump destination of `code`.
