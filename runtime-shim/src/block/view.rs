@@ -4,9 +4,11 @@
 
 use std::{
     cell::{Cell, RefCell},
-    collections::BTreeMap,
+    collections::HashMap,
     hash::Hash,
 };
+
+use foldhash::fast::RandomState;
 
 use super::{
     mvmemory::{MvMemory, Read},
@@ -81,14 +83,18 @@ where
     }
 }
 
+/// The writes of a block's transactions so far, by key (`None`: deleted): hashed, as every
+/// state read misses the journal into them; sorted once, when the block's output is made.
+pub(super) type BlockWrites<K, V> = HashMap<K, Option<V>, RandomState>;
+
 /// The view of a transaction in the sequential executor: the writes of the transactions
-/// before it (`None`: deleted), then the base state.
+/// before it, then the base state.
 pub(super) struct SequentialView<'a, K, V, B> {
-    pub(super) writes: &'a BTreeMap<K, Option<V>>,
+    pub(super) writes: &'a BlockWrites<K, V>,
     pub(super) base: &'a B,
 }
 
-impl<K: Ord, V: Clone, B: BaseView<K, V>> View<K, V> for SequentialView<'_, K, V, B> {
+impl<K: Eq + Hash, V: Clone, B: BaseView<K, V>> View<K, V> for SequentialView<'_, K, V, B> {
     fn read(&self, key: &K) -> Result<Option<V>, ReadError> {
         Ok(match self.writes.get(key) {
             Some(value) => value.clone(),

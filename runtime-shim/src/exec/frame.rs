@@ -4,8 +4,6 @@
 //! or rolls back. The transaction's first frame and the call natives (through the
 //! [`Calls`] trait the [`Executor`] implements) all come through here.
 
-use std::{cell::Cell, rc::Rc};
-
 use alloy_primitives::{Address, Bytes, B256};
 use evmove_word::shim::AbortCode;
 use move_binary_format::errors::{VMError, VMResult};
@@ -174,9 +172,9 @@ fn construct(
             code: initcode.bytes.clone(),
             is_static: false,
             depth: inputs.depth,
-            gas: Rc::new(Cell::new(inputs.gas_limit)),
             ..Frame::default()
         };
+        frame.gas.set(inputs.gas_limit);
         run_module(exec, host, initcode, CodeKind::Initcode, frame)?
     };
     if let FrameEnd::Return(code) = &result.end {
@@ -225,9 +223,9 @@ fn run_code_at(
         code: code.bytes.clone(),
         is_static: inputs.is_static,
         depth: inputs.depth,
-        gas: Rc::new(Cell::new(inputs.gas_limit)),
         ..Frame::default()
     };
+    frame.gas.set(inputs.gas_limit);
     run_module(exec, host, &code, CodeKind::Runtime, frame)
 }
 

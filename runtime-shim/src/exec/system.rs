@@ -26,7 +26,6 @@ use crate::{
         env::{BlockEnv, SpecId, Transaction},
         outcome::{Fatal, Status},
     },
-    journal::Journal,
     state::{overlay::Overlay, StateError, StateKey, StateValue, StateView, WriteSet},
 };
 
@@ -93,13 +92,15 @@ impl Runtime {
             gas_limit: SYSTEM_CALL_GAS_LIMIT,
             ..Transaction::default()
         };
-        self.with_executor(|vm| {
+        self.with_executor(|vm, kept| {
             let exec = Executor {
                 modules: &self.modules,
                 vm,
                 counter: None,
             };
-            let host = Host::new(state, block, &tx, Journal::new());
+            let mut journal = std::mem::take(kept);
+            journal.restart(false);
+            let host = Host::new(state, block, &tx, journal);
             let inputs = CallInputs {
                 caller: SYSTEM_ADDRESS,
                 target: contract,
@@ -115,7 +116,9 @@ impl Runtime {
                 Ok(result) => result,
                 Err(Fatal) => return Err(TxError::of_fatal(host.fatal.take())),
             };
-            let (write_set, credits, logs) = host.journal.into_inner().finish();
+            let mut journal = host.journal.into_inner();
+            let (write_set, credits, logs) = journal.finish();
+            *kept = journal;
             Ok(Some(TxOutcome {
                 status: Status::from(&result.end),
                 return_data: result.end.into_output(),

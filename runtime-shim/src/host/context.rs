@@ -105,7 +105,8 @@ impl<'a> Host<'a> {
 }
 
 /// The executing EVM frame. `..Frame::default()` fills what a frame starts without: no
-/// memory, no return data, no end.
+/// memory, no return data, no end, and a gas cell holding 0 (set it: a second cell would be
+/// a second allocation).
 #[derive(Default)]
 pub struct Frame {
     /// ADDRESS: whose storage and balance the frame uses.
