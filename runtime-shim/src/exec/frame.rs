@@ -172,6 +172,7 @@ fn construct(
             code: initcode.bytes.clone(),
             is_static: false,
             depth: inputs.depth,
+            memory: host.new_memory(),
             ..Frame::default()
         };
         frame.gas.set(inputs.gas_limit);
@@ -223,6 +224,7 @@ fn run_code_at(
         code: code.bytes.clone(),
         is_static: inputs.is_static,
         depth: inputs.depth,
+        memory: host.new_memory(),
         ..Frame::default()
     };
     frame.gas.set(inputs.gas_limit);
@@ -275,9 +277,11 @@ fn run_session<'a>(
     module: &ModuleId,
     frame: Frame,
 ) -> Result<FrameEnd, String> {
-    match execute_function(exec, host, module, RUN, Vec::new(), frame) {
-        (Ok(_), _) => Err(NO_END.to_string()),
-        (Err(error), frame) => frame_end(&error, frame.end),
+    let (result, frame) = execute_function(exec, host, module, RUN, Vec::new(), frame);
+    host.recycle_memory(frame.memory);
+    match result {
+        Ok(_) => Err(NO_END.to_string()),
+        Err(error) => frame_end(&error, frame.end),
     }
 }
 

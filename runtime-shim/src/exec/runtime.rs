@@ -9,6 +9,7 @@ use move_core_types::{account_address::AccountAddress, language_storage::ModuleI
 use move_vm_runtime::move_vm::MoveVM;
 
 use super::{
+    buffers::HostBuffers,
     code::{CodeKind, CodeProvider, ProvidedModule},
     counting::{allocations_on_this_thread, Counter, WorkCounts},
     entry::{self, EntryCall, EntryOutcome},
@@ -24,7 +25,6 @@ use crate::{
         env::{BlockEnv, Transaction},
         outcome::{Fatal, FrameResult, Status},
     },
-    journal::Journal,
     state::{Code, StateView},
 };
 
@@ -48,11 +48,10 @@ pub struct Runtime {
     executors: Mutex<Vec<Workspace>>,
 }
 
-/// What one execution uses and the next one reuses: a VM, and a journal whose buffers
-/// outlive its transaction ([`Journal::restart`]).
+/// What one execution uses and the next one reuses: a VM, and the host's buffers.
 struct Workspace {
     vm: MoveVM,
-    journal: Journal,
+    buffers: HostBuffers,
 }
 
 impl Runtime {
@@ -217,7 +216,8 @@ impl Runtime {
     }
 
     /// Runs `tx` on a VM of its own, paying its gas and fees as `envelope` says, with a
-    /// journal deferring credits if `defer_credits` (see [`Journal::deferring_credits`]):
+    /// journal deferring credits if `defer_credits` (see
+    /// [`Journal::deferring_credits`](crate::journal::Journal::deferring_credits)):
     /// `first_frame` runs a call to the address given with the gas given (a creation is
     /// always [`Calls::create`]), giving how it ended and whatever else it returns
     /// (`T::default()` for a creation); every frame counts into `counter`, if any.
@@ -237,15 +237,13 @@ impl Runtime {
             u64,
         ) -> Result<(FrameResult, T), Fatal>,
     ) -> Result<(TxOutcome, T), TxError> {
-        self.with_executor(|vm, kept| {
+        self.with_executor(|vm, buffers| {
             let exec = Executor {
                 modules: &self.modules,
                 vm,
                 counter,
             };
-            let mut journal = std::mem::take(kept);
-            journal.restart(defer_credits);
-            let mut host = Host::new(state, block, tx, journal);
+            let mut host = buffers.host(state, block, tx, defer_credits);
             let fees = match envelope {
                 Envelope::Transaction => Some(Fees::check(tx, block, host.schedule)?),
                 Envelope::Frame => None,
@@ -331,9 +329,7 @@ impl Runtime {
                 }
                 None => (tx.gas_limit - result.gas_left.min(tx.gas_limit), 0),
             };
-            let mut journal = host.journal.into_inner();
-            let (write_set, credits, logs) = journal.finish();
-            *kept = journal;
+            let (write_set, credits, logs) = buffers.finish(host);
             let outcome = TxOutcome {
                 status,
                 return_data,
@@ -349,22 +345,21 @@ impl Runtime {
     }
 
     /// Runs `f` with a VM of its own for executing a transaction (an idle one, or a new one;
-    /// if none can be made, the publishing VM, shared) and a journal kept between
-    /// transactions: `f` takes it, and puts it back emptied ([`Journal::finish`]) for the
-    /// next one to reuse its buffers.
-    pub(super) fn with_executor<R>(&self, f: impl FnOnce(&MoveVM, &mut Journal) -> R) -> R {
+    /// if none can be made, the publishing VM, shared) and the host buffers the VM's last
+    /// transaction left.
+    pub(super) fn with_executor<R>(&self, f: impl FnOnce(&MoveVM, &mut HostBuffers) -> R) -> R {
         let idle = self.executors.lock().map(|mut idle| idle.pop());
         let mut workspace = match idle.ok().flatten() {
             Some(workspace) => workspace,
             None => match new_vm() {
                 Ok(vm) => Workspace {
                     vm,
-                    journal: Journal::new(),
+                    buffers: HostBuffers::default(),
                 },
-                Err(_) => return f(self.modules.vm(), &mut Journal::new()),
+                Err(_) => return f(self.modules.vm(), &mut HostBuffers::default()),
             },
         };
-        let result = f(&workspace.vm, &mut workspace.journal);
+        let result = f(&workspace.vm, &mut workspace.buffers);
         if let Ok(mut idle) = self.executors.lock() {
             idle.push(workspace);
         }

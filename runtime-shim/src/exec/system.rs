@@ -22,7 +22,6 @@ use crate::{
     exec::frame::Executor,
     host::{
         calls::{CallInputs, Calls},
-        context::Host,
         env::{BlockEnv, SpecId, Transaction},
         outcome::{Fatal, Status},
     },
@@ -92,15 +91,13 @@ impl Runtime {
             gas_limit: SYSTEM_CALL_GAS_LIMIT,
             ..Transaction::default()
         };
-        self.with_executor(|vm, kept| {
+        self.with_executor(|vm, buffers| {
             let exec = Executor {
                 modules: &self.modules,
                 vm,
                 counter: None,
             };
-            let mut journal = std::mem::take(kept);
-            journal.restart(false);
-            let host = Host::new(state, block, &tx, journal);
+            let host = buffers.host(state, block, &tx, false);
             let inputs = CallInputs {
                 caller: SYSTEM_ADDRESS,
                 target: contract,
@@ -116,9 +113,7 @@ impl Runtime {
                 Ok(result) => result,
                 Err(Fatal) => return Err(TxError::of_fatal(host.fatal.take())),
             };
-            let mut journal = host.journal.into_inner();
-            let (write_set, credits, logs) = journal.finish();
-            *kept = journal;
+            let (write_set, credits, logs) = buffers.finish(host);
             Ok(Some(TxOutcome {
                 status: Status::from(&result.end),
                 return_data: result.end.into_output(),
