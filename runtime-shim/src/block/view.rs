@@ -15,6 +15,9 @@ use super::{
     task::{BaseView, Delta, ReadError, TxnIndex, View},
 };
 
+/// The reads an execution's record starts with room for (a token transfer makes about ten).
+const READS: usize = 16;
+
 /// One execution's view in the parallel executor. After a read hit an ESTIMATE, every read
 /// returns the same [`ReadError::Dependency`], so the task cannot go on with a partial view.
 pub(super) struct TxnView<'a, K, V, D, B> {
@@ -41,7 +44,7 @@ impl<'a, K, V, D, B> TxnView<'a, K, V, D, B> {
             base,
             txn,
             record,
-            reads: RefCell::default(),
+            reads: RefCell::new(Vec::with_capacity(if record { READS } else { 0 })),
             dependency: Cell::new(None),
         }
     }

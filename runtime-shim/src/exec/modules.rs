@@ -5,7 +5,7 @@
 
 use std::{
     collections::HashMap,
-    sync::{Arc, Mutex, OnceLock},
+    sync::{Arc, OnceLock, RwLock},
 };
 
 use foldhash::fast::RandomState;
@@ -57,9 +57,9 @@ pub struct Modules {
     provider: Box<dyn CodeProvider>,
     publisher: AccountAddress,
     /// The module published for code, by (code hash, kind), or why there is none: one cell
-    /// per code, filled once (see [`Modules::resolve`]). Looked up once per frame: hashed
-    /// with foldhash, not SipHash.
-    resolved: Mutex<HashMap<(B256, CodeKind), Arc<Resolution>, RandomState>>,
+    /// per code, filled once (see [`Modules::resolve`]). Looked up once per frame, by every
+    /// worker: a read lock, and foldhash rather than SipHash.
+    resolved: RwLock<HashMap<(B256, CodeKind), Arc<Resolution>, RandomState>>,
     /// Runs the modules it has compiled as machine code (`super::tier`); none: the
     /// interpreter runs every module.
     native_tier: Option<Box<dyn NativeTier>>,
@@ -80,7 +80,7 @@ impl Modules {
             store: ModuleStore::new(),
             provider,
             publisher,
-            resolved: Mutex::default(),
+            resolved: RwLock::default(),
             native_tier: None,
         };
         for module in stdlib::modules() {
@@ -132,7 +132,7 @@ impl Modules {
         let id = self.publish(module)?;
         let cell = Resolution::from(Ok(Arc::new(id.clone())));
         self.resolved
-            .lock()
+            .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .insert((code_hash, kind), Arc::new(cell));
         Ok(id)
@@ -151,13 +151,18 @@ impl Modules {
         // codes do not), so each code is compiled once. The answer is kept either way: the
         // provider's answer for the same bytes does not change, so a code that cannot run
         // is not compiled again either.
-        let cell = {
+        let key = (code.hash, kind);
+        let known = (self.resolved.read())
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .get(&key)
+            .cloned();
+        let cell = known.unwrap_or_else(|| {
             let mut resolved = self
                 .resolved
-                .lock()
+                .write()
                 .unwrap_or_else(|poisoned| poisoned.into_inner());
-            Arc::clone(resolved.entry((code.hash, kind)).or_default())
-        };
+            Arc::clone(resolved.entry(key).or_default())
+        });
         cell.get_or_init(|| {
             let module = self
                 .provider
