@@ -19,9 +19,13 @@
 //! map from each key to its value and its count of live writes. The write set is the keys
 //! written and not rolled back, with their final values.
 //!
-//! **Allocations**: the maps a transaction always fills (values, warm keys, entries) start
-//! sized for a token transfer's keys, so a small transaction allocates each once; the
-//! others are allocated when first used.
+//! **Allocations and hashing**: the maps a transaction always fills (values, warm keys,
+//! entries) start sized for a token transfer's keys, and [`Journal::finish`] empties the
+//! journal keeping its buffers, so a runtime that keeps its journal between transactions
+//! ([`Journal::restart`]) allocates none of them again; the others are allocated when first
+//! used. The maps hash with foldhash, not SipHash: their keys are looked up on every state
+//! access, and nothing iterates them into output without sorting (the write set is a
+//! B-tree).
 //!
 //! **Credits without a read** ([`Journal::deferring_credits`], for Block-STM): wei moved to
 //! an account whose value the transaction has not read is kept as a pending credit instead of
@@ -34,6 +38,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use alloy_primitives::{Address, Log, U256};
+use foldhash::fast::RandomState;
 use revm_precompile::primitives::hardfork::SpecId;
 
 use crate::state::{Account, Code, StateError, StateKey, StateValue, StateView, WriteSet};
@@ -97,6 +102,10 @@ struct Tracked {
 const KEYS: usize = 8;
 const ENTRIES: usize = 16;
 
+/// The most keys a journal kept between transactions holds room for: after a transaction
+/// that touched more, [`Journal::restart`] gives the memory back.
+const KEPT_KEYS: usize = 1024;
+
 /// An EIP-2930 access list: accounts, each with slots, warm from the transaction's start.
 pub type AccessList = [(Address, Vec<U256>)];
 
@@ -104,12 +113,12 @@ pub type AccessList = [(Address, Vec<U256>)];
 #[derive(Debug, Default)]
 pub struct Journal {
     /// The current value of every key read or written, with its live writes.
-    values: HashMap<StateKey, Tracked>,
-    transient: HashMap<(Address, U256), U256>,
-    created: HashSet<Address>,
+    values: HashMap<StateKey, Tracked, RandomState>,
+    transient: HashMap<(Address, U256), U256, RandomState>,
+    created: HashSet<Address, RandomState>,
     /// Accounts to delete at the transaction's end, each with the keys the state holds for
     /// it (none for an account created in this transaction).
-    destroyed: HashMap<Address, Vec<StateKey>>,
+    destroyed: HashMap<Address, Vec<StateKey>, RandomState>,
     logs: Vec<Log>,
     entries: Vec<Entry>,
     /// Whether wei moved to an account not read is a pending credit (see the module doc).
@@ -118,7 +127,7 @@ pub struct Journal {
     credits: Credits,
     /// The accounts ([`StateKey::Account`], precompiles aside: always warm, the host's) and
     /// the slots ([`StateKey::Slot`]) accessed so far (EIP-2929).
-    warm: HashSet<StateKey>,
+    warm: HashSet<StateKey, RandomState>,
     /// The refund counter (may go below zero within a frame, as revm's).
     refund: i64,
 }
@@ -127,8 +136,8 @@ impl Journal {
     /// An empty journal.
     pub fn new() -> Self {
         Self {
-            values: HashMap::with_capacity(KEYS),
-            warm: HashSet::with_capacity(KEYS),
+            values: HashMap::with_capacity_and_hasher(KEYS, RandomState::default()),
+            warm: HashSet::with_capacity_and_hasher(KEYS, RandomState::default()),
             entries: Vec::with_capacity(ENTRIES),
             ..Self::default()
         }
@@ -141,6 +150,31 @@ impl Journal {
             defer_credits: true,
             ..Self::new()
         }
+    }
+
+    /// Empties the journal for the next transaction, keeping its buffers (up to
+    /// [`KEPT_KEYS`] keys), and sets whether it defers credits (see the module doc).
+    pub fn restart(&mut self, defer_credits: bool) {
+        self.clear();
+        if self.values.capacity() > KEPT_KEYS {
+            self.values.shrink_to(KEYS);
+            self.warm.shrink_to(KEYS);
+            self.entries.shrink_to(ENTRIES);
+        }
+        self.defer_credits = defer_credits;
+    }
+
+    /// Forgets everything, keeping the buffers.
+    fn clear(&mut self) {
+        self.values.clear();
+        self.transient.clear();
+        self.created.clear();
+        self.destroyed.clear();
+        self.logs.clear();
+        self.entries.clear();
+        self.credits.clear();
+        self.warm.clear();
+        self.refund = 0;
     }
 
     /// The current value under `key`, reading `view` the first time.
@@ -570,11 +604,11 @@ impl Journal {
     /// transaction lose their account, code and every slot: those written, and those the
     /// state held ([`Journal::mark_destroyed`]). They have no pending credits (SELFDESTRUCT
     /// and creation read the account, and later credits to an account read are no longer
-    /// deferred).
-    pub fn finish(self) -> (WriteSet, Credits, Vec<Log>) {
+    /// deferred). The journal is left empty, its buffers kept for the next transaction.
+    pub fn finish(&mut self) -> (WriteSet, Credits, Vec<Log>) {
         // Inserted one by one: collecting into a B-tree sorts in a buffer of its own first.
         let mut writes = WriteSet::new();
-        for (key, tracked) in self.values {
+        for (key, tracked) in self.values.drain() {
             if tracked.writes > 0 {
                 writes.insert(key, tracked.value);
             }
@@ -587,10 +621,16 @@ impl Journal {
                 *value = None;
             }
         }
-        for stored in self.destroyed.into_values() {
+        for (_, stored) in self.destroyed.drain() {
             writes.extend(stored.into_iter().map(|key| (key, None)));
         }
-        (writes, self.credits, self.logs)
+        let finished = (
+            writes,
+            std::mem::take(&mut self.credits),
+            std::mem::take(&mut self.logs),
+        );
+        self.clear();
+        finished
     }
 }
 
@@ -683,7 +723,8 @@ mod tests {
         state.set_slot(A, U256::from(1), U256::from(10));
         state.set_slot(A, U256::from(2), U256::from(20));
         let mut stored = vec![StateKey::Account(A), StateKey::Code(A)];
-        let slots = state.storage_slots(A).unwrap();
+        let mut slots = state.storage_slots(A).unwrap();
+        slots.sort();
         assert_eq!(slots, [U256::from(1), U256::from(2)]);
         stored.extend(slots.into_iter().map(|slot| StateKey::Slot(A, slot)));
         let mut journal = Journal::new();

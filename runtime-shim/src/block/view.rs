@@ -4,14 +4,19 @@
 
 use std::{
     cell::{Cell, RefCell},
-    collections::BTreeMap,
+    collections::HashMap,
     hash::Hash,
 };
+
+use foldhash::fast::RandomState;
 
 use super::{
     mvmemory::{MvMemory, Read},
     task::{BaseView, Delta, ReadError, TxnIndex, View},
 };
+
+/// The reads an execution's record starts with room for (a token transfer makes about ten).
+const READS: usize = 16;
 
 /// One execution's view in the parallel executor. After a read hit an ESTIMATE, every read
 /// returns the same [`ReadError::Dependency`], so the task cannot go on with a partial view.
@@ -39,7 +44,7 @@ impl<'a, K, V, D, B> TxnView<'a, K, V, D, B> {
             base,
             txn,
             record,
-            reads: RefCell::default(),
+            reads: RefCell::new(Vec::with_capacity(if record { READS } else { 0 })),
             dependency: Cell::new(None),
         }
     }
@@ -81,14 +86,18 @@ where
     }
 }
 
+/// The writes of a block's transactions so far, by key (`None`: deleted): hashed, as every
+/// state read misses the journal into them; sorted once, when the block's output is made.
+pub(super) type BlockWrites<K, V> = HashMap<K, Option<V>, RandomState>;
+
 /// The view of a transaction in the sequential executor: the writes of the transactions
-/// before it (`None`: deleted), then the base state.
+/// before it, then the base state.
 pub(super) struct SequentialView<'a, K, V, B> {
-    pub(super) writes: &'a BTreeMap<K, Option<V>>,
+    pub(super) writes: &'a BlockWrites<K, V>,
     pub(super) base: &'a B,
 }
 
-impl<K: Ord, V: Clone, B: BaseView<K, V>> View<K, V> for SequentialView<'_, K, V, B> {
+impl<K: Eq + Hash, V: Clone, B: BaseView<K, V>> View<K, V> for SequentialView<'_, K, V, B> {
     fn read(&self, key: &K) -> Result<Option<V>, ReadError> {
         Ok(match self.writes.get(key) {
             Some(value) => value.clone(),

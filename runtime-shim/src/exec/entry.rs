@@ -7,8 +7,6 @@
 //! sender as CALLER (at depth 1, one level below a plain transaction's first frame), then
 //! decodes the results from the return data.
 
-use std::{cell::Cell, rc::Rc};
-
 use alloy_primitives::{Address, Bytes, U256};
 use evmove_word::shim::AbortCode;
 use move_core_types::{identifier::Identifier, language_storage::ModuleId, vm_status::StatusCode};
@@ -91,7 +89,6 @@ pub(super) fn run(
     };
     let mut args = vec![call.contract.to_vec()];
     args.extend(call.args.iter().cloned());
-    let gas = Rc::new(Cell::new(gas_limit));
     let frame = Frame {
         address: call.sender,
         caller: call.sender,
@@ -100,9 +97,10 @@ pub(super) fn run(
         code: Bytes::new(),
         is_static: false,
         depth: 0,
-        gas: gas.clone(),
         ..Frame::default()
     };
+    frame.gas.set(gas_limit);
+    let gas = frame.gas.clone();
     let checkpoint = host.journal().checkpoint();
     let (result, frame) = frame::on_big_stack(|| {
         frame::execute_function(exec, host, &module, &call.function, args, frame)

@@ -4,8 +4,6 @@
 //! or rolls back. The transaction's first frame and the call natives (through the
 //! [`Calls`] trait the [`Executor`] implements) all come through here.
 
-use std::{cell::Cell, rc::Rc};
-
 use alloy_primitives::{Address, Bytes, B256};
 use evmove_word::shim::AbortCode;
 use move_binary_format::errors::{VMError, VMResult};
@@ -174,9 +172,10 @@ fn construct(
             code: initcode.bytes.clone(),
             is_static: false,
             depth: inputs.depth,
-            gas: Rc::new(Cell::new(inputs.gas_limit)),
+            memory: host.new_memory(),
             ..Frame::default()
         };
+        frame.gas.set(inputs.gas_limit);
         run_module(exec, host, initcode, CodeKind::Initcode, frame)?
     };
     if let FrameEnd::Return(code) = &result.end {
@@ -225,9 +224,10 @@ fn run_code_at(
         code: code.bytes.clone(),
         is_static: inputs.is_static,
         depth: inputs.depth,
-        gas: Rc::new(Cell::new(inputs.gas_limit)),
+        memory: host.new_memory(),
         ..Frame::default()
     };
+    frame.gas.set(inputs.gas_limit);
     run_module(exec, host, &code, CodeKind::Runtime, frame)
 }
 
@@ -277,9 +277,11 @@ fn run_session<'a>(
     module: &ModuleId,
     frame: Frame,
 ) -> Result<FrameEnd, String> {
-    match execute_function(exec, host, module, RUN, Vec::new(), frame) {
-        (Ok(_), _) => Err(NO_END.to_string()),
-        (Err(error), frame) => frame_end(&error, frame.end),
+    let (result, frame) = execute_function(exec, host, module, RUN, Vec::new(), frame);
+    host.recycle_memory(frame.memory);
+    match result {
+        Ok(_) => Err(NO_END.to_string()),
+        Err(error) => frame_end(&error, frame.end),
     }
 }
 

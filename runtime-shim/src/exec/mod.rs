@@ -4,7 +4,8 @@
 //! only layer that knows the Move VM: it opens the sessions, and implements the host's
 //! [`crate::host::calls::Calls`] for the natives ([`frame::Executor`]).
 //!
-//! - [`runtime`]: the execution API.
+//! - [`runtime`]: the execution API; `buffers.rs`, what a transaction's host leaves for the
+//!   next one to reuse.
 //! - [`modules`]: the published modules, the publishing VM, code → module resolution.
 //! - [`code`] and [`registry`]: where Move modules for EVM code come from.
 //! - [`frame`]: the one place owning call and creation semantics.
@@ -18,6 +19,7 @@
 //! - [`system`]: what a block does around its transactions (system calls, withdrawals).
 //! - [`tier`]: the native tier's hook (machine code for the modules it compiled).
 
+mod buffers;
 pub mod code;
 pub mod counting;
 pub mod entry;

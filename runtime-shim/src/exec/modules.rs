@@ -5,8 +5,10 @@
 
 use std::{
     collections::HashMap,
-    sync::{Arc, Mutex, OnceLock},
+    sync::{Arc, OnceLock, RwLock},
 };
+
+use foldhash::fast::RandomState;
 
 use alloy_primitives::B256;
 use move_binary_format::CompiledModule;
@@ -55,15 +57,17 @@ pub struct Modules {
     provider: Box<dyn CodeProvider>,
     publisher: AccountAddress,
     /// The module published for code, by (code hash, kind), or why there is none: one cell
-    /// per code, filled once (see [`Modules::resolve`]).
-    resolved: Mutex<HashMap<(B256, CodeKind), Arc<Resolution>>>,
+    /// per code, filled once (see [`Modules::resolve`]). Looked up once per frame, by every
+    /// worker: a read lock, and foldhash rather than SipHash.
+    resolved: RwLock<HashMap<(B256, CodeKind), Arc<Resolution>, RandomState>>,
     /// Runs the modules it has compiled as machine code (`super::tier`); none: the
     /// interpreter runs every module.
     native_tier: Option<Box<dyn NativeTier>>,
 }
 
-/// The module running some code, or why it cannot run, once known.
-type Resolution = OnceLock<Result<ModuleId, String>>;
+/// The module running some code, or why it cannot run, once known. Shared, so that a frame
+/// takes the id without copying its name.
+type Resolution = OnceLock<Result<Arc<ModuleId>, String>>;
 
 impl Modules {
     /// Modules publishing transpiled code at `publisher`, with the shim library published.
@@ -76,7 +80,7 @@ impl Modules {
             store: ModuleStore::new(),
             provider,
             publisher,
-            resolved: Mutex::new(HashMap::new()),
+            resolved: RwLock::default(),
             native_tier: None,
         };
         for module in stdlib::modules() {
@@ -126,9 +130,9 @@ impl Modules {
         module: &ProvidedModule,
     ) -> Result<ModuleId, PublishError> {
         let id = self.publish(module)?;
-        let cell = Resolution::from(Ok(id.clone()));
+        let cell = Resolution::from(Ok(Arc::new(id.clone())));
         self.resolved
-            .lock()
+            .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .insert((code_hash, kind), Arc::new(cell));
         Ok(id)
@@ -141,25 +145,31 @@ impl Modules {
     /// is not safe with the Move 0.3.2 loader (its cache assumes a publishing session is the
     /// only one), so a parallel executor resolves the code of a block's transactions first
     /// (or runs a block that needs new modules sequentially, `DESIGN.md` §7).
-    pub fn resolve(&self, code: &Code, kind: CodeKind) -> Result<ModuleId, String> {
+    pub fn resolve(&self, code: &Code, kind: CodeKind) -> Result<Arc<ModuleId>, String> {
         // Atomic per code: the first thread to miss a code compiles and publishes it while
         // the others asking for the same code wait on its cell (and threads asking for other
         // codes do not), so each code is compiled once. The answer is kept either way: the
         // provider's answer for the same bytes does not change, so a code that cannot run
         // is not compiled again either.
-        let cell = {
+        let key = (code.hash, kind);
+        let known = (self.resolved.read())
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .get(&key)
+            .cloned();
+        let cell = known.unwrap_or_else(|| {
             let mut resolved = self
                 .resolved
-                .lock()
+                .write()
                 .unwrap_or_else(|poisoned| poisoned.into_inner());
-            Arc::clone(resolved.entry((code.hash, kind)).or_default())
-        };
+            Arc::clone(resolved.entry(key).or_default())
+        });
         cell.get_or_init(|| {
             let module = self
                 .provider
                 .module_for(&code.bytes, code.hash, kind)
                 .map_err(|error| error.to_string())?;
-            self.publish(&module).map_err(|error| error.to_string())
+            let id = self.publish(&module).map_err(|error| error.to_string())?;
+            Ok(Arc::new(id))
         })
         .clone()
     }

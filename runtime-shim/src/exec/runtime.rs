@@ -9,6 +9,7 @@ use move_core_types::{account_address::AccountAddress, language_storage::ModuleI
 use move_vm_runtime::move_vm::MoveVM;
 
 use super::{
+    buffers::HostBuffers,
     code::{CodeKind, CodeProvider, ProvidedModule},
     counting::{allocations_on_this_thread, Counter, WorkCounts},
     entry::{self, EntryCall, EntryOutcome},
@@ -24,7 +25,6 @@ use crate::{
         env::{BlockEnv, Transaction},
         outcome::{Fatal, FrameResult, Status},
     },
-    journal::Journal,
     state::{Code, StateView},
 };
 
@@ -39,13 +39,19 @@ pub const DEFAULT_PUBLISHER: AccountAddress = {
 pub struct Runtime {
     /// The published modules, the publishing VM, the code provider.
     pub(super) modules: Modules,
-    /// The VMs that execute transactions, each taken by one execution at a time
+    /// What executes transactions, each taken by one execution at a time
     /// ([`Runtime::with_executor`]): every Move function call reads its VM's loader cache
     /// (a lock and reference counts), so threads executing in parallel each use their own
     /// VM rather than bounce those cache lines between cores. A VM loads a module from
     /// the module store the first time it runs it; there are as many as executions ever ran
     /// at once.
-    executors: Mutex<Vec<MoveVM>>,
+    executors: Mutex<Vec<Workspace>>,
+}
+
+/// What one execution uses and the next one reuses: a VM, and the host's buffers.
+struct Workspace {
+    vm: MoveVM,
+    buffers: HostBuffers,
 }
 
 impl Runtime {
@@ -99,7 +105,7 @@ impl Runtime {
     /// provider and published now (see [`Modules::resolve`]). An error is the reason the code
     /// cannot run.
     pub fn resolve(&self, code: &Code, kind: CodeKind) -> Result<ModuleId, String> {
-        self.modules.resolve(code, kind)
+        self.modules.resolve(code, kind).map(|id| (*id).clone())
     }
 
     /// Runs `tx` on `state` in `block`: its outcome and write set, or why it could not run
@@ -140,15 +146,7 @@ impl Runtime {
         tx: &Transaction,
         envelope: Envelope,
     ) -> Result<TxOutcome, TxError> {
-        let (outcome, ()) = self.run(
-            state,
-            block,
-            tx,
-            Journal::new(),
-            envelope,
-            None,
-            call_to(tx),
-        )?;
+        let (outcome, ()) = self.run(state, block, tx, false, envelope, None, call_to(tx))?;
         Ok(outcome)
     }
 
@@ -167,7 +165,7 @@ impl Runtime {
             state,
             block,
             tx,
-            Journal::new(),
+            false,
             Envelope::Transaction,
             Some(&counter),
             call_to(tx),
@@ -191,9 +189,8 @@ impl Runtime {
         block: &BlockEnv,
         tx: &Transaction,
     ) -> Result<TxOutcome, TxError> {
-        let journal = Journal::deferring_credits();
         let envelope = Envelope::Transaction;
-        let (outcome, ()) = self.run(state, block, tx, journal, envelope, None, call_to(tx))?;
+        let (outcome, ()) = self.run(state, block, tx, true, envelope, None, call_to(tx))?;
         Ok(outcome)
     }
 
@@ -214,13 +211,13 @@ impl Runtime {
         let first_frame =
             |exec: &Executor<'_>, host: &Host<'_>, _to, gas| entry::run(exec, host, call, gas);
         let envelope = Envelope::Transaction;
-        let journal = Journal::new();
-        let (outcome, results) =
-            self.run(state, block, &tx, journal, envelope, None, first_frame)?;
+        let (outcome, results) = self.run(state, block, &tx, false, envelope, None, first_frame)?;
         Ok(EntryOutcome { outcome, results })
     }
 
-    /// Runs `tx` on a VM of its own, paying its gas and fees as `envelope` says:
+    /// Runs `tx` on a VM of its own, paying its gas and fees as `envelope` says, with a
+    /// journal deferring credits if `defer_credits` (see
+    /// [`Journal::deferring_credits`](crate::journal::Journal::deferring_credits)):
     /// `first_frame` runs a call to the address given with the gas given (a creation is
     /// always [`Calls::create`]), giving how it ended and whatever else it returns
     /// (`T::default()` for a creation); every frame counts into `counter`, if any.
@@ -230,7 +227,7 @@ impl Runtime {
         state: &dyn StateView,
         block: &BlockEnv,
         tx: &Transaction,
-        journal: Journal,
+        defer_credits: bool,
         envelope: Envelope,
         counter: Option<&Counter>,
         first_frame: impl FnOnce(
@@ -240,13 +237,13 @@ impl Runtime {
             u64,
         ) -> Result<(FrameResult, T), Fatal>,
     ) -> Result<(TxOutcome, T), TxError> {
-        self.with_executor(|vm| {
+        self.with_executor(|vm, buffers| {
             let exec = Executor {
                 modules: &self.modules,
                 vm,
                 counter,
             };
-            let mut host = Host::new(state, block, tx, journal);
+            let mut host = buffers.host(state, block, tx, defer_credits);
             let fees = match envelope {
                 Envelope::Transaction => Some(Fees::check(tx, block, host.schedule)?),
                 Envelope::Frame => None,
@@ -332,7 +329,7 @@ impl Runtime {
                 }
                 None => (tx.gas_limit - result.gas_left.min(tx.gas_limit), 0),
             };
-            let (write_set, credits, logs) = host.journal.into_inner().finish();
+            let (write_set, credits, logs) = buffers.finish(host);
             let outcome = TxOutcome {
                 status,
                 return_data,
@@ -347,20 +344,24 @@ impl Runtime {
         })
     }
 
-    /// Runs `f` with a VM of its own for executing a transaction: an idle one, or a new one
-    /// (if none can be made, the publishing VM, shared).
-    pub(super) fn with_executor<R>(&self, f: impl FnOnce(&MoveVM) -> R) -> R {
-        let idle = self.executors.lock().map(|mut vms| vms.pop());
-        let vm = match idle.ok().flatten() {
-            Some(vm) => vm,
+    /// Runs `f` with a VM of its own for executing a transaction (an idle one, or a new one;
+    /// if none can be made, the publishing VM, shared) and the host buffers the VM's last
+    /// transaction left.
+    pub(super) fn with_executor<R>(&self, f: impl FnOnce(&MoveVM, &mut HostBuffers) -> R) -> R {
+        let idle = self.executors.lock().map(|mut idle| idle.pop());
+        let mut workspace = match idle.ok().flatten() {
+            Some(workspace) => workspace,
             None => match new_vm() {
-                Ok(vm) => vm,
-                Err(_) => return f(self.modules.vm()),
+                Ok(vm) => Workspace {
+                    vm,
+                    buffers: HostBuffers::default(),
+                },
+                Err(_) => return f(self.modules.vm(), &mut HostBuffers::default()),
             },
         };
-        let result = f(&vm);
-        if let Ok(mut vms) = self.executors.lock() {
-            vms.push(vm);
+        let result = f(&workspace.vm, &mut workspace.buffers);
+        if let Ok(mut idle) = self.executors.lock() {
+            idle.push(workspace);
         }
         result
     }

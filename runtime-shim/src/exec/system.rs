@@ -22,11 +22,9 @@ use crate::{
     exec::frame::Executor,
     host::{
         calls::{CallInputs, Calls},
-        context::Host,
         env::{BlockEnv, SpecId, Transaction},
         outcome::{Fatal, Status},
     },
-    journal::Journal,
     state::{overlay::Overlay, StateError, StateKey, StateValue, StateView, WriteSet},
 };
 
@@ -93,13 +91,13 @@ impl Runtime {
             gas_limit: SYSTEM_CALL_GAS_LIMIT,
             ..Transaction::default()
         };
-        self.with_executor(|vm| {
+        self.with_executor(|vm, buffers| {
             let exec = Executor {
                 modules: &self.modules,
                 vm,
                 counter: None,
             };
-            let host = Host::new(state, block, &tx, Journal::new());
+            let host = buffers.host(state, block, &tx, false);
             let inputs = CallInputs {
                 caller: SYSTEM_ADDRESS,
                 target: contract,
@@ -115,7 +113,7 @@ impl Runtime {
                 Ok(result) => result,
                 Err(Fatal) => return Err(TxError::of_fatal(host.fatal.take())),
             };
-            let (write_set, credits, logs) = host.journal.into_inner().finish();
+            let (write_set, credits, logs) = buffers.finish(host);
             Ok(Some(TxOutcome {
                 status: Status::from(&result.end),
                 return_data: result.end.into_output(),

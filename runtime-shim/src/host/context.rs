@@ -39,7 +39,15 @@ pub struct Host<'a> {
     /// Why the transaction stops ([`Fatal`]): a state read that failed, or a frame evmove
     /// could not run (the first cause met is kept).
     pub fatal: RefCell<Option<FatalCause>>,
+    /// Memories of ended frames, emptied, for new frames to reuse their buffers (the
+    /// runtime hands them from one transaction to the next).
+    pub spare_memories: RefCell<Vec<Memory>>,
 }
+
+/// The most spare memories a host keeps, and the largest buffer it keeps: enough for the
+/// frames of common transactions, never the memory of a frame that grew large.
+const SPARE_MEMORIES: usize = 8;
+const SPARE_MEMORY_BYTES: usize = 64 << 10;
 
 impl<'a> Host<'a> {
     /// A host for `tx` in `block` over `view`, with `journal` (empty), warmed as revm warms
@@ -64,6 +72,22 @@ impl<'a> Host<'a> {
             precompiles: Precompiles::new(PrecompileSpecId::from_spec_id(block.spec)),
             journal: RefCell::new(journal),
             fatal: RefCell::new(None),
+            spare_memories: RefCell::default(),
+        }
+    }
+
+    /// The memory of a new frame: empty, in a spare buffer if there is one.
+    pub fn new_memory(&self) -> Memory {
+        self.spare_memories.borrow_mut().pop().unwrap_or_default()
+    }
+
+    /// Takes back an ended frame's memory, to reuse its buffer (unless it is large, or
+    /// enough are spare).
+    pub fn recycle_memory(&self, mut memory: Memory) {
+        let mut spare = self.spare_memories.borrow_mut();
+        if spare.len() < SPARE_MEMORIES && memory.capacity() <= SPARE_MEMORY_BYTES {
+            memory.clear();
+            spare.push(memory);
         }
     }
 
@@ -105,7 +129,8 @@ impl<'a> Host<'a> {
 }
 
 /// The executing EVM frame. `..Frame::default()` fills what a frame starts without: no
-/// memory, no return data, no end.
+/// memory, no return data, no end, and a gas cell holding 0 (set it: a second cell would be
+/// a second allocation).
 #[derive(Default)]
 pub struct Frame {
     /// ADDRESS: whose storage and balance the frame uses.

@@ -22,6 +22,16 @@ impl Memory {
         self.bytes.is_empty()
     }
 
+    /// The bytes its buffer holds room for.
+    pub fn capacity(&self) -> usize {
+        self.bytes.capacity()
+    }
+
+    /// Back to no memory, keeping the buffer (for another frame).
+    pub fn clear(&mut self) {
+        self.bytes.clear();
+    }
+
     /// The gas to grow from the current size to cover `end` bytes: the difference of revm's
     /// memory cost (`3·words + words²/512`, saturating) between the new and current sizes.
     pub fn growth_cost(&self, params: &GasParams, end: u64) -> u64 {

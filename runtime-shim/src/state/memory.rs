@@ -1,9 +1,12 @@
-//! The in-memory state backend: a `BTreeMap` (deterministic order) of every key's value,
-//! for tests, the CLI's local runs and as the committed state under Block-STM.
+//! The in-memory state backend: a hash map of every key's value (foldhash: a read is one
+//! hash and one probe, not a B-tree walk comparing 52-byte keys), for tests, the CLI's
+//! local runs and as the committed state under Block-STM. Its order never shows: whatever
+//! lists keys sorts them ([`InMemoryState::iter`]).
 
-use std::collections::BTreeMap;
+use std::collections::{hash_map::Entry, HashMap};
 
 use alloy_primitives::{Address, Bytes, U256};
+use foldhash::fast::RandomState;
 
 use super::{
     types::{Account, Code, StateKey, StateValue, WriteSet},
@@ -13,7 +16,10 @@ use super::{
 /// The whole state, in memory.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct InMemoryState {
-    values: BTreeMap<StateKey, StateValue>,
+    values: HashMap<StateKey, StateValue, RandomState>,
+    /// Per account, how many of its slots hold a value (absent: none), so that whether it
+    /// has storage (every creation asks, EIP-7610) is one lookup.
+    slots: HashMap<Address, usize, RandomState>,
 }
 
 impl InMemoryState {
@@ -25,32 +31,48 @@ impl InMemoryState {
     /// Applies a transaction's write set.
     pub fn apply(&mut self, writes: &WriteSet) {
         for (key, value) in writes {
-            match value {
-                Some(value) => self.values.insert(key.clone(), value.clone()),
-                None => self.values.remove(key),
-            };
+            self.put(key.clone(), value.clone());
         }
     }
 
     /// Sets `address`'s nonce and balance.
     pub fn set_account(&mut self, address: Address, account: Account) {
-        self.values
-            .insert(StateKey::Account(address), StateValue::Account(account));
+        let value = StateValue::Account(account);
+        self.put(StateKey::Account(address), Some(value));
     }
 
     /// Sets `address`'s EVM code (the account must also exist to be called with value).
     pub fn set_code(&mut self, address: Address, code: Bytes) {
-        self.values
-            .insert(StateKey::Code(address), StateValue::Code(Code::new(code)));
+        let value = StateValue::Code(Code::new(code));
+        self.put(StateKey::Code(address), Some(value));
     }
 
     /// Sets a storage slot; zero deletes it.
     pub fn set_slot(&mut self, address: Address, slot: U256, value: U256) {
-        let key = StateKey::Slot(address, slot);
-        if value.is_zero() {
-            self.values.remove(&key);
-        } else {
-            self.values.insert(key, StateValue::Slot(value));
+        let value = (!value.is_zero()).then_some(StateValue::Slot(value));
+        self.put(StateKey::Slot(address, slot), value);
+    }
+
+    /// Sets `key` to `value` (`None` deletes), counting the slots each account holds.
+    fn put(&mut self, key: StateKey, value: Option<StateValue>) {
+        let owner = match key {
+            StateKey::Slot(address, _) => Some(address),
+            StateKey::Account(_) | StateKey::Code(_) => None,
+        };
+        let (had, has) = match value {
+            Some(value) => (self.values.insert(key, value).is_some(), true),
+            None => (self.values.remove(&key).is_some(), false),
+        };
+        let Some(owner) = owner else { return };
+        match (had, has, self.slots.entry(owner)) {
+            (false, true, entry) => *entry.or_default() += 1,
+            (true, false, Entry::Occupied(mut count)) => {
+                *count.get_mut() -= 1;
+                if *count.get() == 0 {
+                    count.remove();
+                }
+            }
+            _ => {}
         }
     }
 
@@ -83,9 +105,11 @@ impl InMemoryState {
         self.values.get(key)
     }
 
-    /// Every key and value, in key order.
+    /// Every key and value, in key order (sorted now: listing the whole state is rare).
     pub fn iter(&self) -> impl Iterator<Item = (&StateKey, &StateValue)> {
-        self.values.iter()
+        let mut all: Vec<_> = self.values.iter().collect();
+        all.sort_unstable_by_key(|(key, _)| *key);
+        all.into_iter()
     }
 }
 
@@ -94,21 +118,22 @@ impl StateView for InMemoryState {
         Ok(self.get(key).cloned())
     }
 
+    /// A scan of the whole state (only SELFDESTRUCT before Cancun asks), unless the
+    /// account holds no slot.
     fn storage_slots(&self, address: Address) -> Result<Vec<U256>, StateError> {
-        let slots = StateKey::Slot(address, U256::ZERO)..=StateKey::Slot(address, U256::MAX);
-        Ok(self
-            .values
-            .range(slots)
-            .filter_map(|(key, _)| match key {
-                StateKey::Slot(_, slot) => Some(*slot),
+        if !self.has_storage(address)? {
+            return Ok(Vec::new());
+        }
+        Ok((self.values.keys())
+            .filter_map(|key| match key {
+                StateKey::Slot(owner, slot) if *owner == address => Some(*slot),
                 _ => None,
             })
             .collect())
     }
 
     fn has_storage(&self, address: Address) -> Result<bool, StateError> {
-        let slots = StateKey::Slot(address, U256::ZERO)..=StateKey::Slot(address, U256::MAX);
-        Ok(self.values.range(slots).next().is_some())
+        Ok(self.slots.contains_key(&address))
     }
 }
 
