@@ -379,10 +379,19 @@ fn bench_runs_every_workload_and_the_engines_agree() {
         if let Some(tier) = tier {
             args.extend(["--tier", tier]);
         }
+        // The chain also runs without the hand-over to the sequential executor.
+        let fallback = match workload {
+            "chain" => "never",
+            _ => "when-dependent",
+        };
+        if workload == "chain" {
+            args.extend(["--fallback", "never"]);
+        }
         let (ok, stdout, stderr) = evmove(&args);
         assert!(ok, "{workload}: {stderr}");
         let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
         assert_eq!(report["workload"], workload);
+        assert_eq!(report["fallback"], fallback);
         let tiers = match tier {
             Some(tier) => vec![tier],
             None => vec!["interpreter", "native"],

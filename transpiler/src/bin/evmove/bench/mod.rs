@@ -29,7 +29,7 @@ use evmove_native::{JitTier, Tier};
 use evmove_runtime::{
     block::{
         evm::{execute_block, publish_modules, EvmBlockOutput},
-        Config, Mode, Speculation,
+        Config, Fallback, Mode, Speculation,
     },
     BlockEnv, InMemoryState, Runtime, Status, Transaction, DEFAULT_PUBLISHER,
 };
@@ -58,6 +58,9 @@ pub struct BenchArgs {
     /// How far the parallel runs speculate.
     #[arg(long, value_enum, default_value_t = SpeculationArg::Adaptive)]
     speculation: SpeculationArg,
+    /// When a parallel run hands the rest of the block to the sequential executor.
+    #[arg(long, value_enum, default_value_t = FallbackArg::WhenDependent)]
+    fallback: FallbackArg,
     /// Runs of each engine; the fastest counts.
     #[arg(long, default_value_t = 3)]
     runs: usize,
@@ -76,6 +79,15 @@ enum SpeculationArg {
     Adaptive,
     /// Anywhere (plain Block-STM).
     Unbounded,
+}
+
+/// `--fallback`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum FallbackArg {
+    /// When speculation stops paying (a chain of dependent transactions).
+    WhenDependent,
+    /// Never (Block-STM to the end: what the hand-over gains).
+    Never,
 }
 
 pub fn run(args: &BenchArgs) -> ExitCode {
@@ -184,6 +196,10 @@ fn bench(args: &BenchArgs) -> Result<(), String> {
         speculation: match args.speculation {
             SpeculationArg::Adaptive => Speculation::Adaptive,
             SpeculationArg::Unbounded => Speculation::Unbounded,
+        },
+        fallback: match args.fallback {
+            FallbackArg::WhenDependent => Fallback::WhenDependent,
+            FallbackArg::Never => Fallback::Never,
         },
         ..Config::default()
     };

@@ -1,6 +1,7 @@
 //! What `evmove bench` prints: a table of revm and each tier's sequential and parallel runs,
 //! as throughput and as ratios to revm in the same sitting, or the same as JSON.
 
+use clap::ValueEnum;
 use evmove_native::{JitTier, Tier};
 use evmove_runtime::block::evm::EvmBlockOutput;
 use serde_json::{json, Value};
@@ -94,6 +95,7 @@ impl Report<'_, '_> {
             "accounts": self.accounts,
             "threads": args.threads.get(),
             "speculation": format!("{:?}", args.speculation).to_lowercase(),
+            "fallback": args.fallback.to_possible_value().map(|value| value.get_name().to_owned()),
             "runs": args.runs,
             "tiers": self.tiers.iter().map(|tier| tier.tier.name()).collect::<Vec<_>>(),
             "revm": self.run_json(self.revm),
@@ -154,8 +156,8 @@ impl Report<'_, '_> {
         println!("{}", self.work.summary());
         match self.agreement {
             Ok(keys) => println!(
-                "agreement  revm and every evmove run: {keys} keys equal ({:?} speculation)",
-                args.speculation
+                "agreement  revm and every evmove run: {keys} keys equal ({:?} speculation, fallback {:?})",
+                args.speculation, args.fallback
             ),
             Err(why) => println!("agreement  NO: {why}"),
         }
