@@ -18,11 +18,12 @@ use std::{
     num::NonZeroUsize,
     panic,
     sync::atomic::{AtomicUsize, Ordering::Relaxed},
+    thread,
 };
 
 use evmove_runtime::block::{
-    execute_block, Config, Delta, Execution, Mode, ReadError, Speculation, Task, TxnIndex, View,
-    Write,
+    execute_block, Config, Delta, Execution, Fallback, Mode, ReadError, Speculation, Task,
+    TxnIndex, View, Write,
 };
 use proptest::prelude::*;
 
@@ -93,10 +94,13 @@ impl Delta<Value> for Credit {
     }
 }
 
-/// Counts the speculative `PairCheck` failures, to show that the tests reach them.
+/// Counts the speculative `PairCheck` failures, to show that the tests reach them, and the
+/// executions on the sequential executor's thread, to show that a parallel block was handed
+/// over to it.
 #[derive(Default)]
 struct Synthetic {
     inconsistent: AtomicUsize,
+    in_order: AtomicUsize,
 }
 
 fn mix(hash: u64, value: u64) -> u64 {
@@ -125,6 +129,9 @@ impl Task for Synthetic {
         txn: &Txn,
         view: &impl View<Key, Value>,
     ) -> Result<Execution<Self>, SynthError> {
+        if thread::current().name() == Some("block-sequential") {
+            self.in_order.fetch_add(1, Relaxed);
+        }
         // As the runtime's host state would keep it: `View` is object safe.
         let view: &dyn View<Key, Value> = view;
         let read_all = |keys: &[Key]| -> Result<Vec<Option<Value>>, SynthError> {
@@ -223,18 +230,75 @@ fn parallel(threads: usize) -> Mode {
 fn check(txns: &[Txn], base: &Base, threads: usize) -> Outcome {
     let task = Synthetic::default();
     let sequential = run(&task, txns, base, Mode::Sequential);
-    for speculation in [Speculation::Adaptive, Speculation::Unbounded] {
+    let configs = [
+        (Speculation::Adaptive, Fallback::WhenDependent),
+        (Speculation::Unbounded, Fallback::Never),
+        (
+            Speculation::Adaptive,
+            Fallback::AfterCommits(txns.len() / 2),
+        ),
+    ];
+    for (speculation, fallback) in configs {
         let config = Config {
             speculation,
+            fallback,
             ..Config::with_mode(parallel(threads))
         };
         let parallel = run_with(&task, txns, base, &config);
-        assert_eq!(parallel, sequential, "{threads} threads, {speculation:?}");
+        assert_eq!(
+            parallel, sequential,
+            "{threads} threads, {speculation:?}, {fallback:?}"
+        );
     }
     sequential
 }
 
 // ---- Random blocks --------------------------------------------------------------------------
+
+/// Random blocks handed to the sequential executor after `at` commits: the same result, and
+/// the rest of the block ran in order on its thread (unless a failure ended the block).
+#[test]
+fn a_block_handed_over_midway_equals_sequential() {
+    for (seed, at) in (0..24).map(|seed| (seed, 1 + seed as usize * 5 % 59)) {
+        let keys = [1, 4, 64][seed as usize % 3];
+        let shape = Shape {
+            len: 60,
+            keys,
+            fail_per_mille: 0,
+            max_spin: 2_000,
+        };
+        let (txns, base) = random_block(seed, &shape);
+        let sequential = run(&Synthetic::default(), &txns, &base, Mode::Sequential);
+        let task = Synthetic::default();
+        let config = Config {
+            fallback: Fallback::AfterCommits(at),
+            ..Config::with_mode(parallel(2))
+        };
+        assert_eq!(run_with(&task, &txns, &base, &config), sequential);
+        assert!(sequential.is_ok());
+        assert_eq!(task.in_order.load(Relaxed), txns.len() - at, "seed {seed}");
+    }
+}
+
+/// A chain (every transaction reads and writes the one key) is handed over to the sequential
+/// executor once speculation stops paying, with the sequential result.
+#[test]
+fn a_chain_is_handed_over() {
+    let txns: Vec<Txn> = (0..512)
+        .map(|i| Txn::Mix {
+            seed: i,
+            reads: vec![0],
+            writes: vec![(0, Op::Derive)],
+            spin: 200,
+        })
+        .collect();
+    let base = Base::from([(0, 7)]);
+    let sequential = run(&Synthetic::default(), &txns, &base, Mode::Sequential);
+    let task = Synthetic::default();
+    assert_eq!(run(&task, &txns, &base, parallel(2)), sequential);
+    let in_order = task.in_order.load(Relaxed);
+    assert!(in_order > 0 && in_order < txns.len(), "{in_order} in order");
+}
 
 /// A block's shape: length, key space (the contention knob) and which kinds of transactions.
 struct Shape {
@@ -466,7 +530,12 @@ fn credits_to_a_shared_key_do_not_conflict() {
     });
     let base = Base::from([(SHARED, 1_000)]);
     let task = Synthetic::default();
-    let block = execute_block(&task, &txns, &base, &Config::with_mode(parallel(4))).unwrap();
+    // Block-STM to the end: the test is of its credits, whatever the load does to speculation.
+    let config = Config {
+        fallback: Fallback::Never,
+        ..Config::with_mode(parallel(4))
+    };
+    let block = execute_block(&task, &txns, &base, &config).unwrap();
     let credits = (1..=300).sum::<u64>();
     assert_eq!(block.writes[&SHARED], Some(1_000 + credits));
     assert_eq!(

@@ -1,6 +1,6 @@
 //! evmove against revm on the same transactions, in the same run: one ERC20 transfer, one
-//! math-heavy call (FullMath.mulDiv with a 512-bit intermediate) and one loop (111 Collatz
-//! steps), each executed by revm and by the Move runtime in both tiers (the interpreter and
+//! math-heavy call (FullMath.mulDiv with a 512-bit intermediate), one loop (111 Collatz
+//! steps) and one exponentiation (EXP of a 255-bit exponent, unchecked), each executed by revm and by the Move runtime in both tiers (the interpreter and
 //! the native tier's machine code) on states where the contract is deployed. The engines
 //! commit each transaction to their in-memory state and report the same outcome shape, so
 //! the ratio of the times is the cost of running transpiled code as Move, in each tier.
@@ -77,6 +77,19 @@ fn workloads() -> Vec<Workload> {
                     DynSolValue::Uint(big, 256),
                     DynSolValue::Uint(big - U256::from(7), 256),
                     DynSolValue::Uint(big + U256::from(11), 256),
+                ],
+            ),
+        },
+        Workload {
+            name: "exp",
+            file: "MathLib",
+            contract: "MathHarness",
+            constructor: vec![],
+            calldata: math.calldata(
+                "powUnchecked",
+                &[
+                    DynSolValue::Uint(U256::from(3), 256),
+                    DynSolValue::Uint(big, 256),
                 ],
             ),
         },

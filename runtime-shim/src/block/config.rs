@@ -1,5 +1,6 @@
-//! How a block is executed: the [`Mode`], how far the parallel executor speculates, the
-//! stack size of the executing threads ([`Config`]).
+//! How a block is executed: the [`Mode`], how far the parallel executor speculates, when it
+//! hands the rest of a block to the sequential one, the stack size of the executing threads
+//! ([`Config`]).
 
 use std::{num::NonZeroUsize, thread};
 
@@ -37,6 +38,23 @@ pub enum Speculation {
     Unbounded,
 }
 
+/// When the parallel executor stops and hands the rest of the block, from the lowest
+/// uncommitted transaction on, to the sequential executor (on one thread, over the writes
+/// committed so far). The result is the same either way; only the time and the
+/// [`TxnStats`](super::TxnStats) differ.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fallback {
+    /// When speculation has stopped paying: in a sample of committed transactions, too few
+    /// were executed in parallel with one below them (`scheduler.rs`). A chain of dependent
+    /// transactions then costs what it costs sequentially, not more.
+    WhenDependent,
+    /// Never: Block-STM to the end of the block.
+    Never,
+    /// As soon as this many transactions are committed, whatever the block did (for tests
+    /// of the hand-over).
+    AfterCommits(usize),
+}
+
 /// How [`execute_block`] runs.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Config {
@@ -46,6 +64,8 @@ pub struct Config {
     pub stack_size: usize,
     /// How far the parallel executor speculates.
     pub speculation: Speculation,
+    /// When the parallel executor hands the rest of the block to the sequential one.
+    pub fallback: Fallback,
 }
 
 impl Default for Config {
@@ -54,6 +74,7 @@ impl Default for Config {
             mode: Mode::Auto,
             stack_size: DEFAULT_STACK_SIZE,
             speculation: Speculation::Adaptive,
+            fallback: Fallback::WhenDependent,
         }
     }
 }

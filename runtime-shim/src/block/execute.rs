@@ -1,7 +1,5 @@
 //! [`execute_block`]: the entry point, choosing the sequential or the parallel executor.
 
-use std::{panic, thread};
-
 use super::{
     config::{Config, Mode},
     output::{BlockError, BlockOutput},
@@ -23,17 +21,7 @@ where
     match config.mode_for(txns.len()) {
         Mode::Parallel { threads } => parallel::execute(task, txns, base, threads, config),
         Mode::Sequential | Mode::Auto => {
-            let spawned = thread::scope(|scope| {
-                let thread = thread::Builder::new()
-                    .name("block-sequential".into())
-                    .stack_size(config.stack_size)
-                    .spawn_scoped(scope, || sequential::execute(task, txns, base))?;
-                Ok(thread.join())
-            });
-            match spawned.map_err(BlockError::Spawn)? {
-                Ok(result) => result,
-                Err(payload) => panic::resume_unwind(payload),
-            }
+            sequential::execute_on_thread(task, txns, base, config.stack_size)
         }
     }
 }

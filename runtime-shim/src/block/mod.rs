@@ -57,6 +57,7 @@
 mod config;
 pub mod evm;
 mod execute;
+mod handover;
 mod mvmemory;
 mod output;
 mod parallel;
@@ -65,7 +66,7 @@ mod sequential;
 mod task;
 mod view;
 
-pub use config::{Config, Mode, Speculation, AUTO_MIN_PARALLEL_TXNS, DEFAULT_STACK_SIZE};
+pub use config::{Config, Fallback, Mode, Speculation, AUTO_MIN_PARALLEL_TXNS, DEFAULT_STACK_SIZE};
 pub use execute::execute_block;
 pub use output::{BlockError, BlockOutput, TxnStats};
 pub use task::{

@@ -21,6 +21,10 @@
 //!   that the waker does itself (in a chain, the other worker sleeps).
 //! - The block's write set is built by the committer, transaction by transaction, while the
 //!   other workers execute, not after the last commit.
+//! - When speculation stops paying (a chain of dependent transactions), the committer hands
+//!   the rest of the block to the sequential executor ([`Fallback`](super::Fallback),
+//!   `handover.rs`): the workers stop after their current job, and the rest runs on one
+//!   thread over the committed writes, without the multi-version memory.
 
 use std::{
     collections::BTreeMap,
@@ -43,6 +47,7 @@ use super::{
     mvmemory::{lock, MvMemory, Version},
     output::{BlockError, BlockOutput, TxnStats},
     scheduler::{Job, Scheduler},
+    sequential::{self, AfterCommitted},
     task::{BaseView, Execution, Task},
     view::TxnView,
 };
@@ -160,7 +165,7 @@ pub(super) fn execute<T: Task, B: BaseView<T::Key, T::Value>>(
         txns,
         base,
         memory: MvMemory::new(len),
-        scheduler: Scheduler::new(len, config.speculation),
+        scheduler: Scheduler::new(len, config.speculation, config.fallback),
         results: (0..len).map(|_| Mutex::new(None)).collect(),
         executions: (0..len).map(|_| AtomicU32::new(0)).collect(),
         validations: (0..len).map(|_| AtomicU32::new(0)).collect(),
@@ -194,7 +199,7 @@ pub(super) fn execute<T: Task, B: BaseView<T::Key, T::Value>>(
     if let Some(payload) = panicked {
         panic::resume_unwind(payload);
     }
-    block.into_output(workers)
+    block.into_output(workers, config.stack_size)
 }
 
 impl<T: Task, B: BaseView<T::Key, T::Value>> Block<'_, T, B> {
@@ -308,18 +313,26 @@ impl<T: Task, B: BaseView<T::Key, T::Value>> Block<'_, T, B> {
     }
 
     /// Collects the block's result once the scheduler is done: the committed outputs, in order,
-    /// up to the first failed transaction (whose failure is the block's), and the merged writes.
-    fn into_output(self, workers: usize) -> Result<BlockOutput<T>, BlockError<T::Error>> {
+    /// up to the first failed transaction (whose failure is the block's), and the merged writes;
+    /// when the block was handed over, the rest executed sequentially after them.
+    fn into_output(
+        self,
+        workers: usize,
+        stack_size: usize,
+    ) -> Result<BlockOutput<T>, BlockError<T::Error>> {
         drop_in_background(self.memory);
+        let handed_over = self.scheduler.handed_over();
+        let committed = handed_over.unwrap_or(self.txns.len());
         let mut outputs = Vec::with_capacity(self.txns.len());
-        for (txn, result) in self.results.into_vec().into_iter().enumerate() {
+        let results = self.results.into_vec().into_iter().take(committed);
+        for (txn, result) in results.enumerate() {
             let result = result.into_inner().unwrap_or_else(|p| p.into_inner());
             match result.expect("Block-STM invariant broken: a transaction was never executed") {
                 Ok(output) => outputs.push(output),
                 Err(error) => return Err(BlockError::Task { txn, error }),
             }
         }
-        let stats = self
+        let mut stats: Vec<TxnStats> = self
             .executions
             .iter()
             .zip(self.validations.iter())
@@ -328,9 +341,32 @@ impl<T: Task, B: BaseView<T::Key, T::Value>> Block<'_, T, B> {
                 validations: validations.load(Relaxed),
             })
             .collect();
+        let mut writes = self.writes.into_inner().unwrap_or_else(|p| p.into_inner());
+        if let Some(from) = handed_over {
+            let after = AfterCommitted {
+                writes: &writes,
+                base: self.base,
+            };
+            let rest =
+                sequential::execute_on_thread(self.task, &self.txns[from..], &after, stack_size)
+                    .map_err(|error| match error {
+                        BlockError::Task { txn, error } => BlockError::Task {
+                            txn: from + txn,
+                            error,
+                        },
+                        other => other,
+                    })?;
+            outputs.extend(rest.outputs);
+            writes.extend(rest.writes);
+            // The rest's work adds to what the workers spent on it before the hand-over.
+            for (stats, rest) in stats[from..].iter_mut().zip(rest.stats) {
+                stats.executions += rest.executions;
+                stats.validations += rest.validations;
+            }
+        }
         Ok(BlockOutput {
             outputs,
-            writes: self.writes.into_inner().unwrap_or_else(|p| p.into_inner()),
+            writes,
             stats,
             executed_as: Mode::Parallel {
                 threads: NonZeroUsize::new(workers).expect("at least one worker ran"),

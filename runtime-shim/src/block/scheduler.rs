@@ -42,9 +42,12 @@
 //!   committed read only final writes (committed ones never change), so its read set is valid
 //!   now and forever: it is neither recorded nor validated, and `k` commits as soon as it is
 //!   `Executed`. When the window has closed on a chain of dependent transactions, almost
-//!   every execution is such, and the block costs about what a sequential execution costs.
+//!   every execution is such, and the block costs a little more than a sequential execution:
+//!   the [`Fallback`] (`handover.rs`) then hands the rest of the block to the sequential
+//!   executor.
 //! - The block is done when every transaction is committed, or when a committed transaction
-//!   failed (the block's result is that failure), or when a worker panicked.
+//!   failed (the block's result is that failure), or when it was handed over, or when a
+//!   worker panicked.
 //!
 //! # Speculation window
 //!
@@ -65,11 +68,12 @@
 
 use std::sync::{
     atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst},
-    Mutex,
+    Mutex, OnceLock,
 };
 
 use super::{
-    config::Speculation,
+    config::{Fallback, Speculation},
+    handover::HandOver,
     mvmemory::{lock, Version},
     task::{Incarnation, TxnIndex},
 };
@@ -108,12 +112,19 @@ struct Status {
     final_reads: bool,
 }
 
+/// The committer's state.
+struct Commits {
+    /// The next transaction to commit.
+    next: TxnIndex,
+    hand_over: HandOver,
+}
+
 pub(super) struct Scheduler {
     block_len: usize,
     execution_idx: AtomicUsize,
     validation_idx: AtomicUsize,
-    commit_idx: Mutex<TxnIndex>,
-    /// `commit_idx`, readable without its lock.
+    commit_idx: Mutex<Commits>,
+    /// `commit_idx`'s next transaction, readable without its lock.
     committed: AtomicUsize,
     /// The speculation window, in [`WINDOW_UNIT`]s.
     window: AtomicUsize,
@@ -122,13 +133,16 @@ pub(super) struct Scheduler {
     /// Whether an incarnation of the block was aborted (on a failed validation).
     conflicted: AtomicBool,
     done: AtomicBool,
+    /// Where the block was handed to the sequential executor, if it was: the transactions
+    /// below are committed, the others are left to it.
+    handed_over: OnceLock<TxnIndex>,
     status: Box<[Mutex<Status>]>,
     /// Per transaction: the transactions parked until it finishes executing.
     dependents: Box<[Mutex<Vec<TxnIndex>>]>,
 }
 
 impl Scheduler {
-    pub(super) fn new(block_len: usize, speculation: Speculation) -> Self {
+    pub(super) fn new(block_len: usize, speculation: Speculation, fallback: Fallback) -> Self {
         let ready = || {
             Mutex::new(Status {
                 incarnation: 0,
@@ -140,12 +154,16 @@ impl Scheduler {
             block_len,
             execution_idx: AtomicUsize::new(0),
             validation_idx: AtomicUsize::new(0),
-            commit_idx: Mutex::new(0),
+            commit_idx: Mutex::new(Commits {
+                next: 0,
+                hand_over: HandOver::new(fallback),
+            }),
             committed: AtomicUsize::new(0),
             window: AtomicUsize::new(block_len * WINDOW_UNIT),
             adaptive: speculation == Speculation::Adaptive,
             conflicted: AtomicBool::new(false),
             done: AtomicBool::new(block_len == 0),
+            handed_over: OnceLock::new(),
             status: (0..block_len).map(|_| ready()).collect(),
             dependents: (0..block_len).map(|_| Mutex::default()).collect(),
         }
@@ -159,6 +177,12 @@ impl Scheduler {
     /// How many transactions are committed.
     pub(super) fn committed(&self) -> usize {
         self.committed.load(SeqCst)
+    }
+
+    /// Where the block was handed to the sequential executor ([`Fallback`]), if it was: every
+    /// transaction below is committed, none above.
+    pub(super) fn handed_over(&self) -> Option<TxnIndex> {
+        self.handed_over.get().copied()
     }
 
     /// Stops every worker at its next job: a worker panicked, and the block has no result.
@@ -271,15 +295,16 @@ impl Scheduler {
     /// `commit` is called on each transaction committed, in order, and says whether its
     /// result is a failure, which ends the block. Returns the transaction to commit next when
     /// its read set did not validate: it is now `Aborting`, and the caller goes on as after a
-    /// failed validation.
+    /// failed validation. After each commit the [`Fallback`] may end the block here
+    /// ([`Scheduler::handed_over`]); nothing is committed after that.
     pub(super) fn try_commit(
         &self,
         mut validate: impl FnMut(TxnIndex) -> bool,
         mut commit: impl FnMut(TxnIndex) -> bool,
     ) -> Option<TxnIndex> {
-        let mut commit_idx = self.commit_idx.try_lock().ok()?;
-        while *commit_idx < self.block_len {
-            let txn = *commit_idx;
+        let mut commits = self.commit_idx.try_lock().ok()?;
+        while commits.next < self.block_len && !self.done() {
+            let txn = commits.next;
             let mut status = lock(&self.status[txn]);
             if status.stage != Stage::Executed {
                 return None;
@@ -297,11 +322,17 @@ impl Scheduler {
                     SPECULATION_PAID
                 });
             }
+            let parallel = !status.final_reads;
             drop(status);
             let failed = commit(txn);
-            *commit_idx += 1;
-            self.committed.store(*commit_idx, SeqCst);
+            commits.next += 1;
+            self.committed.store(commits.next, SeqCst);
             if failed {
+                break;
+            }
+            let next = commits.next;
+            if next < self.block_len && commits.hand_over.after_commit(next, parallel) {
+                let _ = self.handed_over.set(next);
                 break;
             }
         }

@@ -1,43 +1,42 @@
-//! `evmove bench`: a built-in block (`workload.rs`) executed by revm (sequentially), by
-//! evmove sequentially and by evmove in parallel (Block-STM); the three must agree on the
-//! final state of every key the block wrote (balances, nonces, storage), and the two evmove
-//! runs on every transaction's result. Prints transactions per second, the ratios, and the
-//! executions and validations per transaction of the parallel run; `--json` for machines.
-//! Progress goes to stderr.
+//! `evmove bench`: a built-in block (`workload.rs`) executed by revm (sequentially) and by
+//! evmove in each tier (the interpreter and the native tier, unless `--tier` picks one),
+//! sequentially and in parallel (Block-STM); every evmove run must agree with the others on
+//! every transaction's result and the final state, and revm on every key the block wrote
+//! (balances, nonces, storage). Prints transactions per second, each run's ratio to revm in
+//! the same sitting, and the executions and validations per transaction of the parallel
+//! runs (`report.rs`); `--json` for machines. Progress goes to stderr.
 //!
-//! Each engine runs the block `--runs` times from the same pre-state, the three taking turns;
-//! the fastest run of each counts. Wall and CPU time (of the whole process, so the CPU time of
-//! a parallel run shows how many cores it got) are printed.
-//! Modules are compiled and published before any timing (the block's code is known).
+//! Each engine runs the block `--runs` times from the same pre-state, all taking turns; the
+//! fastest run of each counts (`timing.rs`). Wall and CPU time (of the whole process, so the
+//! CPU time of a parallel run shows how many cores it got) are printed.
+//! Each tier has a runtime of its own; its modules are compiled and published before any
+//! timing (the block's code is known), the native tier's compilation timed and printed.
 //! After the timed runs, a counting run (`counts.rs`, untimed) gives the work per
-//! transaction: Move instructions, natives, Move calls, allocations (the interpreter's, in
-//! either tier).
-//!
-//! `--tier` chooses where the modules run (native by default); the native tier compiles
-//! them in the untimed warm-up, and the time that took is printed.
+//! transaction: Move instructions, natives, Move calls, allocations (the interpreter's).
 
+mod agreement;
 mod counts;
+mod report;
 mod revm_side;
+mod timing;
 mod workload;
 
-use std::{
-    num::NonZeroUsize,
-    process::ExitCode,
-    time::{Duration, Instant},
-};
+use std::{num::NonZeroUsize, process::ExitCode, sync::Arc, time::Instant};
 
 use clap::{Args, ValueEnum};
 use evmove::provider::OnDemand;
+use evmove_native::{JitTier, Tier};
 use evmove_runtime::{
     block::{
         evm::{execute_block, publish_modules, EvmBlockOutput},
-        Config, Mode, Speculation,
+        Config, Fallback, Mode, Speculation,
     },
-    BlockEnv, InMemoryState, Runtime, StateKey, StateValue, Status, DEFAULT_PUBLISHER,
+    BlockEnv, InMemoryState, Runtime, Status, Transaction, DEFAULT_PUBLISHER,
 };
-use serde_json::json;
 
-use crate::tier::{self, TierArg};
+use crate::tier;
+use report::{Report, TierReport};
+use timing::{Best, Timed};
 use workload::Kind;
 
 /// Arguments of `evmove bench`.
@@ -53,20 +52,24 @@ pub struct BenchArgs {
     /// the block size makes them all independent (the default).
     #[arg(long)]
     accounts: Option<usize>,
-    /// Worker threads of the parallel run.
+    /// Worker threads of the parallel runs.
     #[arg(long, default_value = "2")]
     threads: NonZeroUsize,
-    /// How far the parallel run speculates.
+    /// How far the parallel runs speculate.
     #[arg(long, value_enum, default_value_t = SpeculationArg::Adaptive)]
     speculation: SpeculationArg,
+    /// When a parallel run hands the rest of the block to the sequential executor.
+    #[arg(long, value_enum, default_value_t = FallbackArg::WhenDependent)]
+    fallback: FallbackArg,
     /// Runs of each engine; the fastest counts.
     #[arg(long, default_value_t = 3)]
     runs: usize,
     /// Print the results as JSON.
     #[arg(long)]
     json: bool,
-    #[command(flatten)]
-    tier: TierArg,
+    /// Time only this tier (`native` or `interpreter`); both by default.
+    #[arg(long)]
+    tier: Option<Tier>,
 }
 
 /// `--speculation`.
@@ -76,6 +79,15 @@ enum SpeculationArg {
     Adaptive,
     /// Anywhere (plain Block-STM).
     Unbounded,
+}
+
+/// `--fallback`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum FallbackArg {
+    /// When speculation stops paying (a chain of dependent transactions).
+    WhenDependent,
+    /// Never (Block-STM to the end: what the hand-over gains).
+    Never,
 }
 
 pub fn run(args: &BenchArgs) -> ExitCode {
@@ -88,82 +100,80 @@ pub fn run(args: &BenchArgs) -> ExitCode {
     }
 }
 
-/// The CPU time the process has used so far, all threads, exactly
-/// (`CLOCK_PROCESS_CPUTIME_ID`); zero where that clock cannot be read.
-#[cfg(unix)]
-fn cpu_time() -> Duration {
-    let mut time = std::mem::MaybeUninit::<libc::timespec>::uninit();
-    // SAFETY: `clock_gettime` writes one `timespec` through the pointer, which points to
-    // writable space for one; it is read only when the call says it succeeded.
-    let time = unsafe {
-        if libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, time.as_mut_ptr()) != 0 {
-            return Duration::ZERO;
-        }
-        time.assume_init()
-    };
-    Duration::new(
-        u64::try_from(time.tv_sec).unwrap_or(0),
-        u32::try_from(time.tv_nsec).unwrap_or(0),
-    )
+/// A tier's runtime, with the native tier's handle (to read what it did).
+struct TierRuntime {
+    tier: Tier,
+    runtime: Runtime,
+    native: Option<Arc<JitTier>>,
 }
 
-/// The CPU time of the process: not measured on this platform.
-#[cfg(not(unix))]
-fn cpu_time() -> Duration {
-    Duration::ZERO
-}
-
-/// The fastest run of an engine so far: wall time, result, CPU time.
-struct Best<T>(Option<(Duration, T, Duration)>);
-
-impl<T> Default for Best<T> {
-    fn default() -> Self {
-        Self(None)
+impl TierRuntime {
+    fn new(tier: Tier) -> Result<Self, String> {
+        let mut runtime =
+            Runtime::with_publisher(OnDemand::new(DEFAULT_PUBLISHER), DEFAULT_PUBLISHER)
+                .map_err(|e| e.to_string())?;
+        let native = tier.install(&mut runtime);
+        Ok(Self {
+            tier,
+            runtime,
+            native,
+        })
     }
-}
 
-impl<T> Best<T> {
-    /// Runs `f` once and keeps it if it is the fastest so far.
-    fn measure(&mut self, f: impl FnOnce() -> Result<(Duration, T), String>) -> Result<(), String> {
-        let cpu = cpu_time();
-        let (elapsed, result) = f()?;
-        let cpu = cpu_time().saturating_sub(cpu);
-        if self.0.as_ref().is_none_or(|(time, _, _)| elapsed < *time) {
-            self.0 = Some((elapsed, result, cpu));
+    /// Publishes the block's modules and runs a few transactions (not timed): the native
+    /// tier compiles the modules they run, and the VM's module cache is warm.
+    fn warm_up(
+        &self,
+        state: &InMemoryState,
+        block: &BlockEnv,
+        txns: &[Transaction],
+    ) -> Result<(), String> {
+        let start = Instant::now();
+        publish_modules(&self.runtime, state, txns);
+        let warm = &txns[..txns.len().min(16)];
+        let sequential = Config::with_mode(Mode::Sequential);
+        execute_block(&self.runtime, state, block, warm, &sequential).map_err(|e| e.to_string())?;
+        eprintln!(
+            "{}: compiled and published the modules in {:.2?}",
+            self.tier,
+            start.elapsed()
+        );
+        if let Some(line) = tier::summary(self.native.as_deref()) {
+            eprintln!("{line}");
         }
         Ok(())
     }
 
-    fn into_inner(self) -> (Duration, T, Duration) {
-        self.0.expect("at least one run")
+    /// One timed run of the block.
+    fn run<'r>(
+        &'r self,
+        state: &'r InMemoryState,
+        block: &'r BlockEnv,
+        txns: &[Transaction],
+        config: &Config,
+    ) -> Result<(std::time::Duration, EvmBlockOutput<'r>), String> {
+        let start = Instant::now();
+        let output =
+            execute_block(&self.runtime, state, block, txns, config).map_err(|e| e.to_string())?;
+        Ok((start.elapsed(), output))
     }
 }
 
-fn evmove_run<'r>(
-    runtime: &'r Runtime,
-    state: &'r InMemoryState,
-    block: &'r BlockEnv,
-    txns: &[evmove_runtime::Transaction],
-    config: &Config,
-) -> Result<(Duration, EvmBlockOutput<'r>), String> {
-    let start = Instant::now();
-    let output = execute_block(runtime, state, block, txns, config).map_err(|e| e.to_string())?;
-    Ok((start.elapsed(), output))
-}
-
-/// A duration rounded to milliseconds, for the table.
-fn ms(duration: Duration) -> Duration {
-    Duration::from_millis(duration.as_millis() as u64)
-}
-
-fn per_second(txns: usize, elapsed: Duration) -> f64 {
-    txns as f64 / elapsed.as_secs_f64()
+/// A tier's fastest runs, sequential and parallel.
+#[derive(Default)]
+struct TierTimes<'r> {
+    sequential: Best<EvmBlockOutput<'r>>,
+    parallel: Best<EvmBlockOutput<'r>>,
 }
 
 fn bench(args: &BenchArgs) -> Result<(), String> {
-    let mut runtime = Runtime::with_publisher(OnDemand::new(DEFAULT_PUBLISHER), DEFAULT_PUBLISHER)
-        .map_err(|e| e.to_string())?;
-    let native = args.tier.tier.install(&mut runtime);
+    let tiers: Vec<Tier> = match args.tier {
+        Some(tier) => vec![tier],
+        None => vec![Tier::Interpreter, Tier::Native],
+    };
+    let runtimes = (tiers.iter())
+        .map(|&tier| TierRuntime::new(tier))
+        .collect::<Result<Vec<_>, _>>()?;
     let block = BlockEnv::default();
     let size = args.txns;
     let accounts = args.accounts.unwrap_or(size);
@@ -171,27 +181,11 @@ fn bench(args: &BenchArgs) -> Result<(), String> {
         "building the {:?} workload ({size} transactions)",
         args.workload
     );
-    let workload = args.workload.build(&runtime, &block, size, accounts)?;
+    // The pre-state does not depend on the tier that deployed its contracts.
+    let workload = (args.workload).build(&runtimes[0].runtime, &block, size, accounts)?;
     let (state, txns) = (&workload.state, &workload.txns);
-
-    let start = Instant::now();
-    publish_modules(&runtime, state, txns);
-    // Warm the VM's module cache with a few transactions (not timed).
-    let warm = &txns[..txns.len().min(16)];
-    execute_block(
-        &runtime,
-        state,
-        &block,
-        warm,
-        &Config::with_mode(Mode::Sequential),
-    )
-    .map_err(|e| e.to_string())?;
-    eprintln!(
-        "compiled and published the modules in {:.2?}",
-        start.elapsed()
-    );
-    if let Some(line) = tier::summary(native.as_deref()) {
-        eprintln!("{line}");
+    for runtime in &runtimes {
+        runtime.warm_up(state, &block, txns)?;
     }
 
     let sequential = Config::with_mode(Mode::Sequential);
@@ -203,186 +197,67 @@ fn bench(args: &BenchArgs) -> Result<(), String> {
             SpeculationArg::Adaptive => Speculation::Adaptive,
             SpeculationArg::Unbounded => Speculation::Unbounded,
         },
+        fallback: match args.fallback {
+            FallbackArg::WhenDependent => Fallback::WhenDependent,
+            FallbackArg::Never => Fallback::Never,
+        },
         ..Config::default()
     };
     // The engines take turns, so that a change of load on the machine hits them alike.
-    let (mut revm, mut seq, mut par) = (Best::default(), Best::default(), Best::default());
+    let mut revm = Best::default();
+    let mut times: Vec<TierTimes<'_>> = runtimes.iter().map(|_| TierTimes::default()).collect();
     for round in 1..=args.runs.max(1) {
         eprintln!(
-            "round {round}/{}: revm, evmove sequential, evmove parallel on {} threads",
+            "round {round}/{}: revm, then each tier sequentially and in parallel on {} threads",
             args.runs, args.threads
         );
         revm.measure(|| {
             let run = revm_side::run(state, txns)?;
             Ok((run.elapsed, run))
         })?;
-        seq.measure(|| evmove_run(&runtime, state, &block, txns, &sequential))?;
-        par.measure(|| evmove_run(&runtime, state, &block, txns, &parallel))?;
+        for (runtime, times) in runtimes.iter().zip(&mut times) {
+            (times.sequential).measure(|| runtime.run(state, &block, txns, &sequential))?;
+            (times.parallel).measure(|| runtime.run(state, &block, txns, &parallel))?;
+        }
     }
-    let (revm_time, revm, revm_cpu) = revm.into_inner();
-    let (seq_time, seq, seq_cpu) = seq.into_inner();
-    let (par_time, par, par_cpu) = par.into_inner();
+    let revm = revm.into_inner().ok_or("no revm run")?;
+    let times: Vec<(Timed<EvmBlockOutput<'_>>, Timed<EvmBlockOutput<'_>>)> = (times.into_iter())
+        .map(|times| Some((times.sequential.into_inner()?, times.parallel.into_inner()?)))
+        .collect::<Option<_>>()
+        .ok_or("no evmove run")?;
 
-    let agreement = check_agreement(&seq, &par, &revm);
+    let mut runs = Vec::new();
+    for (runtime, (seq, par)) in runtimes.iter().zip(&times) {
+        runs.push((format!("{} sequential", runtime.tier), &seq.result));
+        runs.push((format!("{} parallel", runtime.tier), &par.result));
+    }
+    let agreement = agreement::check(&runs, &revm.result);
+    let first = &times[0].0.result;
     eprintln!("counting the work of each transaction (not timed)");
-    let work = counts::count(&runtime, state, &block, txns, &seq)?;
-    let succeeded = seq
-        .outputs
-        .iter()
+    let work = counts::count(&runtimes[0].runtime, state, &block, txns, first)?;
+    let succeeded = (first.outputs.iter())
         .filter(|result| result.status == Status::Success)
         .count();
-    let executions: u64 = par.stats.iter().map(|s| u64::from(s.executions)).sum();
-    let validations: u64 = par.stats.iter().map(|s| u64::from(s.validations)).sum();
-    let per_txn = |n: u64| n as f64 / size.max(1) as f64;
-    let (revm_tps, seq_tps, par_tps) = (
-        per_second(size, revm_time),
-        per_second(size, seq_time),
-        per_second(size, par_time),
-    );
-    let load = std::fs::read_to_string("/proc/loadavg")
-        .map(|text| {
-            text.split_whitespace()
-                .take(3)
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .unwrap_or_default();
-    if args.json {
-        let report = json!({
-            "workload": format!("{:?}", args.workload).to_lowercase(),
-            "description": workload.description,
-            "transactions": size,
-            "succeeded": succeeded,
-            "accounts": accounts,
-            "threads": args.threads.get(),
-            "speculation": format!("{:?}", args.speculation).to_lowercase(),
-            "runs": args.runs,
-            "tier": args.tier.tier.name(),
-            "native_tier": native.as_ref().map(|native| {
-                let stats = native.stats();
-                json!({
-                    "modules": stats.modules,
-                    "native_modules": stats.native_modules,
-                    "compile_seconds": stats.compile_time.as_secs_f64(),
-                })
-            }),
-            "revm": {
-                "seconds": revm_time.as_secs_f64(),
-                "cpu_seconds": revm_cpu.as_secs_f64(),
-                "tx_per_s": revm_tps,
-            },
-            "evmove_sequential": {
-                "seconds": seq_time.as_secs_f64(),
-                "cpu_seconds": seq_cpu.as_secs_f64(),
-                "tx_per_s": seq_tps,
-            },
-            "evmove_parallel": {
-                "seconds": par_time.as_secs_f64(),
-                "cpu_seconds": par_cpu.as_secs_f64(),
-                "tx_per_s": par_tps,
-                "executions_per_tx": per_txn(executions),
-                "validations_per_tx": per_txn(validations),
-            },
-            "parallel_over_sequential": par_tps / seq_tps,
-            "sequential_over_revm": seq_tps / revm_tps,
-            "parallel_over_revm": par_tps / revm_tps,
-            "per_tx": work.json(),
-            "agree": agreement.is_ok(),
-            "load_average": load,
-        });
-        println!("{report:#}");
-    } else {
-        println!("workload   {:?}: {}", args.workload, workload.description);
-        println!(
-            "tier       {}",
-            tier::summary(native.as_deref()).unwrap_or_else(|| "interpreter".to_string())
-        );
-        println!(
-            "block      {size} transactions ({succeeded} succeeded), fastest of {} runs, load {load}",
-            args.runs
-        );
-        println!("           engine             throughput     wall      CPU    ratios");
-        println!(
-            "revm       sequential         {revm_tps:>10.0} tx/s  {:>7.1?}  {:>7.1?}",
-            ms(revm_time),
-            ms(revm_cpu)
-        );
-        println!(
-            "evmove     sequential         {seq_tps:>10.0} tx/s  {:>7.1?}  {:>7.1?}  {:.3}x revm",
-            ms(seq_time),
-            ms(seq_cpu),
-            seq_tps / revm_tps
-        );
-        println!(
-            "evmove     parallel {:>2} thr.   {par_tps:>10.0} tx/s  {:>7.1?}  {:>7.1?}  {:.3}x revm  {:.2}x sequential",
-            args.threads,
-            ms(par_time),
-            ms(par_cpu),
-            par_tps / revm_tps,
-            par_tps / seq_tps
-        );
-        println!(
-            "Block-STM  {:.2} executions/tx, {:.2} validations/tx ({:?} speculation)",
-            per_txn(executions),
-            per_txn(validations),
-            args.speculation
-        );
-        println!("{}", work.summary());
-        match &agreement {
-            Ok(keys) => {
-                println!("agreement  revm, evmove sequential and parallel: {keys} keys equal")
-            }
-            Err(_) => println!("agreement  NO"),
-        }
+    let report = Report {
+        args,
+        description: &workload.description,
+        accounts,
+        succeeded,
+        revm: &revm,
+        tiers: (runtimes.iter().zip(&times))
+            .map(|(runtime, (sequential, parallel))| TierReport {
+                tier: runtime.tier,
+                native: runtime.native.as_deref(),
+                sequential,
+                parallel,
+            })
+            .collect(),
+        work: &work,
+        agreement: &agreement,
+    };
+    match args.json {
+        true => println!("{:#}", report.json()),
+        false => report.print(),
     }
     agreement.map(|_| ())
-}
-
-/// Whether the three runs agree: the two evmove runs on every result and write; revm on
-/// every transaction's success and on the value of every key evmove wrote. The number of
-/// keys compared.
-fn check_agreement(
-    seq: &EvmBlockOutput<'_>,
-    par: &EvmBlockOutput<'_>,
-    revm: &revm_side::RevmRun,
-) -> Result<usize, String> {
-    if let Some(index) = (0..seq.outputs.len()).find(|&i| seq.outputs[i] != par.outputs[i]) {
-        return Err(format!(
-            "transaction {index}: sequential and parallel results differ"
-        ));
-    }
-    if seq.writes != par.writes {
-        return Err("sequential and parallel final states differ".into());
-    }
-    for (index, (result, &revm_success)) in seq.outputs.iter().zip(&revm.success).enumerate() {
-        if (result.status == Status::Success) != revm_success {
-            return Err(format!(
-                "transaction {index}: evmove says {:?}, revm says success = {revm_success}",
-                result.status
-            ));
-        }
-    }
-    for (key, value) in &seq.writes {
-        let agrees = match (key, value) {
-            (StateKey::Account(address), value) => {
-                let (balance, nonce) = match value {
-                    Some(StateValue::Account(account)) => (account.balance, account.nonce),
-                    _ => Default::default(),
-                };
-                revm_side::account(&revm.db, *address) == (balance, nonce)
-            }
-            (StateKey::Slot(address, slot), value) => {
-                let word = match value {
-                    Some(StateValue::Slot(word)) => *word,
-                    _ => Default::default(),
-                };
-                revm_side::slot(&revm.db, *address, *slot) == word
-            }
-            (StateKey::Code(_), _) => true,
-        };
-        if !agrees {
-            return Err(format!("revm and evmove disagree on {key:?}"));
-        }
-    }
-    Ok(seq.writes.len())
 }

@@ -17,6 +17,10 @@ const WETH_ARTIFACT: &str =
     include_str!("../../../../../tests/contracts/artifacts/legacy-opt/WrappedEther.json");
 const POOL_ARTIFACT: &str =
     include_str!("../../../../../tests/contracts/artifacts/legacy-opt/Pool.json");
+const MATH_ARTIFACT: &str =
+    include_str!("../../../../../tests/contracts/artifacts/legacy-opt/MathLib.json");
+const COLLECTIONS_ARTIFACT: &str =
+    include_str!("../../../../../tests/contracts/artifacts/legacy-opt/Collections.json");
 
 /// Storage slot of `balanceOf` in the corpus `Token` (after name, symbol, totalSupply, owner).
 const TOKEN_BALANCES_SLOT: u64 = 4;
@@ -49,6 +53,11 @@ pub enum Kind {
     /// pair, at most 1,024), token0 for token1 and back in turns; swaps on one pool conflict
     /// (its reserves and token balances), others do not.
     Amm,
+    /// 256-bit math and loops, in turns: FullMath.mulDiv with a 512-bit intermediate,
+    /// a Collatz loop (111 steps and more), and EXP (`powUnchecked`), each on arguments of
+    /// its own; senders `k mod N`, no storage written, so only a sender's transactions
+    /// conflict.
+    Compute,
 }
 
 /// A workload's pre-state and block.
@@ -312,6 +321,50 @@ impl Kind {
                 let description = format!(
                     "AMM swaps on {pools} constant-product pools of one token pair, each \
                      trader swapping once (transactions {pools} apart conflict)"
+                );
+                Ok(Workload {
+                    state,
+                    txns,
+                    description,
+                })
+            }
+            Kind::Compute => {
+                let math = artifact(MATH_ARTIFACT, "MathHarness")?;
+                let collections = artifact(COLLECTIONS_ARTIFACT, "Collections")?;
+                let math = deploy(runtime, block, &mut state, math.initcode)?;
+                let collections = deploy(runtime, block, &mut state, collections.initcode)?;
+                let senders: Vec<Address> = (0..accounts).map(|i| address(SENDER, i)).collect();
+                fund(&mut state, senders.iter().copied());
+                let big = U256::MAX / U256::from(3);
+                let txns = (0..size)
+                    .map(|k| {
+                        let n = U256::from(k);
+                        let (to, data) = match k % 3 {
+                            0 => (
+                                math,
+                                calldata(
+                                    "mulDiv(uint256,uint256,uint256)",
+                                    &[big - n, big - U256::from(7), big + U256::from(11)],
+                                ),
+                            ),
+                            1 => (
+                                collections,
+                                calldata("collatzSteps(uint256)", &[U256::from(27 + k % 64)]),
+                            ),
+                            _ => (
+                                math,
+                                calldata(
+                                    "powUnchecked(uint256,uint256)",
+                                    &[U256::from(3 + k % 5), U256::from(100 + k % 50)],
+                                ),
+                            ),
+                        };
+                        tx(senders[k % accounts], to, U256::ZERO, data)
+                    })
+                    .collect();
+                let description = format!(
+                    "256-bit math and loops (mulDiv, Collatz from 27, EXP) in turns, \
+                     {accounts} senders (transactions {accounts} apart conflict)"
                 );
                 Ok(Workload {
                     state,
