@@ -1,7 +1,8 @@
 //! What the lowering leaves out, against revm on the same code and inputs: the mapping-slot
 //! sequence as one native (`evmove::memory::keccak_slot`), charges moved into the blocks
 //! entered only from theirs (`opt::charges`), small leaf functions inlined
-//! (`opt::inline_leaves`). Each program returns what it computed, its memory and GAS readings,
+//! (`opt::inline_leaves`), reads of the free-memory pointer whose value is known
+//! (`opt::free_pointer`). Each program returns what it computed, its memory and GAS readings,
 //! so a wrong hash, a memory word not written, or a charge moved across an observer differs;
 //! gas used is compared too, on success, on revert (which returns the gas left) and at the
 //! limit where the frame runs out.
@@ -146,6 +147,27 @@ fn an_inlined_leaf_returns_what_the_function_did() {
     assert_eq!(compiled(&code).function_defs.len(), 1, "clamp is inlined");
     for (a, b) in [(5, 2000), (1000, 1001), (0, 0)] {
         let calldata = [word(a), word(b)].concat();
+        let outcome = agrees(&code, &calldata);
+        assert_eq!(outcome.status, Status::Success);
+    }
+}
+
+#[test]
+fn a_known_free_pointer_is_folded_and_a_write_that_may_touch_it_is_seen() {
+    // The pointer set and moved (its read folds); a word stored at a calldata offset on one
+    // side of a branch, which may overwrite it; the pointer read twice after the join (one
+    // read left) and again after a copy above it (the same value); MSIZE and GAS returned.
+    let code = assemble(
+        "PUSH 0x80 PUSH 0x40 MSTORE PUSH 0x40 MLOAD PUSH 0x20 ADD PUSH 0x40 MSTORE
+         PUSH 0 CALLDATALOAD PUSH @skip JUMPI PUSH 0x20 CALLDATALOAD DUP1 MSTORE
+         skip: JUMPDEST PUSH 0x40 MLOAD PUSH 0x40 MLOAD ADD PUSH 0xc0 MSTORE
+         PUSH 0x20 PUSH 0 PUSH 0xe0 CALLDATACOPY PUSH 0x40 MLOAD PUSH 0x100 MSTORE
+         MSIZE PUSH 0x120 MSTORE GAS PUSH 0x140 MSTORE PUSH 0x160 PUSH 0 RETURN",
+    )
+    .unwrap();
+    assert_eq!(calls_of(&compiled(&code), "mload"), 1);
+    for (skip, offset) in [(1, 0), (0, 0x30), (0, 0x5f), (0, 0x60), (0, 0x1000)] {
+        let calldata = [word(skip), word(offset)].concat();
         let outcome = agrees(&code, &calldata);
         assert_eq!(outcome.status, Status::Success);
     }

@@ -43,12 +43,23 @@ impl ValueSet {
         changed
     }
 
-    /// The values in the set, in order.
+    /// Removes every value of `other`.
+    pub fn difference_with(&mut self, other: &ValueSet) {
+        for (mine, theirs) in self.0.iter_mut().zip(&other.0) {
+            *mine &= !theirs;
+        }
+    }
+
+    /// The values in the set, in order: a step per value and per 64 values that could be
+    /// in it, so that a block's few live values are listed quickly in a large function.
     pub fn iter(&self) -> impl Iterator<Item = Value> + '_ {
         self.0.iter().enumerate().flat_map(|(word, &bits)| {
-            (0..64)
-                .filter(move |bit| bits & (1 << bit) != 0)
-                .map(move |bit| Value::new(word * 64 + bit))
+            let mut rest = bits;
+            std::iter::from_fn(move || {
+                let bit = (rest != 0).then(|| rest.trailing_zeros() as usize)?;
+                rest &= rest - 1;
+                Some(Value::new(word * 64 + bit))
+            })
         })
     }
 }
@@ -98,23 +109,23 @@ pub fn liveness(function: &Function, order: &[Block], tracked: &dyn Fn(Value) ->
     }
     let mut live_in = upward.clone();
     let mut live_out = vec![ValueSet::new(values); blocks];
+    let mut incoming = ValueSet::new(values);
     let mut changed = true;
     while changed {
         changed = false;
         for &block in order.iter().rev() {
             let b = block.index();
-            let mut out = ValueSet::new(values);
+            let out = &mut live_out[b];
             let successors = function.block(block).terminator.iter();
             for call in successors.flat_map(|t| t.successors()) {
                 out.union_with(&live_in[call.block.index()]);
             }
-            let mut incoming = out.clone();
-            for v in defs[b].iter() {
-                incoming.remove(v);
-            }
+            // Word by word: live on entry is live on exit less what the block defines,
+            // plus what it reads first.
+            incoming.clone_from(out);
+            incoming.difference_with(&defs[b]);
             incoming.union_with(&upward[b]);
             changed |= live_in[b].union_with(&incoming);
-            live_out[b] = out;
         }
     }
     Liveness { live_in, live_out }

@@ -24,12 +24,16 @@
 //! call nothing (decoding helpers, checked arithmetic), and [`inline_tail`] small functions
 //! tail-called from one place (the dispatcher's external functions); the callers, changed,
 //! go through the passes again, and may have become such helpers or leaves themselves.
+//! [`free_pointer`] replaces the reads of the free-memory pointer (`mload(0x40)`) whose value
+//! is known, across functions, with that value; folding then carries it into the offsets
+//! computed from it, which can make the next read known.
 
 pub mod branches;
 pub mod charges;
 pub mod cse;
 pub mod dead_code;
 pub mod fold;
+pub mod free_pointer;
 pub mod inline;
 pub mod inline_leaves;
 pub mod inline_tail;
@@ -69,8 +73,8 @@ pub const FUNCTION_PASSES: [(&str, FunctionPass); 9] = [
 ];
 
 /// Runs every pass on every function of `module` until none changes anything, and inlines
-/// tiny helpers that never return, small leaves and small functions tail-called once until
-/// none is left to inline.
+/// tiny helpers that never return, small leaves and small functions tail-called once, and
+/// folds the reads of the free-memory pointer, until none is left to inline or fold.
 pub fn optimize(module: &mut Module) {
     let unchecked = optimize_checked(module, |_, _, _| Ok::<(), Infallible>(()));
     match unchecked {
@@ -87,7 +91,8 @@ pub fn optimize_checked<E>(
     mut check: impl FnMut(&'static str, &Module, Option<FuncRef>) -> Result<(), E>,
 ) -> Result<(), E> {
     optimize_functions(module, &mut check)?;
-    // Each round can make callers helpers; the bound only guards against a mistake.
+    // Each round can make callers helpers, and each folded read of the free-memory pointer
+    // can make the next one's offsets constant; the bound only guards against a mistake.
     for _ in 0..INLINE_ROUNDS {
         let tiny = inline::inline_tiny_noreturn(module);
         if tiny {
@@ -101,7 +106,11 @@ pub fn optimize_checked<E>(
         if tail {
             check("inline_tail::inline_single_tail_calls", module, None)?;
         }
-        if !tiny && !leaves && !tail {
+        let loads = free_pointer::fold_free_pointer_loads(module);
+        if loads {
+            check("free_pointer::fold_free_pointer_loads", module, None)?;
+        }
+        if !tiny && !leaves && !tail && !loads {
             break;
         }
         optimize_functions(module, &mut check)?;
