@@ -104,7 +104,13 @@ impl EvmoveEngine {
     /// An empty state, as [`EvmoveEngine::new`], on which transactions run under the rules
     /// of `spec` (`BlockEnv::spec`).
     pub fn with_spec(spec: SpecId) -> Self {
-        let mut engine = Self::new();
+        Self::with_spec_in_tier(spec, tier_under_test())
+    }
+
+    /// An empty state, as [`EvmoveEngine::with_spec`], in `tier` whatever the environment
+    /// says.
+    pub fn with_spec_in_tier(spec: SpecId, tier: Tier) -> Self {
+        let mut engine = Self::in_tier(OnDemand::new(DEFAULT_PUBLISHER), tier);
         engine.block.spec = spec;
         engine
     }

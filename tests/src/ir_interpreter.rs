@@ -121,8 +121,9 @@ impl Machine<'_> {
                     InstData::Const(value) => vec![*value],
                     InstData::Op { op, .. } => self.op(*op, &operands)?.into_iter().collect(),
                     InstData::Call { func, .. } => self.call(*func, operands)?,
-                    InstData::Gas(gas) => {
-                        self.host.gas_charged += gas;
+                    // Every fork's opcodes are active at the latest fork (`SPEC`).
+                    InstData::Gas(charge) => {
+                        self.host.gas_charged += charge.gas;
                         vec![]
                     }
                     InstData::GasExp(_) => {

@@ -15,7 +15,9 @@
 //!   forks, is charged by the transpiled code per straight-line section of EVM code
 //!   (`evmove::lift::gas`, through `evmove::gas::charge`, from one table for every fork:
 //!   `evmove_word::shim::cost::static_gas`); EXP's dynamic gas too, through `charge_exp`,
-//!   which prices the exponent at the block's fork (10 per byte, 50 from EIP-160). A Move
+//!   which prices the exponent at the block's fork (10 per byte, 50 from EIP-160). Each
+//!   section's charge also carries the newest fork its opcodes need, and halts the frame
+//!   with [`HaltReason::NotActivated`] in an older block (`evmove_word::shim::gate`). A Move
 //!   instruction costs nothing of its own (`exec::gas`); an endless loop still runs out of
 //!   gas, as every EVM loop passes a JUMP or JUMPI whose section charges.
 //! - The natives of the fork-priced opcodes ([`FORK_PRICED`]: SLOAD, BALANCE, EXTCODESIZE,

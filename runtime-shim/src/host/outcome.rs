@@ -45,6 +45,10 @@ pub enum HaltReason {
     /// INVALID (0xfe) or an undefined opcode.
     #[error("invalid opcode")]
     InvalidOpcode,
+    /// An opcode of a later fork than the block's (revm's `NotActivated`), found by the
+    /// charge of its section (`evmove_word::shim::gate`).
+    #[error("opcode not activated at the block's fork")]
+    NotActivated,
     /// SSTORE, TSTORE, LOG, SELFDESTRUCT, or a call or creation with value, in a static call.
     #[error("state change in a static call")]
     StaticStateChange,

@@ -8,7 +8,7 @@
 //! boxed, and no error unwinds through machine code.
 
 use alloy_primitives::U256;
-use evmove_word::shim::{Args, Results};
+use evmove_word::shim::{gate::Charge, Args, Results};
 use move_core_types::vm_status::StatusCode;
 use move_vm_types::values::{INDEX_OUT_OF_BOUNDS, POP_EMPTY_VEC};
 
@@ -157,10 +157,17 @@ pub extern "C" fn call_native(
             write_result(results, arith_result(op, words));
             Status::Continue
         }
-        Op::Gas(gas::Op::Charge) => match decl.row.args {
-            // The gas is a u64 in its slot: its high bits are zero.
-            Args::Values(_) => ctx.charge(args[0] as u64),
-            Args::Words(_) => Status::Misdeclared,
+        // The charge is a u64 in its slot: its high bits are zero.
+        Op::Gas(gas::Op::Charge) => match (decl.row.args, Charge::decode(args[0] as u64)) {
+            (Args::Values(_), Some(charge)) if !charge.is_gated() => ctx.charge(charge.gas),
+            (Args::Values(_), Some(charge)) => match ctx.extension.as_deref_mut() {
+                Some(frame) => match gas::refuse(frame, charge) {
+                    Some(_) => ctx.abort(FRAME_ENDED),
+                    None => ctx.charge(charge.gas),
+                },
+                None => Status::Misdeclared,
+            },
+            _ => Status::Misdeclared,
         },
         Op::Gas(gas::Op::ChargeExp) => match ctx.extension.as_deref() {
             Some(frame) => {
@@ -227,7 +234,7 @@ mod tests {
     use std::{cell::Cell, rc::Rc};
 
     use super::*;
-    use crate::natives::NATIVES;
+    use crate::{natives::NATIVES, SpecId};
 
     fn decl(name: &str) -> &'static NativeDecl {
         NATIVES.iter().find(|decl| decl.row.name == name).unwrap()
@@ -269,6 +276,18 @@ mod tests {
             Status::OutOfGas
         );
         assert_eq!(ctx.gas.get(), 0);
+    }
+
+    #[test]
+    fn a_charge_gated_by_fork_reads_the_frame_and_without_one_is_misdeclared() {
+        let mut args = [0; 14];
+        let gated = Charge {
+            gas: 4,
+            since: SpecId::SHANGHAI,
+        };
+        args[0] = u128::from(gated.encode());
+        let status = call_native(decl("charge"), &mut ctx(10), &args, &mut [0; 2]);
+        assert_eq!(status, Status::Misdeclared);
     }
 
     #[test]

@@ -1,29 +1,36 @@
 //! The natives of `evmove::gas` (`stdlib/sources/gas.move`): charging the frame's gas.
 //! Transpiled code calls `charge` at the start of every straight-line section of EVM code
-//! with the section's static gas (`evmove_word::shim::cost`), and `charge_exp` before every
-//! EXP with its exponent.
+//! with the section's static gas (`evmove_word::shim::cost`) and the fork its opcodes need
+//! (`evmove_word::shim::gate`, one `u64`), and `charge_exp` before every EXP with its
+//! exponent.
 //!
 //! Each reports its amount as the native's cost, which the frame's Move gas meter
 //! (`exec::gas`) charges after the call, halting the frame out of gas when it has less left
-//! — the one way a frame runs out of gas outside the host natives. `charge` is pure;
-//! `charge_exp` reads the block's fork from the frame's extension (EXP's price per byte
-//! changed with EIP-160) and prices the exponent with revm's function.
+//! — the one way a frame runs out of gas outside the host natives. `charge` reads the
+//! frame's extension only for a section that needs a fork newer than Frontier: it halts the
+//! frame as revm halts an opcode not yet activated ([`HaltReason::NotActivated`]) when the
+//! block's fork is older. `charge_exp` reads the block's fork from the frame's extension
+//! (EXP's price per byte changed with EIP-160) and prices the exponent with revm's function.
 
 use std::sync::Arc;
 
 use alloy_primitives::U256;
 
+use evmove_word::shim::gate::Charge;
 use move_core_types::gas_algebra::InternalGas;
 use move_vm_runtime::native_functions::NativeFunction;
 use move_vm_types::{natives::function::NativeResult, values::Value};
 
 use super::word::{misdeclared, no_type_arguments, take_words};
-use crate::host::native::FrameExtension;
+use crate::host::{
+    native::{FrameEnded, FrameExtension, NativeCtx, FRAME_ENDED},
+    outcome::HaltReason,
+};
 
 /// A native of `evmove::gas`.
 #[derive(Clone, Copy, Debug)]
 pub enum Op {
-    /// `charge(gas: u64)`.
+    /// `charge(charge: u64)`: an encoded [`Charge`].
     Charge,
     /// `charge_exp(exponent_hi: u128, exponent_lo: u128)`.
     ChargeExp,
@@ -35,10 +42,21 @@ impl Op {
         Arc::new(move |context, ty_args, mut args| {
             no_type_arguments(&ty_args)?;
             let gas = match self {
-                Op::Charge => match (args.pop_front(), args.is_empty()) {
-                    (Some(gas), true) => gas.value_as::<u64>()?,
-                    _ => return Err(misdeclared("charge takes one u64".to_string())),
-                },
+                Op::Charge => {
+                    let encoded = match (args.pop_front(), args.is_empty()) {
+                        (Some(encoded), true) => encoded.value_as::<u64>()?,
+                        _ => return Err(misdeclared("charge takes one u64".to_string())),
+                    };
+                    let charge = Charge::decode(encoded)
+                        .ok_or_else(|| misdeclared(format!("a charge of no fork: {encoded:#x}")))?;
+                    if charge.is_gated() {
+                        let frame = context.extensions_mut().get_mut::<FrameExtension>();
+                        if let Some(FrameEnded) = refuse(frame, charge) {
+                            return Ok(NativeResult::err(InternalGas::zero(), FRAME_ENDED));
+                        }
+                    }
+                    charge.gas
+                }
                 Op::ChargeExp => {
                     let [exponent] = take_words(args)?;
                     exp_cost(context.extensions().get::<FrameExtension>(), exponent)
@@ -50,6 +68,13 @@ impl Op {
             ))
         })
     }
+}
+
+/// Ends `frame` as revm halts an opcode not yet activated if its block's fork is older than
+/// the fork `charge`'s section needs.
+pub(crate) fn refuse(frame: &mut FrameExtension<'_>, charge: Charge) -> Option<FrameEnded> {
+    let activated = frame.host.schedule.is(charge.since);
+    (!activated).then(|| NativeCtx::new(frame).halt(HaltReason::NotActivated))
 }
 
 /// What EXP's exponent costs in `frame`'s fork (revm's price: EIP-160 changed it).

@@ -2,6 +2,7 @@
 //! entities), kept apart from the order the blocks are laid out in.
 
 use alloy_primitives::U256;
+pub use evmove_word::shim::gate::Charge;
 use revm_bytecode::opcode::OpCode;
 
 use super::entities::{Block, FuncRef, Value};
@@ -71,9 +72,11 @@ pub enum InstData {
     },
     /// Charges the frame this much gas, halting it out of gas if it has less left: the
     /// static gas of a section of EVM code (`gas 21`), placed at the section's start
-    /// (`lift::gas` says why that is exact). An effect: never removed, never moved across
-    /// what observes the gas left.
-    Gas(u64),
+    /// (`lift::gas` says why that is exact); and halts it as revm halts an opcode not yet
+    /// activated if the block's fork is older than the charge's (`gas 21 since CANCUN`). An
+    /// effect: never removed, never moved across what observes the gas left, nor onto a path
+    /// that does not go on to the section.
+    Gas(Charge),
     /// Charges EXP's dynamic gas for the exponent `v` (`gas_exp v`), before an EXP whose
     /// exponent is not a constant; an effect as [`InstData::Gas`] is.
     GasExp(Value),

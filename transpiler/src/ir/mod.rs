@@ -27,5 +27,7 @@ pub mod write;
 pub use cfg::ControlFlowGraph;
 pub use dominators::Dominators;
 pub use entities::{Block, FuncRef, Value};
-pub use function::{BlockCall, BlockData, Fault, Function, Inst, InstData, Module, Terminator};
+pub use function::{
+    BlockCall, BlockData, Charge, Fault, Function, Inst, InstData, Module, Terminator,
+};
 pub use verify::{verify_function, verify_module, VerifyError};

@@ -156,7 +156,9 @@ fn check_inst(module: &Module, data: &InstData, results: usize) -> Result<(), St
             (_, None) => Err(format!("{func} never returns: call it with tailcall")),
             (params, Some(returns)) => Err(format!("{func} takes {params} and returns {returns}")),
         },
-        InstData::Gas(0) => Err("a gas charge of nothing".into()),
+        InstData::Gas(charge) if charge.gas == 0 && !charge.is_gated() => {
+            Err("a gas charge of nothing".into())
+        }
         InstData::Gas(_) | InstData::GasExp(_) if results == 0 => Ok(()),
         InstData::Gas(_) | InstData::GasExp(_) => Err("a gas charge defines no value".into()),
         InstData::StackPush(values) if values.is_empty() || results > 0 => {

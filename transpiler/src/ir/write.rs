@@ -59,7 +59,10 @@ pub fn write_function(out: &mut impl Write, func: FuncRef, function: &Function) 
                 InstData::Const(value) => writeln!(out, "const {value:#x}")?,
                 InstData::Op { op, args } => writeln!(out, "{}", with_args(&op_name(op), args))?,
                 InstData::Call { func, args } => writeln!(out, "call {func}({})", list(args))?,
-                InstData::Gas(gas) => writeln!(out, "gas {gas}")?,
+                InstData::Gas(charge) => match charge.is_gated() {
+                    true => writeln!(out, "gas {} since {:?}", charge.gas, charge.since)?,
+                    false => writeln!(out, "gas {}", charge.gas)?,
+                },
                 InstData::GasExp(exponent) => writeln!(out, "gas_exp {exponent}")?,
                 InstData::StackPush(values) => writeln!(out, "stack.push {}", list(values))?,
                 InstData::StackPop => writeln!(out, "stack.pop")?,

@@ -9,6 +9,13 @@
 //! charges in its own body; blocks made for the IR alone (the taken side of a JUMPI) charge
 //! nothing.
 //!
+//! A charge also carries the newest fork its section's opcodes need
+//! (`evmove_word::shim::gate`), and halts the frame as revm halts an opcode not yet
+//! activated when the block's fork is older: an exceptional halt, which the section's start
+//! may take for the opcode's place for the reason given below. A section that charges no gas
+//! (a call right after GAS: the call's native charges its static gas) hands its fork to an
+//! earlier charge of its block, which always runs before it, rather than charging nothing.
+//!
 //! EXP's dynamic gas is charged by a `gas_exp` instruction where the EXP is, even for a
 //! constant exponent: its price per byte depends on the fork (10, then 50 from EIP-160),
 //! which transpiled code does not know (optimisation removes the charge of a zero exponent).
@@ -32,41 +39,57 @@
 //!   too, or ran out of gas before. Which instruction halts is not observable: an
 //!   exceptional halt reverts the frame and consumes all its gas.
 
-use crate::ir::{Block, Function, InstData};
+use evmove_word::shim::{cost::static_gas, gate::introduced_in};
+
+use crate::ir::{Block, Charge, Function, InstData};
 
 /// The section being lifted: where its charge sits in its block, and what it has summed.
 pub(super) struct Section {
     block: Block,
     at: usize,
-    gas: u64,
+    charge: Charge,
 }
 
 impl Section {
     /// Opens a section at the end of `block`, with a charge to be filled in.
     pub(super) fn open(ir: &mut Function, block: Block) -> Self {
-        ir.push_inst(block, InstData::Gas(0), 0);
+        let charge = Charge::gas(0);
+        ir.push_inst(block, InstData::Gas(charge), 0);
         let at = ir.block(block).insts.len() - 1;
-        Self { block, at, gas: 0 }
+        Self { block, at, charge }
     }
 
-    /// Adds `gas` to the section's charge.
-    pub(super) fn add(&mut self, gas: u64) {
-        self.gas += gas;
+    /// Adds the EVM instruction `op` to the section: its static gas, and its fork.
+    pub(super) fn add(&mut self, op: u8) {
+        self.charge.gas += static_gas(op);
+        self.charge.since = self.charge.since.max(introduced_in(op));
     }
 
-    /// Writes the section's charge, or takes it out if it charges nothing.
+    /// Writes the section's charge, or takes it out if it charges no gas: its fork, if it
+    /// needs one, then goes to the block's last charge before it, if there is one.
     pub(super) fn close(self, ir: &mut Function) {
         let insts = &mut ir.block_mut(self.block).insts;
-        match self.gas {
-            0 => drop(insts.remove(self.at)),
-            gas => insts[self.at].data = InstData::Gas(gas),
+        let earlier = insts[..self.at]
+            .iter()
+            .rposition(|inst| matches!(inst.data, InstData::Gas(_)));
+        match (self.charge, earlier) {
+            (charge, _) if charge.gas > 0 => insts[self.at].data = InstData::Gas(charge),
+            (charge, Some(earlier)) => {
+                if let InstData::Gas(into) = &mut insts[earlier].data {
+                    into.since = into.since.max(charge.since);
+                }
+                insts.remove(self.at);
+            }
+            (charge, None) if charge.is_gated() => insts[self.at].data = InstData::Gas(charge),
+            (_, None) => drop(insts.remove(self.at)),
         }
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use revm_bytecode::opcode::OpCode;
+    use evmove_word::shim::gate::introduced_in;
+    use revm_bytecode::{opcode::OpCode, primitives::hardfork::SpecId};
 
     use crate::{
         evm::{assemble, Code},
@@ -93,9 +116,13 @@ mod tests {
             let pushes = "PUSH 1 ".repeat(op.inputs().into());
             // The section of the pushes and the observer (3 per PUSH1, then the observer's
             // own static gas: GAS's 2, nothing for the others, which their natives charge),
-            // then the one after it: PUSH1, PUSH1, MSTORE.
+            // then the one after it: PUSH1, PUSH1, MSTORE. DELEGATECALL, STATICCALL and
+            // CREATE2 came with later forks, which their section's charge needs.
             let own = if op.as_str() == "GAS" { 2 } else { 0 };
-            let first = format!("gas {}", 3 * u64::from(op.inputs()) + own);
+            let mut first = format!("gas {}", 3 * u64::from(op.inputs()) + own);
+            if introduced_in(op.get()) != SpecId::FRONTIER {
+                first += &format!(" since {:?}", introduced_in(op.get()));
+            }
             let second = "gas 9".to_string();
             let got = charges(&format!("{pushes} {op} PUSH 0 PUSH 0 MSTORE STOP"));
             assert_eq!(got, ["|".to_string(), first, second], "{op}");
@@ -114,6 +141,30 @@ mod tests {
         assert_eq!(
             charges("PUSH 1 POP a: PUSH 1 PUSH @a JUMPI STOP"),
             ["|", "gas 5", "|", "gas 17"]
+        );
+    }
+
+    #[test]
+    fn a_section_charging_no_gas_hands_its_fork_to_the_charge_before_it() {
+        // CALLER, GAS (which ends the first section), then DELEGATECALL alone: its native
+        // charges its static gas, and the first section's charge checks its fork.
+        assert_eq!(
+            charges("PUSH 0 DUP1 DUP1 DUP1 CALLER GAS DELEGATECALL STOP"),
+            ["|", "gas 16 since HOMESTEAD"]
+        );
+        // With no charge before it in its block (REVERT falling out of a JUMPI), the section
+        // charges nothing but the fork.
+        assert_eq!(
+            charges("PUSH 0 DUP1 CALLDATASIZE PUSH @a JUMPI REVERT a: STOP"),
+            [
+                "|",
+                "gas 21",
+                "|",
+                "gas 0 since BYZANTIUM",
+                "|",
+                "|",
+                "gas 1"
+            ]
         );
     }
 

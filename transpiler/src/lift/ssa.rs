@@ -30,7 +30,7 @@ use std::{
 };
 
 use alloy_primitives::U256;
-use evmove_word::shim::cost::{observes_gas, static_gas};
+use evmove_word::shim::cost::observes_gas;
 use revm_bytecode::opcode::{self, OpCode};
 
 use super::{
@@ -277,7 +277,7 @@ impl Builder<'_> {
                     self.instruction(block, last.pc, last.opcode, last.immediate, &mut stack)
                 }
                 _ => {
-                    self.charge(static_gas(last.opcode.get()));
+                    self.charge(last.opcode.get());
                     Ok(())
                 }
             })
@@ -315,12 +315,12 @@ impl Builder<'_> {
         Ok(lifted)
     }
 
-    /// Adds `gas` to the open section's charge.
-    fn charge(&mut self, gas: u64) {
+    /// Adds the EVM instruction `op` to the open section (its static gas and fork).
+    fn charge(&mut self, op: u8) {
         self.section
             .as_mut()
             .expect("instructions are emitted in a section")
-            .add(gas);
+            .add(op);
     }
 
     fn close_section(&mut self) {
@@ -339,7 +339,7 @@ impl Builder<'_> {
         stack: &mut Vec<Item>,
     ) -> Result<(), Stop> {
         let byte = op.get();
-        self.charge(static_gas(byte));
+        self.charge(byte);
         match byte {
             opcode::PUSH0..=opcode::PUSH32 => self.constant(block, immediate, stack),
             opcode::PC => self.constant(block, U256::from(pc.0), stack),

@@ -24,7 +24,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use alloy_primitives::U256;
 use revm_bytecode::opcode::{self, OpCode};
 
-use evmove_word::shim::cost::{observes_gas, static_gas};
+use evmove_word::shim::cost::observes_gas;
 
 use super::{
     blocks::{block_at, BasicBlock, BlockExit},
@@ -170,7 +170,7 @@ impl Emitter<'_> {
                 let mut segment = self.segment(block, chunk, body);
                 if !matches!(evm.exit, BlockExit::FallThrough(_)) {
                     // Emitted by its terminator, not as an instruction.
-                    self.charge(static_gas(end.opcode.get()));
+                    self.charge(end.opcode.get());
                 }
                 let terminator = self.exit(block, evm, end, &mut segment);
                 self.close_section();
@@ -220,7 +220,7 @@ impl Emitter<'_> {
     fn instruction(&mut self, block: ir::Block, instruction: &Instruction, segment: &mut Segment) {
         let op = instruction.opcode;
         let byte = op.get();
-        self.charge(static_gas(byte));
+        self.charge(byte);
         match byte {
             opcode::PUSH0..=opcode::PUSH32 => self.constant(block, instruction.immediate, segment),
             opcode::PC => self.constant(block, U256::from(instruction.pc.0), segment),
@@ -264,11 +264,11 @@ impl Emitter<'_> {
         }
     }
 
-    /// Adds `gas` to the open section's charge.
-    fn charge(&mut self, gas: u64) {
+    /// Adds the EVM instruction `op` to the open section (its static gas and fork).
+    fn charge(&mut self, op: u8) {
         (self.section.as_mut())
             .expect("instructions are emitted in a section")
-            .add(gas);
+            .add(op);
     }
 
     fn close_section(&mut self) {

@@ -14,6 +14,13 @@
 //!   chain of branches (a selector dispatch, checks that revert) then pays one charge instead
 //!   of one per block. Loops still charge every turn: a loop's head has two ways in, so no
 //!   charge moves into it or round the loop.
+//!
+//! A charge's fork (`evmove_word::shim::gate`: the frame halts where the block's fork is
+//! older) moves with it, and merged charges need the newer of their forks. That halt is
+//! exceptional too, so it may come earlier or later on a path, never on another one: a
+//! charge joins one that runs straight before it in its block, and moves only into blocks
+//! entered from its own alone, with nothing after it in its block that could leave the frame
+//! or observe the gas left; every path through a moved charge went through its section.
 
 use evmove_word::shim::cost::observes_gas;
 
@@ -30,13 +37,14 @@ pub fn merge_charges(function: &mut Function) -> bool {
         let mut kept = 0;
         for i in 0..insts.len() {
             let extra = match (&insts[i].data, open) {
-                (InstData::Gas(gas), Some(at)) => Some((*gas, at)),
+                (InstData::Gas(charge), Some(at)) => Some((*charge, at)),
                 _ => None,
             };
             match extra {
-                Some((gas, at)) => {
+                Some((charge, at)) => {
                     if let InstData::Gas(total) = &mut insts[at].data {
-                        *total += gas;
+                        total.gas += charge.gas;
+                        total.since = total.since.max(charge.since);
                     }
                     merged = true;
                     continue;
@@ -141,7 +149,10 @@ mod tests {
     use revm_bytecode::opcode::{self, OpCode};
 
     use super::*;
-    use crate::{evm::Pc, ir::Terminator};
+    use crate::{
+        evm::Pc,
+        ir::{Charge, Terminator},
+    };
 
     fn op(byte: u8, args: Vec<crate::ir::Value>) -> InstData {
         let op = OpCode::new(byte).unwrap();
@@ -152,13 +163,13 @@ mod tests {
     fn charges_merge_across_effects_but_not_across_observers() {
         let mut function = Function::new(Pc(0), None);
         let block = function.add_block(Pc(0));
-        function.push_inst(block, InstData::Gas(3), 0);
+        function.push_inst(block, InstData::Gas(Charge::gas(3)), 0);
         let zero = function.push_inst(block, InstData::Const(U256::ZERO), 1)[0];
         function.push_inst(block, op(opcode::MSTORE, vec![zero, zero]), 0);
-        function.push_inst(block, InstData::Gas(5), 0);
+        function.push_inst(block, InstData::Gas(Charge::gas(5)), 0);
         function.push_inst(block, op(opcode::GAS, vec![]), 1);
-        function.push_inst(block, InstData::Gas(7), 0);
-        function.push_inst(block, InstData::Gas(11), 0);
+        function.push_inst(block, InstData::Gas(Charge::gas(7)), 0);
+        function.push_inst(block, InstData::Gas(Charge::gas(11)), 0);
         function.set_terminator(
             block,
             Terminator::Halt {
@@ -169,7 +180,7 @@ mod tests {
         assert!(merge_charges(&mut function));
         let charges: Vec<_> = (function.block(block).insts.iter())
             .map(|inst| match inst.data {
-                InstData::Gas(gas) => gas.to_string(),
+                InstData::Gas(charge) => charge.gas.to_string(),
                 _ => "-".to_string(),
             })
             .collect();
@@ -190,7 +201,9 @@ mod sink_tests {
         for line in fn0.lines() {
             if line.starts_with("block") {
                 blocks.push(Vec::new());
-            } else if let Some(gas) = line.trim().strip_prefix("gas ") {
+            } else if let Some(charge) = line.trim().strip_prefix("gas ") {
+                // The gas, without the fork (`gas 21 since BYZANTIUM`).
+                let gas = charge.split(' ').next().unwrap_or_default();
                 blocks.last_mut().unwrap().push(gas.parse().unwrap());
             }
         }

@@ -118,7 +118,7 @@ mod tests {
 
     #[test]
     fn pure_operations_on_constants_become_constants() {
-        // (2 + 3) << 4, then SIGNEXTEND of 0xff from one byte, then a division by zero.
+        // (2 + 3) << 4 (SHL, from Petersburg), then SIGNEXTEND of 0xff from one byte, then a division by zero.
         let text = optimized(
             "PUSH 3 PUSH 2 ADD PUSH 4 SHL PUSH 0 MSTORE
              PUSH 0xff PUSH 0 SIGNEXTEND PUSH 0x20 MSTORE
@@ -128,7 +128,7 @@ mod tests {
             text,
             "function fn0 @pc0 -> noreturn {
 block0():                               ; pc0
-    gas 55
+    gas 55 since PETERSBURG
     v4 = const 0x50
     v5 = const 0x0
     mstore v5, v4

@@ -8,6 +8,8 @@
 //! - [`abi_types`]: which Move types carry which ABI types (typed entry functions).
 //! - [`cost`]: the EVM's static gas of every opcode, the same for every fork, which
 //!   transpiled code charges per section of EVM code; the opcodes that observe the gas left.
+//! - [`gate`]: the fork each opcode needs, and the charge of static gas that carries it (so
+//!   an opcode the block's fork lacks halts as in revm, at no cost of its own).
 //!
 //! Readers: the lowering (`evmove::lower::natives` finds an operation's native here and
 //! declares it; `evmove::lower::typed` takes the abi natives and the type mapping), the
@@ -24,6 +26,7 @@
 pub mod abi_types;
 pub mod abort;
 pub mod cost;
+pub mod gate;
 pub mod natives;
 
 use alloy_primitives::{address, Address};

@@ -7,7 +7,7 @@ use move_binary_format::file_format::Bytecode;
 
 use super::emitter::Emitter;
 use crate::{
-    ir::Value,
+    ir::{Charge, Value},
     lower::{
         natives::{CHARGE, CHARGE_EXP},
         LowerError,
@@ -15,10 +15,11 @@ use crate::{
 };
 
 impl Emitter<'_> {
-    /// Charges `gas`: the static gas of a section of EVM code.
-    pub(super) fn charge(&mut self, gas: u64) {
+    /// Charges `charge`: the static gas of a section of EVM code, and the fork it needs (one
+    /// `u64`, [`Charge::encode`]).
+    pub(super) fn charge(&mut self, charge: Charge) {
         let handle = self.callees.shim(&CHARGE);
-        self.emit(Bytecode::LdU64(gas));
+        self.emit(Bytecode::LdU64(charge.encode()));
         self.emit(Bytecode::Call(handle));
     }
 
