@@ -15,15 +15,15 @@
 //! transaction: Move instructions, natives, Move calls, allocations (the interpreter's).
 
 mod agreement;
+mod args;
 mod counts;
 mod report;
 mod revm_side;
 mod timing;
 mod workload;
 
-use std::{num::NonZeroUsize, process::ExitCode, sync::Arc, time::Instant};
+use std::{process::ExitCode, sync::Arc, time::Instant};
 
-use clap::{Args, ValueEnum};
 use evmove::provider::OnDemand;
 use evmove_native::{JitTier, Tier};
 use evmove_runtime::{
@@ -35,60 +35,10 @@ use evmove_runtime::{
 };
 
 use crate::tier;
+pub use args::BenchArgs;
+use args::{FallbackArg, SpeculationArg};
 use report::{Report, TierReport};
 use timing::{Best, Timed};
-use workload::Kind;
-
-/// Arguments of `evmove bench`.
-#[derive(Args)]
-pub struct BenchArgs {
-    /// The workload.
-    #[arg(long, value_enum, default_value_t = Kind::Erc20)]
-    workload: Kind,
-    /// Transactions in the block.
-    #[arg(long, default_value_t = 10_000)]
-    txns: usize,
-    /// Senders, the contention knob: 1 makes every transaction conflict with the one before,
-    /// the block size makes them all independent (the default).
-    #[arg(long)]
-    accounts: Option<usize>,
-    /// Worker threads of the parallel runs.
-    #[arg(long, default_value = "2")]
-    threads: NonZeroUsize,
-    /// How far the parallel runs speculate.
-    #[arg(long, value_enum, default_value_t = SpeculationArg::Adaptive)]
-    speculation: SpeculationArg,
-    /// When a parallel run hands the rest of the block to the sequential executor.
-    #[arg(long, value_enum, default_value_t = FallbackArg::WhenDependent)]
-    fallback: FallbackArg,
-    /// Runs of each engine; the fastest counts.
-    #[arg(long, default_value_t = 3)]
-    runs: usize,
-    /// Print the results as JSON.
-    #[arg(long)]
-    json: bool,
-    /// Time only this tier (`native` or `interpreter`); both by default.
-    #[arg(long)]
-    tier: Option<Tier>,
-}
-
-/// `--speculation`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-enum SpeculationArg {
-    /// A window that closes on conflicts and opens without them.
-    Adaptive,
-    /// Anywhere (plain Block-STM).
-    Unbounded,
-}
-
-/// `--fallback`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-enum FallbackArg {
-    /// When speculation stops paying (a chain of dependent transactions).
-    WhenDependent,
-    /// Never (Block-STM to the end: what the hand-over gains).
-    Never,
-}
 
 pub fn run(args: &BenchArgs) -> ExitCode {
     match bench(args) {

@@ -7,10 +7,10 @@ use evmove_runtime::block::evm::EvmBlockOutput;
 use serde_json::{json, Value};
 
 use super::{
+    args::BenchArgs,
     counts::BlockWork,
     revm_side::RevmRun,
     timing::{load_average, ms, Timed},
-    BenchArgs,
 };
 use crate::tier;
 
