@@ -322,6 +322,20 @@ impl Function {
         &mut self.blocks[block.index()]
     }
 
+    /// Rewrites every use of a value in `renames` (instructions and terminators) to its new name.
+    pub fn rename_uses(&mut self, renames: &std::collections::HashMap<Value, Value>) {
+        let rename = |value: Value| renames.get(&value).copied().unwrap_or(value);
+        for block in self.layout().to_vec() {
+            let data = self.block_mut(block);
+            for inst in &mut data.insts {
+                inst.data.map_operands(rename);
+            }
+            if let Some(terminator) = &mut data.terminator {
+                terminator.map_operands(rename);
+            }
+        }
+    }
+
     /// The blocks in layout order; the first is the entry.
     pub fn layout(&self) -> &[Block] {
         &self.layout

@@ -61,16 +61,7 @@ pub fn eliminate_common_subexpressions(function: &mut Function) -> bool {
     if replaced.is_empty() {
         return false;
     }
-    let substitute = |v: Value| *replaced.get(&v).unwrap_or(&v);
-    for block in function.layout().to_vec() {
-        let data = function.block_mut(block);
-        for inst in &mut data.insts {
-            inst.data.map_operands(substitute);
-        }
-        if let Some(terminator) = &mut data.terminator {
-            terminator.map_operands(substitute);
-        }
-    }
+    function.rename_uses(&replaced);
     true
 }
 

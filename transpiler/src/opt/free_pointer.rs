@@ -305,18 +305,7 @@ fn replace_known_loads(function: &mut Function, entry: Word, may_write: &[bool])
         }
         function.block_mut(block).insts = keep;
     }
-    if !replaced.is_empty() {
-        let substitute = |v: Value| *replaced.get(&v).unwrap_or(&v);
-        for block in function.layout().to_vec() {
-            let data = function.block_mut(block);
-            for inst in &mut data.insts {
-                inst.data.map_operands(substitute);
-            }
-            if let Some(terminator) = &mut data.terminator {
-                terminator.map_operands(substitute);
-            }
-        }
-    }
+    function.rename_uses(&replaced);
     changed
 }
 

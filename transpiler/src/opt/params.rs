@@ -85,7 +85,7 @@ pub fn remove_redundant_params(function: &mut Function) -> bool {
         return false;
     }
     remove_params(function, &removed);
-    rename(function, &resolved);
+    function.rename_uses(&resolved);
     true
 }
 
@@ -145,20 +145,6 @@ fn remove_params(function: &mut Function, removed: &BTreeMap<Block, Vec<usize>>)
                     .map(|(_, &a)| a)
                     .collect();
             }
-        }
-    }
-}
-
-/// Renames every use of a value in `renames`.
-fn rename(function: &mut Function, renames: &HashMap<Value, Value>) {
-    let rename = |value: Value| renames.get(&value).copied().unwrap_or(value);
-    for block in function.layout().to_vec() {
-        let data = function.block_mut(block);
-        for inst in &mut data.insts {
-            inst.data.map_operands(rename);
-        }
-        if let Some(terminator) = &mut data.terminator {
-            terminator.map_operands(rename);
         }
     }
 }
