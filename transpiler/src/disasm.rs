@@ -1,10 +1,17 @@
 //! A readable listing of a compiled Move module: each function's signature, its locals and
 //! its code, calls named as `module::function` (`module::function<T>` for a generic one),
-//! `vector<u8>` constants shown as text when they are printable ASCII, else as bytes. It is the translation suite's snapshot format
-//! for Move output and what `evmove disasm` prints.
+//! `vector<u8>` constants shown as text when they are printable ASCII, else as bytes, and
+//! the `u64` a gas charge takes (`gas::charge`, or last to a native of `evmove::charged`)
+//! as the charge it encodes, as the IR writes it (`LdU64 (gas 21)`, `LdU64 (gas 3 since
+//! SHANGHAI)`). It is the translation suite's snapshot format for Move output and what
+//! `evmove disasm` prints.
 
 use std::fmt::Write as _;
 
+use evmove_word::shim::{
+    gate::Charge,
+    module::{CHARGED, GAS},
+};
 use move_binary_format::{
     access::ModuleAccess,
     file_format::{Bytecode, CompiledModule, FunctionHandleIndex, SignatureToken, Visibility},
@@ -81,6 +88,19 @@ pub fn disassemble(module: &CompiledModule) -> String {
                         _ => writeln!(out, "    {offset:>5}: LdConst {constant:02x?}"),
                     }
                 }
+                Bytecode::LdU64(encoded) if charges(module, code.code.get(offset + 1)) => {
+                    match Charge::decode(*encoded) {
+                        Some(charge) if charge.is_gated() => writeln!(
+                            out,
+                            "    {offset:>5}: LdU64 (gas {} since {:?})",
+                            charge.gas, charge.since
+                        ),
+                        Some(charge) => {
+                            writeln!(out, "    {offset:>5}: LdU64 (gas {})", charge.gas)
+                        }
+                        None => writeln!(out, "    {offset:>5}: {instruction:?}"),
+                    }
+                }
                 other => writeln!(out, "    {offset:>5}: {other:?}"),
             }
             .unwrap();
@@ -88,6 +108,17 @@ pub fn disassemble(module: &CompiledModule) -> String {
         out.push_str("}\n");
     }
     out
+}
+
+/// Whether `next` calls a native taking a charge last: `gas::charge` or a charged form.
+fn charges(module: &CompiledModule, next: Option<&Bytecode>) -> bool {
+    let Some(Bytecode::Call(callee)) = next else {
+        return false;
+    };
+    let handle = module.function_handle_at(*callee);
+    let owner = module.identifier_at(module.module_handle_at(handle.module).name);
+    let name = module.identifier_at(handle.name);
+    owner.as_str() == CHARGED || (owner.as_str(), name.as_str()) == (GAS, "charge")
 }
 
 /// `module::function`, or `function` for one of the module's own.

@@ -1,7 +1,8 @@
 //! The natives' direct entry, for machine code (the native tier, `evmove-native`): one
 //! `extern "C"` function, [`call_native`], runs any native of [`super::NATIVES`] given its
 //! row, the frame's [`DirectCtx`] and its arguments in a fixed array of u128 (a word as two
-//! halves, `hi` then `lo`; a `u64` in the low bits of its slot), writing its results into a
+//! halves, `hi` then `lo`; a `u64` in the low bits of its slot, as a charged form's charge
+//! after its words), writing its results into a
 //! fixed array the same way (a bool as 0 or 1). It runs the same plain-Rust functions the
 //! Move-VM adapters run, charges the same gas the frame's Move gas meter would, and says how
 //! the call went as a [`Status`] the machine code checks: nothing is allocated, nothing is
@@ -14,7 +15,7 @@ use move_vm_types::values::{INDEX_OUT_OF_BOUNDS, POP_EMPTY_VEC};
 
 use super::{
     arith,
-    frame::MAX_WORDS,
+    frame::{run_charged, MAX_WORDS},
     gas,
     word::{from_halves, to_halves},
     NativeDecl, Op,
@@ -24,8 +25,9 @@ use crate::host::{
     native::{FrameExtension, NativeCtx, FRAME_ENDED},
 };
 
-/// The argument array of a direct call: room for the most words a native takes.
-pub type DirectArgs = [u128; 2 * MAX_WORDS];
+/// The argument array of a direct call: room for the most words a native takes and a
+/// charged form's charge.
+pub type DirectArgs = [u128; 2 * MAX_WORDS + 1];
 
 /// The result array of a direct call: room for a word.
 pub type DirectResults = [u128; 2];
@@ -177,11 +179,19 @@ pub extern "C" fn call_native(
             None => Status::Misdeclared,
         },
         Op::Host(run) => {
+            // A charged form's charge is a u64 in the slot after its words.
+            let charge = match decl.row.charged {
+                true => match Charge::decode(args[2 * words.len()] as u64) {
+                    Some(charge) => Some(charge),
+                    None => return Status::Misdeclared,
+                },
+                false => None,
+            };
             let Some(extension) = ctx.extension.as_deref_mut() else {
                 return Status::Misdeclared;
             };
             let mut native = NativeCtx::new(extension);
-            let result = run(&mut native, words);
+            let result = run_charged(&mut native, charge, run, words);
             // As the Move VM does: the native's cost first, then its abort.
             let cost = native.cost;
             match (ctx.charge(cost), result, decl.row.result) {
@@ -250,7 +260,7 @@ mod tests {
 
     #[test]
     fn arithmetic_takes_halves_and_gives_halves() {
-        let mut args = [0; 14];
+        let mut args = [0; 15];
         args[..4].copy_from_slice(&[0, u128::MAX, 0, 1]);
         let mut results = [0; 2];
         let status = call_native(decl("add"), &mut ctx(0), &args, &mut results);
@@ -262,7 +272,7 @@ mod tests {
     #[test]
     fn charging_more_than_is_left_runs_out_and_leaves_nothing() {
         let mut ctx = ctx(10);
-        let mut args = [0; 14];
+        let mut args = [0; 15];
         args[0] = 4;
         let charge = decl("charge");
         assert_eq!(
@@ -280,7 +290,7 @@ mod tests {
 
     #[test]
     fn a_charge_gated_by_fork_reads_the_frame_and_without_one_is_misdeclared() {
-        let mut args = [0; 14];
+        let mut args = [0; 15];
         let gated = Charge {
             gas: 4,
             since: SpecId::SHANGHAI,
@@ -292,7 +302,7 @@ mod tests {
 
     #[test]
     fn a_host_native_without_a_frame_is_misdeclared_not_a_panic() {
-        let status = call_native(decl("caller"), &mut ctx(100), &[0; 14], &mut [0; 2]);
+        let status = call_native(decl("caller"), &mut ctx(100), &[0; 15], &mut [0; 2]);
         assert_eq!(status, Status::Misdeclared);
     }
 

@@ -2,7 +2,8 @@
 //! finds the frame's extension, runs the native's plain Rust function ([`HostFn`]) with a
 //! [`NativeCtx`], and reports its cost; a native that ends the frame (STOP, RETURN, a fault)
 //! makes the Move execution abort with [`FRAME_ENDED`] (defined with the end-of-frame logic,
-//! in `host::native`).
+//! in `host::native`). A charged form (`evmove::charged`) takes its section's charge after
+//! the words and charges it first ([`run_charged`], which the direct entry runs too).
 //!
 //! Every session the runtime opens carries a [`FrameExtension`]; the VM built by
 //! [`super::table`] must not run these natives in a session without one (the extension map
@@ -16,6 +17,9 @@ use move_core_types::gas_algebra::InternalGas;
 use move_vm_runtime::native_functions::NativeFunction;
 use move_vm_types::{natives::function::NativeResult, values::Value};
 
+use evmove_word::shim::gate::Charge;
+
+use super::gas::charge_section;
 use super::word::{misdeclared, no_type_arguments, take_words_into, word_result};
 use crate::host::native::FRAME_ENDED;
 use crate::host::native::{FrameEnded, FrameExtension, NativeCtx};
@@ -30,20 +34,59 @@ pub type HostFn = fn(&mut NativeCtx<'_, '_>, &[U256]) -> HostResult;
 /// frame's end.
 pub type HostResult = Result<Option<U256>, FrameEnded>;
 
-/// The Move native running `run`, charging what `run` charges.
-pub(crate) fn native(words_in: usize, returns_word: bool, run: HostFn) -> NativeFunction {
-    Arc::new(move |context, ty_args, args: VecDeque<Value>| {
+/// The shape of a host native's Move function.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Shape {
+    /// How many words it takes.
+    pub words_in: usize,
+    /// Whether it returns a word (else nothing).
+    pub returns_word: bool,
+    /// Whether it is a charged form: an encoded [`Charge`] follows the words.
+    pub charged: bool,
+}
+
+/// The Move native running `run` (after its section's charge, in a charged form), charging
+/// what both charge.
+pub(crate) fn native(shape: Shape, run: HostFn) -> NativeFunction {
+    Arc::new(move |context, ty_args, mut args: VecDeque<Value>| {
         no_type_arguments(&ty_args)?;
+        let charge = match shape.charged {
+            true => Some(take_charge(&mut args)?),
+            false => None,
+        };
         let mut words = [U256::ZERO; MAX_WORDS];
+        let words_in = shape.words_in;
         let words = words
             .get_mut(..words_in)
             .ok_or_else(|| misdeclared(format!("a native taking {words_in} words")))?;
         take_words_into(args, words)?;
         let extension = context.extensions_mut().get_mut::<FrameExtension>();
         let mut ctx = NativeCtx::new(extension);
-        let result = run(&mut ctx, words);
-        finish(InternalGas::new(ctx.cost), returns_word, result)
+        let result = run_charged(&mut ctx, charge, run, words);
+        finish(InternalGas::new(ctx.cost), shape.returns_word, result)
     })
+}
+
+/// Runs `run` on `words`, after charging `charge` if there is one.
+pub(crate) fn run_charged(
+    ctx: &mut NativeCtx<'_, '_>,
+    charge: Option<Charge>,
+    run: HostFn,
+    words: &[U256],
+) -> HostResult {
+    if let Some(charge) = charge {
+        charge_section(ctx, charge)?;
+    }
+    run(ctx, words)
+}
+
+/// The charge a charged form takes last.
+fn take_charge(args: &mut VecDeque<Value>) -> PartialVMResult<Charge> {
+    let encoded = match args.pop_back() {
+        Some(encoded) => encoded.value_as::<u64>()?,
+        None => return Err(misdeclared("a charged native without its charge".into())),
+    };
+    Charge::decode(encoded).ok_or_else(|| misdeclared(format!("a charge of no fork: {encoded:#x}")))
 }
 
 fn finish(

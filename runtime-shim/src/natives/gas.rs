@@ -11,6 +11,10 @@
 //! frame as revm halts an opcode not yet activated ([`HaltReason::NotActivated`]) when the
 //! block's fork is older. `charge_exp` reads the block's fork from the frame's extension
 //! (EXP's price per byte changed with EIP-160) and prices the exponent with revm's function.
+//!
+//! The charged forms of the host natives (`evmove::charged`) charge a section's static gas
+//! with [`charge_section`] before their work: the same gate, and the same out-of-gas halt
+//! reached through the host (an exceptional halt either way, consuming all the frame's gas).
 
 use std::sync::Arc;
 
@@ -75,6 +79,19 @@ impl Op {
 pub(crate) fn refuse(frame: &mut FrameExtension<'_>, charge: Charge) -> Option<FrameEnded> {
     let activated = frame.host.schedule.is(charge.since);
     (!activated).then(|| NativeCtx::new(frame).halt(HaltReason::NotActivated))
+}
+
+/// Charges a section's static gas before a charged native's work, as `charge` does: the
+/// frame halts as revm halts an opcode not yet activated if the block's fork is older than
+/// the section's, else out of gas if it has less than the section's gas left.
+pub(crate) fn charge_section(
+    ctx: &mut NativeCtx<'_, '_>,
+    charge: Charge,
+) -> Result<(), FrameEnded> {
+    if !ctx.host.schedule.is(charge.since) {
+        return Err(ctx.halt(HaltReason::NotActivated));
+    }
+    ctx.charge(charge.gas)
 }
 
 /// What EXP's exponent costs in `frame`'s fork (revm's price: EIP-160 changed it).

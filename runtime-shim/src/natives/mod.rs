@@ -83,20 +83,25 @@ impl NativeDecl {
             Op::Abi(op) => op.native(),
             Op::Gas(op) => op.native(),
             Op::Host(run) => {
-                let returns_word = self.row.result == Results::Word;
-                frame::native(self.row.words_in(), returns_word, run)
+                let shape = frame::Shape {
+                    words_in: self.row.words_in(),
+                    returns_word: self.row.result == Results::Word,
+                    charged: self.row.charged,
+                };
+                frame::native(shape, run)
             }
         }
     }
 }
 
 /// Every native of the shim library, each once: the rows of the shim table
-/// (`evmove_word::shim::NATIVES`), in its order, each with its implementation.
+/// (`evmove_word::shim::NATIVES`), in its order, each with its implementation (a charged
+/// form's is its native's: the adapters charge the section first).
 pub static NATIVES: LazyLock<Vec<NativeDecl>> = LazyLock::new(|| {
     (evmove_word::shim::NATIVES.iter())
         .map(|row| NativeDecl {
             row,
-            op: implementation(row)
+            op: implementation(row.uncharged())
                 .unwrap_or_else(|| panic!("no implementation of {}::{}", row.module, row.name)),
         })
         .collect()
@@ -235,8 +240,9 @@ mod tests {
                     assert!(row.words_in() <= frame::MAX_WORDS, "{}", row.name);
                     let shape = matches!(row.result, Results::Word | Results::Nothing);
                     assert!(shape && row.type_params == 0, "{}", row.name);
-                    let fused = evmove_word::shim::natives::FUSED.contains(row);
+                    let fused = evmove_word::shim::natives::FUSED.contains(row.uncharged());
                     assert!(row.opcode.is_some() || fused, "{}", row.name);
+                    assert!(row.reaches_host(), "{}", row.name);
                 }
                 Op::Abi(_) => assert_eq!(row.module, ABI, "{}", row.name),
                 Op::Gas(_) => {

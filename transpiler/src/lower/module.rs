@@ -8,7 +8,6 @@ use move_binary_format::file_format::{
     CompiledModule, FunctionHandleIndex, SignatureIndex, SignatureToken, Visibility,
 };
 use move_core_types::{account_address::AccountAddress, identifier::Identifier};
-use revm_bytecode::opcode::OpCode;
 
 use super::{
     function::{lower_function, Callees, StackAccess},
@@ -209,12 +208,6 @@ struct ModuleCallees {
 }
 
 impl Callees for ModuleCallees {
-    fn native(&mut self, op: OpCode) -> Result<FunctionHandleIndex, LowerError> {
-        let native =
-            natives::native_for(op).ok_or_else(|| LowerError::Unsupported(op.to_string()))?;
-        Ok(self.shim(native))
-    }
-
     fn shim(&mut self, native: &'static natives::Native) -> FunctionHandleIndex {
         *(self.natives)
             .entry((native.module, native.name))

@@ -24,10 +24,13 @@ pub fn native_for(op: OpCode) -> Option<&'static Native> {
 }
 
 /// Every native the lowering may call for an EVM operation, a sequence of them or a gas
-/// charge, each once.
+/// charge (alone or with the native after it), each once.
 pub fn all() -> impl Iterator<Item = &'static Native> {
     (evmove_word::shim::NATIVES.iter()).filter(|native| {
-        native.opcode.is_some() || native.module == CHARGE.module || FUSED.contains(native)
+        native.opcode.is_some()
+            || native.module == CHARGE.module
+            || FUSED.contains(native)
+            || native.charged
     })
 }
 

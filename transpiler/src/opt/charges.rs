@@ -21,6 +21,16 @@
 //! charge joins one that runs straight before it in its block, and moves only into blocks
 //! entered from its own alone, with nothing after it in its block that could leave the frame
 //! or observe the gas left; every path through a moved charge went through its section.
+//!
+//! The lowering then folds a charge into the first native reaching the host after it in its
+//! block (`lower::function::gas`). A charge followed by pure operations alone up to its
+//! block's end moves here whenever that end is a branch into blocks each entered from its
+//! block alone. A block entered from elsewhere too cannot take it (the other paths would
+//! pay it); a copy on the edge into such a block would stay one charge of its own on that
+//! path (an edge block has no native to fold into). The two charges an ERC20 transfer still
+//! calls on their own (of its 24 natives) stand before a call of a module function and
+//! before a return, which end the function's account: not this pass's to move, so no
+//! further sinking is built here.
 
 use evmove_word::shim::cost::observes_gas;
 

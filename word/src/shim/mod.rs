@@ -53,6 +53,9 @@ pub mod module {
     pub const HALT: &str = "halt";
     /// `evmove::call`: calls and creations.
     pub const CALL: &str = "call";
+    /// `evmove::charged`: the natives reaching the host, each taking the static gas of its
+    /// section to charge first (`natives::Native::charged_form`).
+    pub const CHARGED: &str = "charged";
     /// `evmove::gas`: charging the frame's gas.
     pub const GAS: &str = "gas";
     /// `evmove::abi`: what typed entry functions are made of.

@@ -13,11 +13,20 @@
 //! ([`super::cost::static_gas`]), and [`CHARGE_EXP`] before every EXP (its price per byte
 //! depends on the fork). The natives of EVM operations charge only what the static table leaves out:
 //! their dynamic costs and the fork-priced static ones ([`super::cost::FORK_PRICED`]).
+//!
+//! Every native that reaches the host (memory, storage, environment, logs, halts, calls) has
+//! a charged form, derived from its row ([`Native::charged_form`]): the same name in
+//! `evmove::charged`, taking an encoded [`super::gate::Charge`] after its words, which it
+//! charges first, exactly as [`CHARGE`] would (the fork's gate, then the gas), before doing
+//! its work. The lowering calls it instead of a section's [`CHARGE`] followed by the native
+//! (`evmove::lower::function::gas` says when that is exact): one native call fewer.
 
 use revm_bytecode::opcode;
 
+use std::sync::LazyLock;
+
 use super::{
-    module::{ABI, ARITH, CALL, ENV, GAS, HALT, LOG as LOGS, MEMORY, STORAGE, U256},
+    module::{ABI, ARITH, CALL, CHARGED, ENV, GAS, HALT, LOG as LOGS, MEMORY, STORAGE, U256},
     MoveType, BYTES,
 };
 
@@ -59,6 +68,9 @@ pub struct Native {
     pub args: Args,
     /// What it gives back.
     pub result: Results,
+    /// Whether it is a charged form: it takes an encoded charge of static gas (a `u64`)
+    /// after its other arguments and charges it before its work.
+    pub charged: bool,
 }
 
 impl Native {
@@ -70,11 +82,40 @@ impl Native {
         }
     }
 
-    /// Its Move parameter types: two u128 per word.
+    /// Its Move parameter types: two u128 per word, and the charge's `u64` last in a
+    /// charged form.
     pub fn params(&self) -> Vec<MoveType> {
-        match self.args {
+        let mut params = match self.args {
             Args::Words(words) => vec![MoveType::U128; 2 * words],
             Args::Values(types) => types.to_vec(),
+        };
+        if self.charged {
+            params.push(MoveType::U64);
+        }
+        params
+    }
+
+    /// Whether it reaches the host (memory, storage, the environment, logs, halts, calls),
+    /// rather than computing on words (`arith`), charging gas (`gas`) or serving typed
+    /// entries (`abi`).
+    pub fn reaches_host(&self) -> bool {
+        self.charged || [MEMORY, STORAGE, ENV, LOGS, HALT, CALL].contains(&self.module)
+    }
+
+    /// Its charged form (`evmove::charged::<name>`), if it reaches the host and is not one.
+    pub fn charged_form(&self) -> Option<&'static Native> {
+        let charged = |row: &&Native| row.charged && row.name == self.name;
+        (!self.charged && self.reaches_host())
+            .then(|| NATIVES.iter().find(charged))
+            .flatten()
+    }
+
+    /// The native a charged form charges before (itself if it is not a charged form).
+    pub fn uncharged(&'static self) -> &'static Native {
+        let base = |row: &&Native| row.reaches_host() && !row.charged && row.name == self.name;
+        match self.charged {
+            true => NATIVES.iter().find(base).unwrap_or(self),
+            false => self,
         }
     }
 
@@ -92,7 +133,7 @@ impl Native {
 /// The native performing EVM operation `opcode`, if there is one (none for stack, jump and
 /// constant operations, JUMPDEST and undefined opcodes).
 pub fn native_for(opcode: u8) -> Option<&'static Native> {
-    NATIVES.iter().find(|native| native.opcode == Some(opcode))
+    (NATIVES.iter()).find(|native| native.opcode == Some(opcode) && !native.charged)
 }
 
 /// The native `module::name`, if there is one.
@@ -117,6 +158,7 @@ const fn op(
         type_params: 0,
         args: Args::Words(words),
         result,
+        charged: false,
     }
 }
 
@@ -134,6 +176,7 @@ const fn abi(
         type_params,
         args: Args::Values(args),
         result: Results::Values(result),
+        charged: false,
     }
 }
 
@@ -176,6 +219,7 @@ pub const CHARGE: Native = Native {
     type_params: 0,
     args: Args::Values(&[MoveType::U64]),
     result: Results::Nothing,
+    charged: false,
 };
 /// `charge_exp(exponent_hi: u128, exponent_lo: u128)`: charges the frame EXP's dynamic gas
 /// for `exponent` at the block's fork.
@@ -186,6 +230,7 @@ pub const CHARGE_EXP: Native = Native {
     type_params: 0,
     args: Args::Words(1),
     result: Results::Nothing,
+    charged: false,
 };
 
 /// `keccak_slot(key_hi, key_lo, slot_hi, slot_lo): (u128, u128)`: MSTORE of `key` at 0,
@@ -199,15 +244,30 @@ pub const KECCAK_SLOT: Native = Native {
     type_params: 0,
     args: Args::Words(2),
     result: Results::Word,
+    charged: false,
 };
 
 /// The natives that perform several EVM operations at once (the lowering emits them for
 /// sequences it recognises).
 pub const FUSED: &[Native] = &[KECCAK_SLOT];
 
-/// Every native of the shim library, each once.
+/// Every native of the shim library, each once: the rows written here ([`ROWS`]), then the
+/// charged form of each that reaches the host, derived from it.
+pub static NATIVES: LazyLock<Vec<Native>> = LazyLock::new(|| {
+    let charged = ROWS
+        .iter()
+        .filter(|row| row.reaches_host())
+        .map(|row| Native {
+            module: CHARGED,
+            charged: true,
+            ..*row
+        });
+    ROWS.iter().copied().chain(charged).collect()
+});
+
+/// The natives of the shim library but the charged forms.
 #[rustfmt::skip]
-pub const NATIVES: &[Native] = &[
+const ROWS: &[Native] = &[
     // evmove::arith
     op(ARITH, "add", opcode::ADD, 2, WORD),
     op(ARITH, "sub", opcode::SUB, 2, WORD),
@@ -349,7 +409,7 @@ mod tests {
         for (i, native) in NATIVES.iter().enumerate() {
             let same = |other: &Native| (other.module, other.name) == (native.module, native.name);
             assert!(!NATIVES[..i].iter().any(same), "{} twice", native.name);
-            if let Some(opcode) = native.opcode {
+            if let Some(opcode) = native.opcode.filter(|_| !native.charged) {
                 assert_eq!(native_for(opcode), Some(native), "{opcode:#x}");
             }
         }
@@ -359,10 +419,10 @@ mod tests {
     /// opcode table says (a comparison's bool stands for the word it pushes).
     #[test]
     fn operation_natives_take_and_give_what_their_opcodes_do() {
-        for native in NATIVES {
+        for native in NATIVES.iter() {
             let Some(op) = native.opcode.and_then(OpCode::new) else {
                 assert!(
-                    [ABI, GAS].contains(&native.module) || FUSED.contains(native),
+                    [ABI, GAS].contains(&native.module) || FUSED.contains(native.uncharged()),
                     "{} performs no operation",
                     native.name
                 );
@@ -379,6 +439,38 @@ mod tests {
             };
             assert_eq!(name, op.as_str().to_ascii_lowercase(), "{op}");
         }
+    }
+
+    /// Each native reaching the host has one charged form, taking a `u64` after its own
+    /// parameters and giving back what it does; no other native has one.
+    #[test]
+    fn each_host_native_has_a_charged_form_of_its_shape_plus_a_u64() {
+        for native in NATIVES.iter().filter(|native| !native.charged) {
+            let Some(charged) = native.charged_form() else {
+                assert!(
+                    [ARITH, GAS, ABI].contains(&native.module),
+                    "{}",
+                    native.name
+                );
+                continue;
+            };
+            let mut params = native.params();
+            params.push(MoveType::U64);
+            assert_eq!(
+                (charged.params(), charged.returns()),
+                (params, native.returns())
+            );
+            assert_eq!((charged.module, charged.uncharged()), (CHARGED, native));
+        }
+        let charged = NATIVES.iter().filter(|native| native.charged).count();
+        assert_eq!(
+            charged,
+            ROWS.iter().filter(|row| row.reaches_host()).count()
+        );
+        assert_eq!(
+            find(MEMORY, "mstore").and_then(Native::charged_form),
+            find(CHARGED, "mstore")
+        );
     }
 
     #[test]

@@ -130,13 +130,14 @@ impl Emitter<'_> {
                     }
                 }
                 let op = if defined { *op } else { OpCode::INVALID };
-                let handle = self.callees.native(op)?;
-                self.emit(Bytecode::Call(handle));
+                let native =
+                    native_for(op).ok_or_else(|| LowerError::Unsupported(op.to_string()))?;
+                self.call_native(native);
                 self.abort(AbortCode::HaltReturned);
             }
             Terminator::Fault(fault) => self.abort(AbortCode::from(fault)),
         }
-        Ok(())
+        self.no_pending_charge()
     }
 
     /// Loop `l`'s dispatch head: a branch to the entry whose number the target local holds.

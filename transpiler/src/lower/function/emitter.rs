@@ -8,17 +8,14 @@ use alloy_primitives::U256;
 use move_binary_format::file_format::{
     Bytecode, CodeOffset, FunctionHandleIndex, LocalIndex, SignatureIndex, SignatureToken,
 };
-use revm_bytecode::opcode::OpCode;
 
 use crate::{
-    ir::{Block, FuncRef, Function},
-    lower::{layout::Layout, locals::Location, natives::Native, AbortCode, LowerError},
+    ir::{Block, Charge, FuncRef, Function},
+    lower::{layout::Layout, locals::Location, natives::Native, AbortCode},
 };
 
 /// What a function's code calls: natives, and the module's other functions.
 pub trait Callees {
-    /// The handle of the native performing `op`.
-    fn native(&mut self, op: OpCode) -> Result<FunctionHandleIndex, LowerError>;
     /// The handle of `native`, a native of the shim table.
     fn shim(&mut self, native: &'static Native) -> FunctionHandleIndex;
     /// The handle of function `func` of the module.
@@ -49,6 +46,8 @@ pub(super) struct Emitter<'a> {
     pub(super) spill: Option<(LocalIndex, SignatureIndex)>,
     /// Universal form's EVM stack, if the function reaches it.
     pub(super) stack: Option<EvmStack>,
+    /// A section's charge left for the native that follows it (`super::gas`).
+    pub(super) pending_charge: Option<Charge>,
 }
 
 impl Emitter<'_> {

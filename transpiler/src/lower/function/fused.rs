@@ -4,7 +4,6 @@
 //! do) in one.
 
 use alloy_primitives::U256;
-use move_binary_format::file_format::Bytecode;
 use revm_bytecode::opcode;
 
 use super::emitter::Emitter;
@@ -54,8 +53,7 @@ impl Emitter<'_> {
     pub(super) fn emit_keccak_slot(&mut self, sequence: &KeccakSlot) -> Result<(), LowerError> {
         self.push_word(sequence.key)?;
         self.push_word(sequence.slot)?;
-        let handle = self.callees.shim(&KECCAK_SLOT);
-        self.emit(Bytecode::Call(handle));
+        self.call_native(&KECCAK_SLOT);
         self.store_word(sequence.result);
         Ok(())
     }

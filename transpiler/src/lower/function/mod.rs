@@ -127,6 +127,7 @@ pub fn lower_function(
             .map(|l| l as LocalIndex),
         spill,
         stack,
+        pending_charge: None,
     };
     emitter.loop_labels = (0..layout.loops.len())
         .map(|l| {

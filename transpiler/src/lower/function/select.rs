@@ -20,7 +20,8 @@ use crate::{
 impl Emitter<'_> {
     /// Emits the instructions of `block` (its terminator apart).
     pub(super) fn instructions(&mut self, block: Block) -> Result<(), LowerError> {
-        let insts = &self.function.block(block).insts;
+        let data = self.function.block(block);
+        let insts = &data.insts;
         let mut i = 0;
         while let Some(inst) = insts.get(i) {
             if let Some(sequence) = self.keccak_slot(&insts[i..]) {
@@ -40,13 +41,13 @@ impl Emitter<'_> {
                     for &arg in args {
                         self.push_word(arg)?;
                     }
-                    let handle = self.callees.native(*op)?;
-                    self.emit(Bytecode::Call(handle));
-                    let result = native_for(*op).map(|n| n.result);
-                    match (result, inst.results.first()) {
-                        (Some(NativeResult::Word), Some(&r)) => self.store_word(r),
-                        (Some(NativeResult::Bool), Some(&r)) => self.store_bool(r),
-                        (Some(NativeResult::Nothing), None) => {}
+                    let native =
+                        native_for(*op).ok_or_else(|| LowerError::Unsupported(op.to_string()))?;
+                    self.call_native(native);
+                    match (native.result, inst.results.first()) {
+                        (NativeResult::Word, Some(&r)) => self.store_word(r),
+                        (NativeResult::Bool, Some(&r)) => self.store_bool(r),
+                        (NativeResult::Nothing, None) => {}
                         _ => {
                             return Err(LowerError::Internal(format!(
                                 "{op} has results the native does not give"
@@ -66,7 +67,12 @@ impl Emitter<'_> {
                         self.store_word(r);
                     }
                 }
-                InstData::Gas(gas) => self.charge(*gas),
+                InstData::Gas(gas) => {
+                    let terminator = data.terminator.as_ref().ok_or_else(|| {
+                        LowerError::Internal(format!("{block} has no terminator"))
+                    })?;
+                    self.charge(*gas, &insts[i..], terminator)
+                }
                 InstData::GasExp(exponent) => self.charge_exp(*exponent)?,
                 InstData::StackPush(values) => self.stack_push(values)?,
                 InstData::StackPop => self.stack_pop(&inst.results)?,
