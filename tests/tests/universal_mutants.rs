@@ -2,7 +2,9 @@
 //! deletions; seeded, so every run tests the same ones) all compile, through the static path
 //! or, where it gives up, the universal path; and the ones run agree with revm.
 //!
-//! `EVMOVE_MUTANTS=<n>` tests `n` mutants instead of [`MUTANTS`] (a long run).
+//! `EVMOVE_MUTANTS=<n>` tests `n` mutants instead of [`MUTANTS`] (a long run). Every
+//! disagreement with revm is listed (the mutant's number, its code, the transaction) before
+//! the test fails on their count.
 
 use std::time::{Duration, Instant};
 
@@ -33,6 +35,9 @@ fn every_mutant_compiles_and_the_ones_run_agree_with_revm() {
     let mut rng = TestRng::from_seed(RngAlgorithm::ChaCha, &[0x18; 32]);
     let mut engines = Differential::new();
     let (mut universal, mut ran) = (0, 0);
+    // Each names the mutant (its number in the seeded sequence), the transaction, how the
+    // outcomes differ and the mutant's code.
+    let mut disagreements = Vec::new();
     // The slowest compilation, reported (never asserted: times differ by machine).
     let mut slowest = (Duration::ZERO, 0);
     for i in 0..count {
@@ -60,10 +65,11 @@ fn every_mutant_compiles_and_the_ones_run_agree_with_revm() {
             false => Tx::create(SENDER, mutant.clone()),
         };
         let (created, difference) = engines.compare(&deploy).expect("executes");
-        assert_eq!(
-            difference, None,
-            "mutant {i} of {label} deploying\ncode: {hex}"
-        );
+        if let Some(difference) = difference {
+            disagreements.push(format!(
+                "mutant {i} of {label} deploying: {difference}; code: {hex}"
+            ));
+        }
         ran += 1;
         let (Some(address), true) = (created.created, runtime) else {
             continue;
@@ -74,18 +80,28 @@ fn every_mutant_compiles_and_the_ones_run_agree_with_revm() {
                 calldata.extend(U256::from(rng.random::<u64>() % 1000).to_be_bytes::<32>());
             }
             let (_, difference) = engines
-                .compare(&Tx::call(SENDER, address, calldata))
+                .compare(&Tx::call(SENDER, address, calldata.clone()))
                 .expect("executes");
-            assert_eq!(
-                difference, None,
-                "mutant {i} of {label} calling {}\ncode: {hex}",
-                function.name
-            );
+            if let Some(difference) = difference {
+                let calldata: String = calldata.iter().map(|b| format!("{b:02x}")).collect();
+                disagreements.push(format!(
+                    "mutant {i} of {label} calling {} with 0x{calldata}: {difference}; code: {hex}",
+                    function.name
+                ));
+            }
         }
     }
     eprintln!(
-        "{count} mutants compiled, {universal} through the universal path; {ran} run; \
-         the slowest compilation took {:?} (mutant {})",
-        slowest.0, slowest.1
+        "{count} mutants compiled, {universal} through the universal path; {ran} run, {} \
+         disagreeing with revm; the slowest compilation took {:?} (mutant {})",
+        disagreements.len(),
+        slowest.0,
+        slowest.1
+    );
+    assert!(
+        disagreements.is_empty(),
+        "{} disagreements with revm:\n{}",
+        disagreements.len(),
+        disagreements.join("\n")
     );
 }

@@ -217,9 +217,10 @@ fn a_stack_growing_loop_through_computed_jumps_runs_as_on_revm() {
     }
 }
 
-/// A function whose last jump returns when called from one site and jumps on from another:
-/// SSA construction gives up on it, so the pipeline takes the universal path, says why, and
-/// runs it as revm does.
+/// A function whose last jump returns when called from one site and jumps on to calldata
+/// from another, in code where a label escapes (once a jump the escaped labels bounded, now
+/// one the environment chooses): jump resolution gives up on it, so the pipeline takes the
+/// universal path, says why, and runs it as revm does.
 #[test]
 fn code_the_static_analysis_gives_up_on_takes_the_universal_path() {
     let program = code(
@@ -232,7 +233,7 @@ fn code_the_static_analysis_gives_up_on_takes_the_universal_path() {
     );
     let lifted = lift(&Code::new(program.clone())).expect("lifts");
     let reason = lifted.universal.expect("the universal path").to_string();
-    assert!(reason.contains("returns in some contexts"), "{reason}");
+    assert!(reason.contains("the environment chooses"), "{reason}");
     let inputs: Vec<Vec<u8>> = [16u64, 0, 41].map(|x| words(&[U256::from(x)])).to_vec();
     runs_as_revm_runs(&program, &inputs);
 }
@@ -371,6 +372,90 @@ fn jumps_to_a_label_mixed_with_calldata_land_where_revm_lands() {
             let halted = outcomes.iter().any(|o| matches!(o.status, Status::Halt(_)));
             assert!(halted, "{op} {via}: some target is no JUMPDEST");
         }
+    }
+}
+
+/// A program that lets label `p1` escape (stored to memory at 0x80, never jumped to from
+/// there), then jumps to calldata word 0 brought to the jump by `source`, over the sled of
+/// landing pads that each return their index.
+fn environment_jump(source: &str) -> Vec<u8> {
+    let sled: String = (0..16)
+        .map(|k| format!("p{k}: PUSH1 {k} PUSH @out JUMP\n"))
+        .collect();
+    code(&format!(
+        "PUSH @p1 PUSH 0x80 MSTORE {source} JUMP
+         {sled}
+         out: PUSH0 MSTORE PUSH 0x20 PUSH0 RETURN"
+    ))
+}
+
+/// Jumps to a target the environment chooses — calldata straight, across a block, through
+/// memory, storage or transient storage, copied into memory — in code where a label
+/// escapes: the escaped label does not bound the target, so the code takes the universal
+/// path, and lands on every pad calldata names, or halts on no JUMPDEST, as revm does.
+#[test]
+fn jumps_to_a_target_from_the_environment_land_where_revm_lands() {
+    let sources = [
+        "PUSH0 CALLDATALOAD",
+        "PUSH0 CALLDATALOAD PUSH @go JUMP go:",
+        "PUSH0 CALLDATALOAD PUSH0 MSTORE PUSH0 MLOAD",
+        "PUSH0 CALLDATALOAD PUSH 7 SSTORE PUSH @go JUMP go: PUSH 7 SLOAD",
+        "PUSH0 CALLDATALOAD PUSH 7 TSTORE PUSH 7 TLOAD",
+        "PUSH 0x20 PUSH0 PUSH 0x40 CALLDATACOPY PUSH 0x40 MLOAD",
+        "PUSH0 CALLDATALOAD PUSH0 MSTORE PUSH0 MLOAD PUSH 7 SSTORE PUSH 7 SLOAD",
+        "PUSH0 CALLDATALOAD PUSH 0xffff AND",
+    ];
+    for source in sources {
+        let program = environment_jump(source);
+        let pads: Vec<U256> = Code::new(program.clone())
+            .instructions()
+            .iter()
+            .filter(|i| i.opcode.get() == 0x5b)
+            .map(|i| U256::from(i.pc.0))
+            .skip(usize::from(source.contains("go:")))
+            .take(16)
+            .collect();
+        let mut inputs: Vec<Vec<u8>> = pads.iter().map(|&pad| words(&[pad])).collect();
+        inputs.push(words(&[pads[3] + U256::from(1)]));
+        let outcomes = runs_as_revm_runs(&program, &inputs);
+        for (k, outcome) in outcomes.iter().take(16).enumerate() {
+            assert_eq!(outcome.output.to_vec(), words(&[U256::from(k)]), "{source}");
+        }
+        assert!(matches!(outcomes[16].status, Status::Halt(_)), "{source}");
+        let lifted = lift(&Code::new(program.clone())).expect("lifts");
+        let reason = lifted.universal.expect("the universal path").to_string();
+        assert!(reason.contains("environment"), "{source}: {reason}");
+    }
+}
+
+/// Where the escaped labels still bound a jump: a return address kept in memory at a
+/// constant address, or at one computed from calldata as solc's tables of function pointers
+/// are (`lift::jumps`' assumption), while calldata is stored elsewhere — to storage, to
+/// memory at another computed address — hashed and returned: the code stays on the static
+/// path and runs as revm.
+#[test]
+fn a_label_kept_in_memory_bounds_its_jump_while_calldata_goes_elsewhere() {
+    let table = "PUSH0 CALLDATALOAD PUSH 0x1f AND PUSH 0x80 ADD";
+    for (keep, load) in [
+        ("PUSH 0x40 MSTORE", "PUSH 0x40 MLOAD"),
+        (
+            &format!("{table} MSTORE")[..],
+            &format!("{table} MLOAD")[..],
+        ),
+    ] {
+        let program = code(&format!(
+            "PUSH0 CALLDATALOAD DUP1 PUSH 1 SSTORE DUP1 PUSH 0x20 CALLDATALOAD MSTORE
+             PUSH 0x20 PUSH0 KECCAK256 PUSH 2 SSTORE
+             PUSH @back {keep} PUSH @sub JUMP
+             back: PUSH 1 SLOAD PUSH0 MSTORE PUSH 0x20 PUSH0 RETURN
+             sub: {load} JUMP
+             other: PUSH1 0x55 PUSH0 MSTORE PUSH 0x20 PUSH0 RETURN"
+        ));
+        let lifted = lift(&Code::new(program.clone())).expect("lifts");
+        assert_eq!(lifted.universal, None, "{keep}");
+        let inputs = [words(&[U256::from(7), U256::from(0x400)]), vec![]];
+        let outcomes = runs_as_revm_runs(&program, &inputs);
+        assert!(outcomes.iter().all(|o| o.is_success()), "{keep}");
     }
 }
 

@@ -24,21 +24,38 @@
 //! **Escaped labels.** A jump whose target is unknown (a function pointer loaded from memory
 //! or storage) may go to any label the code uses as data: one that reached an instruction
 //! other than a jump, DUP, SWAP or POP. Such a jump is resolved to the set of escaped labels,
-//! re-explored as that set grows. This is exact for compiler output, where a function pointer
-//! can only hold a label the code put there. Not where a label is moved by an unknown amount
+//! re-explored as that set grows. That holds only for a target that can only be such a
+//! label, which each stack slot's origin (`lift::origin`, part of a state's context, so it
+//! follows the value across blocks) tells. Not where a label is moved by an unknown amount
 //! (`label + index`, a jump table): the jump may then land on any JUMPDEST, or on none, so
 //! code that does that and jumps to a target it does not know is left unresolved
 //! ([`JumpError::Unbounded`]), for the universal path. Nor where the target itself is
 //! computed from a label and data by any other word operation (label XOR, OR, AND, MUL...
-//! calldata): each slot carries whether it may hold such a value (`stack::Derived`, part of
-//! a state's context, so it follows the value across blocks), and a jump to one is left
-//! unresolved too. Only that flow is followed, not memory or storage: solc packs function
-//! pointers into storage slots (legacy: `label * 256^offset | (old & mask)`, the offset
-//! possibly computed) and unpacks them exactly on load, so a value mixed from a label and
-//! data that goes to memory or storage is taken for such a packing. Via-IR code keeps
-//! function pointers as ids and calls them through a switch, and legacy constructor code
-//! combines labels with constants only (`creation << 32 | runtime`, folded), so neither is
-//! seen as a computed target.
+//! calldata), nor where the environment chooses it: calldata, return data, a call's
+//! result, block and account fields, a hash, the gas left, a constant the analysis forgot
+//! (at a block boundary, or joining contexts), or anything computed from those
+//! ([`JumpError::Environment`]).
+//!
+//! **Memory and storage.** A load from a constant address (memory, storage or transient
+//! storage) holds what the code stores there: the exploration records every value of
+//! unbounded origin stored at a constant address, and every copy (CALLDATACOPY, CODECOPY,
+//! RETURNDATACOPY, EXTCODECOPY, MCOPY) and call output written there, and a load that may
+//! read one is of the environment; it runs in rounds until what the loads read is what the
+//! round assumed (see [`explore_jumps`]). A load from an address the code computes is
+//! **assumed** to read a function pointer the code stored, so a jump to it, or to it shifted
+//! right or masked, is bounded by the escaped labels: that is how solc keeps pointers —
+//! legacy code in memory arrays (`mload(add(table, mul(i, 0x20)))`) and packed into storage
+//! slots (`label * 256^offset | (old & mask)`, unpacked exactly on load; at a constant slot
+//! and offset, which folds, or in an array's slot at an offset computed from the index) —
+//! while its other memory (ABI-decoded calldata, return data, encoded results) lives at
+//! computed addresses too, so telling them apart would need an analysis of memory
+//! allocation. Hand-written code that stores data at a computed address and jumps to it
+//! loaded back is the case this assumption gets wrong (its jump halts where the EVM may land
+//! on another JUMPDEST). Storage written by other code (a previous owner of the account, a
+//! DELEGATECALL from a proxy with another layout) is assumed to hold what this code's
+//! constructor and its own stores put there. Via-IR code keeps function pointers as ids and
+//! calls them through a switch, and legacy constructor code combines labels with constants
+//! only (`creation << 32 | runtime`, folded), so neither is seen as a computed target.
 //!
 //! **Every JUMPDEST.** Code that takes the address of no label but still jumps to a computed
 //! target (hand-written code jumping to a value from calldata, NUMBER or arithmetic, as in
@@ -49,8 +66,8 @@
 //! entry: the calling convention does not hold for them). A code without a
 //! JUMPDEST resolves it to no target: it always halts as an invalid jump. The lowering makes
 //! a target outside the resolved set an invalid-jump halt at run time, which is exact here
-//! and, for code that computes a target from data while also using some label as data, a
-//! loud failure rather than a silent wrong jump.
+//! (code that jumps to such a target while also using some label as data takes the
+//! universal path: **Escaped labels**).
 //!
 //! **Faults.** A path that underflows or overflows the stack, or jumps to a constant that is
 //! not a JUMPDEST, halts exceptionally in the EVM; it is recorded as a fault at that
@@ -78,7 +95,8 @@ use revm_bytecode::opcode;
 
 use super::{
     blocks::{block_at, BasicBlock},
-    stack::{label, Below, BlockStack, Budget, Contexts, Derived, Slot, Stack},
+    origin::{Origin, Place, Written},
+    stack::{label, Below, BlockStack, Budget, Contexts, Origins, Slot, Stack},
 };
 use crate::{
     evm::{Code, Pc},
@@ -153,44 +171,75 @@ pub enum JumpError {
         /// The jump.
         pc: Pc,
     },
+    /// A jump's target is chosen by the environment (calldata, a call's result, a value
+    /// stored at a constant address and loaded back...) or computed from constants the
+    /// analysis forgot, so the labels the code uses as data do not bound it.
+    #[error("the jump at {pc} goes to a target the environment chooses (calldata?) or the analysis does not track")]
+    Environment {
+        /// The jump.
+        pc: Pc,
+    },
 }
 
 /// Resolves every reachable jump of `code` by exploring it per calling context, starting at
 /// offset 0 with an empty stack. `lift::resolve_jumps` falls back on function summaries when
 /// this fails.
+///
+/// Explored in rounds: each assumes what the code stores at constant addresses (nothing, at
+/// first) and finds what it does; a round whose loads would read more than it assumed is
+/// explored again with that (rarely: compiler output loads a constant address only for the
+/// free-memory pointer and scratch words). The rounds share one budget.
 pub fn explore_jumps(code: &Code) -> Result<JumpAnalysis, JumpError> {
-    let mut explorer = Explorer {
-        code,
-        analysis: JumpAnalysis::default(),
-        contexts: Contexts::new(),
-        queue: VecDeque::new(),
-        escaped: BTreeSet::new(),
-        dynamic_jumps: Vec::new(),
-        label_offset: false,
-        budget: Budget::new(),
-    };
-    let explored = match code.instructions().is_empty() {
-        true => Ok(()),
-        false => explorer
-            .enqueue(Pc(0), Rc::from([]), Rc::from([]))
-            .and_then(|()| explorer.run()),
-    };
-    explored.map(|()| explorer.analysis)
+    let mut written = Written::default();
+    let mut budget = Budget::new();
+    loop {
+        let mut explorer = Explorer {
+            code,
+            analysis: JumpAnalysis::default(),
+            contexts: Contexts::new(),
+            queue: VecDeque::new(),
+            escaped: BTreeSet::new(),
+            dynamic_jumps: Vec::new(),
+            label_offset: false,
+            budget,
+            assumed: Rc::new(written.clone()),
+            stores: Written::default(),
+            loads: BTreeSet::new(),
+        };
+        if !code.instructions().is_empty() {
+            explorer.enqueue(Pc(0), Rc::from([]), Rc::from([]))?;
+            explorer.run()?;
+        }
+        written.extend(&explorer.stores);
+        let read_more = (explorer.loads.iter())
+            .any(|load| written.overlaps(load) && !explorer.assumed.overlaps(load));
+        if !read_more {
+            return Ok(explorer.analysis);
+        }
+        budget = explorer.budget;
+    }
 }
 
 struct Explorer<'a> {
     code: &'a Code,
     analysis: JumpAnalysis,
-    /// Contexts, told apart also by which slots hold values computed from a label and data.
-    contexts: Contexts<Derived>,
-    queue: VecDeque<(Pc, Stack, Derived)>,
+    /// Contexts, told apart also by the origins of their unknown slots.
+    contexts: Contexts<Origins>,
+    queue: VecDeque<(Pc, Stack, Origins)>,
     /// Labels used as data: the targets of dynamic jumps.
     escaped: BTreeSet<Pc>,
-    /// Jumps with unknown targets: the jump and the stack it leaves.
-    dynamic_jumps: Vec<(Pc, Stack, Derived)>,
+    /// Jumps with unknown targets: the jump, the stack it leaves, and whether the escaped
+    /// labels do not bound its target ([`Origin::unbounded`]).
+    dynamic_jumps: Vec<(Pc, Stack, Origins, bool)>,
     /// Whether some block moves a label by an unknown amount.
     label_offset: bool,
     budget: Budget,
+    /// What this round assumes the code stores at constant addresses.
+    assumed: Rc<Written>,
+    /// What it found the code stores there.
+    stores: Written,
+    /// The places at constant addresses it found loaded.
+    loads: BTreeSet<Place>,
 }
 
 impl Explorer<'_> {
@@ -203,11 +252,15 @@ impl Explorer<'_> {
             .map(|instruction| instruction.pc)
             .collect();
         loop {
-            while let Some((start, stack, derived)) = self.queue.pop_front() {
-                self.explore(start, &stack, &derived)?;
+            while let Some((start, stack, origins)) = self.queue.pop_front() {
+                self.explore(start, &stack, &origins)?;
             }
             if let (true, Some(&(pc, ..))) = (self.label_offset, self.dynamic_jumps.first()) {
                 return Err(JumpError::Unbounded { pc });
+            }
+            let unbounded = self.dynamic_jumps.iter().find(|jump| jump.3);
+            if let (false, Some(&(pc, ..))) = (self.escaped.is_empty(), unbounded) {
+                return Err(JumpError::Environment { pc });
             }
             // Dynamic jumps go to every escaped label, or to every JUMPDEST if no label
             // escapes; the queue is empty once all of them have been explored with every
@@ -217,7 +270,7 @@ impl Explorer<'_> {
             } else {
                 self.escaped.iter().copied().collect()
             };
-            for (jump, stack, derived) in self.dynamic_jumps.clone() {
+            for (jump, stack, origins, _) in self.dynamic_jumps.clone() {
                 // Present even when empty: the jump is resolved, to no target at all.
                 self.analysis.targets.entry(jump).or_default();
                 if self.escaped.is_empty() {
@@ -229,7 +282,7 @@ impl Explorer<'_> {
                         .entry(jump)
                         .or_default()
                         .insert(target);
-                    self.enqueue(target, stack.clone(), derived.clone())?;
+                    self.enqueue(target, stack.clone(), origins.clone())?;
                 }
             }
             if self.queue.is_empty() {
@@ -238,23 +291,28 @@ impl Explorer<'_> {
         }
     }
 
-    fn enqueue(&mut self, start: Pc, stack: Stack, derived: Derived) -> Result<(), JumpError> {
+    fn enqueue(&mut self, start: Pc, stack: Stack, origins: Origins) -> Result<(), JumpError> {
         if !self.budget.offer(stack.len()) {
             return Err(JumpError::OverBudget { pc: start });
         }
         let Some(stack) = self
             .contexts
-            .admit(self.code, start, derived.clone(), stack)
+            .admit(self.code, start, origins.clone(), stack)
         else {
             return Ok(());
         };
         self.analysis.states += 1;
-        self.queue.push_back((start, stack, derived));
+        self.queue.push_back((start, stack, origins));
         Ok(())
     }
 
     /// Runs the block at `start` on `stack` and enqueues the states it leads to.
-    fn explore(&mut self, start: Pc, stack: &[Slot], derived: &[u16]) -> Result<(), JumpError> {
+    fn explore(
+        &mut self,
+        start: Pc,
+        stack: &[Slot],
+        origins: &[(u16, Origin)],
+    ) -> Result<(), JumpError> {
         let first = self
             .code
             .instruction_index(start)
@@ -268,13 +326,18 @@ impl Explorer<'_> {
         if !self.budget.charge(block.instructions.len()) {
             return Err(JumpError::OverBudget { pc: start });
         }
-        let mut stack = BlockStack::new(self.code, stack, Below::Nothing).with_derived(derived);
+        let mut stack = BlockStack::new(self.code, stack, Below::Nothing)
+            .with_origins(origins, self.assumed.clone());
         let end = stack.run(&block);
         self.escaped.extend(stack.escaped.drain(..));
         self.label_offset |= stack.label_offset;
         self.analysis
             .code_copies
             .extend(stack.code_copies.drain(..));
+        for place in stack.stores.drain(..) {
+            self.stores.insert(place);
+        }
+        self.loads.extend(stack.loads.drain(..));
         let end = match end {
             Err((pc, fault)) => {
                 self.analysis.faults.insert(pc, fault);
@@ -284,21 +347,21 @@ impl Explorer<'_> {
         };
         let exits = stack.exits(end);
         if let Some((next, stack)) = exits.next {
-            self.enqueue(next, stack.at_block_boundary(), stack.derived())?;
+            self.enqueue(next, stack.at_block_boundary(), stack.origins())?;
         }
         let Some((pc, target, taken)) = exits.jump else {
             return Ok(());
         };
-        if target.derived {
+        if target.origin.has(Origin::MIXED) {
             return Err(JumpError::Unbounded { pc });
         }
         let successor = taken.at_block_boundary();
-        let derived = taken.derived();
+        let origins = taken.origins();
         match target.slot {
             Slot::Const(value) => match label(self.code, value) {
                 Some(target) => {
                     self.analysis.targets.entry(pc).or_default().insert(target);
-                    self.enqueue(target, successor, derived)?;
+                    self.enqueue(target, successor, origins)?;
                 }
                 None => {
                     self.analysis
@@ -306,7 +369,10 @@ impl Explorer<'_> {
                         .insert(pc, Fault::InvalidJumpTarget(value));
                 }
             },
-            Slot::Unknown | Slot::Entry(_) => self.dynamic_jumps.push((pc, successor, derived)),
+            Slot::Unknown | Slot::Entry(_) => {
+                let unbounded = target.origin.unbounded();
+                self.dynamic_jumps.push((pc, successor, origins, unbounded));
+            }
         }
         Ok(())
     }
@@ -409,18 +475,53 @@ mod tests {
         }
     }
 
+    /// The one target of the code's one dynamic jump, and the JUMPDESTs of the code.
+    fn dynamic_target(text: &str) -> (Vec<Pc>, Vec<Pc>) {
+        let code = Code::new(assemble(text).expect("test code assembles"));
+        let analysis = resolve_jumps(&code).unwrap();
+        let jumpdests = (code.instructions().iter())
+            .filter(|i| i.opcode.get() == opcode::JUMPDEST)
+            .map(|i| i.pc)
+            .collect();
+        let (_, targets) = analysis.targets.last_key_value().expect("a jump");
+        (targets.iter().copied().collect(), jumpdests)
+    }
+
     #[test]
-    fn a_label_packed_into_storage_with_data_still_bounds_the_jump_that_loads_it() {
-        // solc's legacy packing: label * 256^offset | (old & ~mask), stored; loaded, shifted
-        // and masked, then jumped to: the escaped label g is the one target.
-        let analysis = analyse(
-            "PUSH 0 SLOAD PUSH 0xff NOT AND PUSH 0 CALLDATALOAD PUSH @g MUL OR PUSH 0 SSTORE
-             PUSH 0 SLOAD PUSH 0xff AND JUMP
-             g: STOP
-             h: STOP",
-        )
-        .unwrap();
-        assert_eq!(targets(&analysis), [(24, vec![25])]);
+    fn a_label_packed_into_storage_as_solc_packs_it_bounds_the_jump_that_loads_it() {
+        // solc's legacy packing at a constant slot and offset: label * 256^offset (folded)
+        // | (old & ~mask), stored; loaded, shifted and masked, then jumped to. At a computed
+        // slot (an array's), with the offset computed from data: the same. The escaped label
+        // g is the one target; calldata stored at another slot does not change that.
+        for (slot, offset) in [
+            ("PUSH 7", "PUSH 0x100"),
+            ("PUSH0 CALLDATALOAD", "CALLVALUE"),
+        ] {
+            let (targets, jumpdests) = dynamic_target(&format!(
+                "PUSH0 CALLDATALOAD PUSH 1 SSTORE
+                 {slot} SLOAD PUSH 0xff00 NOT AND {offset} PUSH @g MUL OR {slot} SSTORE
+                 {offset} {slot} SLOAD DIV PUSH 0xff AND JUMP
+                 g: STOP
+                 h: STOP"
+            ));
+            assert_eq!(targets, jumpdests[..1], "{slot}");
+        }
+    }
+
+    #[test]
+    fn a_label_mixed_with_data_at_a_constant_slot_does_not_bound_the_jump_that_loads_it() {
+        // label * calldata stored at slot 0 may be h, loaded back: the labels that escaped
+        // (g) do not bound the jump; nor where calldata itself is stored, copied or returned
+        // by a call at a constant address and loaded back.
+        for store in [
+            "PUSH0 CALLDATALOAD PUSH @g MUL PUSH0 SSTORE PUSH0 SLOAD",
+            "PUSH0 CALLDATALOAD PUSH 0x20 MSTORE PUSH @g PUSH 0x40 MSTORE PUSH 0x30 MLOAD",
+            "PUSH @g PUSH 0x40 MSTORE PUSH 1 PUSH0 PUSH 0x5f CALLDATACOPY PUSH 0x40 MLOAD",
+            "PUSH @g PUSH 0x40 MSTORE PUSH 0x20 PUSH0 PUSH0 PUSH0 PUSH0 PUSH0 GAS CALL POP PUSH0 MLOAD",
+        ] {
+            let error = analyse(&format!("{store} JUMP g: STOP h: STOP")).unwrap_err();
+            assert!(matches!(error, JumpError::Environment { .. }), "{store}");
+        }
     }
 
     #[test]

@@ -3,7 +3,9 @@
 //! [`lift`] runs the stages in order; each is public on its own for tests and tools:
 //!
 //! - [`blocks`]: basic blocks.
-//! - [`jumps`]: jump resolution by abstract interpretation of the stack, per calling context.
+//! - [`jumps`]: jump resolution by abstract interpretation of the stack, per calling context,
+//!   each value's origin telling whether the labels the code uses as data bound a jump to it
+//!   (`origin`).
 //! - [`summaries`]: jump resolution by function summaries, where the exploration gives up
 //!   (recursion); [`resolve_jumps`] decides.
 //! - [`functions`]: internal function recovery, checked against the calling convention.
@@ -16,6 +18,7 @@ pub mod blocks;
 pub mod functions;
 pub mod gas;
 pub mod jumps;
+mod origin;
 pub mod ssa;
 mod stack;
 pub mod summaries;

@@ -11,9 +11,10 @@
 //! Across block boundaries only constants no larger than the code that a PUSH gave (labels,
 //! the booleans 0 and 1, code offsets and sizes), labels however computed, and entry slots
 //! are kept, which keeps the number of distinct stacks finite (a folded loop counter would
-//! otherwise count through every value). A slot also carries whether its value may be
-//! computed from a label and data by a word operation that did not fold (label XOR calldata):
-//! jump resolution does not bound a jump to such a value by the labels that escaped.
+//! otherwise count through every value). A slot also carries its [`Origin`]: whether it may
+//! be computed from a label and data, chosen by the environment, a forgotten constant, or
+//! loaded back from where the code keeps function pointers; jump resolution bounds a jump by
+//! the labels that escaped only in that last case.
 
 use std::{
     collections::HashMap,
@@ -26,7 +27,10 @@ use hashbrown::hash_map::RawEntryMut;
 use revm_bytecode::opcode::{self, OpCode};
 use rustc_hash::FxBuildHasher;
 
-use super::blocks::{BasicBlock, BlockExit};
+use super::{
+    blocks::{BasicBlock, BlockExit},
+    origin::{self, Origin, Place, Stored, Written},
+};
 use crate::{
     evm::{Code, Pc},
     ir::Fault,
@@ -106,10 +110,10 @@ impl Hash for Slot {
 /// The stack on entry to a block, bottom first.
 pub(crate) type Stack = Rc<[Slot]>;
 
-/// The positions (from the bottom) of a stack's slots that may hold a value computed from a
-/// label and data: label XOR, OR, AND, MUL... something the code does not know. Such a value
-/// used as a jump target may land on any JUMPDEST, not only on the labels that escaped.
-pub(crate) type Derived = Rc<[u16]>;
+/// The origins of a stack's unknown slots that a jump resolution tells apart, by position
+/// from the bottom: [`Origin::MIXED`] or [`Origin::LOADED`]; an unknown slot not listed is
+/// [`Origin::ENVIRONMENT`] (a constant the analysis forgot is one).
+pub(crate) type Origins = Rc<[(u16, Origin)]>;
 
 /// What lies below the slots a block starts with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -154,8 +158,7 @@ pub(crate) struct Tracked {
     id: u32,
     /// Whether the value was computed by folding rather than pushed.
     folded: bool,
-    /// Whether the value may be computed from a label and data ([`Derived`]).
-    pub derived: bool,
+    pub origin: Origin,
 }
 
 /// The stack while a block runs.
@@ -176,6 +179,13 @@ pub(crate) struct BlockStack<'a> {
     /// Whether a label was moved by an unknown amount (`label + index`, a jump table): a
     /// computed jump may then land on any JUMPDEST, not only on a label that escaped.
     pub label_offset: bool,
+    /// What the code may have stored at constant addresses (jump resolution's assumption of
+    /// the round); `None`: nothing.
+    written: Option<Rc<Written>>,
+    /// Places at constant addresses this block writes values of unbounded origin to.
+    pub stores: Vec<Place>,
+    /// Places at constant addresses this block loads from.
+    pub loads: Vec<Place>,
 }
 
 impl<'a> BlockStack<'a> {
@@ -187,7 +197,7 @@ impl<'a> BlockStack<'a> {
                 slot,
                 id,
                 folded: false,
-                derived: false,
+                origin: Origin::CODE,
             })
             .collect();
         Self {
@@ -200,27 +210,39 @@ impl<'a> BlockStack<'a> {
             entries_used: Vec::new(),
             code_copies: Vec::new(),
             label_offset: false,
+            written: None,
+            stores: Vec::new(),
+            loads: Vec::new(),
         }
     }
 
-    /// Marks the slots at `derived` (positions from the bottom, as [`Self::derived`] gives
-    /// them) as computed from a label and data.
-    pub fn with_derived(mut self, derived: &[u16]) -> Self {
-        for &position in derived {
-            if let Some(tracked) = self.slots.get_mut(usize::from(position)) {
-                tracked.derived = true;
+    /// Gives the unknown slots their origins (as [`Self::origins`] lists them) and what the
+    /// code may have stored at constant addresses.
+    pub fn with_origins(mut self, origins: &[(u16, Origin)], written: Rc<Written>) -> Self {
+        for tracked in &mut self.slots {
+            if tracked.slot == Slot::Unknown {
+                tracked.origin = Origin::ENVIRONMENT;
             }
         }
+        for &(position, origin) in origins {
+            if let Some(tracked) = self.slots.get_mut(usize::from(position)) {
+                tracked.origin = origin;
+            }
+        }
+        self.written = Some(written);
         self
     }
 
-    /// The positions of the slots that may be computed from a label and data, as a
-    /// successor block sees them.
-    pub fn derived(&self) -> Derived {
+    /// The origins of the slots a successor block sees as unknown, told apart only as far
+    /// as a jump to them is resolved differently (fewer contexts).
+    pub fn origins(&self) -> Origins {
         (0..)
             .zip(&self.slots)
-            .filter(|(_, tracked)| tracked.derived)
-            .map(|(position, _)| position)
+            .filter_map(|(position, tracked)| match tracked.origin {
+                origin if origin.has(Origin::MIXED) => Some((position, Origin::MIXED)),
+                origin if origin.unbounded() || origin == Origin::CODE => None,
+                origin => Some((position, origin)),
+            })
             .collect()
     }
 
@@ -360,7 +382,7 @@ impl<'a> BlockStack<'a> {
                     _ => Slot::Unknown,
                 })?;
                 let result = self.slots.last_mut().expect("just pushed");
-                result.derived = operand.derived;
+                result.origin = operand.origin;
                 self.is_zero_of.insert(result.id, operand.id);
                 Ok(())
             }
@@ -376,7 +398,7 @@ impl<'a> BlockStack<'a> {
         self.reach(inputs)?;
         let operands = self.slots.split_off(self.slots.len() - inputs);
         // The EVM's order: the first operand is the top of the stack.
-        let constants: Option<Vec<U256>> = operands
+        let constants: Vec<Option<U256>> = operands
             .iter()
             .rev()
             .map(|tracked| match tracked.slot {
@@ -384,24 +406,16 @@ impl<'a> BlockStack<'a> {
                 _ => None,
             })
             .collect();
-        let folded = constants.and_then(|constants| evmove_word::eval(op, &constants));
-        let is_label = |tracked: &Tracked| match tracked.slot {
-            Slot::Const(value) => label(self.code, value).is_some(),
-            _ => false,
-        };
-        if folded.is_none()
-            && matches!(op, opcode::ADD | opcode::SUB)
-            && operands.iter().any(is_label)
-        {
+        let folded = (constants.iter().copied().collect::<Option<Vec<U256>>>())
+            .and_then(|constants| evmove_word::eval(op, &constants));
+        let has_label = constants
+            .iter()
+            .any(|&value| value.is_some_and(|value| label(self.code, value).is_some()));
+        if folded.is_none() && matches!(op, opcode::ADD | opcode::SUB) && has_label {
             self.label_offset = true;
         }
-        // A word operation on a label and data, or on such a value, that does not fold.
-        let derived = folded.is_none()
-            && is_word_operation(op)
-            && operands
-                .iter()
-                .any(|tracked| tracked.derived || is_label(tracked));
-        for tracked in operands {
+        self.record_write(op, &constants, &operands);
+        for &tracked in &operands {
             self.consumed(tracked);
         }
         if let Some(value) = folded {
@@ -410,14 +424,76 @@ impl<'a> BlockStack<'a> {
                 slot: Slot::Const(value),
                 id: self.next_id,
                 folded: true,
-                derived: false,
+                origin: Origin::CODE,
             });
         }
+        let origin = self.result_origin(op, &constants, &operands, has_label);
         (0..info.outputs()).try_for_each(|_| {
             self.push(Slot::Unknown)?;
-            self.slots.last_mut().expect("just pushed").derived = derived;
+            self.slots.last_mut().expect("just pushed").origin = origin;
             Ok(())
         })
+    }
+
+    /// Records a write of a value of unbounded origin (or of data from outside the stack)
+    /// at a constant address. `constants` are the operands' values in the EVM's order,
+    /// `operands` the operands bottom first.
+    fn record_write(&mut self, op: u8, constants: &[Option<U256>], operands: &[Tracked]) {
+        let Some((place, stored)) = origin::write(op, constants) else {
+            return;
+        };
+        let unbounded = match stored {
+            Stored::Operand(index) => operands[operands.len() - 1 - index].origin.unbounded(),
+            Stored::Data => true,
+        };
+        if unbounded {
+            self.stores.push(place);
+        }
+    }
+
+    /// The origin of the result of `op` when it does not fold (arguments as for
+    /// [`Self::record_write`]; `has_label`: some operand is a label).
+    fn result_origin(
+        &mut self,
+        op: u8,
+        constants: &[Option<U256>],
+        operands: &[Tracked],
+        has_label: bool,
+    ) -> Origin {
+        if let Some(region) = origin::load(op) {
+            let Some(address) = constants[0] else {
+                return Origin::LOADED;
+            };
+            let place = Place::word(region, address);
+            self.loads.push(place);
+            return match self.written.as_ref().is_some_and(|w| w.overlaps(&place)) {
+                true => Origin::ENVIRONMENT,
+                false => Origin::LOADED,
+            };
+        }
+        if !is_word_operation(op) {
+            return Origin::ENVIRONMENT;
+        }
+        // Unpacking a loaded word, shifted right or masked by any amount (solc's function
+        // pointers packed in a storage slot at an offset computed from the index), keeps it
+        // what it was.
+        let unpacked = match (op, operands) {
+            (opcode::DIV, [_, word]) | (opcode::SHR, [word, _]) => [Some(word), None],
+            (opcode::AND, [a, b]) => [Some(a), Some(b)],
+            _ => [None, None],
+        };
+        if (unpacked.iter().flatten()).any(|word| word.origin == Origin::LOADED) {
+            return Origin::LOADED;
+        }
+        let mixed = match has_label {
+            true => Origin::MIXED,
+            false => Origin::CODE,
+        };
+        match (operands.iter()).fold(mixed, |origin, tracked| origin.union(tracked.origin)) {
+            // On constants the analysis does not track (an entry slot, in function recovery).
+            Origin::CODE => Origin::ENVIRONMENT,
+            origin => origin,
+        }
     }
 
     fn push(&mut self, slot: Slot) -> Result<(), Fault> {
@@ -427,7 +503,7 @@ impl<'a> BlockStack<'a> {
             slot,
             id,
             folded: false,
-            derived: false,
+            origin: Origin::CODE,
         })
     }
 
@@ -459,7 +535,7 @@ impl<'a> BlockStack<'a> {
                 slot: Slot::Entry(*materialized),
                 id: self.next_id,
                 folded: false,
-                derived: false,
+                origin: Origin::CODE,
             };
             self.slots.insert(0, entry);
         }
@@ -479,7 +555,7 @@ impl<'a> BlockStack<'a> {
         if is_zero {
             for tracked in self.slots.iter_mut().filter(|t| t.id == id) {
                 tracked.slot = Slot::Const(U256::ZERO);
-                tracked.derived = false;
+                tracked.origin = Origin::CODE;
             }
         }
         if let Some(&operand) = self.is_zero_of.get(&id) {
