@@ -65,4 +65,32 @@ module 0x2::arith {
         arith::lt(0, (steps as u128), 0, (each as u128));
         steps
     }
+    // The word natives the native tier computes in place, on (hi, lo) halves.
+    public fun words(a_hi: u128, a_lo: u128, b_hi: u128, b_lo: u128): (u128, u128, u128, u128, u128, u128, u8) {
+        let (s_hi, s_lo) = arith::add(a_hi, a_lo, b_hi, b_lo);
+        let (d_hi, d_lo) = arith::sub(a_hi, a_lo, b_hi, b_lo);
+        let (n_hi, n_lo) = arith::and(a_hi, a_lo, b_hi, b_lo);
+        let (o_hi, o_lo) = arith::or(a_hi, a_lo, b_hi, b_lo);
+        let (x_hi, x_lo) = arith::xor(n_hi, n_lo, o_hi, o_lo);
+        let (x_hi, x_lo) = arith::not(x_hi, x_lo);
+        let flags = 0u8;
+        if (arith::lt(a_hi, a_lo, b_hi, b_lo)) flags = flags | 1;
+        if (arith::gt(a_hi, a_lo, b_hi, b_lo)) flags = flags | 2;
+        if (arith::slt(a_hi, a_lo, b_hi, b_lo)) flags = flags | 4;
+        if (arith::sgt(a_hi, a_lo, b_hi, b_lo)) flags = flags | 8;
+        if (arith::eq(a_hi, a_lo, b_hi, b_lo)) flags = flags | 16;
+        if (arith::iszero(a_hi, a_lo)) flags = flags | 32;
+        if (arith::eq(a_hi, a_lo, a_hi, a_lo)) flags = flags | 64;
+        (s_hi, s_lo, d_hi, d_lo, x_hi, x_lo, flags)
+    }
+    // A charge of 5 gas gated on Cancun (`arith.rs` checks the encoding), `n` times.
+    public fun gated(n: u64): u64 {
+        let i = 0;
+        while (i < n % 8) {
+            gas::charge(GATED_CHARGE);
+            i = i + 1;
+        };
+        i
+    }
+    const GATED_CHARGE: u64 = 0x0B00000000000005;
 }

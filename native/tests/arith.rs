@@ -1,15 +1,17 @@
 //! Property tests of Move arithmetic in the native tier: the functions of `arith.move`
 //! (every arithmetic instruction at every width, casts, comparisons, a loop calling a word
-//! native and charging gas, recursion, Move aborts) run in both tiers on random arguments
-//! biased to the edges, and must end the same way: the same results, or the same VM status,
-//! and the same gas left.
+//! native and charging gas, the word natives computed in place, a charge gated by fork,
+//! recursion, Move aborts) run in both tiers on random arguments biased to the edges, at a
+//! fork with and without the gated charge's, and must end the same way: the same results,
+//! or the same VM status, and the same gas left.
 
 mod common;
 
 use std::{collections::BTreeMap, path::PathBuf};
 
 use common::{fit, Tiers};
-use evmove_runtime::stdlib;
+use evmove_runtime::{stdlib, SpecId};
+use evmove_word::shim::gate::Charge;
 use move_binary_format::CompiledModule;
 use move_compiler::{
     compiled_unit::{AnnotatedCompiledUnit, CompiledUnitEnum},
@@ -65,6 +67,24 @@ fn gas() -> impl Strategy<Value = u64> {
     prop_oneof![Just(0u64), 0u64..400, Just(1_000_000)]
 }
 
+/// The block's fork: newer than `gated`'s Cancun, Cancun itself, and older (it halts).
+fn spec() -> impl Strategy<Value = SpecId> {
+    prop_oneof![
+        Just(SpecId::OSAKA),
+        Just(SpecId::CANCUN),
+        Just(SpecId::SHANGHAI)
+    ]
+}
+
+#[test]
+fn the_gated_charge_of_arith_move_is_5_gas_since_cancun() {
+    let charge = Charge {
+        gas: 5,
+        since: SpecId::CANCUN,
+    };
+    assert_eq!(charge.encode(), 0x0B00000000000005);
+}
+
 #[test]
 fn every_function_of_arith_move_compiles() {
     let tiers = Tiers::new(&arith_module());
@@ -77,7 +97,7 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
     #[test]
-    fn both_tiers_agree_on_arith_move(args in vec(edgy(), 2), gas in gas()) {
+    fn both_tiers_agree_on_arith_move(args in vec(edgy(), 4), gas in gas(), spec in spec()) {
         thread_local!(static TIERS: Tiers = Tiers::new(&arith_module()));
         TIERS.with(|tiers| {
             let names: Vec<String> = tiers.native.report().map(|(name, _)| name.to_string()).collect();
@@ -90,7 +110,7 @@ proptest! {
                     "sum" => args.iter().enumerate().map(|(i, a)| if i == 1 { a % 1200 } else { *a }).collect(),
                     _ => args,
                 };
-                assert!(tiers.compare(&name, &args, gas), "{name} reached a host native");
+                assert!(tiers.compare(&name, &args, gas, spec), "{name} misdeclared");
             }
         });
     }

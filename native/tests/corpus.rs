@@ -1,7 +1,7 @@
 //! The native tier over the corpus: every module the corpus produces (every code blob of
 //! every contract, four compiler settings) is compiled, and how many functions compile is
-//! reported (what stays out says why); the compiled functions that need no frame (the
-//! internal functions doing word arithmetic) run in both tiers on random arguments.
+//! reported (what stays out says why); every compiled function runs in both tiers on random
+//! arguments, in a frame of its own at the newest and the oldest fork.
 
 mod common;
 
@@ -14,6 +14,7 @@ use evmove::{
     pipeline::{compile, Stage, Target},
 };
 use evmove_native::NativeModule;
+use evmove_runtime::SpecId;
 use evmove_tests::corpus;
 use move_binary_format::CompiledModule;
 use move_core_types::account_address::AccountAddress;
@@ -112,8 +113,14 @@ fn compiled_corpus_functions_agree_with_the_interpreter() {
                     .zip(&params)
                     .map(|(value, scalar)| fit(value, *scalar))
                     .collect();
-                for gas in [30_000_000, case * 7] {
-                    if tiers.compare(&name, &args, gas) {
+                // The newest fork, and the oldest, where every gated charge halts.
+                let runs_of_case = [
+                    (30_000_000, SpecId::OSAKA),
+                    (case * 7, SpecId::OSAKA),
+                    (30_000_000, SpecId::FRONTIER),
+                ];
+                for (gas, spec) in runs_of_case {
+                    if tiers.compare(&name, &args, gas, spec) {
                         runs += 1;
                         ran = true;
                     }

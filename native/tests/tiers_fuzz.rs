@@ -15,7 +15,7 @@ use evmove_native::Tier;
 use evmove_runtime::DEFAULT_PUBLISHER;
 use evmove_tests::{
     corpus::{self, Blob},
-    differential::difference,
+    differential::difference_between,
     engine::Engine,
     evmove_engine::EvmoveEngine,
     mutants::mutate,
@@ -82,9 +82,8 @@ impl Tiers {
             (Ok(expected), Ok(actual)) => {
                 let reason = (expected.status != actual.status)
                     .then(|| format!("status {:?} and {:?}", expected.status, actual.status));
-                match reason.or_else(|| difference(&expected, &actual)) {
-                    // `difference` names its sides revm and evmove: here the interpreter
-                    // and the native tier.
+                let sides = ["the interpreter", "the native tier"];
+                match reason.or_else(|| difference_between(sides, &expected, &actual)) {
                     Some(difference) => Err(format!("the tiers differ on {tx:?}: {difference}")),
                     None => Ok(expected.created),
                 }

@@ -48,45 +48,57 @@ impl Differential {
     }
 }
 
-/// The first observable difference between two outcomes of the same transaction.
+/// The first observable difference between two outcomes of the same transaction, revm's
+/// and evmove's.
 pub fn difference(expected: &TxOutcome, actual: &TxOutcome) -> Option<String> {
+    difference_between(["revm", "evmove"], expected, actual)
+}
+
+/// The first observable difference between two outcomes of the same transaction, the
+/// engines that gave them named by `sides` (the expected one first).
+pub fn difference_between(
+    sides: [&str; 2],
+    expected: &TxOutcome,
+    actual: &TxOutcome,
+) -> Option<String> {
+    let [e, a] = sides;
     let same_status = match (&expected.status, &actual.status) {
         (Status::Halt(_), Status::Halt(_)) => true,
-        (e, a) => e == a,
+        (expected, actual) => expected == actual,
     };
     if !same_status {
         return Some(format!(
-            "status: revm {:?}, evmove {:?} (output {})",
+            "status: {e} {:?}, {a} {:?} (output {})",
             expected.status, actual.status, actual.output
         ));
     }
     if expected.output != actual.output {
         return Some(format!(
-            "output: revm {}, evmove {}",
+            "output: {e} {}, {a} {}",
             expected.output, actual.output
         ));
     }
     if expected.created != actual.created {
         return Some(format!(
-            "created: revm {:?}, evmove {:?}",
+            "created: {e} {:?}, {a} {:?}",
             expected.created, actual.created
         ));
     }
     if expected.logs != actual.logs {
         return Some(format!(
-            "logs: revm {:?}, evmove {:?}",
+            "logs: {e} {:?}, {a} {:?}",
             expected.logs, actual.logs
         ));
     }
     if expected.gas_used != actual.gas_used {
         return Some(format!(
-            "gas used: revm {}, evmove {}",
+            "gas used: {e} {}, {a} {}",
             expected.gas_used, actual.gas_used
         ));
     }
     if expected.changes != actual.changes {
         return Some(format!(
-            "state changes: revm {:?}, evmove {:?}",
+            "state changes: {e} {:?}, {a} {:?}",
             expected.changes, actual.changes
         ));
     }

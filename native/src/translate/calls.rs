@@ -1,7 +1,11 @@
 //! Calls: of the module's own compiled functions, and of the shim's natives through the one
-//! direct entry; arguments and results travel in 16-byte slots of per-function areas.
+//! direct entry; arguments and results travel in 16-byte slots of per-function areas. The
+//! natives computed in place instead (`gas.rs`'s charges, `words.rs`'s word operations)
+//! are chosen here.
 
-use cranelift_codegen::ir::{types, FuncRef, InstBuilder, StackSlot, StackSlotData, StackSlotKind};
+use cranelift_codegen::ir::{
+    types, FuncRef, InstBuilder, StackSlot, StackSlotData, StackSlotKind, Value,
+};
 use evmove_runtime::natives::{
     direct::{DirectArgs, DirectResults},
     NativeDecl, Op,
@@ -32,6 +36,9 @@ impl Translator<'_, '_> {
             }
             None => {
                 let decl = native(module, handle_index)?;
+                if self.inline_charge(decl, &args) || self.inline_word(decl, &args) {
+                    return Ok(());
+                }
                 let types = match decl.row.result {
                     Results::Nothing => vec![],
                     Results::Word => vec![Scalar::U128; 2],
@@ -41,13 +48,25 @@ impl Translator<'_, '_> {
                 (Callee::Native(decl), types)
             }
         };
+        self.call_through_areas(callee, &args, result_types);
+        Ok(())
+    }
+
+    /// Calls `callee` with `args` in the argument area, returns its stop if it stopped, and
+    /// pushes its results (of `result_types`) from the result area.
+    pub(super) fn call_through_areas(
+        &mut self,
+        callee: Callee,
+        args: &[(Value, Scalar)],
+        result_types: Vec<Scalar>,
+    ) {
         let slots = |count: usize, least: usize| 16 * count.max(least) as u32;
         let args_area = self.area(false, slots(args.len(), size_of::<DirectArgs>() / 16));
         let results_area = self.area(
             true,
             slots(result_types.len(), size_of::<DirectResults>() / 16),
         );
-        for (i, (value, scalar)) in args.into_iter().enumerate() {
+        for (i, &(value, scalar)) in args.iter().enumerate() {
             let wide = self.widen(value, scalar);
             self.builder
                 .ins()
@@ -74,7 +93,6 @@ impl Translator<'_, '_> {
             let value = self.narrow(wide, scalar);
             self.stack.push(Item::Value(value, scalar));
         }
-        Ok(())
     }
 
     /// The call argument (or result) area, at least `size` bytes: one per function, grown to
@@ -102,7 +120,7 @@ impl Translator<'_, '_> {
     }
 }
 
-enum Callee {
+pub(super) enum Callee {
     Function(FuncRef),
     Native(&'static NativeDecl),
 }

@@ -4,7 +4,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use cranelift_codegen::ir::{condcodes::IntCC, types, Block, InstBuilder, MemFlagsData};
-use evmove_runtime::natives::direct::Status;
+use evmove_runtime::natives::direct::{Status, FORK_OFFSET, GAS_LEFT_OFFSET};
 use move_binary_format::file_format::{Bytecode, CodeOffset};
 
 use super::{not_compilable, Local, Translator, PTR};
@@ -77,6 +77,10 @@ impl Translator<'_, '_> {
             return Err(not_compilable("the compiled signature"));
         };
         (self.ctx, self.results, self.stack_limit) = (ctx, results, stack_limit);
+        // The context outlives the call and these two fields never change in it.
+        let fixed = MemFlagsData::trusted().with_readonly();
+        self.gas_left = (self.builder.ins()).load(PTR, fixed, ctx, GAS_LEFT_OFFSET as i32);
+        self.fork = (self.builder.ins()).load(types::I8, fixed, ctx, FORK_OFFSET as i32);
 
         let sp = self.builder.ins().get_stack_pointer(PTR);
         let deep = self

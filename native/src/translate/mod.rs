@@ -15,15 +15,18 @@
 //!
 //! One job per file: `function.rs` the function's frame and blocks, `instructions.rs` the
 //! straight-line instructions, `vectors.rs` the spill vector's, `calls.rs` calls of the
-//! module's functions and of natives, `stops.rs` the checks that return a status,
+//! module's functions and of natives, `gas.rs` charges of static gas and `words.rs` cheap
+//! word natives computed without a call, `stops.rs` the checks that return a status,
 //! `values.rs` the operand stack and value widths.
 
 mod calls;
 mod function;
+mod gas;
 mod instructions;
 mod stops;
 mod values;
 mod vectors;
+mod words;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -126,6 +129,9 @@ pub fn translate(
         stops: BTreeMap::new(),
         propagate: None,
         ctx: Value::from_u32(0),
+        gas_left: Value::from_u32(0),
+        fork: Value::from_u32(0),
+        out_of_gas: None,
         results: Value::from_u32(0),
         stack_limit: Value::from_u32(0),
         call_args: None,
@@ -178,6 +184,11 @@ struct Translator<'e, 'f> {
     /// The block returning its parameter (a callee's or a native's stop).
     propagate: Option<Block>,
     ctx: Value,
+    /// The pointer to the frame's gas count and the block's fork, read from `ctx` at entry.
+    gas_left: Value,
+    fork: Value,
+    /// The block running out of gas at an inline charge, made when first needed.
+    out_of_gas: Option<Block>,
     results: Value,
     stack_limit: Value,
     /// The argument and result areas of calls (natives and the module's functions).

@@ -1,7 +1,7 @@
-//! Stopping a function: the cold blocks that return a status, for Move's aborts and for a
-//! status a callee or a native returned.
+//! Stopping a function: the cold blocks that return a status, for Move's aborts, for running
+//! out of gas at an inline charge, and for a status a callee or a native returned.
 
-use cranelift_codegen::ir::{types, InstBuilder, Value};
+use cranelift_codegen::ir::{types, InstBuilder, MemFlagsData, Value};
 use evmove_runtime::natives::direct::Status;
 
 use super::Translator;
@@ -40,6 +40,14 @@ impl Translator<'_, '_> {
             self.builder.switch_to_block(block);
             let code = self.builder.ins().iconst(types::I32, i64::from(status));
             self.builder.ins().return_(&[code]);
+        }
+        if let Some(block) = self.out_of_gas {
+            // As the direct entry's charge: out of gas leaves nothing.
+            self.builder.switch_to_block(block);
+            let zero = self.builder.ins().iconst(types::I64, 0);
+            (self.builder.ins()).store(MemFlagsData::trusted(), zero, self.gas_left, 0);
+            let status = (self.builder.ins()).iconst(types::I32, Status::OutOfGas as i64);
+            self.builder.ins().return_(&[status]);
         }
         if let Some(block) = self.propagate {
             self.builder.switch_to_block(block);

@@ -20,9 +20,12 @@ use super::{
     word::{from_halves, to_halves},
     NativeDecl, Op,
 };
-use crate::host::{
-    gas::GasCell,
-    native::{FrameExtension, NativeCtx, FRAME_ENDED},
+use crate::{
+    host::{
+        gas::GasCell,
+        native::{FrameExtension, NativeCtx, FRAME_ENDED},
+    },
+    SpecId,
 };
 
 /// The argument array of a direct call: room for the most words a native takes and a
@@ -81,24 +84,56 @@ impl Status {
 
 /// What compiled code runs with: the frame's gas and, for natives that reach the host, the
 /// frame's extension (none for code that calls only arithmetic and gas natives, as in the
-/// native tier's tests).
+/// native tier's tests). Compiled code reads two fields itself, at [`GAS_LEFT_OFFSET`] and
+/// [`FORK_OFFSET`], to charge static gas without a call; the fields are private so they
+/// always agree with the cell and the frame they were taken from.
 pub struct DirectCtx<'x, 'a> {
     /// The gas the frame has left (the cell its Move gas meter would charge).
-    pub gas: GasCell,
+    gas: GasCell,
+    /// Where `gas` keeps its count: compiled code charges through it (valid while `gas` is
+    /// held, and written only by the one thread running the frame, as the cell is).
+    gas_left: *mut u64,
+    /// The block's fork (`SpecId` as a byte; Frontier without a frame): compiled code checks
+    /// a charge's fork against it and calls the entry only when the fork is older.
+    fork: u8,
     /// The frame, its host and its calls.
-    pub extension: Option<&'x mut FrameExtension<'a>>,
+    extension: Option<&'x mut FrameExtension<'a>>,
     /// The code of the last [`Status::Aborted`].
     pub abort_code: u64,
 }
 
+/// Where compiled code finds the pointer to the frame's gas count in a [`DirectCtx`].
+pub const GAS_LEFT_OFFSET: usize = std::mem::offset_of!(DirectCtx<'static, 'static>, gas_left);
+
+/// Where compiled code finds the block's fork (a byte) in a [`DirectCtx`].
+pub const FORK_OFFSET: usize = std::mem::offset_of!(DirectCtx<'static, 'static>, fork);
+
 impl<'x, 'a> DirectCtx<'x, 'a> {
     /// A context for running `extension`'s frame.
     pub fn new(extension: &'x mut FrameExtension<'a>) -> Self {
+        let fork = extension.host.schedule.spec as u8;
+        Self::with(extension.frame.gas.clone(), fork, Some(extension))
+    }
+
+    /// A context without a frame, with `gas`: code calling a native that needs one stops
+    /// with [`Status::Misdeclared`].
+    pub fn without_frame(gas: GasCell) -> Self {
+        Self::with(gas, SpecId::FRONTIER as u8, None)
+    }
+
+    fn with(gas: GasCell, fork: u8, extension: Option<&'x mut FrameExtension<'a>>) -> Self {
         Self {
-            gas: extension.frame.gas.clone(),
-            extension: Some(extension),
+            gas_left: gas.as_ptr(),
+            gas,
+            fork,
+            extension,
             abort_code: 0,
         }
+    }
+
+    /// The gas the frame has left.
+    pub fn gas(&self) -> &GasCell {
+        &self.gas
     }
 
     /// Charges `amount` as the frame's Move gas meter does: all of it, or the frame runs out
@@ -251,11 +286,7 @@ mod tests {
     }
 
     fn ctx(gas: u64) -> DirectCtx<'static, 'static> {
-        DirectCtx {
-            gas: Rc::new(Cell::new(gas)),
-            extension: None,
-            abort_code: 0,
-        }
+        DirectCtx::without_frame(Rc::new(Cell::new(gas)))
     }
 
     #[test]
@@ -279,13 +310,13 @@ mod tests {
             call_native(charge, &mut ctx, &args, &mut [0; 2]),
             Status::Continue
         );
-        assert_eq!(ctx.gas.get(), 6);
+        assert_eq!(ctx.gas().get(), 6);
         args[0] = 7;
         assert_eq!(
             call_native(charge, &mut ctx, &args, &mut [0; 2]),
             Status::OutOfGas
         );
-        assert_eq!(ctx.gas.get(), 0);
+        assert_eq!(ctx.gas().get(), 0);
     }
 
     #[test]
