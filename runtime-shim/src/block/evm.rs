@@ -58,6 +58,7 @@ use super::{
     execute,
     output::{BlockError, BlockOutput},
     task::{BaseView, Delta, Execution, ReadError, Task, View, Write},
+    writes::{BlockWrites, WritesOver},
 };
 use crate::{
     exec::{
@@ -73,7 +74,7 @@ use crate::{
     state::{
         memory::InMemoryState,
         overlay::Overlay,
-        types::{Account, Code, StateKey, StateValue, WriteSet},
+        types::{Account, Code, StateKey, StateValue},
         view::{StateError, StateView},
     },
 };
@@ -256,42 +257,36 @@ pub trait EvmBase: BaseView<StateKey, StateValue> + StateView {}
 
 impl<B: BaseView<StateKey, StateValue> + StateView> EvmBase for B {}
 
-/// The state before a block with its system calls' writes over it: the base its
-/// transactions run on.
-struct AfterSystemCalls<'a> {
-    base: &'a dyn EvmBase,
-    writes: WriteSet,
-}
-
-impl BaseView<StateKey, StateValue> for AfterSystemCalls<'_> {
-    fn read(&self, key: &StateKey) -> Option<StateValue> {
+/// The state after writes not applied to it (the system calls' over the state before the
+/// block: the base the block's transactions run on) as the runtime reads it.
+impl<B: StateView + ?Sized> StateView for WritesOver<'_, StateKey, StateValue, B> {
+    fn read(&self, key: &StateKey) -> Result<Option<StateValue>, StateError> {
         match self.writes.get(key) {
-            Some(value) => value.clone(),
-            None => BaseView::read(self.base, key),
+            Some(value) => Ok(value.clone()),
+            None => self.base.read(key),
         }
     }
-}
 
-impl StateView for AfterSystemCalls<'_> {
-    fn read(&self, key: &StateKey) -> Result<Option<StateValue>, StateError> {
-        self.overlay().read(key)
-    }
-
+    /// The base's slots not written over, then the slots written with a value (a scan of
+    /// the writes: only SELFDESTRUCT before Cancun asks).
     fn storage_slots(&self, address: Address) -> Result<Vec<U256>, StateError> {
-        self.overlay().storage_slots(address)
+        let written = |slot| self.writes.contains_key(&StateKey::Slot(address, slot));
+        let mut slots: Vec<U256> = (self.base.storage_slots(address)?.into_iter())
+            .filter(|&slot| !written(slot))
+            .collect();
+        slots.extend(
+            self.writes
+                .iter()
+                .filter_map(|(key, value)| match (key, value) {
+                    (StateKey::Slot(owner, slot), Some(_)) if *owner == address => Some(*slot),
+                    _ => None,
+                }),
+        );
+        Ok(slots)
     }
 
     fn has_storage(&self, address: Address) -> Result<bool, StateError> {
-        self.overlay().has_storage(address)
-    }
-}
-
-impl AfterSystemCalls<'_> {
-    fn overlay(&self) -> Overlay<'_> {
-        Overlay {
-            base: self.base,
-            writes: &self.writes,
-        }
+        Ok(!self.storage_slots(address)?.is_empty())
     }
 }
 
@@ -311,9 +306,12 @@ pub fn execute_block<'r>(
 ) -> Result<EvmBlockOutput<'r>, BlockError<TxError>> {
     let system =
         (runtime.pre_block(base, block)).map_err(|error| BlockError::Task { txn: 0, error })?;
-    let base = AfterSystemCalls {
+    let system_writes: BlockWrites<StateKey, StateValue> = (system.iter())
+        .map(|(key, value)| (key.clone(), value.clone()))
+        .collect();
+    let base: WritesOver<'_, _, _, dyn EvmBase> = WritesOver {
+        writes: &system_writes,
         base,
-        writes: system,
     };
     publish_modules(runtime, &base, txns);
     let task = EvmTask::new(runtime, block, &base);
@@ -331,7 +329,7 @@ pub fn execute_block<'r>(
         txn: txns.len().saturating_sub(1),
         error: TxError::State(error),
     })?;
-    for (key, value) in base.writes {
+    for (key, value) in system {
         writes.entry(key).or_insert(value);
     }
     writes.extend(withdrawn);

@@ -30,14 +30,17 @@
 //! without allocating, and a read allocates only when it merges deltas.
 
 use std::{
-    collections::{BTreeMap, HashMap},
+    collections::HashMap,
     hash::{BuildHasher, Hash},
     sync::{Mutex, MutexGuard},
 };
 
 use foldhash::fast::RandomState;
 
-use super::task::{BaseView, Delta, Incarnation, TxnIndex, Write};
+use super::{
+    task::{BaseView, Delta, Incarnation, TxnIndex, Write},
+    writes::{fold_write, BlockWrites},
+};
 
 /// One execution of a transaction: its index and incarnation.
 pub(super) type Version = (TxnIndex, Incarnation);
@@ -270,12 +273,12 @@ where
 
     /// Folds the writes of `txn`, just committed, into `writes`, the block's write set after
     /// the transactions below it (every key written so far, with its value; `None`: deleted),
-    /// making it the write set after `txn`; a delta applies to the value there, or to the base
-    /// state. Called by the committer, in commit order: then every entry of `txn` is final.
+    /// making it the write set after `txn`. Called by the committer, in commit order: then
+    /// every entry of `txn` is final.
     pub(super) fn commit(
         &self,
         txn: TxnIndex,
-        writes: &mut BTreeMap<K, Option<V>>,
+        writes: &mut BlockWrites<K, V>,
         base: &impl BaseView<K, V>,
     ) {
         for key in lock(&self.written[txn]).iter() {
@@ -284,21 +287,13 @@ where
                 let entry = (shard.get(key))
                     .and_then(|versions| Some(&versions[position(versions, txn).ok()?].1));
                 match entry {
-                    Some(Entry::Written(_, Write::Set(value))) => Ok(Some(value.clone())),
-                    Some(Entry::Written(_, Write::Delete)) => Ok(None),
-                    Some(Entry::Written(_, Write::Delta(delta))) => Err(delta.clone()),
+                    Some(Entry::Written(_, write)) => write.clone(),
                     Some(Entry::Estimate) | None => {
                         panic!("Block-STM invariant broken: a committed write is not in memory")
                     }
                 }
             };
-            let value = write.unwrap_or_else(|delta| {
-                Some(match writes.get(key) {
-                    Some(before) => delta.apply(before.as_ref()),
-                    None => delta.apply(base.read(key).as_ref()),
-                })
-            });
-            writes.insert(key.clone(), value);
+            fold_write(writes, base, key.clone(), write);
         }
     }
 }
@@ -343,11 +338,12 @@ mod tests {
         assert_eq!(read(&memory, "a", 3), (Some(10), Origin::Version((2, 0))));
         assert_eq!(read(&memory, "a", 5), (Some(15), merged(&[(4, 0), (2, 0)])));
         assert_eq!(read(&memory, "b", 5), (None, Origin::Base));
-        let mut writes = BTreeMap::new();
+        let mut writes = BlockWrites::default();
         let base = BTreeMap::from([("a", 100), ("b", 7)]);
         for txn in 0..6 {
             memory.commit(txn, &mut writes, &base);
         }
+        let writes: BTreeMap<_, _> = writes.into_iter().collect();
         assert_eq!(writes, BTreeMap::from([("a", Some(15)), ("b", None)]));
     }
 

@@ -27,7 +27,6 @@
 //!   thread over the committed writes, without the multi-version memory.
 
 use std::{
-    collections::BTreeMap,
     hint,
     num::NonZeroUsize,
     panic,
@@ -47,9 +46,10 @@ use super::{
     mvmemory::{lock, MvMemory, Version},
     output::{BlockError, BlockOutput, TxnStats},
     scheduler::{Job, Scheduler},
-    sequential::{self, AfterCommitted},
+    sequential::{self, WRITES_PER_TXN},
     task::{BaseView, Execution, Task},
     view::TxnView,
+    writes::BlockWrites,
 };
 
 /// How many times an idle worker asks for a job before it yields its core between asks (with
@@ -77,7 +77,7 @@ struct Block<'a, T: Task, B> {
     executions: Box<[AtomicU32]>,
     validations: Box<[AtomicU32]>,
     /// The block's write set after the committed transactions (locked only by the committer).
-    writes: Mutex<BTreeMap<T::Key, Option<T::Value>>>,
+    writes: Mutex<BlockWrites<T::Key, T::Value>>,
     idle: Idle,
 }
 
@@ -169,7 +169,10 @@ pub(super) fn execute<T: Task, B: BaseView<T::Key, T::Value>>(
         results: (0..len).map(|_| Mutex::new(None)).collect(),
         executions: (0..len).map(|_| AtomicU32::new(0)).collect(),
         validations: (0..len).map(|_| AtomicU32::new(0)).collect(),
-        writes: Mutex::default(),
+        writes: Mutex::new(BlockWrites::with_capacity_and_hasher(
+            len * WRITES_PER_TXN,
+            Default::default(),
+        )),
         idle: Idle::default(),
     };
     let (workers, panicked) = thread::scope(|scope| {
@@ -343,30 +346,27 @@ impl<T: Task, B: BaseView<T::Key, T::Value>> Block<'_, T, B> {
             .collect();
         let mut writes = self.writes.into_inner().unwrap_or_else(|p| p.into_inner());
         if let Some(from) = handed_over {
-            let after = AfterCommitted {
-                writes: &writes,
-                base: self.base,
-            };
-            let rest =
-                sequential::execute_on_thread(self.task, &self.txns[from..], &after, stack_size)
-                    .map_err(|error| match error {
-                        BlockError::Task { txn, error } => BlockError::Task {
-                            txn: from + txn,
-                            error,
-                        },
-                        other => other,
-                    })?;
-            outputs.extend(rest.outputs);
-            writes.extend(rest.writes);
-            // The rest's work adds to what the workers spent on it before the hand-over.
-            for (stats, rest) in stats[from..].iter_mut().zip(rest.stats) {
-                stats.executions += rest.executions;
-                stats.validations += rest.validations;
+            // The rest goes on, on one thread, from the committed writes.
+            let (task, rest, base) = (self.task, &self.txns[from..], self.base);
+            let run = || sequential::execute(task, rest, base, &mut writes);
+            let rest = sequential::on_thread("block-sequential", stack_size, run)
+                .map_err(BlockError::Spawn)?
+                .map_err(|error| match error {
+                    BlockError::Task { txn, error } => BlockError::Task {
+                        txn: from + txn,
+                        error,
+                    },
+                    other => other,
+                })?;
+            outputs.extend(rest);
+            // The rest's executions add to what the workers spent on it before the hand-over.
+            for stats in &mut stats[from..] {
+                stats.executions += 1;
             }
         }
         Ok(BlockOutput {
             outputs,
-            writes,
+            writes: writes.into_iter().collect(),
             stats,
             executed_as: Mode::Parallel {
                 threads: NonZeroUsize::new(workers).expect("at least one worker ran"),
