@@ -164,7 +164,7 @@ pub(super) fn execute<T: Task, B: BaseView<T::Key, T::Value>>(
         task,
         txns,
         base,
-        memory: MvMemory::new(len),
+        memory: MvMemory::new(len, len * WRITES_PER_TXN),
         scheduler: Scheduler::new(len, config.speculation, config.fallback),
         results: (0..len).map(|_| Mutex::new(None)).collect(),
         executions: (0..len).map(|_| AtomicU32::new(0)).collect(),

@@ -7,7 +7,7 @@ use std::{
 };
 
 use super::{
-    mvmemory::{MvMemory, Read},
+    mvmemory::{Hashed, MvMemory, Read},
     task::{BaseView, Delta, ReadError, TxnIndex, View},
 };
 
@@ -66,10 +66,14 @@ where
         if let Some(blocking) = self.dependency.get() {
             return Err(ReadError::Dependency(blocking));
         }
-        match self.memory.read(key, self.txn, self.base) {
+        let hash = self.memory.hash(key);
+        match self.memory.read(key, hash, self.txn, self.base) {
             Ok((value, origin)) => {
                 if self.record {
-                    let key = key.clone();
+                    let key = Hashed {
+                        key: key.clone(),
+                        hash,
+                    };
                     self.reads.borrow_mut().push(Read { key, origin });
                 }
                 Ok(value)
