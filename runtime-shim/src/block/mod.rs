@@ -51,7 +51,7 @@
 //!
 //! `task.rs` (the traits above), `config.rs` (how a block runs), `output.rs` (what it gives),
 //! `execute.rs` ([`execute_block`]), `sequential.rs`, `parallel.rs` with `scheduler.rs`,
-//! `mvmemory.rs` and `view.rs`, `writes.rs` (the block's writes so far, and a state read
+//! `mvmemory.rs`, `view.rs` and `padded.rs`, `writes.rs` (the block's writes so far, and a state read
 //! through them); [`evm`] plugs in the runtime. This file only declares and
 //! re-exports, so no file imports from it.
 
@@ -61,6 +61,7 @@ mod execute;
 mod handover;
 mod mvmemory;
 mod output;
+mod padded;
 mod parallel;
 mod scheduler;
 mod sequential;

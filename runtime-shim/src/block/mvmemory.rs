@@ -40,6 +40,7 @@ use foldhash::fast::RandomState;
 use hashbrown::{hash_table, HashTable};
 
 use super::{
+    padded::Padded,
     task::{BaseView, Delta, Incarnation, TxnIndex, Write},
     writes::{fold_write, BlockWrites},
 };
@@ -89,10 +90,25 @@ const SHARDS: usize = 64;
 pub(super) struct MvMemory<K, V, D> {
     hasher: RandomState,
     shards: Box<[Shard<K, V, D>]>,
-    /// Per transaction: the keys of its last recorded write set, sorted.
-    written: Box<[Mutex<Vec<Hashed<K>>>]>,
-    /// Per transaction: its last recorded read set.
-    reads: Box<[Mutex<Vec<Read<K>>>]>,
+    txns: Box<[Padded<Access<K>>]>,
+}
+
+/// What a transaction's last recorded incarnation accessed, alone on its cache lines (the
+/// workers record neighbouring transactions).
+struct Access<K> {
+    /// The keys of its write set, sorted.
+    written: Mutex<Vec<Hashed<K>>>,
+    /// Its read set.
+    reads: Mutex<Vec<Read<K>>>,
+}
+
+impl<K> Default for Access<K> {
+    fn default() -> Self {
+        Self {
+            written: Mutex::default(),
+            reads: Mutex::default(),
+        }
+    }
 }
 
 /// Locks `mutex`, ignoring poisoning: a worker that panicked leaves the block halted, and its
@@ -165,8 +181,7 @@ where
                 .map(|_| Mutex::new(HashTable::with_capacity(keys / SHARDS)))
                 .collect(),
             hasher: RandomState::default(),
-            written: (0..block_len).map(|_| Mutex::default()).collect(),
-            reads: (0..block_len).map(|_| Mutex::default()).collect(),
+            txns: (0..block_len).map(|_| Padded::default()).collect(),
         }
     }
 
@@ -273,7 +288,7 @@ where
         }
         keys.sort_unstable_by(|a, b| a.key.cmp(&b.key));
         keys.dedup_by(|a, b| a.key == b.key);
-        let mut written = lock(&self.written[txn]);
+        let mut written = lock(&self.txns[txn].written);
         let is_written = |keys: &[Hashed<K>], key: &Hashed<K>| {
             keys.binary_search_by(|k| k.key.cmp(&key.key)).is_ok()
         };
@@ -295,13 +310,13 @@ where
         }
         *written = keys;
         drop(written);
-        *lock(&self.reads[txn]) = reads;
+        *lock(&self.txns[txn].reads) = reads;
         wrote_new_key
     }
 
     /// Turns every write of `txn`'s last recorded incarnation into an ESTIMATE.
     pub(super) fn convert_writes_to_estimates(&self, txn: TxnIndex) {
-        for key in lock(&self.written[txn]).iter() {
+        for key in lock(&self.txns[txn].written).iter() {
             let mut shard = self.shard(key.hash);
             if let Some(versions) = Self::versions_mut(&mut shard, key) {
                 if let Ok(at) = position(versions, txn) {
@@ -313,7 +328,7 @@ where
 
     /// Whether every read of `txn`'s last recorded read set still resolves to the same origin.
     pub(super) fn validate(&self, txn: TxnIndex) -> bool {
-        lock(&self.reads[txn]).iter().all(|read| {
+        lock(&self.txns[txn].reads).iter().all(|read| {
             let shard = self.shard(read.key.hash);
             let versions = Self::versions(&shard, &read.key.key, read.key.hash);
             resolves_to(versions, txn, &read.origin)
@@ -330,7 +345,7 @@ where
         writes: &mut BlockWrites<K, V>,
         base: &impl BaseView<K, V>,
     ) {
-        for key in lock(&self.written[txn]).iter() {
+        for key in lock(&self.txns[txn].written).iter() {
             let write = {
                 let shard = self.shard(key.hash);
                 let entry = Self::versions(&shard, &key.key, key.hash)

@@ -45,6 +45,7 @@ use super::{
     config::{Config, Mode},
     mvmemory::{lock, MvMemory, Version},
     output::{BlockError, BlockOutput, TxnStats},
+    padded::Padded,
     scheduler::{Job, Scheduler},
     sequential::{self, WRITES_PER_TXN},
     task::{BaseView, Execution, Task},
@@ -63,8 +64,24 @@ const YIELDS_BEFORE_SLEEP: u32 = 4;
 /// The longest an idle worker sleeps without being woken: a safety net, not a poll period.
 const MAX_SLEEP: Duration = Duration::from_millis(1);
 
-/// The result of a transaction's last finished execution, if any.
-type LastResult<T> = Mutex<Option<Result<<T as Task>::Output, <T as Task>::Error>>>;
+/// What the workers keep of a transaction, alone on its cache lines (the workers run
+/// neighbouring transactions).
+struct Record<T: Task> {
+    /// The result of its last finished execution, if any.
+    result: Mutex<Option<Result<T::Output, T::Error>>>,
+    executions: AtomicU32,
+    validations: AtomicU32,
+}
+
+impl<T: Task> Default for Record<T> {
+    fn default() -> Self {
+        Self {
+            result: Mutex::new(None),
+            executions: AtomicU32::new(0),
+            validations: AtomicU32::new(0),
+        }
+    }
+}
 
 /// Everything the workers share.
 struct Block<'a, T: Task, B> {
@@ -73,9 +90,7 @@ struct Block<'a, T: Task, B> {
     base: &'a B,
     memory: MvMemory<T::Key, T::Value, T::Delta>,
     scheduler: Scheduler,
-    results: Box<[LastResult<T>]>,
-    executions: Box<[AtomicU32]>,
-    validations: Box<[AtomicU32]>,
+    records: Box<[Padded<Record<T>>]>,
     /// The block's write set after the committed transactions (locked only by the committer).
     writes: Mutex<BlockWrites<T::Key, T::Value>>,
     idle: Idle,
@@ -91,7 +106,8 @@ struct Block<'a, T: Task, B> {
 /// ([`MAX_SLEEP`]) in case a wake-up comes too early for the job it announces.
 #[derive(Default)]
 struct Idle {
-    generation: AtomicU64,
+    /// Bumped by every worker at every job's end: on cache lines of its own.
+    generation: Padded<AtomicU64>,
     sleepers: AtomicUsize,
     lock: Mutex<()>,
     wake: Condvar,
@@ -166,9 +182,7 @@ pub(super) fn execute<T: Task, B: BaseView<T::Key, T::Value>>(
         base,
         memory: MvMemory::new(len, len * WRITES_PER_TXN),
         scheduler: Scheduler::new(len, config.speculation, config.fallback),
-        results: (0..len).map(|_| Mutex::new(None)).collect(),
-        executions: (0..len).map(|_| AtomicU32::new(0)).collect(),
-        validations: (0..len).map(|_| AtomicU32::new(0)).collect(),
+        records: (0..len).map(|_| Padded::default()).collect(),
         writes: Mutex::new(BlockWrites::with_capacity_and_hasher(
             len * WRITES_PER_TXN,
             Default::default(),
@@ -251,7 +265,7 @@ impl<T: Task, B: BaseView<T::Key, T::Value>> Block<'_, T, B> {
     /// on the dependency instead (or, if that is already resolved, executes it again).
     fn try_execute(&self, (txn, incarnation): Version) -> Option<Job> {
         loop {
-            self.executions[txn].fetch_add(1, Relaxed);
+            self.records[txn].executions.fetch_add(1, Relaxed);
             // Every transaction below is committed: this execution reads final writes only.
             let final_reads = self.scheduler.committed() >= txn;
             let view = TxnView::new(&self.memory, self.base, txn, !final_reads);
@@ -271,7 +285,7 @@ impl<T: Task, B: BaseView<T::Key, T::Value>> Block<'_, T, B> {
                 Ok(Execution { output, writes }) => (writes, Ok(output)),
                 Err(error) => (Vec::new(), Err(error)),
             };
-            *lock(&self.results[txn]) = Some(result);
+            *lock(&self.records[txn].result) = Some(result);
             let wrote_new_key = self.memory.record(txn, incarnation, writes, reads);
             return (self.scheduler).finish_execution(txn, incarnation, wrote_new_key, final_reads);
         }
@@ -279,7 +293,7 @@ impl<T: Task, B: BaseView<T::Key, T::Value>> Block<'_, T, B> {
 
     /// Validates an incarnation's read set; on failure aborts it (its writes become ESTIMATEs).
     fn validate(&self, (txn, incarnation): Version) -> Option<Job> {
-        self.validations[txn].fetch_add(1, Relaxed);
+        self.records[txn].validations.fetch_add(1, Relaxed);
         let aborted =
             !self.memory.validate(txn) && self.scheduler.try_validation_abort(txn, incarnation);
         if aborted {
@@ -296,12 +310,12 @@ impl<T: Task, B: BaseView<T::Key, T::Value>> Block<'_, T, B> {
         let committed = self.scheduler.committed();
         let invalid = self.scheduler.try_commit(
             |txn| {
-                self.validations[txn].fetch_add(1, Relaxed);
+                self.records[txn].validations.fetch_add(1, Relaxed);
                 self.memory.validate(txn)
             },
             |txn| {
                 self.memory.commit(txn, &mut lock(&self.writes), self.base);
-                matches!(*lock(&self.results[txn]), Some(Err(_)))
+                matches!(*lock(&self.records[txn].result), Some(Err(_)))
             },
         );
         if self.scheduler.done() {
@@ -326,24 +340,25 @@ impl<T: Task, B: BaseView<T::Key, T::Value>> Block<'_, T, B> {
         drop_in_background(self.memory);
         let handed_over = self.scheduler.handed_over();
         let committed = handed_over.unwrap_or(self.txns.len());
+        let mut stats: Vec<TxnStats> = (self.records.iter())
+            .map(|record| TxnStats {
+                executions: record.executions.load(Relaxed),
+                validations: record.validations.load(Relaxed),
+            })
+            .collect();
         let mut outputs = Vec::with_capacity(self.txns.len());
-        let results = self.results.into_vec().into_iter().take(committed);
-        for (txn, result) in results.enumerate() {
-            let result = result.into_inner().unwrap_or_else(|p| p.into_inner());
+        let records = self.records.into_vec().into_iter().take(committed);
+        for (txn, record) in records.enumerate() {
+            let result = record
+                .0
+                .result
+                .into_inner()
+                .unwrap_or_else(|p| p.into_inner());
             match result.expect("Block-STM invariant broken: a transaction was never executed") {
                 Ok(output) => outputs.push(output),
                 Err(error) => return Err(BlockError::Task { txn, error }),
             }
         }
-        let mut stats: Vec<TxnStats> = self
-            .executions
-            .iter()
-            .zip(self.validations.iter())
-            .map(|(executions, validations)| TxnStats {
-                executions: executions.load(Relaxed),
-                validations: validations.load(Relaxed),
-            })
-            .collect();
         let mut writes = self.writes.into_inner().unwrap_or_else(|p| p.into_inner());
         if let Some(from) = handed_over {
             // The rest goes on, on one thread, from the committed writes.

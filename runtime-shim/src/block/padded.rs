@@ -1,0 +1,18 @@
+//! [`Padded`]: a value alone on its cache lines, so that workers writing neighbouring values
+//! (the per-transaction states of the transactions two workers run side by side, the
+//! scheduler's counters) do not take the line from each other on every write.
+
+use std::ops::Deref;
+
+/// `T` aligned to 128 bytes: two cache lines, as x86 prefetches lines in pairs.
+#[derive(Default)]
+#[repr(align(128))]
+pub(super) struct Padded<T>(pub(super) T);
+
+impl<T> Deref for Padded<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
