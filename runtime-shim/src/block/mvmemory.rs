@@ -90,19 +90,23 @@ const SHARDS: usize = 64;
 pub(super) struct MvMemory<K, V, D> {
     hasher: RandomState,
     shards: Box<[Shard<K, V, D>]>,
-    txns: Box<[Padded<Access<K>>]>,
+    txns: Box<[Padded<Access<K, V, D>>]>,
 }
+
+/// A key of a write set, hashed, with its write.
+type HashedWrite<K, V, D> = (Hashed<K>, Write<V, D>);
 
 /// What a transaction's last recorded incarnation accessed, alone on its cache lines (the
 /// workers record neighbouring transactions).
-struct Access<K> {
-    /// The keys of its write set, sorted.
-    written: Mutex<Vec<Hashed<K>>>,
+struct Access<K, V, D> {
+    /// Its write set, sorted by key: a copy of its entries, which its commit takes as they are
+    /// (without looking them up).
+    written: Mutex<Vec<HashedWrite<K, V, D>>>,
     /// Its read set.
     reads: Mutex<Vec<Read<K>>>,
 }
 
-impl<K> Default for Access<K> {
+impl<K, V, D> Default for Access<K, V, D> {
     fn default() -> Self {
         Self {
             written: Mutex::default(),
@@ -270,7 +274,7 @@ where
                 hash: self.hash(&key),
                 key,
             };
-            let entry = Entry::Written(incarnation, write);
+            let entry = Entry::Written(incarnation, write.clone());
             let mut shard = self.shard(key.hash);
             let hasher = |(k, _): &(K, _)| self.hasher.hash_one(k);
             let versions = match shard.entry(key.hash, |(k, _)| *k == key.key, hasher) {
@@ -284,16 +288,16 @@ where
                 Err(at) => versions.insert(at, (txn, entry)),
             }
             drop(shard);
-            keys.push(key);
+            keys.push((key, write));
         }
-        keys.sort_unstable_by(|a, b| a.key.cmp(&b.key));
-        keys.dedup_by(|a, b| a.key == b.key);
+        keys.sort_unstable_by(|(a, _), (b, _)| a.key.cmp(&b.key));
+        keys.dedup_by(|(a, _), (b, _)| a.key == b.key);
         let mut written = lock(&self.txns[txn].written);
-        let is_written = |keys: &[Hashed<K>], key: &Hashed<K>| {
-            keys.binary_search_by(|k| k.key.cmp(&key.key)).is_ok()
+        let is_written = |keys: &[HashedWrite<K, V, D>], key: &Hashed<K>| {
+            keys.binary_search_by(|(k, _)| k.key.cmp(&key.key)).is_ok()
         };
-        let wrote_new_key = keys.iter().any(|key| !is_written(&written, key));
-        for key in written.iter() {
+        let wrote_new_key = keys.iter().any(|(key, _)| !is_written(&written, key));
+        for (key, _) in written.iter() {
             if !is_written(&keys, key) {
                 let mut shard = self.shard(key.hash);
                 let found = shard.find_entry(key.hash, |(k, _)| *k == key.key);
@@ -316,7 +320,7 @@ where
 
     /// Turns every write of `txn`'s last recorded incarnation into an ESTIMATE.
     pub(super) fn convert_writes_to_estimates(&self, txn: TxnIndex) {
-        for key in lock(&self.txns[txn].written).iter() {
+        for (key, _) in lock(&self.txns[txn].written).iter() {
             let mut shard = self.shard(key.hash);
             if let Some(versions) = Self::versions_mut(&mut shard, key) {
                 if let Ok(at) = position(versions, txn) {
@@ -338,26 +342,16 @@ where
     /// Folds the writes of `txn`, just committed, into `writes`, the block's write set after
     /// the transactions below it (every key written so far, with its value; `None`: deleted),
     /// making it the write set after `txn`. Called by the committer, in commit order: then
-    /// every entry of `txn` is final.
+    /// `txn`'s entries are final, and its copy of them is taken (nothing asks for it again).
     pub(super) fn commit(
         &self,
         txn: TxnIndex,
         writes: &mut BlockWrites<K, V>,
         base: &impl BaseView<K, V>,
     ) {
-        for key in lock(&self.txns[txn].written).iter() {
-            let write = {
-                let shard = self.shard(key.hash);
-                let entry = Self::versions(&shard, &key.key, key.hash)
-                    .and_then(|versions| Some(&versions[position(versions, txn).ok()?].1));
-                match entry {
-                    Some(Entry::Written(_, write)) => write.clone(),
-                    Some(Entry::Estimate) | None => {
-                        panic!("Block-STM invariant broken: a committed write is not in memory")
-                    }
-                }
-            };
-            fold_write(writes, base, key.key.clone(), write);
+        let committed = std::mem::take(&mut *lock(&self.txns[txn].written));
+        for (key, write) in committed {
+            fold_write(writes, base, key.key, write);
         }
     }
 }
