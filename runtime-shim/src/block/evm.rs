@@ -364,3 +364,40 @@ pub fn publish_modules(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_over_a_state_hide_and_add_slots() {
+        let a = Address::repeat_byte(0xa);
+        let slot = |n: u64| StateKey::Slot(a, U256::from(n));
+        let mut base = InMemoryState::new();
+        base.set_slot(a, U256::from(1), U256::from(10));
+        base.set_slot(a, U256::from(2), U256::from(20));
+        let mut writes = BlockWrites::default();
+        writes.insert(slot(1), None);
+        writes.insert(slot(3), Some(StateValue::Slot(U256::from(30))));
+        let over = WritesOver {
+            writes: &writes,
+            base: &base,
+        };
+        assert_eq!(StateView::read(&over, &slot(1)).unwrap(), None);
+        assert_eq!(
+            StateView::read(&over, &slot(2)).unwrap(),
+            Some(StateValue::Slot(U256::from(20)))
+        );
+        let mut slots = over.storage_slots(a).unwrap();
+        slots.sort();
+        assert_eq!(slots, [U256::from(2), U256::from(3)]);
+        assert!(over.has_storage(a).unwrap());
+        writes.insert(slot(2), None);
+        writes.insert(slot(3), None);
+        let over = WritesOver {
+            writes: &writes,
+            base: &base,
+        };
+        assert!(!over.has_storage(a).unwrap());
+    }
+}
