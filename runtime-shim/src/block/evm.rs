@@ -195,6 +195,10 @@ impl Task for EvmTask<'_> {
         );
         Ok(Execution { output, writes })
     }
+
+    fn worker<R>(&self, work: impl FnOnce() -> R) -> R {
+        self.runtime.holding_executor(work)
+    }
 }
 
 /// The executor's view of a transaction as the runtime's [`StateView`]: a read that depends

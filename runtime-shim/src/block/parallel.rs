@@ -195,7 +195,7 @@ pub(super) fn execute<T: Task, B: BaseView<T::Key, T::Value>>(
             let spawned = thread::Builder::new()
                 .name(format!("block-stm-{i}"))
                 .stack_size(config.stack_size)
-                .spawn_scoped(scope, || block.work());
+                .spawn_scoped(scope, || task.worker(|| block.work()));
             match spawned {
                 Ok(handle) => handles.push(handle),
                 // Workers are interchangeable: the block only needs one.
@@ -363,7 +363,7 @@ impl<T: Task, B: BaseView<T::Key, T::Value>> Block<'_, T, B> {
         if let Some(from) = handed_over {
             // The rest goes on, on one thread, from the committed writes.
             let (task, rest, base) = (self.task, &self.txns[from..], self.base);
-            let run = || sequential::execute(task, rest, base, &mut writes);
+            let run = || task.worker(|| sequential::execute(task, rest, base, &mut writes));
             let rest = sequential::on_thread("block-sequential", stack_size, run)
                 .map_err(BlockError::Spawn)?
                 .map_err(|error| match error {

@@ -53,7 +53,7 @@ pub(super) fn execute_on_thread<T: Task>(
             executed_as: Mode::Sequential,
         })
     };
-    on_thread("block-sequential", stack_size, run).map_err(BlockError::Spawn)?
+    on_thread("block-sequential", stack_size, || task.worker(run)).map_err(BlockError::Spawn)?
 }
 
 /// Executes `txns` in order on the calling thread over `writes` (those of the transactions
