@@ -58,6 +58,7 @@ use super::{
     execute,
     output::{BlockError, BlockOutput},
     task::{BaseView, Delta, Execution, ReadError, Task, View, Write},
+    writes::{BlockWrites, WritesOver},
 };
 use crate::{
     exec::{
@@ -73,7 +74,7 @@ use crate::{
     state::{
         memory::InMemoryState,
         overlay::Overlay,
-        types::{Account, Code, StateKey, StateValue, WriteSet},
+        types::{Account, Code, StateKey, StateValue},
         view::{StateError, StateView},
     },
 };
@@ -194,6 +195,10 @@ impl Task for EvmTask<'_> {
         );
         Ok(Execution { output, writes })
     }
+
+    fn worker<R>(&self, work: impl FnOnce() -> R) -> R {
+        self.runtime.holding_executor(work)
+    }
 }
 
 /// The executor's view of a transaction as the runtime's [`StateView`]: a read that depends
@@ -256,42 +261,36 @@ pub trait EvmBase: BaseView<StateKey, StateValue> + StateView {}
 
 impl<B: BaseView<StateKey, StateValue> + StateView> EvmBase for B {}
 
-/// The state before a block with its system calls' writes over it: the base its
-/// transactions run on.
-struct AfterSystemCalls<'a> {
-    base: &'a dyn EvmBase,
-    writes: WriteSet,
-}
-
-impl BaseView<StateKey, StateValue> for AfterSystemCalls<'_> {
-    fn read(&self, key: &StateKey) -> Option<StateValue> {
+/// The state after writes not applied to it (the system calls' over the state before the
+/// block: the base the block's transactions run on) as the runtime reads it.
+impl<B: StateView + ?Sized> StateView for WritesOver<'_, StateKey, StateValue, B> {
+    fn read(&self, key: &StateKey) -> Result<Option<StateValue>, StateError> {
         match self.writes.get(key) {
-            Some(value) => value.clone(),
-            None => BaseView::read(self.base, key),
+            Some(value) => Ok(value.clone()),
+            None => self.base.read(key),
         }
     }
-}
 
-impl StateView for AfterSystemCalls<'_> {
-    fn read(&self, key: &StateKey) -> Result<Option<StateValue>, StateError> {
-        self.overlay().read(key)
-    }
-
+    /// The base's slots not written over, then the slots written with a value (a scan of
+    /// the writes: only SELFDESTRUCT before Cancun asks).
     fn storage_slots(&self, address: Address) -> Result<Vec<U256>, StateError> {
-        self.overlay().storage_slots(address)
+        let written = |slot| self.writes.contains_key(&StateKey::Slot(address, slot));
+        let mut slots: Vec<U256> = (self.base.storage_slots(address)?.into_iter())
+            .filter(|&slot| !written(slot))
+            .collect();
+        slots.extend(
+            self.writes
+                .iter()
+                .filter_map(|(key, value)| match (key, value) {
+                    (StateKey::Slot(owner, slot), Some(_)) if *owner == address => Some(*slot),
+                    _ => None,
+                }),
+        );
+        Ok(slots)
     }
 
     fn has_storage(&self, address: Address) -> Result<bool, StateError> {
-        self.overlay().has_storage(address)
-    }
-}
-
-impl AfterSystemCalls<'_> {
-    fn overlay(&self) -> Overlay<'_> {
-        Overlay {
-            base: self.base,
-            writes: &self.writes,
-        }
+        Ok(!self.storage_slots(address)?.is_empty())
     }
 }
 
@@ -311,9 +310,12 @@ pub fn execute_block<'r>(
 ) -> Result<EvmBlockOutput<'r>, BlockError<TxError>> {
     let system =
         (runtime.pre_block(base, block)).map_err(|error| BlockError::Task { txn: 0, error })?;
-    let base = AfterSystemCalls {
+    let system_writes: BlockWrites<StateKey, StateValue> = (system.iter())
+        .map(|(key, value)| (key.clone(), value.clone()))
+        .collect();
+    let base: WritesOver<'_, _, _, dyn EvmBase> = WritesOver {
+        writes: &system_writes,
         base,
-        writes: system,
     };
     publish_modules(runtime, &base, txns);
     let task = EvmTask::new(runtime, block, &base);
@@ -331,7 +333,7 @@ pub fn execute_block<'r>(
         txn: txns.len().saturating_sub(1),
         error: TxError::State(error),
     })?;
-    for (key, value) in base.writes {
+    for (key, value) in system {
         writes.entry(key).or_insert(value);
     }
     writes.extend(withdrawn);
@@ -364,5 +366,42 @@ pub fn publish_modules(
         if !txn.data.is_empty() && initcodes.insert(&txn.data) {
             let _ = runtime.resolve(&Code::new(txn.data.clone()), CodeKind::Initcode);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_over_a_state_hide_and_add_slots() {
+        let a = Address::repeat_byte(0xa);
+        let slot = |n: u64| StateKey::Slot(a, U256::from(n));
+        let mut base = InMemoryState::new();
+        base.set_slot(a, U256::from(1), U256::from(10));
+        base.set_slot(a, U256::from(2), U256::from(20));
+        let mut writes = BlockWrites::default();
+        writes.insert(slot(1), None);
+        writes.insert(slot(3), Some(StateValue::Slot(U256::from(30))));
+        let over = WritesOver {
+            writes: &writes,
+            base: &base,
+        };
+        assert_eq!(StateView::read(&over, &slot(1)).unwrap(), None);
+        assert_eq!(
+            StateView::read(&over, &slot(2)).unwrap(),
+            Some(StateValue::Slot(U256::from(20)))
+        );
+        let mut slots = over.storage_slots(a).unwrap();
+        slots.sort();
+        assert_eq!(slots, [U256::from(2), U256::from(3)]);
+        assert!(over.has_storage(a).unwrap());
+        writes.insert(slot(2), None);
+        writes.insert(slot(3), None);
+        let over = WritesOver {
+            writes: &writes,
+            base: &base,
+        };
+        assert!(!over.has_storage(a).unwrap());
     }
 }

@@ -51,7 +51,8 @@
 //!
 //! `task.rs` (the traits above), `config.rs` (how a block runs), `output.rs` (what it gives),
 //! `execute.rs` ([`execute_block`]), `sequential.rs`, `parallel.rs` with `scheduler.rs`,
-//! `mvmemory.rs` and `view.rs`; [`evm`] plugs in the runtime. This file only declares and
+//! `mvmemory.rs`, `view.rs` and `padded.rs`, `writes.rs` (the block's writes so far, and a state read
+//! through them); [`evm`] plugs in the runtime. This file only declares and
 //! re-exports, so no file imports from it.
 
 mod config;
@@ -60,11 +61,13 @@ mod execute;
 mod handover;
 mod mvmemory;
 mod output;
+mod padded;
 mod parallel;
 mod scheduler;
 mod sequential;
 mod task;
 mod view;
+mod writes;
 
 pub use config::{Config, Fallback, Mode, Speculation, AUTO_MIN_PARALLEL_TXNS, DEFAULT_STACK_SIZE};
 pub use execute::execute_block;

@@ -21,23 +21,29 @@
 //!
 //! # Costs
 //!
-//! Every read, validation, write and commit looks a key up: the key is hashed with a fast
-//! seeded hasher (foldhash, not SipHash), once to pick the lock shard (from middle bits of the
-//! hash, which the shard map's own bucket and tag bits do not use) and once by the shard's
-//! map. A key's entries are a vector sorted by transaction index, not a tree: most keys are
+//! Every read, validation, write and commit looks a key up. A key is hashed once per
+//! execution that reads or writes it, with a fast seeded hasher (foldhash, not SipHash), and
+//! the hash travels with it ([`Hashed`]: in the read record, in the written keys): the same
+//! hash picks the lock shard (from middle bits, which the shard table's own bucket and tag
+//! bits do not use) and the key's place in the shard's table, and validations and commits
+//! hash nothing. A key's entries are a vector sorted by transaction index, not a tree: most keys are
 //! written by one or two transactions, and executions record them roughly in index order
 //! (appends). A validation compares what a read resolves to now with what it resolved to
 //! without allocating, and a read allocates only when it merges deltas.
 
 use std::{
-    collections::{BTreeMap, HashMap},
     hash::{BuildHasher, Hash},
     sync::{Mutex, MutexGuard},
 };
 
 use foldhash::fast::RandomState;
+use hashbrown::{hash_table, HashTable};
 
-use super::task::{BaseView, Delta, Incarnation, TxnIndex, Write};
+use super::{
+    padded::Padded,
+    task::{BaseView, Delta, Incarnation, TxnIndex, Write},
+    writes::{fold_write, BlockWrites},
+};
 
 /// One execution of a transaction: its index and incarnation.
 pub(super) type Version = (TxnIndex, Incarnation);
@@ -54,9 +60,15 @@ pub(super) enum Origin {
     Merged(Box<[Version]>),
 }
 
+/// A key with its hash in the multi-version memory ([`MvMemory::hash`]).
+pub(super) struct Hashed<K> {
+    pub(super) key: K,
+    pub(super) hash: u64,
+}
+
 /// A recorded read: the key and what it resolved to.
 pub(super) struct Read<K> {
-    pub(super) key: K,
+    pub(super) key: Hashed<K>,
     pub(super) origin: Origin,
 }
 
@@ -68,8 +80,9 @@ enum Entry<V, D> {
 /// A key's entries, sorted by transaction index (each index at most once).
 type Versions<V, D> = Vec<(TxnIndex, Entry<V, D>)>;
 
-/// A lock shard of the key map.
-type Shard<K, V, D> = Mutex<HashMap<K, Versions<V, D>, RandomState>>;
+/// A lock shard of the key map: each key with its entries, found by the key's hash.
+type Table<K, V, D> = HashTable<(K, Versions<V, D>)>;
+type Shard<K, V, D> = Mutex<Table<K, V, D>>;
 
 /// Number of lock shards of the key map: enough that workers seldom wait on each other.
 const SHARDS: usize = 64;
@@ -77,10 +90,29 @@ const SHARDS: usize = 64;
 pub(super) struct MvMemory<K, V, D> {
     hasher: RandomState,
     shards: Box<[Shard<K, V, D>]>,
-    /// Per transaction: the keys of its last recorded write set, sorted.
-    written: Box<[Mutex<Vec<K>>]>,
-    /// Per transaction: its last recorded read set.
-    reads: Box<[Mutex<Vec<Read<K>>>]>,
+    txns: Box<[Padded<Access<K, V, D>>]>,
+}
+
+/// A key of a write set, hashed, with its write.
+type HashedWrite<K, V, D> = (Hashed<K>, Write<V, D>);
+
+/// What a transaction's last recorded incarnation accessed, alone on its cache lines (the
+/// workers record neighbouring transactions).
+struct Access<K, V, D> {
+    /// Its write set, sorted by key: a copy of its entries, which its commit takes as they are
+    /// (without looking them up).
+    written: Mutex<Vec<HashedWrite<K, V, D>>>,
+    /// Its read set.
+    reads: Mutex<Vec<Read<K>>>,
+}
+
+impl<K, V, D> Default for Access<K, V, D> {
+    fn default() -> Self {
+        Self {
+            written: Mutex::default(),
+            reads: Mutex::default(),
+        }
+    }
 }
 
 /// Locks `mutex`, ignoring poisoning: a worker that panicked leaves the block halted, and its
@@ -146,27 +178,47 @@ where
     V: Clone,
     D: Delta<V>,
 {
-    pub(super) fn new(block_len: usize) -> Self {
-        let hasher = RandomState::default();
+    /// The memory of a block of `block_len` transactions, with room for `keys` keys.
+    pub(super) fn new(block_len: usize, keys: usize) -> Self {
         Self {
             shards: (0..SHARDS)
-                .map(|_| Mutex::new(HashMap::with_hasher(hasher.clone())))
+                .map(|_| Mutex::new(HashTable::with_capacity(keys / SHARDS)))
                 .collect(),
-            hasher,
-            written: (0..block_len).map(|_| Mutex::default()).collect(),
-            reads: (0..block_len).map(|_| Mutex::default()).collect(),
+            hasher: RandomState::default(),
+            txns: (0..block_len).map(|_| Padded::default()).collect(),
         }
     }
 
-    fn shard(&self, key: &K) -> MutexGuard<'_, HashMap<K, Versions<V, D>, RandomState>> {
-        lock(&self.shards[(self.hasher.hash_one(key) >> 32) as usize % SHARDS])
+    /// The hash of `key`, which every lookup of it takes.
+    pub(super) fn hash(&self, key: &K) -> u64 {
+        self.hasher.hash_one(key)
     }
 
-    /// The value `txn` reads at `key` and its origin, or `Err` of the transaction whose
-    /// ESTIMATE the read hit.
+    fn shard(&self, hash: u64) -> MutexGuard<'_, Table<K, V, D>> {
+        lock(&self.shards[(hash >> 32) as usize % SHARDS])
+    }
+
+    /// The entries of `key` (of hash `hash`) in its shard.
+    fn versions<'t>(table: &'t Table<K, V, D>, key: &K, hash: u64) -> Option<&'t Versions<V, D>> {
+        let found = table.find(hash, |(k, _)| k == key);
+        found.map(|(_, versions)| versions)
+    }
+
+    /// The entries of `key` in its shard, for changing them.
+    fn versions_mut<'t>(
+        table: &'t mut Table<K, V, D>,
+        key: &Hashed<K>,
+    ) -> Option<&'t mut Versions<V, D>> {
+        let found = table.find_mut(key.hash, |(k, _)| *k == key.key);
+        found.map(|(_, versions)| versions)
+    }
+
+    /// The value `txn` reads at `key` (of hash `hash`) and its origin, or `Err` of the
+    /// transaction whose ESTIMATE the read hit.
     pub(super) fn read(
         &self,
         key: &K,
+        hash: u64,
         txn: TxnIndex,
         base: &impl BaseView<K, V>,
     ) -> Result<(Option<V>, Origin), TxnIndex> {
@@ -176,8 +228,9 @@ where
         let mut merged = Vec::new();
         let mut bottom = None;
         {
-            let shard = self.shard(key);
-            for entry in shard.get(key).into_iter().flat_map(|v| below(v, txn)) {
+            let shard = self.shard(hash);
+            let versions = Self::versions(&shard, key, hash);
+            for entry in versions.into_iter().flat_map(|v| below(v, txn)) {
                 let (version, write) = entry?;
                 merged.push(version);
                 match write {
@@ -215,44 +268,61 @@ where
         writes: Vec<(K, Write<V, D>)>,
         reads: Vec<Read<K>>,
     ) -> bool {
-        let mut keys: Vec<K> = writes.iter().map(|(key, _)| key.clone()).collect();
-        keys.sort_unstable();
-        keys.dedup();
-        let mut written = lock(&self.written[txn]);
-        let wrote_new_key = keys.iter().any(|key| written.binary_search(key).is_err());
+        let mut keys = Vec::with_capacity(writes.len());
         for (key, write) in writes {
-            let entry = Entry::Written(incarnation, write);
-            let mut shard = self.shard(&key);
-            let versions = shard.entry(key).or_default();
+            let key = Hashed {
+                hash: self.hash(&key),
+                key,
+            };
+            let entry = Entry::Written(incarnation, write.clone());
+            let mut shard = self.shard(key.hash);
+            let hasher = |(k, _): &(K, _)| self.hasher.hash_one(k);
+            let versions = match shard.entry(key.hash, |(k, _)| *k == key.key, hasher) {
+                hash_table::Entry::Occupied(found) => &mut found.into_mut().1,
+                hash_table::Entry::Vacant(vacant) => {
+                    &mut vacant.insert((key.key.clone(), Vec::new())).into_mut().1
+                }
+            };
             match position(versions, txn) {
                 Ok(at) => versions[at].1 = entry,
                 Err(at) => versions.insert(at, (txn, entry)),
             }
+            drop(shard);
+            keys.push((key, write));
         }
-        for key in written.iter() {
-            if keys.binary_search(key).is_err() {
-                let mut shard = self.shard(key);
-                if let Some(versions) = shard.get_mut(key) {
+        keys.sort_unstable_by(|(a, _), (b, _)| a.key.cmp(&b.key));
+        keys.dedup_by(|(a, _), (b, _)| a.key == b.key);
+        let mut written = lock(&self.txns[txn].written);
+        let is_written = |keys: &[HashedWrite<K, V, D>], key: &Hashed<K>| {
+            keys.binary_search_by(|(k, _)| k.key.cmp(&key.key)).is_ok()
+        };
+        let wrote_new_key = keys.iter().any(|(key, _)| !is_written(&written, key));
+        for (key, _) in written.iter() {
+            if !is_written(&keys, key) {
+                let mut shard = self.shard(key.hash);
+                let found = shard.find_entry(key.hash, |(k, _)| *k == key.key);
+                if let Ok(mut found) = found {
+                    let versions = &mut found.get_mut().1;
                     if let Ok(at) = position(versions, txn) {
                         versions.remove(at);
                     }
                     if versions.is_empty() {
-                        shard.remove(key);
+                        found.remove();
                     }
                 }
             }
         }
         *written = keys;
         drop(written);
-        *lock(&self.reads[txn]) = reads;
+        *lock(&self.txns[txn].reads) = reads;
         wrote_new_key
     }
 
     /// Turns every write of `txn`'s last recorded incarnation into an ESTIMATE.
     pub(super) fn convert_writes_to_estimates(&self, txn: TxnIndex) {
-        for key in lock(&self.written[txn]).iter() {
-            let mut shard = self.shard(key);
-            if let Some(versions) = shard.get_mut(key) {
+        for (key, _) in lock(&self.txns[txn].written).iter() {
+            let mut shard = self.shard(key.hash);
+            if let Some(versions) = Self::versions_mut(&mut shard, key) {
                 if let Ok(at) = position(versions, txn) {
                     versions[at].1 = Entry::Estimate;
                 }
@@ -262,43 +332,26 @@ where
 
     /// Whether every read of `txn`'s last recorded read set still resolves to the same origin.
     pub(super) fn validate(&self, txn: TxnIndex) -> bool {
-        lock(&self.reads[txn]).iter().all(|read| {
-            let shard = self.shard(&read.key);
-            resolves_to(shard.get(&read.key), txn, &read.origin)
+        lock(&self.txns[txn].reads).iter().all(|read| {
+            let shard = self.shard(read.key.hash);
+            let versions = Self::versions(&shard, &read.key.key, read.key.hash);
+            resolves_to(versions, txn, &read.origin)
         })
     }
 
     /// Folds the writes of `txn`, just committed, into `writes`, the block's write set after
     /// the transactions below it (every key written so far, with its value; `None`: deleted),
-    /// making it the write set after `txn`; a delta applies to the value there, or to the base
-    /// state. Called by the committer, in commit order: then every entry of `txn` is final.
+    /// making it the write set after `txn`. Called by the committer, in commit order: then
+    /// `txn`'s entries are final, and its copy of them is taken (nothing asks for it again).
     pub(super) fn commit(
         &self,
         txn: TxnIndex,
-        writes: &mut BTreeMap<K, Option<V>>,
+        writes: &mut BlockWrites<K, V>,
         base: &impl BaseView<K, V>,
     ) {
-        for key in lock(&self.written[txn]).iter() {
-            let write = {
-                let shard = self.shard(key);
-                let entry = (shard.get(key))
-                    .and_then(|versions| Some(&versions[position(versions, txn).ok()?].1));
-                match entry {
-                    Some(Entry::Written(_, Write::Set(value))) => Ok(Some(value.clone())),
-                    Some(Entry::Written(_, Write::Delete)) => Ok(None),
-                    Some(Entry::Written(_, Write::Delta(delta))) => Err(delta.clone()),
-                    Some(Entry::Estimate) | None => {
-                        panic!("Block-STM invariant broken: a committed write is not in memory")
-                    }
-                }
-            };
-            let value = write.unwrap_or_else(|delta| {
-                Some(match writes.get(key) {
-                    Some(before) => delta.apply(before.as_ref()),
-                    None => delta.apply(base.read(key).as_ref()),
-                })
-            });
-            writes.insert(key.clone(), value);
+        let committed = std::mem::take(&mut *lock(&self.txns[txn].written));
+        for (key, write) in committed {
+            fold_write(writes, base, key.key, write);
         }
     }
 }
@@ -323,7 +376,7 @@ mod tests {
 
     fn read(memory: &Memory, key: &'static str, txn: TxnIndex) -> (Option<u64>, Origin) {
         let base = BTreeMap::from([("a", 100)]);
-        memory.read(&key, txn, &base).unwrap()
+        memory.read(&key, memory.hash(&key), txn, &base).unwrap()
     }
 
     fn merged(versions: &[Version]) -> Origin {
@@ -332,7 +385,7 @@ mod tests {
 
     #[test]
     fn reads_resolve_to_the_highest_lower_write_and_apply_deltas_above_it() {
-        let memory = Memory::new(6);
+        let memory = Memory::new(6, 0);
         memory.record(1, 0, vec![("a", Write::Delta(Add(1)))], Vec::new());
         memory.record(2, 0, vec![("a", Write::Set(10))], Vec::new());
         memory.record(4, 0, vec![("a", Write::Delta(Add(5)))], Vec::new());
@@ -343,31 +396,36 @@ mod tests {
         assert_eq!(read(&memory, "a", 3), (Some(10), Origin::Version((2, 0))));
         assert_eq!(read(&memory, "a", 5), (Some(15), merged(&[(4, 0), (2, 0)])));
         assert_eq!(read(&memory, "b", 5), (None, Origin::Base));
-        let mut writes = BTreeMap::new();
+        let mut writes = BlockWrites::default();
         let base = BTreeMap::from([("a", 100), ("b", 7)]);
         for txn in 0..6 {
             memory.commit(txn, &mut writes, &base);
         }
+        let writes: BTreeMap<_, _> = writes.into_iter().collect();
         assert_eq!(writes, BTreeMap::from([("a", Some(15)), ("b", None)]));
     }
 
     #[test]
     fn an_estimate_anywhere_on_the_way_down_is_a_dependency() {
-        let memory = Memory::new(6);
+        let memory = Memory::new(6, 0);
         memory.record(2, 0, vec![("a", Write::Set(10))], Vec::new());
         memory.record(4, 0, vec![("a", Write::Delta(Add(5)))], Vec::new());
         memory.convert_writes_to_estimates(2);
         let base = BTreeMap::new();
-        assert_eq!(memory.read(&"a", 5, &base), Err(2));
-        assert_eq!(memory.read(&"a", 3, &base), Err(2));
-        assert_eq!(memory.read(&"a", 2, &base), Ok((None, Origin::Base)));
+        let a = memory.hash(&"a");
+        assert_eq!(memory.read(&"a", a, 5, &base), Err(2));
+        assert_eq!(memory.read(&"a", a, 3, &base), Err(2));
+        assert_eq!(memory.read(&"a", a, 2, &base), Ok((None, Origin::Base)));
     }
 
     #[test]
     fn validation_fails_when_a_read_would_resolve_differently() {
-        let memory = Memory::new(6);
+        let memory = Memory::new(6, 0);
         let read_at = |txn| Read {
-            key: "a",
+            key: Hashed {
+                key: "a",
+                hash: memory.hash(&"a"),
+            },
             origin: read(&memory, "a", txn).1,
         };
         assert!(memory.record(2, 0, vec![("a", Write::Set(10))], Vec::new()));

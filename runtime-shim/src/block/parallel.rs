@@ -27,7 +27,6 @@
 //!   thread over the committed writes, without the multi-version memory.
 
 use std::{
-    collections::BTreeMap,
     hint,
     num::NonZeroUsize,
     panic,
@@ -46,10 +45,12 @@ use super::{
     config::{Config, Mode},
     mvmemory::{lock, MvMemory, Version},
     output::{BlockError, BlockOutput, TxnStats},
+    padded::Padded,
     scheduler::{Job, Scheduler},
-    sequential::{self, AfterCommitted},
+    sequential::{self, WRITES_PER_TXN},
     task::{BaseView, Execution, Task},
     view::TxnView,
+    writes::BlockWrites,
 };
 
 /// How many times an idle worker asks for a job before it yields its core between asks (with
@@ -63,8 +64,24 @@ const YIELDS_BEFORE_SLEEP: u32 = 4;
 /// The longest an idle worker sleeps without being woken: a safety net, not a poll period.
 const MAX_SLEEP: Duration = Duration::from_millis(1);
 
-/// The result of a transaction's last finished execution, if any.
-type LastResult<T> = Mutex<Option<Result<<T as Task>::Output, <T as Task>::Error>>>;
+/// What the workers keep of a transaction, alone on its cache lines (the workers run
+/// neighbouring transactions).
+struct Record<T: Task> {
+    /// The result of its last finished execution, if any.
+    result: Mutex<Option<Result<T::Output, T::Error>>>,
+    executions: AtomicU32,
+    validations: AtomicU32,
+}
+
+impl<T: Task> Default for Record<T> {
+    fn default() -> Self {
+        Self {
+            result: Mutex::new(None),
+            executions: AtomicU32::new(0),
+            validations: AtomicU32::new(0),
+        }
+    }
+}
 
 /// Everything the workers share.
 struct Block<'a, T: Task, B> {
@@ -73,11 +90,9 @@ struct Block<'a, T: Task, B> {
     base: &'a B,
     memory: MvMemory<T::Key, T::Value, T::Delta>,
     scheduler: Scheduler,
-    results: Box<[LastResult<T>]>,
-    executions: Box<[AtomicU32]>,
-    validations: Box<[AtomicU32]>,
+    records: Box<[Padded<Record<T>>]>,
     /// The block's write set after the committed transactions (locked only by the committer).
-    writes: Mutex<BTreeMap<T::Key, Option<T::Value>>>,
+    writes: Mutex<BlockWrites<T::Key, T::Value>>,
     idle: Idle,
 }
 
@@ -91,7 +106,8 @@ struct Block<'a, T: Task, B> {
 /// ([`MAX_SLEEP`]) in case a wake-up comes too early for the job it announces.
 #[derive(Default)]
 struct Idle {
-    generation: AtomicU64,
+    /// Bumped by every worker at every job's end: on cache lines of its own.
+    generation: Padded<AtomicU64>,
     sleepers: AtomicUsize,
     lock: Mutex<()>,
     wake: Condvar,
@@ -164,12 +180,13 @@ pub(super) fn execute<T: Task, B: BaseView<T::Key, T::Value>>(
         task,
         txns,
         base,
-        memory: MvMemory::new(len),
+        memory: MvMemory::new(len, len * WRITES_PER_TXN),
         scheduler: Scheduler::new(len, config.speculation, config.fallback),
-        results: (0..len).map(|_| Mutex::new(None)).collect(),
-        executions: (0..len).map(|_| AtomicU32::new(0)).collect(),
-        validations: (0..len).map(|_| AtomicU32::new(0)).collect(),
-        writes: Mutex::default(),
+        records: (0..len).map(|_| Padded::default()).collect(),
+        writes: Mutex::new(BlockWrites::with_capacity_and_hasher(
+            len * WRITES_PER_TXN,
+            Default::default(),
+        )),
         idle: Idle::default(),
     };
     let (workers, panicked) = thread::scope(|scope| {
@@ -178,7 +195,7 @@ pub(super) fn execute<T: Task, B: BaseView<T::Key, T::Value>>(
             let spawned = thread::Builder::new()
                 .name(format!("block-stm-{i}"))
                 .stack_size(config.stack_size)
-                .spawn_scoped(scope, || block.work());
+                .spawn_scoped(scope, || task.worker(|| block.work()));
             match spawned {
                 Ok(handle) => handles.push(handle),
                 // Workers are interchangeable: the block only needs one.
@@ -248,7 +265,7 @@ impl<T: Task, B: BaseView<T::Key, T::Value>> Block<'_, T, B> {
     /// on the dependency instead (or, if that is already resolved, executes it again).
     fn try_execute(&self, (txn, incarnation): Version) -> Option<Job> {
         loop {
-            self.executions[txn].fetch_add(1, Relaxed);
+            self.records[txn].executions.fetch_add(1, Relaxed);
             // Every transaction below is committed: this execution reads final writes only.
             let final_reads = self.scheduler.committed() >= txn;
             let view = TxnView::new(&self.memory, self.base, txn, !final_reads);
@@ -268,7 +285,7 @@ impl<T: Task, B: BaseView<T::Key, T::Value>> Block<'_, T, B> {
                 Ok(Execution { output, writes }) => (writes, Ok(output)),
                 Err(error) => (Vec::new(), Err(error)),
             };
-            *lock(&self.results[txn]) = Some(result);
+            *lock(&self.records[txn].result) = Some(result);
             let wrote_new_key = self.memory.record(txn, incarnation, writes, reads);
             return (self.scheduler).finish_execution(txn, incarnation, wrote_new_key, final_reads);
         }
@@ -276,7 +293,7 @@ impl<T: Task, B: BaseView<T::Key, T::Value>> Block<'_, T, B> {
 
     /// Validates an incarnation's read set; on failure aborts it (its writes become ESTIMATEs).
     fn validate(&self, (txn, incarnation): Version) -> Option<Job> {
-        self.validations[txn].fetch_add(1, Relaxed);
+        self.records[txn].validations.fetch_add(1, Relaxed);
         let aborted =
             !self.memory.validate(txn) && self.scheduler.try_validation_abort(txn, incarnation);
         if aborted {
@@ -293,12 +310,12 @@ impl<T: Task, B: BaseView<T::Key, T::Value>> Block<'_, T, B> {
         let committed = self.scheduler.committed();
         let invalid = self.scheduler.try_commit(
             |txn| {
-                self.validations[txn].fetch_add(1, Relaxed);
+                self.records[txn].validations.fetch_add(1, Relaxed);
                 self.memory.validate(txn)
             },
             |txn| {
                 self.memory.commit(txn, &mut lock(&self.writes), self.base);
-                matches!(*lock(&self.results[txn]), Some(Err(_)))
+                matches!(*lock(&self.records[txn].result), Some(Err(_)))
             },
         );
         if self.scheduler.done() {
@@ -323,50 +340,48 @@ impl<T: Task, B: BaseView<T::Key, T::Value>> Block<'_, T, B> {
         drop_in_background(self.memory);
         let handed_over = self.scheduler.handed_over();
         let committed = handed_over.unwrap_or(self.txns.len());
+        let mut stats: Vec<TxnStats> = (self.records.iter())
+            .map(|record| TxnStats {
+                executions: record.executions.load(Relaxed),
+                validations: record.validations.load(Relaxed),
+            })
+            .collect();
         let mut outputs = Vec::with_capacity(self.txns.len());
-        let results = self.results.into_vec().into_iter().take(committed);
-        for (txn, result) in results.enumerate() {
-            let result = result.into_inner().unwrap_or_else(|p| p.into_inner());
+        let records = self.records.into_vec().into_iter().take(committed);
+        for (txn, record) in records.enumerate() {
+            let result = record
+                .0
+                .result
+                .into_inner()
+                .unwrap_or_else(|p| p.into_inner());
             match result.expect("Block-STM invariant broken: a transaction was never executed") {
                 Ok(output) => outputs.push(output),
                 Err(error) => return Err(BlockError::Task { txn, error }),
             }
         }
-        let mut stats: Vec<TxnStats> = self
-            .executions
-            .iter()
-            .zip(self.validations.iter())
-            .map(|(executions, validations)| TxnStats {
-                executions: executions.load(Relaxed),
-                validations: validations.load(Relaxed),
-            })
-            .collect();
         let mut writes = self.writes.into_inner().unwrap_or_else(|p| p.into_inner());
         if let Some(from) = handed_over {
-            let after = AfterCommitted {
-                writes: &writes,
-                base: self.base,
-            };
-            let rest =
-                sequential::execute_on_thread(self.task, &self.txns[from..], &after, stack_size)
-                    .map_err(|error| match error {
-                        BlockError::Task { txn, error } => BlockError::Task {
-                            txn: from + txn,
-                            error,
-                        },
-                        other => other,
-                    })?;
-            outputs.extend(rest.outputs);
-            writes.extend(rest.writes);
-            // The rest's work adds to what the workers spent on it before the hand-over.
-            for (stats, rest) in stats[from..].iter_mut().zip(rest.stats) {
-                stats.executions += rest.executions;
-                stats.validations += rest.validations;
+            // The rest goes on, on one thread, from the committed writes.
+            let (task, rest, base) = (self.task, &self.txns[from..], self.base);
+            let run = || task.worker(|| sequential::execute(task, rest, base, &mut writes));
+            let rest = sequential::on_thread("block-sequential", stack_size, run)
+                .map_err(BlockError::Spawn)?
+                .map_err(|error| match error {
+                    BlockError::Task { txn, error } => BlockError::Task {
+                        txn: from + txn,
+                        error,
+                    },
+                    other => other,
+                })?;
+            outputs.extend(rest);
+            // The rest's executions add to what the workers spent on it before the hand-over.
+            for stats in &mut stats[from..] {
+                stats.executions += 1;
             }
         }
         Ok(BlockOutput {
             outputs,
-            writes,
+            writes: writes.into_iter().collect(),
             stats,
             executed_as: Mode::Parallel {
                 threads: NonZeroUsize::new(workers).expect("at least one worker ran"),

@@ -68,13 +68,14 @@
 
 use std::sync::{
     atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst},
-    Mutex, OnceLock,
+    Mutex, MutexGuard, OnceLock,
 };
 
 use super::{
     config::{Fallback, Speculation},
     handover::HandOver,
     mvmemory::{lock, Version},
+    padded::Padded,
     task::{Incarnation, TxnIndex},
 };
 
@@ -94,8 +95,9 @@ const WINDOW_UNIT: usize = 256;
 /// step when a non-speculative one is).
 const SPECULATION_PAID: usize = 16;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 enum Stage {
+    #[default]
     ReadyToExecute,
     Executing,
     Executed,
@@ -103,6 +105,7 @@ enum Stage {
     Committed,
 }
 
+#[derive(Default)]
 struct Status {
     incarnation: Incarnation,
     stage: Stage,
@@ -119,13 +122,24 @@ struct Commits {
     hand_over: HandOver,
 }
 
+/// A transaction's state in the scheduler, alone on its cache lines (the workers run
+/// neighbouring transactions).
+#[derive(Default)]
+struct Txn {
+    status: Mutex<Status>,
+    /// The transactions parked until this one finishes executing.
+    dependents: Mutex<Vec<TxnIndex>>,
+}
+
+/// The counters every worker writes are each on cache lines of their own; the fields read
+/// on every job and seldom written share one.
 pub(super) struct Scheduler {
     block_len: usize,
-    execution_idx: AtomicUsize,
-    validation_idx: AtomicUsize,
-    commit_idx: Mutex<Commits>,
+    execution_idx: Padded<AtomicUsize>,
+    validation_idx: Padded<AtomicUsize>,
+    commit_idx: Padded<Mutex<Commits>>,
     /// `commit_idx`'s next transaction, readable without its lock.
-    committed: AtomicUsize,
+    committed: Padded<AtomicUsize>,
     /// The speculation window, in [`WINDOW_UNIT`]s.
     window: AtomicUsize,
     /// Whether the window adapts; if not, it stays at the whole block.
@@ -136,36 +150,26 @@ pub(super) struct Scheduler {
     /// Where the block was handed to the sequential executor, if it was: the transactions
     /// below are committed, the others are left to it.
     handed_over: OnceLock<TxnIndex>,
-    status: Box<[Mutex<Status>]>,
-    /// Per transaction: the transactions parked until it finishes executing.
-    dependents: Box<[Mutex<Vec<TxnIndex>>]>,
+    txns: Box<[Padded<Txn>]>,
 }
 
 impl Scheduler {
     pub(super) fn new(block_len: usize, speculation: Speculation, fallback: Fallback) -> Self {
-        let ready = || {
-            Mutex::new(Status {
-                incarnation: 0,
-                stage: Stage::ReadyToExecute,
-                final_reads: false,
-            })
-        };
         Self {
             block_len,
-            execution_idx: AtomicUsize::new(0),
-            validation_idx: AtomicUsize::new(0),
-            commit_idx: Mutex::new(Commits {
+            execution_idx: Padded::default(),
+            validation_idx: Padded::default(),
+            commit_idx: Padded(Mutex::new(Commits {
                 next: 0,
                 hand_over: HandOver::new(fallback),
-            }),
-            committed: AtomicUsize::new(0),
+            })),
+            committed: Padded::default(),
             window: AtomicUsize::new(block_len * WINDOW_UNIT),
             adaptive: speculation == Speculation::Adaptive,
             conflicted: AtomicBool::new(false),
             done: AtomicBool::new(block_len == 0),
             handed_over: OnceLock::new(),
-            status: (0..block_len).map(|_| ready()).collect(),
-            dependents: (0..block_len).map(|_| Mutex::default()).collect(),
+            txns: (0..block_len).map(|_| Padded::default()).collect(),
         }
     }
 
@@ -214,12 +218,12 @@ impl Scheduler {
     /// caller executes `txn` again at once (same incarnation).
     pub(super) fn add_dependency(&self, txn: TxnIndex, blocking: TxnIndex) -> bool {
         {
-            let mut dependents = lock(&self.dependents[blocking]);
-            let stage = lock(&self.status[blocking]).stage;
+            let mut dependents = self.dependents(blocking);
+            let stage = self.status(blocking).stage;
             if matches!(stage, Stage::Executed | Stage::Committed) {
                 return false;
             }
-            let mut status = lock(&self.status[txn]);
+            let mut status = self.status(txn);
             debug_assert_eq!(status.stage, Stage::Executing);
             status.stage = Stage::Aborting;
             dependents.push(txn);
@@ -242,12 +246,12 @@ impl Scheduler {
         final_reads: bool,
     ) -> Option<Job> {
         {
-            let mut status = lock(&self.status[txn]);
+            let mut status = self.status(txn);
             debug_assert_eq!(status.stage, Stage::Executing);
             status.stage = Stage::Executed;
             status.final_reads = final_reads;
         }
-        let dependents = std::mem::take(&mut *lock(&self.dependents[txn]));
+        let dependents = std::mem::take(&mut *self.dependents(txn));
         for &dependent in &dependents {
             self.set_ready(dependent);
         }
@@ -267,7 +271,7 @@ impl Scheduler {
     /// Moves `(txn, incarnation)` from `Executed` to `Aborting`; false when another validation
     /// already did, or the transaction has moved on to a later incarnation.
     pub(super) fn try_validation_abort(&self, txn: TxnIndex, incarnation: Incarnation) -> bool {
-        let mut status = lock(&self.status[txn]);
+        let mut status = self.status(txn);
         let abort = status.incarnation == incarnation && status.stage == Stage::Executed;
         if abort {
             status.stage = Stage::Aborting;
@@ -305,7 +309,7 @@ impl Scheduler {
         let mut commits = self.commit_idx.try_lock().ok()?;
         while commits.next < self.block_len && !self.done() {
             let txn = commits.next;
-            let mut status = lock(&self.status[txn]);
+            let mut status = self.status(txn);
             if status.stage != Stage::Executed {
                 return None;
             }
@@ -348,7 +352,7 @@ impl Scheduler {
         let validation_idx = self.validation_idx.load(SeqCst);
         let window = self.window.load(SeqCst) / WINDOW_UNIT;
         let stage = |txn: TxnIndex| {
-            let status = lock(&self.status[txn]);
+            let status = self.status(txn);
             (status.stage, status.final_reads)
         };
         (self.conflicted.load(SeqCst)
@@ -368,16 +372,26 @@ impl Scheduler {
         let _ = self.window.fetch_update(SeqCst, SeqCst, halve);
     }
 
+    /// Widens the window; a full window is left alone, not written (every worker reads it).
     fn widen_window(&self, steps: usize) {
-        if !self.adaptive {
+        let full = self.block_len * WINDOW_UNIT;
+        if !self.adaptive || self.window.load(SeqCst) == full {
             return;
         }
-        let widen = |window: usize| Some((window + steps).min(self.block_len * WINDOW_UNIT));
+        let widen = |window: usize| Some((window + steps).min(full));
         let _ = self.window.fetch_update(SeqCst, SeqCst, widen);
     }
 
+    fn status(&self, txn: TxnIndex) -> MutexGuard<'_, Status> {
+        lock(&self.txns[txn].status)
+    }
+
+    fn dependents(&self, txn: TxnIndex) -> MutexGuard<'_, Vec<TxnIndex>> {
+        lock(&self.txns[txn].dependents)
+    }
+
     fn set_ready(&self, txn: TxnIndex) {
-        let mut status = lock(&self.status[txn]);
+        let mut status = self.status(txn);
         debug_assert_eq!(status.stage, Stage::Aborting);
         status.incarnation += 1;
         status.stage = Stage::ReadyToExecute;
@@ -388,7 +402,7 @@ impl Scheduler {
         if txn >= self.block_len {
             return None;
         }
-        let mut status = lock(&self.status[txn]);
+        let mut status = self.status(txn);
         (status.stage == Stage::ReadyToExecute).then(|| {
             status.stage = Stage::Executing;
             (txn, status.incarnation)
@@ -423,7 +437,7 @@ impl Scheduler {
         if txn >= self.block_len {
             return None;
         }
-        let status = lock(&self.status[txn]);
+        let status = self.status(txn);
         (status.stage == Stage::Executed && !status.final_reads)
             .then_some((txn, status.incarnation))
     }

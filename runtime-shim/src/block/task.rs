@@ -61,6 +61,13 @@ pub trait Task: Sync {
         txn: &Self::Txn,
         view: &impl View<Self::Key, Self::Value>,
     ) -> Result<Execution<Self>, Self::Error>;
+
+    /// Runs one worker's share of a block (all the executions one thread makes): a task
+    /// may hold for its length what each execution would otherwise take and give back
+    /// (the runtime: a VM and its buffers). The default holds nothing.
+    fn worker<R>(&self, work: impl FnOnce() -> R) -> R {
+        work()
+    }
 }
 
 /// What a successful execution returns: its output and its write set.

@@ -1,17 +1,13 @@
-//! The views a task reads through: [`TxnView`], one per execution in the parallel executor,
-//! which reads the multi-version memory and records every read with the version it saw; and
-//! [`SequentialView`], which reads the block's writes so far over the base state.
+//! [`TxnView`], a task's view in the parallel executor, one per execution: it reads the
+//! multi-version memory and records every read with the version it saw.
 
 use std::{
     cell::{Cell, RefCell},
-    collections::HashMap,
     hash::Hash,
 };
 
-use foldhash::fast::RandomState;
-
 use super::{
-    mvmemory::{MvMemory, Read},
+    mvmemory::{Hashed, MvMemory, Read},
     task::{BaseView, Delta, ReadError, TxnIndex, View},
 };
 
@@ -70,10 +66,14 @@ where
         if let Some(blocking) = self.dependency.get() {
             return Err(ReadError::Dependency(blocking));
         }
-        match self.memory.read(key, self.txn, self.base) {
+        let hash = self.memory.hash(key);
+        match self.memory.read(key, hash, self.txn, self.base) {
             Ok((value, origin)) => {
                 if self.record {
-                    let key = key.clone();
+                    let key = Hashed {
+                        key: key.clone(),
+                        hash,
+                    };
                     self.reads.borrow_mut().push(Read { key, origin });
                 }
                 Ok(value)
@@ -83,25 +83,5 @@ where
                 Err(ReadError::Dependency(blocking))
             }
         }
-    }
-}
-
-/// The writes of a block's transactions so far, by key (`None`: deleted): hashed, as every
-/// state read misses the journal into them; sorted once, when the block's output is made.
-pub(super) type BlockWrites<K, V> = HashMap<K, Option<V>, RandomState>;
-
-/// The view of a transaction in the sequential executor: the writes of the transactions
-/// before it, then the base state.
-pub(super) struct SequentialView<'a, K, V, B> {
-    pub(super) writes: &'a BlockWrites<K, V>,
-    pub(super) base: &'a B,
-}
-
-impl<K: Eq + Hash, V: Clone, B: BaseView<K, V>> View<K, V> for SequentialView<'_, K, V, B> {
-    fn read(&self, key: &K) -> Result<Option<V>, ReadError> {
-        Ok(match self.writes.get(key) {
-            Some(value) => value.clone(),
-            None => self.base.read(key),
-        })
     }
 }

@@ -80,7 +80,7 @@ pub(super) fn run(
         })
     };
     let module = match code.bytes.is_empty() {
-        false => exec.modules.resolve(&code, CodeKind::Runtime),
+        false => (exec.resolved).resolve(exec.modules, &code, CodeKind::Runtime),
         true => Err(format!("{} has no code", call.contract)),
     };
     let module = match module {

@@ -19,7 +19,7 @@ use super::{
     code::CodeKind,
     counting::{Counter, CountingMeter},
     gas::FrameMeter,
-    modules::Modules,
+    modules::{Modules, ResolvedMemo},
     tier::{self, NativeRun},
 };
 use crate::{
@@ -37,6 +37,8 @@ use crate::{
 pub struct Executor<'a> {
     /// The published modules and the code → module resolution.
     pub modules: &'a Modules,
+    /// This VM's own memo of [`Modules::resolve`], which frames consult first.
+    pub resolved: &'a ResolvedMemo,
     /// The VM that runs the transaction's frames (its own while it runs).
     pub vm: &'a MoveVM,
     /// Where the frames count their work, in a counting run (`exec::counting`).
@@ -249,7 +251,7 @@ fn run_module(
             cause,
         })
     };
-    let module = match exec.modules.resolve(code, kind) {
+    let module = match exec.resolved.resolve(exec.modules, code, kind) {
         Ok(module) => module,
         Err(reason) => return Err(fail(format!("no Move module for the code: {reason}"))),
     };

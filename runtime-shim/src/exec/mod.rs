@@ -4,8 +4,9 @@
 //! only layer that knows the Move VM: it opens the sessions, and implements the host's
 //! [`crate::host::calls::Calls`] for the natives ([`frame::Executor`]).
 //!
-//! - [`runtime`]: the execution API; `buffers.rs`, what a transaction's host leaves for the
-//!   next one to reuse.
+//! - [`runtime`]: the execution API; `workspace.rs`, what an execution uses and the next
+//!   reuses (a VM, `buffers.rs`: what a transaction's host leaves for the next one, the
+//!   VM's code → module memo), pooled or held by a block's worker.
 //! - [`modules`]: the published modules, the publishing VM, code → module resolution.
 //! - [`code`] and [`registry`]: where Move modules for EVM code come from.
 //! - [`frame`]: the one place owning call and creation semantics.
@@ -32,3 +33,4 @@ pub mod registry;
 pub mod runtime;
 pub mod system;
 pub mod tier;
+mod workspace;

@@ -4,8 +4,12 @@
 //! alone, so it never needs the [`Runtime`](super::runtime::Runtime).
 
 use std::{
+    cell::{Cell, RefCell},
     collections::HashMap,
-    sync::{Arc, OnceLock, RwLock},
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        Arc, OnceLock, RwLock,
+    },
 };
 
 use foldhash::fast::RandomState;
@@ -60,6 +64,9 @@ pub struct Modules {
     /// per code, filled once (see [`Modules::resolve`]). Looked up once per frame, by every
     /// worker: a read lock, and foldhash rather than SipHash.
     resolved: RwLock<HashMap<(B256, CodeKind), Arc<Resolution>, RandomState>>,
+    /// How many times [`Modules::publish_for`] replaced a resolution: what a
+    /// [`ResolvedMemo`] learnt before it changed is forgotten.
+    generation: AtomicU64,
     /// Runs the modules it has compiled as machine code (`super::tier`); none: the
     /// interpreter runs every module.
     native_tier: Option<Box<dyn NativeTier>>,
@@ -81,6 +88,7 @@ impl Modules {
             provider,
             publisher,
             resolved: RwLock::default(),
+            generation: AtomicU64::new(0),
             native_tier: None,
         };
         for module in stdlib::modules() {
@@ -135,6 +143,8 @@ impl Modules {
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .insert((code_hash, kind), Arc::new(cell));
+        // After the insert: a memo that sees the new generation learns from the new cell.
+        self.generation.fetch_add(1, Ordering::Release);
         Ok(id)
     }
 
@@ -209,6 +219,51 @@ impl Modules {
                 module: id.to_string(),
                 message: error.to_string(),
             })?;
+        Ok(id)
+    }
+}
+
+/// One VM's own memo of [`Modules::resolve`]'s answers, consulted first, so that a frame of
+/// code run before touches neither the shared map's lock nor its shared reference counts:
+/// the ids it hands out are its own copies, whose counts only its thread writes.
+///
+/// Right because a resolution changes only by [`Modules::publish_for`], which bumps
+/// [`Modules`]' generation after replacing it: [`ResolvedMemo::catch_up`], once at the start
+/// of each transaction, forgets everything if the generation moved since the memo learnt
+/// it. So a transaction sees the resolutions as they were when it started or later, as it
+/// would with the shared map alone (`publish_for` is called between transactions; one that
+/// runs while a transaction executes on another thread is not ordered with it either way).
+/// Only modules are remembered: a code that cannot run asks the shared map again (and fails).
+#[derive(Default)]
+pub struct ResolvedMemo {
+    /// The generation of [`Modules`] the ids were learnt in.
+    generation: Cell<u64>,
+    ids: RefCell<HashMap<(B256, CodeKind), Arc<ModuleId>, RandomState>>,
+}
+
+impl ResolvedMemo {
+    /// Forgets what it learnt if `modules` replaced a resolution since.
+    pub(super) fn catch_up(&self, modules: &Modules) {
+        let generation = modules.generation.load(Ordering::Acquire);
+        if self.generation.replace(generation) != generation {
+            self.ids.borrow_mut().clear();
+        }
+    }
+
+    /// [`Modules::resolve`], answered from the memo when it can.
+    pub fn resolve(
+        &self,
+        modules: &Modules,
+        code: &Code,
+        kind: CodeKind,
+    ) -> Result<Arc<ModuleId>, String> {
+        let key = (code.hash, kind);
+        if let Some(id) = self.ids.borrow().get(&key) {
+            return Ok(Arc::clone(id));
+        }
+        let shared = modules.resolve(code, kind)?;
+        let id = Arc::new(ModuleId::clone(&shared));
+        self.ids.borrow_mut().insert(key, Arc::clone(&id));
         Ok(id)
     }
 }

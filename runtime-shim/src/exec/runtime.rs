@@ -2,8 +2,6 @@
 //! with the VM that publishes them and a code provider ([`Modules`]), and the VMs that
 //! execute; [`Runtime::execute`] runs a transaction.
 
-use std::sync::Mutex;
-
 use alloy_primitives::{Address, B256};
 use move_core_types::{account_address::AccountAddress, language_storage::ModuleId};
 use move_vm_runtime::move_vm::MoveVM;
@@ -15,8 +13,9 @@ use super::{
     entry::{self, EntryCall, EntryOutcome},
     fees::{Fees, InvalidTx},
     frame::Executor,
-    modules::{new_vm, Modules, PublishError},
+    modules::{Modules, PublishError, ResolvedMemo},
     outcome::{TxError, TxOutcome},
+    workspace::Workspaces,
 };
 use crate::{
     host::{
@@ -40,18 +39,8 @@ pub struct Runtime {
     /// The published modules, the publishing VM, the code provider.
     pub(super) modules: Modules,
     /// What executes transactions, each taken by one execution at a time
-    /// ([`Runtime::with_executor`]): every Move function call reads its VM's loader cache
-    /// (a lock and reference counts), so threads executing in parallel each use their own
-    /// VM rather than bounce those cache lines between cores. A VM loads a module from
-    /// the module store the first time it runs it; there are as many as executions ever ran
-    /// at once.
-    executors: Mutex<Vec<Workspace>>,
-}
-
-/// What one execution uses and the next one reuses: a VM, and the host's buffers.
-struct Workspace {
-    vm: MoveVM,
-    buffers: HostBuffers,
+    /// ([`Runtime::with_executor`]), or held by a thread for a block ([`Runtime::holding_executor`]).
+    executors: Workspaces,
 }
 
 impl Runtime {
@@ -67,7 +56,7 @@ impl Runtime {
     ) -> Result<Self, PublishError> {
         Ok(Self {
             modules: Modules::new(Box::new(provider), publisher)?,
-            executors: Mutex::new(Vec::new()),
+            executors: Workspaces::default(),
         })
     }
 
@@ -237,9 +226,10 @@ impl Runtime {
             u64,
         ) -> Result<(FrameResult, T), Fatal>,
     ) -> Result<(TxOutcome, T), TxError> {
-        self.with_executor(|vm, buffers| {
+        self.with_executor(|vm, buffers, resolved| {
             let exec = Executor {
                 modules: &self.modules,
+                resolved,
                 vm,
                 counter,
             };
@@ -344,26 +334,32 @@ impl Runtime {
         })
     }
 
-    /// Runs `f` with a VM of its own for executing a transaction (an idle one, or a new one;
-    /// if none can be made, the publishing VM, shared) and the host buffers the VM's last
-    /// transaction left.
-    pub(super) fn with_executor<R>(&self, f: impl FnOnce(&MoveVM, &mut HostBuffers) -> R) -> R {
-        let idle = self.executors.lock().map(|mut idle| idle.pop());
-        let mut workspace = match idle.ok().flatten() {
-            Some(workspace) => workspace,
-            None => match new_vm() {
-                Ok(vm) => Workspace {
-                    vm,
-                    buffers: HostBuffers::default(),
-                },
-                Err(_) => return f(self.modules.vm(), &mut HostBuffers::default()),
-            },
-        };
-        let result = f(&workspace.vm, &mut workspace.buffers);
-        if let Ok(mut idle) = self.executors.lock() {
-            idle.push(workspace);
-        }
-        result
+    /// Runs `f` with a VM of its own for executing a transaction (the one this thread holds,
+    /// an idle one, or a new one; if none can be made, the publishing VM, shared), the host
+    /// buffers the VM's last transaction left, and the VM's code → module memo, brought up to
+    /// date with the published resolutions ([`ResolvedMemo::catch_up`]).
+    pub(super) fn with_executor<R>(
+        &self,
+        f: impl FnOnce(&MoveVM, &mut HostBuffers, &ResolvedMemo) -> R,
+    ) -> R {
+        self.executors.with(|workspace| match workspace {
+            Some(workspace) => {
+                workspace.resolved.catch_up(&self.modules);
+                f(&workspace.vm, &mut workspace.buffers, &workspace.resolved)
+            }
+            None => f(
+                self.modules.vm(),
+                &mut HostBuffers::default(),
+                &ResolvedMemo::default(),
+            ),
+        })
+    }
+
+    /// Runs `work` with this thread holding one VM and its buffers, which every execution on
+    /// this thread uses until `work` returns: a block's worker takes them once per block
+    /// rather than from the shared pool twice per transaction.
+    pub fn holding_executor<R>(&self, work: impl FnOnce() -> R) -> R {
+        self.executors.holding(work)
     }
 }
 
@@ -468,5 +464,67 @@ mod tests {
         runtime.resolve(&code, CodeKind::Initcode).unwrap();
         runtime.resolve(&code, CodeKind::Runtime).unwrap();
         assert_eq!(asked.load(Ordering::SeqCst), 3);
+    }
+
+    /// An empty module named `name` at the default publisher.
+    fn empty_named(name: &str) -> ProvidedModule {
+        let mut module = empty_module();
+        module.address_identifiers[0] = DEFAULT_PUBLISHER;
+        module.identifiers[0] = Identifier::new(name).unwrap();
+        let mut bytes = Vec::new();
+        module.serialize(&mut bytes).unwrap();
+        ProvidedModule {
+            name: name.to_string(),
+            bytes,
+        }
+    }
+
+    #[test]
+    fn a_memo_sees_publish_for_from_its_next_transaction_on() {
+        let runtime = Runtime::new(SlowCountingProvider::default()).expect("the runtime starts");
+        let code = Code::new(Bytes::from_static(&[0x00]));
+        let memo = ResolvedMemo::default();
+        memo.catch_up(&runtime.modules);
+        let provided = memo
+            .resolve(&runtime.modules, &code, CodeKind::Runtime)
+            .unwrap();
+        let replacement = empty_named("replacement");
+        let replaced = (runtime.publish_for(code.hash, CodeKind::Runtime, &replacement)).unwrap();
+        // The transaction under way keeps what it resolved; the next one sees the new module.
+        let during = memo
+            .resolve(&runtime.modules, &code, CodeKind::Runtime)
+            .unwrap();
+        assert_eq!(*during, *provided);
+        memo.catch_up(&runtime.modules);
+        let after = memo
+            .resolve(&runtime.modules, &code, CodeKind::Runtime)
+            .unwrap();
+        assert_eq!(*after, replaced);
+        assert_ne!(*after, *provided);
+    }
+
+    #[test]
+    fn a_thread_holding_an_executor_runs_every_transaction_on_it() {
+        let runtime = Runtime::new(SlowCountingProvider::default()).expect("the runtime starts");
+        let vm_of =
+            |vm: &MoveVM, _: &mut HostBuffers, _: &ResolvedMemo| std::ptr::from_ref(vm) as usize;
+        let on_another_thread = || {
+            std::thread::scope(|scope| scope.spawn(|| runtime.with_executor(vm_of)).join().unwrap())
+        };
+        let (first, second, elsewhere, nested) = runtime.holding_executor(|| {
+            let first = runtime.with_executor(vm_of);
+            // The held VM is not in the pool: another thread takes another.
+            let elsewhere = on_another_thread();
+            let second = runtime.with_executor(vm_of);
+            // An execution within an execution (none does, but it must not share the VM).
+            let nested = runtime.with_executor(|_, _, _| runtime.with_executor(vm_of));
+            (first, second, elsewhere, nested)
+        });
+        assert_eq!(first, second);
+        assert_ne!(first, elsewhere);
+        assert_ne!(first, nested);
+        // Given back to the pool at the end.
+        let after: Vec<usize> = (0..3).map(|_| on_another_thread()).collect();
+        assert!(after.contains(&first));
     }
 }

@@ -91,9 +91,10 @@ impl Runtime {
             gas_limit: SYSTEM_CALL_GAS_LIMIT,
             ..Transaction::default()
         };
-        self.with_executor(|vm, buffers| {
+        self.with_executor(|vm, buffers, resolved| {
             let exec = Executor {
                 modules: &self.modules,
+                resolved,
                 vm,
                 counter: None,
             };

@@ -38,6 +38,19 @@ pub struct BenchArgs {
     /// Time only this tier (`native` or `interpreter`); both by default.
     #[arg(long)]
     pub tier: Option<Tier>,
+    /// Run only this evmove engine, `--runs` times, and print its times (no revm, no
+    /// report): for profiling one executor with `perf`.
+    #[arg(long, value_enum, hide = true)]
+    pub only: Option<EngineArg>,
+}
+
+/// `--only`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum EngineArg {
+    /// The sequential executor.
+    Sequential,
+    /// Block-STM.
+    Parallel,
 }
 
 /// `--speculation`.

@@ -36,7 +36,7 @@ use evmove_runtime::{
 
 use crate::tier;
 pub use args::BenchArgs;
-use args::{FallbackArg, SpeculationArg};
+use args::{EngineArg, FallbackArg, SpeculationArg};
 use report::{Report, TierReport};
 use timing::{Best, Timed};
 
@@ -153,6 +153,13 @@ fn bench(args: &BenchArgs) -> Result<(), String> {
         },
         ..Config::default()
     };
+    if let Some(engine) = args.only {
+        let config = match engine {
+            EngineArg::Sequential => &sequential,
+            EngineArg::Parallel => &parallel,
+        };
+        return profile(&runtimes[0], state, &block, txns, config, args.runs);
+    }
     // The engines take turns, so that a change of load on the machine hits them alike.
     let mut revm = Best::default();
     let mut times: Vec<TierTimes<'_>> = runtimes.iter().map(|_| TierTimes::default()).collect();
@@ -210,4 +217,21 @@ fn bench(args: &BenchArgs) -> Result<(), String> {
         false => report.print(),
     }
     agreement.map(|_| ())
+}
+
+/// `--only`: `runs` runs of one engine of one tier, each one's wall time printed, nothing
+/// else run after the warm-up (so that `perf` sees that engine).
+fn profile(
+    runtime: &TierRuntime,
+    state: &InMemoryState,
+    block: &BlockEnv,
+    txns: &[Transaction],
+    config: &Config,
+    runs: usize,
+) -> Result<(), String> {
+    for run in 1..=runs {
+        let (wall, _) = runtime.run(state, block, txns, config)?;
+        eprintln!("{} run {run}: {wall:.2?}", runtime.tier);
+    }
+    Ok(())
 }
