@@ -20,12 +20,10 @@ use super::{
     word::{from_halves, to_halves},
     NativeDecl, Op,
 };
-use crate::{
-    host::{
-        gas::GasCell,
-        native::{FrameExtension, NativeCtx, FRAME_ENDED},
-    },
-    SpecId,
+use crate::host::{
+    env::SpecId,
+    gas::GasCell,
+    native::{FrameExtension, NativeCtx, FRAME_ENDED},
 };
 
 /// The argument array of a direct call: room for the most words a native takes and a
@@ -279,7 +277,7 @@ mod tests {
     use std::{cell::Cell, rc::Rc};
 
     use super::*;
-    use crate::{natives::NATIVES, SpecId};
+    use crate::{host::env::SpecId, natives::NATIVES};
 
     fn decl(name: &str) -> &'static NativeDecl {
         NATIVES.iter().find(|decl| decl.row.name == name).unwrap()
