@@ -3,7 +3,9 @@
 //! or storage — fails at once, naming the transaction. The reasons of exceptional halts are
 //! not compared (only that both halted).
 
-use alloy_primitives::{Address, U256};
+use alloy_primitives::{Address, Bytes, U256};
+use evmove_native::Tier;
+use evmove_runtime::{Account, SpecId};
 
 use crate::{
     engine::Engine,
@@ -28,6 +30,36 @@ impl Differential {
     pub fn new() -> Self {
         Self::default()
     }
+}
+
+/// Executes `call` at `spec` in revm and in evmove's `tier`, the state holding `contracts`
+/// (address and code; nonce 1, no balance): revm's outcome and evmove's. In the native
+/// tier, fails unless some frame ran as machine code.
+pub fn execute_both_at(
+    spec: SpecId,
+    tier: Tier,
+    contracts: &[(Address, &[u8])],
+    call: &Tx,
+) -> (TxOutcome, TxOutcome) {
+    let mut revm = RevmOracle::with_spec(spec);
+    let mut evmove = EvmoveEngine::with_spec_in_tier(spec, tier);
+    for &(address, code) in contracts {
+        let code = Bytes::copy_from_slice(code);
+        revm.set_account(address, U256::ZERO, 1, code.clone());
+        let account = Account {
+            nonce: 1,
+            balance: U256::ZERO,
+        };
+        evmove.state_mut().set_account(address, account);
+        evmove.state_mut().set_code(address, code);
+    }
+    let expected = Engine::execute(&mut revm, call).expect("revm runs it");
+    let actual = evmove.execute(call).expect("evmove runs it");
+    if tier == Tier::Native {
+        let stats = evmove.native_tier().expect("the native tier").stats();
+        assert!(stats.native_frames > 0, "{stats:?}");
+    }
+    (expected, actual)
 }
 
 impl Differential {

@@ -5,15 +5,13 @@
 //! gas exactly at a folded charge (every limit from the gas used down, effects reverted),
 //! and GAS and CALL after a folded charge see revm's gas left.
 
-use alloy_primitives::{Address, Bytes, U256};
+use alloy_primitives::{Address, Bytes};
 use evmove::evm::assemble;
 use evmove_native::Tier;
-use evmove_runtime::{Account, SpecId};
+use evmove_runtime::SpecId;
 use evmove_tests::{
-    engine::Engine,
-    evmove_engine::EvmoveEngine,
+    differential::execute_both_at,
     outcome::{Status, Tx, TxOutcome},
-    revm_oracle::RevmOracle,
 };
 use evmove_word::shim::gate::introduced_in;
 use move_binary_format::CompiledModule;
@@ -37,27 +35,9 @@ fn listing(code: &[u8]) -> String {
 /// and in evmove's `tier`: revm's outcome and evmove's.
 fn run_both(code: &[u8], gas_limit: u64, spec: SpecId, tier: Tier) -> (TxOutcome, TxOutcome) {
     let callee = assemble("GAS PUSH 0 MSTORE PUSH 0x20 PUSH 0 RETURN").unwrap();
-    let mut revm = RevmOracle::with_spec(spec);
-    let mut evmove = EvmoveEngine::with_spec_in_tier(spec, tier);
-    for (address, code) in [(PROGRAM, code), (CALLEE, &callee[..])] {
-        let code = Bytes::copy_from_slice(code);
-        revm.set_account(address, U256::ZERO, 1, code.clone());
-        let account = Account {
-            nonce: 1,
-            balance: U256::ZERO,
-        };
-        evmove.state_mut().set_account(address, account);
-        evmove.state_mut().set_code(address, code);
-    }
     let mut call = Tx::call(SENDER, PROGRAM, Bytes::new());
     call.gas_limit = gas_limit;
-    let expected = Engine::execute(&mut revm, &call).unwrap();
-    let actual = evmove.execute(&call).unwrap();
-    if tier == Tier::Native {
-        let stats = evmove.native_tier().expect("the native tier").stats();
-        assert!(stats.native_frames > 0, "{stats:?}");
-    }
-    (expected, actual)
+    execute_both_at(spec, tier, &[(PROGRAM, code), (CALLEE, &callee)], &call)
 }
 
 /// Fails unless evmove's outcome is revm's (an exceptional halt's reason as a halt: the

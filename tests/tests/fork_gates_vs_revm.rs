@@ -14,10 +14,10 @@
 use alloy_primitives::{Address, Bytes, U256};
 use evmove::evm::{assemble, Code};
 use evmove_native::Tier;
-use evmove_runtime::{Account, SpecId};
+use evmove_runtime::SpecId;
 use evmove_tests::{
+    differential::execute_both_at,
     engine::Engine,
-    evmove_engine::EvmoveEngine,
     outcome::{AccountChange, Status, Tx, TxOutcome},
     revm_oracle::RevmOracle,
 };
@@ -110,27 +110,9 @@ fn run_both(
     spec: SpecId,
     tier: Tier,
 ) -> (TxOutcome, TxOutcome) {
-    let mut revm = RevmOracle::with_spec(spec);
-    let mut evmove = EvmoveEngine::with_spec_in_tier(spec, tier);
-    for &(address, code) in contracts {
-        let code = Bytes::copy_from_slice(code);
-        revm.set_account(address, U256::ZERO, 1, code.clone());
-        let account = Account {
-            nonce: 1,
-            balance: U256::ZERO,
-        };
-        evmove.state_mut().set_account(address, account);
-        evmove.state_mut().set_code(address, code);
-    }
     let mut call = Tx::call(SENDER, PROGRAM, Bytes::copy_from_slice(calldata));
     call.gas_limit = 1_000_000;
-    let expected = Engine::execute(&mut revm, &call).unwrap();
-    let actual = evmove.execute(&call).unwrap();
-    if tier == Tier::Native {
-        let stats = evmove.native_tier().expect("the native tier").stats();
-        assert!(stats.native_frames > 0, "{stats:?}");
-    }
-    (expected, actual)
+    execute_both_at(spec, tier, contracts, &call)
 }
 
 /// Calls `code` at `PROGRAM`, with [`WRITER`] beside it: see [`run_both`].
