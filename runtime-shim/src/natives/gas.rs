@@ -74,11 +74,18 @@ impl Op {
     }
 }
 
-/// Ends `frame` as revm halts an opcode not yet activated if its block's fork is older than
-/// the fork `charge`'s section needs.
+/// Ends the frame as revm halts an opcode not yet activated if its block's fork is older
+/// than the fork `charge`'s section needs.
+fn gate(ctx: &mut NativeCtx<'_, '_>, charge: Charge) -> Result<(), FrameEnded> {
+    match ctx.host.schedule.is(charge.since) {
+        true => Ok(()),
+        false => Err(ctx.halt(HaltReason::NotActivated)),
+    }
+}
+
+/// [`gate`] for `frame`: how it ended, if it did.
 pub(crate) fn refuse(frame: &mut FrameExtension<'_>, charge: Charge) -> Option<FrameEnded> {
-    let activated = frame.host.schedule.is(charge.since);
-    (!activated).then(|| NativeCtx::new(frame).halt(HaltReason::NotActivated))
+    gate(&mut NativeCtx::new(frame), charge).err()
 }
 
 /// Charges a section's static gas before a charged native's work, as `charge` does: the
@@ -88,9 +95,7 @@ pub(crate) fn charge_section(
     ctx: &mut NativeCtx<'_, '_>,
     charge: Charge,
 ) -> Result<(), FrameEnded> {
-    if !ctx.host.schedule.is(charge.since) {
-        return Err(ctx.halt(HaltReason::NotActivated));
-    }
+    gate(ctx, charge)?;
     ctx.charge(charge.gas)
 }
 
