@@ -10,6 +10,7 @@
 //!   or both side by side ([`differential`]).
 //! - [`corpus`]: our Solidity contracts (`contracts/src`) as compiled by solc in four
 //!   settings (`contracts/artifacts`), with ABI encoding helpers.
+//! - [`opcodes`]: one opcode with its operands and results, as assembly.
 //! - [`outcome`]: a transaction and everything observable about its execution.
 //! - [`revm_oracle`]: executes transactions in revm and records their outcomes.
 //! - [`import_graph`]: which source file imports from which, to check the layering.
@@ -33,6 +34,7 @@ pub mod import_graph;
 pub mod ir_interpreter;
 pub mod jump_trace;
 pub mod mutants;
+pub mod opcodes;
 pub mod outcome;
 pub mod revm_oracle;
 pub mod scenarios;

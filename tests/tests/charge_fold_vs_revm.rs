@@ -11,11 +11,12 @@ use evmove_native::Tier;
 use evmove_runtime::SpecId;
 use evmove_tests::{
     differential::execute_both_at,
+    opcodes::{pop_results, with_zero_operands},
     outcome::{Status, Tx, TxOutcome},
 };
 use evmove_word::shim::gate::introduced_in;
 use move_binary_format::CompiledModule;
-use revm::bytecode::opcode::{self, OpCode};
+use revm::bytecode::opcode::OpCode;
 
 const SENDER: Address = Address::repeat_byte(0x5e);
 const PROGRAM: Address = Address::repeat_byte(0xc0);
@@ -59,20 +60,6 @@ fn assert_same(expected: &TxOutcome, actual: &TxOutcome, spec: SpecId, what: &st
     assert_eq!(actual.changes, changes, "{what}");
 }
 
-/// `op` with zero operands, then its results popped, as assembly.
-fn zero_operands_popped(op: u8) -> String {
-    let opcode = OpCode::new(op).expect("a defined opcode");
-    let immediate = match opcode.is_push() && op != opcode::PUSH0 {
-        true => " 0",
-        false => "",
-    };
-    format!(
-        "{} {opcode}{immediate} {}",
-        "PUSH 0 ".repeat(opcode.inputs().into()),
-        "POP ".repeat(opcode.outputs().into())
-    )
-}
-
 #[test]
 fn a_gated_opcode_in_a_folded_section_halts_before_its_fork_and_runs_from_it() {
     let gated = (0..=255u8).filter(|&op| introduced_in(op) != SpecId::FRONTIER);
@@ -83,8 +70,9 @@ fn a_gated_opcode_in_a_folded_section_halts_before_its_fork_and_runs_from_it() {
         // section's charge, gated by `op`, folds into a native after it.
         let code = assemble(&format!(
             "PUSH 1 PUSH 1 SSTORE PUSH @b JUMP
-             b: JUMPDEST CALLER POP {} PUSH 3 PUSH 3 SSTORE PUSH 0 PUSH 0 LOG0 STOP",
-            zero_operands_popped(op)
+             b: JUMPDEST CALLER POP {} {} PUSH 3 PUSH 3 SSTORE PUSH 0 PUSH 0 LOG0 STOP",
+            with_zero_operands(op),
+            pop_results(op)
         ))
         .unwrap();
         let name = OpCode::new(op).unwrap();

@@ -18,11 +18,12 @@ use evmove_runtime::SpecId;
 use evmove_tests::{
     differential::execute_both_at,
     engine::Engine,
+    opcodes::{pop_results, with_zero_operands},
     outcome::{AccountChange, Status, Tx, TxOutcome},
     revm_oracle::RevmOracle,
 };
 use evmove_word::shim::gate::introduced_in;
-use revm::bytecode::opcode::{self, OpCode};
+use revm::bytecode::opcode::OpCode;
 
 const SENDER: Address = Address::repeat_byte(0x5e);
 const PROGRAM: Address = Address::repeat_byte(0xc0);
@@ -39,25 +40,6 @@ fn gated() -> Vec<u8> {
     (0..=255u8)
         .filter(|&op| introduced_in(op) != SpecId::FRONTIER)
         .collect()
-}
-
-/// `op` with zero operands, as assembly: a PUSH of 0 for each input, then `op` (with a zero
-/// immediate for a PUSH).
-fn with_zero_operands(op: u8) -> String {
-    let opcode = OpCode::new(op).expect("a defined opcode");
-    let immediate = match opcode.is_push() && op != opcode::PUSH0 {
-        true => " 0",
-        false => "",
-    };
-    format!(
-        "{} {opcode}{immediate}",
-        "PUSH 0 ".repeat(opcode.inputs().into())
-    )
-}
-
-/// `op`'s results popped, as assembly.
-fn pop_results(op: u8) -> String {
-    "POP ".repeat(OpCode::new(op).expect("a defined opcode").outputs().into())
 }
 
 #[test]
