@@ -7,8 +7,10 @@
 mod asm;
 mod code;
 mod metadata;
+mod operands;
 
 pub use asm::{assemble, AsmError};
 pub use code::{Code, Instruction, Pc};
 pub use metadata::split_metadata;
+pub use operands::copied_into_memory;
 pub use revm_bytecode::opcode::OpCode;

@@ -14,6 +14,8 @@ use std::collections::BTreeSet;
 use alloy_primitives::U256;
 use revm_bytecode::opcode;
 
+use crate::evm::copied_into_memory;
+
 /// Where a value may come from: a set of the constants below.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub(crate) struct Origin(u8);
@@ -140,12 +142,6 @@ pub(crate) fn write(op: u8, operands: &[Option<U256>]) -> Option<(Place, Stored)
         opcode::MSTORE8 => store(|at| Place::new(Region::Memory, at, Some(U256::from(1)))),
         opcode::SSTORE => store(|at| Place::word(Region::Storage, at)),
         opcode::TSTORE => store(|at| Place::word(Region::Transient, at)),
-        opcode::CALLDATACOPY | opcode::CODECOPY | opcode::RETURNDATACOPY | opcode::MCOPY => {
-            copy(0, 2)
-        }
-        opcode::EXTCODECOPY => copy(1, 3),
-        opcode::CALL | opcode::CALLCODE => copy(5, 6),
-        opcode::DELEGATECALL | opcode::STATICCALL => copy(4, 5),
-        _ => None,
+        _ => copied_into_memory(op).and_then(|(offset, size)| copy(offset, size)),
     }
 }

@@ -22,6 +22,8 @@ use std::collections::HashMap;
 use alloy_primitives::U256;
 use revm_bytecode::opcode;
 
+use crate::evm::copied_into_memory;
+
 use crate::ir::{
     Block, ControlFlowGraph, FuncRef, Function, Inst, InstData, Module, Terminator, Value,
 };
@@ -182,13 +184,7 @@ fn written(op: u8, args: &[Value]) -> Option<(Value, Length)> {
     match op {
         opcode::MSTORE => Some((args[0], Length::Bytes(32))),
         opcode::MSTORE8 => Some((args[0], Length::Bytes(1))),
-        opcode::CALLDATACOPY | opcode::CODECOPY | opcode::RETURNDATACOPY | opcode::MCOPY => {
-            at(0, 2)
-        }
-        opcode::EXTCODECOPY => at(1, 3),
-        opcode::CALL | opcode::CALLCODE => at(5, 6),
-        opcode::DELEGATECALL | opcode::STATICCALL => at(4, 5),
-        _ => None,
+        _ => copied_into_memory(op).and_then(|(start, length)| at(start, length)),
     }
 }
 
