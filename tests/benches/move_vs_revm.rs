@@ -21,6 +21,10 @@ use evmove_tests::{
     revm_oracle::RevmOracle,
 };
 
+// The `evmove` binary's allocator, so the ratios are the ones it shows; revm runs under it too.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const ALICE: Address = address!("00000000000000000000000000000000000a11ce");
 const BOB: Address = address!("0000000000000000000000000000000000000b0b");
 

@@ -6,6 +6,8 @@
 //! more work fails here. Counts are deterministic (checked below), so the ceilings can be
 //! tight; times are never asserted.
 
+use std::alloc::System;
+
 use alloy_dyn_abi::DynSolValue;
 use alloy_primitives::{address, Address, U256};
 use evmove_runtime::exec::counting::{CountingAllocator, Opcode, WorkCounts};
@@ -19,7 +21,7 @@ use evmove_tests::{
 
 // Counts this test binary's allocations (`WorkCounts::allocations`).
 #[global_allocator]
-static ALLOCATOR: CountingAllocator = CountingAllocator;
+static ALLOCATOR: CountingAllocator = CountingAllocator::over(System);
 
 const ALICE: Address = address!("00000000000000000000000000000000000a11ce");
 const BOB: Address = address!("0000000000000000000000000000000000000b0b");

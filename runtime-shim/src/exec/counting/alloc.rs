@@ -1,7 +1,8 @@
 //! A global allocator that counts the heap allocations of each thread, for the counting
-//! mode. The library only defines it: a binary or test that wants allocations counted
-//! installs it (`#[global_allocator] static ALLOC: CountingAllocator = CountingAllocator;`);
-//! without it [`allocations_on_this_thread`] says `None`.
+//! mode, over the allocator that does the work (the system's unless the binary chooses
+//! another). The library only defines it: a binary or test that wants allocations counted
+//! installs it (`#[global_allocator] static ALLOC: CountingAllocator =
+//! CountingAllocator::over(System);`); without it [`allocations_on_this_thread`] says `None`.
 //!
 //! Counting costs every allocation a thread-local increment (and a read of a flag that is
 //! written once), whether or not a counting run is under way: the price of having it in the
@@ -13,9 +14,16 @@ use std::{
     sync::atomic::{AtomicBool, Ordering},
 };
 
-/// The system allocator, counting the calls that allocate or grow a block (`alloc`,
-/// `alloc_zeroed`, `realloc`) per thread.
-pub struct CountingAllocator;
+/// An allocator `A` (the system's by default), counting the calls that allocate or grow a
+/// block (`alloc`, `alloc_zeroed`, `realloc`) per thread.
+pub struct CountingAllocator<A = System>(A);
+
+impl<A> CountingAllocator<A> {
+    /// Counts the allocations `inner` makes.
+    pub const fn over(inner: A) -> Self {
+        Self(inner)
+    }
+}
 
 thread_local! {
     /// Allocations made by this thread so far (const-initialised and without a destructor,
@@ -36,30 +44,30 @@ fn count() {
     let _ = ALLOCATIONS.try_with(|count| count.set(count.get() + 1));
 }
 
-// SAFETY: every method forwards to `System` with the same arguments; counting touches no
+// SAFETY: every method forwards to `A` with the same arguments; counting touches no
 // allocated memory.
-unsafe impl GlobalAlloc for CountingAllocator {
+unsafe impl<A: GlobalAlloc> GlobalAlloc for CountingAllocator<A> {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         count();
-        // SAFETY: the caller's guarantees for `alloc` are `System.alloc`'s.
-        unsafe { System.alloc(layout) }
+        // SAFETY: the caller's guarantees for `alloc` are `A::alloc`'s.
+        unsafe { self.0.alloc(layout) }
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         count();
         // SAFETY: as for `alloc`.
-        unsafe { System.alloc_zeroed(layout) }
+        unsafe { self.0.alloc_zeroed(layout) }
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         count();
-        // SAFETY: `ptr` was allocated by `System` (through this allocator) with `layout`.
-        unsafe { System.realloc(ptr, layout, new_size) }
+        // SAFETY: `ptr` was allocated by `A` (through this allocator) with `layout`.
+        unsafe { self.0.realloc(ptr, layout, new_size) }
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         // SAFETY: as for `realloc`.
-        unsafe { System.dealloc(ptr, layout) }
+        unsafe { self.0.dealloc(ptr, layout) }
     }
 }
 

@@ -14,11 +14,13 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use evmove_runtime::exec::counting::CountingAllocator;
+use mimalloc::MiMalloc;
 
-// Counts each thread's allocations, for the work `evmove bench` reports; the timed runs pay
-// a thread-local increment per allocation.
+// mimalloc (thread-local free lists: Block-STM's workers free blocks other threads allocated),
+// counting each thread's allocations for the work `evmove bench` reports; the timed runs pay a
+// thread-local increment per allocation.
 #[global_allocator]
-static ALLOCATOR: CountingAllocator = CountingAllocator;
+static ALLOCATOR: CountingAllocator<MiMalloc> = CountingAllocator::over(MiMalloc);
 
 /// Compile Ethereum (EVM) contracts into Move.
 #[derive(Parser)]
