@@ -8,7 +8,7 @@
 
 use std::{collections::BTreeMap, sync::Arc};
 
-use alloy_primitives::{Address, U256};
+use alloy_primitives::{Address, Bytes, U256};
 use evmove::{
     conformance::run::Runner, lower::typed::TypedEntries, pipeline::compile_code,
     provider::OnDemand,
@@ -197,7 +197,8 @@ impl EvmoveEngine {
         for (key, value) in writes {
             match (key, value) {
                 (StateKey::Account(address), value) => {
-                    let before = self.state.account(*address).unwrap_or_default();
+                    let existed = self.state.account(*address);
+                    let before = existed.unwrap_or_default();
                     let after = match value {
                         Some(StateValue::Account(account)) => *account,
                         _ => Account::default(),
@@ -205,6 +206,13 @@ impl EvmoveEngine {
                     let change = changes.entry(*address).or_default();
                     change.balance = (after.balance != before.balance).then_some(after.balance);
                     change.nonce = (after.nonce != before.nonce).then_some(after.nonce);
+                    // An empty account made where none was (before EIP-161 a touch makes
+                    // one): revm reports it created, with empty code.
+                    let made_empty =
+                        matches!(value, Some(StateValue::Account(a)) if *a == Account::default());
+                    if existed.is_none() && made_empty {
+                        change.code.get_or_insert_with(Bytes::new);
+                    }
                 }
                 (StateKey::Code(address), Some(StateValue::Code(code))) => {
                     changes.entry(*address).or_default().code = Some(code.bytes.clone());
