@@ -418,19 +418,26 @@ impl Journal {
     }
 
     /// Moves `value` wei from `from` to `to` (creating `to` if needed); `false`, and nothing
-    /// changed, if `from` has less.
+    /// changed, if `from` has less. Before EIP-161 (Spurious Dragon, `spec`) moving nothing
+    /// still touches `to`, which makes its account, empty, where there was none (revm's
+    /// touch, kept by its pre-EIP-161 rule; geth's `CreateAccount`).
     pub fn transfer(
         &mut self,
         view: &dyn StateView,
         from: Address,
         to: Address,
         value: U256,
+        spec: SpecId,
     ) -> Result<bool, StateError> {
         let mut sender = self.account(view, from)?.unwrap_or_default();
         let Some(balance) = sender.balance.checked_sub(value) else {
             return Ok(false);
         };
         if value.is_zero() {
+            let touch_makes = from != to && !spec.is_enabled_in(SpecId::SPURIOUS_DRAGON);
+            if touch_makes && self.account(view, to)?.is_none() {
+                self.set_account(to, Account::default());
+            }
             return Ok(true);
         }
         sender.balance = balance;
@@ -505,7 +512,7 @@ impl Journal {
     ) -> Result<(), StateError> {
         // The whole balance, just read: the transfer cannot fall short.
         let balance = self.account(view, address)?.unwrap_or_default().balance;
-        self.transfer(view, address, beneficiary, balance)?;
+        self.transfer(view, address, beneficiary, balance, spec)?;
         let stored = if self.was_created(address) {
             // Created in this transaction: the state holds nothing of it.
             Vec::new()

@@ -183,8 +183,9 @@ struct Codeless;
 
 impl Calls for Codeless {
     fn call(&self, host: &Host<'_>, inputs: CallInputs) -> Result<FrameResult, Fatal> {
+        let (view, spec) = (host.view, host.block.spec);
         let moved =
-            (host.journal()).transfer(host.view, inputs.caller, inputs.target, inputs.transfer);
+            (host.journal()).transfer(view, inputs.caller, inputs.target, inputs.transfer, spec);
         assert!(host.state(moved)?, "the caller can pay");
         Ok(FrameResult {
             end: FrameEnd::Return(Bytes::new()),

@@ -2,7 +2,7 @@
 //! account not read is a pending credit; a read applies it; a revert undoes either.
 
 use alloy_primitives::{Address, U256};
-use evmove_runtime::{journal::Journal, Account, InMemoryState, StateKey, StateValue};
+use evmove_runtime::{journal::Journal, Account, InMemoryState, SpecId, StateKey, StateValue};
 
 fn address(byte: u8) -> Address {
     Address::with_last_byte(byte)
@@ -33,13 +33,31 @@ fn a_payment_to_an_account_not_read_is_a_credit() {
     let state = state();
     let mut journal = Journal::deferring_credits();
     assert!(journal
-        .transfer(&state, address(1), address(2), U256::from(7))
+        .transfer(
+            &state,
+            address(1),
+            address(2),
+            U256::from(7),
+            SpecId::CANCUN
+        )
         .unwrap());
     assert!(journal
-        .transfer(&state, address(1), address(3), U256::from(1))
+        .transfer(
+            &state,
+            address(1),
+            address(3),
+            U256::from(1),
+            SpecId::CANCUN
+        )
         .unwrap());
     assert!(journal
-        .transfer(&state, address(1), address(2), U256::from(3))
+        .transfer(
+            &state,
+            address(1),
+            address(2),
+            U256::from(3),
+            SpecId::CANCUN
+        )
         .unwrap());
     let (writes, credits, _) = journal.finish();
     assert_eq!(
@@ -56,11 +74,23 @@ fn a_read_applies_the_credit_and_a_revert_undoes_it() {
     let mut journal = Journal::deferring_credits();
     let outer = journal.checkpoint();
     journal
-        .transfer(&state, address(1), address(2), U256::from(7))
+        .transfer(
+            &state,
+            address(1),
+            address(2),
+            U256::from(7),
+            SpecId::CANCUN,
+        )
         .unwrap();
     let inner = journal.checkpoint();
     journal
-        .transfer(&state, address(1), address(2), U256::from(1))
+        .transfer(
+            &state,
+            address(1),
+            address(2),
+            U256::from(1),
+            SpecId::CANCUN,
+        )
         .unwrap();
     // The read sees the state plus both credits, and makes the account a written value.
     assert_eq!(balance(&mut journal, &state, 2), U256::from(13));
@@ -80,7 +110,13 @@ fn credited_then_read_is_a_full_write() {
     let state = state();
     let mut journal = Journal::deferring_credits();
     journal
-        .transfer(&state, address(1), address(9), U256::from(4))
+        .transfer(
+            &state,
+            address(1),
+            address(9),
+            U256::from(4),
+            SpecId::CANCUN,
+        )
         .unwrap();
     assert_eq!(balance(&mut journal, &state, 9), U256::from(4));
     let (writes, credits, _) = journal.finish();

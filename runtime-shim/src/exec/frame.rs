@@ -67,9 +67,13 @@ fn call(exec: &Executor<'_>, host: &Host<'_>, inputs: CallInputs) -> Result<Fram
         return Ok(FrameResult::refused(inputs.gas_limit));
     }
     let checkpoint = host.journal().checkpoint();
-    let moved = host
-        .journal()
-        .transfer(host.view, inputs.caller, inputs.target, inputs.transfer);
+    let moved = host.journal().transfer(
+        host.view,
+        inputs.caller,
+        inputs.target,
+        inputs.transfer,
+        host.block.spec,
+    );
     if !host.state(moved)? {
         return Ok(FrameResult::refused(inputs.gas_limit));
     }
@@ -154,9 +158,13 @@ fn construct(
         );
         journal.mark_created(address);
     }
-    let moved = host
-        .journal()
-        .transfer(host.view, inputs.caller, address, inputs.value);
+    let moved = host.journal().transfer(
+        host.view,
+        inputs.caller,
+        address,
+        inputs.value,
+        host.block.spec,
+    );
     host.state(moved)?;
 
     let mut result = if initcode.bytes.is_empty() {
