@@ -117,6 +117,11 @@ pub struct JumpAnalysis {
     /// escapes): they may enter any JUMPDEST with any stack, so no JUMPDEST they reach is
     /// taken for a function entry.
     pub computed: BTreeSet<Pc>,
+    /// Jumps resolved to the labels the code uses as data, their target loaded from an
+    /// address the code computes (see **Escaped labels** above): the one assumption of the
+    /// static path. The lowering makes any other target of theirs
+    /// [`Fault::SpeculationFailed`], which runs the frame again in universal form.
+    pub speculative: BTreeSet<Pc>,
     /// How many (block, stack) states were explored.
     pub states: usize,
     /// Regions of the code that CODECOPY copies with constant offset and size, as
@@ -273,9 +278,10 @@ impl Explorer<'_> {
             for (jump, stack, origins, _) in self.dynamic_jumps.clone() {
                 // Present even when empty: the jump is resolved, to no target at all.
                 self.analysis.targets.entry(jump).or_default();
-                if self.escaped.is_empty() {
-                    self.analysis.computed.insert(jump);
-                }
+                match self.escaped.is_empty() {
+                    true => self.analysis.computed.insert(jump),
+                    false => self.analysis.speculative.insert(jump),
+                };
                 for &target in &targets {
                     self.analysis
                         .targets
