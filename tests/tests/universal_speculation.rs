@@ -90,8 +90,8 @@ fn assert_speculates(code: &[u8]) {
     let lifted = lift(&Code::new(code.to_vec())).expect("lifts");
     assert_eq!(lifted.universal, None, "the static path");
     assert_eq!(lifted.jumps.speculative.len(), 1, "one speculative jump");
-    let compiled = compile_code(code, DEFAULT_PUBLISHER, "m", &TypedEntries::default())
-        .expect("compiles");
+    let compiled =
+        compile_code(code, DEFAULT_PUBLISHER, "m", &TypedEntries::default()).expect("compiles");
     assert!(compiled.universal_entry, "run_universal beside run");
 }
 
@@ -126,7 +126,11 @@ fn push(address: Address) -> String {
 /// In native tier, that frames ran as machine code.
 fn ran_natively(engines: &Differential, tier: Tier) {
     if tier == Tier::Native {
-        let stats = engines.evmove.native_tier().expect("the native tier").stats();
+        let stats = engines
+            .evmove
+            .native_tier()
+            .expect("the native tier")
+            .stats();
         assert!(stats.native_frames > 0, "{stats:?}");
     }
 }
@@ -148,7 +152,11 @@ fn a_jump_to_a_target_data_wrote_at_a_computed_address_lands_where_revm_lands() 
             let outcomes: Vec<TxOutcome> = (targets.iter())
                 .map(|&target| {
                     let tx = Tx::call(SENDER, address, calldata(target));
-                    same(&mut engines, &tx, &format!("{tier:?} {write:?} to {target}"))
+                    same(
+                        &mut engines,
+                        &tx,
+                        &format!("{tier:?} {write:?} to {target}"),
+                    )
                 })
                 .collect();
             let returned: Vec<Option<U256>> = (outcomes.iter())

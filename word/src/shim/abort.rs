@@ -8,7 +8,7 @@
 //! | 4 | `evmove::u256::to_u128` | a word does not fit 128 bits |
 //! | 16–18 | the lowering, where the front end found a fault | an EVM exceptional halt |
 //! | 19–20 | the lowering, after calls that must not return | an evmove bug |
-//! | 21 | the lowering, where a jump the static path bounded by assumption went elsewhere | the frame runs again in universal form |
+//! | 21 | the lowering, where a speculative switch matches no case | no EVM end: the frame runs again in universal form |
 //!
 //! The Move sources restate codes 1–4 as constants of the modules raising them (Move code
 //! needs them by name); a test (`tests/tests/shim_interface.rs`) checks they are these.
