@@ -163,7 +163,7 @@ impl Machine<'_> {
                     then,
                     otherwise,
                 } => goto(if get(cond).is_zero() { otherwise } else { then }),
-                Terminator::Switch { value, cases } => {
+                Terminator::Switch { value, cases, .. } => {
                     let target = get(value);
                     match cases
                         .iter()

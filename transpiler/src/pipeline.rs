@@ -1,7 +1,9 @@
 //! The whole pipeline for one code blob, top to bottom ([`compile`]): decode, lift (jump
 //! resolution, function recovery, SSA), check the IR, optimise (the IR checked after every
 //! pass in debug builds and tests), lower, verify the Move module. Where the static path
-//! gives up, lifting or lowering, the code takes the universal path ([`Fallback`]). It can stop after any
+//! gives up, lifting or lowering, the code takes the universal path ([`Fallback`]); where
+//! it speculates (a switch bounded by assumption), the module also gets the code in
+//! universal form as a second entry ([`CompiledBlob::universal_entry`]). It can stop after any
 //! [`Stage`], whose output prints as that stage's text form (the snapshot suite takes each).
 //! And the blobs of a contract: its initcode and runtime code, or for raw hex the code and
 //! whatever code it copies.
@@ -16,7 +18,7 @@ use crate::{
     artifact::{Bytecode, Contract},
     disasm::disassemble,
     evm::Code,
-    ir::{self, verify_function, verify_module, FuncRef, VerifyError},
+    ir::{self, verify_function, verify_module, Fault, FuncRef, Terminator, VerifyError},
     lift::{lift, lift_unchecked, lift_universal, LiftCodeError, Lifted},
     lower::{module as lower_module, typed::TypedEntries, ModuleError},
     opt::optimize_checked,
@@ -106,10 +108,29 @@ pub fn compile_lifted_to(
         return Ok(Output::Optimised(lifted));
     }
     // Lower: one Move function per IR function (split when too large), typed entries;
-    // verify: serialized, read back, and checked by the Move bytecode verifier.
+    // verify: serialized, read back, and checked by the Move bytecode verifier. Where the
+    // static path speculates, the same code in universal form is the second entry, which a
+    // frame whose speculation fails runs again on.
     let universal = lifted.universal.map(Fallback::Lift);
-    let compiled = match (lower_and_verify(&lifted.module, target), universal) {
-        (Ok(bytes), universal) => CompiledBlob::new(target, bytes, &lifted.module, universal),
+    let speculation = match universal.is_none() && speculates(&lifted.module) {
+        true => Some(universal_form(&lifted.code)?),
+        false => None,
+    };
+    let lowered = match &speculation {
+        None => lower_and_verify(&lifted.module, target),
+        Some(universal) => lower_module::compile_with_universal(
+            &lifted.module,
+            universal,
+            target.address,
+            target.name,
+            target.typed,
+        ),
+    };
+    let compiled = match (lowered, universal) {
+        (Ok(bytes), universal) => CompiledBlob {
+            universal_entry: speculation.is_some(),
+            ..CompiledBlob::new(target, bytes, &lifted.module, universal)
+        },
         // The static path's lowering gave up (too many live values, a function too large to
         // split, ...): the universal path lowers any code. A name no Move identifier fails
         // on either path.
@@ -128,11 +149,36 @@ fn compile_universal(
     target: Target,
     reason: Fallback,
 ) -> Result<CompiledBlob, CompileError> {
+    let module = universal_form(code)?;
+    let bytes = lower_and_verify(&module, target)?;
+    Ok(CompiledBlob::new(target, bytes, &module, Some(reason)))
+}
+
+/// `code` lifted in universal form, checked and optimised.
+fn universal_form(code: &Code) -> Result<ir::Module, CompileError> {
     let (mut module, _) = lift_universal(code);
     verify_module(&module).map_err(LiftCodeError::Malformed)?;
     optimize_checked(&mut module, check_after_pass)?;
-    let bytes = lower_and_verify(&module, target)?;
-    Ok(CompiledBlob::new(target, bytes, &module, Some(reason)))
+    Ok(module)
+}
+
+/// Whether some function of `module` may fail a speculation: a speculative switch, or one
+/// folded into its failure.
+pub fn speculates(module: &ir::Module) -> bool {
+    let speculative = |terminator: &Terminator| {
+        matches!(
+            terminator,
+            Terminator::Switch {
+                speculative: true,
+                ..
+            } | Terminator::Fault(Fault::SpeculationFailed)
+        )
+    };
+    (module.functions.iter()).any(|function| {
+        (function.layout().iter())
+            .filter_map(|&block| function.block(block).terminator.as_ref())
+            .any(speculative)
+    })
 }
 
 /// The verified Move module of `module`, as `target` names it, with its typed entries.
@@ -367,6 +413,11 @@ pub struct CompiledBlob {
     pub functions: usize,
     /// Why it took the universal path, if it did.
     pub universal: Option<Fallback>,
+    /// Whether its `run` speculates, so that it also has the code in universal form as
+    /// `run_universal` (`lower::UNIVERSAL_ENTRY`): the runtime runs a frame whose
+    /// speculation fails again from its start on it. In the same module, so that whoever
+    /// has the module has the fallback.
+    pub universal_entry: bool,
 }
 
 impl CompiledBlob {
@@ -381,6 +432,7 @@ impl CompiledBlob {
             bytes,
             functions: module.functions.len(),
             universal,
+            universal_entry: false,
         }
     }
 }

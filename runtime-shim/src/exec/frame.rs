@@ -3,6 +3,16 @@
 //! precompile, an EOA or a Move module, runs it in a new session of the same VM, and commits
 //! or rolls back. The transaction's first frame and the call natives (through the
 //! [`Calls`] trait the [`Executor`] implements) all come through here.
+//!
+//! **Deoptimisation.** A module's `run()` may speculate: the static path bounds a jump to a
+//! value loaded from a computed address by the labels the code uses as data (solc's function
+//! pointers), and a target outside them aborts with [`AbortCode::SpeculationFailed`], which
+//! is no EVM end. Such a module has the same code in universal form, which assumes nothing,
+//! as `run_universal()`. The frame then runs again from its start on it ([`run_module`]):
+//! its journal checkpoint reverted (state, logs, transient storage, warm sets, refunds), its
+//! gas as it was given, a new memory, no return data. Execution is deterministic, so the
+//! second run does what the EVM does; what the first run read stays read (Block-STM
+//! validates a read set that is larger than needed, never one too small).
 
 use alloy_primitives::{Address, Bytes, B256};
 use evmove_word::shim::AbortCode;
@@ -264,35 +274,70 @@ fn run_module(
         Err(reason) => return Err(fail(format!("no Move module for the code: {reason}"))),
     };
     let gas = frame.gas.clone();
-    let end = on_big_stack(|| run_session(exec, host, &module, frame));
+    let (checkpoint, gas_given) = (host.journal().checkpoint(), gas.get());
+    let end = match on_big_stack(|| run_session(exec, host, &module, RUN, frame)) {
+        // Deoptimised: the frame again, from its start, in universal form.
+        Err(Stopped::SpeculationFailed(frame)) if !host.failed() => {
+            host.journal().revert(checkpoint);
+            gas.set(gas_given);
+            let frame = (*frame).restarted(host.new_memory());
+            on_big_stack(|| run_session(exec, host, &module, RUN_UNIVERSAL, frame))
+        }
+        end => end,
+    };
     if host.failed() {
         return Err(Fatal);
     }
     match end {
         Ok(end) => Ok(FrameResult::ended(end, gas.get())),
-        Err(cause) => Err(fail(cause)),
+        Err(Stopped::SpeculationFailed(_)) => Err(fail(SPECULATION_FAILED.to_string())),
+        Err(Stopped::NoEvmEnd(cause)) => Err(fail(cause)),
     }
 }
+
+/// How a frame's execution stopped without an EVM end.
+enum Stopped {
+    /// `run()` aborted with [`AbortCode::SpeculationFailed`]: the frame, its memory taken,
+    /// to run again on `run_universal()`.
+    SpeculationFailed(Box<Frame>),
+    /// No EVM end (see [`frame_end`]): why.
+    NoEvmEnd(String),
+}
+
+/// Why a frame whose speculation failed has no EVM end: it failed in `run_universal()`,
+/// which makes no assumption.
+const SPECULATION_FAILED: &str =
+    "a speculation failed in the code's universal form (an evmove bug)";
 
 /// Runs `f` with room on the stack for a nested execution (on a new segment if needed).
 pub(super) fn on_big_stack<R>(f: impl FnOnce() -> R) -> R {
     stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, f)
 }
 
-/// Executes `module::run` for `frame`: how the frame ended, or why that is no EVM end
-/// (see [`frame_end`]).
+/// Executes `module::entry` (`run`, or `run_universal`) for `frame`: how the frame ended,
+/// or why that is no EVM end (see [`frame_end`]), or that its speculation failed.
 fn run_session<'a>(
     exec: &'a Executor<'a>,
     host: &'a Host<'a>,
     module: &ModuleId,
+    entry: &IdentStr,
     frame: Frame,
-) -> Result<FrameEnd, String> {
-    let (result, frame) = execute_function(exec, host, module, RUN, Vec::new(), frame);
-    host.recycle_memory(frame.memory);
+) -> Result<FrameEnd, Stopped> {
+    let (result, mut frame) = execute_function(exec, host, module, entry, Vec::new(), frame);
+    host.recycle_memory(std::mem::take(&mut frame.memory));
     match result {
-        Ok(_) => Err(NO_END.to_string()),
-        Err(error) => frame_end(&error, frame.end),
+        Ok(_) => Err(Stopped::NoEvmEnd(NO_END.to_string())),
+        Err(error) if speculation_failed(&error) => {
+            Err(Stopped::SpeculationFailed(Box::new(frame)))
+        }
+        Err(error) => frame_end(&error, frame.end).map_err(Stopped::NoEvmEnd),
     }
+}
+
+/// Whether Move execution stopped with [`AbortCode::SpeculationFailed`].
+fn speculation_failed(error: &VMError) -> bool {
+    error.major_status() == StatusCode::ABORTED
+        && error.sub_status() == Some(AbortCode::SpeculationFailed.code())
 }
 
 /// Why a frame that ended without a native recording how has no EVM end.
@@ -359,7 +404,8 @@ pub(super) fn execute_function<'a>(
 /// any other Move VM error (the VM's own call-stack limit is no EVM limit, and the lowering
 /// emits Move arithmetic only where it cannot fail), an abort with 0 and nothing recorded,
 /// an evmove bug's abort code ([`AbortCode::is_bug`]), a typed entry's code outside a typed
-/// entry call, or a code the shim table does not know.
+/// entry call, a failed speculation ([`AbortCode::SpeculationFailed`], which [`run_module`]
+/// reads first, running the frame again), or a code the shim table does not know.
 pub(super) fn frame_end(error: &VMError, recorded: Option<FrameEnd>) -> Result<FrameEnd, String> {
     let code = match error.major_status() {
         StatusCode::OUT_OF_GAS => return Ok(FrameEnd::Halt(HaltReason::OutOfGas)),
@@ -396,6 +442,9 @@ pub(super) fn abort_location(error: &VMError) -> String {
 
 /// The entry function of every transpiled module.
 const RUN: &IdentStr = ident_str!("run");
+
+/// The second entry of a module whose `run` speculates: the code in universal form.
+const RUN_UNIVERSAL: &IdentStr = ident_str!("run_universal");
 
 /// Runs a precompile with the call's input and gas.
 fn run_precompile(precompile: &revm_precompile::Precompile, inputs: &CallInputs) -> FrameResult {

@@ -157,3 +157,16 @@ pub struct Frame {
     /// after a [`Fatal`] stop, which is no end).
     pub end: Option<FrameEnd>,
 }
+
+impl Frame {
+    /// The frame as it starts again, on `memory` (empty): the same message and code, no
+    /// return data, no end, the same gas cell (its owner sets it).
+    pub fn restarted(self, memory: Memory) -> Frame {
+        Frame {
+            memory,
+            return_data: Bytes::new(),
+            end: None,
+            ..self
+        }
+    }
+}

@@ -101,6 +101,9 @@ pub struct ModuleRecord<'a> {
     pub functions: usize,
     /// Why the blob took the universal path, if it did.
     pub universal: Option<&'a str>,
+    /// Whether the module also has the code in universal form as `run_universal`, for
+    /// frames whose speculation fails ([`CompiledBlob::universal_entry`]).
+    pub universal_entry: bool,
     /// Its typed entries (and the functions without one).
     pub typed: &'a TypedEntries,
 }
@@ -131,6 +134,7 @@ impl ModuleRecord<'_> {
             "functions": self.functions,
             "path": if self.universal.is_some() { "universal" } else { "static" },
             "universal_reason": self.universal,
+            "universal_entry": self.universal_entry,
             "typed_entries": typed_entries,
             "without_typed_entry": without,
         })

@@ -19,6 +19,9 @@ pub(super) struct Entry {
     pub functions: usize,
     /// Why its blob took the universal path, if it did.
     pub universal: Option<String>,
+    /// Whether it has the code in universal form as a second entry (its `run` speculates).
+    #[serde(default)]
+    pub universal_entry: bool,
 }
 
 /// The cache: the modules by name.

@@ -406,6 +406,7 @@ struct Module {
     blob: Blob,
     functions: usize,
     universal: Option<String>,
+    universal_entry: bool,
 }
 
 /// The contracts compiled: each with its typed entries, every module, and the cache's new
@@ -483,6 +484,7 @@ fn compile_contracts<'a>(
                         fingerprint,
                         functions: compiled.module.functions,
                         universal: compiled.universal,
+                        universal_entry: compiled.module.universal_entry,
                     }
                 }
             },
@@ -493,6 +495,7 @@ fn compile_contracts<'a>(
             blob: item.blob,
             functions: entry.functions,
             universal: entry.universal.clone(),
+            universal_entry: entry.universal_entry,
         });
         built.cache.insert(name, entry);
     }
@@ -614,6 +617,7 @@ fn manifest(
                 blob: &module.blob,
                 functions: module.functions,
                 universal: module.universal.as_deref(),
+                universal_entry: module.universal_entry,
                 typed: typed_entries_for(&module.blob, typed),
             };
             let mut json = record.to_json();

@@ -121,12 +121,17 @@ pub enum Terminator {
         otherwise: BlockCall,
     },
     /// Continue in the block whose label (EVM offset) `value` equals; any other value is an
-    /// invalid jump, which halts the frame.
+    /// invalid jump, which halts the frame, or where the switch is `speculative`,
+    /// [`Fault::SpeculationFailed`].
     Switch {
         /// The jump target, as the EVM code computed it.
         value: Value,
         /// The labels the analysis found, with their blocks.
         cases: Vec<(Pc, BlockCall)>,
+        /// Whether the cases are the labels the code uses as data, assumed to bound a value
+        /// loaded from a computed address (`lift::jumps`, **Escaped labels**), rather than
+        /// every target the EVM may take.
+        speculative: bool,
     },
     /// Return to the caller.
     Return(Vec<Value>),
@@ -158,6 +163,10 @@ pub enum Fault {
     StackOverflow,
     /// A jump to a constant that is not a JUMPDEST.
     InvalidJumpTarget(U256),
+    /// No EVM halt: a jump the static path bounded by assumption (a speculative switch)
+    /// goes to a target outside the bound, which the EVM may take. The frame runs again
+    /// from its start on the code's universal form, which makes no assumption.
+    SpeculationFailed,
 }
 
 impl Terminator {

@@ -90,12 +90,21 @@ fn terminator_text(terminator: &Terminator) -> String {
             block_call(then),
             block_call(otherwise)
         ),
-        Terminator::Switch { value, cases } => {
+        Terminator::Switch {
+            value,
+            cases,
+            speculative,
+        } => {
             let cases: Vec<String> = cases
                 .iter()
                 .map(|(label, call)| format!("{label}: {}", block_call(call)))
                 .collect();
-            format!("switch {value} [{}]", cases.join(", "))
+            let kind = if *speculative {
+                "switch.speculative"
+            } else {
+                "switch"
+            };
+            format!("{kind} {value} [{}]", cases.join(", "))
         }
         Terminator::Return(values) => with_args("return", values),
         Terminator::TailCall { func, args } => format!("tailcall {func}({})", list(args)),
@@ -109,6 +118,7 @@ fn fault_text(fault: &Fault) -> String {
         Fault::StackUnderflow => "stack_underflow".to_string(),
         Fault::StackOverflow => "stack_overflow".to_string(),
         Fault::InvalidJumpTarget(target) => format!("invalid_jump {target:#x}"),
+        Fault::SpeculationFailed => "speculation_failed".to_string(),
     }
 }
 

@@ -42,18 +42,21 @@
 //! RETURNDATACOPY, EXTCODECOPY, MCOPY) and call output written there, and a load that may
 //! read one is of the environment; it runs in rounds until what the loads read is what the
 //! round assumed (see [`explore_jumps`]). A load from an address the code computes is
-//! **assumed** to read a function pointer the code stored, so a jump to it, or to it shifted
-//! right or masked, is bounded by the escaped labels: that is how solc keeps pointers —
+//! **speculated** to read a function pointer the code stored, so a jump to it, or to it
+//! shifted right or masked, is bounded by the escaped labels
+//! ([`JumpAnalysis::speculative`]): that is how solc keeps pointers —
 //! legacy code in memory arrays (`mload(add(table, mul(i, 0x20)))`) and packed into storage
 //! slots (`label * 256^offset | (old & mask)`, unpacked exactly on load; at a constant slot
 //! and offset, which folds, or in an array's slot at an offset computed from the index) —
 //! while its other memory (ABI-decoded calldata, return data, encoded results) lives at
 //! computed addresses too, so telling them apart would need an analysis of memory
 //! allocation. Hand-written code that stores data at a computed address and jumps to it
-//! loaded back is the case this assumption gets wrong (its jump halts where the EVM may land
-//! on another JUMPDEST). Storage written by other code (a previous owner of the account, a
-//! DELEGATECALL from a proxy with another layout) is assumed to hold what this code's
-//! constructor and its own stores put there. Via-IR code keeps function pointers as ids and
+//! loaded back, or storage written by other code (a previous owner of the account, a
+//! DELEGATECALL from a proxy with another layout), may still send such a jump to another
+//! JUMPDEST: the speculation fails there ([`Fault::SpeculationFailed`]), and the runtime
+//! runs the frame again from its start on the same code in universal form, which every such
+//! module carries beside its static form; so the speculation is exact, and costs only where
+//! it fails. Via-IR code keeps function pointers as ids and
 //! calls them through a switch, and legacy constructor code combines labels with constants
 //! only (`creation << 32 | runtime`, folded), so neither is seen as a computed target.
 //!
@@ -117,6 +120,11 @@ pub struct JumpAnalysis {
     /// escapes): they may enter any JUMPDEST with any stack, so no JUMPDEST they reach is
     /// taken for a function entry.
     pub computed: BTreeSet<Pc>,
+    /// Jumps resolved to the labels the code uses as data, their target loaded from an
+    /// address the code computes (see **Escaped labels** above): the one assumption of the
+    /// static path. The lowering makes any other target of theirs
+    /// [`Fault::SpeculationFailed`], which runs the frame again in universal form.
+    pub speculative: BTreeSet<Pc>,
     /// How many (block, stack) states were explored.
     pub states: usize,
     /// Regions of the code that CODECOPY copies with constant offset and size, as
@@ -273,9 +281,10 @@ impl Explorer<'_> {
             for (jump, stack, origins, _) in self.dynamic_jumps.clone() {
                 // Present even when empty: the jump is resolved, to no target at all.
                 self.analysis.targets.entry(jump).or_default();
-                if self.escaped.is_empty() {
-                    self.analysis.computed.insert(jump);
-                }
+                match self.escaped.is_empty() {
+                    true => self.analysis.computed.insert(jump),
+                    false => self.analysis.speculative.insert(jump),
+                };
                 for &target in &targets {
                     self.analysis
                         .targets

@@ -2,12 +2,16 @@
 //! may have stored at constant addresses.
 //!
 //! A jump to a value the analysis does not know is bounded by the labels the code used as
-//! data (`lift::jumps`, **Escaped labels**) only if the value can only be such a label: one
-//! the code loaded back from memory or storage where it keeps function pointers. A value the
-//! environment chose (calldata, a call's result, the gas left...), one computed from a label
-//! and data, or a constant of the code the analysis forgot may be any JUMPDEST. Each stack
-//! slot carries an [`Origin`] saying which, and a load from a constant address is told apart
-//! by what the code stores there ([`Written`]).
+//! data (`lift::jumps`, **Escaped labels**) only if the value is taken to be such a label:
+//! one the code loaded back from memory or storage at an address it computes, where solc
+//! keeps function pointers. That is a speculation, not a proof (data written at a computed
+//! address may be loaded back there too): such a jump is lowered as a speculative switch,
+//! and a target outside the labels runs the frame again in universal form, which assumes
+//! nothing. A value the environment chose (calldata, a call's result, the gas left...), one
+//! computed from a label and data, or a constant of the code the analysis forgot may be any
+//! JUMPDEST: no speculation, the universal path. Each stack slot carries an [`Origin`]
+//! saying which, and a load from a constant address is told apart by what the code stores
+//! there ([`Written`]).
 
 use std::collections::BTreeSet;
 
@@ -31,7 +35,8 @@ impl Origin {
     /// code may have stored such a value; or a constant of the code that the analysis forgot
     /// (at a block boundary, or joining contexts), as unknown to it as the others.
     pub const ENVIRONMENT: Self = Self(2);
-    /// Loaded from memory, storage or transient storage at an address the code computes.
+    /// Loaded from memory, storage or transient storage at an address the code computes:
+    /// taken to be a function pointer the code stored (speculated, checked at run time).
     pub const LOADED: Self = Self(4);
 
     pub fn union(self, other: Self) -> Self {

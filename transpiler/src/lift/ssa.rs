@@ -19,7 +19,10 @@
 //!
 //! Exceptional halts the analysis found (stack underflow, invalid jump) become `fault`
 //! terminators; an unknown jump target outside the switch's cases halts at run time as an
-//! invalid jump.
+//! invalid jump, unless jump resolution bounded the jump by assumption
+//! ([`JumpAnalysis::speculative`]): then the switch is speculative, and another target is a
+//! failed speculation ([`Fault::SpeculationFailed`]), which runs the frame again in
+//! universal form.
 //!
 //! Each block charges the static gas of the EVM instructions it was lifted from, per section
 //! ([`super::gas`]).
@@ -534,7 +537,7 @@ impl Builder<'_> {
         }
         let taken_side = (!taken.is_empty()).then_some(&taken);
         match (taken_side, falls_through, condition) {
-            (None, None, _) => Ok(Terminator::Fault(Fault::InvalidJumpTarget(U256::ZERO))),
+            (None, None, _) => Ok(Terminator::Fault(self.unmatched(last_pc))),
             (None, Some(otherwise), _) => Ok(Terminator::Jump(self.block_call(&otherwise, &exit))),
             (Some(edges), None, _) => self.side(block, edges, &exit, (target, computed), last_pc),
             (Some(edges), Some(otherwise), Some(cond)) => {
@@ -633,19 +636,41 @@ impl Builder<'_> {
                     },
                 ));
             }
-            return Ok(Terminator::Switch { value, cases });
+            return Ok(self.switch(value, cases, pc));
         }
         if gotos.is_empty() {
-            return Ok(Terminator::Fault(Fault::InvalidJumpTarget(
-                invalid.unwrap_or_default(),
-            )));
+            return Ok(Terminator::Fault(match invalid {
+                Some(value) if !self.jumps.speculative.contains(&pc) => {
+                    Fault::InvalidJumpTarget(value)
+                }
+                _ => self.unmatched(pc),
+            }));
         }
         let value = target_value(target)?;
         let cases = gotos
             .iter()
             .map(|(label, key)| (*label, self.block_call(key, exit)))
             .collect();
-        Ok(Terminator::Switch { value, cases })
+        Ok(self.switch(value, cases, pc))
+    }
+
+    /// A switch of the jump at `pc` on `value`: speculative if jump resolution bounded the
+    /// jump by the labels the code uses as data.
+    fn switch(&self, value: Value, cases: Vec<(Pc, BlockCall)>, pc: Pc) -> Terminator {
+        Terminator::Switch {
+            value,
+            cases,
+            speculative: self.jumps.speculative.contains(&pc),
+        }
+    }
+
+    /// The fault of the jump at `pc` where it takes none of the targets found: an invalid
+    /// jump, or if jump resolution bounded it by assumption, a failed speculation.
+    fn unmatched(&self, pc: Pc) -> Fault {
+        match self.jumps.speculative.contains(&pc) {
+            true => Fault::SpeculationFailed,
+            false => Fault::InvalidJumpTarget(U256::ZERO),
+        }
     }
 
     /// A block made for the taken side of a JUMPI: it takes the exit stack and the target.
@@ -721,9 +746,11 @@ impl Builder<'_> {
                     .into_iter()
                     .map(|continuation| (continuation.0, self.block_call(continuation, &resumed)))
                     .collect();
+                // Return labels are constants of the callers: no assumption.
                 Ok(Terminator::Switch {
                     value: label,
                     cases,
+                    speculative: false,
                 })
             }
             _ => {

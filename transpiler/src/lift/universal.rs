@@ -83,6 +83,7 @@ pub fn lift_universal(code: &Code) -> (ir::Module, JumpAnalysis) {
             Terminator::Switch {
                 value: target,
                 cases,
+                speculative: false,
             },
         );
         let every: BTreeSet<Pc> = jumpdests.iter().copied().collect();

@@ -44,10 +44,15 @@ pub const SHIM_ADDRESS: AccountAddress = AccountAddress::new(evmove_word::shim::
 /// The name of every module's entry function.
 pub const ENTRY: &str = "run";
 
+/// The name of the second entry of a module whose `run` speculates: the same code in
+/// universal form, which the runtime runs a frame on again when the speculation fails.
+pub const UNIVERSAL_ENTRY: &str = "run_universal";
+
 /// Abort codes (the shim table's, `evmove_word::shim::abort`): the lowering aborts with
 /// [`AbortCode::StackUnderflow`], [`AbortCode::StackOverflow`] and [`AbortCode::InvalidJump`]
 /// where the front end found a fault, and with [`AbortCode::NoReturnReturned`] and
-/// [`AbortCode::HaltReturned`] after calls that must not return.
+/// [`AbortCode::HaltReturned`] after calls that must not return; with
+/// [`AbortCode::SpeculationFailed`] where a speculative switch matches no case.
 pub use evmove_word::shim::AbortCode;
 
 impl From<&Fault> for AbortCode {
@@ -56,6 +61,7 @@ impl From<&Fault> for AbortCode {
             Fault::StackUnderflow => AbortCode::StackUnderflow,
             Fault::StackOverflow => AbortCode::StackOverflow,
             Fault::InvalidJumpTarget(_) => AbortCode::InvalidJump,
+            Fault::SpeculationFailed => AbortCode::SpeculationFailed,
         }
     }
 }
@@ -107,11 +113,19 @@ pub enum ModuleError {
     Verify(String),
 }
 
-/// Whether `name` is one the module's own functions may have (`run`, `f<pc>`, and their
-/// parts `<name>_<k>`), so a typed entry must not take it.
+/// Whether `name` is one the module's own functions may have (`run`, `run_universal`,
+/// `f<pc>`, and their parts `<name>_<k>`), so a typed entry must not take it.
 pub(crate) fn is_internal_name(name: &str) -> bool {
-    let mut pieces = name.split('_');
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    let base = pieces.next().unwrap_or_default();
-    (base == ENTRY || base.strip_prefix('f').is_some_and(digits)) && pieces.all(digits)
+    let (base, parts) = match name.strip_prefix(UNIVERSAL_ENTRY) {
+        Some(parts) => (UNIVERSAL_ENTRY, parts),
+        None => name.split_at(name.find('_').unwrap_or(name.len())),
+    };
+    let parts = parts.is_empty()
+        || parts
+            .strip_prefix('_')
+            .is_some_and(|p| p.split('_').all(digits));
+    let base =
+        base == ENTRY || base == UNIVERSAL_ENTRY || base.strip_prefix('f').is_some_and(digits);
+    base && parts
 }

@@ -1,5 +1,6 @@
 //! The module driver: every function of an IR module lowered into one Move module, parts of
-//! functions too large for Move lowered in turn, typed entry functions added, and the module
+//! functions too large for Move lowered in turn, the code in universal form as a second
+//! entry where the first speculates, typed entry functions added, and the module
 //! serialized, read back and verified ([`compile`]).
 
 use std::{borrow::Cow, collections::HashMap};
@@ -14,7 +15,7 @@ use super::{
     module_builder::ModuleBuilder,
     natives, split,
     typed::{Helpers, TypedEntries},
-    LowerError, ModuleError, ENTRY,
+    LowerError, ModuleError, ENTRY, UNIVERSAL_ENTRY,
 };
 use crate::ir::{self, FuncRef, InstData, Terminator};
 
@@ -26,7 +27,19 @@ pub fn compile(
     name: &str,
     typed: &TypedEntries,
 ) -> Result<Vec<u8>, ModuleError> {
-    verify(&lower(module, address, name, typed)?)
+    verify(&lower(module, None, address, name, typed)?)
+}
+
+/// [`compile`], with `universal` (a module of one function in universal form, the same
+/// code) as the second entry [`UNIVERSAL_ENTRY`], for a `module` that speculates.
+pub fn compile_with_universal(
+    module: &ir::Module,
+    universal: &ir::Module,
+    address: AccountAddress,
+    name: &str,
+    typed: &TypedEntries,
+) -> Result<Vec<u8>, ModuleError> {
+    verify(&lower(module, Some(universal), address, name, typed)?)
 }
 
 /// Serializes `compiled`, reads it back and runs the Move bytecode verifier on what it read:
@@ -43,28 +56,36 @@ pub fn verify(compiled: &CompiledModule) -> Result<Vec<u8>, ModuleError> {
     Ok(bytes)
 }
 
-/// Lowers `module` into the Move module `address::name` with the typed entry functions
-/// `typed`, unverified.
+/// Lowers `module` (and `universal`'s one function as [`UNIVERSAL_ENTRY`]) into the Move
+/// module `address::name` with the typed entry functions `typed`, unverified.
 pub fn lower(
     module: &ir::Module,
+    universal: Option<&ir::Module>,
     address: AccountAddress,
     name: &str,
     typed: &TypedEntries,
 ) -> Result<CompiledModule, ModuleError> {
     let name = Identifier::new(name).map_err(|_| ModuleError::Name(name.to_string()))?;
     let mut builder = ModuleBuilder::new(address, &name);
-    let mut functions: Vec<Cow<ir::Function>> =
-        module.functions.iter().map(Cow::Borrowed).collect();
+    // The universal form's function follows the module's own (it calls none of them).
+    let universal = universal.map(|universal| &universal.functions[0]);
+    let mut functions: Vec<Cow<ir::Function>> = (module.functions.iter())
+        .chain(universal)
+        .map(Cow::Borrowed)
+        .collect();
+    let entries = Entries {
+        universal: universal.map(|_| module.functions.len()),
+    };
     let mut names = Vec::new();
     let mut handles = Vec::new();
     let mut stack_users = Vec::new();
-    for function in &module.functions {
+    for function in &functions {
         stack_users.push(uses_stack(function, &stack_users));
     }
-    for (i, function) in module.functions.iter().enumerate() {
-        let function_name = match i {
-            0 => ENTRY.to_string(),
-            _ => format!("f{}", function.entry_pc.0),
+    for (i, function) in functions.iter().enumerate() {
+        let function_name = match entries.name(i) {
+            Some(entry) => entry.to_string(),
+            None => format!("f{}", function.entry_pc.0),
         };
         let function_name = Identifier::new(function_name).expect("letters and digits");
         handles.push(function_handle(
@@ -73,7 +94,7 @@ pub fn lower(
             &name,
             &function_name,
             function,
-            i > 0 && stack_users[i],
+            entries.name(i).is_none() && stack_users[i],
         ));
         names.push(function_name);
     }
@@ -82,6 +103,7 @@ pub fn lower(
         functions: handles,
         natives: HashMap::new(),
         stack_users,
+        entries,
     };
     // Parts of a split function join the end of the list, so they are lowered (and split
     // again if they still are too large) in turn.
@@ -92,10 +114,11 @@ pub fn lower(
             pc: function.entry_pc,
             source,
         };
-        let stack = match (i, callees.stack_users[i]) {
+        let entry = callees.entries.name(i).is_some();
+        let stack = match (entry, callees.stack_users[i]) {
             (_, false) => StackAccess::None,
-            (0, true) => StackAccess::Owns,
-            (_, true) => StackAccess::Borrows,
+            (true, true) => StackAccess::Owns,
+            (false, true) => StackAccess::Borrows,
         };
         let body = match lower_function(function, &mut callees, stack) {
             Ok(body) => body,
@@ -124,10 +147,9 @@ pub fn lower(
             }
             Err(source) => return Err(fail(source)),
         };
-        let visibility = if i == 0 {
-            Visibility::Public
-        } else {
-            Visibility::Private
+        let visibility = match callees.entries.name(i) {
+            Some(_) => Visibility::Public,
+            None => Visibility::Private,
         };
         let handle = callees.functions[i];
         callees
@@ -196,6 +218,24 @@ fn uses_stack(function: &ir::Function, earlier: &[bool]) -> bool {
     })
 }
 
+/// A module's entries, by index into its functions: `run()` at 0, and where it speculates,
+/// the code in universal form after the module's own functions.
+#[derive(Clone, Copy)]
+struct Entries {
+    universal: Option<usize>,
+}
+
+impl Entries {
+    /// The name of the function at `index` if it is an entry.
+    fn name(self, index: usize) -> Option<&'static str> {
+        match index {
+            0 => Some(ENTRY),
+            _ if Some(index) == self.universal => Some(UNIVERSAL_ENTRY),
+            _ => None,
+        }
+    }
+}
+
 /// The callees of a module's functions: its own functions and the natives, whose handles are
 /// made on first use.
 struct ModuleCallees {
@@ -205,6 +245,8 @@ struct ModuleCallees {
     natives: HashMap<(&'static str, &'static str), FunctionHandleIndex>,
     /// Per function, whether it reaches universal form's EVM stack.
     stack_users: Vec<bool>,
+    /// The entries, which own the stack they use.
+    entries: Entries,
 }
 
 impl Callees for ModuleCallees {
@@ -223,6 +265,6 @@ impl Callees for ModuleCallees {
     }
 
     fn borrows_stack(&self, func: FuncRef) -> bool {
-        func.index() > 0 && self.stack_users[func.index()]
+        self.entries.name(func.index()).is_none() && self.stack_users[func.index()]
     }
 }

@@ -311,7 +311,12 @@ impl<'a> Splitter<'a> {
             driver.set_terminator(done, Terminator::Return(values));
             cases.push((Pc(self.returned() as u32), to(done)));
         }
-        driver.set_terminator(head, Terminator::Switch { value: next, cases });
+        let switch = Terminator::Switch {
+            value: next,
+            cases,
+            speculative: false,
+        };
+        driver.set_terminator(head, switch);
         driver
     }
 
@@ -580,8 +585,12 @@ impl<'s, 'a> PartBuilder<'s, 'a> {
             })
             .collect();
         let value = self.next;
-        self.part
-            .set_terminator(self.start, Terminator::Switch { value, cases });
+        let switch = Terminator::Switch {
+            value,
+            cases,
+            speculative: false,
+        };
+        self.part.set_terminator(self.start, switch);
         self.part
     }
 }

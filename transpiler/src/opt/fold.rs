@@ -73,13 +73,19 @@ pub fn fold_constants(function: &mut Function) -> bool {
                     then.clone()
                 })
             }),
-            Some(Terminator::Switch { value, cases }) => consts.get(value).map(|value| {
+            Some(Terminator::Switch {
+                value,
+                cases,
+                speculative,
+            }) => consts.get(value).map(|value| {
                 let case = cases
                     .iter()
                     .find(|(label, _)| U256::from(label.0) == *value);
-                match case {
-                    Some((_, call)) => Terminator::Jump(call.clone()),
-                    None => Terminator::Fault(Fault::InvalidJumpTarget(*value)),
+                match (case, speculative) {
+                    (Some((_, call)), _) => Terminator::Jump(call.clone()),
+                    // The cases are not every JUMPDEST: the value may be another.
+                    (None, true) => Terminator::Fault(Fault::SpeculationFailed),
+                    (None, false) => Terminator::Fault(Fault::InvalidJumpTarget(*value)),
                 }
             }),
             _ => None,
@@ -193,7 +199,12 @@ block0():                               ; pc0
                     },
                 ),
             ];
-            function.set_terminator(entry, Terminator::Switch { value, cases });
+            let switch = Terminator::Switch {
+                value,
+                cases,
+                speculative: false,
+            };
+            function.set_terminator(entry, switch);
         };
         switch_on(&mut function, 20);
         assert!(fold_constants(&mut function));

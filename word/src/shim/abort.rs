@@ -8,6 +8,7 @@
 //! | 4 | `evmove::u256::to_u128` | a word does not fit 128 bits |
 //! | 16–18 | the lowering, where the front end found a fault | an EVM exceptional halt |
 //! | 19–20 | the lowering, after calls that must not return | an evmove bug |
+//! | 21 | the lowering, where a speculative switch matches no case | no EVM end: the frame runs again in universal form |
 //!
 //! The Move sources restate codes 1–4 as constants of the modules raising them (Move code
 //! needs them by name); a test (`tests/tests/shim_interface.rs`) checks they are these.
@@ -41,11 +42,15 @@ pub enum AbortCode {
     NoReturnReturned = 19,
     /// A halt native returned instead of aborting (a runtime bug).
     HaltReturned = 20,
+    /// A jump to a value loaded from a computed address, which the static path bounded by
+    /// the labels the code uses as data, went to none of them: no EVM end, the runtime
+    /// runs the frame again from its start on the code's universal module.
+    SpeculationFailed = 21,
 }
 
 impl AbortCode {
     /// Every abort code.
-    pub const ALL: [AbortCode; 10] = [
+    pub const ALL: [AbortCode; 11] = [
         AbortCode::FrameEnded,
         AbortCode::Reverted,
         AbortCode::ArgumentOutOfRange,
@@ -56,6 +61,7 @@ impl AbortCode {
         AbortCode::InvalidJump,
         AbortCode::NoReturnReturned,
         AbortCode::HaltReturned,
+        AbortCode::SpeculationFailed,
     ];
 
     /// Its number, as Move aborts with it.
@@ -99,6 +105,7 @@ impl fmt::Display for AbortCode {
             AbortCode::InvalidJump => "invalid jump",
             AbortCode::NoReturnReturned => "a function that never returns returned",
             AbortCode::HaltReturned => "a halt native returned",
+            AbortCode::SpeculationFailed => "a speculated jump went elsewhere",
         })
     }
 }

@@ -115,9 +115,10 @@ fn compile(args: &CompileArgs) -> Result<bool, String> {
         if written.insert(name.clone()) {
             write(&modules_dir.join(&file), &compiled.module.bytes)?;
         }
-        let path = match &compiled.universal {
-            Some(reason) => format!(", universal path: {reason}"),
-            None => String::new(),
+        let path = match (&compiled.universal, compiled.module.universal_entry) {
+            (Some(reason), _) => format!(", universal path: {reason}"),
+            (None, true) => ", speculates: universal form as run_universal".to_string(),
+            (None, false) => String::new(),
         };
         let native = ModuleReport::of_bytes(&compiled.module.bytes);
         eprintln!(
@@ -136,6 +137,7 @@ fn compile(args: &CompileArgs) -> Result<bool, String> {
             blob,
             functions: compiled.module.functions,
             universal: compiled.universal.as_deref(),
+            universal_entry: compiled.module.universal_entry,
             typed: blob_typed,
         };
         // The build's manifest has no tier (a build script does not link the native tier);

@@ -88,9 +88,10 @@ fn block_count(lifted: &Lifted) -> usize {
 }
 
 fn counts(blob: &Blob, lifted: &Lifted) -> String {
-    let path = match &lifted.universal {
-        None => String::new(),
-        Some(reason) => format!(", universal path ({reason})"),
+    let path = match (&lifted.universal, lifted.jumps.speculative.len()) {
+        (None, 0) => String::new(),
+        (None, jumps) => format!(", {jumps} speculative jumps"),
+        (Some(reason), _) => format!(", universal path ({reason})"),
     };
     format!(
         "{} bytes, {} functions, {} blocks, 0 unresolved jumps{path}",
@@ -114,6 +115,7 @@ fn summarize(
             "unresolved_jumps": 0,
             "path": if lifted.universal.is_some() { "universal" } else { "static" },
             "universal_reason": lifted.universal.as_ref().map(ToString::to_string),
+            "speculative_jumps": lifted.jumps.speculative.len(),
         }),
         Err(err) => json!({
             "contract": blob.contract,

@@ -74,7 +74,15 @@ impl Emitter<'_> {
                     self.goto(otherwise, here, next)?;
                 }
             }
-            Terminator::Switch { value, cases } => {
+            Terminator::Switch {
+                value,
+                cases,
+                speculative,
+            } => {
+                let unmatched = match speculative {
+                    true => AbortCode::SpeculationFailed,
+                    false => AbortCode::InvalidJump,
+                };
                 match self.locations[value.index()] {
                     Location::Word { .. } | Location::Spilled(_) | Location::Narrow(_) => {}
                     Location::Const(target) => {
@@ -83,7 +91,7 @@ impl Emitter<'_> {
                             .find(|(label, _)| U256::from(label.0) == target)
                         {
                             Some((_, call)) => self.goto(call, here, next)?,
-                            None => self.abort(AbortCode::InvalidJump),
+                            None => self.abort(unmatched),
                         }
                         return Ok(());
                     }
@@ -104,7 +112,7 @@ impl Emitter<'_> {
                     self.define_new(other);
                 }
                 self.define_new(invalid);
-                self.abort(AbortCode::InvalidJump);
+                self.abort(unmatched);
             }
             Terminator::Return(values) => {
                 for &v in values {

@@ -182,6 +182,9 @@ mod tests {
               {"type":"function","name":"run","inputs":[],"outputs":[],"stateMutability":"payable"},
               {"type":"function","name":"f12","inputs":[],"outputs":[],"stateMutability":"view"},
               {"type":"function","name":"run_0","inputs":[],"outputs":[],"stateMutability":"view"},
+              {"type":"function","name":"run_universal","inputs":[],"outputs":[],"stateMutability":"view"},
+              {"type":"function","name":"run_universal_2","inputs":[],"outputs":[],"stateMutability":"view"},
+              {"type":"function","name":"run_universally","inputs":[],"outputs":[],"stateMutability":"view"},
               {"type":"function","name":"names","inputs":[],"outputs":[{"name":"","type":"string[]"}],"stateMutability":"view"},
               {"type":"function","name":"callback","inputs":[],"outputs":[{"name":"","type":"function"}],"stateMutability":"view"}
             ]"#,
@@ -198,6 +201,9 @@ mod tests {
                 "names",
                 "run_c0406226",
                 "run_0_8ae88bb1",
+                "run_universal_d050de7f",
+                "run_universal_2_b5ab6c26",
+                "run_universally",
                 "transfer"
             ]
         );
