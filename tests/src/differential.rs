@@ -41,6 +41,17 @@ pub fn execute_both_at(
     contracts: &[(Address, &[u8])],
     call: &Tx,
 ) -> (TxOutcome, TxOutcome) {
+    let (mut revm, mut evmove) = engines_at(spec, tier, contracts);
+    execute_both(&mut revm, &mut evmove, call)
+}
+
+/// revm and evmove's `tier` at `spec`, their states holding `contracts` (address and code;
+/// nonce 1, no balance), for [`execute_both`].
+pub fn engines_at(
+    spec: SpecId,
+    tier: Tier,
+    contracts: &[(Address, &[u8])],
+) -> (RevmOracle, EvmoveEngine) {
     let mut revm = RevmOracle::with_spec(spec);
     let mut evmove = EvmoveEngine::with_spec_in_tier(spec, tier);
     for &(address, code) in contracts {
@@ -53,10 +64,20 @@ pub fn execute_both_at(
         evmove.state_mut().set_account(address, account);
         evmove.state_mut().set_code(address, code);
     }
-    let expected = Engine::execute(&mut revm, call).expect("revm runs it");
+    (revm, evmove)
+}
+
+/// Executes `call` in `revm` and in `evmove` (of [`engines_at`]): revm's outcome and
+/// evmove's. In the native tier, fails unless some frame ran as machine code.
+pub fn execute_both(
+    revm: &mut RevmOracle,
+    evmove: &mut EvmoveEngine,
+    call: &Tx,
+) -> (TxOutcome, TxOutcome) {
+    let expected = Engine::execute(revm, call).expect("revm runs it");
     let actual = evmove.execute(call).expect("evmove runs it");
-    if tier == Tier::Native {
-        let stats = evmove.native_tier().expect("the native tier").stats();
+    if let Some(native) = evmove.native_tier() {
+        let stats = native.stats();
         assert!(stats.native_frames > 0, "{stats:?}");
     }
     (expected, actual)

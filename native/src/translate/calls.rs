@@ -36,7 +36,7 @@ impl Translator<'_, '_> {
             }
             None => {
                 let decl = native(module, handle_index)?;
-                if self.inline_charge(decl, &args) || self.inline_word(decl, &args) {
+                if self.inline_gas(decl, &args) || self.inline_word(decl, &args) {
                     return Ok(());
                 }
                 let types = match decl.row.result {

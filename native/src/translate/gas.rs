@@ -6,6 +6,10 @@
 //! calls the direct entry, which halts the frame as revm does (or, without a frame, reports
 //! the misdeclaration). A charge that is not a constant, or not a charge any compiler
 //! encodes, goes through the entry as any other native.
+//!
+//! A loop's gas count in a Move local (`gas_left`, `settle`) reads and writes the same
+//! count in place (the local is a register, its subtraction Move's checked `Sub`), and
+//! `fork` is the fork read at the function's entry.
 
 use cranelift_codegen::ir::{
     condcodes::IntCC, types, Block, InstBuilder, InstructionData, MemFlagsData, Opcode, Value,
@@ -14,16 +18,35 @@ use cranelift_codegen::ir::{
 use evmove_runtime::natives::{gas, NativeDecl, Op};
 use evmove_word::shim::gate::Charge;
 
-use super::{calls::Callee, Translator};
+use super::{calls::Callee, Item, Translator};
 use crate::types::Scalar;
 
 impl Translator<'_, '_> {
-    /// Charges inline if `decl` is `charge` of a constant it can decode: whether it did.
-    pub(super) fn inline_charge(
+    /// Charges inline if `decl` is `charge` of a constant it can decode, or reads or sets
+    /// the gas count or reads the fork for `gas_left`, `settle` or `fork`: whether it did.
+    pub(super) fn inline_gas(
         &mut self,
         decl: &'static NativeDecl,
         args: &[(Value, Scalar)],
     ) -> bool {
+        match (decl.op, args) {
+            (Op::Gas(gas::Op::Left), []) => {
+                let flags = MemFlagsData::trusted();
+                let left = (self.builder.ins()).load(types::I64, flags, self.gas_left, 0);
+                self.stack.push(Item::Value(left, Scalar::U64));
+                return true;
+            }
+            (Op::Gas(gas::Op::Fork), []) => {
+                let fork = self.builder.ins().uextend(types::I64, self.fork);
+                self.stack.push(Item::Value(fork, Scalar::U64));
+                return true;
+            }
+            (Op::Gas(gas::Op::Settle), [(counted, Scalar::U64)]) => {
+                self.settle(decl, *counted, args);
+                return true;
+            }
+            _ => {}
+        }
         let (Op::Gas(gas::Op::Charge), [(encoded, Scalar::U64)]) = (decl.op, args) else {
             return false;
         };
@@ -55,6 +78,28 @@ impl Translator<'_, '_> {
         self.builder.ins().jump(after, &[]);
         self.builder.switch_to_block(after);
         true
+    }
+
+    /// Sets the frame's gas count to `counted`, a loop's count in a local; a count above it
+    /// (a lowering's bug) goes through the entry, which reports it.
+    fn settle(&mut self, decl: &'static NativeDecl, counted: Value, args: &[(Value, Scalar)]) {
+        let flags = MemFlagsData::trusted();
+        let left = (self.builder.ins()).load(types::I64, flags, self.gas_left, 0);
+        let above = (self.builder.ins()).icmp(IntCC::UnsignedGreaterThan, counted, left);
+        let (misdeclared, below, after) = (
+            self.builder.create_block(),
+            self.builder.create_block(),
+            self.builder.create_block(),
+        );
+        self.builder.set_cold_block(misdeclared);
+        (self.builder.ins()).brif(above, misdeclared, &[], below, &[]);
+        self.builder.switch_to_block(misdeclared);
+        self.call_through_areas(Callee::Native(decl), args, Vec::new());
+        self.builder.ins().jump(after, &[]);
+        self.builder.switch_to_block(below);
+        self.builder.ins().store(flags, counted, self.gas_left, 0);
+        self.builder.ins().jump(after, &[]);
+        self.builder.switch_to_block(after);
     }
 
     /// Takes `amount` from the frame's gas count, or stops out of gas with nothing left.

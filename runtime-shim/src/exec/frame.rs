@@ -400,15 +400,19 @@ pub(super) fn execute_function<'a>(
 ///
 /// EVM ends: out of gas (Move's gas is the EVM's), an end a native recorded, and the abort
 /// codes of the EVM halts the lowering found ([`AbortCode::StackUnderflow`],
-/// [`AbortCode::StackOverflow`], [`AbortCode::InvalidJump`]). Everything else is evmove's:
-/// any other Move VM error (the VM's own call-stack limit is no EVM limit, and the lowering
-/// emits Move arithmetic only where it cannot fail), an abort with 0 and nothing recorded,
+/// [`AbortCode::StackOverflow`], [`AbortCode::InvalidJump`]). Move arithmetic failing is out
+/// of gas too: the one Move arithmetic the lowering emits that can fail is the subtraction
+/// from a loop's gas count in a local (`evmove::lower::function::counted`), whose underflow
+/// is the section's charge exceeding the gas left. Everything else is evmove's: any other
+/// Move VM error (the VM's own call-stack limit is no EVM limit), an abort with 0 and nothing recorded,
 /// an evmove bug's abort code ([`AbortCode::is_bug`]), a typed entry's code outside a typed
 /// entry call, a failed speculation ([`AbortCode::SpeculationFailed`], which [`run_module`]
 /// reads first, running the frame again), or a code the shim table does not know.
 pub(super) fn frame_end(error: &VMError, recorded: Option<FrameEnd>) -> Result<FrameEnd, String> {
     let code = match error.major_status() {
-        StatusCode::OUT_OF_GAS => return Ok(FrameEnd::Halt(HaltReason::OutOfGas)),
+        StatusCode::OUT_OF_GAS | StatusCode::ARITHMETIC_ERROR => {
+            return Ok(FrameEnd::Halt(HaltReason::OutOfGas))
+        }
         StatusCode::ABORTED => error.sub_status(),
         _ => None,
     };

@@ -204,6 +204,19 @@ pub extern "C" fn call_native(
             },
             _ => Status::Misdeclared,
         },
+        Op::Gas(gas::Op::Left) => {
+            results[0] = u128::from(ctx.gas.get());
+            Status::Continue
+        }
+        Op::Gas(gas::Op::Fork) => {
+            results[0] = u128::from(ctx.fork);
+            Status::Continue
+        }
+        // The count is a u64 in its slot, as a charge is.
+        Op::Gas(gas::Op::Settle) => match gas::settled(ctx.gas.get(), args[0] as u64) {
+            Some(cost) => ctx.charge(cost),
+            None => Status::Misdeclared,
+        },
         Op::Gas(gas::Op::ChargeExp) => match ctx.extension.as_deref() {
             Some(frame) => {
                 let cost = gas::exp_cost(frame, words[0]);
@@ -315,6 +328,28 @@ mod tests {
             Status::OutOfGas
         );
         assert_eq!(ctx.gas().get(), 0);
+    }
+
+    #[test]
+    fn a_count_starts_at_the_gas_left_and_settles_down_never_up() {
+        let mut ctx = ctx(10);
+        let mut results = [0; 2];
+        let status = call_native(decl("gas_left"), &mut ctx, &[0; 15], &mut results);
+        assert_eq!((status, results[0]), (Status::Continue, 10));
+        let mut args = [0; 15];
+        args[0] = 3;
+        let settle = decl("settle");
+        assert_eq!(
+            call_native(settle, &mut ctx, &args, &mut results),
+            Status::Continue
+        );
+        assert_eq!(ctx.gas().get(), 3);
+        args[0] = 4;
+        assert_eq!(
+            call_native(settle, &mut ctx, &args, &mut results),
+            Status::Misdeclared
+        );
+        assert_eq!(ctx.gas().get(), 3);
     }
 
     #[test]

@@ -12,6 +12,11 @@
 //! block's fork is older. `charge_exp` reads the block's fork from the frame's extension
 //! (EXP's price per byte changed with EIP-160) and prices the exponent with revm's function.
 //!
+//! A loop reaching no host native counts its static gas in a Move `u64` local instead
+//! (`evmove::lower::function::counted`): `gas_left` gives the count's start, `fork` the
+//! block's fork (which the code compares with its sections' in place), and `settle` charges
+//! the frame down to what the count has left, as one cost.
+//!
 //! The charged forms of the host natives (`evmove::charged`) charge a section's static gas
 //! with [`charge_section`] before their work: the same gate, and the same out-of-gas halt
 //! reached through the host (an exceptional halt either way, consuming all the frame's gas).
@@ -38,6 +43,12 @@ pub enum Op {
     Charge,
     /// `charge_exp(exponent_hi: u128, exponent_lo: u128)`.
     ChargeExp,
+    /// `gas_left(): u64`.
+    Left,
+    /// `fork(): u64`.
+    Fork,
+    /// `settle(left: u64)`.
+    Settle,
 }
 
 impl Op {
@@ -64,6 +75,31 @@ impl Op {
                 Op::ChargeExp => {
                     let [exponent] = take_words(args)?;
                     exp_cost(context.extensions().get::<FrameExtension>(), exponent)
+                }
+                Op::Left => {
+                    let left = context.extensions().get::<FrameExtension>().frame.gas.get();
+                    return Ok(NativeResult::ok(
+                        InternalGas::zero(),
+                        vec![Value::u64(left)].into(),
+                    ));
+                }
+                Op::Fork => {
+                    let frame = context.extensions().get::<FrameExtension>();
+                    let fork = frame.host.schedule.spec as u64;
+                    return Ok(NativeResult::ok(
+                        InternalGas::zero(),
+                        vec![Value::u64(fork)].into(),
+                    ));
+                }
+                Op::Settle => {
+                    let counted = match (args.pop_front(), args.is_empty()) {
+                        (Some(counted), true) => counted.value_as::<u64>()?,
+                        _ => return Err(misdeclared("settle takes one u64".to_string())),
+                    };
+                    let left = context.extensions().get::<FrameExtension>().frame.gas.get();
+                    settled(left, counted).ok_or_else(|| {
+                        misdeclared(format!("settling {counted} gas with {left} left"))
+                    })?
                 }
             };
             Ok(NativeResult::ok(
@@ -97,6 +133,12 @@ pub(crate) fn charge_section(
 ) -> Result<(), FrameEnded> {
     gate(ctx, charge)?;
     ctx.charge(charge.gas)
+}
+
+/// What settling a frame with `left` gas down to `counted` charges it; `None` if `counted`
+/// is more than it has (a lowering's bug: the count starts from the gas left and only falls).
+pub(crate) fn settled(left: u64, counted: u64) -> Option<u64> {
+    left.checked_sub(counted)
 }
 
 /// What EXP's exponent costs in `frame`'s fork (revm's price: EIP-160 changed it).

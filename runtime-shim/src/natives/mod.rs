@@ -191,6 +191,9 @@ fn implementation(row: &Native) -> Option<Op> {
         (CALL, "create2") => Host(call::create2),
         (GAS, "charge") => Gas(gas::Op::Charge),
         (GAS, "charge_exp") => Gas(gas::Op::ChargeExp),
+        (GAS, "gas_left") => Gas(gas::Op::Left),
+        (GAS, "fork") => Gas(gas::Op::Fork),
+        (GAS, "settle") => Gas(gas::Op::Settle),
         (ABI, "address_to_word") => Abi(abi::Op::AddressToWord),
         (ABI, "to_bcs") => Abi(abi::Op::ToBcs),
         (ABI, "put_call") => Abi(abi::Op::PutCall),
@@ -245,9 +248,15 @@ mod tests {
                     assert!(row.reaches_host(), "{}", row.name);
                 }
                 Op::Abi(_) => assert_eq!(row.module, ABI, "{}", row.name),
-                Op::Gas(_) => {
+                Op::Gas(op) => {
                     assert_eq!(row.module, GAS, "{}", row.name);
-                    assert_eq!(row.result, Results::Nothing, "{}", row.name);
+                    let result = match op {
+                        gas::Op::Left | gas::Op::Fork => {
+                            Results::Values(&[evmove_word::shim::MoveType::U64])
+                        }
+                        _ => Results::Nothing,
+                    };
+                    assert_eq!(row.result, result, "{}", row.name);
                 }
             }
         }

@@ -179,12 +179,17 @@ impl Layout {
 
     /// Whether loop `id` contains `node`.
     fn contains(&self, id: LoopId, node: usize) -> bool {
-        std::iter::successors(self.innermost[node], |&l| self.loops[l].parent).any(|l| l == id)
+        self.enclosing(node).any(|l| l == id)
+    }
+
+    /// The loops containing `node`, innermost first.
+    pub fn enclosing(&self, node: usize) -> impl Iterator<Item = LoopId> + '_ {
+        std::iter::successors(self.innermost[node], |&l| self.loops[l].parent)
     }
 
     /// The loops the edge `from → to` leaves, innermost first.
     fn exited(&self, from: usize, to: usize) -> Vec<LoopId> {
-        std::iter::successors(self.innermost[from], |&l| self.loops[l].parent)
+        self.enclosing(from)
             .take_while(|&l| !self.contains(l, to))
             .collect()
     }

@@ -21,6 +21,7 @@
 //! [`AbortCode::FrameEnded`] (0), or in an abort with another [`AbortCode`] the host reads as
 //! an exceptional halt.
 
+pub mod counted_loops;
 pub mod function;
 pub mod layout;
 pub mod liveness;

@@ -11,11 +11,17 @@ use move_core_types::identifier::Identifier;
 use revm_bytecode::opcode::OpCode;
 
 pub use evmove_word::shim::{
-    natives::{MoveFunction, Native, CHARGE, CHARGE_EXP, FUSED, KECCAK_SLOT},
+    natives::{
+        MoveFunction, Native, CHARGE, CHARGE_EXP, FORK, FUSED, GAS_LEFT, KECCAK_SLOT, SETTLE,
+    },
     MoveType, Results as NativeResult,
 };
 
 use super::{module_builder::ModuleBuilder, SHIM_ADDRESS};
+
+/// The module of the natives computing on words alone: they neither abort nor read the gas
+/// or the state, and the lowering emits some of them as Move arithmetic that does not either.
+pub const PURE: &str = evmove_word::shim::module::ARITH;
 
 /// The native performing `op`, or `None` for operations the IR never holds as operations
 /// (stack, jumps, constants, JUMPDEST) and undefined opcodes.

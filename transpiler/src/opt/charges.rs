@@ -27,10 +27,9 @@
 //! block's end moves here whenever that end is a branch into blocks each entered from its
 //! block alone. A block entered from elsewhere too cannot take it (the other paths would
 //! pay it); a copy on the edge into such a block would stay one charge of its own on that
-//! path (an edge block has no native to fold into). The two charges an ERC20 transfer still
-//! calls on their own (of its 24 natives) stand before a call of a module function and
-//! before a return, which end the function's account: not this pass's to move, so no
-//! further sinking is built here.
+//! path (an edge block has no native to fold into). The charges before a call of a module
+//! function and before a return, which end the function's account, are not this pass's to
+//! move: `super::call_charges` moves them across the calls of functions called once.
 
 use evmove_word::shim::cost::observes_gas;
 
@@ -130,7 +129,7 @@ fn sink_once(function: &mut Function, cfg: &ControlFlowGraph) -> bool {
 }
 
 /// The index of the last charge in `insts` that nothing after it observes the gas left.
-fn last_open_charge(insts: &[Inst]) -> Option<usize> {
+pub(super) fn last_open_charge(insts: &[Inst]) -> Option<usize> {
     let at = insts
         .iter()
         .rposition(|inst| matches!(inst.data, InstData::Gas(_)) || observes(&inst.data))?;

@@ -49,7 +49,7 @@ pub fn inline_single_tail_calls(module: &mut Module) -> bool {
 }
 
 /// Per function, how many calls and tail calls of it the module makes.
-fn call_counts(module: &Module) -> HashMap<FuncRef, usize> {
+pub(super) fn call_counts(module: &Module) -> HashMap<FuncRef, usize> {
     let mut counts = HashMap::new();
     for function in &module.functions {
         for &block in function.layout() {

@@ -24,11 +24,14 @@
 //! call nothing (decoding helpers, checked arithmetic), and [`inline_tail`] small functions
 //! tail-called from one place (the dispatcher's external functions); the callers, changed,
 //! go through the passes again, and may have become such helpers or leaves themselves.
+//! [`call_charges`] moves the charges before a call and before a return across the call
+//! of a function called from one place, where they join a charge that folds into a native.
 //! [`free_pointer`] replaces the reads of the free-memory pointer (`mload(0x40)`) whose value
 //! is known, across functions, with that value; folding then carries it into the offsets
 //! computed from it, which can make the next read known.
 
 pub mod branches;
+pub mod call_charges;
 pub mod charges;
 pub mod cse;
 pub mod dead_code;
@@ -110,7 +113,11 @@ pub fn optimize_checked<E>(
         if loads {
             check("free_pointer::fold_free_pointer_loads", module, None)?;
         }
-        if !tiny && !leaves && !tail && !loads {
+        let charges = call_charges::move_charges_across_calls(module);
+        if charges {
+            check("call_charges::move_charges_across_calls", module, None)?;
+        }
+        if !tiny && !leaves && !tail && !loads && !charges {
             break;
         }
         optimize_functions(module, &mut check)?;

@@ -233,6 +233,40 @@ pub const CHARGE_EXP: Native = Native {
     charged: false,
 };
 
+/// `gas_left(): u64`: the gas the frame has left, for code counting its static gas in a
+/// Move local (`evmove::lower::function::counted` says where).
+pub const GAS_LEFT: Native = Native {
+    module: GAS,
+    name: "gas_left",
+    opcode: None,
+    type_params: 0,
+    args: Args::Values(&[]),
+    result: Results::Values(&[MoveType::U64]),
+    charged: false,
+};
+/// `fork(): u64`: the block's fork (revm's `SpecId` as a number), for code counting its
+/// static gas in a Move local, which checks its sections' forks against it in place.
+pub const FORK: Native = Native {
+    module: GAS,
+    name: "fork",
+    opcode: None,
+    type_params: 0,
+    args: Args::Values(&[]),
+    result: Results::Values(&[MoveType::U64]),
+    charged: false,
+};
+/// `settle(left: u64)`: charges the frame down to `left` gas, what code counting its static
+/// gas in a Move local since [`GAS_LEFT`] has left (never more than the frame has).
+pub const SETTLE: Native = Native {
+    module: GAS,
+    name: "settle",
+    opcode: None,
+    type_params: 0,
+    args: Args::Values(&[MoveType::U64]),
+    result: Results::Nothing,
+    charged: false,
+};
+
 /// `keccak_slot(key_hi, key_lo, slot_hi, slot_lo): (u128, u128)`: MSTORE of `key` at 0,
 /// MSTORE of `slot` at 32, then KECCAK256 of memory 0..64 — a mapping's storage slot as
 /// Solidity computes it, in one native instead of three. It writes memory and charges gas as
@@ -358,6 +392,9 @@ const ROWS: &[Native] = &[
     // evmove::gas
     CHARGE,
     CHARGE_EXP,
+    GAS_LEFT,
+    FORK,
+    SETTLE,
     // evmove::abi
     ADDRESS_TO_WORD,
     TO_BCS,

@@ -219,7 +219,7 @@ impl Emitter<'_> {
     }
 
     /// The label `call` jumps to from the block at position `here`, if that is all it does:
-    /// no parameter to store, no target to set.
+    /// no parameter to store, no target to set, no gas count to settle or start.
     pub(super) fn plain_jump(&self, call: &BlockCall, here: usize) -> Option<CodeOffset> {
         let params = &self.function.block(call.block).params;
         let stores = params.iter().any(|p| {
@@ -229,12 +229,13 @@ impl Emitter<'_> {
             )
         });
         let to = self.position[&call.block];
-        (!stores && !self.layout.needs_target(here, to))
-            .then(|| self.label(self.layout.jump(here, to)))
+        let plain = !stores && !self.layout.needs_target(here, to);
+        (plain && !self.crosses_count(here, to)).then(|| self.label(self.layout.jump(here, to)))
     }
 
     /// Passes `call`'s arguments to its block's parameters and continues there, from the
-    /// block at position `here`; a jump to `next`, the code emitted next, falls through.
+    /// block at position `here`, settling or starting a loop's gas count on the way
+    /// (`super::counted`); a jump to `next`, the code emitted next, falls through.
     pub(super) fn goto(
         &mut self,
         call: &BlockCall,
@@ -258,6 +259,7 @@ impl Emitter<'_> {
             }
         }
         let to = self.position[&call.block];
+        self.cross_count(here, to);
         if self.layout.needs_target(here, to) {
             self.set_target(to);
         }

@@ -11,7 +11,7 @@ use move_binary_format::file_format::{
 
 use crate::{
     ir::{Block, Charge, FuncRef, Function},
-    lower::{layout::Layout, locals::Location, natives::Native, AbortCode},
+    lower::{counted_loops::Counted, layout::Layout, locals::Location, natives::Native, AbortCode},
 };
 
 /// What a function's code calls: natives, and the module's other functions.
@@ -48,6 +48,12 @@ pub(super) struct Emitter<'a> {
     pub(super) stack: Option<EvmStack>,
     /// A section's charge left for the native that follows it (`super::gas`).
     pub(super) pending_charge: Option<Charge>,
+    /// The loops counting their gas in the gas local (`super::counted`).
+    pub(super) counted: Counted,
+    /// The gas local, if a loop counts its gas there.
+    pub(super) gas_local: Option<LocalIndex>,
+    /// The fork local, if a loop counts gated charges.
+    pub(super) fork_local: Option<LocalIndex>,
 }
 
 impl Emitter<'_> {

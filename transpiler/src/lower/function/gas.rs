@@ -1,7 +1,6 @@
 //! Gas charges, lowered in this one place: a charge is a call of a native of `evmove::gas`,
-//! which charges the frame's gas in the host (its Move gas meter). Charging a `u64` local
-//! decremented in Move instead would change only this file (and the natives that read the
-//! gas left).
+//! which charges the frame's gas in the host (its Move gas meter), except in loops that
+//! count their gas in a `u64` local (`super::counted`).
 //!
 //! A section's static charge is folded into the first native reaching the host after it in
 //! its block, when only pure word operations and constants sit between ([`folds`]): that
@@ -19,17 +18,28 @@ use super::emitter::Emitter;
 use crate::{
     ir::{Charge, Inst, InstData, Terminator, Value},
     lower::{
-        natives::{native_for, Native, CHARGE, CHARGE_EXP},
+        natives::{native_for, Native, CHARGE, CHARGE_EXP, PURE},
         LowerError,
     },
 };
 
 impl Emitter<'_> {
     /// Charges `charge`: the static gas of a section of EVM code, and the fork it needs (one
-    /// `u64`, [`Charge::encode`]); or, if it [`folds`] into the native that follows in
-    /// `rest` (the block's instructions after it) or the block's `terminator`, leaves it for
-    /// that native's call ([`Self::call_native`]).
-    pub(super) fn charge(&mut self, charge: Charge, rest: &[Inst], terminator: &Terminator) {
+    /// `u64`, [`Charge::encode`]), at node `node`; counts it in the gas local if the node's
+    /// loop counts its gas there (`super::counted`); or, if it [`folds`] into the native
+    /// that follows in `rest` (the block's instructions after it) or the block's
+    /// `terminator`, leaves it for that native's call ([`Self::call_native`]).
+    pub(super) fn charge(
+        &mut self,
+        charge: Charge,
+        node: usize,
+        rest: &[Inst],
+        terminator: &Terminator,
+    ) {
+        if self.counted.of(node).is_some() {
+            self.count(charge);
+            return;
+        }
         if folds(rest, terminator) {
             self.pending_charge = Some(charge);
             return;
@@ -92,7 +102,3 @@ fn folds(rest: &[Inst], terminator: &Terminator) -> bool {
     }
     matches!(terminator, Terminator::Halt { .. })
 }
-
-/// The module of the natives computing on words alone: they neither abort nor read the gas
-/// or the state, and the lowering emits some of them as Move arithmetic that does not either.
-const PURE: &str = evmove_word::shim::module::ARITH;

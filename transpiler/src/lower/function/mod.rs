@@ -6,6 +6,7 @@
 //! - `select`: instruction selection (natives, calls, inline Move arithmetic).
 //! - `fused`: sequences of instructions lowered as one native (a mapping's slot).
 //! - `gas`: gas charges.
+//! - `counted`: loops counting their static gas in a local.
 //! - `moves`: values onto the operand stack and into their locals.
 //! - `control_flow`: terminators, edges, loop heads and exit pads.
 //! - `assigned`: the verifier's locals analysis, mimicked, for the prologue.
@@ -38,6 +39,7 @@
 mod assigned;
 mod branches;
 mod control_flow;
+mod counted;
 mod emitter;
 mod fused;
 mod gas;
@@ -53,6 +55,7 @@ use move_binary_format::file_format::{Bytecode, CodeOffset, LocalIndex, Signatur
 use crate::{
     ir::{Block, Function},
     lower::{
+        counted_loops::counted_loops,
         layout::{Item, Layout},
         locals::allocate,
         ranges::widths,
@@ -83,6 +86,8 @@ pub fn lower_function(
     let (order, layout) = Layout::of_function(function);
     let position: HashMap<Block, usize> = order.iter().enumerate().map(|(i, &b)| (b, i)).collect();
     let uses_target = layout.uses_target();
+    let counted = counted_loops(function, &order, &layout);
+    let (counts_gas, reads_fork) = (counted.any(), counted.any_gated());
     let vector = SignatureToken::Vector(Box::new(SignatureToken::U128));
     let mut extra = Vec::new();
     if stack == StackAccess::Owns {
@@ -91,10 +96,20 @@ pub fn lower_function(
     if uses_target {
         extra.push(SignatureToken::U64);
     }
+    if counts_gas {
+        extra.push(SignatureToken::U64);
+    }
+    if reads_fork {
+        extra.push(SignatureToken::U64);
+    }
     let stack_param = usize::from(stack == StackAccess::Borrows);
     let widths = widths(function, &order);
     let locals = allocate(function, &order, &widths, stack_param, &extra)?;
-    let target_local = (locals.params + locals.types.len()).checked_sub(1);
+    // The extras are the last locals, in the order pushed.
+    let end = locals.params + locals.types.len();
+    let fork_local = reads_fork.then(|| (end - 1) as LocalIndex);
+    let gas_local = counts_gas.then(|| (end - 1 - usize::from(reads_fork)) as LocalIndex);
+    let target_local = (end - usize::from(counts_gas) - usize::from(reads_fork)).checked_sub(1);
     let words = locals.params - stack_param;
     let element = (locals.spill.is_some() || stack != StackAccess::None)
         .then(|| callees.signature(vec![SignatureToken::U128]));
@@ -128,6 +143,9 @@ pub fn lower_function(
         spill,
         stack,
         pending_charge: None,
+        counted,
+        gas_local,
+        fork_local,
     };
     emitter.loop_labels = (0..layout.loops.len())
         .map(|l| {
@@ -138,6 +156,10 @@ pub fn lower_function(
             (head, emitter.new_label())
         })
         .collect();
+    if let Some(l) = emitter.counted.of(0) {
+        // The entry is in a loop counting its gas in the gas local.
+        emitter.start_count(l);
+    }
     if let Some(Item::Head(_)) = layout.items.first() {
         // The entry is one of several entries of a loop: enter it through its dispatch head.
         emitter.set_target(0);
@@ -184,7 +206,19 @@ pub fn lower_function(
             ]);
         }
     }
-    for local in unassigned_reads(&code, &labels, locals.params, local_types.len()) {
+    let unassigned = unassigned_reads(&code, &labels, locals.params, local_types.len());
+    let counting = gas_local.into_iter().chain(fork_local);
+    if let Some(local) = counting
+        .into_iter()
+        .find(|&l| unassigned.contains(&usize::from(l)))
+    {
+        // Zero would be no gas left, or Frontier: every path into a counted loop starts its
+        // count.
+        return Err(LowerError::Internal(format!(
+            "the gas count's local {local} is read where it may be unassigned"
+        )));
+    }
+    for local in unassigned {
         prologue.push(match local_types[local] {
             SignatureToken::Bool => Bytecode::LdFalse,
             SignatureToken::U64 => Bytecode::LdU64(0),

@@ -71,7 +71,7 @@ impl Emitter<'_> {
                     let terminator = data.terminator.as_ref().ok_or_else(|| {
                         LowerError::Internal(format!("{block} has no terminator"))
                     })?;
-                    self.charge(*gas, &insts[i..], terminator)
+                    self.charge(*gas, self.position[&block], &insts[i..], terminator)
                 }
                 InstData::GasExp(exponent) => self.charge_exp(*exponent)?,
                 InstData::StackPush(values) => self.stack_push(values)?,
