@@ -24,7 +24,8 @@ use crate::{
 pub struct NativeModule {
     /// Owns the executable memory; `None` only while dropping.
     jit: Option<JITModule>,
-    functions: Vec<Compiled>,
+    /// Every function definition, by definition index.
+    pub(crate) functions: Vec<Compiled>,
 }
 
 /// One function definition: its entry point and types, or why it was not compiled.
