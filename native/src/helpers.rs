@@ -1,4 +1,5 @@
-//! What compiled code calls besides the natives: the u128 operations Cranelift has no
+//! What compiled code calls besides the natives' entries (`call_native`, and `call_word`
+//! for word operations): the u128 operations Cranelift has no
 //! instruction for on x86-64 (overflow-checked multiplication, division, remainder) and
 //! Move's `Abort`. The operands travel through a small array in the caller's frame, so no
 //! 128-bit value crosses the C calling convention.
@@ -36,14 +37,15 @@ pub extern "C" fn abort(ctx: &mut DirectCtx<'_, '_>, code: u64) -> Status {
 }
 
 /// The helpers and the natives' direct entry, by the symbol compiled code imports them as.
-pub fn symbols() -> [(&'static str, *const u8); 5] {
-    use evmove_runtime::natives::direct::call_native;
+pub fn symbols() -> [(&'static str, *const u8); 6] {
+    use evmove_runtime::natives::direct::{call_native, call_word};
     [
         (MUL_U128, mul_u128 as *const u8),
         (DIV_U128, div_u128 as *const u8),
         (REM_U128, rem_u128 as *const u8),
         (ABORT, abort as *const u8),
         (CALL_NATIVE, call_native as *const u8),
+        (CALL_WORD, call_word as *const u8),
     ]
 }
 
@@ -52,3 +54,4 @@ pub const DIV_U128: &str = "evmove_div_u128";
 pub const REM_U128: &str = "evmove_rem_u128";
 pub const ABORT: &str = "evmove_abort";
 pub const CALL_NATIVE: &str = "evmove_call_native";
+pub const CALL_WORD: &str = "evmove_call_word";

@@ -24,7 +24,8 @@ use crate::{
 pub struct NativeModule {
     /// Owns the executable memory; `None` only while dropping.
     jit: Option<JITModule>,
-    functions: Vec<Compiled>,
+    /// Every function definition, by definition index.
+    pub(crate) functions: Vec<Compiled>,
 }
 
 /// One function definition: its entry point and types, or why it was not compiled.
@@ -223,12 +224,13 @@ fn declare_imports(jit: &mut JITModule) -> Result<HashMap<&'static str, FuncId>,
     for (name, _) in helpers::symbols() {
         let mut signature = jit.make_signature();
         let (params, result) = match name {
-            helpers::CALL_NATIVE => (vec![pointer; 4], types::I32),
-            helpers::ABORT => (vec![pointer, AbiParam::new(types::I64)], types::I32),
-            _ => (vec![pointer], types::I8),
+            helpers::CALL_NATIVE => (vec![pointer; 4], Some(types::I32)),
+            helpers::CALL_WORD => (vec![pointer; 3], None),
+            helpers::ABORT => (vec![pointer, AbiParam::new(types::I64)], Some(types::I32)),
+            _ => (vec![pointer], Some(types::I8)),
         };
         signature.params = params;
-        signature.returns.push(AbiParam::new(result));
+        signature.returns.extend(result.map(AbiParam::new));
         let id =
             (jit.declare_function(name, Linkage::Import, &signature)).map_err(cranelift_error)?;
         imports.insert(name, id);

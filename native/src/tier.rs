@@ -11,7 +11,7 @@ use std::{
     collections::HashMap,
     sync::{
         atomic::{AtomicU64, Ordering},
-        Arc, Mutex, OnceLock,
+        Arc, OnceLock, RwLock,
     },
     time::{Duration, Instant},
 };
@@ -21,6 +21,7 @@ use evmove_runtime::{
     module_store::ModuleStore,
     natives::direct::{DirectCtx, Status},
 };
+use foldhash::fast::RandomState;
 use move_binary_format::CompiledModule;
 use move_core_types::language_storage::ModuleId;
 
@@ -32,7 +33,9 @@ pub(crate) const RUN: &str = "run";
 /// Modules compiled on demand, by id; `None` for a module the interpreter runs.
 #[derive(Default)]
 pub struct JitTier {
-    modules: Mutex<HashMap<ModuleId, Arc<Compilation>>>,
+    /// Read by every frame of every worker (a read lock, and foldhash rather than SipHash);
+    /// written once per module.
+    modules: RwLock<HashMap<ModuleId, Arc<Compilation>, RandomState>>,
     /// Frames run as machine code, and frames left to the interpreter.
     native_frames: AtomicU64,
     interpreted_frames: AtomicU64,
@@ -41,7 +44,13 @@ pub struct JitTier {
     compile_nanos: AtomicU64,
 }
 
-type Compilation = OnceLock<Option<Arc<NativeModule>>>;
+type Compilation = OnceLock<Option<Arc<Runnable>>>;
+
+/// A module whose `run()` compiled, and which of its functions that is.
+struct Runnable {
+    module: NativeModule,
+    run: usize,
+}
 
 /// What a [`JitTier`] has done so far.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -69,7 +78,7 @@ impl JitTier {
     /// What this tier has done so far.
     pub fn stats(&self) -> TierStats {
         let load = |count: &AtomicU64| count.load(Ordering::Relaxed);
-        let modules = (self.modules.lock()).unwrap_or_else(|poison| poison.into_inner());
+        let modules = (self.modules.read()).unwrap_or_else(|poison| poison.into_inner());
         let native_modules = (modules.values())
             .filter(|cell| matches!(cell.get(), Some(Some(_))))
             .count();
@@ -85,10 +94,16 @@ impl JitTier {
 
     /// `module`, compiled from its bytes in `store` unless that was done before: `None` if
     /// its `run()` did not compile.
-    pub fn module(&self, module: &ModuleId, store: &ModuleStore) -> Option<Arc<NativeModule>> {
-        let cell = {
-            let mut modules = (self.modules.lock()).unwrap_or_else(|poison| poison.into_inner());
-            Arc::clone(modules.entry(module.clone()).or_default())
+    fn module(&self, module: &ModuleId, store: &ModuleStore) -> Option<Arc<Runnable>> {
+        let known = (self.modules.read()).unwrap_or_else(|poison| poison.into_inner());
+        let cell = match known.get(module) {
+            Some(cell) => Arc::clone(cell),
+            None => {
+                drop(known);
+                let mut modules =
+                    (self.modules.write()).unwrap_or_else(|poison| poison.into_inner());
+                Arc::clone(modules.entry(module.clone()).or_default())
+            }
         };
         cell.get_or_init(|| {
             let start = Instant::now();
@@ -103,10 +118,11 @@ impl JitTier {
 }
 
 /// The module with these bytes compiled, if its `run()` compiled.
-fn compile_run(bytes: &[u8]) -> Option<Arc<NativeModule>> {
+fn compile_run(bytes: &[u8]) -> Option<Arc<Runnable>> {
     let compiled = CompiledModule::deserialize(bytes).ok()?;
-    let native = NativeModule::compile(&compiled).ok()?;
-    native.signature(RUN).is_some().then(|| Arc::new(native))
+    let module = NativeModule::compile(&compiled).ok()?;
+    let run = module.unit_function(RUN)?;
+    Some(Arc::new(Runnable { module, run }))
 }
 
 impl NativeTier for JitTier {
@@ -121,11 +137,12 @@ impl NativeTier for JitTier {
             return None;
         };
         self.native_frames.fetch_add(1, Ordering::Relaxed);
-        // `module` keeps `run` (it compiled with no parameters), so the call is made.
-        match native.call(RUN, ctx, &[]) {
-            Ok(Ok(_)) => Some(Status::Continue),
-            Ok(Err(stop)) => Some(stop),
-            Err(_) => Some(Status::Misdeclared),
-        }
+        // `run` takes and returns nothing (`compile_run`), so the call is made.
+        Some(
+            native
+                .module
+                .run_unit(native.run, ctx)
+                .unwrap_or(Status::Misdeclared),
+        )
     }
 }

@@ -83,6 +83,111 @@ module 0x2::arith {
         if (arith::eq(a_hi, a_lo, a_hi, a_lo)) flags = flags | 64;
         (s_hi, s_lo, d_hi, d_lo, x_hi, x_lo, flags)
     }
+    // Shifts and BYTE by constant amounts, which the native tier computes in place: every
+    // case of the halves (0, within the low half, 128, across, 256 and more, a huge amount),
+    // each result mixed into the last so that none is lost.
+    public fun shl_by_constants(hi: u128, lo: u128): (u128, u128) {
+        let (a_hi, a_lo) = arith::shl(0, 0, hi, lo);
+        let (r_hi, r_lo) = arith::shl(0, 1, hi, lo);
+        let (a_hi, a_lo) = mix(a_hi, a_lo, r_hi, r_lo);
+        let (r_hi, r_lo) = arith::shl(0, 63, hi, lo);
+        let (a_hi, a_lo) = mix(a_hi, a_lo, r_hi, r_lo);
+        let (r_hi, r_lo) = arith::shl(0, 64, hi, lo);
+        let (a_hi, a_lo) = mix(a_hi, a_lo, r_hi, r_lo);
+        let (r_hi, r_lo) = arith::shl(0, 127, hi, lo);
+        let (a_hi, a_lo) = mix(a_hi, a_lo, r_hi, r_lo);
+        let (r_hi, r_lo) = arith::shl(0, 128, hi, lo);
+        let (a_hi, a_lo) = mix(a_hi, a_lo, r_hi, r_lo);
+        let (r_hi, r_lo) = arith::shl(0, 129, hi, lo);
+        let (a_hi, a_lo) = mix(a_hi, a_lo, r_hi, r_lo);
+        let (r_hi, r_lo) = arith::shl(0, 200, hi, lo);
+        let (a_hi, a_lo) = mix(a_hi, a_lo, r_hi, r_lo);
+        let (r_hi, r_lo) = arith::shl(0, 255, hi, lo);
+        let (a_hi, a_lo) = mix(a_hi, a_lo, r_hi, r_lo);
+        let (r_hi, r_lo) = arith::shl(0, 256, hi, lo);
+        let (a_hi, a_lo) = mix(a_hi, a_lo, r_hi, r_lo);
+        let (r_hi, r_lo) = arith::shl(0, 1000, hi, lo);
+        let (a_hi, a_lo) = mix(a_hi, a_lo, r_hi, r_lo);
+        let (r_hi, r_lo) = arith::shl(1, 0, hi, lo);
+        let (a_hi, a_lo) = mix(a_hi, a_lo, r_hi, r_lo);
+        (a_hi, a_lo)
+    }
+    public fun shr_by_constants(hi: u128, lo: u128): (u128, u128) {
+        let (a_hi, a_lo) = arith::shr(0, 0, hi, lo);
+        let (r_hi, r_lo) = arith::shr(0, 1, hi, lo);
+        let (a_hi, a_lo) = mix(a_hi, a_lo, r_hi, r_lo);
+        let (r_hi, r_lo) = arith::shr(0, 63, hi, lo);
+        let (a_hi, a_lo) = mix(a_hi, a_lo, r_hi, r_lo);
+        let (r_hi, r_lo) = arith::shr(0, 64, hi, lo);
+        let (a_hi, a_lo) = mix(a_hi, a_lo, r_hi, r_lo);
+        let (r_hi, r_lo) = arith::shr(0, 127, hi, lo);
+        let (a_hi, a_lo) = mix(a_hi, a_lo, r_hi, r_lo);
+        let (r_hi, r_lo) = arith::shr(0, 128, hi, lo);
+        let (a_hi, a_lo) = mix(a_hi, a_lo, r_hi, r_lo);
+        let (r_hi, r_lo) = arith::shr(0, 129, hi, lo);
+        let (a_hi, a_lo) = mix(a_hi, a_lo, r_hi, r_lo);
+        let (r_hi, r_lo) = arith::shr(0, 200, hi, lo);
+        let (a_hi, a_lo) = mix(a_hi, a_lo, r_hi, r_lo);
+        let (r_hi, r_lo) = arith::shr(0, 255, hi, lo);
+        let (a_hi, a_lo) = mix(a_hi, a_lo, r_hi, r_lo);
+        let (r_hi, r_lo) = arith::shr(0, 256, hi, lo);
+        let (a_hi, a_lo) = mix(a_hi, a_lo, r_hi, r_lo);
+        let (r_hi, r_lo) = arith::shr(0, 1000, hi, lo);
+        let (a_hi, a_lo) = mix(a_hi, a_lo, r_hi, r_lo);
+        let (r_hi, r_lo) = arith::shr(1, 0, hi, lo);
+        let (a_hi, a_lo) = mix(a_hi, a_lo, r_hi, r_lo);
+        (a_hi, a_lo)
+    }
+    public fun sar_by_constants(hi: u128, lo: u128): (u128, u128) {
+        let (a_hi, a_lo) = arith::sar(0, 0, hi, lo);
+        let (r_hi, r_lo) = arith::sar(0, 1, hi, lo);
+        let (a_hi, a_lo) = mix(a_hi, a_lo, r_hi, r_lo);
+        let (r_hi, r_lo) = arith::sar(0, 63, hi, lo);
+        let (a_hi, a_lo) = mix(a_hi, a_lo, r_hi, r_lo);
+        let (r_hi, r_lo) = arith::sar(0, 64, hi, lo);
+        let (a_hi, a_lo) = mix(a_hi, a_lo, r_hi, r_lo);
+        let (r_hi, r_lo) = arith::sar(0, 127, hi, lo);
+        let (a_hi, a_lo) = mix(a_hi, a_lo, r_hi, r_lo);
+        let (r_hi, r_lo) = arith::sar(0, 128, hi, lo);
+        let (a_hi, a_lo) = mix(a_hi, a_lo, r_hi, r_lo);
+        let (r_hi, r_lo) = arith::sar(0, 129, hi, lo);
+        let (a_hi, a_lo) = mix(a_hi, a_lo, r_hi, r_lo);
+        let (r_hi, r_lo) = arith::sar(0, 200, hi, lo);
+        let (a_hi, a_lo) = mix(a_hi, a_lo, r_hi, r_lo);
+        let (r_hi, r_lo) = arith::sar(0, 255, hi, lo);
+        let (a_hi, a_lo) = mix(a_hi, a_lo, r_hi, r_lo);
+        let (r_hi, r_lo) = arith::sar(0, 256, hi, lo);
+        let (a_hi, a_lo) = mix(a_hi, a_lo, r_hi, r_lo);
+        let (r_hi, r_lo) = arith::sar(0, 1000, hi, lo);
+        let (a_hi, a_lo) = mix(a_hi, a_lo, r_hi, r_lo);
+        let (r_hi, r_lo) = arith::sar(1, 0, hi, lo);
+        let (a_hi, a_lo) = mix(a_hi, a_lo, r_hi, r_lo);
+        (a_hi, a_lo)
+    }
+    public fun byte_by_constants(hi: u128, lo: u128): (u128, u128) {
+        let (a_hi, a_lo) = arith::byte(0, 0, hi, lo);
+        let (r_hi, r_lo) = arith::byte(0, 1, hi, lo);
+        let (a_hi, a_lo) = mix(a_hi, a_lo, r_hi, r_lo);
+        let (r_hi, r_lo) = arith::byte(0, 15, hi, lo);
+        let (a_hi, a_lo) = mix(a_hi, a_lo, r_hi, r_lo);
+        let (r_hi, r_lo) = arith::byte(0, 16, hi, lo);
+        let (a_hi, a_lo) = mix(a_hi, a_lo, r_hi, r_lo);
+        let (r_hi, r_lo) = arith::byte(0, 17, hi, lo);
+        let (a_hi, a_lo) = mix(a_hi, a_lo, r_hi, r_lo);
+        let (r_hi, r_lo) = arith::byte(0, 31, hi, lo);
+        let (a_hi, a_lo) = mix(a_hi, a_lo, r_hi, r_lo);
+        let (r_hi, r_lo) = arith::byte(0, 32, hi, lo);
+        let (a_hi, a_lo) = mix(a_hi, a_lo, r_hi, r_lo);
+        let (r_hi, r_lo) = arith::byte(0, 33, hi, lo);
+        let (a_hi, a_lo) = mix(a_hi, a_lo, r_hi, r_lo);
+        let (r_hi, r_lo) = arith::byte(1, 0, hi, lo);
+        let (a_hi, a_lo) = mix(a_hi, a_lo, r_hi, r_lo);
+        (a_hi, a_lo)
+    }
+    fun mix(acc_hi: u128, acc_lo: u128, hi: u128, lo: u128): (u128, u128) {
+        let (acc_hi, acc_lo) = arith::add(acc_hi, acc_lo, acc_hi, acc_lo);
+        arith::xor(acc_hi, acc_lo, hi, lo)
+    }
     // A charge of 5 gas gated on Cancun (`arith.rs` checks the encoding), `n` times.
     public fun gated(n: u64): u64 {
         let i = 0;

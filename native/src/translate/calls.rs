@@ -7,6 +7,7 @@ use cranelift_codegen::ir::{
     types, FuncRef, InstBuilder, StackSlot, StackSlotData, StackSlotKind, Value,
 };
 use evmove_runtime::natives::{
+    arith,
     direct::{DirectArgs, DirectResults},
     NativeDecl, Op,
 };
@@ -36,7 +37,10 @@ impl Translator<'_, '_> {
             }
             None => {
                 let decl = native(module, handle_index)?;
-                if self.inline_gas(decl, &args) || self.inline_word(decl, &args) {
+                if self.inline_gas(decl, &args)
+                    || self.inline_word(decl, &args)
+                    || self.inline_shift(decl, &args)
+                {
                     return Ok(());
                 }
                 let types = match decl.row.result {
@@ -45,7 +49,11 @@ impl Translator<'_, '_> {
                     Results::Bool => vec![Scalar::Bool],
                     Results::Values(_) => return Err(not_compilable("a native of Move values")),
                 };
-                (Callee::Native(decl), types)
+                let callee = match &decl.op {
+                    Op::Arith(op) => Callee::Word(op),
+                    _ => Callee::Native(decl),
+                };
+                (callee, types)
             }
         };
         self.call_through_areas(callee, &args, result_types);
@@ -75,18 +83,28 @@ impl Translator<'_, '_> {
         let args_address = self.builder.ins().stack_addr(PTR, args_area, 0);
         let results_address = self.builder.ins().stack_addr(PTR, results_area, 0);
         let call = match callee {
-            Callee::Function(function) => (self.builder.ins()).call(
+            Callee::Function(function) => Some((self.builder.ins()).call(
                 function,
                 &[self.ctx, args_address, results_address, self.stack_limit],
-            ),
+            )),
             Callee::Native(decl) => {
                 let decl = (self.builder.ins()).iconst(PTR, decl as *const NativeDecl as i64);
                 let entry = self.imports[helpers::CALL_NATIVE];
-                (self.builder.ins()).call(entry, &[decl, self.ctx, args_address, results_address])
+                let args = [decl, self.ctx, args_address, results_address];
+                Some(self.builder.ins().call(entry, &args))
+            }
+            // Word operations cannot stop: no status.
+            Callee::Word(op) => {
+                let op = (self.builder.ins()).iconst(PTR, op as *const arith::Op as i64);
+                let entry = self.imports[helpers::CALL_WORD];
+                (self.builder.ins()).call(entry, &[op, args_address, results_address]);
+                None
             }
         };
-        let status = self.builder.inst_results(call)[0];
-        self.propagate_stop(status);
+        if let Some(call) = call {
+            let status = self.builder.inst_results(call)[0];
+            self.propagate_stop(status);
+        }
         for (i, scalar) in result_types.into_iter().enumerate() {
             let wide =
                 (self.builder.ins()).stack_load(PTR, types::I128, results_area, 16 * i as i32);
@@ -122,7 +140,10 @@ impl Translator<'_, '_> {
 
 pub(super) enum Callee {
     Function(FuncRef),
+    /// Through the natives' direct entry.
     Native(&'static NativeDecl),
+    /// Through the word operations' entry (`evmove::arith`'s natives not computed in place).
+    Word(&'static arith::Op),
 }
 
 /// The shim native `handle` names, if it is one the subset calls directly.

@@ -11,10 +11,7 @@
 //! count in place (the local is a register, its subtraction Move's checked `Sub`), and
 //! `fork` is the fork read at the function's entry.
 
-use cranelift_codegen::ir::{
-    condcodes::IntCC, types, Block, InstBuilder, InstructionData, MemFlagsData, Opcode, Value,
-    ValueDef,
-};
+use cranelift_codegen::ir::{condcodes::IntCC, types, Block, InstBuilder, MemFlagsData, Value};
 use evmove_runtime::natives::{gas, NativeDecl, Op};
 use evmove_word::shim::gate::Charge;
 
@@ -50,7 +47,10 @@ impl Translator<'_, '_> {
         let (Op::Gas(gas::Op::Charge), [(encoded, Scalar::U64)]) = (decl.op, args) else {
             return false;
         };
-        let Some(charge) = self.constant_of(*encoded).and_then(Charge::decode) else {
+        let constant = self.constant_of(*encoded);
+        let Some(charge) =
+            constant.and_then(|encoded| Charge::decode(u64::try_from(encoded).ok()?))
+        else {
             return false;
         };
         if !charge.is_gated() {
@@ -124,20 +124,5 @@ impl Translator<'_, '_> {
             self.builder.set_cold_block(block);
             block
         })
-    }
-
-    /// The value of `value` if an integer constant defined it.
-    fn constant_of(&self, value: Value) -> Option<u64> {
-        let dfg = &self.builder.func.dfg;
-        let ValueDef::Result(inst, _) = dfg.value_def(value) else {
-            return None;
-        };
-        match dfg.insts[inst] {
-            InstructionData::UnaryImm {
-                opcode: Opcode::Iconst,
-                imm,
-            } => Some(imm.bits() as u64),
-            _ => None,
-        }
     }
 }

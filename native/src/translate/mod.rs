@@ -16,13 +16,15 @@
 //! One job per file: `function.rs` the function's frame and blocks, `instructions.rs` the
 //! straight-line instructions, `vectors.rs` the spill vector's, `calls.rs` calls of the
 //! module's functions and of natives, `gas.rs` charges of static gas and `words.rs` cheap
-//! word natives computed without a call, `stops.rs` the checks that return a status,
+//! word natives computed without a call, `shifts.rs` shifts and BYTE by a constant,
+//! `stops.rs` the checks that return a status,
 //! `values.rs` the operand stack and value widths.
 
 mod calls;
 mod function;
 mod gas;
 mod instructions;
+mod shifts;
 mod stops;
 mod values;
 mod vectors;

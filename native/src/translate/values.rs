@@ -1,7 +1,10 @@
 //! The operand stack at compile time, locals, constants, and values moved between their
 //! width and a 16-byte slot.
 
-use cranelift_codegen::ir::{types, InstBuilder, StackSlot, StackSlotData, StackSlotKind, Value};
+use cranelift_codegen::ir::{
+    types, InstBuilder, InstructionData, Opcode, StackSlot, StackSlotData, StackSlotKind, Value,
+    ValueDef,
+};
 
 use super::{not_compilable, Item, Local, Translator};
 use crate::{types::Scalar, NotCompilable};
@@ -73,6 +76,26 @@ impl Translator<'_, '_> {
         match self.builder.func.dfg.value_type(wide) == scalar.clif() {
             true => wide,
             false => self.builder.ins().ireduce(scalar.clif(), wide),
+        }
+    }
+
+    /// The value of `value` if constants define it: an integer constant, or a u128 made of
+    /// two (as [`Self::constant`] makes them).
+    pub(super) fn constant_of(&self, value: Value) -> Option<u128> {
+        let dfg = &self.builder.func.dfg;
+        let ValueDef::Result(inst, _) = dfg.value_def(value) else {
+            return None;
+        };
+        match dfg.insts[inst] {
+            InstructionData::UnaryImm {
+                opcode: Opcode::Iconst,
+                imm,
+            } => Some(u128::from(imm.bits() as u64)),
+            InstructionData::Binary {
+                opcode: Opcode::Iconcat,
+                args: [lo, hi],
+            } => Some(self.constant_of(lo)? | self.constant_of(hi)? << 64),
+            _ => None,
         }
     }
 }

@@ -111,7 +111,7 @@ impl Translator<'_, '_> {
         self.builder.ins().icmp(IntCC::Equal, either, zero)
     }
 
-    fn push_word(&mut self, hi: Value, lo: Value) {
+    pub(super) fn push_word(&mut self, hi: Value, lo: Value) {
         self.stack.push(Item::Value(hi, Scalar::U128));
         self.stack.push(Item::Value(lo, Scalar::U128));
     }

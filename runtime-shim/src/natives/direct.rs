@@ -189,7 +189,10 @@ pub extern "C" fn call_native(
     }
     match decl.op {
         Op::Arith(op) => {
-            write_result(results, arith_result(op, words));
+            write_result(
+                results,
+                arith_result(op, |i| words.get(i).copied().unwrap_or_default()),
+            );
             Status::Continue
         }
         // The charge is a u64 in its slot: its high bits are zero.
@@ -255,17 +258,26 @@ pub extern "C" fn call_native(
     }
 }
 
+/// The direct entry of a word operation (a native of `evmove::arith`, whose [`Op::Arith`]
+/// `op` is): what [`call_native`] does for its row, with nothing else to read or check, as
+/// word operations neither fail nor charge.
+pub extern "C" fn call_word(op: &arith::Op, args: &DirectArgs, results: &mut DirectResults) {
+    write_result(
+        results,
+        arith_result(*op, |i| from_halves(args[2 * i], args[2 * i + 1])),
+    );
+}
+
 /// What an arithmetic native gives back.
 enum WordOrBool {
     Word(U256),
     Bool(bool),
 }
 
-fn arith_result(op: arith::Op, words: &[U256]) -> WordOrBool {
+/// `op` on the words `word` gives by index (the row's shape is the operation's, tested in
+/// `super::tests`: `op` reads only the words its row takes).
+fn arith_result(op: arith::Op, word: impl Fn(usize) -> U256) -> WordOrBool {
     use arith::Op::{Binary, BinaryTest, Ternary, Unary, UnaryTest};
-    // `words` has the row's length, and the row's shape is the operation's (tested in
-    // `super::tests`): the arms read only what is there.
-    let word = |i: usize| words.get(i).copied().unwrap_or_default();
     match op {
         Unary(f) => WordOrBool::Word(f(word(0))),
         Binary(f) => WordOrBool::Word(f(word(0), word(1))),
@@ -309,6 +321,24 @@ mod tests {
         assert_eq!((status, results), (Status::Continue, [1, 0]));
         let status = call_native(decl("lt"), &mut ctx(0), &args, &mut results);
         assert_eq!((status, results[0]), (Status::Continue, 0));
+    }
+
+    #[test]
+    fn the_word_entry_computes_what_the_entry_does_for_every_word_native() {
+        let mut args = [0; 15];
+        args[..6].copy_from_slice(&[u128::MAX, 7, 3, u128::MAX - 5, 0, 1 << 100]);
+        for decl in NATIVES.iter() {
+            let Op::Arith(op) = &decl.op else { continue };
+            let (mut expected, mut results) = ([0; 2], [0; 2]);
+            let status = call_native(decl, &mut ctx(0), &args, &mut expected);
+            call_word(op, &args, &mut results);
+            assert_eq!(
+                (status, results),
+                (Status::Continue, expected),
+                "{}",
+                decl.row.name
+            );
+        }
     }
 
     #[test]
