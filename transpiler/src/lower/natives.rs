@@ -11,7 +11,10 @@ use move_core_types::identifier::Identifier;
 use revm_bytecode::opcode::OpCode;
 
 pub use evmove_word::shim::{
-    natives::{MoveFunction, Native, CHARGE, CHARGE_EXP, FUSED, KECCAK_SLOT},
+    natives::{
+        MoveFunction, Native, CHARGE, CHARGE_EXP, FUSED, KECCAK_KEY, KECCAK_SLOT, LOG_WORD,
+        RET_WORD,
+    },
     MoveType, Results as NativeResult,
 };
 
