@@ -10,27 +10,18 @@ use evmove::evm::assemble;
 use evmove_native::Tier;
 use evmove_runtime::SpecId;
 use evmove_tests::{
-    differential::execute_both_at,
+    compiled::listing,
+    differential::{assert_agree, execute_both_at},
     opcodes::{pop_results, with_zero_operands},
     outcome::{Status, Tx, TxOutcome},
 };
 use evmove_word::shim::gate::introduced_in;
-use move_binary_format::CompiledModule;
 use revm::bytecode::opcode::OpCode;
 
 const SENDER: Address = Address::repeat_byte(0x5e);
 const PROGRAM: Address = Address::repeat_byte(0xc0);
 /// A contract returning its GAS reading, called by programs.
 const CALLEE: Address = Address::repeat_byte(0xca);
-
-/// The listing of the Move module `code` compiles to.
-fn listing(code: &[u8]) -> String {
-    let address = move_core_types::account_address::AccountAddress::ONE;
-    let bytes = evmove::pipeline::compile_code(code, address, "m", &Default::default())
-        .expect("compiles")
-        .bytes;
-    evmove::disasm::disassemble(&CompiledModule::deserialize(&bytes).expect("verified bytes"))
-}
 
 /// Calls `code` at `PROGRAM` (with [`CALLEE`] beside it) with `gas_limit` at `spec`, in revm
 /// and in evmove's `tier`: revm's outcome and evmove's.
@@ -39,25 +30,6 @@ fn run_both(code: &[u8], gas_limit: u64, spec: SpecId, tier: Tier) -> (TxOutcome
     let mut call = Tx::call(SENDER, PROGRAM, Bytes::new());
     call.gas_limit = gas_limit;
     execute_both_at(spec, tier, &[(PROGRAM, code), (CALLEE, &callee)], &call)
-}
-
-/// Fails unless evmove's outcome is revm's (an exceptional halt's reason as a halt: the
-/// engines word some differently). Before EIP-161 (Spurious Dragon) revm keeps the empty
-/// coinbase (0x0) the zero fee touched, which evmove does not create (`fork_gates_vs_revm`
-/// says the same): its change is left out.
-fn assert_same(expected: &TxOutcome, actual: &TxOutcome, spec: SpecId, what: &str) {
-    match &expected.status {
-        Status::Halt(_) => assert!(matches!(actual.status, Status::Halt(_)), "{what}"),
-        status => assert_eq!(&actual.status, status, "{what}"),
-    }
-    assert_eq!(actual.output, expected.output, "{what}");
-    assert_eq!(actual.gas_used, expected.gas_used, "{what}");
-    assert_eq!(actual.logs, expected.logs, "{what}");
-    let mut changes = expected.changes.clone();
-    if spec < SpecId::SPURIOUS_DRAGON {
-        changes.remove(&Address::ZERO);
-    }
-    assert_eq!(actual.changes, changes, "{what}");
 }
 
 #[test]
@@ -90,7 +62,7 @@ fn a_gated_opcode_in_a_folded_section_halts_before_its_fork_and_runs_from_it() {
             for spec in [before, since] {
                 let (expected, actual) = run_both(&code, 1_000_000, spec, tier);
                 let what = format!("{name} at {spec:?}, {tier:?}");
-                assert_same(&expected, &actual, spec, &what);
+                assert_agree(&expected, &actual, spec, &what);
                 let halted = expected.status == Status::Halt("NotActivated".into());
                 assert_eq!(halted, spec == before, "{what}");
             }
@@ -101,8 +73,8 @@ fn a_gated_opcode_in_a_folded_section_halts_before_its_fork_and_runs_from_it() {
 #[test]
 fn a_frame_runs_out_of_gas_exactly_at_a_folded_charge() {
     // A write (SSTORE reads the gas left: the charge before it folds into it), then blocks
-    // whose charges merge into one, folded into RETURN: every limit from the gas used down
-    // past that charge.
+    // that join into one (`opt::merge_blocks`), whose charges merge into one, folded into
+    // CALLER: every limit from the gas used down past that charge.
     let code = assemble(
         "PUSH 1 PUSH 1 SSTORE PUSH @b JUMP
          b: JUMPDEST CALLER PUSH 0 MSTORE PUSH @c JUMP
@@ -110,7 +82,7 @@ fn a_frame_runs_out_of_gas_exactly_at_a_folded_charge() {
     )
     .unwrap();
     let listing = listing(&code);
-    for native in ["charged::sstore", "charged::ret"] {
+    for native in ["charged::sstore", "charged::caller"] {
         assert!(listing.contains(native), "{native} in\n{listing}");
     }
     for tier in [Tier::Interpreter, Tier::Native] {
@@ -119,7 +91,7 @@ fn a_frame_runs_out_of_gas_exactly_at_a_folded_charge() {
         for limit in (full.gas_used - 24..=full.gas_used).rev() {
             let (expected, actual) = run_both(&code, limit, SpecId::CANCUN, tier);
             let what = format!("gas limit {limit} (uses {}), {tier:?}", full.gas_used);
-            assert_same(&expected, &actual, SpecId::CANCUN, &what);
+            assert_agree(&expected, &actual, SpecId::CANCUN, &what);
             let ran_out = matches!(expected.status, Status::Halt(_));
             assert_eq!(ran_out, limit < full.gas_used, "{what}");
         }
@@ -142,6 +114,6 @@ fn gas_and_call_after_a_folded_charge_see_revms_gas_left() {
     for tier in [Tier::Interpreter, Tier::Native] {
         let (expected, actual) = run_both(&code, 1_000_000, SpecId::CANCUN, tier);
         assert_eq!(expected.status, Status::Success);
-        assert_same(&expected, &actual, SpecId::CANCUN, &format!("{tier:?}"));
+        assert_agree(&expected, &actual, SpecId::CANCUN, &format!("{tier:?}"));
     }
 }
