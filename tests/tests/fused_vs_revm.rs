@@ -65,8 +65,9 @@ fn agrees(code: &[u8], calldata: &[u8], below: u64) -> TxOutcome {
             .saturating_sub(below)
             .max(intrinsic(calldata));
         // Each of the last limits, then a few dozen further down.
-        let step =
-            |limit: &u64| expected.gas_used - limit <= 60 || limit % (below / 40).max(1) == 0;
+        let step = |limit: &u64| {
+            expected.gas_used - limit <= 60 || limit.is_multiple_of((below / 40).max(1))
+        };
         for limit in (lowest..expected.gas_used).rev().filter(step) {
             let (at_limit, actual) = run_both(code, calldata, limit, tier);
             let what = format!("{calldata:x?}, gas limit {limit}, {tier:?}");
