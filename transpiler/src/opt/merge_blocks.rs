@@ -62,7 +62,14 @@ pub fn merge_straight_lines(function: &mut Function) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::opt::tests::optimized;
+    use alloy_primitives::U256;
+
+    use super::*;
+    use crate::{
+        evm::Pc,
+        ir::{BlockCall, Fault, InstData},
+        opt::tests::optimized,
+    };
 
     /// How many blocks the IR `text` has.
     fn blocks(text: &str) -> usize {
@@ -84,14 +91,26 @@ mod tests {
 
     #[test]
     fn a_merged_block_stays_short() {
-        // A straight line of blocks of about 90, 300 and 300 instructions: the first two
-        // join, the third stays apart.
-        let section = |stores: usize| "PUSH 1 PUSH 0 MSTORE ".repeat(stores);
-        let (short, long) = (section(30), section(100));
-        let text = optimized(&format!(
-            "{short} PUSH @a JUMP a: JUMPDEST {long} PUSH @b JUMP b: JUMPDEST {long} STOP"
-        ));
-        assert_eq!(blocks(&text), 2, "{text}");
+        // A straight line of blocks of 100, 300 and 300 constants: the first two join, the
+        // third stays apart.
+        let mut function = Function::new(Pc(0), None);
+        let blocks: Vec<Block> = (0..3).map(|i| function.add_block(Pc(i))).collect();
+        for (&block, consts) in blocks.iter().zip([100, 300, 300]) {
+            for c in 0..consts {
+                function.push_inst(block, InstData::Const(U256::from(c)), 1);
+            }
+        }
+        for pair in blocks.windows(2) {
+            let call = BlockCall {
+                block: pair[1],
+                args: vec![],
+            };
+            function.set_terminator(pair[0], Terminator::Jump(call));
+        }
+        function.set_terminator(blocks[2], Terminator::Fault(Fault::StackUnderflow));
+        assert!(merge_straight_lines(&mut function));
+        assert_eq!(function.layout(), [blocks[0], blocks[2]]);
+        assert_eq!(function.block(blocks[0]).insts.len(), 400);
     }
 
     #[test]
