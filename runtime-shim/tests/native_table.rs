@@ -66,14 +66,36 @@ fn the_frame_natives_are_all_there() {
             "msize",
             "mcopy",
             "keccak256",
-            "keccak_slot"
+            "keccak_slot",
+            "keccak_key"
         ]
     );
     assert_eq!(names_in("storage"), ["sload", "sstore", "tload", "tstore"]);
-    assert_eq!(names_in("log"), ["log0", "log1", "log2", "log3", "log4"]);
+    assert_eq!(
+        names_in("log"),
+        [
+            "log0",
+            "log1",
+            "log2",
+            "log3",
+            "log4",
+            "log0_word",
+            "log1_word",
+            "log2_word",
+            "log3_word",
+            "log4_word"
+        ]
+    );
     assert_eq!(
         names_in("halt"),
-        ["stop", "ret", "revert", "invalid", "selfdestruct"]
+        [
+            "stop",
+            "ret",
+            "revert",
+            "invalid",
+            "selfdestruct",
+            "ret_word"
+        ]
     );
     assert_eq!(
         names_in("call"),

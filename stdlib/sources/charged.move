@@ -25,6 +25,7 @@ module evmove::charged {
     public native fun keccak_slot(
         key_hi: u128, key_lo: u128, slot_hi: u128, slot_lo: u128, charge: u64
     ): (u128, u128);
+    public native fun keccak_key(key_hi: u128, key_lo: u128, charge: u64): (u128, u128);
     // evmove::storage
     public native fun sload(key_hi: u128, key_lo: u128, charge: u64): (u128, u128);
     public native fun sstore(
@@ -87,6 +88,21 @@ module evmove::charged {
     public native fun log4(
         offset_hi: u128, offset_lo: u128, size_hi: u128, size_lo: u128, topic1_hi: u128, topic1_lo: u128, topic2_hi: u128, topic2_lo: u128, topic3_hi: u128, topic3_lo: u128, topic4_hi: u128, topic4_lo: u128, charge: u64
     );
+    public native fun log0_word(
+        offset_hi: u128, offset_lo: u128, value_hi: u128, value_lo: u128, charge: u64
+    );
+    public native fun log1_word(
+        offset_hi: u128, offset_lo: u128, value_hi: u128, value_lo: u128, topic1_hi: u128, topic1_lo: u128, charge: u64
+    );
+    public native fun log2_word(
+        offset_hi: u128, offset_lo: u128, value_hi: u128, value_lo: u128, topic1_hi: u128, topic1_lo: u128, topic2_hi: u128, topic2_lo: u128, charge: u64
+    );
+    public native fun log3_word(
+        offset_hi: u128, offset_lo: u128, value_hi: u128, value_lo: u128, topic1_hi: u128, topic1_lo: u128, topic2_hi: u128, topic2_lo: u128, topic3_hi: u128, topic3_lo: u128, charge: u64
+    );
+    public native fun log4_word(
+        offset_hi: u128, offset_lo: u128, value_hi: u128, value_lo: u128, topic1_hi: u128, topic1_lo: u128, topic2_hi: u128, topic2_lo: u128, topic3_hi: u128, topic3_lo: u128, topic4_hi: u128, topic4_lo: u128, charge: u64
+    );
     // evmove::halt
     public native fun stop(charge: u64);
     public native fun ret(
@@ -97,6 +113,9 @@ module evmove::charged {
     );
     public native fun invalid(charge: u64);
     public native fun selfdestruct(beneficiary_hi: u128, beneficiary_lo: u128, charge: u64);
+    public native fun ret_word(
+        offset_hi: u128, offset_lo: u128, value_hi: u128, value_lo: u128, charge: u64
+    );
     // evmove::call
     public native fun call(
         gas_hi: u128, gas_lo: u128, address_hi: u128, address_lo: u128, value_hi: u128, value_lo: u128, args_offset_hi: u128, args_offset_lo: u128, args_size_hi: u128, args_size_lo: u128, ret_offset_hi: u128, ret_offset_lo: u128, ret_size_hi: u128, ret_size_lo: u128, charge: u64

@@ -26,4 +26,8 @@ module evmove::halt {
     /// SELFDESTRUCT, with EIP-6780 semantics: the balance moves to `beneficiary`; the account
     /// is deleted only if it was created in the same transaction.
     public native fun selfdestruct(beneficiary_hi: u128, beneficiary_lo: u128);
+
+    /// Writes `value` at `offset`, then RETURNs those 32 bytes: `mstore(offset, value)
+    /// return(offset, 32)`, a function returning one word.
+    public native fun ret_word(offset_hi: u128, offset_lo: u128, value_hi: u128, value_lo: u128);
 }

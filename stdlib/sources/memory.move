@@ -32,4 +32,9 @@ module evmove::memory {
     public native fun keccak_slot(
         key_hi: u128, key_lo: u128, slot_hi: u128, slot_lo: u128
     ): (u128, u128);
+
+    /// Writes `key` at 0, then gives the Keccak-256 hash of the 64 bytes at 0:
+    /// `mstore(0, key) keccak256(0, 64)`, a mapping's storage slot when the mapping's slot is
+    /// still at 32 from the hash before.
+    public native fun keccak_key(key_hi: u128, key_lo: u128): (u128, u128);
 }

@@ -83,6 +83,12 @@ pub fn execute_both(
     (expected, actual)
 }
 
+/// Fails unless evmove's outcome is revm's (an exceptional halt's reason as a halt: the
+/// engines word some differently), naming `what` and the first difference.
+pub fn assert_agree(expected: &TxOutcome, actual: &TxOutcome, what: &str) {
+    assert_eq!(difference(expected, actual), None, "{what}");
+}
+
 impl Differential {
     /// Empties both states; evmove keeps the modules it compiled.
     pub fn clear_state(&mut self) {

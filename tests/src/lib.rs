@@ -26,6 +26,7 @@ pub mod abi_values;
 pub mod bindings;
 pub mod blockchain_fixtures;
 pub mod calls;
+pub mod compiled;
 pub mod corpus;
 pub mod differential;
 pub mod engine;

@@ -20,28 +20,19 @@ use evmove::evm::assemble;
 use evmove_native::Tier;
 use evmove_runtime::SpecId;
 use evmove_tests::{
+    compiled::listing,
     corpus::{Contract, Setting},
-    differential::{difference, engines_at, execute_both, execute_both_at},
+    differential::{assert_agree, engines_at, execute_both, execute_both_at},
     opcodes::{pop_results, with_zero_operands},
     outcome::{Status, Tx, TxOutcome},
 };
 use evmove_word::shim::gate::introduced_in;
-use move_binary_format::CompiledModule;
 use revm::bytecode::opcode::{OpCode, CLZ, PUSH0, SAR, SHL, SHR};
 
 const SENDER: Address = Address::repeat_byte(0x5e);
 const PROGRAM: Address = Address::repeat_byte(0xc0);
 /// A contract returning its GAS reading, called by programs.
 const CALLEE: Address = Address::repeat_byte(0xca);
-
-/// The listing of the Move module `code` compiles to.
-fn listing(code: &[u8]) -> String {
-    let address = move_core_types::account_address::AccountAddress::ONE;
-    let bytes = evmove::pipeline::compile_code(code, address, "m", &Default::default())
-        .expect("compiles")
-        .bytes;
-    evmove::disasm::disassemble(&CompiledModule::deserialize(&bytes).expect("verified bytes"))
-}
 
 /// Calls `code` at `PROGRAM` (with [`CALLEE`] beside it) with `gas_limit` at `spec`, in revm
 /// and in evmove's `tier`: revm's outcome and evmove's.
@@ -102,7 +93,7 @@ fn assert_gated_as_revm(code: &[u8], op: u8) {
         for spec in [before, since] {
             let (expected, actual) = run_both(code, 1_000_000, spec, tier);
             let what = format!("{name} at {spec:?}, {tier:?}");
-            assert_eq!(difference(&expected, &actual), None, "{what}");
+            assert_agree(&expected, &actual, &what);
             let halted = expected.status == Status::Halt("NotActivated".into());
             assert_eq!(halted, spec == before, "{what}");
         }
@@ -112,8 +103,8 @@ fn assert_gated_as_revm(code: &[u8], op: u8) {
 #[test]
 fn a_frame_runs_out_of_gas_exactly_at_a_folded_charge() {
     // A write (SSTORE reads the gas left: the charge before it folds into it), then blocks
-    // whose charges merge into one, folded into RETURN: every limit from the gas used down
-    // past that charge.
+    // that join into one (`opt::merge_blocks`), whose charges merge into one, folded into
+    // CALLER: every limit from the gas used down past that charge.
     let code = assemble(
         "PUSH 1 PUSH 1 SSTORE PUSH @b JUMP
          b: JUMPDEST CALLER PUSH 0 MSTORE PUSH @c JUMP
@@ -121,7 +112,7 @@ fn a_frame_runs_out_of_gas_exactly_at_a_folded_charge() {
     )
     .unwrap();
     let listing = listing(&code);
-    for native in ["charged::sstore", "charged::ret"] {
+    for native in ["charged::sstore", "charged::caller"] {
         assert!(listing.contains(native), "{native} in\n{listing}");
     }
     for tier in [Tier::Interpreter, Tier::Native] {
@@ -130,7 +121,7 @@ fn a_frame_runs_out_of_gas_exactly_at_a_folded_charge() {
         for limit in (full.gas_used - 24..=full.gas_used).rev() {
             let (expected, actual) = run_both(&code, limit, SpecId::CANCUN, tier);
             let what = format!("gas limit {limit} (uses {}), {tier:?}", full.gas_used);
-            assert_eq!(difference(&expected, &actual), None, "{what}");
+            assert_agree(&expected, &actual, &what);
             let ran_out = matches!(expected.status, Status::Halt(_));
             assert_eq!(ran_out, limit < full.gas_used, "{what}");
         }
@@ -153,7 +144,7 @@ fn gas_and_call_after_a_folded_charge_see_revms_gas_left() {
     for tier in [Tier::Interpreter, Tier::Native] {
         let (expected, actual) = run_both(&code, 1_000_000, SpecId::CANCUN, tier);
         assert_eq!(expected.status, Status::Success);
-        assert_eq!(difference(&expected, &actual), None, "{tier:?}");
+        assert_agree(&expected, &actual, &format!("{tier:?}"));
     }
 }
 
@@ -191,7 +182,7 @@ fn a_loop_counting_its_gas_in_a_local_runs_out_exactly_at_every_iteration() {
         for limit in (full.gas_used - loop_and_after..=full.gas_used).rev() {
             let (expected, actual) = run_both(&code, limit, SpecId::CANCUN, tier);
             let what = format!("gas limit {limit} (uses {}), {tier:?}", full.gas_used);
-            assert_eq!(difference(&expected, &actual), None, "{what}");
+            assert_agree(&expected, &actual, &what);
             let ran_out = matches!(expected.status, Status::Halt(_));
             assert_eq!(ran_out, limit < full.gas_used, "{what}");
         }
@@ -210,7 +201,7 @@ fn gas_and_call_after_a_loop_counting_its_gas_in_a_local_see_revms_gas_left() {
     for tier in [Tier::Interpreter, Tier::Native] {
         let (expected, actual) = run_both(&code, 1_000_000, SpecId::CANCUN, tier);
         assert_eq!(expected.status, Status::Success);
-        assert_eq!(difference(&expected, &actual), None, "{tier:?}");
+        assert_agree(&expected, &actual, &format!("{tier:?}"));
     }
 }
 
@@ -247,7 +238,7 @@ fn a_transfer_runs_out_of_gas_exactly_around_the_charges_moved_across_its_call()
             execute_both(&mut revm, &mut evmove, &call)
         };
         let (full, actual) = run(1_000_000);
-        assert_eq!(difference(&full, &actual), None, "{tier:?}");
+        assert_agree(&full, &actual, &format!("{tier:?}"));
         assert_eq!(full.status, Status::Success);
         let intrinsic = 21_000 + 16 * 36 + 4 * 32;
         let start = intrinsic..intrinsic + 700;
@@ -257,7 +248,7 @@ fn a_transfer_runs_out_of_gas_exactly_around_the_charges_moved_across_its_call()
         for limit in start.chain(end) {
             let (expected, actual) = run(limit);
             let what = format!("gas limit {limit} (uses {}), {tier:?}", full.gas_used);
-            assert_eq!(difference(&expected, &actual), None, "{what}");
+            assert_agree(&expected, &actual, &what);
         }
     }
 }

@@ -10,15 +10,11 @@
 use alloy_primitives::{Address, Bytes, U256};
 use evmove::evm::assemble;
 use evmove_tests::{
+    compiled::{calls_of, module as compiled},
     engine::Engine,
     evmove_engine::EvmoveEngine,
     outcome::{Status, Tx, TxOutcome},
     revm_oracle::RevmOracle,
-};
-use move_binary_format::{
-    access::ModuleAccess,
-    file_format::{Bytecode, FunctionHandleIndex},
-    CompiledModule,
 };
 
 const SENDER: Address = Address::repeat_byte(0x5e);
@@ -60,30 +56,6 @@ fn assert_same(expected: &TxOutcome, actual: &TxOutcome, calldata: &[u8]) {
     assert_eq!(actual.status, expected.status, "{calldata:?}");
     assert_eq!(actual.output, expected.output, "{calldata:?}");
     assert_eq!(actual.gas_used, expected.gas_used, "gas used, {calldata:?}");
-}
-
-/// The verified Move module `runtime` compiles to.
-fn compiled(runtime: &[u8]) -> CompiledModule {
-    let address = move_core_types::account_address::AccountAddress::ONE;
-    let bytes = evmove::pipeline::compile_code(runtime, address, "m", &Default::default())
-        .expect("compiles")
-        .bytes;
-    CompiledModule::deserialize(&bytes).expect("verified bytes")
-}
-
-/// How many calls of function `name` (a native or the module's) `module`'s code makes.
-fn calls_of(module: &CompiledModule, name: &str) -> usize {
-    let named = |handle: FunctionHandleIndex| {
-        module
-            .identifier_at(module.function_handle_at(handle).name)
-            .as_str()
-            == name
-    };
-    (module.function_defs.iter())
-        .filter_map(|def| def.code.as_ref())
-        .flat_map(|code| code.code.iter())
-        .filter(|instr| matches!(instr, Bytecode::Call(handle) if named(*handle)))
-        .count()
 }
 
 fn word(n: u64) -> [u8; 32] {

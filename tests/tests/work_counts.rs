@@ -43,11 +43,11 @@ struct Ceiling {
 /// needs a reason).
 #[rustfmt::skip]
 const CEILINGS: &[Ceiling] = &[
-    Ceiling { case: "token transfer, legacy-opt", move_instructions: 252, natives: 22, move_calls: 2, allocations: 62 },
-    Ceiling { case: "token transfer, via-ir-opt", move_instructions: 243, natives: 24, move_calls: 0, allocations: 59 },
-    Ceiling { case: "weth deposit, legacy-opt", move_instructions: 109, natives: 13, move_calls: 1, allocations: 38 },
-    Ceiling { case: "weth withdraw, legacy-opt", move_instructions: 210, natives: 24, move_calls: 1, allocations: 61 },
-    Ceiling { case: "pool swap, legacy-opt", move_instructions: 1378, natives: 124, move_calls: 7, allocations: 282 },
+    Ceiling { case: "token transfer, legacy-opt", move_instructions: 221, natives: 19, move_calls: 2, allocations: 58 },
+    Ceiling { case: "token transfer, via-ir-opt", move_instructions: 233, natives: 22, move_calls: 0, allocations: 56 },
+    Ceiling { case: "weth deposit, legacy-opt", move_instructions: 104, natives: 12, move_calls: 1, allocations: 38 },
+    Ceiling { case: "weth withdraw, legacy-opt", move_instructions: 195, natives: 23, move_calls: 1, allocations: 59 },
+    Ceiling { case: "pool swap, legacy-opt", move_instructions: 1297, natives: 117, move_calls: 7, allocations: 273 },
     Ceiling { case: "collatz steps, via-ir-opt", move_instructions: 9320, natives: 403, move_calls: 0, allocations: 808 },
 ];
 
@@ -278,7 +278,8 @@ fn a_transfer_counts_what_it_does() {
     assert_eq!(outcome.logs.len(), 1);
     assert_eq!(performed("storage", "sstore"), 2, "{counts:?}");
     assert!(performed("storage", "sload") >= 2, "{counts:?}");
-    assert_eq!(performed("log", "log3"), 1, "{counts:?}");
+    let logs = performed("log", "log3") + performed("log", "log3_word");
+    assert_eq!(logs, 1, "{counts:?}");
     assert_eq!(performed("storage", "tstore"), 0, "{counts:?}");
     assert!(counts.native("charged", "sstore") > 0, "{counts:?}");
     assert!(counts.move_instructions() > counts.natives(), "{counts:?}");

@@ -4,7 +4,7 @@
 use alloy_primitives::{Bytes, U256};
 use revm_interpreter::{bytecode::opcode, primitives::hardfork::SpecId};
 
-use super::{frame::HostResult, word::to_address};
+use super::{frame::HostResult, memory::mstore, word::to_address};
 use crate::host::{
     native::{FrameEnded, NativeCtx},
     outcome::{FrameEnd, HaltReason},
@@ -19,6 +19,14 @@ pub fn stop(ctx: &mut NativeCtx<'_, '_>, _: &[U256]) -> HostResult {
 pub fn ret(ctx: &mut NativeCtx<'_, '_>, args: &[U256]) -> HostResult {
     let data = memory_bytes(ctx, args[0], args[1])?;
     Err(ctx.end(FrameEnd::Return(data)))
+}
+
+/// MSTORE of a word, then RETURN of it (`ret_word`): the two operations themselves, so
+/// memory and gas are theirs.
+pub fn ret_word(ctx: &mut NativeCtx<'_, '_>, args: &[U256]) -> HostResult {
+    let [offset, value] = [args[0], args[1]];
+    mstore(ctx, &[offset, value])?;
+    ret(ctx, &[offset, U256::from(32)])
 }
 
 /// REVERT.

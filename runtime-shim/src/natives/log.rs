@@ -3,7 +3,7 @@
 
 use alloy_primitives::{Bytes, Log, LogData, B256, U256};
 
-use super::frame::HostResult;
+use super::{frame::HostResult, memory::mstore};
 use crate::host::native::NativeCtx;
 
 /// LOG0 to LOG4: `args` is `[offset, size, topics...]`; charges memory growth and revm's
@@ -21,4 +21,16 @@ pub fn log(ctx: &mut NativeCtx<'_, '_>, args: &[U256]) -> HostResult {
         data: LogData::new_unchecked(topics, data),
     });
     Ok(None)
+}
+
+/// MSTORE of a word, then LOG0 to LOG4 of it (`log<n>_word`): `args` is `[offset, value,
+/// topics...]`; the two operations themselves, so memory and gas are theirs.
+pub fn log_word(ctx: &mut NativeCtx<'_, '_>, args: &[U256]) -> HostResult {
+    let [offset, value] = [args[0], args[1]];
+    mstore(ctx, &[offset, value])?;
+    let mut log_args = [U256::ZERO; 6];
+    let log_args = &mut log_args[..args.len()];
+    log_args[..2].copy_from_slice(&[offset, U256::from(32)]);
+    log_args[2..].copy_from_slice(&args[2..]);
+    log(ctx, log_args)
 }

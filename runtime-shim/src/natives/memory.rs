@@ -60,3 +60,10 @@ pub fn keccak_slot(ctx: &mut NativeCtx<'_, '_>, args: &[U256]) -> HostResult {
     mstore(ctx, &[word, slot])?;
     keccak(ctx, &[U256::ZERO, word * U256::from(2)])
 }
+
+/// MSTORE of the key at 0, KECCAK256 of 0..64 (`keccak_key`): the two operations themselves,
+/// so memory and gas are theirs.
+pub fn keccak_key(ctx: &mut NativeCtx<'_, '_>, args: &[U256]) -> HostResult {
+    mstore(ctx, &[U256::ZERO, args[0]])?;
+    keccak(ctx, &[U256::ZERO, U256::from(64)])
+}

@@ -145,6 +145,7 @@ fn implementation(row: &Native) -> Option<Op> {
         (MEMORY, "mcopy") => Host(memory::mcopy),
         (MEMORY, "keccak256") => Host(memory::keccak),
         (MEMORY, "keccak_slot") => Host(memory::keccak_slot),
+        (MEMORY, "keccak_key") => Host(memory::keccak_key),
         (STORAGE, "sload") => Host(storage::sload),
         (STORAGE, "sstore") => Host(storage::sstore),
         (STORAGE, "tload") => Host(storage::tload),
@@ -178,11 +179,15 @@ fn implementation(row: &Native) -> Option<Op> {
         (ENV, "returndatacopy") => Host(env::returndatacopy),
         (ENV, "extcodecopy") => Host(env::extcodecopy),
         (LOG, "log0" | "log1" | "log2" | "log3" | "log4") => Host(log::log),
+        (LOG, "log0_word" | "log1_word" | "log2_word" | "log3_word" | "log4_word") => {
+            Host(log::log_word)
+        }
         (HALT, "stop") => Host(halt::stop),
         (HALT, "ret") => Host(halt::ret),
         (HALT, "revert") => Host(halt::revert),
         (HALT, "invalid") => Host(halt::invalid),
         (HALT, "selfdestruct") => Host(halt::selfdestruct),
+        (HALT, "ret_word") => Host(halt::ret_word),
         (CALL, "call") => Host(call::call),
         (CALL, "callcode") => Host(call::callcode),
         (CALL, "delegatecall") => Host(call::delegatecall),

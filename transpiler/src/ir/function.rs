@@ -308,11 +308,25 @@ impl Function {
 
     /// Appends an instruction with `results` results to `block`.
     pub fn push_inst(&mut self, block: Block, data: InstData, results: usize) -> Vec<Value> {
+        let end = self.blocks[block.index()].insts.len();
+        self.insert_inst(block, end, data, results)
+    }
+
+    /// Inserts an instruction with `results` results into `block`, before its instruction
+    /// `at`.
+    pub fn insert_inst(
+        &mut self,
+        block: Block,
+        at: usize,
+        data: InstData,
+        results: usize,
+    ) -> Vec<Value> {
         let results: Vec<Value> = (0..results).map(|_| self.new_value()).collect();
-        self.blocks[block.index()].insts.push(Inst {
+        let inst = Inst {
             results: results.clone(),
             data,
-        });
+        };
+        self.blocks[block.index()].insts.insert(at, inst);
         results
     }
 

@@ -12,7 +12,8 @@ use revm_bytecode::opcode::OpCode;
 
 pub use evmove_word::shim::{
     natives::{
-        MoveFunction, Native, CHARGE, CHARGE_EXP, FORK, FUSED, GAS_LEFT, KECCAK_SLOT, SETTLE,
+        MoveFunction, Native, CHARGE, CHARGE_EXP, FORK, FUSED, GAS_LEFT, KECCAK_KEY, KECCAK_SLOT,
+        LOG_WORD, RET_WORD, SETTLE,
     },
     MoveType, Results as NativeResult,
 };

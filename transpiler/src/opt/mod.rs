@@ -8,10 +8,13 @@
 //!
 //! - [`params`]: block parameters that always receive the same value, or are never used.
 //! - [`fold`]: pure operations on constants, and branches and switches on constants.
+//! - [`size_checks`]: ABI decoders' checks of the calldata's size, `slt(sub(calldatasize,
+//!   head), n)`, as one comparison of the size.
 //! - [`cse`]: operations repeating an earlier one that dominates them (CALLDATASIZE read
 //!   twice, an address masked twice).
 //! - [`branches`]: branches whose two sides are the same.
 //! - [`unreachable`]: blocks no path reaches (after folding decided a branch).
+//! - [`merge_blocks`]: a block jumping to a block entered from nowhere else, as one block.
 //! - [`dead_code`]: instructions whose results are unused and that have no effect (a
 //!   simplified branch leaves its condition unused, folding its operands).
 //! - [`charges`]: gas charges of a block that nothing observing the gas left separates
@@ -40,7 +43,9 @@ pub mod free_pointer;
 pub mod inline;
 pub mod inline_leaves;
 pub mod inline_tail;
+pub mod merge_blocks;
 pub mod params;
+pub mod size_checks;
 pub mod unreachable;
 
 use std::convert::Infallible;
@@ -51,13 +56,17 @@ use crate::ir::{FuncRef, Function, Module};
 pub type FunctionPass = fn(&mut Function) -> bool;
 
 /// The passes over one function, in the order [`optimize`] runs them, by name.
-pub const FUNCTION_PASSES: [(&str, FunctionPass); 9] = [
+pub const FUNCTION_PASSES: [(&str, FunctionPass); 11] = [
     (
         "params::remove_redundant_params",
         params::remove_redundant_params,
     ),
     ("params::remove_unused_params", params::remove_unused_params),
     ("fold::fold_constants", fold::fold_constants),
+    (
+        "size_checks::fold_size_checks",
+        size_checks::fold_size_checks,
+    ),
     (
         "cse::eliminate_common_subexpressions",
         cse::eliminate_common_subexpressions,
@@ -66,6 +75,10 @@ pub const FUNCTION_PASSES: [(&str, FunctionPass); 9] = [
     (
         "unreachable::eliminate_unreachable_blocks",
         unreachable::eliminate_unreachable_blocks,
+    ),
+    (
+        "merge_blocks::merge_straight_lines",
+        merge_blocks::merge_straight_lines,
     ),
     (
         "dead_code::eliminate_dead_code",
@@ -171,8 +184,8 @@ mod tests {
     #[test]
     fn values_passed_through_blocks_become_plain_uses() {
         // Both stack slots reach `b` unchanged along both edges of the JUMPI: the constant 5
-        // is then dead, the branch chooses nothing, and its condition is dead too; the first
-        // block's charge moves into the block it jumps to.
+        // is then dead, the branch chooses nothing, and its condition is dead too; the jump
+        // left is the only way into `b`, which joins the first block.
         let text = optimized(
             "CALLDATASIZE PUSH 5 CALLDATASIZE PUSH @b JUMPI
              b: POP PUSH 0 MSTORE STOP",
@@ -181,10 +194,8 @@ mod tests {
             text,
             "function fn0 @pc0 -> noreturn {
 block0():                               ; pc0
-    v0 = calldatasize
-    jump block1()
-block1():                               ; pc8
     gas 29
+    v0 = calldatasize
     v6 = const 0x0
     mstore v6, v0
     halt stop

@@ -281,9 +281,69 @@ pub const KECCAK_SLOT: Native = Native {
     charged: false,
 };
 
+/// `keccak_key(key_hi, key_lo): (u128, u128)`: MSTORE of `key` at 0, then KECCAK256 of memory
+/// 0..64 — a mapping's slot when the mapping's own slot is still at 32 from the last hash
+/// (Solidity's second lookup in the same mapping), in one native instead of two. It writes
+/// memory and charges gas as the two operations do.
+pub const KECCAK_KEY: Native = Native {
+    module: MEMORY,
+    name: "keccak_key",
+    opcode: None,
+    type_params: 0,
+    args: Args::Words(1),
+    result: Results::Word,
+    charged: false,
+};
+
+/// `ret_word(offset_hi, offset_lo, value_hi, value_lo)`: MSTORE of `value` at `offset`, then
+/// RETURN of those 32 bytes — a function returning one word, in one native instead of two.
+/// It writes memory and charges gas as the two operations do.
+pub const RET_WORD: Native = Native {
+    module: HALT,
+    name: "ret_word",
+    opcode: None,
+    type_params: 0,
+    args: Args::Words(2),
+    result: Results::Nothing,
+    charged: false,
+};
+
+/// `log<n>_word(offset_hi, offset_lo, value_hi, value_lo, topics...)`: MSTORE of `value` at
+/// `offset`, then LOG`n` of those 32 bytes with the topics — an event with one word of data,
+/// in one native instead of two. It writes memory and charges gas as the two operations do.
+const fn log_word(name: &'static str, topics: usize) -> Native {
+    Native {
+        module: LOGS,
+        name,
+        opcode: None,
+        type_params: 0,
+        args: Args::Words(2 + topics),
+        result: Results::Nothing,
+        charged: false,
+    }
+}
+
+/// `log0_word` to `log4_word`, by their number of topics.
+pub const LOG_WORD: [Native; 5] = [
+    log_word("log0_word", 0),
+    log_word("log1_word", 1),
+    log_word("log2_word", 2),
+    log_word("log3_word", 3),
+    log_word("log4_word", 4),
+];
+
 /// The natives that perform several EVM operations at once (the lowering emits them for
 /// sequences it recognises).
-pub const FUSED: &[Native] = &[KECCAK_SLOT];
+pub const FUSED: &[Native] = &[
+    KECCAK_SLOT,
+    KECCAK_KEY,
+    RET_WORD,
+    LOG_WORD[0],
+    LOG_WORD[1],
+    LOG_WORD[2],
+    LOG_WORD[3],
+    LOG_WORD[4],
+];
 
 /// Every native of the shim library, each once: the rows written here ([`ROWS`]), then the
 /// charged form of each that reaches the host, derived from it.
@@ -336,6 +396,7 @@ const ROWS: &[Native] = &[
     op(MEMORY, "mcopy", opcode::MCOPY, 3, NOTHING),
     op(MEMORY, "keccak256", opcode::KECCAK256, 2, WORD),
     KECCAK_SLOT,
+    KECCAK_KEY,
     // evmove::storage
     op(STORAGE, "sload", opcode::SLOAD, 1, WORD),
     op(STORAGE, "sstore", opcode::SSTORE, 2, NOTHING),
@@ -376,12 +437,18 @@ const ROWS: &[Native] = &[
     op(LOGS, "log2", opcode::LOG2, 4, NOTHING),
     op(LOGS, "log3", opcode::LOG3, 5, NOTHING),
     op(LOGS, "log4", opcode::LOG4, 6, NOTHING),
+    LOG_WORD[0],
+    LOG_WORD[1],
+    LOG_WORD[2],
+    LOG_WORD[3],
+    LOG_WORD[4],
     // evmove::halt
     op(HALT, "stop", opcode::STOP, 0, NOTHING),
     op(HALT, "ret", opcode::RETURN, 2, NOTHING),
     op(HALT, "revert", opcode::REVERT, 2, NOTHING),
     op(HALT, "invalid", opcode::INVALID, 0, NOTHING),
     op(HALT, "selfdestruct", opcode::SELFDESTRUCT, 1, NOTHING),
+    RET_WORD,
     // evmove::call
     op(CALL, "call", opcode::CALL, 7, WORD),
     op(CALL, "callcode", opcode::CALLCODE, 7, WORD),

@@ -1,60 +1,188 @@
-//! Sequences of IR instructions lowered as one native call. Solidity computes a mapping's
-//! storage slot as `mstore(0, key) mstore(32, slot) keccak256(0, 64)`: three natives, where
-//! `evmove::memory::keccak_slot` does the same (memory written, gas charged as the three
-//! do) in one.
+//! Sequences of IR instructions lowered as one native call, each native doing exactly what
+//! the sequence does (memory written, gas charged as its operations do), in one call
+//! instead of several:
+//!
+//! - a mapping's storage slot, `mstore(0, key) mstore(32, slot) keccak256(0, 64)`:
+//!   `evmove::memory::keccak_slot`;
+//! - the next lookup in the same mapping, whose slot is still at 32, `mstore(0, key)
+//!   keccak256(0, 64)`: `evmove::memory::keccak_key`;
+//! - a function returning one word, `mstore(offset, value) return(offset, 32)` ending a
+//!   block: `evmove::halt::ret_word`;
+//! - an event with one word of data, `mstore(offset, value) log<n>(offset, 32, topics...)`:
+//!   `evmove::log::log<n>_word`.
+//!
+//! Only constants (which emit nothing) may sit between a sequence's operations, so nothing
+//! else runs between them: a section's charge before the first one folds into the fused
+//! native's charged form as it would into the first operation's (`super::gas`). Between a
+//! store and its log there may also be the next section's charge (a log's section often
+//! starts at a JUMPDEST after the store): the fused native takes that one, charging it
+//! before the store rather than after. That is exact: a frame out of gas (or of a fork too
+//! old for its section) at either point halts exceptionally, consuming all its gas and
+//! reverting its effects, and the store between has no effect that outlives the frame.
 
 use alloy_primitives::U256;
 use revm_bytecode::opcode;
 
 use super::emitter::Emitter;
 use crate::{
-    ir::{Inst, InstData, Value},
-    lower::{locals::Location, natives::KECCAK_SLOT, LowerError},
+    ir::{Charge, Inst, InstData, Terminator, Value},
+    lower::{
+        locals::Location,
+        natives::{Native, KECCAK_KEY, KECCAK_SLOT, LOG_WORD, RET_WORD},
+        AbortCode, LowerError,
+    },
 };
 
-/// A mapping-slot sequence found in a block: its key, its slot, the hash's result and how
-/// many instructions it spans.
-pub(super) struct KeccakSlot {
-    key: Value,
-    slot: Value,
-    result: Value,
+/// A fused sequence found in a block: its native, the words it takes, the word it gives,
+/// the section's charge met between its operations, and how many of the block's
+/// instructions it spans.
+pub(super) struct Fused {
+    native: &'static Native,
+    args: Vec<Value>,
+    result: Option<Value>,
+    charge: Option<Charge>,
     pub(super) len: usize,
 }
 
+impl Fused {
+    /// Whether it ends the frame (and so stands for its block's terminator too).
+    pub(super) fn halts(&self) -> bool {
+        std::ptr::eq(self.native, &RET_WORD)
+    }
+}
+
 impl Emitter<'_> {
-    /// The mapping-slot sequence starting at `insts[0]`, if one does: the two stores and the
-    /// hash, with only constants between them (which emit nothing).
-    pub(super) fn keccak_slot(&self, insts: &[Inst]) -> Option<KeccakSlot> {
-        let mut ops =
-            (insts.iter().enumerate()).filter(|(_, inst)| !matches!(inst.data, InstData::Const(_)));
-        let mut next = |expected: u8| match ops.next() {
-            Some((i, inst)) => match &inst.data {
-                InstData::Op { op, args } if op.get() == expected => Some((i, args, inst)),
-                _ => None,
-            },
-            None => None,
-        };
-        let (0, first, _) = next(opcode::MSTORE)? else {
+    /// The fused sequence starting at `insts[0]`, if one does; `insts` runs to the end of a
+    /// block ending with `terminator`.
+    pub(super) fn fused(&self, insts: &[Inst], terminator: Option<&Terminator>) -> Option<Fused> {
+        let InstData::Op { op, args } = &insts.first()?.data else {
             return None;
         };
-        let (_, second, _) = next(opcode::MSTORE)?;
-        let (last, hashed, hash) = next(opcode::KECCAK256)?;
-        let is = |value: Value, expected: u64| matches!(self.locations[value.index()], Location::Const(c) if c == U256::from(expected));
-        let fits = is(first[0], 0) && is(second[0], 32) && is(hashed[0], 0) && is(hashed[1], 64);
-        (fits && hash.results.len() == 1).then(|| KeccakSlot {
-            key: first[1],
-            slot: second[1],
-            result: hash.results[0],
+        let &[offset, value] = &args[..] else {
+            return None;
+        };
+        if op.get() != opcode::MSTORE {
+            return None;
+        }
+        let fused = |native, args: &[Value], result: Option<Value>, charge, last: usize| Fused {
+            native,
+            args: args.to_vec(),
+            result,
+            charge,
             len: last + 1,
-        })
+        };
+        // The operations after the store, past constants (and one charge, for a log).
+        let mut charge = None;
+        let mut rest = (insts.iter().enumerate().skip(1))
+            .filter(|(_, inst)| !matches!(inst.data, InstData::Const(_)));
+        let next = rest.next();
+        let (last, op, args, results) = match next {
+            Some((
+                _,
+                Inst {
+                    data: InstData::Gas(gas),
+                    ..
+                },
+            )) => {
+                charge = Some(*gas);
+                match rest.next()? {
+                    (
+                        last,
+                        Inst {
+                            data: InstData::Op { op, args },
+                            results,
+                        },
+                    ) => (last, op, args, results),
+                    _ => return None,
+                }
+            }
+            Some((
+                last,
+                Inst {
+                    data: InstData::Op { op, args },
+                    results,
+                },
+            )) => (last, op, args, results),
+            Some(_) => return None,
+            None => {
+                // A store, then constants, then the block's RETURN of the stored word.
+                let Some(Terminator::Halt { op, args }) = terminator else {
+                    return None;
+                };
+                let returns_it = matches!(args[..], [from, size] if self.same(from, offset) && self.is(size, 32));
+                return (op.get() == opcode::RETURN && returns_it)
+                    .then(|| fused(&RET_WORD, &[offset, value], None, None, insts.len() - 1));
+            }
+        };
+        let is = |value: Value, expected: u64| self.is(value, expected);
+        let at_0 = is(offset, 0);
+        match (op.get(), &args[..], &results[..]) {
+            // `log<n>(offset, 32, topics...)` of the stored word.
+            (opcode::LOG0..=opcode::LOG4, [from, size, topics @ ..], [])
+                if self.same(*from, offset) && is(*size, 32) && self.takes(charge) =>
+            {
+                let native = &LOG_WORD[topics.len()];
+                let args: Vec<Value> = [offset, value].iter().chain(topics).copied().collect();
+                Some(fused(native, &args, None, charge, last))
+            }
+            _ if charge.is_some() => None,
+            (opcode::KECCAK256, &[from, size], &[hash]) if at_0 && is(from, 0) && is(size, 64) => {
+                Some(fused(&KECCAK_KEY, &[value], Some(hash), None, last))
+            }
+            (opcode::MSTORE, &[at_32, slot], _) if at_0 && is(at_32, 32) => {
+                let (last, hash) = rest.next().and_then(|(last, inst)| match &inst.data {
+                    InstData::Op { op, args } if op.get() == opcode::KECCAK256 => {
+                        match (&args[..], &inst.results[..]) {
+                            (&[from, size], &[hash]) if is(from, 0) && is(size, 64) => {
+                                Some((last, hash))
+                            }
+                            _ => None,
+                        }
+                    }
+                    _ => None,
+                })?;
+                Some(fused(&KECCAK_SLOT, &[value, slot], Some(hash), None, last))
+            }
+            _ => None,
+        }
     }
 
-    /// Emits `sequence` as one call of `keccak_slot`.
-    pub(super) fn emit_keccak_slot(&mut self, sequence: &KeccakSlot) -> Result<(), LowerError> {
-        self.push_word(sequence.key)?;
-        self.push_word(sequence.slot)?;
-        self.call_native(&KECCAK_SLOT);
-        self.store_word(sequence.result);
+    /// Whether the fused native can take `charge`, met between its operations: there is
+    /// none, or no charge before them is already left for it.
+    fn takes(&self, charge: Option<Charge>) -> bool {
+        charge.is_none() || self.pending_charge.is_none()
+    }
+
+    /// Emits `sequence` as one call of its native (and, if it halts, what follows a halt),
+    /// which takes the charge met between its operations, if there is one.
+    pub(super) fn emit_fused(&mut self, sequence: &Fused) -> Result<(), LowerError> {
+        if sequence.charge.is_some() {
+            self.pending_charge = sequence.charge;
+        }
+        for &arg in &sequence.args {
+            self.push_word(arg)?;
+        }
+        self.call_native(sequence.native);
+        if let Some(result) = sequence.result {
+            self.store_word(result);
+        }
+        if sequence.halts() {
+            self.abort(AbortCode::HaltReturned);
+        }
         Ok(())
+    }
+
+    /// Whether `value` is the constant `expected`.
+    fn is(&self, value: Value, expected: u64) -> bool {
+        self.is_const(value, U256::from(expected))
+    }
+
+    fn is_const(&self, value: Value, expected: U256) -> bool {
+        matches!(self.locations[value.index()], Location::Const(c) if c == expected)
+    }
+
+    /// Whether `a` and `b` are the same word: one value, or equal constants.
+    fn same(&self, a: Value, b: Value) -> bool {
+        a == b || matches!(self.locations[b.index()], Location::Const(c) if self.is_const(a, c))
     }
 }

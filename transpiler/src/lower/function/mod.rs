@@ -4,7 +4,8 @@
 //!
 //! - `emitter`: the code being emitted, labels, what it calls.
 //! - `select`: instruction selection (natives, calls, inline Move arithmetic).
-//! - `fused`: sequences of instructions lowered as one native (a mapping's slot).
+//! - `fused`: sequences of instructions lowered as one native (a mapping's slot, a
+//!   returned word).
 //! - `gas`: gas charges.
 //! - `counted`: loops counting their static gas in a local.
 //! - `moves`: values onto the operand stack and into their locals.
@@ -174,8 +175,9 @@ pub fn lower_function(
             Item::Head(l) => emitter.dispatch(l, next),
             Item::Node(node) => {
                 emitter.define(node);
-                emitter.instructions(order[node])?;
-                emitter.terminator(order[node], node, next)?;
+                if !emitter.instructions(order[node])? {
+                    emitter.terminator(order[node], node, next)?;
+                }
             }
             Item::End(l) => emitter.end_loop(l, next),
         }

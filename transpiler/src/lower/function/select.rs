@@ -18,14 +18,18 @@ use crate::{
 };
 
 impl Emitter<'_> {
-    /// Emits the instructions of `block` (its terminator apart).
-    pub(super) fn instructions(&mut self, block: Block) -> Result<(), LowerError> {
+    /// Emits the instructions of `block` (its terminator apart); whether they halted (a
+    /// fused sequence standing for the block's halt too, which is then emitted).
+    pub(super) fn instructions(&mut self, block: Block) -> Result<bool, LowerError> {
         let data = self.function.block(block);
         let insts = &data.insts;
         let mut i = 0;
         while let Some(inst) = insts.get(i) {
-            if let Some(sequence) = self.keccak_slot(&insts[i..]) {
-                self.emit_keccak_slot(&sequence)?;
+            if let Some(sequence) = self.fused(&insts[i..], data.terminator.as_ref()) {
+                self.emit_fused(&sequence)?;
+                if sequence.halts() {
+                    return Ok(true);
+                }
                 i += sequence.len;
                 continue;
             }
@@ -79,7 +83,7 @@ impl Emitter<'_> {
                 InstData::StackCheck { needs, grows } => self.stack_check(*needs, *grows)?,
             }
         }
-        Ok(())
+        Ok(false)
     }
 
     /// Emits `op` as Move arithmetic on the halves where that is exact and cheaper than a
