@@ -54,11 +54,7 @@ fn agrees(code: &[u8], calldata: &[u8], below: u64) -> TxOutcome {
     let mut full = None;
     for tier in TIERS {
         let (expected, actual) = run_both(code, calldata, 1_000_000, tier);
-        assert_agree(
-            &expected,
-            &actual,
-            &format!("{calldata:x?}, {tier:?}"),
-        );
+        assert_agree(&expected, &actual, &format!("{calldata:x?}, {tier:?}"));
         let lowest = expected
             .gas_used
             .saturating_sub(below)
