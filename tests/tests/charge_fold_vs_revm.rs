@@ -115,11 +115,17 @@ fn a_frame_runs_out_of_gas_exactly_at_a_folded_charge() {
     for native in ["charged::sstore", "charged::caller"] {
         assert!(listing.contains(native), "{native} in\n{listing}");
     }
+    assert_runs_out_as_revm(&code, 24);
+}
+
+/// Fails unless `code` runs as in revm in both tiers at every gas limit from the gas it uses
+/// down `below`, succeeding only with all it uses.
+fn assert_runs_out_as_revm(code: &[u8], below: u64) {
     for tier in [Tier::Interpreter, Tier::Native] {
-        let (full, _) = run_both(&code, 1_000_000, SpecId::CANCUN, tier);
+        let (full, _) = run_both(code, 1_000_000, SpecId::CANCUN, tier);
         assert_eq!(full.status, Status::Success);
-        for limit in (full.gas_used - 24..=full.gas_used).rev() {
-            let (expected, actual) = run_both(&code, limit, SpecId::CANCUN, tier);
+        for limit in (full.gas_used - below..=full.gas_used).rev() {
+            let (expected, actual) = run_both(code, limit, SpecId::CANCUN, tier);
             let what = format!("gas limit {limit} (uses {}), {tier:?}", full.gas_used);
             assert_agree(&expected, &actual, &what);
             let ran_out = matches!(expected.status, Status::Halt(_));
@@ -174,19 +180,8 @@ fn assert_counted(code: &[u8], gates: usize) {
 fn a_loop_counting_its_gas_in_a_local_runs_out_exactly_at_every_iteration() {
     let code = counted_loop(5, "", "PUSH 0 PUSH 0 LOG0 STOP");
     assert_counted(&code, 0);
-    for tier in [Tier::Interpreter, Tier::Native] {
-        let (full, _) = run_both(&code, 1_000_000, SpecId::CANCUN, tier);
-        assert_eq!(full.status, Status::Success);
-        // Down past the log and through every iteration of the loop (each 26 gas).
-        let loop_and_after = 5 * 26 + 400;
-        for limit in (full.gas_used - loop_and_after..=full.gas_used).rev() {
-            let (expected, actual) = run_both(&code, limit, SpecId::CANCUN, tier);
-            let what = format!("gas limit {limit} (uses {}), {tier:?}", full.gas_used);
-            assert_agree(&expected, &actual, &what);
-            let ran_out = matches!(expected.status, Status::Halt(_));
-            assert_eq!(ran_out, limit < full.gas_used, "{what}");
-        }
-    }
+    // Down past the log and through every iteration of the loop (each 26 gas).
+    assert_runs_out_as_revm(&code, 5 * 26 + 400);
 }
 
 #[test]
