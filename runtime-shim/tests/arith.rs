@@ -40,6 +40,7 @@ const OPCODES: &[(&str, u8)] = &[
     ("shl", opcode::SHL),
     ("shr", opcode::SHR),
     ("sar", opcode::SAR),
+    ("clz", opcode::CLZ),
 ];
 
 /// What revm's instruction `opcode` leaves on the stack for `operands`, `operands[0]` being
@@ -173,6 +174,16 @@ fn shifts_of_256_or_more_give_zero_or_the_sign() {
     assert_gives("sar", &[w(256), MAX_SIGNED], U256::ZERO);
     assert_gives("sar", &[w(1), neg(3)], neg(2)); // rounds towards minus infinity
     assert_gives("sar", &[w(0), neg(3)], neg(3));
+}
+
+#[test]
+fn clz_counts_the_zero_bits_above_the_highest_one() {
+    assert_gives("clz", &[U256::ZERO], w(256));
+    assert_gives("clz", &[w(1)], w(255));
+    assert_gives("clz", &[pow2(128)], w(127));
+    assert_gives("clz", &[pow2(127) | w(5)], w(128));
+    assert_gives("clz", &[MIN_SIGNED], U256::ZERO);
+    assert_gives("clz", &[U256::MAX], U256::ZERO);
 }
 
 #[test]

@@ -100,4 +100,7 @@ module evmove::arith {
     public native fun sar(
         shift_hi: u128, shift_lo: u128, value_hi: u128, value_lo: u128
     ): (u128, u128);
+
+    /// The number of zero bits above the highest one bit of `x`; 256 for 0 (CLZ).
+    public native fun clz(x_hi: u128, x_lo: u128): (u128, u128);
 }

@@ -182,3 +182,30 @@ fn the_shape_of_test_opcode_1e_cancun() {
         }
     }
 }
+
+/// CLZ of a word the code cannot know (calldata), so it reaches its native rather than the
+/// constant folding: before Osaka it halts, from Osaka it counts, as in revm.
+#[test]
+fn clz_of_a_word_from_calldata_runs_as_in_revm() {
+    let code = assemble("PUSH 0 CALLDATALOAD CLZ PUSH 0 MSTORE PUSH 32 PUSH 0 RETURN").unwrap();
+    let words = [
+        U256::ZERO,
+        U256::from(1),
+        U256::from(1) << 128,
+        (U256::from(1) << 127) | U256::from(5),
+        U256::MAX,
+    ];
+    for tier in [Tier::Interpreter, Tier::Native] {
+        for spec in [SpecId::PRAGUE, SpecId::OSAKA] {
+            for word in words {
+                let calldata = word.to_be_bytes::<32>();
+                let (expected, actual) = run_program(&code, &calldata, spec, tier);
+                let what = format!("CLZ {word:#x} at {spec:?}, {tier:?}");
+                assert_same(&expected, &actual, &what);
+                let counted = U256::from(word.leading_zeros()).to_be_bytes::<32>();
+                let ran = expected.output[..] == counted[..];
+                assert_eq!(ran, spec == SpecId::OSAKA, "{what}");
+            }
+        }
+    }
+}

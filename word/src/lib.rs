@@ -49,6 +49,7 @@ mod opcode {
     pub const SHL: u8 = 0x1b;
     pub const SHR: u8 = 0x1c;
     pub const SAR: u8 = 0x1d;
+    pub const CLZ: u8 = 0x1e;
 }
 
 /// The result of the EVM operation `opcode` on `operands` (the first is the top of the
@@ -82,6 +83,7 @@ pub fn eval(opcode: u8, operands: &[U256]) -> Option<U256> {
         (opcode::SHL, &[shift, x]) => shl(shift, x),
         (opcode::SHR, &[shift, x]) => shr(shift, x),
         (opcode::SAR, &[shift, x]) => sar(shift, x),
+        (opcode::CLZ, &[x]) => clz(x),
         _ => return None,
     })
 }
@@ -250,6 +252,11 @@ pub fn sar(shift: U256, value: U256) -> U256 {
         _ if value.bit(255) => U256::MAX,
         _ => U256::ZERO,
     }
+}
+
+/// The number of zero bits above the highest one bit of `x`; 256 for 0 (CLZ, EIP-7939).
+pub fn clz(x: U256) -> U256 {
+    U256::from(x.leading_zeros())
 }
 
 #[cfg(test)]

@@ -13,8 +13,8 @@ use move_core_types::gas_algebra::InternalGas;
 use move_vm_runtime::native_functions::NativeFunction;
 
 pub use evmove_word::{
-    add, addmod, and, byte, div, eq, exp, gt, iszero, lt, mul, mulmod, not, or, rem, sar, sdiv,
-    sgt, shl, shr, signextend, slt, smod, sub, xor,
+    add, addmod, and, byte, clz, div, eq, exp, gt, iszero, lt, mul, mulmod, not, or, rem, sar,
+    sdiv, sgt, shl, shr, signextend, slt, smod, sub, xor,
 };
 
 use super::word::{bool_result, no_type_arguments, take_words, word_result};

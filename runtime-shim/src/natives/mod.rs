@@ -138,6 +138,7 @@ fn implementation(row: &Native) -> Option<Op> {
         (ARITH, "shl") => Arith(Binary(arith::shl)),
         (ARITH, "shr") => Arith(Binary(arith::shr)),
         (ARITH, "sar") => Arith(Binary(arith::sar)),
+        (ARITH, "clz") => Arith(Unary(arith::clz)),
         (MEMORY, "mload") => Host(memory::mload),
         (MEMORY, "mstore") => Host(memory::mstore),
         (MEMORY, "mstore8") => Host(memory::mstore8),

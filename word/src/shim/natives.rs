@@ -388,6 +388,7 @@ const ROWS: &[Native] = &[
     op(ARITH, "shl", opcode::SHL, 2, WORD),
     op(ARITH, "shr", opcode::SHR, 2, WORD),
     op(ARITH, "sar", opcode::SAR, 2, WORD),
+    op(ARITH, "clz", opcode::CLZ, 1, WORD),
     // evmove::memory
     op(MEMORY, "mload", opcode::MLOAD, 1, WORD),
     op(MEMORY, "mstore", opcode::MSTORE, 2, NOTHING),
