@@ -42,6 +42,7 @@ fn the_arithmetic_natives_are_all_there() {
             "shl",
             "shr",
             "sar",
+            "clz",
         ]
     );
 }
