@@ -47,7 +47,7 @@ pub(super) struct Fused {
 impl Fused {
     /// Whether it ends the frame (and so stands for its block's terminator too).
     pub(super) fn halts(&self) -> bool {
-        std::ptr::eq(self.native, &RET_WORD)
+        *self.native == RET_WORD
     }
 }
 
