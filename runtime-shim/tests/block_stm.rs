@@ -212,6 +212,9 @@ fn run_with(task: &Synthetic, txns: &[Txn], base: &Base, config: &Config) -> Out
         Ok(block) => {
             assert_eq!(block.stats.len(), txns.len());
             assert!(block.stats.iter().all(|s| s.executions >= 1));
+            if config.mode == Mode::Sequential {
+                assert_eq!(block.handed_over, None);
+            }
             Ok((block.outputs, block.writes))
         }
         Err(evmove_runtime::block::BlockError::Task { txn, error }) => Err((txn, error)),
@@ -274,8 +277,9 @@ fn a_block_handed_over_midway_equals_sequential() {
             fallback: Fallback::AfterCommits(at),
             ..Config::with_mode(parallel(2))
         };
-        assert_eq!(run_with(&task, &txns, &base, &config), sequential);
-        assert!(sequential.is_ok());
+        let block = execute_block(&task, &txns, &base, &config).expect("no transaction fails");
+        assert_eq!(Ok((block.outputs, block.writes)), sequential);
+        assert_eq!(block.handed_over, Some(at), "seed {seed}");
         assert_eq!(task.in_order.load(Relaxed), txns.len() - at, "seed {seed}");
     }
 }
@@ -295,9 +299,12 @@ fn a_chain_is_handed_over() {
     let base = Base::from([(0, 7)]);
     let sequential = run(&Synthetic::default(), &txns, &base, Mode::Sequential);
     let task = Synthetic::default();
-    assert_eq!(run(&task, &txns, &base, parallel(2)), sequential);
+    let config = Config::with_mode(parallel(2));
+    let block = execute_block(&task, &txns, &base, &config).expect("no transaction fails");
+    assert_eq!(Ok((block.outputs, block.writes)), sequential);
     let in_order = task.in_order.load(Relaxed);
     assert!(in_order > 0 && in_order < txns.len(), "{in_order} in order");
+    assert_eq!(block.handed_over, Some(txns.len() - in_order));
 }
 
 /// A block's shape: length, key space (the contention knob) and which kinds of transactions.

@@ -324,6 +324,7 @@ pub fn execute_block<'r>(
         mut writes,
         stats,
         executed_as,
+        handed_over,
     } = execute::execute_block(&task, txns, &base, config)?;
     let after = Overlay {
         base: &base,
@@ -342,6 +343,7 @@ pub fn execute_block<'r>(
         writes,
         stats,
         executed_as,
+        handed_over,
     })
 }
 

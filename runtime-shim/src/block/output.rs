@@ -18,6 +18,9 @@ pub struct BlockOutput<T: Task + ?Sized> {
     pub stats: Vec<TxnStats>,
     /// How the block was executed (`Sequential` or `Parallel` with the workers that ran).
     pub executed_as: Mode,
+    /// The transaction from which a parallel execution handed the rest of the block to the
+    /// sequential executor (`handover.rs`), if it did.
+    pub handed_over: Option<TxnIndex>,
 }
 
 /// How much work one transaction took (for `evmove bench`). Sequentially, one execution and

@@ -386,6 +386,7 @@ impl<T: Task, B: BaseView<T::Key, T::Value>> Block<'_, T, B> {
             executed_as: Mode::Parallel {
                 threads: NonZeroUsize::new(workers).expect("at least one worker ran"),
             },
+            handed_over,
         })
     }
 }

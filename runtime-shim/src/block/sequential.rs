@@ -51,6 +51,7 @@ pub(super) fn execute_on_thread<T: Task>(
             writes: writes.into_iter().collect(),
             stats: vec![once; txns.len()],
             executed_as: Mode::Sequential,
+            handed_over: None,
         })
     };
     on_thread("block-sequential", stack_size, || task.worker(run)).map_err(BlockError::Spawn)?

@@ -230,8 +230,12 @@ fn profile(
     runs: usize,
 ) -> Result<(), String> {
     for run in 1..=runs {
-        let (wall, _) = runtime.run(state, block, txns, config)?;
-        eprintln!("{} run {run}: {wall:.2?}", runtime.tier);
+        let (wall, output) = runtime.run(state, block, txns, config)?;
+        eprintln!(
+            "{} run {run}: {wall:.2?}{}",
+            runtime.tier,
+            report::hand_over(&output)
+        );
     }
     Ok(())
 }

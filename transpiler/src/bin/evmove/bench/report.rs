@@ -43,6 +43,15 @@ fn block_stm_work(run: &EvmBlockOutput<'_>) -> (f64, f64) {
     (executions as f64 / txns, validations as f64 / txns)
 }
 
+/// Where a parallel run handed the rest of its block to the sequential executor, as words
+/// to append (nothing if it did not).
+pub(super) fn hand_over(run: &EvmBlockOutput<'_>) -> String {
+    match run.handed_over {
+        Some(txn) => format!(", the rest sequentially from transaction {txn}"),
+        None => String::new(),
+    }
+}
+
 impl Report<'_, '_> {
     fn txns(&self) -> usize {
         self.args.txns
@@ -67,6 +76,7 @@ impl Report<'_, '_> {
         let mut parallel = self.run_json(tier.parallel);
         parallel["executions_per_tx"] = json!(executions);
         parallel["validations_per_tx"] = json!(validations);
+        parallel["handed_over_at"] = json!(tier.parallel.result.handed_over);
         parallel["over_sequential"] =
             json!(tier.parallel.per_second(self.txns()) / tier.sequential.per_second(self.txns()));
         json!({
@@ -141,13 +151,14 @@ impl Report<'_, '_> {
             );
             let (executions, validations) = block_stm_work(&tier.parallel.result);
             println!(
-                "{:<11} parallel {:>2} thr.    {par_tps:>10.0} tx/s  {:>7.1?}  {:>7.1?}  {:.3}x revm  {:.2}x sequential  ({executions:.2} executions, {validations:.2} validations per tx)",
+                "{:<11} parallel {:>2} thr.    {par_tps:>10.0} tx/s  {:>7.1?}  {:>7.1?}  {:.3}x revm  {:.2}x sequential  ({executions:.2} executions, {validations:.2} validations per tx{})",
                 tier.tier.name(),
                 args.threads,
                 ms(tier.parallel.wall),
                 ms(tier.parallel.cpu),
                 par_tps / revm_tps,
-                par_tps / seq_tps
+                par_tps / seq_tps,
+                hand_over(&tier.parallel.result),
             );
             if let Some(line) = tier::summary(tier.native) {
                 println!("            {line}");
