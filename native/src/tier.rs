@@ -1,8 +1,9 @@
 //! The native tier as the runtime uses it ([`JitTier`], the runtime's `NativeTier`): each
 //! module is compiled the first time a frame runs it, once, whichever thread asks first
-//! (the others wait for it), and shared by every thread after (Block-STM's workers too). A
-//! module whose `run()` is outside the subset, or that does not compile, runs on the
-//! interpreter.
+//! (the others wait for it), and shared by every thread after (Block-STM's workers too). An
+//! entry the runtime runs a frame on (`run()`, and `run_universal()`, the rerun of a frame
+//! whose speculation failed) that is outside the subset, or in a module that does not
+//! compile, runs on the interpreter.
 //!
 //! Modules are keyed by id, which is one code hash: a runtime names each module after the
 //! hash of the code it runs and never replaces a published module.
@@ -17,7 +18,7 @@ use std::{
 };
 
 use evmove_runtime::{
-    exec::tier::NativeTier,
+    exec::tier::{Entry, NativeTier},
     module_store::ModuleStore,
     natives::direct::{DirectCtx, Status},
 };
@@ -28,7 +29,7 @@ use move_core_types::language_storage::ModuleId;
 use crate::NativeModule;
 
 /// The entry function of every transpiled module.
-pub(crate) const RUN: &str = "run";
+pub(crate) const RUN: &str = Entry::Run.name();
 
 /// Modules compiled on demand, by id; `None` for a module the interpreter runs.
 #[derive(Default)]
@@ -36,8 +37,10 @@ pub struct JitTier {
     /// Read by every frame of every worker (a read lock, and foldhash rather than SipHash);
     /// written once per module.
     modules: RwLock<HashMap<ModuleId, Arc<Compilation>, RandomState>>,
-    /// Frames run as machine code, and frames left to the interpreter.
+    /// Frames run as machine code, of those the reruns on `run_universal()`, and frames
+    /// left to the interpreter.
     native_frames: AtomicU64,
+    universal_frames: AtomicU64,
     interpreted_frames: AtomicU64,
     /// Modules compiled (each should be once), and the time all of that took.
     compilations: AtomicU64,
@@ -46,10 +49,17 @@ pub struct JitTier {
 
 type Compilation = OnceLock<Option<Arc<Runnable>>>;
 
-/// A module whose `run()` compiled, and which of its functions that is.
+/// A module that compiled, and which of its functions each entry is, if it compiled.
 struct Runnable {
     module: NativeModule,
-    run: usize,
+    entries: [Option<usize>; Entry::ALL.len()],
+}
+
+impl Runnable {
+    /// The index of `entry`'s function, if it compiled.
+    fn entry(&self, entry: Entry) -> Option<usize> {
+        self.entries[entry as usize]
+    }
 }
 
 /// What a [`JitTier`] has done so far.
@@ -57,7 +67,9 @@ struct Runnable {
 pub struct TierStats {
     /// Frames run as machine code.
     pub native_frames: u64,
-    /// Frames left to the interpreter (their module's `run()` did not compile).
+    /// Of those, frames run again on `run_universal()` after their speculation failed.
+    pub universal_frames: u64,
+    /// Frames left to the interpreter (the entry they ran did not compile).
     pub interpreted_frames: u64,
     /// Modules a frame has asked for.
     pub modules: usize,
@@ -80,10 +92,11 @@ impl JitTier {
         let load = |count: &AtomicU64| count.load(Ordering::Relaxed);
         let modules = (self.modules.read()).unwrap_or_else(|poison| poison.into_inner());
         let native_modules = (modules.values())
-            .filter(|cell| matches!(cell.get(), Some(Some(_))))
+            .filter(|cell| matches!(cell.get(), Some(Some(native)) if native.entry(Entry::Run).is_some()))
             .count();
         TierStats {
             native_frames: load(&self.native_frames),
+            universal_frames: load(&self.universal_frames),
             interpreted_frames: load(&self.interpreted_frames),
             modules: modules.len(),
             native_modules,
@@ -93,7 +106,7 @@ impl JitTier {
     }
 
     /// `module`, compiled from its bytes in `store` unless that was done before: `None` if
-    /// its `run()` did not compile.
+    /// none of its entries compiled.
     fn module(&self, module: &ModuleId, store: &ModuleStore) -> Option<Arc<Runnable>> {
         let known = (self.modules.read()).unwrap_or_else(|poison| poison.into_inner());
         let cell = match known.get(module) {
@@ -107,7 +120,7 @@ impl JitTier {
         };
         cell.get_or_init(|| {
             let start = Instant::now();
-            let native = compile_run(&store.get(module)?);
+            let native = compile_entries(&store.get(module)?);
             let nanos = u64::try_from(start.elapsed().as_nanos()).unwrap_or(u64::MAX);
             self.compilations.fetch_add(1, Ordering::Relaxed);
             self.compile_nanos.fetch_add(nanos, Ordering::Relaxed);
@@ -117,32 +130,32 @@ impl JitTier {
     }
 }
 
-/// The module with these bytes compiled, if its `run()` compiled.
-fn compile_run(bytes: &[u8]) -> Option<Arc<Runnable>> {
+/// The module with these bytes compiled, if some entry of it compiled.
+fn compile_entries(bytes: &[u8]) -> Option<Arc<Runnable>> {
     let compiled = CompiledModule::deserialize(bytes).ok()?;
     let module = NativeModule::compile(&compiled).ok()?;
-    let run = module.unit_function(RUN)?;
-    Some(Arc::new(Runnable { module, run }))
+    let entries = Entry::ALL.map(|entry| module.unit_function(entry.name()));
+    (entries.iter().any(Option::is_some)).then(|| Arc::new(Runnable { module, entries }))
 }
 
 impl NativeTier for JitTier {
     fn run(
         &self,
         module: &ModuleId,
+        entry: Entry,
         store: &ModuleStore,
         ctx: &mut DirectCtx<'_, '_>,
     ) -> Option<Status> {
-        let Some(native) = self.module(module, store) else {
+        let native = self.module(module, store);
+        let Some((index, native)) = native.and_then(|n| Some((n.entry(entry)?, n))) else {
             self.interpreted_frames.fetch_add(1, Ordering::Relaxed);
             return None;
         };
         self.native_frames.fetch_add(1, Ordering::Relaxed);
-        // `run` takes and returns nothing (`compile_run`), so the call is made.
-        Some(
-            native
-                .module
-                .run_unit(native.run, ctx)
-                .unwrap_or(Status::Misdeclared),
-        )
+        if entry == Entry::RunUniversal {
+            self.universal_frames.fetch_add(1, Ordering::Relaxed);
+        }
+        // The entry takes and returns nothing (`compile_entries`), so the call is made.
+        Some((native.module.run_unit(index, ctx)).unwrap_or(Status::Misdeclared))
     }
 }

@@ -418,9 +418,7 @@ impl Journal {
     }
 
     /// Moves `value` wei from `from` to `to` (creating `to` if needed); `false`, and nothing
-    /// changed, if `from` has less. Before EIP-161 (Spurious Dragon, `spec`) moving nothing
-    /// still touches `to`, which makes its account, empty, where there was none (revm's
-    /// touch, kept by its pre-EIP-161 rule; geth's `CreateAccount`).
+    /// changed, if `from` has less. Moving nothing still touches `to` ([`Journal::touch`]).
     pub fn transfer(
         &mut self,
         view: &dyn StateView,
@@ -434,9 +432,8 @@ impl Journal {
             return Ok(false);
         };
         if value.is_zero() {
-            let touch_makes = from != to && !spec.is_enabled_in(SpecId::SPURIOUS_DRAGON);
-            if touch_makes && self.account(view, to)?.is_none() {
-                self.set_account(to, Account::default());
+            if from != to {
+                self.touch(view, to, spec)?;
             }
             return Ok(true);
         }
@@ -444,6 +441,22 @@ impl Journal {
         self.set_account(from, sender);
         self.credit(view, to, value)?;
         Ok(true)
+    }
+
+    /// Touches `address` under the rules of the fork `spec`: before EIP-161 (Spurious Dragon)
+    /// a touch makes its account, empty, where there was none (revm's touch, kept by its
+    /// pre-EIP-161 rule; geth's `CreateAccount`), which is a credit of nothing (no read, so
+    /// no conflict in a block); from EIP-161 on it changes nothing evmove keeps.
+    pub fn touch(
+        &mut self,
+        view: &dyn StateView,
+        address: Address,
+        spec: SpecId,
+    ) -> Result<(), StateError> {
+        match spec.is_enabled_in(SpecId::SPURIOUS_DRAGON) {
+            true => Ok(()),
+            false => self.credit(view, address, U256::ZERO),
+        }
     }
 
     /// Adds `value` wei to `to`'s balance (creating it if needed), saturating: a pending

@@ -18,6 +18,7 @@
 //! - [`mutants`]: mutations of EVM code, for suites that run code no compiler wrote.
 //! - [`jump_trace`]: the jumps revm takes, to check the front end's jump resolution.
 //! - [`scenarios`]: scripted transactions over every corpus contract, with expectations.
+//! - [`speculation`]: code whose speculation fails on the calldata's say, and runs again.
 //! - [`thirdparty`]: well-known contracts compiled by others, installed from npm.
 //! - [`universal`]: a code provider compiling every code through the universal path.
 #![deny(missing_docs)]
@@ -39,5 +40,6 @@ pub mod opcodes;
 pub mod outcome;
 pub mod revm_oracle;
 pub mod scenarios;
+pub mod speculation;
 pub mod thirdparty;
 pub mod universal;

@@ -4,7 +4,7 @@
 
 use alloy_primitives::B256;
 use evmove::{
-    evm::Code,
+    evm::{assemble, Code},
     ir::verify_module,
     lift::lift_universal,
     lower::{module::compile, typed::TypedEntries},
@@ -45,4 +45,18 @@ pub fn universal_differential() -> Differential {
         evmove: EvmoveEngine::with_provider(UniversalOnly),
         ..Differential::default()
     }
+}
+
+/// A chain of `blocks` blocks, entered at the block calldata word 0 names (a computed jump;
+/// the first block is also reached by going on from the entry), each mixing the accumulator
+/// (calldata word 1) and returning it at the end. Block `k` starts `7 k` bytes after the
+/// first. At 3,000 blocks, too large for one Move function in universal form: its entry
+/// drives parts that borrow the EVM stack.
+pub fn block_chain(blocks: usize) -> Vec<u8> {
+    let mut text = String::from("PUSH 0x20 CALLDATALOAD PUSH0 CALLDATALOAD PUSH @b0 ADD JUMP\n");
+    for k in 0..blocks {
+        text += &format!("b{k}: PUSH 3 MUL PUSH {} XOR\n", k % 251);
+    }
+    text += "PUSH0 MSTORE PUSH 0x20 PUSH0 RETURN";
+    assemble(&text).expect("assembles")
 }

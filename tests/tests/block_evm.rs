@@ -16,7 +16,7 @@ use std::{collections::BTreeSet, num::NonZeroUsize, sync::OnceLock};
 
 use alloy_dyn_abi::DynSolValue;
 use alloy_primitives::{Address, U256};
-use evmove::provider::OnDemand;
+use evmove::{evm::assemble, provider::OnDemand};
 use evmove_native::Tier;
 use evmove_runtime::{
     block::{
@@ -29,6 +29,7 @@ use evmove_runtime::{
 use evmove_tests::{
     corpus::{Contract, Setting},
     evmove_engine::tier_under_test,
+    speculation::{calldata, effects, jumpdests, speculating, COUNTER, WRITES},
 };
 use proptest::{prelude::*, strategy::ValueTree};
 
@@ -545,4 +546,85 @@ fn a_parallel_block_compiles_each_module_once() {
     assert_eq!(stats.compilations, 2, "a module compiled twice: {stats:?}");
     assert!(stats.native_frames >= txns.len() as u64, "{stats:?}");
     check(&f, &txns, &parallel);
+}
+
+/// Transactions whose speculation fails (`evmove_tests::speculation`: after writing storage,
+/// transient storage and memory, logging and calling a shared counter with value, each frame
+/// runs again in universal form) among token transfers in a pool of two accounts and
+/// deposits: the speculating transactions conflict with each other (their contract's slot 5,
+/// the counter's slot 0) and the transfers with each other. In both tiers, on one to three
+/// threads, the block is the sequential one; the pads return their index (only the
+/// universal form reaches them), and in the native tier the reruns ran as machine code.
+#[test]
+fn speculating_transactions_among_conflicting_transfers() {
+    for tier in [Tier::Interpreter, Tier::Native] {
+        let mut f = set_up();
+        let native = tier.install(&mut f.runtime);
+        let counter = Address::left_padding_from(&[0xc0, 0x01]);
+        let warmed = Address::left_padding_from(&[0xd1]);
+        let mut code_at = |address: Address, code: Vec<u8>| {
+            let account = Account {
+                nonce: 1,
+                balance: ether(1),
+            };
+            f.base.set_account(address, account);
+            f.base.set_code(address, code.into());
+        };
+        code_at(counter, assemble(COUNTER).unwrap());
+        let speculators: Vec<(Address, Vec<U256>)> = (WRITES.iter().zip(0u8..))
+            .map(|(&write, i)| {
+                let code = speculating(&effects(counter, warmed), write);
+                let pads = jumpdests(&code);
+                let address = Address::left_padding_from(&[0x5c, i]);
+                code_at(address, code);
+                (address, pads)
+            })
+            .collect();
+        // Targets: the label the static path assumed, then each pad (index 1 to 3).
+        let pad_of = |i: usize| i % 4;
+        let txns: Vec<Transaction> = (0..24usize)
+            .map(|i| match i % 3 {
+                0 => {
+                    let (to, pads) = &speculators[(i / 3) % speculators.len()];
+                    Transaction {
+                        sender: account((i % 4) as u8),
+                        to: Some(*to),
+                        data: calldata(pads[pad_of(i / 3)]).into(),
+                        gas_limit: GAS,
+                        ..paying()
+                    }
+                }
+                1 => Txn::TokenTransfer {
+                    from: (i % 2) as u8,
+                    to: ((i + 1) % 2) as u8,
+                    amount: 3,
+                }
+                .transaction(&f),
+                _ => Txn::Deposit {
+                    from: (i % 2) as u8,
+                    wei: 5,
+                }
+                .transaction(&f),
+            })
+            .collect();
+        let (results, _, _) = sequential(&f, &txns).unwrap();
+        for (i, result) in results.iter().enumerate().step_by(3) {
+            let returned = match pad_of(i / 3) {
+                0 => 0xf0,
+                pad => pad as u8 - 1,
+            };
+            assert_eq!(result.status, Status::Success, "{tier:?} {i}");
+            assert_eq!(result.return_data[31], returned, "{tier:?} {i}");
+        }
+        for workers in [1, 2, 3] {
+            for speculation in [Speculation::Unbounded, Speculation::Adaptive] {
+                check(&f, &txns, &config(threads(workers), speculation));
+            }
+        }
+        if let Some(native) = native {
+            let stats = native.stats();
+            assert!(stats.universal_frames > 0, "{stats:?}");
+            assert_eq!(stats.interpreted_frames, 0, "{stats:?}");
+        }
+    }
 }

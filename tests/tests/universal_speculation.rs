@@ -9,7 +9,7 @@
 //! again from its start in universal form, and everything observable (status, output, logs,
 //! gas, balances, storage) is what revm says, in both tiers, never doubled.
 
-use alloy_primitives::{hex, Address, U256};
+use alloy_primitives::{Address, U256};
 use evmove::{
     evm::{assemble, Code},
     lift::lift,
@@ -24,65 +24,11 @@ use evmove_tests::{
     engine::Engine,
     evmove_engine::EvmoveEngine,
     outcome::{Status, Tx, TxOutcome},
+    speculation::{calldata, effects, jumpdests, push, speculating, COUNTER, WRITES},
 };
 
 const SENDER: Address = Address::repeat_byte(0x5e);
 const TIERS: [Tier; 2] = [Tier::Interpreter, Tier::Native];
-
-/// How calldata word 0 (the target) reaches the computed address calldata word 2 names, and
-/// how it is loaded back from there.
-const WRITES: [(&str, &str); 4] = [
-    (
-        "PUSH0 CALLDATALOAD PUSH 0x40 CALLDATALOAD MSTORE",
-        "PUSH 0x40 CALLDATALOAD MLOAD",
-    ),
-    (
-        "PUSH 0x20 PUSH0 PUSH 0x40 CALLDATALOAD CALLDATACOPY",
-        "PUSH 0x40 CALLDATALOAD MLOAD",
-    ),
-    (
-        "PUSH0 CALLDATALOAD PUSH 0x40 CALLDATALOAD SSTORE",
-        "PUSH 0x40 CALLDATALOAD SLOAD",
-    ),
-    (
-        "PUSH0 CALLDATALOAD PUSH 0x40 CALLDATALOAD TSTORE",
-        "PUSH 0x40 CALLDATALOAD TLOAD",
-    ),
-];
-
-/// Code that runs `prelude`, keeps label `f` in memory at an address computed from calldata
-/// word 1, has `write` put the target somewhere computed and `load` read it back, and jumps
-/// to it: `f` returns 0xf0, the pads `g0`..`g2` (labels no data names) their index, `out`
-/// underflows.
-fn speculating(prelude: &str, (write, load): (&str, &str)) -> Vec<u8> {
-    assemble(&format!(
-        "{prelude}
-         PUSH @f PUSH 0x20 CALLDATALOAD PUSH 0x3e0 AND PUSH 0x400 ADD MSTORE
-         {write} {load} JUMP
-         f: PUSH 0xf0 PUSH @out JUMP
-         g0: PUSH 0 PUSH @out JUMP
-         g1: PUSH 1 PUSH @out JUMP
-         g2: PUSH 2 PUSH @out JUMP
-         out: PUSH0 MSTORE PUSH 0x20 PUSH0 RETURN"
-    ))
-    .expect("assembles")
-}
-
-/// The JUMPDESTs of `code`, in order.
-fn jumpdests(code: &[u8]) -> Vec<U256> {
-    (Code::new(code.to_vec()).instructions().iter())
-        .filter(|instruction| instruction.opcode.get() == 0x5b)
-        .map(|instruction| U256::from(instruction.pc.0))
-        .collect()
-}
-
-/// Calldata jumping to `target`, the label kept at 0x420 and the target at 0x100.
-fn calldata(target: U256) -> Vec<u8> {
-    [target, U256::from(0x20), U256::from(0x100)]
-        .iter()
-        .flat_map(|word| word.to_be_bytes::<32>())
-        .collect()
-}
 
 /// Asserts that `code` stays on the static path and speculates: its module has
 /// `run_universal` beside `run`.
@@ -118,12 +64,8 @@ fn deploy(engines: &mut Differential, runtime: &[u8]) -> Address {
     created.created.expect("deploys")
 }
 
-/// `PUSH` of an address.
-fn push(address: Address) -> String {
-    format!("PUSH 0x{}", hex::encode(address))
-}
-
-/// In native tier, that frames ran as machine code.
+/// In the native tier, that every frame ran as machine code, the reruns on
+/// `run_universal()` too.
 fn ran_natively(engines: &Differential, tier: Tier) {
     if tier == Tier::Native {
         let stats = engines
@@ -131,7 +73,11 @@ fn ran_natively(engines: &Differential, tier: Tier) {
             .native_tier()
             .expect("the native tier")
             .stats();
-        assert!(stats.native_frames > 0, "{stats:?}");
+        assert_eq!(stats.interpreted_frames, 0, "{stats:?}");
+        assert!(
+            stats.universal_frames > 0,
+            "no rerun ran natively: {stats:?}"
+        );
     }
 }
 
@@ -169,25 +115,6 @@ fn a_jump_to_a_target_data_wrote_at_a_computed_address_lands_where_revm_lands() 
         ran_natively(&engines, tier);
     }
 }
-
-/// What a frame does before its speculation fails: counts in storage slot 5, writes
-/// transient storage and memory, logs, warms `warmed` and calls `counter` with 1 wei (which
-/// counts in its slot 0 and logs). Run twice without undoing the first, each would show.
-fn effects(counter: Address, warmed: Address) -> String {
-    format!(
-        "PUSH 1 PUSH 5 SLOAD ADD PUSH 5 SSTORE
-         PUSH 2 PUSH 6 TSTORE
-         PUSH 0x11 PUSH 0x300 MSTORE
-         PUSH 0xaa PUSH0 PUSH0 LOG1
-         {} BALANCE POP
-         PUSH0 PUSH0 PUSH0 PUSH0 PUSH 1 {} GAS CALL POP",
-        push(warmed),
-        push(counter),
-    )
-}
-
-/// Code that counts its calls in slot 0 and logs.
-const COUNTER: &str = "PUSH 1 PUSH0 SLOAD ADD PUSH0 SSTORE PUSH 0xcc PUSH0 PUSH0 LOG1 STOP";
 
 /// The speculation fails in a frame that already wrote storage, transient storage and
 /// memory, logged, warmed an account and called another contract with value — the

@@ -20,7 +20,7 @@ use evmove_tests::{
     differential::Differential,
     engine::Engine,
     outcome::{Status, Tx, TxOutcome},
-    universal::{universal_differential, UniversalOnly},
+    universal::{block_chain, universal_differential, UniversalOnly},
 };
 use move_binary_format::CompiledModule;
 use proptest::prelude::*;
@@ -238,19 +238,11 @@ fn code_the_static_analysis_gives_up_on_takes_the_universal_path() {
     runs_as_revm_runs(&program, &inputs);
 }
 
-/// A chain of 3,000 blocks, entered at the block calldata word 0 names (a computed jump; the
-/// first block is also reached by going on from the entry), each mixing the accumulator:
-/// too large for one Move function in universal form, so its entry drives parts that borrow
-/// the EVM stack.
+/// A chain of 3,000 blocks (`evmove_tests::universal::block_chain`): too large for one Move
+/// function in universal form, so its entry drives parts that borrow the EVM stack.
 #[test]
 fn universal_form_too_large_for_one_move_function_runs_split_as_on_revm() {
-    let blocks = 3000;
-    let mut text = String::from("PUSH 0x20 CALLDATALOAD PUSH0 CALLDATALOAD PUSH @b0 ADD JUMP\n");
-    for k in 0..blocks {
-        text += &format!("b{k}: PUSH 3 MUL PUSH {} XOR\n", k % 251);
-    }
-    text += "PUSH0 MSTORE PUSH 0x20 PUSH0 RETURN";
-    let program = code(&text);
+    let program = block_chain(3000);
     let provided = (UniversalOnly.module_for(&program, keccak256(&program), CodeKind::Runtime))
         .expect("compiles");
     let module = CompiledModule::deserialize(&provided.bytes).expect("reads back");

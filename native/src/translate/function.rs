@@ -5,6 +5,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use cranelift_codegen::ir::{condcodes::IntCC, types, Block, InstBuilder, MemFlagsData};
 use evmove_runtime::natives::direct::{Status, FORK_OFFSET, GAS_LEFT_OFFSET};
+use evmove_word::shim::EVM_STACK_LIMIT;
 use move_binary_format::file_format::{Bytecode, CodeOffset};
 
 use super::{not_compilable, Local, Translator, PTR};
@@ -37,11 +38,13 @@ fn block_starts(code: &[Bytecode]) -> BTreeSet<CodeOffset> {
     starts
 }
 
-/// The capacity of the function's vectors: the number of `VecPushBack`s, if each runs at most
-/// once per call (all of them in the first block, which no branch targets, as in the
-/// lowering's prologue that sizes the spill vector). Functions pushing elsewhere (the
-/// universal form's EVM stack) are not in the subset.
-fn vector_capacity(code: &[Bytecode]) -> Result<u32, NotCompilable> {
+/// The capacity of the function's vectors. If every `VecPushBack` runs at most once per
+/// call (all of them in the first block, which no branch targets, as in the lowering's
+/// prologue that sizes the spill vector), their number. Otherwise the function grows the
+/// universal form's EVM stack, which the lowering checks before each block pushes never to
+/// pass [`EVM_STACK_LIMIT`] words of two elements: room for that (or for the prologue's
+/// pushes, if more). Each push still checks the capacity (a status, never a write past it).
+fn vector_capacity(code: &[Bytecode]) -> u32 {
     let first_block_end = block_starts(code)
         .into_iter()
         .nth(1)
@@ -49,7 +52,7 @@ fn vector_capacity(code: &[Bytecode]) -> Result<u32, NotCompilable> {
     let pushes = |range: &[Bytecode]| {
         (range.iter())
             .filter(|i| matches!(i, Bytecode::VecPushBack(_)))
-            .count()
+            .count() as u32
     };
     let reentered = (code.iter()).any(|i| {
         matches!(
@@ -57,9 +60,10 @@ fn vector_capacity(code: &[Bytecode]) -> Result<u32, NotCompilable> {
             Bytecode::Branch(0) | Bytecode::BrTrue(0) | Bytecode::BrFalse(0)
         )
     });
+    let prologue = pushes(&code[..first_block_end]);
     match (pushes(&code[first_block_end..]), reentered) {
-        (0, false) => Ok(pushes(&code[..first_block_end]) as u32),
-        _ => Err(not_compilable("a vector grown outside the prologue")),
+        (0, false) => prologue,
+        _ => prologue.max(2 * EVM_STACK_LIMIT as u32),
     }
 }
 
@@ -90,7 +94,7 @@ impl Translator<'_, '_> {
         self.stop_if(deep, Status::CallStackOverflow);
 
         let capacity = match local_types.contains(&LocalType::Vector) {
-            true => vector_capacity(code)?,
+            true => vector_capacity(code),
             false => 0,
         };
         let mut frame = 0u32;
@@ -225,14 +229,15 @@ mod tests {
     #[test]
     fn vectors_grown_once_per_call_have_their_pushes_as_capacity() {
         let prologue = [PUSH, PUSH, Bytecode::Branch(3), Bytecode::Ret];
-        assert_eq!(vector_capacity(&prologue), Ok(2));
+        assert_eq!(vector_capacity(&prologue), 2);
     }
 
     #[test]
-    fn vectors_grown_in_a_loop_are_outside_the_subset() {
+    fn vectors_grown_in_a_loop_have_room_for_the_evm_stack() {
+        let stack = 2 * EVM_STACK_LIMIT as u32;
         let looped = [PUSH, Bytecode::LdTrue, Bytecode::BrTrue(0), Bytecode::Ret];
-        assert!(vector_capacity(&looped).is_err());
+        assert_eq!(vector_capacity(&looped), stack);
         let later = [Bytecode::Branch(1), PUSH, Bytecode::Ret];
-        assert!(vector_capacity(&later).is_err());
+        assert_eq!(vector_capacity(&later), stack);
     }
 }

@@ -30,7 +30,7 @@ use super::{
     counting::{Counter, CountingMeter},
     gas::FrameMeter,
     modules::{Modules, ResolvedMemo},
-    tier::{self, NativeRun},
+    tier::{self, Entry, NativeRun},
 };
 use crate::{
     host::{
@@ -354,12 +354,17 @@ pub(super) fn execute_function<'a>(
     args: Vec<Vec<u8>>,
     frame: Frame,
 ) -> (VMResult<SerializedReturnValues>, Frame) {
-    // A frame's `run()` goes to the native tier if it has the module (never when counting:
-    // the counts are the interpreter's).
-    let frame = match (exec.modules.native_tier(), exec.counter, function == RUN) {
-        (Some(tier), None, true) => {
+    // A frame's entry (`run()`, or `run_universal()` after a failed speculation) goes to the
+    // native tier if it has the function compiled (never when counting: the counts are the
+    // interpreter's).
+    let frame = match (
+        exec.modules.native_tier(),
+        exec.counter,
+        Entry::of(function),
+    ) {
+        (Some(tier), None, Some(entry)) => {
             let store = exec.modules.store();
-            match tier::run_native(tier, store, module, host, exec, frame) {
+            match tier::run_native(tier, store, module, entry, host, exec, frame) {
                 NativeRun::Ran(result, frame) => return (result, frame),
                 NativeRun::Interpreter(frame) => frame,
             }
@@ -444,10 +449,11 @@ pub(super) fn abort_location(error: &VMError) -> String {
     format!("{:?} at {:?}", error.location(), error.offsets())
 }
 
-/// The entry function of every transpiled module.
+/// The entry function of every transpiled module ([`Entry::Run`]).
 const RUN: &IdentStr = ident_str!("run");
 
-/// The second entry of a module whose `run` speculates: the code in universal form.
+/// The second entry of a module whose `run` speculates: the code in universal form
+/// ([`Entry::RunUniversal`]).
 const RUN_UNIVERSAL: &IdentStr = ident_str!("run_universal");
 
 /// Runs a precompile with the call's input and gas.

@@ -21,7 +21,7 @@ use crate::{
     host::{
         calls::{CallInputs, Calls, CreateInputs},
         context::Host,
-        env::{BlockEnv, SpecId, Transaction},
+        env::{BlockEnv, Transaction},
         outcome::{Fatal, FrameResult, Status},
     },
     state::{Code, StateView},
@@ -312,11 +312,10 @@ impl Runtime {
                     );
                     let mut journal = host.journal();
                     journal.credit(state, tx.sender, settled.sender_refund)?;
-                    // Before EIP-161 (Spurious Dragon) crediting even nothing makes the
-                    // coinbase's account, empty, where there was none (as revm's reward).
-                    let makes = !block.spec.is_enabled_in(SpecId::SPURIOUS_DRAGON);
-                    if !settled.tip.is_zero() || makes {
-                        journal.credit(state, block.coinbase, settled.tip)?;
+                    // Even no tip touches the coinbase (as revm's reward).
+                    match settled.tip.is_zero() {
+                        true => journal.touch(state, block.coinbase, block.spec)?,
+                        false => journal.credit(state, block.coinbase, settled.tip)?,
                     }
                     (settled.gas_used, settled.refunded)
                 }

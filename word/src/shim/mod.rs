@@ -34,6 +34,12 @@ use alloy_primitives::{address, Address};
 pub use abort::AbortCode;
 pub use natives::{Args, MoveFunction, Native, Results, NATIVES};
 
+/// How many words the EVM stack holds at most. The universal form keeps the EVM stack in a
+/// `vector<u128>` local, two elements a word (`evmove::lower::function::stack`), and checks
+/// this limit before each block pushes; so the native tier gives that vector room for twice
+/// this many elements, once.
+pub const EVM_STACK_LIMIT: usize = 1024;
+
 /// The address the shim library is published at (`evmove` in `stdlib/Move.toml`).
 pub const ADDRESS: Address = address!("0x0000000000000000000000000000000000000001");
 

@@ -4,6 +4,7 @@
 //! (a part of a split function) borrows it as a `&mut vector<u128>` parameter after its
 //! words.
 
+use evmove_word::shim::EVM_STACK_LIMIT;
 use move_binary_format::file_format::{Bytecode, SignatureIndex};
 
 use super::emitter::{Emitter, EvmStack, Half};
@@ -11,9 +12,6 @@ use crate::{
     ir::Value,
     lower::{AbortCode, LowerError},
 };
-
-/// How many items the EVM stack holds at most.
-const STACK_LIMIT: u64 = 1024;
 
 impl Emitter<'_> {
     /// Pushes `values`, bottom first.
@@ -48,7 +46,7 @@ impl Emitter<'_> {
             self.halt_if_length(Bytecode::Lt, 0, elements(needs), AbortCode::StackUnderflow)?;
         }
         if grows > 0 {
-            let limit = elements(STACK_LIMIT as usize);
+            let limit = elements(EVM_STACK_LIMIT);
             self.halt_if_length(
                 Bytecode::Gt,
                 elements(grows),
