@@ -18,7 +18,9 @@
 //! jump to another part's entry point becomes a return of that entry point's number and the
 //! values it needs; a `return` of the function becomes a return of the number after the
 //! last entry point, with the returned values in fixed result positions. Halts, faults, calls
-//! and tail calls stay as they are.
+//! and tail calls stay as they are. A part of a function taking its stack base takes the
+//! same base (its calls pass their callees' as the function's did), unchecked: the driver
+//! checks the whole frame's.
 //!
 //! The original function becomes the **driver**: a loop whose head holds `next` and one
 //! block parameter per **slot** (a value needed at some entry point, or a result position),
@@ -58,7 +60,7 @@ use crate::{
     evm::Pc,
     ir::{
         cfg::iterated_frontier, Block, BlockCall, BlockData, ControlFlowGraph, Dominators, FuncRef,
-        Function, InstData, Terminator, Value,
+        Function, InstData, StackBase, Terminator, Value,
     },
 };
 
@@ -247,6 +249,7 @@ impl<'a> Splitter<'a> {
         let function = self.function;
         let origin = function.block(function.entry()).origin;
         let mut driver = Function::new(function.entry_pc, function.results);
+        driver.stack_base = function.stack_base;
         let entry = driver.add_block(origin);
         let params = &function.block(function.entry()).params;
         let args: Vec<Value> = params.iter().map(|_| driver.add_param(entry)).collect();
@@ -280,8 +283,9 @@ impl<'a> Splitter<'a> {
                 .chain(part.inputs.iter().map(|&v| state[&Slot::Value(v)]))
                 .collect();
             let func = FuncRef::new(first_part.index() + k);
-            let results =
-                driver.push_inst(call, InstData::Call { func, args }, 1 + part.outputs.len());
+            let base = function.stack_base.map(|_| 0);
+            let call_part = InstData::Call { func, args, base };
+            let results = driver.push_inst(call, call_part, 1 + part.outputs.len());
             let mut after = state.clone();
             after.extend(
                 part.outputs
@@ -375,6 +379,7 @@ impl<'s, 'a> PartBuilder<'s, 'a> {
     ) -> Self {
         let function = splitter.function;
         let mut part = Function::new(function.entry_pc, Some(1 + outputs));
+        part.stack_base = (function.stack_base).map(|_| StackBase { peak: 0 });
         let start = part.add_block(function.block(function.entry()).origin);
         let next = part.add_param(start);
         let input = inputs.iter().map(|&v| (v, part.add_param(start))).collect();

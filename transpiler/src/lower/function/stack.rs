@@ -13,7 +13,7 @@ use crate::{
 };
 
 /// How many items the EVM stack holds at most.
-const STACK_LIMIT: u64 = 1024;
+pub(super) const STACK_LIMIT: u64 = 1024;
 
 impl Emitter<'_> {
     /// Pushes `values`, bottom first.
