@@ -15,14 +15,12 @@ use evmove::{
     lift::lift,
     lower::typed::TypedEntries,
     pipeline::compile_code,
-    provider::OnDemand,
 };
 use evmove_native::Tier;
 use evmove_runtime::DEFAULT_PUBLISHER;
 use evmove_tests::{
     differential::Differential,
     engine::Engine,
-    evmove_engine::EvmoveEngine,
     outcome::{Status, Tx},
     revm_oracle::RevmOracle,
 };
@@ -155,21 +153,9 @@ fn assert_static_with_bases(code: &[u8]) {
 
 /// revm beside evmove in `tier`, the sender funded.
 fn engines(tier: Tier) -> Differential {
-    let mut engines = Differential {
-        evmove: EvmoveEngine::in_tier(OnDemand::new(DEFAULT_PUBLISHER), tier),
-        ..Differential::default()
-    };
+    let mut engines = Differential::in_tier(tier);
     engines.fund(SENDER, U256::from(10).pow(U256::from(20)));
     engines
-}
-
-/// In the native tier, that frames ran as machine code.
-fn ran_natively(engines: &Differential, tier: Tier) {
-    if tier == Tier::Native {
-        let native = engines.evmove.native_tier().expect("the native tier");
-        let stats = native.stats();
-        assert!(stats.native_frames > 0, "{stats:?}");
-    }
 }
 
 /// Deploys `runtime` in both engines: its address.
@@ -234,7 +220,7 @@ fn recursion_at_the_evm_stack_limit_returns_and_halts_as_in_revm() {
                 let seen_it = reasons.iter().any(|reason| reason.contains(seen));
                 assert!(seen_it, "{tier:?}: no {seen} among {reasons:?}");
             }
-            ran_natively(&engines, tier);
+            engines.assert_ran_natively();
         }
     }
 }
@@ -255,9 +241,13 @@ fn a_tail_recursion_deeper_than_the_move_call_stack_runs_as_in_revm() {
             let (outcome, difference) = engines.compare(&call).unwrap();
             assert_eq!(difference, None, "{tier:?} tail {tail}, n = {n}");
             let returns = tail == 1 || n < 600;
-            assert_eq!(outcome.is_success(), returns, "{tier:?} tail {tail}, n = {n}");
+            assert_eq!(
+                outcome.is_success(),
+                returns,
+                "{tier:?} tail {tail}, n = {n}"
+            );
         }
-        ran_natively(&engines, tier);
+        engines.assert_ran_natively();
     }
 }
 
@@ -293,6 +283,6 @@ fn recursion_in_a_called_frame_counts_from_that_frame_s_stack() {
             };
             assert_eq!(outcome.output[..], expected, "{tier:?} n = {n}");
         }
-        ran_natively(&engines, tier);
+        engines.assert_ran_natively();
     }
 }

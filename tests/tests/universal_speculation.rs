@@ -15,14 +15,12 @@ use evmove::{
     lift::lift,
     lower::typed::TypedEntries,
     pipeline::compile_code,
-    provider::OnDemand,
 };
 use evmove_native::Tier;
 use evmove_runtime::DEFAULT_PUBLISHER;
 use evmove_tests::{
     differential::Differential,
     engine::Engine,
-    evmove_engine::EvmoveEngine,
     outcome::{Status, Tx, TxOutcome},
 };
 
@@ -97,10 +95,7 @@ fn assert_speculates(code: &[u8]) {
 
 /// revm beside evmove in `tier`, the sender funded.
 fn engines(tier: Tier) -> Differential {
-    let mut engines = Differential {
-        evmove: EvmoveEngine::in_tier(OnDemand::new(DEFAULT_PUBLISHER), tier),
-        ..Differential::default()
-    };
+    let mut engines = Differential::in_tier(tier);
     engines.fund(SENDER, U256::from(10).pow(U256::from(20)));
     engines
 }
@@ -121,18 +116,6 @@ fn deploy(engines: &mut Differential, runtime: &[u8]) -> Address {
 /// `PUSH` of an address.
 fn push(address: Address) -> String {
     format!("PUSH 0x{}", hex::encode(address))
-}
-
-/// In native tier, that frames ran as machine code.
-fn ran_natively(engines: &Differential, tier: Tier) {
-    if tier == Tier::Native {
-        let stats = engines
-            .evmove
-            .native_tier()
-            .expect("the native tier")
-            .stats();
-        assert!(stats.native_frames > 0, "{stats:?}");
-    }
 }
 
 /// The transaction's frame jumps to each pad through each kind of write: the label `f` as
@@ -166,7 +149,7 @@ fn a_jump_to_a_target_data_wrote_at_a_computed_address_lands_where_revm_lands() 
             assert_eq!(returned[..4], expected, "{tier:?} {write:?}");
             assert_eq!(returned[4..], [None, None], "{tier:?} {write:?}");
         }
-        ran_natively(&engines, tier);
+        engines.assert_ran_natively();
     }
 }
 
@@ -226,7 +209,7 @@ fn a_failed_speculation_undoes_the_frame_before_it_runs_again() {
                 }
             }
         }
-        ran_natively(&engines, tier);
+        engines.assert_ran_natively();
     }
 }
 
@@ -256,6 +239,6 @@ fn a_constructor_whose_speculation_fails_runs_again_as_revm_runs_it() {
             let halts = target == pads[1] + U256::from(1);
             assert_eq!(outcome.status == Status::Success, !halts, "{what}");
         }
-        ran_natively(&engines, tier);
+        engines.assert_ran_natively();
     }
 }

@@ -319,8 +319,9 @@ fn has_universal_entry(exec: &Executor<'_>, module: &ModuleId) -> bool {
     let compiled = (exec.modules.store().get(module))
         .and_then(|bytes| CompiledModule::deserialize(&bytes).ok());
     compiled.is_some_and(|compiled| {
-        (compiled.function_defs().iter())
-            .any(|def| compiled.identifier_at(compiled.function_handle_at(def.function).name) == RUN_UNIVERSAL)
+        (compiled.function_defs().iter()).any(|def| {
+            compiled.identifier_at(compiled.function_handle_at(def.function).name) == RUN_UNIVERSAL
+        })
     })
 }
 

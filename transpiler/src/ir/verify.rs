@@ -152,9 +152,9 @@ fn check_inst(module: &Module, data: &InstData, results: usize) -> Result<(), St
             }
             Ok(())
         }
-        InstData::Call { func, base, .. } if takes_base(module, *func)? != base.is_some() => {
-            Err(format!("{func}'s stack base is passed to it exactly if it takes one"))
-        }
+        InstData::Call { func, base, .. } if takes_base(module, *func)? != base.is_some() => Err(
+            format!("{func}'s stack base is passed to it exactly if it takes one"),
+        ),
         InstData::Call { func, args, .. } => match signature(module, *func)? {
             (params, Some(returns)) if (params, returns) == (args.len(), results) => Ok(()),
             (_, None) => Err(format!("{func} never returns: call it with tailcall")),
@@ -183,10 +183,10 @@ fn check_terminator(
         Terminator::Return(values) if function.results != Some(values.len()) => {
             Err(format!("returns {} values", values.len()))
         }
-        Terminator::TailCall { func, base, .. }
-            if takes_base(module, *func)? != base.is_some() =>
-        {
-            Err(format!("{func}'s stack base is passed to it exactly if it takes one"))
+        Terminator::TailCall { func, base, .. } if takes_base(module, *func)? != base.is_some() => {
+            Err(format!(
+                "{func}'s stack base is passed to it exactly if it takes one"
+            ))
         }
         Terminator::TailCall { func, args, .. } => match signature(module, *func)? {
             (params, None) if params == args.len() => Ok(()),

@@ -20,7 +20,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{functions::Function as Recovered, ssa::LiftError, stack::STACK_LIMIT};
+use super::{functions::Function as Recovered, stack::STACK_LIMIT};
 use crate::{
     evm::Pc,
     ir::{self, StackBase},
@@ -67,21 +67,21 @@ pub(super) struct Frame {
 
 /// Gives every function of `module` that takes its stack base (`taking`) its
 /// [`ir::StackBase`], from the `frames` SSA construction found (both by entry; `refs` says
-/// which function of the module each entry is). Fails where a frame may pass 1024 items
-/// whatever its base: `fn0`'s, or one with a base at base zero; with jumps resolved `by_summaries`
-/// only, as otherwise every height is known.
+/// which function of the module each entry is). Fails, with where, where a frame may pass
+/// 1024 items whatever its base: `fn0`'s, or one with a base at base zero; with jumps
+/// resolved `by_summaries` only, as otherwise every height is known.
 pub(super) fn give_bases(
     module: &mut ir::Module,
     refs: &BTreeMap<Pc, ir::FuncRef>,
     frames: &BTreeMap<Pc, Frame>,
     taking: &BTreeSet<Pc>,
     by_summaries: bool,
-) -> Result<(), LiftError> {
+) -> Result<(), Pc> {
     let mut peaks = BTreeMap::new();
     for &entry in frames.keys() {
         let (peak, pc) = peak(entry, frames, taking, &mut peaks);
         if by_summaries && peak > STACK_LIMIT {
-            return Err(LiftError::OverflowInFunction { pc });
+            return Err(pc);
         }
         if taking.contains(&entry) {
             module.functions[refs[&entry].index()].stack_base = Some(StackBase { peak });
@@ -114,4 +114,60 @@ fn peak(
     }
     peaks.insert(entry, highest);
     highest
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{
+        evm::{assemble, Code},
+        ir::{InstData, StackBase},
+        lift::lift,
+    };
+
+    /// fib(calldata[0]) calling itself from two sites (`lift::functions`' test), after a
+    /// helper `add` that takes no base: its frame counts in fib's.
+    const FIB_WITH_HELPER: &str = "
+        PUSH @done PUSH 0 CALLDATALOAD PUSH @fib JUMP
+        done: PUSH 0 MSTORE PUSH 32 PUSH 0 RETURN
+        fib: DUP1 PUSH 2 GT PUSH @base JUMPI                  ; [ret, n]
+             PUSH @one DUP2 PUSH 1 SWAP1 SUB PUSH @fib JUMP
+        one: PUSH @two DUP3 PUSH 2 SWAP1 SUB PUSH @fib JUMP    ; [ret, n, fib(n - 1)]
+        two: PUSH @added SWAP2 PUSH @add JUMP                  ; [ret, n, added, f2, f1]
+        added: SWAP1 POP SWAP1 JUMP                            ; [ret, n, fib(n)]
+        base: SWAP1 JUMP
+        add: PUSH 0 PUSH 0 PUSH 0 POP POP POP ADD SWAP1 JUMP   ; [back, a, b]: 6 items at most";
+
+    #[test]
+    fn a_recursive_function_takes_its_base_and_counts_its_helpers_frames() {
+        let code = Code::new(assemble(FIB_WITH_HELPER).expect("test code assembles"));
+        let lifted = lift(&code).expect("lifts");
+        assert_eq!(lifted.universal, None);
+        let module = &lifted.module;
+        let bases: Vec<Option<StackBase>> = module.functions.iter().map(|f| f.stack_base).collect();
+        // fn0 starts the stack; fib holds 6 items at most itself, and 2 below `add`'s 6;
+        // `add` reaches no recursion.
+        assert_eq!(bases, [None, Some(StackBase { peak: 8 }), None]);
+        let calls: Vec<(usize, Option<usize>)> = (module.functions.iter())
+            .flat_map(|f| f.layout().iter().flat_map(move |&b| &f.block(b).insts))
+            .filter_map(|inst| match inst.data {
+                InstData::Call { func, base, .. } => Some((func.index(), base)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(calls, [(1, Some(0)), (1, Some(2)), (1, Some(3)), (2, None)]);
+    }
+
+    #[test]
+    fn code_without_recursion_has_no_bases() {
+        let code = Code::new(
+            assemble(
+                "PUSH @back PUSH 1 PUSH @f JUMP
+                 back: STOP
+                 f: SWAP1 JUMP",
+            )
+            .expect("test code assembles"),
+        );
+        let lifted = lift(&code).expect("lifts");
+        assert!((lifted.module.functions.iter()).all(|f| f.stack_base.is_none()));
+    }
 }

@@ -45,6 +45,7 @@ use super::{
     gas::Section,
     jumps::JumpAnalysis,
     stack::{label, Below, BlockStack, Contexts, Slot, Stack, STACK_LIMIT},
+    universal::stack_effect,
 };
 use crate::{
     evm::{Code, Pc},
@@ -126,7 +127,8 @@ pub fn lift_module(
         frames.insert(function.entry_pc, frame);
         module.functions.push(function);
     }
-    give_bases(&mut module, &refs, &frames, &taking, jumps.by_summaries)?;
+    give_bases(&mut module, &refs, &frames, &taking, jumps.by_summaries)
+        .map_err(|pc| LiftError::OverflowInFunction { pc })?;
     Ok(module)
 }
 
@@ -269,6 +271,8 @@ impl Builder<'_> {
             });
         }
         let instructions = &self.code.instructions()[evm.instructions.clone()];
+        let (_, grows) = stack_effect(instructions);
+        self.frame.peak = self.frame.peak.max(height + grows);
         let (last, body) = instructions.split_last().expect("blocks are not empty");
         self.section = Some(Section::open(&mut self.ir, block));
         let mut lifted = Lifted {
@@ -361,21 +365,6 @@ impl Builder<'_> {
     ) -> Result<(), Stop> {
         let byte = op.get();
         self.charge(byte);
-        let done = self.operation(block, pc, op, immediate, stack);
-        self.frame.peak = self.frame.peak.max(stack.len());
-        done
-    }
-
-    /// [`Self::instruction`]'s effect on the IR and the stack.
-    fn operation(
-        &mut self,
-        block: ir::Block,
-        pc: Pc,
-        op: OpCode,
-        immediate: U256,
-        stack: &mut Vec<Item>,
-    ) -> Result<(), Stop> {
-        let byte = op.get();
         match byte {
             opcode::PUSH0..=opcode::PUSH32 => self.constant(block, immediate, stack),
             opcode::PC => self.constant(block, U256::from(pc.0), stack),
