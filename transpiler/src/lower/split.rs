@@ -636,14 +636,46 @@ mod tests {
 
     /// Splits `fn0` of `module` as if each block needed [`PART_INSTRUCTIONS`].
     fn split_finely(module: &Module) -> Result<Module, LowerError> {
-        let function = &module.functions[0];
+        split_function_finely(module, 0)
+    }
+
+    /// Splits function `index` of `module` as if each block needed [`PART_INSTRUCTIONS`].
+    fn split_function_finely(module: &Module, index: usize) -> Result<Module, LowerError> {
+        let function = &module.functions[index];
         let instructions = PART_INSTRUCTIONS * 100 * function.layout().len();
         let first_part = FuncRef::new(module.functions.len());
         let split = split(function, instructions, first_part)?;
         let mut module = module.clone();
-        module.functions[0] = split.driver;
+        module.functions[index] = split.driver;
         module.functions.extend(split.parts);
         Ok(module)
+    }
+
+    #[test]
+    fn a_recursive_function_s_parts_take_its_stack_base_and_its_driver_checks_it() {
+        // sum(n) = n == 0 ? 0 : n + sum(n - 1), from two call sites by n's parity.
+        let module = lifted(
+            "PUSH @done PUSH0 CALLDATALOAD PUSH @sum JUMP
+             done: PUSH0 MSTORE PUSH 32 PUSH0 RETURN
+             sum: DUP1 ISZERO PUSH @base JUMPI
+                  DUP1 PUSH 1 AND PUSH @odd JUMPI
+                  PUSH @even_back DUP2 PUSH 1 SWAP1 SUB PUSH @sum JUMP
+             odd: PUSH @odd_back DUP2 PUSH 1 SWAP1 SUB PUSH @sum JUMP
+             even_back: ADD SWAP1 JUMP
+             odd_back: ADD SWAP1 JUMP
+             base: SWAP1 JUMP",
+        );
+        let base = module.functions[1].stack_base.expect("sum takes its base");
+        let split = split_function_finely(&module, 1).unwrap();
+        verify_module(&split).unwrap();
+        assert_eq!(split.functions[1].stack_base, Some(base), "{split}");
+        let parts = &split.functions[2..];
+        assert!(parts.len() > 1, "{split}");
+        let unchecked = Some(StackBase { peak: 0 });
+        assert!(
+            parts.iter().all(|part| part.stack_base == unchecked),
+            "{split}"
+        );
     }
 
     #[test]
