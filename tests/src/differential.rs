@@ -4,8 +4,9 @@
 //! not compared (only that both halted).
 
 use alloy_primitives::{Address, Bytes, U256};
+use evmove::provider::OnDemand;
 use evmove_native::Tier;
-use evmove_runtime::{Account, SpecId};
+use evmove_runtime::{Account, SpecId, DEFAULT_PUBLISHER};
 
 use crate::{
     engine::Engine,
@@ -29,6 +30,22 @@ impl Differential {
     /// Both engines on empty states.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Both engines on empty states, evmove in `tier` whatever the environment says.
+    pub fn in_tier(tier: Tier) -> Self {
+        Self {
+            evmove: EvmoveEngine::in_tier(OnDemand::new(DEFAULT_PUBLISHER), tier),
+            ..Self::default()
+        }
+    }
+
+    /// In the native tier, fails unless some frame ran as machine code.
+    pub fn assert_ran_natively(&self) {
+        if let Some(native) = self.evmove.native_tier() {
+            let stats = native.stats();
+            assert!(stats.native_frames > 0, "{stats:?}");
+        }
     }
 }
 

@@ -4,7 +4,8 @@
 //! difference is a lifting bug, before any lowering exists.
 //!
 //! Words are computed by the runtime's own EVM arithmetic (`evmove_runtime::natives::arith`),
-//! the code the Move natives run.
+//! the code the Move natives run. Stack bases (`evmove::ir::StackBase`) are not checked: the
+//! programs it runs recurse far less deep than the EVM's stack allows.
 
 use std::collections::BTreeMap;
 
@@ -174,7 +175,7 @@ impl Machine<'_> {
                     }
                 }
                 Terminator::Return(results) => return Ok(results.iter().map(get).collect()),
-                Terminator::TailCall { func, args } => {
+                Terminator::TailCall { func, args, .. } => {
                     self.call(*func, args.iter().map(get).collect())?;
                     return Err(Outcome::Halt(format!("{func} returned")));
                 }

@@ -15,14 +15,12 @@ use evmove::{
     lift::lift,
     lower::typed::TypedEntries,
     pipeline::compile_code,
-    provider::OnDemand,
 };
 use evmove_native::Tier;
 use evmove_runtime::DEFAULT_PUBLISHER;
 use evmove_tests::{
     differential::Differential,
     engine::Engine,
-    evmove_engine::EvmoveEngine,
     outcome::{Status, Tx, TxOutcome},
     speculation::{calldata, effects, jumpdests, push, speculating, COUNTER, WRITES},
 };
@@ -43,10 +41,7 @@ fn assert_speculates(code: &[u8]) {
 
 /// revm beside evmove in `tier`, the sender funded.
 fn engines(tier: Tier) -> Differential {
-    let mut engines = Differential {
-        evmove: EvmoveEngine::in_tier(OnDemand::new(DEFAULT_PUBLISHER), tier),
-        ..Differential::default()
-    };
+    let mut engines = Differential::in_tier(tier);
     engines.fund(SENDER, U256::from(10).pow(U256::from(20)));
     engines
 }

@@ -162,8 +162,10 @@ fn universal_form(code: &Code) -> Result<ir::Module, CompileError> {
     Ok(module)
 }
 
-/// Whether some function of `module` may fail a speculation: a speculative switch, or one
-/// folded into its failure.
+/// Whether some function of `module` may fail a speculation: a speculative switch, one
+/// folded into its failure, or a function taking its stack base (`ir::StackBase`), which
+/// speculates that the recursion it is in stays clear of the EVM's stack limit and of the
+/// Move VM's call stack's.
 pub fn speculates(module: &ir::Module) -> bool {
     let speculative = |terminator: &Terminator| {
         matches!(
@@ -175,9 +177,10 @@ pub fn speculates(module: &ir::Module) -> bool {
         )
     };
     (module.functions.iter()).any(|function| {
-        (function.layout().iter())
-            .filter_map(|&block| function.block(block).terminator.as_ref())
-            .any(speculative)
+        function.stack_base.is_some()
+            || (function.layout().iter())
+                .filter_map(|&block| function.block(block).terminator.as_ref())
+                .any(speculative)
     })
 }
 

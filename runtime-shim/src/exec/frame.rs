@@ -13,10 +13,22 @@
 //! gas as it was given, a new memory, no return data. Execution is deterministic, so the
 //! second run does what the EVM does; what the first run read stays read (Block-STM
 //! validates a read set that is larger than needed, never one too small).
+//!
+//! A recursion is a speculation too: the static path lifts a recursive function to a Move
+//! function that calls itself, and each level is a frame of the Move VM's call stack (1024
+//! frames; in the native tier, the machine stack left). A frame whose `run()` runs out of
+//! call stack runs again the same way, if its module has the universal form (every module
+//! whose functions recurse has it, as the lowering gives it to every function that takes a
+//! stack base, `evmove::ir::StackBase`); the universal form keeps the EVM stack in a vector
+//! and calls no function per level.
 
 use alloy_primitives::{Address, Bytes, B256};
 use evmove_word::shim::AbortCode;
-use move_binary_format::errors::{VMError, VMResult};
+use move_binary_format::{
+    access::ModuleAccess,
+    errors::{VMError, VMResult},
+    CompiledModule,
+};
 use move_core_types::{
     ident_str, identifier::IdentStr, language_storage::ModuleId, vm_status::StatusCode,
 };
@@ -275,13 +287,19 @@ fn run_module(
     };
     let gas = frame.gas.clone();
     let (checkpoint, gas_given) = (host.journal().checkpoint(), gas.get());
+    let rerun = |frame: Box<Frame>| {
+        host.journal().revert(checkpoint);
+        gas.set(gas_given);
+        let frame = (*frame).restarted(host.new_memory());
+        on_big_stack(|| run_session(exec, host, &module, RUN_UNIVERSAL, frame))
+    };
     let end = match on_big_stack(|| run_session(exec, host, &module, RUN, frame)) {
         // Deoptimised: the frame again, from its start, in universal form.
-        Err(Stopped::SpeculationFailed(frame)) if !host.failed() => {
-            host.journal().revert(checkpoint);
-            gas.set(gas_given);
-            let frame = (*frame).restarted(host.new_memory());
-            on_big_stack(|| run_session(exec, host, &module, RUN_UNIVERSAL, frame))
+        Err(Stopped::SpeculationFailed(frame)) if !host.failed() => rerun(frame),
+        Err(Stopped::OutOfCallStack(frame, _))
+            if !host.failed() && has_universal_entry(exec, &module) =>
+        {
+            rerun(frame)
         }
         end => end,
     };
@@ -291,8 +309,20 @@ fn run_module(
     match end {
         Ok(end) => Ok(FrameResult::ended(end, gas.get())),
         Err(Stopped::SpeculationFailed(_)) => Err(fail(SPECULATION_FAILED.to_string())),
-        Err(Stopped::NoEvmEnd(cause)) => Err(fail(cause)),
+        Err(Stopped::NoEvmEnd(cause) | Stopped::OutOfCallStack(_, cause)) => Err(fail(cause)),
     }
+}
+
+/// Whether `module` has the code in universal form as its second entry (read from the
+/// module: only a frame out of call stack asks).
+fn has_universal_entry(exec: &Executor<'_>, module: &ModuleId) -> bool {
+    let compiled = (exec.modules.store().get(module))
+        .and_then(|bytes| CompiledModule::deserialize(&bytes).ok());
+    compiled.is_some_and(|compiled| {
+        (compiled.function_defs().iter()).any(|def| {
+            compiled.identifier_at(compiled.function_handle_at(def.function).name) == RUN_UNIVERSAL
+        })
+    })
 }
 
 /// How a frame's execution stopped without an EVM end.
@@ -300,6 +330,9 @@ enum Stopped {
     /// `run()` aborted with [`AbortCode::SpeculationFailed`]: the frame, its memory taken,
     /// to run again on `run_universal()`.
     SpeculationFailed(Box<Frame>),
+    /// `run()` ran out of call stack (`CALL_STACK_OVERFLOW`, either tier): the frame, to run
+    /// again on `run_universal()` if the module has it, and the VM's error otherwise.
+    OutOfCallStack(Box<Frame>, String),
     /// No EVM end (see [`frame_end`]): why.
     NoEvmEnd(String),
 }
@@ -329,6 +362,9 @@ fn run_session<'a>(
         Ok(_) => Err(Stopped::NoEvmEnd(NO_END.to_string())),
         Err(error) if speculation_failed(&error) => {
             Err(Stopped::SpeculationFailed(Box::new(frame)))
+        }
+        Err(error) if entry == RUN && error.major_status() == StatusCode::CALL_STACK_OVERFLOW => {
+            Err(Stopped::OutOfCallStack(Box::new(frame), vm_error(&error)))
         }
         Err(error) => frame_end(&error, frame.end).map_err(Stopped::NoEvmEnd),
     }
@@ -409,8 +445,9 @@ pub(super) fn execute_function<'a>(
 /// of gas too: the one Move arithmetic the lowering emits that can fail is the subtraction
 /// from a loop's gas count in a local (`evmove::lower::function::counted`), whose underflow
 /// is the section's charge exceeding the gas left. Everything else is evmove's: any other
-/// Move VM error (the VM's own call-stack limit is no EVM limit), an abort with 0 and nothing recorded,
-/// an evmove bug's abort code ([`AbortCode::is_bug`]), a typed entry's code outside a typed
+/// Move VM error (the VM's own call-stack limit is no EVM limit: [`run_module`] runs a
+/// `run()` that reached it again in universal form, where the module has it), an abort with
+/// 0 and nothing recorded, an evmove bug's abort code ([`AbortCode::is_bug`]), a typed entry's code outside a typed
 /// entry call, a failed speculation ([`AbortCode::SpeculationFailed`], which [`run_module`]
 /// reads first, running the frame again), or a code the shim table does not know.
 pub(super) fn frame_end(error: &VMError, recorded: Option<FrameEnd>) -> Result<FrameEnd, String> {
@@ -422,7 +459,7 @@ pub(super) fn frame_end(error: &VMError, recorded: Option<FrameEnd>) -> Result<F
         _ => None,
     };
     let Some(code) = code else {
-        return Err(format!("Move VM error {:?}: {error}", error.major_status()));
+        return Err(vm_error(error));
     };
     let reason = match (AbortCode::from_code(code), recorded) {
         (Some(AbortCode::FrameEnded), Some(end)) => return Ok(end),
@@ -442,6 +479,11 @@ pub(super) fn frame_end(error: &VMError, recorded: Option<FrameEnd>) -> Result<F
         }
     };
     Ok(FrameEnd::Halt(reason))
+}
+
+/// A Move VM error that is no EVM end, in words.
+fn vm_error(error: &VMError) -> String {
+    format!("Move VM error {:?}: {error}", error.major_status())
 }
 
 /// Where a Move execution aborted (module and function offset, as the VM reports it).

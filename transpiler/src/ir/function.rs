@@ -23,9 +23,28 @@ pub struct Function {
     pub entry_pc: Pc,
     /// How many values it returns; `None` if it never returns.
     pub results: Option<usize>,
+    /// Whether it takes its stack base, and how far its frame may grow above it: `None` where
+    /// the analysis knows the EVM stack's height everywhere in the function.
+    pub stack_base: Option<StackBase>,
     blocks: Vec<BlockData>,
     layout: Vec<Block>,
     values: usize,
+}
+
+/// The stack base of a function in or above a recursion (one that calls itself, or calls
+/// one that does): the height of the EVM stack below its frame, which the analysis cannot
+/// know, as the recursion may be at any depth. The function takes it as a parameter of its
+/// own (after its words), and every call passes the callee's ([`InstData::Call`]'s `base`).
+/// The function's frame may grow the stack to `peak` items above its base, so on entry it
+/// fails its speculation ([`Fault::SpeculationFailed`]) if the base exceeds `1024 - peak`:
+/// the frame runs again in universal form, whose EVM stack halts exactly where the EVM's
+/// does. Below that, the frame cannot overflow the stack.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StackBase {
+    /// The most items its frame holds at once, its inputs included: the peak of its blocks,
+    /// and at each call of a function without a stack base, the items below the callee's
+    /// frame and the callee's own peak (a callee with a stack base checks its own).
+    pub peak: usize,
 }
 
 /// A block: parameters, instructions, and how it ends.
@@ -69,6 +88,10 @@ pub enum InstData {
         func: FuncRef,
         /// The arguments, bottom of the stack first.
         args: Vec<Value>,
+        /// For a callee that takes its stack base ([`StackBase`]): its base, as the number of
+        /// items of this function's frame below the callee's, added to this function's base
+        /// (zero in a function without one: `fn0`'s frame starts the stack).
+        base: Option<usize>,
     },
     /// Charges the frame this much gas, halting it out of gas if it has less left: the
     /// static gas of a section of EVM code (`gas 21`), placed at the section's start
@@ -141,6 +164,8 @@ pub enum Terminator {
         func: FuncRef,
         /// The arguments, bottom of the stack first.
         args: Vec<Value>,
+        /// The callee's stack base, as [`InstData::Call`]'s.
+        base: Option<usize>,
     },
     /// End the frame with an EVM halting instruction: STOP, RETURN, REVERT, INVALID,
     /// SELFDESTRUCT, or an undefined opcode (which halts as INVALID does).
@@ -280,6 +305,7 @@ impl Function {
         Self {
             entry_pc,
             results,
+            stack_base: None,
             blocks: Vec::new(),
             layout: Vec::new(),
             values: 0,

@@ -28,6 +28,6 @@ pub use cfg::ControlFlowGraph;
 pub use dominators::Dominators;
 pub use entities::{Block, FuncRef, Value};
 pub use function::{
-    BlockCall, BlockData, Charge, Fault, Function, Inst, InstData, Module, Terminator,
+    BlockCall, BlockData, Charge, Fault, Function, Inst, InstData, Module, StackBase, Terminator,
 };
 pub use verify::{verify_function, verify_module, VerifyError};

@@ -9,7 +9,8 @@
 //! - a `Call` names a function of the module that returns, with as many arguments as its
 //!   entry block has parameters and as many results as it returns; a `TailCall` names one
 //!   that never returns; a `Return` returns as many values as its function does, and a
-//!   function that never returns has none;
+//!   function that never returns has none; a call passes a stack base exactly to a callee
+//!   that takes one;
 //! - a `Gas` charge charges something and a `GasExp` charge reads one value; neither defines
 //!   any.
 //! - a `stack.push` pushes at least one value, a `stack.pop` pops at least one, and neither it
@@ -151,7 +152,10 @@ fn check_inst(module: &Module, data: &InstData, results: usize) -> Result<(), St
             }
             Ok(())
         }
-        InstData::Call { func, args } => match signature(module, *func)? {
+        InstData::Call { func, base, .. } if takes_base(module, *func)? != base.is_some() => Err(
+            format!("{func}'s stack base is passed to it exactly if it takes one"),
+        ),
+        InstData::Call { func, args, .. } => match signature(module, *func)? {
             (params, Some(returns)) if (params, returns) == (args.len(), results) => Ok(()),
             (_, None) => Err(format!("{func} never returns: call it with tailcall")),
             (params, Some(returns)) => Err(format!("{func} takes {params} and returns {returns}")),
@@ -179,7 +183,12 @@ fn check_terminator(
         Terminator::Return(values) if function.results != Some(values.len()) => {
             Err(format!("returns {} values", values.len()))
         }
-        Terminator::TailCall { func, args } => match signature(module, *func)? {
+        Terminator::TailCall { func, base, .. } if takes_base(module, *func)? != base.is_some() => {
+            Err(format!(
+                "{func}'s stack base is passed to it exactly if it takes one"
+            ))
+        }
+        Terminator::TailCall { func, args, .. } => match signature(module, *func)? {
             (params, None) if params == args.len() => Ok(()),
             (_, Some(_)) => Err(format!("{func} returns: call it with call")),
             (params, None) => Err(format!("{func} takes {params} arguments")),
@@ -195,9 +204,18 @@ fn check_terminator(
 
 /// A callee's parameter count and result count.
 fn signature(module: &Module, func: FuncRef) -> Result<(usize, Option<usize>), String> {
-    let callee = module
+    let callee = callee(module, func)?;
+    Ok((callee.block(callee.entry()).params.len(), callee.results))
+}
+
+/// Whether a callee takes its stack base.
+fn takes_base(module: &Module, func: FuncRef) -> Result<bool, String> {
+    Ok(callee(module, func)?.stack_base.is_some())
+}
+
+fn callee(module: &Module, func: FuncRef) -> Result<&Function, String> {
+    module
         .functions
         .get(func.index())
-        .ok_or_else(|| format!("{func} is not in the module"))?;
-    Ok((callee.block(callee.entry()).params.len(), callee.results))
+        .ok_or_else(|| format!("{func} is not in the module"))
 }

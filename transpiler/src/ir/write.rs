@@ -17,6 +17,10 @@
 //!
 //! Operands are in the EVM's order (first = top of the stack), block parameters and call
 //! arguments bottom of the stack first. `-> noreturn` marks a function that never returns.
+//!
+//! A function in or above a recursion takes its stack base (`function fn1 @pc12 -> 1,
+//! base, peak 6`), and each call of one says where the callee's base is, as items above the
+//! caller's: `v5 = call fn1(v3, v4) base+2`.
 
 use std::fmt::{self, Write};
 
@@ -41,9 +45,13 @@ pub fn write_function(out: &mut impl Write, func: FuncRef, function: &Function) 
         Some(n) => n.to_string(),
         None => "noreturn".to_string(),
     };
+    let base = match function.stack_base {
+        Some(base) => format!(", base, peak {}", base.peak),
+        None => String::new(),
+    };
     writeln!(
         out,
-        "function {func} @{} -> {results} {{",
+        "function {func} @{} -> {results}{base} {{",
         function.entry_pc
     )?;
     for &block in function.layout() {
@@ -58,7 +66,9 @@ pub fn write_function(out: &mut impl Write, func: FuncRef, function: &Function) 
             match &inst.data {
                 InstData::Const(value) => writeln!(out, "const {value:#x}")?,
                 InstData::Op { op, args } => writeln!(out, "{}", with_args(&op_name(op), args))?,
-                InstData::Call { func, args } => writeln!(out, "call {func}({})", list(args))?,
+                InstData::Call { func, args, base } => {
+                    writeln!(out, "call {func}({}){}", list(args), base_text(*base))?
+                }
                 InstData::Gas(charge) => match charge.is_gated() {
                     true => writeln!(out, "gas {} since {:?}", charge.gas, charge.since)?,
                     false => writeln!(out, "gas {}", charge.gas)?,
@@ -107,9 +117,19 @@ fn terminator_text(terminator: &Terminator) -> String {
             format!("{kind} {value} [{}]", cases.join(", "))
         }
         Terminator::Return(values) => with_args("return", values),
-        Terminator::TailCall { func, args } => format!("tailcall {func}({})", list(args)),
+        Terminator::TailCall { func, args, base } => {
+            format!("tailcall {func}({}){}", list(args), base_text(*base))
+        }
         Terminator::Halt { op, args } => with_args(&format!("halt {}", op_name(op)), args),
         Terminator::Fault(fault) => format!("fault {}", fault_text(fault)),
+    }
+}
+
+/// Where a call puts its callee's stack base, if the callee takes one.
+fn base_text(base: Option<usize>) -> String {
+    match base {
+        Some(above) => format!(" base+{above}"),
+        None => String::new(),
     }
 }
 

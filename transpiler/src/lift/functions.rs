@@ -35,8 +35,9 @@
 //!   taken for one that never returns; if the function returns, it is analysed again with
 //!   the summary found for its recursive calls, and must come out with the same one. A jump
 //!   into a function under analysis further out (mutual recursion) fails the analysis.
-//!   Recursive functions lift to IR functions that call themselves; the EVM's 1024-slot
-//!   stack limit, which deep recursion would hit, is not modelled inside them.
+//!   Recursive functions lift to IR functions that call themselves, taking the height of
+//!   the stack below their frames as a parameter (`super::bases`): where deep recursion
+//!   could reach the EVM's 1024-slot limit, the frame runs again in universal form.
 //!
 //! Function bodies are explored per context with the same block semantics as jump
 //! resolution ([`super::stack`]), including what JUMPI conditions imply; a jump whose target

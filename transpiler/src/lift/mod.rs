@@ -10,10 +10,12 @@
 //!   (recursion); [`resolve_jumps`] decides.
 //! - [`functions`]: internal function recovery, checked against the calling convention.
 //! - [`ssa`]: SSA construction, one IR function per recovered function, each block charging
-//!   the static gas of its code per section ([`gas`]).
+//!   the static gas of its code per section ([`gas`]); a function in or above a recursion
+//!   taking its stack base (`bases`).
 //! - [`universal`]: where any of those gives up, the whole code in universal form (the EVM
 //!   stack kept by the code, computed jumps dispatched over every JUMPDEST): always possible.
 
+mod bases;
 pub mod blocks;
 pub mod functions;
 pub mod gas;

@@ -25,7 +25,9 @@
 //! universal form.
 //!
 //! Each block charges the static gas of the EVM instructions it was lifted from, per section
-//! ([`super::gas`]).
+//! ([`super::gas`]). A function whose stack base the analysis cannot know (it recurses, or
+//! calls a function that does) takes it as a parameter ([`super::bases`]): SSA construction
+//! records the peak of each function's frame and where each call's callee's frame starts.
 
 use std::{
     collections::{BTreeMap, BTreeSet, HashMap, VecDeque},
@@ -37,11 +39,13 @@ use evmove_word::shim::cost::observes_gas;
 use revm_bytecode::opcode::{self, OpCode};
 
 use super::{
+    bases::{give_bases, taking_bases, Frame},
     blocks::{BasicBlock, BlockExit},
     functions::Function as Recovered,
     gas::Section,
     jumps::JumpAnalysis,
     stack::{label, Below, BlockStack, Contexts, Slot, Stack, STACK_LIMIT},
+    universal::stack_effect,
 };
 use crate::{
     evm::{Code, Pc},
@@ -86,6 +90,8 @@ pub fn lift_module(
         .map(|(i, &entry)| (entry, FuncRef::new(i)))
         .collect();
     let mut module = ir::Module::default();
+    let taking = taking_bases(functions);
+    let mut frames = BTreeMap::new();
     for function in functions.values() {
         let overflow = jumps.faults.iter().find(|(pc, fault)| {
             **fault == Fault::StackOverflow
@@ -106,14 +112,23 @@ pub fn lift_module(
             jumps,
             functions,
             refs: &refs,
+            taking: &taking,
+            frame: Frame {
+                peak: function.inputs,
+                calls: Vec::new(),
+            },
             recovered: function,
             ir: ir::Function::new(function.entry, function.outputs),
             blocks: BTreeMap::new(),
             consts: HashMap::new(),
             section: None,
         };
-        module.functions.push(builder.build()?);
+        let (function, frame) = builder.build()?;
+        frames.insert(function.entry_pc, frame);
+        module.functions.push(function);
     }
+    give_bases(&mut module, &refs, &frames, &taking, jumps.by_summaries)
+        .map_err(|pc| LiftError::OverflowInFunction { pc })?;
     Ok(module)
 }
 
@@ -179,6 +194,10 @@ struct Builder<'a> {
     jumps: &'a JumpAnalysis,
     functions: &'a BTreeMap<Pc, Recovered>,
     refs: &'a BTreeMap<Pc, FuncRef>,
+    /// The functions that take their stack base ([`super::bases`]).
+    taking: &'a BTreeSet<Pc>,
+    /// The function's frame as far as built.
+    frame: Frame,
     recovered: &'a Recovered,
     ir: ir::Function,
     blocks: BTreeMap<Key, Lifted>,
@@ -189,7 +208,8 @@ struct Builder<'a> {
 }
 
 impl Builder<'_> {
-    fn build(mut self) -> Result<ir::Function, LiftError> {
+    /// The function, and what its frame holds.
+    fn build(mut self) -> Result<(ir::Function, Frame), LiftError> {
         let entry_stack: Stack = (1..=self.recovered.inputs as u16)
             .rev()
             .map(Slot::Entry)
@@ -216,7 +236,7 @@ impl Builder<'_> {
             let block = self.blocks[&key].block;
             self.ir.set_terminator(block, terminator);
         }
-        Ok(self.ir)
+        Ok((self.ir, self.frame))
     }
 
     /// The abstract slot of the return label: the deepest input of a function that returns.
@@ -251,6 +271,8 @@ impl Builder<'_> {
             });
         }
         let instructions = &self.code.instructions()[evm.instructions.clone()];
+        let (_, grows) = stack_effect(instructions);
+        self.frame.peak = self.frame.peak.max(height + grows);
         let (last, body) = instructions.split_last().expect("blocks are not empty");
         self.section = Some(Section::open(&mut self.ir, block));
         let mut lifted = Lifted {
@@ -726,14 +748,19 @@ impl Builder<'_> {
         let function = &self.functions[&callee];
         let func = self.refs[&callee];
         let base = exit.len() - function.inputs;
+        self.frame.calls.push((pc, callee, base));
+        let callee_base = self.taking.contains(&callee).then_some(base);
         let continuations: Option<Vec<&Key>> = continuations.iter().map(Option::as_ref).collect();
         match (function.outputs, continuations) {
             (Some(outputs), Some(continuations)) => {
                 // The slot at `base` is the continuation's label: control, not an argument.
                 let args = values_of(&exit[base + 1..], pc)?;
-                let results = self
-                    .ir
-                    .push_inst(block, InstData::Call { func, args }, outputs);
+                let call = InstData::Call {
+                    func,
+                    args,
+                    base: callee_base,
+                };
+                let results = self.ir.push_inst(block, call, outputs);
                 let mut resumed = exit[..base].to_vec();
                 resumed.extend(results.into_iter().map(Item::Value));
                 if let [continuation] = continuations[..] {
@@ -767,7 +794,11 @@ impl Builder<'_> {
                         Item::ReturnLabel => return Err(LiftError::ReturnLabelUsedAsData { pc }),
                     });
                 }
-                Ok(Terminator::TailCall { func, args })
+                Ok(Terminator::TailCall {
+                    func,
+                    args,
+                    base: callee_base,
+                })
             }
         }
     }

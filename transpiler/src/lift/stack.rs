@@ -36,8 +36,8 @@ use crate::{
     ir::Fault,
 };
 
-/// The EVM's stack limit.
-pub const STACK_LIMIT: usize = 1024;
+/// The EVM's stack limit (the shim's, which the lowering's checks read too).
+pub const STACK_LIMIT: usize = evmove_word::shim::EVM_STACK_LIMIT;
 
 /// How much work an analysis may do, in steps: a step is one stack slot or one instruction
 /// looked at. Offering a (block, stack) state costs its stack's height plus one, whether or

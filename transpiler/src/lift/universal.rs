@@ -372,7 +372,7 @@ impl Emitter<'_> {
 
 /// How many items `instructions` read below the stack's height where they start, and how
 /// far above it they grow the stack at most.
-fn stack_effect(instructions: &[Instruction]) -> (usize, usize) {
+pub(super) fn stack_effect(instructions: &[Instruction]) -> (usize, usize) {
     let (mut height, mut needs, mut grows) = (0isize, 0isize, 0isize);
     for instruction in instructions {
         let op: OpCode = instruction.opcode;

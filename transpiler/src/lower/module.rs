@@ -172,7 +172,7 @@ pub fn lower(
 
 /// The handle of `function`, named `function_name` in module `address::module`: its words as
 /// u128 pairs, then, if it `borrows_stack`, universal form's EVM stack as a
-/// `&mut vector<u128>`.
+/// `&mut vector<u128>`, then, if it takes one, its stack base as a `u64`.
 fn function_handle(
     builder: &mut ModuleBuilder,
     address: AccountAddress,
@@ -186,6 +186,9 @@ fn function_handle(
     if borrows_stack {
         let vector = SignatureToken::Vector(Box::new(SignatureToken::U128));
         params.push(SignatureToken::MutableReference(Box::new(vector)));
+    }
+    if function.stack_base.is_some() {
+        params.push(SignatureToken::U64);
     }
     let results = function.results.unwrap_or(0);
     builder.function_handle(

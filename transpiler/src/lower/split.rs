@@ -18,7 +18,9 @@
 //! jump to another part's entry point becomes a return of that entry point's number and the
 //! values it needs; a `return` of the function becomes a return of the number after the
 //! last entry point, with the returned values in fixed result positions. Halts, faults, calls
-//! and tail calls stay as they are.
+//! and tail calls stay as they are. A part of a function taking its stack base takes the
+//! same base (its calls pass their callees' as the function's did), unchecked: the driver
+//! checks the whole frame's.
 //!
 //! The original function becomes the **driver**: a loop whose head holds `next` and one
 //! block parameter per **slot** (a value needed at some entry point, or a result position),
@@ -58,7 +60,7 @@ use crate::{
     evm::Pc,
     ir::{
         cfg::iterated_frontier, Block, BlockCall, BlockData, ControlFlowGraph, Dominators, FuncRef,
-        Function, InstData, Terminator, Value,
+        Function, InstData, StackBase, Terminator, Value,
     },
 };
 
@@ -247,6 +249,7 @@ impl<'a> Splitter<'a> {
         let function = self.function;
         let origin = function.block(function.entry()).origin;
         let mut driver = Function::new(function.entry_pc, function.results);
+        driver.stack_base = function.stack_base;
         let entry = driver.add_block(origin);
         let params = &function.block(function.entry()).params;
         let args: Vec<Value> = params.iter().map(|_| driver.add_param(entry)).collect();
@@ -280,8 +283,9 @@ impl<'a> Splitter<'a> {
                 .chain(part.inputs.iter().map(|&v| state[&Slot::Value(v)]))
                 .collect();
             let func = FuncRef::new(first_part.index() + k);
-            let results =
-                driver.push_inst(call, InstData::Call { func, args }, 1 + part.outputs.len());
+            let base = function.stack_base.map(|_| 0);
+            let call_part = InstData::Call { func, args, base };
+            let results = driver.push_inst(call, call_part, 1 + part.outputs.len());
             let mut after = state.clone();
             after.extend(
                 part.outputs
@@ -375,6 +379,7 @@ impl<'s, 'a> PartBuilder<'s, 'a> {
     ) -> Self {
         let function = splitter.function;
         let mut part = Function::new(function.entry_pc, Some(1 + outputs));
+        part.stack_base = (function.stack_base).map(|_| StackBase { peak: 0 });
         let start = part.add_block(function.block(function.entry()).origin);
         let next = part.add_param(start);
         let input = inputs.iter().map(|&v| (v, part.add_param(start))).collect();
@@ -631,14 +636,46 @@ mod tests {
 
     /// Splits `fn0` of `module` as if each block needed [`PART_INSTRUCTIONS`].
     fn split_finely(module: &Module) -> Result<Module, LowerError> {
-        let function = &module.functions[0];
+        split_function_finely(module, 0)
+    }
+
+    /// Splits function `index` of `module` as if each block needed [`PART_INSTRUCTIONS`].
+    fn split_function_finely(module: &Module, index: usize) -> Result<Module, LowerError> {
+        let function = &module.functions[index];
         let instructions = PART_INSTRUCTIONS * 100 * function.layout().len();
         let first_part = FuncRef::new(module.functions.len());
         let split = split(function, instructions, first_part)?;
         let mut module = module.clone();
-        module.functions[0] = split.driver;
+        module.functions[index] = split.driver;
         module.functions.extend(split.parts);
         Ok(module)
+    }
+
+    #[test]
+    fn a_recursive_function_s_parts_take_its_stack_base_and_its_driver_checks_it() {
+        // sum(n) = n == 0 ? 0 : n + sum(n - 1), from two call sites by n's parity.
+        let module = lifted(
+            "PUSH @done PUSH0 CALLDATALOAD PUSH @sum JUMP
+             done: PUSH0 MSTORE PUSH 32 PUSH0 RETURN
+             sum: DUP1 ISZERO PUSH @base JUMPI
+                  DUP1 PUSH 1 AND PUSH @odd JUMPI
+                  PUSH @even_back DUP2 PUSH 1 SWAP1 SUB PUSH @sum JUMP
+             odd: PUSH @odd_back DUP2 PUSH 1 SWAP1 SUB PUSH @sum JUMP
+             even_back: ADD SWAP1 JUMP
+             odd_back: ADD SWAP1 JUMP
+             base: SWAP1 JUMP",
+        );
+        let base = module.functions[1].stack_base.expect("sum takes its base");
+        let split = split_function_finely(&module, 1).unwrap();
+        verify_module(&split).unwrap();
+        assert_eq!(split.functions[1].stack_base, Some(base), "{split}");
+        let parts = &split.functions[2..];
+        assert!(parts.len() > 1, "{split}");
+        let unchecked = Some(StackBase { peak: 0 });
+        assert!(
+            parts.iter().all(|part| part.stack_base == unchecked),
+            "{split}"
+        );
     }
 
     #[test]

@@ -6,7 +6,8 @@
 //! a Move function to verify. So a `tailcall` of one becomes a copy of its body, and a
 //! function nothing calls any more leaves the module.
 //!
-//! Only helpers of one block, at most [`MAX_INSTS`] instructions, no calls, are inlined:
+//! Only helpers of one block, at most [`MAX_INSTS`] instructions, no calls, no stack base
+//! (a function in or above a recursion checks its own frame's height on entry), are inlined:
 //! *leaves*, ending in a halt or a fault, and *trampolines*, ending in a tail call of
 //! another function (via-IR's `revert_error_...()` wrappers), which a caller then tail-calls
 //! directly. A caller never grows by more than one helper's body per tail call; a cycle of
@@ -34,7 +35,7 @@ pub fn inline_tiny_noreturn(module: &mut Module) -> bool {
     let mut inlined = false;
     for function in &mut module.functions {
         for block in function.layout().to_vec() {
-            let Some(Terminator::TailCall { func, args }) = &function.block(block).terminator
+            let Some(Terminator::TailCall { func, args, .. }) = &function.block(block).terminator
             else {
                 continue;
             };
@@ -51,13 +52,14 @@ pub fn inline_tiny_noreturn(module: &mut Module) -> bool {
 
 /// Whether `function`, which is `func`, is a helper to inline: it never returns, and is one
 /// block of few instructions (its gas charges, which inlining carries along, not counted),
-/// no calls, ending in a halt, a fault, or a tail call of another function.
+/// no calls, no stack base, ending in a halt, a fault, or a tail call of another function.
 fn is_tiny_helper(func: FuncRef, function: &Function) -> bool {
     let [block] = function.layout() else {
         return false;
     };
     let data = function.block(*block);
     function.results.is_none()
+        && function.stack_base.is_none()
         && (data.insts.iter())
             .filter(|inst| !matches!(inst.data, InstData::Gas(_) | InstData::GasExp(_)))
             .count()
@@ -200,6 +202,7 @@ mod tests {
                 Terminator::TailCall {
                     func: FuncRef::new(target),
                     args: vec![arg],
+                    base: None,
                 },
             );
             function
@@ -212,6 +215,7 @@ mod tests {
             Terminator::TailCall {
                 func: FuncRef::new(1),
                 args: vec![x],
+                base: None,
             },
         );
         let mut big = Function::new(Pc(0), None);

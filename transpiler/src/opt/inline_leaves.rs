@@ -7,7 +7,8 @@
 //! A call `r = call g(args)` ending a block's first part becomes a jump to a copy of `g`'s
 //! blocks, each `return x` of the copy a jump to the rest of the block (a new block whose
 //! parameters are `r`). Only *leaves* are inlined (no calls, no tail calls, no universal
-//! form's EVM stack) of at most [`MAX_INSTS`] operations, so a caller grows by a bounded
+//! form's EVM stack, no stack base: a function whose recursive calls folded away still
+//! checks its own frame's height) of at most [`MAX_INSTS`] operations, so a caller grows by a bounded
 //! amount per call it had; a caller that becomes a leaf may be inlined in turn in the next
 //! round, and recursion, which no leaf has, is never unrolled.
 
@@ -43,8 +44,8 @@ pub fn inline_small_leaves(module: &mut Module) -> bool {
     inlined
 }
 
-/// Whether `function` returns, calls nothing, does not reach universal form's EVM stack, and
-/// has at most [`MAX_INSTS`] operations.
+/// Whether `function` returns, calls nothing, does not reach universal form's EVM stack,
+/// takes no stack base, and has at most [`MAX_INSTS`] operations.
 fn is_small_leaf(function: &Function) -> bool {
     let blocks = || function.layout().iter().map(|&b| function.block(b));
     let insts = || blocks().flat_map(|data| data.insts.iter());
@@ -52,6 +53,7 @@ fn is_small_leaf(function: &Function) -> bool {
         .filter(|inst| !matches!(inst.data, InstData::Const(_) | InstData::Gas(_)))
         .count();
     function.results.is_some()
+        && function.stack_base.is_none()
         && operations <= MAX_INSTS
         && insts()
             .all(|inst| !matches!(inst.data, InstData::Call { .. }) && !inst.data.touches_stack())

@@ -6,7 +6,8 @@
 //!
 //! Only functions of at most [`MAX_INSTS`] operations are inlined, so that no function
 //! grows without bound (the Move verifier's limits and the locals a function has are per
-//! function), and none reaching universal form's EVM stack.
+//! function), and none reaching universal form's EVM stack or taking a stack base (a
+//! function in or above a recursion checks its own frame's height on entry).
 
 use std::collections::HashMap;
 
@@ -29,7 +30,7 @@ pub fn inline_single_tail_calls(module: &mut Module) -> bool {
     let mut inlined = false;
     for (i, function) in module.functions.iter_mut().enumerate() {
         for block in function.layout().to_vec() {
-            let Some(Terminator::TailCall { func, args }) = &function.block(block).terminator
+            let Some(Terminator::TailCall { func, args, .. }) = &function.block(block).terminator
             else {
                 continue;
             };
@@ -70,11 +71,12 @@ pub(super) fn call_counts(module: &Module) -> HashMap<FuncRef, usize> {
     counts
 }
 
-/// Whether `function` has at most [`MAX_INSTS`] operations and does not reach universal
-/// form's EVM stack.
+/// Whether `function` has at most [`MAX_INSTS`] operations, does not reach universal form's
+/// EVM stack and takes no stack base.
 fn is_small(function: &Function) -> bool {
     let insts = || (function.layout().iter()).flat_map(|&b| function.block(b).insts.iter());
-    insts().all(|inst| !inst.data.touches_stack())
+    function.stack_base.is_none()
+        && insts().all(|inst| !inst.data.touches_stack())
         && insts()
             .filter(|inst| !matches!(inst.data, InstData::Const(_) | InstData::Gas(_)))
             .count()

@@ -120,12 +120,15 @@ impl Emitter<'_> {
                 }
                 self.emit(Bytecode::Ret);
             }
-            Terminator::TailCall { func, args } => {
+            Terminator::TailCall { func, args, base } => {
                 for &arg in args {
                     self.push_word(arg)?;
                 }
                 if self.callees.borrows_stack(*func) {
                     self.pass_stack()?;
+                }
+                if let Some(above) = base {
+                    self.push_base(*above);
                 }
                 self.emit(Bytecode::Call(self.callees.function(*func)));
                 self.abort(AbortCode::NoReturnReturned);

@@ -54,6 +54,8 @@ pub(super) struct Emitter<'a> {
     pub(super) gas_local: Option<LocalIndex>,
     /// The fork local, if a loop counts gated charges.
     pub(super) fork_local: Option<LocalIndex>,
+    /// The stack base's parameter, if the function takes one (`super::base`).
+    pub(super) base_local: Option<LocalIndex>,
 }
 
 impl Emitter<'_> {

@@ -14,6 +14,7 @@
 //! - `operand_stack`: values used once, right away, left on the operand stack.
 //! - `branches`: conditional branches folded into one instruction.
 //! - `stack`: universal form's EVM stack, a `vector<u128>` owned or borrowed.
+//! - `base`: the stack base of a function in or above a recursion, checked and passed on.
 //!
 //! # Control flow
 //!
@@ -38,6 +39,7 @@
 //! read and written through references.
 
 mod assigned;
+mod base;
 mod branches;
 mod control_flow;
 mod counted;
@@ -104,14 +106,15 @@ pub fn lower_function(
         extra.push(SignatureToken::U64);
     }
     let stack_param = usize::from(stack == StackAccess::Borrows);
+    let base_param = usize::from(function.stack_base.is_some());
     let widths = widths(function, &order);
-    let locals = allocate(function, &order, &widths, stack_param, &extra)?;
+    let locals = allocate(function, &order, &widths, stack_param + base_param, &extra)?;
     // The extras are the last locals, in the order pushed.
     let end = locals.params + locals.types.len();
     let fork_local = reads_fork.then(|| (end - 1) as LocalIndex);
     let gas_local = counts_gas.then(|| (end - 1 - usize::from(reads_fork)) as LocalIndex);
     let target_local = (end - usize::from(counts_gas) - usize::from(reads_fork)).checked_sub(1);
-    let words = locals.params - stack_param;
+    let words = locals.params - stack_param - base_param;
     let element = (locals.spill.is_some() || stack != StackAccess::None)
         .then(|| callees.signature(vec![SignatureToken::U128]));
     let spill = (locals.spill.zip(element)).map(|((local, _), element)| (local, element));
@@ -147,7 +150,11 @@ pub fn lower_function(
         counted,
         gas_local,
         fork_local,
+        base_local: (base_param > 0).then_some((words + stack_param) as LocalIndex),
     };
+    if let Some(base) = function.stack_base {
+        emitter.check_base(base);
+    }
     emitter.loop_labels = (0..layout.loops.len())
         .map(|l| {
             let head = match layout.loops[l].entries[..] {
@@ -187,6 +194,7 @@ pub fn lower_function(
     let borrowed = SignatureToken::MutableReference(Box::new(vector));
     let local_types: Vec<SignatureToken> = std::iter::repeat_n(SignatureToken::U128, words)
         .chain(std::iter::repeat_n(borrowed, stack_param))
+        .chain(std::iter::repeat_n(SignatureToken::U64, base_param))
         .chain(locals.types.iter().cloned())
         .collect();
     let mut prologue = Vec::new();

@@ -59,12 +59,15 @@ impl Emitter<'_> {
                         }
                     }
                 }
-                InstData::Call { func, args } => {
+                InstData::Call { func, args, base } => {
                     for &arg in args {
                         self.push_word(arg)?;
                     }
                     if self.callees.borrows_stack(*func) {
                         self.pass_stack()?;
+                    }
+                    if let Some(above) = base {
+                        self.push_base(*above);
                     }
                     self.emit(Bytecode::Call(self.callees.function(*func)));
                     for &r in inst.results.iter().rev() {
