@@ -3,6 +3,7 @@
 //! stays the reference and the fallback. See `README.md` in this crate.
 
 mod helpers;
+mod memo;
 mod module;
 mod report;
 mod run;

@@ -6,9 +6,11 @@
 //! compile, runs on the interpreter.
 //!
 //! Modules are keyed by id, which is one code hash: a runtime names each module after the
-//! hash of the code it runs and never replaces a published module.
+//! hash of the code it runs and never replaces a published module. Each thread remembers
+//! the modules it has run (`crate::memo`), so a frame seldom reads the shared map.
 
 use std::{
+    cell::RefCell,
     collections::HashMap,
     sync::{
         atomic::{AtomicU64, Ordering},
@@ -26,7 +28,10 @@ use foldhash::fast::RandomState;
 use move_binary_format::CompiledModule;
 use move_core_types::language_storage::ModuleId;
 
-use crate::NativeModule;
+use crate::{
+    memo::{Memo, TierId},
+    NativeModule,
+};
 
 /// The entry function of every transpiled module.
 pub(crate) const RUN: &str = Entry::Run.name();
@@ -34,6 +39,8 @@ pub(crate) const RUN: &str = Entry::Run.name();
 /// Modules compiled on demand, by id; `None` for a module the interpreter runs.
 #[derive(Default)]
 pub struct JitTier {
+    /// Which tier this is, for the threads' memos.
+    id: TierId,
     /// Read by every frame of every worker (a read lock, and foldhash rather than SipHash);
     /// written once per module.
     modules: RwLock<HashMap<ModuleId, Arc<Compilation>, RandomState>>,
@@ -48,6 +55,11 @@ pub struct JitTier {
 }
 
 type Compilation = OnceLock<Option<Arc<Runnable>>>;
+
+thread_local! {
+    /// This thread's memo of the modules it has run (of the last tier it ran).
+    static MEMO: RefCell<Memo<Runnable>> = RefCell::default();
+}
 
 /// A module that compiled, and which of its functions each entry is, if it compiled.
 struct Runnable {
@@ -106,8 +118,18 @@ impl JitTier {
     }
 
     /// `module`, compiled from its bytes in `store` unless that was done before: `None` if
-    /// none of its entries compiled.
+    /// none of its entries compiled. This thread's memo first, then the shared map.
     fn module(&self, module: &ModuleId, store: &ModuleStore) -> Option<Arc<Runnable>> {
+        if let Some(known) = MEMO.with(|memo| memo.borrow().get(self.id, module)) {
+            return Some(known);
+        }
+        let runnable = self.shared(module, store)?;
+        MEMO.with(|memo| memo.borrow_mut().learn(self.id, module, &runnable));
+        Some(runnable)
+    }
+
+    /// [`JitTier::module`] from the map every thread reads.
+    fn shared(&self, module: &ModuleId, store: &ModuleStore) -> Option<Arc<Runnable>> {
         let known = (self.modules.read()).unwrap_or_else(|poison| poison.into_inner());
         let cell = match known.get(module) {
             Some(cell) => Arc::clone(cell),

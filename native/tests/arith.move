@@ -83,6 +83,17 @@ module 0x2::arith {
         if (arith::eq(a_hi, a_lo, a_hi, a_lo)) flags = flags | 64;
         (s_hi, s_lo, d_hi, d_lo, x_hi, x_lo, flags)
     }
+    // MUL, which the native tier computes in place: of the arguments, and of each by
+    // constants (a small one, one across the 64-bit limbs, the top bit), mixed.
+    public fun products(a_hi: u128, a_lo: u128, b_hi: u128, b_lo: u128): (u128, u128) {
+        let (p_hi, p_lo) = arith::mul(a_hi, a_lo, b_hi, b_lo);
+        let (r_hi, r_lo) = arith::mul(a_hi, a_lo, 0, 3);
+        let (p_hi, p_lo) = mix(p_hi, p_lo, r_hi, r_lo);
+        let (r_hi, r_lo) = arith::mul(0x123456789abcdef0fedcba9876543210, 0xffffffffffffffff0000000000000001, b_hi, b_lo);
+        let (p_hi, p_lo) = mix(p_hi, p_lo, r_hi, r_lo);
+        let (r_hi, r_lo) = arith::mul(b_lo, b_hi, 0x80000000000000000000000000000000, 0);
+        mix(p_hi, p_lo, r_hi, r_lo)
+    }
     // Shifts and BYTE by constant amounts, which the native tier computes in place: every
     // case of the halves (0, within the low half, 128, across, 256 and more, a huge amount),
     // each result mixed into the last so that none is lost.

@@ -1,7 +1,7 @@
 //! Property tests of Move arithmetic in the native tier: the functions of `arith.move`
 //! (every arithmetic instruction at every width, casts, comparisons, a loop calling a word
-//! native and charging gas, the word natives computed in place, shifts and BYTE by
-//! constants, a charge gated by fork, recursion, Move aborts) run in both tiers on random arguments biased to the edges, at a
+//! native and charging gas, the word natives computed in place (MUL among them), shifts
+//! and BYTE by constants, a charge gated by fork, recursion, Move aborts) run in both tiers on random arguments biased to the edges, at a
 //! fork with and without the gated charge's, and must end the same way: the same results,
 //! or the same VM status, and the same gas left.
 

@@ -16,7 +16,8 @@
 //! One job per file: `function.rs` the function's frame and blocks, `instructions.rs` the
 //! straight-line instructions, `vectors.rs` the spill vector's, `calls.rs` calls of the
 //! module's functions and of natives, `gas.rs` charges of static gas and `words.rs` cheap
-//! word natives computed without a call, `shifts.rs` shifts and BYTE by a constant,
+//! word natives computed without a call (`multiply.rs` MUL among them), `shifts.rs` shifts
+//! and BYTE by a constant,
 //! `stops.rs` the checks that return a status,
 //! `values.rs` the operand stack and value widths.
 
@@ -24,6 +25,7 @@ mod calls;
 mod function;
 mod gas;
 mod instructions;
+mod multiply;
 mod shifts;
 mod stops;
 mod values;

@@ -1,13 +1,14 @@
-//! The word natives cheap enough to compute in place (`evmove::arith`'s add, sub,
+//! The word natives cheap enough to compute in place (`evmove::arith`'s add, sub, mul,
 //! comparisons, bitwise operations, `iszero`): a word is its `(hi, lo)` u128 halves, as the
 //! natives take and return it, and the operations are the EVM's, exactly as
 //! `evmove_word` computes them (add and sub wrap modulo 2^256, the carry found by comparing
-//! the low half's sum with an operand; signed comparisons compare the high halves signed).
-//! Multiplication, division, remainders, exponentiation, shifts and the rest stay calls.
+//! the low half's sum with an operand; signed comparisons compare the high halves signed;
+//! mul in `multiply.rs`). Division, remainders, exponentiation, shifts by an amount not
+//! known (`shifts.rs` has the known ones) and the rest stay calls.
 
 use cranelift_codegen::ir::{condcodes::IntCC, types, InstBuilder, Value};
 use evmove_runtime::natives::{NativeDecl, Op};
-use revm_bytecode::opcode::{ADD, AND, EQ, GT, ISZERO, LT, NOT, OR, SGT, SLT, SUB, XOR};
+use revm_bytecode::opcode::{ADD, AND, EQ, GT, ISZERO, LT, MUL, NOT, OR, SGT, SLT, SUB, XOR};
 
 use super::{Item, Translator};
 use crate::types::Scalar;
@@ -27,6 +28,10 @@ impl Translator<'_, '_> {
         match (opcode, &halves[..]) {
             (ADD | SUB | AND | OR | XOR, &[a_hi, a_lo, b_hi, b_lo]) => {
                 let (hi, lo) = self.binary(opcode, (a_hi, a_lo), (b_hi, b_lo));
+                self.push_word(hi, lo);
+            }
+            (MUL, &[a_hi, a_lo, b_hi, b_lo]) => {
+                let (hi, lo) = self.multiply((a_hi, a_lo), (b_hi, b_lo));
                 self.push_word(hi, lo);
             }
             (NOT, &[hi, lo]) => {
