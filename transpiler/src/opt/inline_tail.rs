@@ -72,7 +72,7 @@ pub(super) fn call_counts(module: &Module) -> HashMap<FuncRef, usize> {
 
 /// Whether `function` has at most [`MAX_INSTS`] operations and does not reach universal
 /// form's EVM stack.
-fn is_small(function: &Function) -> bool {
+pub(super) fn is_small(function: &Function) -> bool {
     let insts = || (function.layout().iter()).flat_map(|&b| function.block(b).insts.iter());
     insts().all(|inst| !inst.data.touches_stack())
         && insts()
