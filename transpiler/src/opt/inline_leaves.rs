@@ -14,15 +14,12 @@
 //! bounded amount per call it had; a caller that becomes a leaf may be inlined in turn in the
 //! next round, and recursion, which no leaf has, is never unrolled. A function called once
 //! is inlined into its caller unless that is itself (a call it makes of its caller, in a
-//! cycle of functions, stays a call), and only when small ([`inline_tail::MAX_INSTS`]), so
+//! cycle of functions, stays a call), and only when small ([`MAX_INSTS_CALLED_ONCE`]), so
 //! a cycle's members stop growing.
 
 use std::collections::HashMap;
 
-use super::{
-    inline::remove_uncalled,
-    inline_tail::{self, call_counts},
-};
+use super::inline::{call_counts, is_within, remove_uncalled};
 use crate::ir::{
     Block, BlockCall, ControlFlowGraph, FuncRef, Function, InstData, Module, Terminator, Value,
 };
@@ -32,6 +29,10 @@ use crate::ir::{
 /// reverts: 34 in the corpus Token) runs ~190 Move instructions, which a Move call would
 /// make ~10% slower.
 pub const MAX_INSTS: usize = 48;
+
+/// The most operations a function called once, not a leaf, may have to be inlined (as many
+/// as `inline_tail` takes: the code does not grow, a caller's locals do).
+pub const MAX_INSTS_CALLED_ONCE: usize = 64;
 
 /// Inlines every call of a small leaf function and the one call of a small function called
 /// once, and removes the functions no longer called; returns whether it inlined any.
@@ -74,10 +75,12 @@ fn is_small_leaf(function: &Function) -> bool {
 }
 
 /// Whether `function` returns, makes no tail call (which the copy would make its caller's)
-/// and is small ([`inline_tail::MAX_INSTS`], no universal form's EVM stack), whatever it
+/// and is small ([`MAX_INSTS_CALLED_ONCE`], no universal form's EVM stack), whatever it
 /// calls.
 fn is_small_returning(function: &Function) -> bool {
-    function.results.is_some() && !makes_tail_calls(function) && inline_tail::is_small(function)
+    function.results.is_some()
+        && !makes_tail_calls(function)
+        && is_within(function, MAX_INSTS_CALLED_ONCE)
 }
 
 fn makes_tail_calls(function: &Function) -> bool {
