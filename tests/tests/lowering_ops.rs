@@ -359,3 +359,131 @@ fn narrow_operations_match_revm() {
         }
     }
 }
+
+/// Whether `module` calls a function (a native of the shim) named `name`.
+fn calls_named(module: &move_binary_format::CompiledModule, name: &str) -> bool {
+    (module.function_handles.iter())
+        .any(|handle| module.identifiers[handle.name.0 as usize].as_str() == name)
+}
+
+/// Adding or subtracting a constant below 2^128 in a loop runs inline on the halves (no
+/// native), and computes what revm does on words whose low half sits at the carry's (the
+/// borrow's) edge and whose high half wraps: a constant of 2^128 or more still takes the
+/// native. The loop turns once (32 bytes of calldata, shifted right by 5: a count the
+/// lifter cannot know, so the loop stays one), counting down (its own `sub` runs inline).
+#[test]
+fn constants_added_and_subtracted_inline_in_loops_match_revm() {
+    let mut engines = Differential::new();
+    engines.fund(SENDER, U256::from(10).pow(U256::from(20)));
+    let mut runner = TestRunner::deterministic();
+    let x = "PUSH0 CALLDATALOAD";
+    let mut cases: Vec<(String, &str, U256, bool)> = Vec::new();
+    for c in [1, 3, 32, 1 << 127, u128::MAX].map(U256::from) {
+        let c_text = format!("PUSH {c:#x}");
+        // `a` on top: x + c, c + x, x - c.
+        cases.push((format!("{c_text} {x} ADD"), "add", c, true));
+        cases.push((format!("{x} {c_text} ADD"), "add", c, true));
+        cases.push((format!("{c_text} {x} SUB"), "sub", c, true));
+    }
+    let wide = U256::ONE << 128;
+    cases.push((format!("PUSH {wide:#x} {x} ADD"), "add", wide, false));
+    cases.push((format!("PUSH {wide:#x} {x} SUB"), "sub", wide, false));
+    for (operation, native, c, inline) in cases {
+        let text = format!(
+            "CALLDATASIZE PUSH 5 SHR
+             turn: {operation} PUSH0 MSTORE
+             PUSH 1 SWAP1 SUB DUP1 PUSH @turn JUMPI
+             PUSH 0x20 PUSH0 RETURN"
+        );
+        let code = assemble(&text).expect("assembles");
+        let name = format!("{operation} in a loop");
+        assert_eq!(
+            calls_named(&compiled(&code, "constant"), native),
+            !inline,
+            "{name}: inline {inline}"
+        );
+        let created = engines.execute(&Tx::deploy(SENDER, &code)).unwrap();
+        let address = created.created.expect("deploys");
+        let c = u128::try_from(c).unwrap_or(u128::MAX);
+        let lows = [0, 1, c - 1, c, u128::MAX - c, u128::MAX - c + 1, u128::MAX];
+        let highs = [0, 1, u128::MAX - 1, u128::MAX];
+        let edges =
+            (lows.iter()).flat_map(|&lo| highs.map(|hi| (U256::from(hi) << 128) | U256::from(lo)));
+        let random: Vec<U256> = (0..16)
+            .map(|_| word(256).new_tree(&mut runner).unwrap().current())
+            .collect();
+        for x in edges.chain(random) {
+            let (outcome, difference) = engines
+                .compare(&Tx::call(SENDER, address, x.to_be_bytes::<32>().to_vec()))
+                .unwrap();
+            assert_eq!(difference, None, "{name} on {x:#x}");
+            assert_eq!(outcome.status, Status::Success, "{name} on {x:#x}");
+        }
+    }
+}
+
+/// A branch on a subtraction tests for inequality (`evmove::opt::conditions`), and solc's
+/// check that a product by a constant did not overflow, `sub(div(mul(c, x), c), x)` either
+/// way round, a bound on `x`: no division left, and what revm does on factors at the bound
+/// and past it; a branch on `x - c` compares `x` with `c`.
+#[test]
+fn branches_on_subtractions_and_product_checks_match_revm() {
+    let checks = [
+        // mul(c, x), sub(x, q)
+        "PUSH0 CALLDATALOAD DUP1 PUSH {c} MUL PUSH {c} DUP2 DIV DUP3 SUB",
+        // mul(x, c), sub(q, x)
+        "PUSH0 CALLDATALOAD DUP1 PUSH {c} SWAP1 MUL PUSH {c} DUP2 DIV DUP3 SWAP1 SUB",
+    ];
+    // The product (or `x - c` for the inequality) is returned, or the branch reverts.
+    let tail = "PUSH @out JUMPI PUSH0 MSTORE PUSH 0x20 PUSH0 RETURN
+                out: PUSH0 PUSH0 REVERT";
+    let inequality = "PUSH0 CALLDATALOAD DUP1 PUSH {c} SWAP1 SUB";
+    let mut engines = Differential::new();
+    engines.fund(SENDER, U256::from(10).pow(U256::from(20)));
+    let mut runner = TestRunner::deterministic();
+    let constants = [
+        U256::from(2),
+        U256::from(3),
+        U256::from(7),
+        U256::from(10).pow(U256::from(18)),
+        U256::ONE << 200,
+    ];
+    for c in constants {
+        let shapes = checks
+            .iter()
+            .map(|check| (check, "div"))
+            .chain([(&inequality, "sub")]);
+        for (shape, gone) in shapes {
+            let text = format!("{} {tail}", shape.replace("{c}", &format!("{c:#x}")));
+            let code = assemble(&text).expect("assembles");
+            let name = format!("{shape} with c = {c:#x}");
+            assert!(
+                !calls_named(&compiled(&code, "check"), gone),
+                "{name}: a {gone} is left"
+            );
+            let created = engines.execute(&Tx::deploy(SENDER, &code)).unwrap();
+            let address = created.created.expect("deploys");
+            let bound = U256::MAX / c;
+            let edges = [
+                U256::ZERO,
+                U256::ONE,
+                c - U256::ONE,
+                c,
+                c + U256::ONE,
+                bound - U256::ONE,
+                bound,
+                bound + U256::ONE,
+                U256::MAX,
+            ];
+            let random: Vec<U256> = (0..16)
+                .map(|_| word(256).new_tree(&mut runner).unwrap().current())
+                .collect();
+            for x in edges.into_iter().chain(random) {
+                let (_, difference) = engines
+                    .compare(&Tx::call(SENDER, address, x.to_be_bytes::<32>().to_vec()))
+                    .unwrap();
+                assert_eq!(difference, None, "{name} on {x:#x}");
+            }
+        }
+    }
+}

@@ -19,7 +19,7 @@ use std::collections::HashMap;
 
 use crate::ir::{Charge, ControlFlowGraph, FuncRef, Function, Inst, InstData, Module, Terminator};
 
-use super::{charges::last_open_charge, inline_tail::call_counts};
+use super::{charges::last_open_charge, inline::call_counts};
 
 /// Moves charges into and out of the functions called from one place (by a call that
 /// returns); returns whether it moved any.

@@ -154,6 +154,41 @@ pub(super) fn remove_uncalled(module: &mut Module) -> bool {
     true
 }
 
+/// Per function, how many calls and tail calls of it the module makes.
+pub(super) fn call_counts(module: &Module) -> HashMap<FuncRef, usize> {
+    let mut counts = HashMap::new();
+    for function in &module.functions {
+        for &block in function.layout() {
+            let data = function.block(block);
+            let calls = data.insts.iter().filter_map(|inst| match inst.data {
+                InstData::Call { func, .. } => Some(func),
+                _ => None,
+            });
+            let tail = match data.terminator {
+                Some(Terminator::TailCall { func, .. }) => Some(func),
+                _ => None,
+            };
+            for func in calls.chain(tail) {
+                *counts.entry(func).or_insert(0) += 1;
+            }
+        }
+    }
+    counts
+}
+
+/// Whether `function` has at most `max` operations (instructions other than constants and gas
+/// charges), does not reach universal form's EVM stack, and takes no stack base (a function
+/// in or above a recursion checks its own frame's height on entry: it stays a function).
+pub(super) fn is_within(function: &Function, max: usize) -> bool {
+    let insts = || (function.layout().iter()).flat_map(|&b| function.block(b).insts.iter());
+    function.stack_base.is_none()
+        && insts().all(|inst| !inst.data.touches_stack())
+        && insts()
+            .filter(|inst| !matches!(inst.data, InstData::Const(_) | InstData::Gas(_)))
+            .count()
+            <= max
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

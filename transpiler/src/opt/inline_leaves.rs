@@ -2,38 +2,54 @@
 //! arithmetic, validators (`x == and(x, 2^160 - 1)` or revert). A Move call costs more than
 //! the few instructions such a function runs (`DESIGN.md` §9), and once its body is in the
 //! caller, its gas charges join the caller's ([`super::charges`]) and its constants fold
-//! with the caller's.
+//! with the caller's. Functions that return and are called from one place only (an external
+//! function's body calling its internal one: `transfer` calling `_transfer`) are inlined
+//! too when small, calls and all: the code is the same size (the function leaves the
+//! module), one Move call fewer.
 //!
 //! A call `r = call g(args)` ending a block's first part becomes a jump to a copy of `g`'s
 //! blocks, each `return x` of the copy a jump to the rest of the block (a new block whose
-//! parameters are `r`). Only *leaves* are inlined (no calls, no tail calls, no universal
-//! form's EVM stack, no stack base: a function whose recursive calls folded away still
-//! checks its own frame's height) of at most [`MAX_INSTS`] operations, so a caller grows by a bounded
-//! amount per call it had; a caller that becomes a leaf may be inlined in turn in the next
-//! round, and recursion, which no leaf has, is never unrolled.
+//! parameters are `r`). Only *leaves* are inlined anywhere (no calls, no tail calls, no
+//! universal form's EVM stack, no stack base: a function whose recursive calls folded away
+//! still checks its own frame's height) of at most [`MAX_INSTS`] operations, so a caller
+//! grows by a bounded amount per call it had; a caller that becomes a leaf may be inlined
+//! in turn in the next round, and recursion, which no leaf has, is never unrolled. A
+//! function called once is inlined into its caller unless that is itself (a call it makes
+//! of its caller, in a cycle of functions, stays a call), and only when small
+//! ([`MAX_INSTS_CALLED_ONCE`], no stack base either), so a cycle's members stop growing.
 
 use std::collections::HashMap;
 
-use super::inline::remove_uncalled;
+use super::inline::{call_counts, is_within, remove_uncalled};
 use crate::ir::{
     Block, BlockCall, ControlFlowGraph, FuncRef, Function, InstData, Module, Terminator, Value,
 };
 
 /// The most operations (instructions other than constants and gas charges) an inlined leaf
-/// may have.
-pub const MAX_INSTS: usize = 32;
+/// may have: an ERC20's `_transfer` (two storage reads and writes, a log, its checks and
+/// reverts: 34 in the corpus Token) runs ~190 Move instructions, which a Move call would
+/// make ~10% slower.
+pub const MAX_INSTS: usize = 48;
 
-/// Inlines every call of a small leaf function, and removes the functions no longer called;
-/// returns whether it inlined any.
+/// The most operations a function called once, not a leaf, may have to be inlined (as many
+/// as `inline_tail` takes: the code does not grow, a caller's locals do).
+pub const MAX_INSTS_CALLED_ONCE: usize = 64;
+
+/// Inlines every call of a small leaf function and the one call of a small function called
+/// once, and removes the functions no longer called; returns whether it inlined any.
 pub fn inline_small_leaves(module: &mut Module) -> bool {
+    let calls = call_counts(module);
     let leaves: HashMap<FuncRef, Function> = (module.functions.iter().enumerate())
         .skip(1)
-        .filter(|(_, function)| is_small_leaf(function))
+        .filter(|&(i, function)| {
+            is_small_leaf(function)
+                || (calls.get(&FuncRef::new(i)) == Some(&1) && is_small_returning(function))
+        })
         .map(|(i, function)| (FuncRef::new(i), function.clone()))
         .collect();
     let mut inlined = false;
-    for function in &mut module.functions {
-        while let Some((block, at, callee)) = first_call_of(function, &leaves) {
+    for (i, function) in module.functions.iter_mut().enumerate() {
+        while let Some((block, at, callee)) = first_call_of(function, FuncRef::new(i), &leaves) {
             inline_call(function, block, at, &leaves[&callee]);
             inlined = true;
         }
@@ -57,17 +73,39 @@ fn is_small_leaf(function: &Function) -> bool {
         && operations <= MAX_INSTS
         && insts()
             .all(|inst| !matches!(inst.data, InstData::Call { .. }) && !inst.data.touches_stack())
-        && blocks().all(|data| !matches!(data.terminator, Some(Terminator::TailCall { .. })))
+        && !makes_tail_calls(function)
 }
 
-/// The first call in `function` of one of `leaves`: its block, its index there, the callee.
+/// Whether `function` returns, makes no tail call (which the copy would make its caller's)
+/// and is small ([`MAX_INSTS_CALLED_ONCE`], no universal form's EVM stack), whatever it
+/// calls.
+fn is_small_returning(function: &Function) -> bool {
+    function.results.is_some()
+        && !makes_tail_calls(function)
+        && is_within(function, MAX_INSTS_CALLED_ONCE)
+}
+
+fn makes_tail_calls(function: &Function) -> bool {
+    (function.layout().iter()).any(|&b| {
+        matches!(
+            function.block(b).terminator,
+            Some(Terminator::TailCall { .. })
+        )
+    })
+}
+
+/// The first call in `function` (which is `itself`) of one of `leaves` other than itself:
+/// its block, its index there, the callee.
 fn first_call_of(
     function: &Function,
+    itself: FuncRef,
     leaves: &HashMap<FuncRef, Function>,
 ) -> Option<(Block, usize, FuncRef)> {
     function.layout().iter().find_map(|&block| {
         (function.block(block).insts.iter().enumerate()).find_map(|(at, inst)| match inst.data {
-            InstData::Call { func, .. } if leaves.contains_key(&func) => Some((block, at, func)),
+            InstData::Call { func, .. } if func != itself && leaves.contains_key(&func) => {
+                Some((block, at, func))
+            }
             _ => None,
         })
     })
@@ -179,6 +217,41 @@ mod tests {
              inner: JUMPDEST PUSH 1 ADD SWAP1 JUMP",
         );
         assert_eq!(module.functions.len(), 1, "{module}");
+    }
+
+    #[test]
+    fn a_function_called_once_is_inlined_whatever_it_calls() {
+        // `once`, called from one place, calls `big`, which is called twice and too big for
+        // a leaf (60 additions): `once` goes into its caller, `big` stays.
+        let doubles = "DUP1 ADD ".repeat(60);
+        let module = optimized(&format!(
+            "PUSH @mid PUSH 0 CALLDATALOAD PUSH @once JUMP
+             mid: JUMPDEST PUSH @done SWAP1 PUSH @big JUMP
+             done: JUMPDEST PUSH 0 MSTORE PUSH 0x20 PUSH 0 RETURN
+             once: JUMPDEST PUSH @back SWAP1 PUSH @big JUMP
+             back: JUMPDEST PUSH 1 ADD SWAP1 JUMP
+             big: JUMPDEST {doubles} SWAP1 JUMP"
+        ));
+        assert_eq!(module.functions.len(), 2, "{module}");
+        assert_eq!(module.to_string().matches("call fn").count(), 2, "{module}");
+    }
+
+    #[test]
+    fn a_function_above_a_recursion_stays_a_function() {
+        // `once`, called from one place, calls `count`, which recurses: `once` passes its
+        // stack base on to `count` (`lift::bases`), so it is not inlined either.
+        let module = optimized(
+            "PUSH @done PUSH 0 CALLDATALOAD PUSH @once JUMP
+             done: JUMPDEST PUSH 0 MSTORE PUSH 0x20 PUSH 0 RETURN
+             once: JUMPDEST PUSH @back SWAP1 PUSH @count JUMP
+             back: JUMPDEST PUSH 1 ADD SWAP1 JUMP
+             count: JUMPDEST DUP1 ISZERO PUSH @out JUMPI
+             PUSH 1 SWAP1 SUB PUSH @again SWAP1 PUSH @count JUMP
+             again: JUMPDEST
+             out: JUMPDEST SWAP1 JUMP",
+        );
+        assert_eq!(module.functions.len(), 3, "{module}");
+        assert!(module.functions[1..].iter().all(|f| f.stack_base.is_some()), "{module}");
     }
 
     #[test]

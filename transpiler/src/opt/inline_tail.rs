@@ -11,8 +11,11 @@
 
 use std::collections::HashMap;
 
-use super::{inline::remove_uncalled, inline_leaves::copy_body};
-use crate::ir::{BlockCall, FuncRef, Function, InstData, Module, Terminator};
+use super::{
+    inline::{call_counts, is_within, remove_uncalled},
+    inline_leaves::copy_body,
+};
+use crate::ir::{BlockCall, FuncRef, Function, Module, Terminator};
 
 /// The most operations (instructions other than constants and gas charges) a function
 /// inlined at its one tail call may have.
@@ -49,38 +52,10 @@ pub fn inline_single_tail_calls(module: &mut Module) -> bool {
     inlined
 }
 
-/// Per function, how many calls and tail calls of it the module makes.
-pub(super) fn call_counts(module: &Module) -> HashMap<FuncRef, usize> {
-    let mut counts = HashMap::new();
-    for function in &module.functions {
-        for &block in function.layout() {
-            let data = function.block(block);
-            let calls = data.insts.iter().filter_map(|inst| match inst.data {
-                InstData::Call { func, .. } => Some(func),
-                _ => None,
-            });
-            let tail = match data.terminator {
-                Some(Terminator::TailCall { func, .. }) => Some(func),
-                _ => None,
-            };
-            for func in calls.chain(tail) {
-                *counts.entry(func).or_insert(0) += 1;
-            }
-        }
-    }
-    counts
-}
-
-/// Whether `function` has at most [`MAX_INSTS`] operations, does not reach universal form's
-/// EVM stack and takes no stack base.
+/// Whether `function` has at most [`MAX_INSTS`] operations, does not reach universal
+/// form's EVM stack and takes no stack base.
 fn is_small(function: &Function) -> bool {
-    let insts = || (function.layout().iter()).flat_map(|&b| function.block(b).insts.iter());
-    function.stack_base.is_none()
-        && insts().all(|inst| !inst.data.touches_stack())
-        && insts()
-            .filter(|inst| !matches!(inst.data, InstData::Const(_) | InstData::Gas(_)))
-            .count()
-            <= MAX_INSTS
+    is_within(function, MAX_INSTS)
 }
 
 #[cfg(test)]

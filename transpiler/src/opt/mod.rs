@@ -10,6 +10,8 @@
 //! - [`fold`]: pure operations on constants, and branches and switches on constants.
 //! - [`size_checks`]: ABI decoders' checks of the calldata's size, `slt(sub(calldatasize,
 //!   head), n)`, as one comparison of the size.
+//! - [`conditions`]: branches on a subtraction as comparisons (`n != 1`; solc's check that
+//!   a product by a constant did not overflow, as a bound on the factor).
 //! - [`cse`]: operations repeating an earlier one that dominates them (CALLDATASIZE read
 //!   twice, an address masked twice).
 //! - [`branches`]: branches whose two sides are the same.
@@ -36,6 +38,7 @@
 pub mod branches;
 pub mod call_charges;
 pub mod charges;
+pub mod conditions;
 pub mod cse;
 pub mod dead_code;
 pub mod fold;
@@ -56,7 +59,7 @@ use crate::ir::{FuncRef, Function, Module};
 pub type FunctionPass = fn(&mut Function) -> bool;
 
 /// The passes over one function, in the order [`optimize`] runs them, by name.
-pub const FUNCTION_PASSES: [(&str, FunctionPass); 11] = [
+pub const FUNCTION_PASSES: [(&str, FunctionPass); 12] = [
     (
         "params::remove_redundant_params",
         params::remove_redundant_params,
@@ -66,6 +69,10 @@ pub const FUNCTION_PASSES: [(&str, FunctionPass); 11] = [
     (
         "size_checks::fold_size_checks",
         size_checks::fold_size_checks,
+    ),
+    (
+        "conditions::simplify_conditions",
+        conditions::simplify_conditions,
     ),
     (
         "cse::eliminate_common_subexpressions",

@@ -225,12 +225,7 @@ impl Emitter<'_> {
     /// no parameter to store, no target to set, no gas count to settle or start.
     pub(super) fn plain_jump(&self, call: &BlockCall, here: usize) -> Option<CodeOffset> {
         let params = &self.function.block(call.block).params;
-        let stores = params.iter().any(|p| {
-            matches!(
-                self.locations[p.index()],
-                Location::Word { .. } | Location::Spilled(_) | Location::Narrow(_)
-            )
-        });
+        let stores = (call.args.iter().zip(params)).any(|(&arg, &param)| self.moves(arg, param));
         let to = self.position[&call.block];
         let plain = !stores && !self.layout.needs_target(here, to);
         (plain && !self.crosses_count(here, to)).then(|| self.label(self.layout.jump(here, to)))
@@ -248,10 +243,12 @@ impl Emitter<'_> {
         let params = &self.function.block(call.block).params;
         let mut stored = Vec::new();
         for (&arg, &param) in call.args.iter().zip(params) {
+            if !self.moves(arg, param) {
+                continue;
+            }
             match self.locations[param.index()] {
                 Location::Narrow(_) => self.push_half(arg, Half::Lo)?,
-                Location::Word { .. } | Location::Spilled(_) => self.push_word(arg)?,
-                _ => continue,
+                _ => self.push_word(arg)?,
             }
             stored.push(param);
         }
@@ -271,5 +268,18 @@ impl Emitter<'_> {
             self.emit(Bytecode::Branch(label));
         }
         Ok(())
+    }
+
+    /// Whether passing `arg` to `param` moves anything: `param` lives in locals (or the
+    /// spill vector) and `arg` does not live in the very same ones. A loop passing a value
+    /// on unchanged to the parameter sharing its locals moves nothing. (Every argument is
+    /// pushed before any parameter is stored, and the parameters of one block live apart,
+    /// so no other parameter's store overwrites the locals an argument left in place.)
+    fn moves(&self, arg: Value, param: Value) -> bool {
+        let to = self.locations[param.index()];
+        matches!(
+            to,
+            Location::Word { .. } | Location::Spilled(_) | Location::Narrow(_)
+        ) && self.locations[arg.index()] != to
     }
 }

@@ -4,6 +4,7 @@
 //!
 //! - `emitter`: the code being emitted, labels, what it calls.
 //! - `select`: instruction selection (natives, calls, inline Move arithmetic).
+//! - `add_constant`: adding or subtracting a constant below 2^128, inline on the halves.
 //! - `fused`: sequences of instructions lowered as one native (a mapping's slot, a
 //!   returned word).
 //! - `gas`: gas charges.
@@ -38,6 +39,7 @@
 //! local instead (`Location::Spilled`), created with every element zero in the prologue and
 //! read and written through references.
 
+mod add_constant;
 mod assigned;
 mod base;
 mod branches;

@@ -1,7 +1,7 @@
 //! Instruction selection: each IR instruction as a native call, a call of the module's
 //! function, or inline Move arithmetic where that is exact and cheaper (bitwise operations,
-//! comparisons signed or not, shifts by a constant, and u128 arithmetic on values proven
-//! narrow).
+//! comparisons signed or not, shifts by a constant, u128 arithmetic on values proven
+//! narrow, and, in loops, adding or subtracting a small constant: `super::add_constant`).
 
 use alloy_primitives::U256;
 use move_binary_format::file_format::Bytecode;
@@ -23,6 +23,11 @@ impl Emitter<'_> {
     pub(super) fn instructions(&mut self, block: Block) -> Result<bool, LowerError> {
         let data = self.function.block(block);
         let insts = &data.insts;
+        let in_loop = self
+            .layout
+            .enclosing(self.position[&block])
+            .next()
+            .is_some();
         let mut i = 0;
         while let Some(inst) = insts.get(i) {
             if let Some(sequence) = self.fused(&insts[i..], data.terminator.as_ref()) {
@@ -41,6 +46,8 @@ impl Emitter<'_> {
                     self.store_bool(inst.results[0]);
                 }
                 InstData::Op { op, args } if self.inline(*op, args, &inst.results)? => {}
+                InstData::Op { op, args }
+                    if in_loop && self.add_constant(*op, args, &inst.results)? => {}
                 InstData::Op { op, args } => {
                     for &arg in args {
                         self.push_word(arg)?;
