@@ -251,7 +251,10 @@ mod tests {
              out: JUMPDEST SWAP1 JUMP",
         );
         assert_eq!(module.functions.len(), 3, "{module}");
-        assert!(module.functions[1..].iter().all(|f| f.stack_base.is_some()), "{module}");
+        assert!(
+            module.functions[1..].iter().all(|f| f.stack_base.is_some()),
+            "{module}"
+        );
     }
 
     #[test]
