@@ -40,6 +40,13 @@ impl Differential {
         }
     }
 
+    /// [`Differential::in_tier`], with `sender` holding 10^20 wei in both.
+    pub fn funded_in_tier(tier: Tier, sender: Address) -> Self {
+        let mut engines = Self::in_tier(tier);
+        engines.fund(sender, U256::from(10).pow(U256::from(20)));
+        engines
+    }
+
     /// In the native tier, fails unless some frame ran as machine code.
     pub fn assert_ran_natively(&self) {
         if let Some(native) = self.evmove.native_tier() {

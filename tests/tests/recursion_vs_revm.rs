@@ -153,9 +153,7 @@ fn assert_static_with_bases(code: &[u8]) {
 
 /// revm beside evmove in `tier`, the sender funded.
 fn engines(tier: Tier) -> Differential {
-    let mut engines = Differential::in_tier(tier);
-    engines.fund(SENDER, U256::from(10).pow(U256::from(20)));
-    engines
+    Differential::funded_in_tier(tier, SENDER)
 }
 
 /// Deploys `runtime` in both engines: its address.

@@ -20,7 +20,6 @@ use evmove_native::Tier;
 use evmove_runtime::DEFAULT_PUBLISHER;
 use evmove_tests::{
     differential::Differential,
-    engine::Engine,
     outcome::{Status, Tx, TxOutcome},
     speculation::{calldata, effects, jumpdests, push, speculating, COUNTER, WRITES},
 };
@@ -41,9 +40,7 @@ fn assert_speculates(code: &[u8]) {
 
 /// revm beside evmove in `tier`, the sender funded.
 fn engines(tier: Tier) -> Differential {
-    let mut engines = Differential::in_tier(tier);
-    engines.fund(SENDER, U256::from(10).pow(U256::from(20)));
-    engines
+    Differential::funded_in_tier(tier, SENDER)
 }
 
 /// Runs `tx` in both engines: revm's outcome; fails on any difference.

@@ -60,20 +60,16 @@ pub fn inline_small_leaves(module: &mut Module) -> bool {
     inlined
 }
 
-/// Whether `function` returns, calls nothing, does not reach universal form's EVM stack,
-/// takes no stack base, and has at most [`MAX_INSTS`] operations.
+/// Whether `function` returns, calls nothing, makes no tail call and is small ([`MAX_INSTS`],
+/// no universal form's EVM stack, no stack base).
 fn is_small_leaf(function: &Function) -> bool {
-    let blocks = || function.layout().iter().map(|&b| function.block(b));
-    let insts = || blocks().flat_map(|data| data.insts.iter());
-    let operations = insts()
-        .filter(|inst| !matches!(inst.data, InstData::Const(_) | InstData::Gas(_)))
-        .count();
+    let calls = (function.layout().iter())
+        .flat_map(|&b| function.block(b).insts.iter())
+        .any(|inst| matches!(inst.data, InstData::Call { .. }));
     function.results.is_some()
-        && function.stack_base.is_none()
-        && operations <= MAX_INSTS
-        && insts()
-            .all(|inst| !matches!(inst.data, InstData::Call { .. }) && !inst.data.touches_stack())
+        && !calls
         && !makes_tail_calls(function)
+        && is_within(function, MAX_INSTS)
 }
 
 /// Whether `function` returns, makes no tail call (which the copy would make its caller's)
