@@ -39,11 +39,19 @@ impl HandOver {
 
     /// Records a commit, the `committed`-th of the block: `parallel` when its execution
     /// started before every transaction below it was committed (and validated). Whether to
-    /// hand the rest of the block over now.
-    pub(super) fn after_commit(&mut self, committed: usize, parallel: bool) -> bool {
+    /// hand the rest of the block over now. Commits made before `all_started` (every worker
+    /// at work) are not sampled: the first worker alone runs transactions in order while the
+    /// others start (a thread, its VM), which says nothing about the block.
+    pub(super) fn after_commit(
+        &mut self,
+        committed: usize,
+        parallel: bool,
+        all_started: bool,
+    ) -> bool {
         match self.fallback {
             Fallback::Never => false,
             Fallback::AfterCommits(commits) => committed >= commits,
+            Fallback::WhenDependent if !all_started => false,
             Fallback::WhenDependent => {
                 self.sampled += 1;
                 self.parallel += usize::from(parallel);
@@ -65,7 +73,16 @@ mod tests {
     /// The commit at which `hand_over` hands over, if it does, given each commit's
     /// parallelism.
     fn hands_over_at(mut hand_over: HandOver, parallel: impl Fn(usize) -> bool) -> Option<usize> {
-        (1..=10 * SAMPLE).find(|&committed| hand_over.after_commit(committed, parallel(committed)))
+        (1..=10 * SAMPLE)
+            .find(|&committed| hand_over.after_commit(committed, parallel(committed), true))
+    }
+
+    #[test]
+    fn commits_before_every_worker_started_are_not_sampled() {
+        let mut hand_over = HandOver::new(Fallback::WhenDependent);
+        assert!((1..=10 * SAMPLE).all(|committed| !hand_over.after_commit(committed, false, false)));
+        let first = (1..=SAMPLE).find(|&committed| hand_over.after_commit(committed, false, true));
+        assert_eq!(first, Some(SAMPLE));
     }
 
     #[test]

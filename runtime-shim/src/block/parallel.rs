@@ -181,7 +181,7 @@ pub(super) fn execute<T: Task, B: BaseView<T::Key, T::Value>>(
         txns,
         base,
         memory: MvMemory::new(len, len * WRITES_PER_TXN),
-        scheduler: Scheduler::new(len, config.speculation, config.fallback),
+        scheduler: Scheduler::new(len, config.speculation, config.fallback, threads.get()),
         records: (0..len).map(|_| Padded::default()).collect(),
         writes: Mutex::new(BlockWrites::with_capacity_and_hasher(
             len * WRITES_PER_TXN,
@@ -204,6 +204,9 @@ pub(super) fn execute<T: Task, B: BaseView<T::Key, T::Value>>(
             }
         }
         let workers = handles.len();
+        for _ in workers..threads.get() {
+            block.scheduler.worker_started();
+        }
         let mut panicked = None;
         for handle in handles {
             if let Err(payload) = handle.join() {
@@ -224,6 +227,7 @@ impl<T: Task, B: BaseView<T::Key, T::Value>> Block<'_, T, B> {
     /// after an execution, a re-execution after a failed validation).
     fn work(&self) {
         let _halt = HaltOnPanic(&self.scheduler, &self.idle);
+        self.scheduler.worker_started();
         let mut job = None;
         let mut idle = 0;
         while !self.scheduler.done() {

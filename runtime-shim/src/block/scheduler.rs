@@ -150,11 +150,18 @@ pub(super) struct Scheduler {
     /// Where the block was handed to the sequential executor, if it was: the transactions
     /// below are committed, the others are left to it.
     handed_over: OnceLock<TxnIndex>,
+    /// Workers not yet at work (see [`HandOver::after_commit`]).
+    unstarted: AtomicUsize,
     txns: Box<[Padded<Txn>]>,
 }
 
 impl Scheduler {
-    pub(super) fn new(block_len: usize, speculation: Speculation, fallback: Fallback) -> Self {
+    pub(super) fn new(
+        block_len: usize,
+        speculation: Speculation,
+        fallback: Fallback,
+        workers: usize,
+    ) -> Self {
         Self {
             block_len,
             execution_idx: Padded::default(),
@@ -169,6 +176,7 @@ impl Scheduler {
             conflicted: AtomicBool::new(false),
             done: AtomicBool::new(block_len == 0),
             handed_over: OnceLock::new(),
+            unstarted: AtomicUsize::new(workers),
             txns: (0..block_len).map(|_| Padded::default()).collect(),
         }
     }
@@ -335,13 +343,20 @@ impl Scheduler {
                 break;
             }
             let next = commits.next;
-            if next < self.block_len && commits.hand_over.after_commit(next, parallel) {
+            let all_started = self.unstarted.load(SeqCst) == 0;
+            if next < self.block_len && commits.hand_over.after_commit(next, parallel, all_started)
+            {
                 let _ = self.handed_over.set(next);
                 break;
             }
         }
         self.done.store(true, SeqCst);
         None
+    }
+
+    /// A worker is at work (or will never be: it could not be started).
+    pub(super) fn worker_started(&self) {
+        self.unstarted.fetch_sub(1, SeqCst);
     }
 
     /// Whether a job is there for the taking, as [`Scheduler::next_job`] would find it now:
