@@ -584,7 +584,10 @@ mod tests {
                 continue;
             };
             assert_eq!(native.words_in(), usize::from(op.inputs()), "{op}");
-            let pushes = matches!(native.result, Results::Word | Results::Bool);
+            let pushes = matches!(
+                native.result,
+                Results::Word | Results::Narrow | Results::Bool
+            );
             assert_eq!(pushes, op.outputs() == 1, "{op}");
             let name = match native.name {
                 "ret" => "return",
