@@ -67,6 +67,7 @@ fn the_frame_natives_are_all_there() {
             "msize",
             "mcopy",
             "keccak256",
+            "init_free_pointer",
             "keccak_slot",
             "keccak_key"
         ]
@@ -109,7 +110,8 @@ fn the_frame_natives_are_all_there() {
             "create2"
         ]
     );
-    // One per EVM environment opcode; ADDRESS is `self_address` (a reserved word in Move).
+    // One per EVM environment opcode (ADDRESS is `self_address`: a reserved word in Move), and
+    // the fused `no_callvalue` and `selector`.
     assert_eq!(
         names_in("env"),
         [
@@ -117,6 +119,7 @@ fn the_frame_natives_are_all_there() {
             "origin",
             "caller",
             "callvalue",
+            "no_callvalue",
             "calldatasize",
             "codesize",
             "gasprice",
@@ -133,6 +136,7 @@ fn the_frame_natives_are_all_there() {
             "gas",
             "balance",
             "calldataload",
+            "selector",
             "extcodesize",
             "extcodehash",
             "blockhash",

@@ -15,7 +15,7 @@ module evmove::charged {
     public native fun mstore8(
         offset_hi: u128, offset_lo: u128, value_hi: u128, value_lo: u128, charge: u64
     );
-    public native fun msize(charge: u64): (u128, u128);
+    public native fun msize(charge: u64): u128;
     public native fun mcopy(
         dest_hi: u128, dest_lo: u128, source_hi: u128, source_lo: u128, size_hi: u128, size_lo: u128, charge: u64
     );
@@ -25,6 +25,7 @@ module evmove::charged {
     public native fun keccak_slot(
         key_hi: u128, key_lo: u128, slot_hi: u128, slot_lo: u128, charge: u64
     ): (u128, u128);
+    public native fun init_free_pointer(charge: u64);
     public native fun keccak_key(key_hi: u128, key_lo: u128, charge: u64): (u128, u128);
     // evmove::storage
     public native fun sload(key_hi: u128, key_lo: u128, charge: u64): (u128, u128);
@@ -40,10 +41,11 @@ module evmove::charged {
     public native fun origin(charge: u64): (u128, u128);
     public native fun caller(charge: u64): (u128, u128);
     public native fun callvalue(charge: u64): (u128, u128);
-    public native fun calldatasize(charge: u64): (u128, u128);
-    public native fun codesize(charge: u64): (u128, u128);
+    public native fun no_callvalue(charge: u64): bool;
+    public native fun calldatasize(charge: u64): u128;
+    public native fun codesize(charge: u64): u128;
     public native fun gasprice(charge: u64): (u128, u128);
-    public native fun returndatasize(charge: u64): (u128, u128);
+    public native fun returndatasize(charge: u64): u128;
     public native fun coinbase(charge: u64): (u128, u128);
     public native fun timestamp(charge: u64): (u128, u128);
     public native fun number(charge: u64): (u128, u128);
@@ -56,7 +58,8 @@ module evmove::charged {
     public native fun gas(charge: u64): (u128, u128);
     public native fun balance(address_hi: u128, address_lo: u128, charge: u64): (u128, u128);
     public native fun calldataload(offset_hi: u128, offset_lo: u128, charge: u64): (u128, u128);
-    public native fun extcodesize(address_hi: u128, address_lo: u128, charge: u64): (u128, u128);
+    public native fun selector(charge: u64): u128;
+    public native fun extcodesize(address_hi: u128, address_lo: u128, charge: u64): u128;
     public native fun extcodehash(address_hi: u128, address_lo: u128, charge: u64): (u128, u128);
     public native fun blockhash(number_hi: u128, number_lo: u128, charge: u64): (u128, u128);
     public native fun blobhash(index_hi: u128, index_lo: u128, charge: u64): (u128, u128);

@@ -17,17 +17,22 @@ module evmove::env {
     /// CALLVALUE: the wei sent to this frame.
     public native fun callvalue(): (u128, u128);
 
-    /// CALLDATASIZE: the size of the input in bytes.
-    public native fun calldatasize(): (u128, u128);
+    /// ISZERO of CALLVALUE: whether this frame was sent no wei.
+    public native fun no_callvalue(): bool;
 
-    /// CODESIZE: the size of the running code (the deployed EVM code, or the initcode).
-    public native fun codesize(): (u128, u128);
+    /// CALLDATASIZE: the size of the input in bytes (a size: its low half alone, the high
+    /// half zero).
+    public native fun calldatasize(): u128;
+
+    /// CODESIZE: the size of the running code (the deployed EVM code, or the initcode), as
+    /// CALLDATASIZE gives it.
+    public native fun codesize(): u128;
 
     /// GASPRICE: the transaction's gas price.
     public native fun gasprice(): (u128, u128);
 
-    /// RETURNDATASIZE: the size of the last call's return data.
-    public native fun returndatasize(): (u128, u128);
+    /// RETURNDATASIZE: the size of the last call's return data, as CALLDATASIZE gives it.
+    public native fun returndatasize(): u128;
 
     /// COINBASE: the block's beneficiary.
     public native fun coinbase(): (u128, u128);
@@ -65,8 +70,12 @@ module evmove::env {
     /// CALLDATALOAD: the 32 bytes of input at `offset`, zero past its end.
     public native fun calldataload(offset_hi: u128, offset_lo: u128): (u128, u128);
 
-    /// EXTCODESIZE: the size of `address`'s EVM code.
-    public native fun extcodesize(address_hi: u128, address_lo: u128): (u128, u128);
+    /// CALLDATALOAD of offset 0 shifted right by 224 bits: the function selector, the
+    /// input's first four bytes (zero past its end), as CALLDATASIZE gives a size.
+    public native fun selector(): u128;
+
+    /// EXTCODESIZE: the size of `address`'s EVM code, as CALLDATASIZE gives it.
+    public native fun extcodesize(address_hi: u128, address_lo: u128): u128;
 
     /// EXTCODEHASH: the Keccak-256 hash of `address`'s EVM code; 0 for an account that does
     /// not exist.

@@ -1,9 +1,11 @@
 /// Ending the EVM frame (`runtime-shim/src/natives/halt.rs`).
 ///
-/// Each native here records how the frame ended in the host and then aborts the Move
-/// execution with code 0, which unwinds every Move frame of the EVM frame at once (an EVM
-/// halt may happen deep inside internal functions). The host reads an abort with code 0 as
-/// "ended as recorded". Transpiled code aborts directly, with a non-zero code, where the
+/// Each native here records how the frame ended in the host and returns; the transpiled
+/// code after it returns too, through every function that never returns up to the entry
+/// (an EVM halt may happen deep inside internal functions), or, in a function that returns
+/// words, aborts with code 0, which unwinds every Move frame of the EVM frame at once. The
+/// host reads an entry returning, and an abort with code 0 (also that of a native failing
+/// on the way, out of gas), as "ended as recorded". Transpiled code aborts directly, with a non-zero code, where the
 /// front end found a fault (invalid jump, stack underflow or overflow): an exceptional halt
 /// (state of the frame rolled back, all its gas consumed), as is running out of gas. Any
 /// other abort, and any other Move runtime error, is evmove's failure, not the EVM's: the

@@ -14,8 +14,9 @@ module evmove::memory {
     /// Writes the low byte of `value` at `offset` (MSTORE8).
     public native fun mstore8(offset_hi: u128, offset_lo: u128, value_hi: u128, value_lo: u128);
 
-    /// The size of memory in bytes, a multiple of 32 (MSIZE).
-    public native fun msize(): (u128, u128);
+    /// The size of memory in bytes, a multiple of 32 (MSIZE): its low half alone, the high
+    /// half zero (as `env::calldatasize`).
+    public native fun msize(): u128;
 
     /// Copies `size` bytes from `source` to `dest`; the ranges may overlap (MCOPY).
     public native fun mcopy(
@@ -26,6 +27,10 @@ module evmove::memory {
     public native fun keccak256(
         offset_hi: u128, offset_lo: u128, size_hi: u128, size_lo: u128
     ): (u128, u128);
+
+    /// Writes 0x80 at 0x40: `mstore(0x40, 0x80)`, solc's free memory pointer, set where its
+    /// code starts.
+    public native fun init_free_pointer();
 
     /// Writes `key` at 0 and `slot` at 32, then gives the Keccak-256 hash of those 64 bytes:
     /// `mstore(0, key) mstore(32, slot) keccak256(0, 64)`, a mapping's storage slot.

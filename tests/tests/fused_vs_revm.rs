@@ -15,7 +15,8 @@ use evmove_native::Tier;
 use evmove_runtime::SpecId;
 use evmove_tests::{
     compiled,
-    differential::{assert_agree, execute_both_at},
+    differential::{assert_agree, engines_at, execute_both, execute_both_at},
+    engine::Engine,
     outcome::{Status, Tx, TxOutcome},
 };
 
@@ -259,4 +260,78 @@ fn other_stores_and_events_stay_apart() {
         assert_eq!(calls_of(&code, "log1"), 1, "{tail}");
         agrees(&code, &word(0x5eed), 40);
     }
+}
+
+#[test]
+fn the_selector_is_one_native_whatever_the_calldata_length() {
+    // `shr(224, calldataload(0))` returned: the input's first four bytes, zero past its end
+    // (calldata of 0 to 5 bytes).
+    let code = assemble("PUSH 0 CALLDATALOAD PUSH 0xe0 SHR PUSH 0 MSTORE PUSH 0x20 PUSH 0 RETURN")
+        .unwrap();
+    assert_eq!(calls_of(&code, "selector"), 1);
+    assert_eq!(calls_of(&code, "calldataload"), 0);
+    let calldata = [0xa9, 0x05, 0x9c, 0xbb, 0x77];
+    for size in 0..=calldata.len() {
+        let outcome = agrees(&code, &calldata[..size], 40);
+        let mut selector = [0; 4];
+        selector[..size.min(4)].copy_from_slice(&calldata[..size.min(4)]);
+        let expected = word(u32::from_be_bytes(selector).into());
+        assert_eq!(outcome.output[..], expected, "{size}");
+    }
+}
+
+#[test]
+fn a_loaded_word_read_again_is_no_selector() {
+    // The word at 0 is shifted and also returned whole: it is loaded, not the selector.
+    let code = assemble(
+        "PUSH 0 CALLDATALOAD DUP1 PUSH 0xe0 SHR PUSH 0 MSTORE PUSH 0x20 MSTORE
+         PUSH 0x40 PUSH 0 RETURN",
+    )
+    .unwrap();
+    assert_eq!(calls_of(&code, "selector"), 0);
+    assert_eq!(calls_of(&code, "calldataload"), 1);
+    let outcome = agrees(&code, &word(0x1234_5678_9abc), 40);
+    assert_eq!(outcome.output[0x20..], word(0x1234_5678_9abc));
+}
+
+#[test]
+fn a_check_that_no_value_was_sent_is_one_native() {
+    // A non-payable function's check, `iszero(callvalue())`, reverting if value came, with
+    // and without value (and, with value, an odd amount in the high half too).
+    let code = assemble(
+        "CALLVALUE ISZERO PUSH @ok JUMPI PUSH 0 DUP1 REVERT
+         ok: JUMPDEST PUSH 1 PUSH 0 MSTORE PUSH 0x20 PUSH 0 RETURN",
+    )
+    .unwrap();
+    assert_eq!(calls_of(&code, "no_callvalue"), 1);
+    assert_eq!(calls_of(&code, "callvalue"), 0);
+    for value in [U256::ZERO, U256::from(1), U256::from(1) << 130] {
+        for tier in TIERS {
+            let (mut revm, mut evmove) = engines_at(SpecId::CANCUN, tier, &[(PROGRAM, &code)]);
+            for engine in [&mut revm as &mut dyn Engine, &mut evmove] {
+                engine.fund(SENDER, U256::from(1) << 140);
+            }
+            let mut call = Tx::call(SENDER, PROGRAM, Bytes::new());
+            call.value = value;
+            let (expected, actual) = execute_both(&mut revm, &mut evmove, &call);
+            assert_agree(&expected, &actual, &format!("{value}, {tier:?}"));
+            let reverted = expected.status == Status::Revert;
+            assert_eq!(reverted, !value.is_zero(), "{value}, {tier:?}");
+        }
+    }
+}
+
+#[test]
+fn the_free_pointer_store_is_one_native_and_grows_memory_as_the_evm_does() {
+    // solc's first store, `mstore(0x40, 0x80)`, then MSIZE and the pointer read back and
+    // returned with the memory below; out of gas inside it at every limit around.
+    let code = assemble(
+        "PUSH 0x80 PUSH 0x40 MSTORE MSIZE PUSH 0 MSTORE PUSH 0x40 MLOAD PUSH 0x20 MSTORE
+         PUSH 0x60 PUSH 0 RETURN",
+    )
+    .unwrap();
+    assert_eq!(calls_of(&code, "init_free_pointer"), 1);
+    assert_eq!(calls_of(&code, "mstore"), 2);
+    let outcome = agrees(&code, &[], 80);
+    assert_eq!(outcome.output[..0x40], [word(0x60), word(0x80)].concat());
 }

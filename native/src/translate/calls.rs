@@ -46,6 +46,7 @@ impl Translator<'_, '_> {
                 let types = match decl.row.result {
                     Results::Nothing => vec![],
                     Results::Word => vec![Scalar::U128; 2],
+                    Results::Narrow => vec![Scalar::U128],
                     Results::Bool => vec![Scalar::Bool],
                     Results::Values(_) => return Err(not_compilable("a native of Move values")),
                 };

@@ -359,7 +359,8 @@ fn run_session<'a>(
     let (result, mut frame) = execute_function(exec, host, module, entry, Vec::new(), frame);
     host.recycle_memory(std::mem::take(&mut frame.memory));
     match result {
-        Ok(_) => Err(Stopped::NoEvmEnd(NO_END.to_string())),
+        // A halt native recorded the end, and the code returned after it.
+        Ok(_) => (frame.end).ok_or_else(|| Stopped::NoEvmEnd(NO_END.to_string())),
         Err(error) if speculation_failed(&error) => {
             Err(Stopped::SpeculationFailed(Box::new(frame)))
         }
@@ -376,7 +377,8 @@ fn speculation_failed(error: &VMError) -> bool {
         && error.sub_status() == Some(AbortCode::SpeculationFailed.code())
 }
 
-/// Why a frame that ended without a native recording how has no EVM end.
+/// Why a frame whose entry returned, or that aborted as ended, without a native recording
+/// how has no EVM end.
 const NO_END: &str = "the frame ended without STOP, RETURN, REVERT or a fault";
 
 /// Executes `module::function(args)` (BCS-encoded arguments) in a new session whose natives
@@ -447,8 +449,7 @@ pub(super) fn execute_function<'a>(
 /// is the section's charge exceeding the gas left. Everything else is evmove's: any other
 /// Move VM error (the VM's own call-stack limit is no EVM limit: [`run_module`] runs a
 /// `run()` that reached it again in universal form, where the module has it), an abort with
-/// 0 and nothing recorded, an evmove bug's abort code ([`AbortCode::is_bug`]), a typed entry's code outside a typed
-/// entry call, a failed speculation ([`AbortCode::SpeculationFailed`], which [`run_module`]
+/// 0 and nothing recorded, a typed entry's code outside a typed entry call, a failed speculation ([`AbortCode::SpeculationFailed`], which [`run_module`]
 /// reads first, running the frame again), or a code the shim table does not know.
 pub(super) fn frame_end(error: &VMError, recorded: Option<FrameEnd>) -> Result<FrameEnd, String> {
     let code = match error.major_status() {

@@ -1,8 +1,10 @@
 //! What a native works with: a [`NativeCtx`] over the frame's [`FrameExtension`] (the
 //! transaction's [`Host`], the [`Calls`] the executor offers, the executing [`Frame`]), and
-//! the end-of-frame logic: a native that ends the frame (STOP, RETURN, a fault) records the
-//! end in the frame and returns [`FrameEnded`], and its Move native aborts with
-//! [`FRAME_ENDED`], which the executor reads back as the recorded end.
+//! the end-of-frame logic: a native that ends the frame records the end in the frame. A
+//! halt (STOP, RETURN, REVERT, INVALID, SELFDESTRUCT) then returns, and so does the code
+//! after it, up to the entry; any other end (out of gas, a fault inside a native) returns
+//! [`FrameEnded`], and its Move native aborts with [`FRAME_ENDED`]. Either way the executor
+//! reads back the recorded end.
 //!
 //! The natives' work is plain Rust over a [`NativeCtx`]; the Move VM adapter
 //! (`natives::frame`) only moves words in and out, so other callers (the native tier) can

@@ -75,8 +75,8 @@ pub enum HaltReason {
     /// the return data out of its ABI type ([`AbortCode::ArgumentOutOfRange`],
     /// [`AbortCode::ResultOutOfRange`]), or the call failed ([`AbortCode::Reverted`], when
     /// not raised by `evmove::abi` itself). Only a typed entry call ends so; any other abort
-    /// code that is no EVM halt (an evmove bug such as [`AbortCode::NoReturnReturned`], or a
-    /// code the shim table does not know) is no halt but [`Fatal`] ([`FatalCause::Evmove`]).
+    /// code that is no EVM halt (a code the shim table does not know, say) is no halt but
+    /// [`Fatal`] ([`FatalCause::Evmove`]).
     #[error("Move abort {code} ({}) in {location}", meaning(*code))]
     Aborted {
         /// The abort code.

@@ -248,6 +248,18 @@ pub extern "C" fn call_native(
                     write_result(results, WordOrBool::Word(word));
                     Status::Continue
                 }
+                (Status::Continue, Ok(Some(word)), Results::Bool) => {
+                    write_result(results, WordOrBool::Bool(!word.is_zero()));
+                    Status::Continue
+                }
+                // A narrow result is the word's low half, in the first slot.
+                (Status::Continue, Ok(Some(word)), Results::Narrow) => match u128::try_from(word) {
+                    Ok(lo) => {
+                        results[0] = lo;
+                        Status::Continue
+                    }
+                    Err(_) => Status::Misdeclared,
+                },
                 (Status::Continue, Ok(None), Results::Nothing) => Status::Continue,
                 (Status::Continue, Err(_), _) => ctx.abort(FRAME_ENDED),
                 (Status::Continue, Ok(_), _) => Status::Misdeclared,

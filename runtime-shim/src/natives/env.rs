@@ -37,6 +37,12 @@ pub fn callvalue(ctx: &mut NativeCtx<'_, '_>, _: &[U256]) -> HostResult {
     Ok(Some(ctx.frame.value))
 }
 
+/// ISZERO of CALLVALUE (`no_callvalue`): 1 if the frame was sent no value, else 0 (a bool
+/// result).
+pub fn no_callvalue(ctx: &mut NativeCtx<'_, '_>, _: &[U256]) -> HostResult {
+    Ok(Some(U256::from(ctx.frame.value.is_zero())))
+}
+
 /// CALLDATASIZE.
 pub fn calldatasize(ctx: &mut NativeCtx<'_, '_>, _: &[U256]) -> HostResult {
     Ok(Some(U256::from(ctx.frame.input.len())))
@@ -121,6 +127,14 @@ pub fn calldataload(ctx: &mut NativeCtx<'_, '_>, args: &[U256]) -> HostResult {
     let mut word = [0; 32];
     copy_padded(&mut word, &ctx.frame.input, usize::try_from(args[0]).ok());
     Ok(Some(U256::from_be_bytes(word)))
+}
+
+/// CALLDATALOAD of offset 0 shifted right by 224 bits (`selector`): the input's first four
+/// bytes, zero past its end.
+pub fn selector(ctx: &mut NativeCtx<'_, '_>, _: &[U256]) -> HostResult {
+    let mut selector = [0; 4];
+    copy_padded(&mut selector, &ctx.frame.input, Some(0));
+    Ok(Some(U256::from(u32::from_be_bytes(selector))))
 }
 
 /// EXTCODESIZE: its fork's static gas and the cold surcharge.

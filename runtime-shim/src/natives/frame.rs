@@ -17,17 +17,21 @@ use move_core_types::gas_algebra::InternalGas;
 use move_vm_runtime::native_functions::NativeFunction;
 use move_vm_types::{natives::function::NativeResult, values::Value};
 
-use evmove_word::shim::gate::Charge;
+use evmove_word::shim::{gate::Charge, natives::Results};
 
 use super::gas::charge_section;
-use super::word::{misdeclared, no_type_arguments, take_words_into, word_result};
+use super::word::{
+    bool_result, misdeclared, narrow_result, no_type_arguments, take_words_into, word_result,
+};
 use crate::host::native::FRAME_ENDED;
 use crate::host::native::{FrameEnded, FrameExtension, NativeCtx};
 
 /// The most words a native takes (CALL's seven).
 pub const MAX_WORDS: usize = 7;
 
-/// A native reaching the host: its words in (EVM operand order), a word out or nothing.
+/// A native reaching the host: its words in (EVM operand order), a word out (given as its
+/// row's result says: two halves, the low half of a narrow word, a bool of a word 0 or 1)
+/// or nothing.
 pub type HostFn = fn(&mut NativeCtx<'_, '_>, &[U256]) -> HostResult;
 
 /// What a host native returns: the word it pushes (if its declaration returns one), or the
@@ -39,8 +43,8 @@ pub type HostResult = Result<Option<U256>, FrameEnded>;
 pub(crate) struct Shape {
     /// How many words it takes.
     pub words_in: usize,
-    /// Whether it returns a word (else nothing).
-    pub returns_word: bool,
+    /// What it returns: a word, a narrow word, a bool (1 or 0 from its function), or nothing.
+    pub result: Results,
     /// Whether it is a charged form: an encoded [`Charge`] follows the words.
     pub charged: bool,
 }
@@ -63,7 +67,7 @@ pub(crate) fn native(shape: Shape, run: HostFn) -> NativeFunction {
         let extension = context.extensions_mut().get_mut::<FrameExtension>();
         let mut ctx = NativeCtx::new(extension);
         let result = run_charged(&mut ctx, charge, run, words);
-        finish(InternalGas::new(ctx.cost), shape.returns_word, result)
+        finish(InternalGas::new(ctx.cost), shape.result, result)
     })
 }
 
@@ -89,14 +93,12 @@ fn take_charge(args: &mut VecDeque<Value>) -> PartialVMResult<Charge> {
     Charge::decode(encoded).ok_or_else(|| misdeclared(format!("a charge of no fork: {encoded:#x}")))
 }
 
-fn finish(
-    cost: InternalGas,
-    returns_word: bool,
-    result: HostResult,
-) -> PartialVMResult<NativeResult> {
-    match (result, returns_word) {
-        (Ok(Some(word)), true) => Ok(word_result(cost, word)),
-        (Ok(None), false) => Ok(NativeResult::ok(cost, Default::default())),
+fn finish(cost: InternalGas, shape: Results, result: HostResult) -> PartialVMResult<NativeResult> {
+    match (result, shape) {
+        (Ok(Some(word)), Results::Word) => Ok(word_result(cost, word)),
+        (Ok(Some(word)), Results::Narrow) => narrow_result(cost, word),
+        (Ok(Some(word)), Results::Bool) => Ok(bool_result(cost, !word.is_zero())),
+        (Ok(None), Results::Nothing) => Ok(NativeResult::ok(cost, Default::default())),
         (Err(FrameEnded), _) => Ok(NativeResult::err(cost, FRAME_ENDED)),
         (Ok(_), _) => Err(misdeclared(
             "a host native's result does not match its declaration".to_string(),

@@ -1,5 +1,8 @@
 //! The natives of `evmove::halt` (`stdlib/sources/halt.move`): each records how the frame
-//! ended and ends it (the Move execution aborts with code 0).
+//! ended and returns; the code after it returns too, up to the entry, so an ordinary end is
+//! no Move error (one the Move VM would allocate, with its location, for every frame). A
+//! halt that fails on the way (memory out of gas) ends the frame as any native does: the
+//! Move execution aborts with code 0.
 
 use alloy_primitives::{Bytes, U256};
 use revm_interpreter::{bytecode::opcode, primitives::hardfork::SpecId};
@@ -12,13 +15,13 @@ use crate::host::{
 
 /// STOP.
 pub fn stop(ctx: &mut NativeCtx<'_, '_>, _: &[U256]) -> HostResult {
-    Err(ctx.end(FrameEnd::Return(Bytes::new())))
+    ended(ctx, FrameEnd::Return(Bytes::new()))
 }
 
 /// RETURN.
 pub fn ret(ctx: &mut NativeCtx<'_, '_>, args: &[U256]) -> HostResult {
     let data = memory_bytes(ctx, args[0], args[1])?;
-    Err(ctx.end(FrameEnd::Return(data)))
+    ended(ctx, FrameEnd::Return(data))
 }
 
 /// MSTORE of a word, then RETURN of it (`ret_word`): the two operations themselves, so
@@ -32,12 +35,12 @@ pub fn ret_word(ctx: &mut NativeCtx<'_, '_>, args: &[U256]) -> HostResult {
 /// REVERT.
 pub fn revert(ctx: &mut NativeCtx<'_, '_>, args: &[U256]) -> HostResult {
     let data = memory_bytes(ctx, args[0], args[1])?;
-    Err(ctx.end(FrameEnd::Revert(data)))
+    ended(ctx, FrameEnd::Revert(data))
 }
 
 /// INVALID.
 pub fn invalid(ctx: &mut NativeCtx<'_, '_>, _: &[U256]) -> HostResult {
-    Err(ctx.halt(HaltReason::InvalidOpcode))
+    ended(ctx, FrameEnd::Halt(HaltReason::InvalidOpcode))
 }
 
 /// SELFDESTRUCT: the journal moves the balance and marks the account for deletion as the
@@ -71,7 +74,13 @@ pub fn selfdestruct(ctx: &mut NativeCtx<'_, '_>, args: &[U256]) -> HostResult {
     if !previously_destroyed {
         host.journal().record_refund(params.selfdestruct_refund());
     }
-    Err(ctx.end(FrameEnd::Return(Bytes::new())))
+    ended(ctx, FrameEnd::Return(Bytes::new()))
+}
+
+/// Ends the frame as `end`, recorded; the native returns.
+fn ended(ctx: &mut NativeCtx<'_, '_>, end: FrameEnd) -> HostResult {
+    let FrameEnded = ctx.end(end);
+    Ok(None)
 }
 
 /// `size` bytes of memory at `offset`, grown and paid for.

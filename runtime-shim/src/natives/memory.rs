@@ -61,6 +61,12 @@ pub fn keccak_slot(ctx: &mut NativeCtx<'_, '_>, args: &[U256]) -> HostResult {
     keccak(ctx, &[U256::ZERO, word * U256::from(2)])
 }
 
+/// MSTORE of 0x80 at 0x40 (`init_free_pointer`): solc's free memory pointer, stored as MSTORE
+/// stores it.
+pub fn init_free_pointer(ctx: &mut NativeCtx<'_, '_>, _: &[U256]) -> HostResult {
+    mstore(ctx, &[U256::from(0x40), U256::from(0x80)])
+}
+
 /// MSTORE of the key at 0, KECCAK256 of 0..64 (`keccak_key`): the two operations themselves,
 /// so memory and gas are theirs.
 pub fn keccak_key(ctx: &mut NativeCtx<'_, '_>, args: &[U256]) -> HostResult {

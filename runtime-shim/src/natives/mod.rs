@@ -46,7 +46,7 @@ use std::sync::LazyLock;
 
 use evmove_word::shim::{
     module::{ABI, ARITH, CALL, ENV, GAS, HALT, LOG, MEMORY, STORAGE},
-    Native, Results,
+    Native,
 };
 use move_core_types::identifier::Identifier;
 use move_vm_runtime::native_functions::{NativeFunction, NativeFunctionTable};
@@ -85,7 +85,7 @@ impl NativeDecl {
             Op::Host(run) => {
                 let shape = frame::Shape {
                     words_in: self.row.words_in(),
-                    returns_word: self.row.result == Results::Word,
+                    result: self.row.result,
                     charged: self.row.charged,
                 };
                 frame::native(shape, run)
@@ -145,6 +145,7 @@ fn implementation(row: &Native) -> Option<Op> {
         (MEMORY, "msize") => Host(memory::msize),
         (MEMORY, "mcopy") => Host(memory::mcopy),
         (MEMORY, "keccak256") => Host(memory::keccak),
+        (MEMORY, "init_free_pointer") => Host(memory::init_free_pointer),
         (MEMORY, "keccak_slot") => Host(memory::keccak_slot),
         (MEMORY, "keccak_key") => Host(memory::keccak_key),
         (STORAGE, "sload") => Host(storage::sload),
@@ -155,6 +156,7 @@ fn implementation(row: &Native) -> Option<Op> {
         (ENV, "origin") => Host(env::origin),
         (ENV, "caller") => Host(env::caller),
         (ENV, "callvalue") => Host(env::callvalue),
+        (ENV, "no_callvalue") => Host(env::no_callvalue),
         (ENV, "calldatasize") => Host(env::calldatasize),
         (ENV, "codesize") => Host(env::codesize),
         (ENV, "gasprice") => Host(env::gasprice),
@@ -171,6 +173,7 @@ fn implementation(row: &Native) -> Option<Op> {
         (ENV, "gas") => Host(env::gas),
         (ENV, "balance") => Host(env::balance),
         (ENV, "calldataload") => Host(env::calldataload),
+        (ENV, "selector") => Host(env::selector),
         (ENV, "extcodesize") => Host(env::extcodesize),
         (ENV, "extcodehash") => Host(env::extcodehash),
         (ENV, "blockhash") => Host(env::blockhash),
@@ -226,6 +229,7 @@ pub fn table() -> NativeFunctionTable {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use evmove_word::shim::Results;
 
     /// Each row's implementation has the row's shape: an arithmetic operation takes its
     /// words and gives a word or a bool, a host operation gives a word or nothing, the abi
@@ -247,7 +251,10 @@ mod tests {
                 }
                 Op::Host(_) => {
                     assert!(row.words_in() <= frame::MAX_WORDS, "{}", row.name);
-                    let shape = matches!(row.result, Results::Word | Results::Nothing);
+                    let shape = matches!(
+                        row.result,
+                        Results::Word | Results::Narrow | Results::Bool | Results::Nothing
+                    );
                     assert!(shape && row.type_params == 0, "{}", row.name);
                     let fused = evmove_word::shim::natives::FUSED.contains(row.uncharged());
                     assert!(row.opcode.is_some() || fused, "{}", row.name);

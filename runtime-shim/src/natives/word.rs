@@ -97,6 +97,17 @@ pub(crate) fn word_result(cost: InternalGas, word: U256) -> NativeResult {
     )
 }
 
+/// A native's successful result: a word below 2^128, as its low half alone (a narrow
+/// result: `Results::Narrow`); a wider word is the native's declaration broken.
+#[inline]
+pub(crate) fn narrow_result(cost: InternalGas, word: U256) -> PartialVMResult<NativeResult> {
+    let lo = u128::try_from(word).map_err(|_| misdeclared(format!("a narrow result of {word}")))?;
+    Ok(NativeResult::ok(
+        cost,
+        std::iter::once(Value::u128(lo)).collect(),
+    ))
+}
+
 /// A native's successful result: one bool.
 #[inline]
 pub(crate) fn bool_result(cost: InternalGas, value: bool) -> NativeResult {

@@ -82,7 +82,7 @@ module contracts::caller {
             call::callcode(MAX, MAX, th, tl, vh, vl, 0, 0, 0, 0, 0, 0, 0, 0)
         };
         storage::sstore(0, 1, okh, okl);
-        let (sh, sl) = env::returndatasize();
+        let (sh, sl) = (0, env::returndatasize());
         env::returndatacopy(0, 0, 0, 0, sh, sl);
         halt::ret(0, 0, sh, sl);
     }
@@ -187,14 +187,15 @@ module contracts::forwarder {
     /// Calldata `[target, input...]`: calls `target` with the rest of the calldata as input
     /// and returns its return data; reverts if the call fails.
     public fun run() {
-        let (_, size) = env::calldatasize();
+        let size = env::calldatasize();
         env::calldatacopy(0, 0, 0, 32, 0, size - 32);
         let (th, tl) = env::calldataload(0, 0);
         let (_, ok) = call::staticcall(MAX, MAX, th, tl, 0, 0, 0, size - 32, 0, 0, 0, 0);
-        let (_, rs) = env::returndatasize();
+        let rs = env::returndatasize();
         env::returndatacopy(0, 0, 0, 0, 0, rs);
         if (ok == 0) {
             halt::revert(0, 0, 0, rs);
+            return
         };
         halt::ret(0, 0, 0, rs);
     }
@@ -209,7 +210,7 @@ module contracts::factory {
     /// Calldata `[kind, salt, initcode...]`: creates a contract from the initcode with
     /// CREATE (kind 0) or CREATE2 (kind 1) and returns its address (0 on failure).
     public fun run() {
-        let (_, size) = env::calldatasize();
+        let size = env::calldatasize();
         env::calldatacopy(0, 0, 0, 64, 0, size - 64);
         let (_, kind) = env::calldataload(0, 0);
         let (sh, sl) = env::calldataload(0, 32);
@@ -257,14 +258,14 @@ module contracts::memory_probe {
     ///  keccak256 of memory 0..3, msize after mcopy to 200, the mcopied word].
     public fun run() {
         memory::mstore8(0, 40, 0, 0x1ff);
-        let (m1h, m1l) = memory::msize();
+        let (m1h, m1l) = (0, memory::msize());
         let (wh, wl) = memory::mload(0, 32);
         let (ch, cl) = env::calldataload(0, 4);
-        let (sh, sl) = env::codesize();
+        let (sh, sl) = (0, env::codesize());
         memory::mstore(0, 0, 0, 0x616263);
         let (kh, kl) = memory::keccak256(0, 29, 0, 3);
         memory::mcopy(0, 200, 0, 0, 0, 32);
-        let (m2h, m2l) = memory::msize();
+        let (m2h, m2l) = (0, memory::msize());
         let (xh, xl) = memory::mload(0, 200);
         memory::mstore(0, 300, m1h, m1l);
         memory::mstore(0, 332, wh, wl);
@@ -292,6 +293,7 @@ module contracts::faults {
             memory::mstore(0, 0xffffffffffff, 0, 1);
         } else if (kind == 2) {
             halt::invalid();
+            return
         } else {
             let (_, _) = memory::keccak256(0xffff, 0xffffffff, 0, 0);
         };
@@ -305,7 +307,7 @@ module contracts::kamikaze {
 
     /// Self-destructs to the address in calldata (to its caller if there is none).
     public fun run() {
-        let (_, size) = env::calldatasize();
+        let size = env::calldatasize();
         let (bh, bl) = if (size == 0) { env::caller() } else { env::calldataload(0, 0) };
         halt::selfdestruct(bh, bl);
     }
@@ -323,7 +325,7 @@ module contracts::transient {
     /// Without calldata: sets transient slot 1 to 9, calls itself (with calldata) and
     /// returns what that saw. With calldata: returns transient slot 1.
     public fun run() {
-        let (_, size) = env::calldatasize();
+        let size = env::calldatasize();
         if (size == 0) {
             storage::tstore(0, 1, 0, 9);
             let (ah, al) = env::self_address();
@@ -351,10 +353,10 @@ module contracts::env_probe {
         let (h, l) = env::origin(); put(1, h, l);
         let (h, l) = env::caller(); put(2, h, l);
         let (h, l) = env::callvalue(); put(3, h, l);
-        let (h, l) = env::calldatasize(); put(4, h, l);
-        let (h, l) = env::codesize(); put(5, h, l);
+        put(4, 0, env::calldatasize());
+        put(5, 0, env::codesize());
         let (h, l) = env::gasprice(); put(6, h, l);
-        let (h, l) = env::returndatasize(); put(7, h, l);
+        put(7, 0, env::returndatasize());
         let (h, l) = env::coinbase(); put(8, h, l);
         let (h, l) = env::timestamp(); put(9, h, l);
         let (h, l) = env::number(); put(10, h, l);
@@ -365,7 +367,7 @@ module contracts::env_probe {
         let (h, l) = env::basefee(); put(15, h, l);
         let (h, l) = env::blobbasefee(); put(16, h, l);
         let (h, l) = env::balance(0x5e5e5e5e, 0x5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e); put(17, h, l);
-        let (h, l) = env::extcodesize(0, 0); put(18, h, l);
+        put(18, 0, env::extcodesize(0, 0));
         let (h, l) = env::extcodehash(0, 0); put(19, h, l);
         let (h, l) = env::blockhash(0, 7); put(20, h, l);
         let (h, l) = env::blobhash(0, 0); put(21, h, l);
@@ -400,7 +402,7 @@ module contracts::copy_probes {
 
     /// Returns all of memory.
     public fun return_memory() {
-        let (sh, sl) = memory::msize();
+        let (sh, sl) = (0, memory::msize());
         halt::ret(0, 0, sh, sl);
     }
 }

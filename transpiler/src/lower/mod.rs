@@ -17,9 +17,10 @@
 //! A function too large for one Move function becomes a driver of that name and private
 //! parts `<name>_<k>` ([`split`]).
 //! With an ABI, each ABI function also gets a public typed entry function ([`typed`]).
-//! `run` never returns: the frame ends in a native of `evmove::halt`, which aborts with
-//! [`AbortCode::FrameEnded`] (0), or in an abort with another [`AbortCode`] the host reads as
-//! an exceptional halt.
+//! `run` ends the frame: in a native of `evmove::halt`, which records the end and returns,
+//! after which `run` (and every function that never returns, up to it) returns too, and a
+//! function returning words aborts with [`AbortCode::FrameEnded`] (0); or in an abort with
+//! another [`AbortCode`] the host reads as an exceptional halt.
 
 pub mod counted_loops;
 pub mod function;
@@ -51,9 +52,9 @@ pub const UNIVERSAL_ENTRY: &str = "run_universal";
 
 /// Abort codes (the shim table's, `evmove_word::shim::abort`): the lowering aborts with
 /// [`AbortCode::StackUnderflow`], [`AbortCode::StackOverflow`] and [`AbortCode::InvalidJump`]
-/// where the front end found a fault, and with [`AbortCode::NoReturnReturned`] and
-/// [`AbortCode::HaltReturned`] after calls that must not return; with
-/// [`AbortCode::SpeculationFailed`] where a speculative switch matches no case.
+/// where the front end found a fault; with [`AbortCode::FrameEnded`] after a halt (or a call
+/// that never returns) in a function returning words; with [`AbortCode::SpeculationFailed`]
+/// where a speculative switch matches no case.
 pub use evmove_word::shim::AbortCode;
 
 impl From<&Fault> for AbortCode {

@@ -12,8 +12,8 @@ use revm_bytecode::opcode::OpCode;
 
 pub use evmove_word::shim::{
     natives::{
-        MoveFunction, Native, CHARGE, CHARGE_EXP, FORK, FUSED, GAS_LEFT, KECCAK_KEY, KECCAK_SLOT,
-        LOG_WORD, RET_WORD, SETTLE,
+        MoveFunction, Native, CHARGE, CHARGE_EXP, FORK, FUSED, GAS_LEFT, INIT_FREE_POINTER,
+        KECCAK_KEY, KECCAK_SLOT, LOG_WORD, NO_CALLVALUE, RET_WORD, SELECTOR, SETTLE,
     },
     MoveType, Results as NativeResult,
 };

@@ -3,11 +3,10 @@
 //!
 //! | code | raised by | meaning |
 //! | --- | --- | --- |
-//! | 0 | the natives that end a frame (`evmove::halt`, a fault in any host native) | the frame ended as the host recorded |
+//! | 0 | a fault in any host native; the lowering, after a halt in a function returning words | the frame ended as the host recorded |
 //! | 1–3 | typed entry functions (`evmove::abi`): public, documented in the README | the call reverted; an argument or the return data is not of its ABI type |
 //! | 4 | `evmove::u256::to_u128` | a word does not fit 128 bits |
 //! | 16–18 | the lowering, where the front end found a fault | an EVM exceptional halt |
-//! | 19–20 | the lowering, after calls that must not return | an evmove bug |
 //! | 21 | the lowering, where a speculative switch matches no case | no EVM end: the frame runs again in universal form |
 //!
 //! The Move sources restate codes 1–4 as constants of the modules raising them (Move code
@@ -19,8 +18,10 @@ use std::fmt;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[repr(u64)]
 pub enum AbortCode {
-    /// A native ended the frame and the host recorded how (STOP, RETURN, REVERT, or an
-    /// exceptional halt a native found): the abort unwinds every Move frame of the EVM frame.
+    /// A native ended the frame and the host recorded how (an exceptional halt a native
+    /// found, or a halt native in a function returning words, after which the lowering
+    /// aborts): the abort unwinds every Move frame of the EVM frame. (A halt in a function
+    /// that never returns is followed by a return, up to the entry: no abort.)
     FrameEnded = 0,
     /// A typed entry's call reverted or failed (`evmove::abi::E_REVERTED`).
     Reverted = 1,
@@ -38,10 +39,6 @@ pub enum AbortCode {
     StackOverflow = 17,
     /// A jump to an offset that is not a JUMPDEST.
     InvalidJump = 18,
-    /// A function that never returns returned (a lowering bug).
-    NoReturnReturned = 19,
-    /// A halt native returned instead of aborting (a runtime bug).
-    HaltReturned = 20,
     /// A jump to a value loaded from a computed address, which the static path bounded by
     /// the labels the code uses as data, went to none of them: no EVM end, the runtime
     /// runs the frame again from its start on the code's universal module.
@@ -50,7 +47,7 @@ pub enum AbortCode {
 
 impl AbortCode {
     /// Every abort code.
-    pub const ALL: [AbortCode; 11] = [
+    pub const ALL: [AbortCode; 9] = [
         AbortCode::FrameEnded,
         AbortCode::Reverted,
         AbortCode::ArgumentOutOfRange,
@@ -59,8 +56,6 @@ impl AbortCode {
         AbortCode::StackUnderflow,
         AbortCode::StackOverflow,
         AbortCode::InvalidJump,
-        AbortCode::NoReturnReturned,
-        AbortCode::HaltReturned,
         AbortCode::SpeculationFailed,
     ];
 
@@ -85,11 +80,6 @@ impl AbortCode {
             _ => None,
         }
     }
-
-    /// Whether it means an evmove bug, not anything the EVM code did.
-    pub const fn is_bug(self) -> bool {
-        matches!(self, AbortCode::NoReturnReturned | AbortCode::HaltReturned)
-    }
 }
 
 impl fmt::Display for AbortCode {
@@ -103,8 +93,6 @@ impl fmt::Display for AbortCode {
             AbortCode::StackUnderflow => "stack underflow",
             AbortCode::StackOverflow => "stack overflow",
             AbortCode::InvalidJump => "invalid jump",
-            AbortCode::NoReturnReturned => "a function that never returns returned",
-            AbortCode::HaltReturned => "a halt native returned",
             AbortCode::SpeculationFailed => "a speculated jump went elsewhere",
         })
     }

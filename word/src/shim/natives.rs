@@ -47,6 +47,10 @@ pub enum Results {
     Nothing,
     /// A word, as `(hi, lo)`.
     Word,
+    /// A word below 2^128 (a size, a selector), as its low half alone (`u128`): its high
+    /// half is zero. One value where a word is two: the Move VM 0.3.2 keeps a native's one
+    /// result inline and moves two to the heap.
+    Narrow,
     /// A comparison's outcome.
     Bool,
     /// Move values of these types.
@@ -124,6 +128,7 @@ impl Native {
         match self.result {
             Results::Nothing => vec![],
             Results::Word => vec![MoveType::U128; 2],
+            Results::Narrow => vec![MoveType::U128],
             Results::Bool => vec![MoveType::Bool],
             Results::Values(types) => types.to_vec(),
         }
@@ -180,7 +185,7 @@ const fn abi(
     }
 }
 
-use Results::{Bool as BOOL, Nothing as NOTHING, Word as WORD};
+use Results::{Bool as BOOL, Narrow as NARROW, Nothing as NOTHING, Word as WORD};
 
 /// `address_to_word(a: address): (u128, u128)`: the word of an address, zero-extended.
 pub const ADDRESS_TO_WORD: Native = abi(
@@ -281,6 +286,19 @@ pub const KECCAK_SLOT: Native = Native {
     charged: false,
 };
 
+/// `init_free_pointer()`: MSTORE of 0x80 at 0x40 — solc's free memory pointer, set where its
+/// code starts — in a native taking nothing instead of four halves. It writes memory and
+/// charges gas as the store does.
+pub const INIT_FREE_POINTER: Native = Native {
+    module: MEMORY,
+    name: "init_free_pointer",
+    opcode: None,
+    type_params: 0,
+    args: Args::Words(0),
+    result: Results::Nothing,
+    charged: false,
+};
+
 /// `keccak_key(key_hi, key_lo): (u128, u128)`: MSTORE of `key` at 0, then KECCAK256 of memory
 /// 0..64 — a mapping's slot when the mapping's own slot is still at 32 from the last hash
 /// (Solidity's second lookup in the same mapping), in one native instead of two. It writes
@@ -305,6 +323,32 @@ pub const RET_WORD: Native = Native {
     type_params: 0,
     args: Args::Words(2),
     result: Results::Nothing,
+    charged: false,
+};
+
+/// `selector(): u128`: CALLDATALOAD of offset 0 shifted right by 224 bits — the function
+/// selector, the input's first four bytes (zero past its end) — in one native taking
+/// nothing and giving one value instead of a native taking a word and giving two, and a
+/// shift.
+pub const SELECTOR: Native = Native {
+    module: ENV,
+    name: "selector",
+    opcode: None,
+    type_params: 0,
+    args: Args::Words(0),
+    result: Results::Narrow,
+    charged: false,
+};
+
+/// `no_callvalue(): bool`: ISZERO of CALLVALUE — a non-payable function's check that it was
+/// sent no value — in one native giving one value instead of a word and a test.
+pub const NO_CALLVALUE: Native = Native {
+    module: ENV,
+    name: "no_callvalue",
+    opcode: None,
+    type_params: 0,
+    args: Args::Words(0),
+    result: Results::Bool,
     charged: false,
 };
 
@@ -335,6 +379,9 @@ pub const LOG_WORD: [Native; 5] = [
 /// The natives that perform several EVM operations at once (the lowering emits them for
 /// sequences it recognises).
 pub const FUSED: &[Native] = &[
+    INIT_FREE_POINTER,
+    NO_CALLVALUE,
+    SELECTOR,
     KECCAK_SLOT,
     KECCAK_KEY,
     RET_WORD,
@@ -393,9 +440,10 @@ const ROWS: &[Native] = &[
     op(MEMORY, "mload", opcode::MLOAD, 1, WORD),
     op(MEMORY, "mstore", opcode::MSTORE, 2, NOTHING),
     op(MEMORY, "mstore8", opcode::MSTORE8, 2, NOTHING),
-    op(MEMORY, "msize", opcode::MSIZE, 0, WORD),
+    op(MEMORY, "msize", opcode::MSIZE, 0, NARROW),
     op(MEMORY, "mcopy", opcode::MCOPY, 3, NOTHING),
     op(MEMORY, "keccak256", opcode::KECCAK256, 2, WORD),
+    INIT_FREE_POINTER,
     KECCAK_SLOT,
     KECCAK_KEY,
     // evmove::storage
@@ -408,10 +456,11 @@ const ROWS: &[Native] = &[
     op(ENV, "origin", opcode::ORIGIN, 0, WORD),
     op(ENV, "caller", opcode::CALLER, 0, WORD),
     op(ENV, "callvalue", opcode::CALLVALUE, 0, WORD),
-    op(ENV, "calldatasize", opcode::CALLDATASIZE, 0, WORD),
-    op(ENV, "codesize", opcode::CODESIZE, 0, WORD),
+    NO_CALLVALUE,
+    op(ENV, "calldatasize", opcode::CALLDATASIZE, 0, NARROW),
+    op(ENV, "codesize", opcode::CODESIZE, 0, NARROW),
     op(ENV, "gasprice", opcode::GASPRICE, 0, WORD),
-    op(ENV, "returndatasize", opcode::RETURNDATASIZE, 0, WORD),
+    op(ENV, "returndatasize", opcode::RETURNDATASIZE, 0, NARROW),
     op(ENV, "coinbase", opcode::COINBASE, 0, WORD),
     op(ENV, "timestamp", opcode::TIMESTAMP, 0, WORD),
     op(ENV, "number", opcode::NUMBER, 0, WORD),
@@ -424,7 +473,8 @@ const ROWS: &[Native] = &[
     op(ENV, "gas", opcode::GAS, 0, WORD),
     op(ENV, "balance", opcode::BALANCE, 1, WORD),
     op(ENV, "calldataload", opcode::CALLDATALOAD, 1, WORD),
-    op(ENV, "extcodesize", opcode::EXTCODESIZE, 1, WORD),
+    SELECTOR,
+    op(ENV, "extcodesize", opcode::EXTCODESIZE, 1, NARROW),
     op(ENV, "extcodehash", opcode::EXTCODEHASH, 1, WORD),
     op(ENV, "blockhash", opcode::BLOCKHASH, 1, WORD),
     op(ENV, "blobhash", opcode::BLOBHASH, 1, WORD),
@@ -534,7 +584,10 @@ mod tests {
                 continue;
             };
             assert_eq!(native.words_in(), usize::from(op.inputs()), "{op}");
-            let pushes = matches!(native.result, Results::Word | Results::Bool);
+            let pushes = matches!(
+                native.result,
+                Results::Word | Results::Narrow | Results::Bool
+            );
             assert_eq!(pushes, op.outputs() == 1, "{op}");
             let name = match native.name {
                 "ret" => "return",

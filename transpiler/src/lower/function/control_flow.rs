@@ -131,7 +131,7 @@ impl Emitter<'_> {
                     self.push_base(*above);
                 }
                 self.emit(Bytecode::Call(self.callees.function(*func)));
-                self.abort(AbortCode::NoReturnReturned);
+                self.end_after_halt();
             }
             Terminator::Halt { op, args } => {
                 let defined = native_for(*op).is_some_and(|n| n.module == "halt");
@@ -144,7 +144,7 @@ impl Emitter<'_> {
                 let native =
                     native_for(op).ok_or_else(|| LowerError::Unsupported(op.to_string()))?;
                 self.call_native(native);
-                self.abort(AbortCode::HaltReturned);
+                self.end_after_halt();
             }
             Terminator::Fault(fault) => self.abort(AbortCode::from(fault)),
         }

@@ -82,6 +82,18 @@ impl Emitter<'_> {
         self.emit(Bytecode::LdU64(code as u64));
         self.emit(Bytecode::Abort);
     }
+
+    /// What follows a halt native, or the call of a function that never returns (which
+    /// returns only once a halt native ended the frame): this function ends too. One that
+    /// never returns returns, as its caller will, up to the entry, which returns to the
+    /// runtime: an ordinary end is no Move error. One that returns words aborts with
+    /// [`AbortCode::FrameEnded`] instead (its caller would go on).
+    pub(super) fn end_after_halt(&mut self) {
+        match self.function.results {
+            None => self.emit(Bytecode::Ret),
+            Some(_) => self.abort(AbortCode::FrameEnded),
+        }
+    }
 }
 
 /// Whether and how a function reaches the EVM stack of universal form.

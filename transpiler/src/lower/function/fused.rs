@@ -10,6 +10,12 @@
 //!   block: `evmove::halt::ret_word`;
 //! - an event with one word of data, `mstore(offset, value) log<n>(offset, 32, topics...)`:
 //!   `evmove::log::log<n>_word`.
+//! - solc's free memory pointer set where its code starts, `mstore(0x40, 0x80)`:
+//!   `evmove::memory::init_free_pointer`, which takes nothing;
+//! - a non-payable function's check, `iszero(callvalue())` where nothing else reads the
+//!   value: `evmove::env::no_callvalue`, which gives a bool;
+//! - the function selector, `shr(224, calldataload(0))` where nothing else reads the loaded
+//!   word: `evmove::env::selector`, which takes nothing and gives one value (a narrow word).
 //!
 //! Only constants (which emit nothing) may sit between a sequence's operations, so nothing
 //! else runs between them: a section's charge before the first one folds into the fused
@@ -21,15 +27,18 @@
 //! reverting its effects, and the store between has no effect that outlives the frame.
 
 use alloy_primitives::U256;
-use revm_bytecode::opcode;
+use revm_bytecode::opcode::{self, OpCode};
 
 use super::emitter::Emitter;
 use crate::{
     ir::{Charge, Inst, InstData, Terminator, Value},
     lower::{
         locals::Location,
-        natives::{Native, KECCAK_KEY, KECCAK_SLOT, LOG_WORD, RET_WORD},
-        AbortCode, LowerError,
+        natives::{
+            Native, INIT_FREE_POINTER, KECCAK_KEY, KECCAK_SLOT, LOG_WORD, NO_CALLVALUE, RET_WORD,
+            SELECTOR,
+        },
+        LowerError,
     },
 };
 
@@ -58,12 +67,25 @@ impl Emitter<'_> {
         let InstData::Op { op, args } = &insts.first()?.data else {
             return None;
         };
-        let &[offset, value] = &args[..] else {
-            return None;
-        };
-        if op.get() != opcode::MSTORE {
-            return None;
+        match (op.get(), &args[..]) {
+            (opcode::CALLDATALOAD, _) => self.selector(insts),
+            (opcode::CALLVALUE, _) => self.no_value(insts),
+            (opcode::MSTORE, &[offset, value]) => (self
+                .after_store(insts, terminator, offset, value))
+            .or_else(|| self.free_pointer(offset, value)),
+            _ => None,
         }
+    }
+
+    /// `mstore(offset, value)` at `insts[0]` and the operation using the stored word at once
+    /// (a hash, a return, a log), if one does.
+    fn after_store(
+        &self,
+        insts: &[Inst],
+        terminator: Option<&Terminator>,
+        offset: Value,
+        value: Value,
+    ) -> Option<Fused> {
         let fused = |native, args: &[Value], result: Option<Value>, charge, last: usize| Fused {
             native,
             args: args.to_vec(),
@@ -147,6 +169,79 @@ impl Emitter<'_> {
         }
     }
 
+    /// `mstore(0x40, 0x80)`, solc's free memory pointer set where its code starts: the store
+    /// alone, as a native taking nothing.
+    fn free_pointer(&self, offset: Value, value: Value) -> Option<Fused> {
+        (self.is(offset, 0x40) && self.is(value, 0x80)).then(|| Fused {
+            native: &INIT_FREE_POINTER,
+            args: Vec::new(),
+            result: None,
+            charge: None,
+            len: 1,
+        })
+    }
+
+    /// `shr(224, calldataload(0))` at `insts[0]`, only constants between, the loaded word read
+    /// by nothing else: the selector.
+    fn selector(&self, insts: &[Inst]) -> Option<Fused> {
+        let InstData::Op { args, .. } = &insts.first()?.data else {
+            return None;
+        };
+        let (len, shift, selector) = self.sole_reader(insts)?;
+        let selects = shift.get() == opcode::SHR
+            && matches!(insts[len - 1].data.operands(), &[amount, _] if self.is(amount, 224));
+        (selects && self.is(args[0], 0)).then(|| Fused {
+            native: &SELECTOR,
+            args: Vec::new(),
+            result: Some(selector),
+            charge: None,
+            len,
+        })
+    }
+
+    /// `iszero(callvalue())` at `insts[0]`, only constants between, the value read by nothing
+    /// else: whether the frame was sent no value.
+    fn no_value(&self, insts: &[Inst]) -> Option<Fused> {
+        let (len, test, no_value) = self.sole_reader(insts)?;
+        (test.get() == opcode::ISZERO).then(|| Fused {
+            native: &NO_CALLVALUE,
+            args: Vec::new(),
+            result: Some(no_value),
+            charge: None,
+            len,
+        })
+    }
+
+    /// The first operation after `insts[0]` past constants, if it reads the word `insts[0]`
+    /// gives (as its last operand) and nothing else in the function does: how many
+    /// instructions the two span, its opcode and its result.
+    fn sole_reader(&self, insts: &[Inst]) -> Option<(usize, OpCode, Value)> {
+        let (first, rest) = insts.split_first()?;
+        let &[word] = &first.results[..] else {
+            return None;
+        };
+        let (i, reader) =
+            (rest.iter().enumerate()).find(|(_, inst)| !matches!(inst.data, InstData::Const(_)))?;
+        let (InstData::Op { op, args }, &[result]) = (&reader.data, &reader.results[..]) else {
+            return None;
+        };
+        (args.last() == Some(&word) && self.read_once(word)).then_some((i + 2, *op, result))
+    }
+
+    /// Whether one operand in the function, of an instruction or a terminator, reads `value`.
+    fn read_once(&self, value: Value) -> bool {
+        let function = self.function;
+        let reads = (function.layout().iter().map(|&block| function.block(block)))
+            .flat_map(|data| {
+                let insts =
+                    (data.insts.iter()).flat_map(|inst| inst.data.operands().iter().copied());
+                insts.chain(data.terminator.iter().flat_map(Terminator::operands))
+            })
+            .filter(|&operand| operand == value)
+            .count();
+        reads == 1
+    }
+
     /// Whether the fused native can take `charge`, met between its operations: there is
     /// none, or no charge before them is already left for it.
     fn takes(&self, charge: Option<Charge>) -> bool {
@@ -164,10 +259,10 @@ impl Emitter<'_> {
         }
         self.call_native(sequence.native);
         if let Some(result) = sequence.result {
-            self.store_word(result);
+            self.store_result(sequence.native, result);
         }
         if sequence.halts() {
-            self.abort(AbortCode::HaltReturned);
+            self.end_after_halt();
         }
         Ok(())
     }

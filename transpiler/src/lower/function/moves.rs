@@ -7,7 +7,11 @@ use move_binary_format::file_format::Bytecode;
 use super::emitter::{halves, spilled_index, Emitter, Half};
 use crate::{
     ir::Value,
-    lower::{locals::Location, LowerError},
+    lower::{
+        locals::Location,
+        natives::{Native, NativeResult},
+        LowerError,
+    },
 };
 
 impl Emitter<'_> {
@@ -76,6 +80,16 @@ impl Emitter<'_> {
                 self.emit(Bytecode::Pop);
                 self.emit(Bytecode::Pop);
             }
+        }
+    }
+
+    /// Stores what `native` gave, on top of the stack, into `value`: a word, a narrow word
+    /// (its low half alone) or a bool.
+    pub(super) fn store_result(&mut self, native: &Native, value: Value) {
+        match native.result {
+            NativeResult::Narrow => self.store_lo(value),
+            NativeResult::Bool => self.store_bool(value),
+            _ => self.store_word(value),
         }
     }
 

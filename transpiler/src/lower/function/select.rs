@@ -56,9 +56,11 @@ impl Emitter<'_> {
                         native_for(*op).ok_or_else(|| LowerError::Unsupported(op.to_string()))?;
                     self.call_native(native);
                     match (native.result, inst.results.first()) {
-                        (NativeResult::Word, Some(&r)) => self.store_word(r),
-                        (NativeResult::Bool, Some(&r)) => self.store_bool(r),
                         (NativeResult::Nothing, None) => {}
+                        (
+                            NativeResult::Word | NativeResult::Narrow | NativeResult::Bool,
+                            Some(&r),
+                        ) => self.store_result(native, r),
                         _ => {
                             return Err(LowerError::Internal(format!(
                                 "{op} has results the native does not give"
