@@ -79,6 +79,45 @@ fn ir_reads_raw_hex() {
 }
 
 #[test]
+fn ir_stage_optimised_prints_what_the_lowering_reads() {
+    // Both stack slots reach `b` along both edges of the JUMPI: optimised, the branch
+    // chooses nothing and `b` joins the first block.
+    let hex = scratch(
+        "through.hex",
+        // CALLDATASIZE PUSH 5 CALLDATASIZE PUSH @b JUMPI b: POP PUSH 0 MSTORE STOP
+        "0x36600536600757 5b 50600052 00\n",
+    );
+    let blocks = |stdout: &str| stdout.matches("\nblock").count();
+    let (ok, lifted, stderr) = evmove(&["ir", &hex]);
+    assert!(ok, "{stderr}");
+    assert_eq!(blocks(&lifted), 2, "{lifted}");
+    assert!(lifted.contains("branch"), "{lifted}");
+    let (ok, optimised, stderr) = evmove(&["ir", "--stage", "optimised", &hex]);
+    assert!(ok, "{stderr}");
+    assert_eq!(blocks(&optimised), 1, "{optimised}");
+    assert!(optimised.contains("mstore v6, v0"), "{optimised}");
+    assert!(optimised.starts_with("; code: 13 bytes, 1 functions, 1 blocks"));
+    let (ok, summary, _) = evmove(&["ir", "--json", "--stage", "optimised", &hex]);
+    assert!(ok);
+    let summary: serde_json::Value = serde_json::from_str(&summary).unwrap();
+    assert_eq!(summary[0]["blocks"], 1, "{summary}");
+
+    let (ok, explicit, _) = evmove(&["ir", "--stage", "lifted", &hex]);
+    assert!(ok);
+    assert_eq!(explicit, lifted, "lifted is the default");
+    let (ok, _, stderr) = evmove(&["ir", "--stage", "lowered", &hex]);
+    assert!(!ok);
+    assert!(
+        stderr.contains("[possible values: lifted, optimised]"),
+        "{stderr}"
+    );
+    let (ok, help, _) = evmove(&["ir", "--help"]);
+    assert!(ok);
+    assert!(help.contains("--stage <STAGE>"), "{help}");
+    assert!(help.contains("after the optimisation passes"), "{help}");
+}
+
+#[test]
 fn bad_input_is_a_clear_error_and_a_failure() {
     let cases = [
         (scratch("empty.hex", ""), "empty"),
