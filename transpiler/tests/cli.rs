@@ -177,6 +177,53 @@ fn scratch_dir(name: &str) -> PathBuf {
 }
 
 #[test]
+fn the_manifest_says_which_tier_reruns_a_speculating_module() {
+    let universal_tier = |input: &str, name: &str| {
+        let out = scratch_dir(name);
+        let (ok, _, stderr) = evmove(&["compile", input, "-o", out.to_str().unwrap()]);
+        assert!(ok, "{stderr}");
+        let manifest: serde_json::Value =
+            serde_json::from_slice(&fs::read(out.join("manifest.json")).unwrap()).unwrap();
+        let modules = manifest["modules"].as_array().unwrap().clone();
+        (modules.iter())
+            .map(|m| {
+                (
+                    m["universal_entry"].clone(),
+                    m["native"]["universal_tier"].clone(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    // Collections' runtime code keeps function pointers in storage: its `run()` speculates,
+    // and its `run_universal()` compiles too; its initcode has no second entry.
+    let collections = universal_tier(&corpus("legacy-opt", "Collections"), "compile-collections");
+    assert_eq!(collections.len(), 2);
+    for (entry, tier) in collections {
+        match entry.as_bool().unwrap() {
+            true => assert_eq!(tier, "native"),
+            false => assert!(tier.is_null(), "{tier}"),
+        }
+    }
+    // A recursion speculates too; with a long body its universal form is split into parts,
+    // which borrow the EVM stack: the interpreter reruns it.
+    let body: String = (0..1_400)
+        .map(|k| format!("DUP1 PUSH 1 AND PUSH @d{k} JUMPI PUSH {k} PUSH 0x100 MSTORE d{k}: "))
+        .collect();
+    let code = evmove::evm::assemble(&format!(
+        "PUSH @done PUSH0 CALLDATALOAD PUSH @sum JUMP
+         done: PUSH0 MSTORE PUSH 32 PUSH0 RETURN
+         sum: DUP1 PUSH0 CALLDATALOAD EQ PUSH @skip JUMPI {body}
+         skip: DUP1 ISZERO PUSH @base JUMPI PUSH @back DUP2 PUSH 1 SWAP1 SUB PUSH @sum JUMP
+         back: ADD SWAP1 JUMP
+         base: SWAP1 JUMP"
+    ))
+    .unwrap();
+    let hex: String = code.iter().map(|b| format!("{b:02x}")).collect();
+    let recursion = universal_tier(&scratch("recursion.hex", &hex), "compile-recursion");
+    assert_eq!(recursion, [(true.into(), "interpreter".into())]);
+}
+
+#[test]
 fn compile_writes_verified_modules_and_a_manifest() {
     let out = scratch_dir("compile-token");
     let (ok, _, stderr) = evmove(&[
