@@ -32,19 +32,11 @@ const INITCODE_LIMIT: usize = 0xc000;
 const HEAD: usize = 2;
 const BRANCH: usize = 16;
 
-/// `PUSH0 CALLDATALOAD`, then `count` branches, each skipping a store when the word
-/// (calldata word 0) has one of its low 7 bits set, then a jump to calldata word 1 and
-/// `end`, which returns the word. Every branch is 16 bytes: branch `k` is at
+/// `PUSH0 CALLDATALOAD`, then `count` branches ([`branch_text`]) on that word, then a jump
+/// to calldata word 1 and `end`, which returns the word. Every branch is 16 bytes: branch `k` is at
 /// `HEAD + BRANCH k`, its JUMPDEST ([`dest`]) last.
 fn branches(count: usize) -> Vec<u8> {
-    let body: String = (0..count)
-        .map(|k| {
-            format!(
-                "DUP1 PUSH1 {} AND PUSH2 @d{k} JUMPI PUSH2 {k} PUSH2 0x100 MSTORE d{k}: ",
-                1 + k % 7
-            )
-        })
-        .collect();
+    let body = branch_text(count);
     let text = format!(
         "PUSH0 CALLDATALOAD {body} PUSH1 0x20 CALLDATALOAD JUMP end: PUSH0 MSTORE PUSH1 32 PUSH0 RETURN"
     );
@@ -52,6 +44,19 @@ fn branches(count: usize) -> Vec<u8> {
     assert_eq!(code.len(), HEAD + BRANCH * count + 11);
     assert_eq!(code[end(count)], 0x5b, "end is a JUMPDEST");
     code
+}
+
+/// `count` branches, each skipping a store when the top word has one of its low 7 bits
+/// set (bit `k % 7` for branch `k`), 16 bytes each.
+fn branch_text(count: usize) -> String {
+    (0..count)
+        .map(|k| {
+            format!(
+                "DUP1 PUSH1 {} AND PUSH2 @d{k} JUMPI PUSH2 {k} PUSH2 0x100 MSTORE d{k}: ",
+                1 + k % 7
+            )
+        })
+        .collect()
 }
 
 /// Where branch `k`'s JUMPDEST is.
@@ -151,14 +156,7 @@ fn the_most_branches_run_as_initcode() {
 /// `count` branches, run only at the level calldata word 1 names: a recursive function
 /// with that many branches.
 fn recursive_sum(count: usize) -> Vec<u8> {
-    let body: String = (0..count)
-        .map(|k| {
-            format!(
-                "DUP1 PUSH {} AND PUSH @d{k} JUMPI PUSH {k} PUSH 0x100 MSTORE d{k}: ",
-                1 + k % 7
-            )
-        })
-        .collect();
+    let body = branch_text(count);
     assemble(&format!(
         "PUSH @done PUSH0 CALLDATALOAD PUSH @sum JUMP
     done: PUSH0 MSTORE PUSH 32 PUSH0 RETURN
@@ -228,7 +226,7 @@ fn a_recursive_function_split_into_parts_runs_as_revm_runs_it() {
 
 #[test]
 fn a_recursive_function_under_the_initcode_limit_compiles() {
-    // 47.8 KB: its universal form was refused before it ran as one dispatch loop.
+    // 48 KB: its universal form was refused before it ran as one dispatch loop.
     let code = recursive_sum(3_000);
     assert!(
         code.len() <= INITCODE_LIMIT && code.len() > 47_000,

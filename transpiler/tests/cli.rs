@@ -96,7 +96,10 @@ fn ir_stage_optimised_prints_what_the_lowering_reads() {
     assert!(ok, "{stderr}");
     assert_eq!(blocks(&optimised), 1, "{optimised}");
     assert!(optimised.contains("mstore v6, v0"), "{optimised}");
-    assert!(optimised.starts_with("; code: 13 bytes, 1 functions, 1 blocks"));
+    assert!(
+        optimised.starts_with("; unnamed contract code: 13 bytes, 1 functions, 1 blocks"),
+        "{optimised}"
+    );
     let (ok, summary, _) = evmove(&["ir", "--json", "--stage", "optimised", &hex]);
     assert!(ok);
     let summary: serde_json::Value = serde_json::from_str(&summary).unwrap();

@@ -502,6 +502,29 @@ mod tests {
     }
 
     #[test]
+    fn code_with_a_computed_jump_is_one_loop_headed_by_the_dispatch_loops_head() {
+        // Three JUMPDESTs on the way to the computed jump, each a target of the dispatcher:
+        // the head dominates them all, so none heads a loop of its own.
+        let code = "a: PUSH @b JUMP b: PUSH @c JUMP c: PUSH0 CALLDATALOAD JUMP";
+        let (module, _) = lift_universal(&Code::new(assemble(code).expect("assembles")));
+        verify_module(&module).expect("well formed");
+        let function = &module.functions[0];
+        let cfg = crate::ir::ControlFlowGraph::of(function);
+        let head = cfg.successors(function.entry())[0];
+        assert_eq!(
+            cfg.predecessors(head).len(),
+            2,
+            "the entry and the jump: {module}"
+        );
+        let dominators = crate::ir::Dominators::new(&cfg);
+        for &block in function.layout() {
+            let dominated = block == function.entry() || dominators.dominates(head, block);
+            assert!(dominated, "{block}: {module}");
+        }
+        assert!(module.to_string().contains("switch v"), "{module}");
+    }
+
+    #[test]
     fn a_long_block_is_cut_into_segments_that_pass_the_stack_on() {
         let text = lifted(&"PUSH 1 ".repeat(SEGMENT + 1));
         assert!(text.contains("stack.check needs 0, grows 512"), "{text}");
