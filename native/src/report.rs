@@ -4,15 +4,21 @@
 
 use std::time::{Duration, Instant};
 
-use move_binary_format::CompiledModule;
+use move_binary_format::{access::ModuleAccess, CompiledModule};
 
-use crate::{NativeModule, NotCompilable};
+use crate::{
+    tier::{RUN, RUN_UNIVERSAL},
+    NativeModule, NotCompilable,
+};
 
 /// The native tier's verdict on one module.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ModuleReport {
     /// Its `run()` compiled: the native tier runs the module's frames.
     pub native: bool,
+    /// If it has a `run_universal()` (its `run()` speculates): whether that compiled too,
+    /// so that a frame whose speculation fails runs again as machine code.
+    pub universal: Option<bool>,
     /// Function definitions in the module.
     pub functions: usize,
     /// How many of them compiled.
@@ -29,7 +35,7 @@ impl ModuleReport {
     pub fn of_bytes(bytes: &[u8]) -> Self {
         match CompiledModule::deserialize(bytes) {
             Ok(module) => Self::of(&module),
-            Err(error) => Self::none(0, format!("not a module: {error}"), Duration::ZERO),
+            Err(error) => Self::none(0, None, format!("not a module: {error}"), Duration::ZERO),
         }
     }
 
@@ -39,16 +45,24 @@ impl ModuleReport {
         let compiled = NativeModule::compile(module);
         let compile_time = start.elapsed();
         let functions = module.function_defs.len();
+        let has_universal = (module.function_defs.iter()).any(|def| {
+            let handle = module.function_handle_at(def.function);
+            module.identifier_at(handle.name).as_str() == RUN_UNIVERSAL
+        });
         let native = match compiled {
             Ok(native) => native,
-            Err(error) => return Self::none(functions, error.to_string(), compile_time),
+            Err(error) => {
+                let universal = has_universal.then_some(false);
+                return Self::none(functions, universal, error.to_string(), compile_time);
+            }
         };
         let left_out: Vec<(&str, &NotCompilable)> = (native.report())
             .filter_map(|(name, result)| Some((name, result.err()?)))
             .collect();
         let reason = (left_out.first()).map(|(name, reason)| format!("{name}: {reason}"));
         Self {
-            native: native.signature(crate::tier::RUN).is_some(),
+            native: native.signature(RUN).is_some(),
+            universal: has_universal.then(|| native.signature(RUN_UNIVERSAL).is_some()),
             functions,
             compiled: functions - left_out.len(),
             reason,
@@ -57,9 +71,15 @@ impl ModuleReport {
     }
 
     /// A module of which nothing compiled, for `reason`.
-    fn none(functions: usize, reason: String, compile_time: Duration) -> Self {
+    fn none(
+        functions: usize,
+        universal: Option<bool>,
+        reason: String,
+        compile_time: Duration,
+    ) -> Self {
         Self {
             native: false,
+            universal,
             functions,
             compiled: 0,
             reason: Some(reason),

@@ -36,6 +36,9 @@ use crate::{
 /// The entry function of every transpiled module.
 pub(crate) const RUN: &str = Entry::Run.name();
 
+/// The second entry of a module whose `run()` speculates: the code in universal form.
+pub(crate) const RUN_UNIVERSAL: &str = Entry::RunUniversal.name();
+
 /// Modules compiled on demand, by id; `None` for a module the interpreter runs.
 #[derive(Default)]
 pub struct JitTier {

@@ -95,15 +95,14 @@ pub fn compile(code: &[u8], target: Target, stop_after: Stage) -> Result<Output,
 /// The pipeline from lifted IR on (for [`lift_blobs`]' blobs): optimise, every pass checked
 /// in debug builds and tests; lower; verify the Move module.
 pub fn compile_lifted_to(
-    mut lifted: Lifted,
+    lifted: Lifted,
     target: Target,
     stop_after: Stage,
 ) -> Result<Output, CompileError> {
     if stop_after == Stage::Lifted {
         return Ok(Output::Lifted(lifted));
     }
-    // Optimise: each pass that changed something followed by the IR checker.
-    optimize_checked(&mut lifted.module, check_after_pass)?;
+    let lifted = optimise(lifted)?;
     if stop_after == Stage::Optimised {
         return Ok(Output::Optimised(lifted));
     }
@@ -140,6 +139,13 @@ pub fn compile_lifted_to(
         (Err(error), _) => return Err(error.into()),
     };
     Ok(Output::Move(compiled))
+}
+
+/// Optimises a lifted blob ([`Stage::Optimised`]): each pass that changed something is
+/// followed by the IR checker in debug builds and tests.
+pub fn optimise(mut lifted: Lifted) -> Result<Lifted, CompileError> {
+    optimize_checked(&mut lifted.module, check_after_pass)?;
+    Ok(lifted)
 }
 
 /// Lifts, optimises and lowers `code` in universal form: where the static path's lowering

@@ -79,6 +79,48 @@ fn ir_reads_raw_hex() {
 }
 
 #[test]
+fn ir_stage_optimised_prints_what_the_lowering_reads() {
+    // Both stack slots reach `b` along both edges of the JUMPI: optimised, the branch
+    // chooses nothing and `b` joins the first block.
+    let hex = scratch(
+        "through.hex",
+        // CALLDATASIZE PUSH 5 CALLDATASIZE PUSH @b JUMPI b: POP PUSH 0 MSTORE STOP
+        "0x36600536600757 5b 50600052 00\n",
+    );
+    let blocks = |stdout: &str| stdout.matches("\nblock").count();
+    let (ok, lifted, stderr) = evmove(&["ir", &hex]);
+    assert!(ok, "{stderr}");
+    assert_eq!(blocks(&lifted), 2, "{lifted}");
+    assert!(lifted.contains("branch"), "{lifted}");
+    let (ok, optimised, stderr) = evmove(&["ir", "--stage", "optimised", &hex]);
+    assert!(ok, "{stderr}");
+    assert_eq!(blocks(&optimised), 1, "{optimised}");
+    assert!(optimised.contains("mstore v6, v0"), "{optimised}");
+    assert!(
+        optimised.starts_with("; unnamed contract code: 13 bytes, 1 functions, 1 blocks"),
+        "{optimised}"
+    );
+    let (ok, summary, _) = evmove(&["ir", "--json", "--stage", "optimised", &hex]);
+    assert!(ok);
+    let summary: serde_json::Value = serde_json::from_str(&summary).unwrap();
+    assert_eq!(summary[0]["blocks"], 1, "{summary}");
+
+    let (ok, explicit, _) = evmove(&["ir", "--stage", "lifted", &hex]);
+    assert!(ok);
+    assert_eq!(explicit, lifted, "lifted is the default");
+    let (ok, _, stderr) = evmove(&["ir", "--stage", "lowered", &hex]);
+    assert!(!ok);
+    assert!(
+        stderr.contains("[possible values: lifted, optimised]"),
+        "{stderr}"
+    );
+    let (ok, help, _) = evmove(&["ir", "--help"]);
+    assert!(ok);
+    assert!(help.contains("--stage <STAGE>"), "{help}");
+    assert!(help.contains("after the optimisation passes"), "{help}");
+}
+
+#[test]
 fn bad_input_is_a_clear_error_and_a_failure() {
     let cases = [
         (scratch("empty.hex", ""), "empty"),
@@ -135,6 +177,53 @@ fn scratch_dir(name: &str) -> PathBuf {
         .join(name);
     let _ = fs::remove_dir_all(&dir);
     dir
+}
+
+#[test]
+fn the_manifest_says_which_tier_reruns_a_speculating_module() {
+    let universal_tier = |input: &str, name: &str| {
+        let out = scratch_dir(name);
+        let (ok, _, stderr) = evmove(&["compile", input, "-o", out.to_str().unwrap()]);
+        assert!(ok, "{stderr}");
+        let manifest: serde_json::Value =
+            serde_json::from_slice(&fs::read(out.join("manifest.json")).unwrap()).unwrap();
+        let modules = manifest["modules"].as_array().unwrap().clone();
+        (modules.iter())
+            .map(|m| {
+                (
+                    m["universal_entry"].clone(),
+                    m["native"]["universal_tier"].clone(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    // Collections' runtime code keeps function pointers in storage: its `run()` speculates,
+    // and its `run_universal()` compiles too; its initcode has no second entry.
+    let collections = universal_tier(&corpus("legacy-opt", "Collections"), "compile-collections");
+    assert_eq!(collections.len(), 2);
+    for (entry, tier) in collections {
+        match entry.as_bool().unwrap() {
+            true => assert_eq!(tier, "native"),
+            false => assert!(tier.is_null(), "{tier}"),
+        }
+    }
+    // A recursion speculates too; with a long body its universal form is split into parts,
+    // which borrow the EVM stack: the interpreter reruns it.
+    let body: String = (0..1_400)
+        .map(|k| format!("DUP1 PUSH 1 AND PUSH @d{k} JUMPI PUSH {k} PUSH 0x100 MSTORE d{k}: "))
+        .collect();
+    let code = evmove::evm::assemble(&format!(
+        "PUSH @done PUSH0 CALLDATALOAD PUSH @sum JUMP
+         done: PUSH0 MSTORE PUSH 32 PUSH0 RETURN
+         sum: DUP1 PUSH0 CALLDATALOAD EQ PUSH @skip JUMPI {body}
+         skip: DUP1 ISZERO PUSH @base JUMPI PUSH @back DUP2 PUSH 1 SWAP1 SUB PUSH @sum JUMP
+         back: ADD SWAP1 JUMP
+         base: SWAP1 JUMP"
+    ))
+    .unwrap();
+    let hex: String = code.iter().map(|b| format!("{b:02x}")).collect();
+    let recursion = universal_tier(&scratch("recursion.hex", &hex), "compile-recursion");
+    assert_eq!(recursion, [(true.into(), "interpreter".into())]);
 }
 
 #[test]

@@ -325,6 +325,14 @@ impl Function {
         block
     }
 
+    /// Adds a block lifted from the EVM block at `origin` at the start of the layout: the
+    /// function's new entry.
+    pub fn add_entry_block(&mut self, origin: Pc) -> Block {
+        let block = self.add_block(origin);
+        self.layout.rotate_right(1);
+        block
+    }
+
     /// Adds a parameter to `block`.
     pub fn add_param(&mut self, block: Block) -> Value {
         let value = self.new_value();

@@ -15,6 +15,17 @@
 //!   switching on the target over every JUMPDEST (any other target is the invalid-jump
 //!   halt).
 //!
+//! Code with a computed jump runs as one **dispatch loop**: the entry jumps to the loop's
+//! head, which goes on to offset 0's block, and a computed jump goes back to the head,
+//! which goes on to the dispatcher (the head's first parameter says which). So the head
+//! dominates every block, and every cycle through the dispatcher is one loop, headed by it.
+//! Entered at offset 0 instead, each JUMPDEST that code runs through on its way to the
+//! computed jump would dominate the dispatcher and head a loop of its own around it: a
+//! nest as deep as there are such JUMPDESTs, whose dispatcher's edges the Move lowering
+//! (`lower::layout`) leads out through every exit pad in between — code quadratic in the
+//! JUMPDESTs (500 branches in a row: 530,000 Move instructions, split into parts that
+//! never shrink).
+//!
 //! A long EVM block is cut into segments of at most [`SEGMENT`] instructions, each an IR
 //! block of its own, so that no IR block is too large for one Move function.
 //! `Emitter::segment` emits each segment's IR in one place.
@@ -59,7 +70,7 @@ pub fn lift_universal(code: &Code) -> (ir::Module, JumpAnalysis) {
         code,
         function,
         entries,
-        dispatcher: None,
+        dispatch: None,
         analysis: JumpAnalysis::default(),
         section: None,
     };
@@ -69,23 +80,16 @@ pub fn lift_universal(code: &Code) -> (ir::Module, JumpAnalysis) {
     let Emitter {
         mut function,
         entries,
-        dispatcher,
+        dispatch,
         mut analysis,
         ..
     } = emitter;
-    if let Some((block, target)) = dispatcher {
+    if let Some(dispatch) = dispatch {
         let cases = jumpdests
             .iter()
             .map(|pc| (*pc, plain(entries[pc])))
             .collect();
-        function.set_terminator(
-            block,
-            Terminator::Switch {
-                value: target,
-                cases,
-                speculative: false,
-            },
-        );
+        dispatch.close(&mut function, cases, entries[&Pc(0)]);
         let every: BTreeSet<Pc> = jumpdests.iter().copied().collect();
         for pc in &analysis.computed {
             analysis.targets.insert(*pc, every.clone());
@@ -133,12 +137,70 @@ struct Emitter<'a> {
     function: ir::Function,
     /// The first IR block of each reachable EVM block.
     entries: HashMap<Pc, ir::Block>,
-    /// The dispatcher and its parameter (the target), once a computed jump needs it.
-    dispatcher: Option<(ir::Block, Value)>,
+    /// The dispatch loop, once a computed jump needs it.
+    dispatch: Option<DispatchLoop>,
     /// The jumps found, for [`JumpAnalysis`].
     analysis: JumpAnalysis,
     /// The section of static gas being emitted (`super::gas`, as on the static path).
     section: Option<Section>,
+}
+
+/// The dispatch loop's head, `head(dispatching, target)`: the entry passes zero (and a
+/// target nobody reads), a computed jump one and its target.
+#[derive(Clone, Copy)]
+struct DispatchLoop {
+    head: ir::Block,
+    dispatching: Value,
+    target: Value,
+}
+
+impl DispatchLoop {
+    /// The head, its terminator left for [`DispatchLoop::close`].
+    fn new(function: &mut ir::Function) -> Self {
+        // No EVM block of its own: it is shown at the code's start.
+        let head = function.add_block(Pc(0));
+        let dispatching = function.add_param(head);
+        let target = function.add_param(head);
+        Self {
+            head,
+            dispatching,
+            target,
+        }
+    }
+
+    /// A computed jump from `block` to `target`.
+    fn jump(&self, function: &mut ir::Function, block: ir::Block, target: Value) -> BlockCall {
+        let one = function.push_inst(block, InstData::Const(U256::from(1)), 1)[0];
+        BlockCall {
+            block: self.head,
+            args: vec![one, target],
+        }
+    }
+
+    /// Closes the loop: the head goes on to `start` (offset 0's block) or to the
+    /// dispatcher, which switches to `cases`; a new entry enters at the head.
+    fn close(self, function: &mut ir::Function, cases: Vec<(Pc, BlockCall)>, start: ir::Block) {
+        let dispatcher = function.add_block(Pc(0));
+        let switch = Terminator::Switch {
+            value: self.target,
+            cases,
+            speculative: false,
+        };
+        function.set_terminator(dispatcher, switch);
+        let head = Terminator::Branch {
+            cond: self.dispatching,
+            then: plain(dispatcher),
+            otherwise: plain(start),
+        };
+        function.set_terminator(self.head, head);
+        let entry = function.add_entry_block(Pc(0));
+        let zero = function.push_inst(entry, InstData::Const(U256::ZERO), 1)[0];
+        let enter = BlockCall {
+            block: self.head,
+            args: vec![zero, zero],
+        };
+        function.set_terminator(entry, Terminator::Jump(enter));
+    }
 }
 
 /// The symbolic EVM stack of one segment: the items it popped on entry and computed, bottom
@@ -296,7 +358,7 @@ impl Emitter<'_> {
             BlockExit::Jump => {
                 let target = segment.pop();
                 self.push_all(block, segment);
-                match self.jump(end.pc, target, segment) {
+                match self.jump(block, end.pc, target, segment) {
                     Ok(call) => Terminator::Jump(call),
                     Err(fault) => Terminator::Fault(fault),
                 }
@@ -305,12 +367,14 @@ impl Emitter<'_> {
                 let target = segment.pop();
                 let cond = segment.pop();
                 self.push_all(block, segment);
-                let then = self.jump(end.pc, target, segment).unwrap_or_else(|fault| {
-                    let faulting = self.function.add_block(end.pc);
-                    self.function
-                        .set_terminator(faulting, Terminator::Fault(fault));
-                    plain(faulting)
-                });
+                let then = self
+                    .jump(block, end.pc, target, segment)
+                    .unwrap_or_else(|fault| {
+                        let faulting = self.function.add_block(end.pc);
+                        self.function
+                            .set_terminator(faulting, Terminator::Fault(fault));
+                        plain(faulting)
+                    });
                 let otherwise = plain(self.entries[&fallthrough]);
                 Terminator::Branch {
                     cond,
@@ -332,20 +396,23 @@ impl Emitter<'_> {
         }
     }
 
-    /// Where the jump at `pc` to `target` goes: the JUMPDEST's block for a constant, the
-    /// dispatcher for a computed target; a fault for a constant that is no JUMPDEST.
-    fn jump(&mut self, pc: Pc, target: Value, segment: &Segment) -> Result<BlockCall, Fault> {
+    /// Where the jump at `pc` in `block` to `target` goes: the JUMPDEST's block for a
+    /// constant, the dispatch loop's head for a computed target; a fault for a constant
+    /// that is no JUMPDEST.
+    fn jump(
+        &mut self,
+        block: ir::Block,
+        pc: Pc,
+        target: Value,
+        segment: &Segment,
+    ) -> Result<BlockCall, Fault> {
         let Some(constant) = segment.constant(target) else {
             self.analysis.computed.insert(pc);
-            let (dispatcher, _) = *self.dispatcher.get_or_insert_with(|| {
-                // No EVM block of its own: it is shown at the code's start.
-                let block = self.function.add_block(Pc(0));
-                (block, self.function.add_param(block))
-            });
-            return Ok(BlockCall {
-                block: dispatcher,
-                args: vec![target],
-            });
+            let function = &mut self.function;
+            let dispatch = *self
+                .dispatch
+                .get_or_insert_with(|| DispatchLoop::new(function));
+            return Ok(dispatch.jump(function, block, target));
         };
         let block = u32::try_from(constant)
             .ok()
@@ -432,6 +499,29 @@ mod tests {
         assert!(text.contains("[pc3: block1(), pc8: block2()]"), "{text}");
         assert!(text.contains("fault invalid_jump 0x4"), "{text}");
         assert!(text.contains("stack.check needs 0, grows 2"), "{text}");
+    }
+
+    #[test]
+    fn code_with_a_computed_jump_is_one_loop_headed_by_the_dispatch_loops_head() {
+        // Three JUMPDESTs on the way to the computed jump, each a target of the dispatcher:
+        // the head dominates them all, so none heads a loop of its own.
+        let code = "a: PUSH @b JUMP b: PUSH @c JUMP c: PUSH0 CALLDATALOAD JUMP";
+        let (module, _) = lift_universal(&Code::new(assemble(code).expect("assembles")));
+        verify_module(&module).expect("well formed");
+        let function = &module.functions[0];
+        let cfg = crate::ir::ControlFlowGraph::of(function);
+        let head = cfg.successors(function.entry())[0];
+        assert_eq!(
+            cfg.predecessors(head).len(),
+            2,
+            "the entry and the jump: {module}"
+        );
+        let dominators = crate::ir::Dominators::new(&cfg);
+        for &block in function.layout() {
+            let dominated = block == function.entry() || dominators.dominates(head, block);
+            assert!(dominated, "{block}: {module}");
+        }
+        assert!(module.to_string().contains("switch v"), "{module}");
     }
 
     #[test]

@@ -144,7 +144,8 @@ fn compile(args: &CompileArgs) -> Result<bool, String> {
         // the CLI's says which tier runs the module.
         let mut entry = record.to_json();
         entry["native"] = json!({
-            "tier": if native.native { "native" } else { "interpreter" },
+            "tier": tier_name(native.native),
+            "universal_tier": native.universal.map(tier_name),
             "move_functions": native.functions,
             "compiled": native.compiled,
             "first_left_out": native.reason,
@@ -172,6 +173,15 @@ fn compile(args: &CompileArgs) -> Result<bool, String> {
         )?;
     }
     Ok(ok)
+}
+
+/// The tier that runs an entry: `native` when it compiled.
+fn tier_name(compiled: bool) -> &'static str {
+    if compiled {
+        "native"
+    } else {
+        "interpreter"
+    }
 }
 
 /// The native tier's verdict on a module, for the progress line: how many of its functions

@@ -6,11 +6,11 @@ use std::{
     process::ExitCode,
 };
 
-use clap::Args;
+use clap::{Args, ValueEnum};
 use evmove::{
     artifact,
-    lift::Lifted,
-    pipeline::{lift_blobs, Blob},
+    lift::{LiftCodeError, Lifted},
+    pipeline::{lift_blobs, optimise, Blob},
 };
 use serde_json::json;
 
@@ -23,6 +23,19 @@ pub struct IrArgs {
     /// Print a JSON summary (blobs, functions, blocks, unresolved jumps) instead of the IR.
     #[arg(long)]
     json: bool,
+    /// The IR as lifting built it, or after the optimisation passes (what the lowering
+    /// reads: values forwarded across blocks, helpers inlined, dead code gone).
+    #[arg(long, value_enum, default_value_t = IrStage::Lifted)]
+    stage: IrStage,
+}
+
+/// The pipeline stages `evmove ir` prints (`evmove::pipeline::Stage` before lowering).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum IrStage {
+    /// As lifted: jumps resolved, functions recovered, SSA built.
+    Lifted,
+    /// After `evmove::opt`'s passes.
+    Optimised,
 }
 
 pub fn run(args: &IrArgs) -> ExitCode {
@@ -40,6 +53,7 @@ pub fn run(args: &IrArgs) -> ExitCode {
         };
         for contract in &contracts {
             for (blob, lifted) in lift_blobs(contract) {
+                let lifted = at_stage(lifted, args.stage);
                 if let Err(err) = &lifted {
                     eprintln!(
                         "error: {}: {} {}: {err}",
@@ -78,6 +92,15 @@ pub fn run(args: &IrArgs) -> ExitCode {
     }
 }
 
+/// `lifted` as `stage` shows it, or why it could not be lifted (or optimised).
+fn at_stage(lifted: Result<Lifted, LiftCodeError>, stage: IrStage) -> Result<Lifted, String> {
+    let lifted = lifted.map_err(|err| err.to_string())?;
+    match stage {
+        IrStage::Lifted => Ok(lifted),
+        IrStage::Optimised => optimise(lifted).map_err(|err| err.to_string()),
+    }
+}
+
 fn block_count(lifted: &Lifted) -> usize {
     lifted
         .module
@@ -101,10 +124,7 @@ fn counts(blob: &Blob, lifted: &Lifted) -> String {
     )
 }
 
-fn summarize(
-    blob: &Blob,
-    lifted: &Result<Lifted, evmove::lift::LiftCodeError>,
-) -> serde_json::Value {
+fn summarize(blob: &Blob, lifted: &Result<Lifted, String>) -> serde_json::Value {
     match lifted {
         Ok(lifted) => json!({
             "contract": blob.contract,
@@ -121,7 +141,7 @@ fn summarize(
             "contract": blob.contract,
             "blob": blob.kind.to_string(),
             "bytes": blob.bytes.len(),
-            "error": err.to_string(),
+            "error": err,
         }),
     }
 }

@@ -33,7 +33,8 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Print the SSA IR of every code blob (runtime code, initcode) of every contract in the
-    /// inputs: raw hex, or solc / Foundry / Hardhat / Truffle artifacts.
+    /// inputs: raw hex, or solc / Foundry / Hardhat / Truffle artifacts; as lifted, or after
+    /// the optimisation passes (`--stage optimised`).
     Ir(ir::IrArgs),
     /// Compile every code blob of every contract in the inputs into a verified Move module
     /// (`<module>.mv`), and write `manifest.json`: modules, contracts, code hashes, ABIs.
