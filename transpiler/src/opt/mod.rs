@@ -23,6 +23,7 @@
 //!   (inlining leaves them), and a block's last charge moved into
 //!   the blocks entered only from it, so that a path pays one charge where it paid one per
 //!   block.
+//! - [`gates`]: charges' fork gates that a dominating charge already checked.
 //!
 //! Then, over the module, [`inline`] copies tiny helpers that never return (revert and
 //! panic helpers) into their callers, [`inline_leaves`] small functions that return and
@@ -43,6 +44,7 @@ pub mod cse;
 pub mod dead_code;
 pub mod fold;
 pub mod free_pointer;
+pub mod gates;
 pub mod inline;
 pub mod inline_leaves;
 pub mod inline_tail;
@@ -59,7 +61,7 @@ use crate::ir::{FuncRef, Function, Module};
 pub type FunctionPass = fn(&mut Function) -> bool;
 
 /// The passes over one function, in the order [`optimize`] runs them, by name.
-pub const FUNCTION_PASSES: [(&str, FunctionPass); 12] = [
+pub const FUNCTION_PASSES: [(&str, FunctionPass); 13] = [
     (
         "params::remove_redundant_params",
         params::remove_redundant_params,
@@ -93,6 +95,7 @@ pub const FUNCTION_PASSES: [(&str, FunctionPass); 12] = [
     ),
     ("charges::merge_charges", charges::merge_charges),
     ("charges::sink_charges", charges::sink_charges),
+    ("gates::drop_checked_gates", gates::drop_checked_gates),
 ];
 
 /// Runs every pass on every function of `module` until none changes anything, and inlines
