@@ -138,6 +138,22 @@ impl Layout {
                 }
             }
         }
+        // An edge back to the enclosing loop's head leaves an inner loop on every turn of
+        // the outer one that goes through it: its pad tests that destination first.
+        for l in 0..layout.loops.len() {
+            let Some(parent) = layout.loops[l].parent else {
+                continue;
+            };
+            let heads = layout.loops[parent].entries.clone();
+            let continues = |jump: &Jump| match *jump {
+                Jump::Node(node) => heads.contains(&node),
+                Jump::Dispatch(d) => d == parent,
+                Jump::Exit(_) => false,
+            };
+            layout.loops[l]
+                .pad
+                .sort_by_key(|(jump, _)| !continues(jump));
+        }
         layout
     }
 
