@@ -9,7 +9,8 @@
 //!
 //! Such a group is a strongly connected component of the graph whose nodes are block
 //! parameters (fed by their arguments) and additions of a constant (fed by their other
-//! operand); its inputs are the values outside the component feeding it.
+//! operand); its inputs are the values outside the component feeding it. A component holding
+//! a parameter of the function's entry (fed by the caller as well) is none.
 
 use std::collections::HashMap;
 
@@ -58,6 +59,7 @@ impl Inductions {
                 }
             }
         }
+        let arguments = &function.block(function.entry()).params;
         // The nodes, numbered; each node's successors are the nodes feeding it.
         let mut nodes: Vec<Value> = inputs.keys().copied().collect();
         nodes.sort_unstable();
@@ -79,7 +81,9 @@ impl Inductions {
         };
         for component in strong_components(&feeding, &all, &|_| true) {
             let cyclic = component.len() > 1 || feeding[component[0]].contains(&component[0]);
-            if !cyclic {
+            // The entry's parameters are fed by the caller too, outside this graph.
+            let entered = (component.iter()).any(|&n| arguments.contains(&nodes[n]));
+            if !cyclic || entered {
                 continue;
             }
             let id = inductions.groups.len();
@@ -109,5 +113,89 @@ impl Inductions {
             None => fed,
             Some(step) => (fed.max(64 + step) + 1).min(word),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use alloy_primitives::U256;
+    use revm_bytecode::opcode::{self, OpCode};
+
+    use crate::{
+        evm::Pc,
+        ir::{BlockCall, Function, InstData, Terminator, Value},
+        lower::{layout::Layout, ranges::widths},
+    };
+
+    fn constant(function: &mut Function, block: crate::ir::Block, c: u64) -> Value {
+        function.push_inst(block, InstData::Const(U256::from(c)), 1)[0]
+    }
+
+    fn op(function: &mut Function, block: crate::ir::Block, code: u8, args: Vec<Value>) -> Value {
+        let op = OpCode::new(code).expect("an opcode");
+        function.push_inst(block, InstData::Op { op, args }, 1)[0]
+    }
+
+    /// `head(i)`: `i + 1`, and round again while the calldata is not empty; the loop is
+    /// entered with `start` from the entry, or the entry itself is the head (its parameter
+    /// the function's argument) when `start` is `None`.
+    fn counter(start: Option<u64>) -> (Function, Value, Value) {
+        let mut function = Function::new(Pc(0), Some(1));
+        let entry = function.add_block(Pc(0));
+        let head = match start {
+            Some(c) => {
+                let head = function.add_block(Pc(1));
+                let init = constant(&mut function, entry, c);
+                let call = BlockCall {
+                    block: head,
+                    args: vec![init],
+                };
+                function.set_terminator(entry, Terminator::Jump(call));
+                head
+            }
+            None => entry,
+        };
+        let i = function.add_param(head);
+        let one = constant(&mut function, head, 1);
+        let next = op(&mut function, head, opcode::ADD, vec![i, one]);
+        let more = op(&mut function, head, opcode::CALLDATASIZE, vec![]);
+        let exit = function.add_block(Pc(2));
+        let turn = BlockCall {
+            block: head,
+            args: vec![next],
+        };
+        let out = BlockCall {
+            block: exit,
+            args: vec![],
+        };
+        function.set_terminator(
+            head,
+            Terminator::Branch {
+                cond: more,
+                then: turn,
+                otherwise: out,
+            },
+        );
+        function.set_terminator(exit, Terminator::Return(vec![next]));
+        (function, i, next)
+    }
+
+    fn bits(function: &Function, value: Value) -> u16 {
+        let (order, _) = Layout::of_function(function);
+        widths(function, &order)[value.index()]
+    }
+
+    #[test]
+    fn a_counter_from_a_constant_fits_66_bits() {
+        let (function, i, next) = counter(Some(7));
+        assert_eq!(bits(&function, i), 66);
+        assert_eq!(bits(&function, next), 66);
+    }
+
+    #[test]
+    fn a_counter_from_the_functions_argument_is_a_word() {
+        let (function, i, next) = counter(None);
+        assert_eq!(bits(&function, i), 256);
+        assert_eq!(bits(&function, next), 256);
     }
 }
