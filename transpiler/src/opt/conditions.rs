@@ -194,16 +194,9 @@ impl Definitions {
             return None;
         };
         let masks = |x: Value, mask: Value| {
-            let &[r, s] = self.op(mask, opcode::AND)? else {
-                return None;
-            };
-            let m = match (r == x, s == x) {
-                (true, _) => self.constants.get(&s)?,
-                (_, true) => self.constants.get(&r)?,
-                _ => return None,
-            };
+            let m = self.constant_with(mask, opcode::AND, x)?;
             let bits = m.bit_len();
-            let all_ones = *m == (U256::ONE << bits) - U256::ONE;
+            let all_ones = m == (U256::ONE << bits) - U256::ONE;
             (all_ones && (1..256).contains(&bits)).then_some((x, mask, bits))
         };
         masks(p, q).or_else(|| masks(q, p))
@@ -222,12 +215,10 @@ impl Definitions {
     /// The masks `and(x, m)` (either way round) whose constant `m` keeps the low `bits`.
     fn masks_keeping(&self, x: Value, bits: usize) -> Vec<Value> {
         let low = (U256::ONE << bits) - U256::ONE;
-        let keeps = |m: &Value| self.constants.get(m).is_some_and(|m| *m & low == low);
-        (self.ops.iter())
-            .filter(|(_, (op, args))| {
-                *op == opcode::AND && matches!(args[..], [a, m] | [m, a] if a == x && keeps(&m))
+        (self.ops.keys().copied())
+            .filter(|&mask| {
+                (self.constant_with(mask, opcode::AND, x)).is_some_and(|m| m & low == low)
             })
-            .map(|(&mask, _)| mask)
             .collect()
     }
 
@@ -239,15 +230,20 @@ impl Definitions {
             (opcode::LT, args) => (args[1], args[0]),
             _ => return None,
         };
-        let &[p, q] = self.op(sum, opcode::ADD)? else {
+        Some((x, self.constant_with(sum, opcode::ADD, x)?))
+    }
+
+    /// `c` if `value` is operation `code` of `x` and a constant `c`, either way round.
+    fn constant_with(&self, value: Value, code: u8, x: Value) -> Option<U256> {
+        let &[p, q] = self.op(value, code)? else {
             return None;
         };
-        let c = match (p == x, q == x) {
-            (true, _) => self.constants.get(&q)?,
-            (_, true) => self.constants.get(&p)?,
+        let other = match (p == x, q == x) {
+            (true, _) => q,
+            (_, true) => p,
             _ => return None,
         };
-        Some((x, *c))
+        self.constants.get(&other).copied()
     }
 
     /// `(x, c)` if `quotient` is `div(mul(c, x), c)` (or `mul(x, c)`) of a constant `c ≠ 0`

@@ -212,12 +212,9 @@ impl Emitter<'_> {
             };
             known(a) == Some(u128::MAX) || known(b) == Some(0)
         };
-        let (hi_never, lo_never) = (never(self, Half::Hi), never(self, Half::Lo));
-        if lo_never {
-            if hi_never {
-                self.emit(Bytecode::LdFalse);
-                return Ok(());
-            }
+        // `a.hi < b.hi`, `||`, `a.hi == b.hi && a.lo < b.lo`, each unless it is never true.
+        let (hi_less, lo_decides) = (!never(self, Half::Hi), !never(self, Half::Lo));
+        if hi_less {
             for value in [a, b] {
                 match order {
                     Order::Signed => self.push_sign_flipped_hi(value)?,
@@ -225,9 +222,8 @@ impl Emitter<'_> {
                 }
             }
             self.emit(Bytecode::Lt);
-            return Ok(());
         }
-        if hi_never {
+        if lo_decides {
             self.push_half(a, Half::Hi)?;
             self.push_half(b, Half::Hi)?;
             self.emit(Bytecode::Eq);
@@ -235,23 +231,12 @@ impl Emitter<'_> {
             self.push_half(b, Half::Lo)?;
             self.emit(Bytecode::Lt);
             self.emit(Bytecode::And);
-            return Ok(());
         }
-        for value in [a, b] {
-            match order {
-                Order::Signed => self.push_sign_flipped_hi(value)?,
-                Order::Unsigned => self.push_half(value, Half::Hi)?,
-            }
+        match (hi_less, lo_decides) {
+            (true, true) => self.emit(Bytecode::Or),
+            (false, false) => self.emit(Bytecode::LdFalse),
+            _ => {}
         }
-        self.emit(Bytecode::Lt);
-        self.push_half(a, Half::Hi)?;
-        self.push_half(b, Half::Hi)?;
-        self.emit(Bytecode::Eq);
-        self.push_half(a, Half::Lo)?;
-        self.push_half(b, Half::Lo)?;
-        self.emit(Bytecode::Lt);
-        self.emit(Bytecode::And);
-        self.emit(Bytecode::Or);
         Ok(())
     }
 
