@@ -111,14 +111,20 @@ fn inlined_operations_match_revm() {
         let words = (word(256), word(256));
         for _ in 0..128 {
             let (a, b) = words.new_tree(&mut runner).unwrap().current();
-            let calldata = [a.to_be_bytes::<32>(), b.to_be_bytes::<32>()].concat();
-            let (outcome, difference) = engines
-                .compare(&Tx::call(SENDER, address, calldata))
-                .unwrap();
-            assert_eq!(difference, None, "{name} on {a:#x}, {b:#x}");
-            assert_eq!(outcome.status, Status::Success, "{name}");
+            succeeds_as_on_revm(&mut engines, address, a, b, &name);
         }
     }
+}
+
+/// Calls `address` with the words `a` and `b` as calldata on both engines: the same
+/// outcome, a success.
+fn succeeds_as_on_revm(engines: &mut Differential, address: Address, a: U256, b: U256, name: &str) {
+    let calldata = [a.to_be_bytes::<32>(), b.to_be_bytes::<32>()].concat();
+    let (outcome, difference) = engines
+        .compare(&Tx::call(SENDER, address, calldata))
+        .unwrap();
+    assert_eq!(difference, None, "{name} on {a:#x}, {b:#x}");
+    assert_eq!(outcome.status, Status::Success, "{name}");
 }
 
 /// A function with more words live at once than Move has locals (200 calldata words on the
@@ -484,6 +490,111 @@ fn branches_on_subtractions_and_product_checks_match_revm() {
                     .unwrap();
                 assert_eq!(difference, None, "{name} on {x:#x}");
             }
+        }
+    }
+}
+
+/// Words at the edges of the halves: zero and all ones in either half, the sign bit, and
+/// neighbours of 2^128 and 2^160.
+fn edge_words() -> Vec<U256> {
+    let mut words = vec![U256::ZERO, U256::ONE, U256::MAX, U256::MAX - U256::ONE];
+    for bits in [128, 160, 255] {
+        let power = U256::ONE << bits;
+        words.extend([power - U256::ONE, power, power + U256::ONE]);
+    }
+    words
+}
+
+/// Branches on comparisons of words run half by half (`evmove::lower::function`'s
+/// `short_circuit`), with the halves a constant decides left out, and on the conditions
+/// `evmove::opt::conditions` rewrites (a sum with a constant that wrapped, an address
+/// check): where revm branches, on operands equal in one half and not the other, at the
+/// bounds and past them.
+#[test]
+fn branches_on_word_comparisons_and_checks_match_revm() {
+    // The branch on `{test}` (its operands pushed before it) returns 2 or, not taken, 1.
+    let tail = "PUSH @t JUMPI PUSH 1 PUSH0 MSTORE PUSH 0x20 PUSH0 RETURN
+                t: PUSH 2 PUSH0 MSTORE PUSH 0x20 PUSH0 RETURN";
+    // Each with whether it reads a second word (at calldata 32).
+    let mut shapes: Vec<(String, bool)> = ["LT", "GT", "SLT", "SGT", "EQ"]
+        .iter()
+        .map(|op| {
+            (
+                format!("PUSH 0x20 CALLDATALOAD PUSH0 CALLDATALOAD {op}"),
+                true,
+            )
+        })
+        .collect();
+    let mut one = |shape: String| shapes.push((shape, false));
+    for c in edge_words() {
+        for op in ["LT", "GT", "SLT", "SGT", "EQ"] {
+            one(format!("PUSH {c:#x} PUSH0 CALLDATALOAD {op}"));
+            one(format!("PUSH0 CALLDATALOAD PUSH {c:#x} {op}"));
+        }
+    }
+    for c in [1, 5].map(U256::from).into_iter().chain(edge_words()) {
+        // `x > x + c`, and `x + c < x`.
+        one(format!("PUSH0 CALLDATALOAD DUP1 PUSH {c:#x} ADD SWAP1 GT"));
+        one(format!("PUSH0 CALLDATALOAD DUP1 PUSH {c:#x} ADD LT"));
+    }
+    for bits in [8, 127, 128, 129, 160, 255] {
+        let mask = (U256::ONE << bits) - U256::ONE;
+        // `x == x & mask`, either way round.
+        one(format!("PUSH0 CALLDATALOAD PUSH {mask:#x} DUP2 AND EQ"));
+        one(format!(
+            "PUSH0 CALLDATALOAD DUP1 PUSH {mask:#x} AND SWAP1 EQ"
+        ));
+    }
+    let mut engines = Differential::new();
+    engines.fund(SENDER, U256::from(10).pow(U256::from(20)));
+    let words: Vec<U256> = edge_words()
+        .into_iter()
+        .chain([U256::from(5), U256::MAX - U256::from(5)])
+        .collect();
+    for (shape, two) in shapes {
+        let code = assemble(&format!("{shape} {tail}")).expect("assembles");
+        let created = engines.execute(&Tx::deploy(SENDER, &code)).unwrap();
+        let address = created.created.expect("deploys");
+        for &a in &words {
+            let seconds = if two { &words[..] } else { &words[..1] };
+            for &b in seconds {
+                succeeds_as_on_revm(&mut engines, address, a, b, &shape);
+            }
+        }
+    }
+}
+
+/// A counter going round a loop by `+ 1` lives in one u128 where it starts narrow enough
+/// (`evmove::lower::inductions`: no transaction turns a loop 2^64 times), and counts as revm
+/// does from starts below 2^64, just below 2^128 (crossing it: a word) and just below 2^256
+/// (wrapping), for one to five turns.
+#[test]
+fn counters_in_loops_count_as_revm() {
+    let mut engines = Differential::new();
+    engines.fund(SENDER, U256::from(10).pow(U256::from(20)));
+    let starts = [
+        U256::ZERO,
+        U256::from(u64::MAX),
+        (U256::ONE << 128) - U256::from(3),
+        U256::MAX - U256::from(2),
+    ];
+    for start in starts {
+        // The counter below the turns left (calldata's size / 32), counted down to zero.
+        let text = format!(
+            "PUSH {start:#x} CALLDATASIZE PUSH 5 SHR
+             turn: SWAP1 PUSH 1 ADD SWAP1 PUSH 1 SWAP1 SUB DUP1 PUSH @turn JUMPI
+             POP PUSH0 MSTORE PUSH 0x20 PUSH0 RETURN"
+        );
+        let code = assemble(&text).expect("assembles");
+        let created = engines.execute(&Tx::deploy(SENDER, &code)).unwrap();
+        let address = created.created.expect("deploys");
+        for turns in 1..=5 {
+            let calldata = vec![0; 32 * turns];
+            let (outcome, difference) = engines
+                .compare(&Tx::call(SENDER, address, calldata))
+                .unwrap();
+            assert_eq!(difference, None, "from {start:#x}, {turns} turns");
+            assert_eq!(outcome.status, Status::Success, "from {start:#x}");
         }
     }
 }

@@ -138,6 +138,22 @@ impl Layout {
                 }
             }
         }
+        // An edge back to the enclosing loop's head leaves an inner loop on every turn of
+        // the outer one that goes through it: its pad tests that destination first.
+        for l in 0..layout.loops.len() {
+            let Some(parent) = layout.loops[l].parent else {
+                continue;
+            };
+            let heads = layout.loops[parent].entries.clone();
+            let continues = |jump: &Jump| match *jump {
+                Jump::Node(node) => heads.contains(&node),
+                Jump::Dispatch(d) => d == parent,
+                Jump::Exit(_) => false,
+            };
+            layout.loops[l]
+                .pad
+                .sort_by_key(|(jump, _)| !continues(jump));
+        }
         layout
     }
 
@@ -284,67 +300,78 @@ impl Graph<'_> {
     }
 
     /// The strongly connected components of the subgraph on `region` whose edges go to
-    /// nodes `inside` it (Tarjan's algorithm, without recursion), each sorted.
+    /// nodes `inside` it, each sorted.
     fn components(&self, region: &[usize], inside: &dyn Fn(usize) -> bool) -> Vec<Vec<usize>> {
-        const UNSEEN: usize = usize::MAX;
-        let local = |n: usize| region.binary_search(&n).expect("in the region");
-        let mut index = vec![UNSEEN; region.len()];
-        let mut low = vec![0; region.len()];
-        let mut on_stack = vec![false; region.len()];
-        let mut stack = Vec::new();
-        let mut components = Vec::new();
-        let mut counter = 0;
-        for &root in region {
-            if index[local(root)] != UNSEEN {
-                continue;
-            }
-            let mut calls = vec![(root, 0usize)];
-            index[local(root)] = counter;
-            low[local(root)] = counter;
-            counter += 1;
-            stack.push(root);
-            on_stack[local(root)] = true;
-            while let Some(&mut (node, ref mut next)) = calls.last_mut() {
-                if let Some(&to) = self.successors[node].get(*next) {
-                    *next += 1;
-                    if !inside(to) {
-                        continue;
-                    }
-                    let (n, t) = (local(node), local(to));
-                    if index[t] == UNSEEN {
-                        index[t] = counter;
-                        low[t] = counter;
-                        counter += 1;
-                        stack.push(to);
-                        on_stack[t] = true;
-                        calls.push((to, 0));
-                    } else if on_stack[t] {
-                        low[n] = low[n].min(index[t]);
-                    }
+        strong_components(self.successors, region, inside)
+    }
+}
+
+/// The strongly connected components of the subgraph on `region` (sorted) of the graph whose
+/// node `n` has the successors `successors[n]`, with only the edges to nodes `inside` it
+/// (Tarjan's algorithm, without recursion), each sorted.
+pub(super) fn strong_components(
+    successors: &[Vec<usize>],
+    region: &[usize],
+    inside: &dyn Fn(usize) -> bool,
+) -> Vec<Vec<usize>> {
+    const UNSEEN: usize = usize::MAX;
+    let local = |n: usize| region.binary_search(&n).expect("in the region");
+    let mut index = vec![UNSEEN; region.len()];
+    let mut low = vec![0; region.len()];
+    let mut on_stack = vec![false; region.len()];
+    let mut stack = Vec::new();
+    let mut components = Vec::new();
+    let mut counter = 0;
+    for &root in region {
+        if index[local(root)] != UNSEEN {
+            continue;
+        }
+        let mut calls = vec![(root, 0usize)];
+        index[local(root)] = counter;
+        low[local(root)] = counter;
+        counter += 1;
+        stack.push(root);
+        on_stack[local(root)] = true;
+        while let Some(&mut (node, ref mut next)) = calls.last_mut() {
+            if let Some(&to) = successors[node].get(*next) {
+                *next += 1;
+                if !inside(to) {
                     continue;
                 }
-                calls.pop();
-                let n = local(node);
-                if let Some(&(caller, _)) = calls.last() {
-                    let c = local(caller);
-                    low[c] = low[c].min(low[n]);
+                let (n, t) = (local(node), local(to));
+                if index[t] == UNSEEN {
+                    index[t] = counter;
+                    low[t] = counter;
+                    counter += 1;
+                    stack.push(to);
+                    on_stack[t] = true;
+                    calls.push((to, 0));
+                } else if on_stack[t] {
+                    low[n] = low[n].min(index[t]);
                 }
-                if low[n] == index[n] {
-                    let mut component = Vec::new();
-                    while let Some(member) = stack.pop() {
-                        on_stack[local(member)] = false;
-                        component.push(member);
-                        if member == node {
-                            break;
-                        }
+                continue;
+            }
+            calls.pop();
+            let n = local(node);
+            if let Some(&(caller, _)) = calls.last() {
+                let c = local(caller);
+                low[c] = low[c].min(low[n]);
+            }
+            if low[n] == index[n] {
+                let mut component = Vec::new();
+                while let Some(member) = stack.pop() {
+                    on_stack[local(member)] = false;
+                    component.push(member);
+                    if member == node {
+                        break;
                     }
-                    component.sort_unstable();
-                    components.push(component);
                 }
+                component.sort_unstable();
+                components.push(component);
             }
         }
-        components
     }
+    components
 }
 
 #[cfg(test)]

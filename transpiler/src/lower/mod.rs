@@ -7,7 +7,8 @@
 //! - [`layout`]: the order of its blocks, each loop contiguous (the verifier's loop rules).
 //! - [`locals`]: where each value lives (constants, bools, narrow words in one u128, words
 //!   in u128 pairs).
-//! - [`ranges`]: how many bits each value can have, for [`locals`] and Move arithmetic.
+//! - [`ranges`]: how many bits each value can have, for [`locals`] and Move arithmetic;
+//!   [`inductions`]: the bound of counters, which go round loops by constant additions.
 //! - [`liveness`]: which values are live where, for [`locals`].
 //! - [`natives`]: the shim library's natives, by EVM operation.
 //! - [`split`]: a function too large for Move, as a driver calling parts.
@@ -24,6 +25,7 @@
 
 pub mod counted_loops;
 pub mod function;
+pub mod inductions;
 pub mod layout;
 pub mod liveness;
 pub mod locals;

@@ -8,10 +8,12 @@
 //! the narrower, `add` one bit more than the wider, `mul` their sum, a shift by a constant
 //! moves it, ...); a block parameter takes the widest of its arguments, found by iterating
 //! to a fixpoint (bounds only grow, and stop at 256). Parameters of the function, results of
-//! calls and of most natives are 256 bits wide.
+//! calls and of most natives are 256 bits wide. A value going round a loop by copies and
+//! additions of constants (a counter) takes the bound [`super::inductions`] proves instead.
 
 use revm_bytecode::opcode;
 
+use super::inductions::Inductions;
 use crate::ir::{Block, Function, InstData, Terminator, Value};
 
 /// Bits of a word.
@@ -36,6 +38,7 @@ pub fn widths(function: &Function, order: &[Block]) -> Vec<u16> {
     for &param in &function.block(function.entry()).params {
         bits[param.index()] = WORD;
     }
+    let inductions = Inductions::of(function, order, &constants);
     let mut changed = true;
     // Raises the bound of `value` to `width`: whether it grew.
     let mut raise = |bits: &mut [u16], value: Value, width: u16| {
@@ -69,13 +72,14 @@ pub fn widths(function: &Function, order: &[Block]) -> Vec<u16> {
                     InstData::Gas(_) | InstData::GasExp(_) => continue,
                 };
                 for &r in &inst.results {
+                    let width = inductions.bound(r, &bits, WORD).unwrap_or(width);
                     changed |= raise(&mut bits, r, width);
                 }
             }
             for call in data.terminator.iter().flat_map(Terminator::successors) {
                 let params = &function.block(call.block).params;
                 for (&arg, &param) in call.args.iter().zip(params) {
-                    let width = bits[arg.index()];
+                    let width = (inductions.bound(param, &bits, WORD)).unwrap_or(bits[arg.index()]);
                     changed |= raise(&mut bits, param, width);
                 }
             }

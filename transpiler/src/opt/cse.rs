@@ -39,12 +39,15 @@ pub fn eliminate_common_subexpressions(function: &mut Function) -> bool {
             if !is_frame_constant(*op) {
                 continue;
             }
-            let args: Vec<Operand> = (args.iter())
+            let mut args: Vec<Operand> = (args.iter())
                 .map(|v| match constants.get(v) {
                     Some(&c) => Operand::Const(c),
                     None => Operand::Value(*replaced.get(v).unwrap_or(v)),
                 })
                 .collect();
+            if COMMUTATIVE.contains(&op.get()) {
+                args.sort_unstable();
+            }
             let earlier = available.entry((op.get(), args)).or_default();
             // Reverse postorder: a dominating definition was seen before this one.
             match earlier
@@ -68,9 +71,20 @@ pub fn eliminate_common_subexpressions(function: &mut Function) -> bool {
 /// An operation (its opcode) on its operands.
 type Expression = (u8, Vec<Operand>);
 
+/// Operations whose operands may be swapped: solc masks an address `and(x, m)` in one place
+/// and `and(m, x)` in another.
+const COMMUTATIVE: [u8; 6] = [
+    opcode::ADD,
+    opcode::MUL,
+    opcode::AND,
+    opcode::OR,
+    opcode::XOR,
+    opcode::EQ,
+];
+
 /// An operand as far as sameness goes: constants by their value (each `const` instruction
 /// defines a value of its own).
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 enum Operand {
     Const(U256),
     Value(Value),
@@ -107,6 +121,14 @@ mod tests {
              b: JUMPDEST CALLDATASIZE PUSH 0xff AND ADD PUSH 0 MSTORE STOP",
         );
         assert_eq!(text.matches("calldatasize").count(), 1, "{text}");
+        assert_eq!(text.matches("= and ").count(), 1, "{text}");
+    }
+
+    #[test]
+    fn a_mask_either_way_round_is_computed_once() {
+        let text = optimized(
+            "CALLDATASIZE PUSH 0xff AND PUSH 0xff CALLDATASIZE AND ADD PUSH 0 MSTORE STOP",
+        );
         assert_eq!(text.matches("= and ").count(), 1, "{text}");
     }
 

@@ -10,10 +10,12 @@
 //! - [`fold`]: pure operations on constants, and branches and switches on constants.
 //! - [`size_checks`]: ABI decoders' checks of the calldata's size, `slt(sub(calldatasize,
 //!   head), n)`, as one comparison of the size.
-//! - [`conditions`]: branches on a subtraction as comparisons (`n != 1`; solc's check that
-//!   a product by a constant did not overflow, as a bound on the factor).
+//! - [`masks`]: masks keeping every bit their word can have (the caller's address masked).
 //! - [`cse`]: operations repeating an earlier one that dominates them (CALLDATASIZE read
 //!   twice, an address masked twice).
+//! - [`conditions`]: branches on a subtraction as comparisons (`n != 1`; solc's check that
+//!   a product by a constant did not overflow, as a bound on the factor; that a sum with a
+//!   constant wrapped, as a bound on the other addend; an address check, as a bound).
 //! - [`branches`]: branches whose two sides are the same.
 //! - [`unreachable`]: blocks no path reaches (after folding decided a branch).
 //! - [`merge_blocks`]: a block jumping to a block entered from nowhere else, as one block.
@@ -23,6 +25,7 @@
 //!   (inlining leaves them), and a block's last charge moved into
 //!   the blocks entered only from it, so that a path pays one charge where it paid one per
 //!   block.
+//! - [`gates`]: charges' fork gates that a dominating charge already checked.
 //!
 //! Then, over the module, [`inline`] copies tiny helpers that never return (revert and
 //! panic helpers) into their callers, [`inline_leaves`] small functions that return and
@@ -43,9 +46,11 @@ pub mod cse;
 pub mod dead_code;
 pub mod fold;
 pub mod free_pointer;
+pub mod gates;
 pub mod inline;
 pub mod inline_leaves;
 pub mod inline_tail;
+pub mod masks;
 pub mod merge_blocks;
 pub mod params;
 pub mod size_checks;
@@ -59,7 +64,7 @@ use crate::ir::{FuncRef, Function, Module};
 pub type FunctionPass = fn(&mut Function) -> bool;
 
 /// The passes over one function, in the order [`optimize`] runs them, by name.
-pub const FUNCTION_PASSES: [(&str, FunctionPass); 12] = [
+pub const FUNCTION_PASSES: [(&str, FunctionPass); 14] = [
     (
         "params::remove_redundant_params",
         params::remove_redundant_params,
@@ -70,13 +75,16 @@ pub const FUNCTION_PASSES: [(&str, FunctionPass); 12] = [
         "size_checks::fold_size_checks",
         size_checks::fold_size_checks,
     ),
-    (
-        "conditions::simplify_conditions",
-        conditions::simplify_conditions,
-    ),
+    ("masks::drop_redundant_masks", masks::drop_redundant_masks),
+    // Before `conditions`, which lets a checked address's uses read the word rather than
+    // its mask: the masks repeated after the check are then already the first one.
     (
         "cse::eliminate_common_subexpressions",
         cse::eliminate_common_subexpressions,
+    ),
+    (
+        "conditions::simplify_conditions",
+        conditions::simplify_conditions,
     ),
     ("branches::simplify_branches", branches::simplify_branches),
     (
@@ -93,6 +101,7 @@ pub const FUNCTION_PASSES: [(&str, FunctionPass); 12] = [
     ),
     ("charges::merge_charges", charges::merge_charges),
     ("charges::sink_charges", charges::sink_charges),
+    ("gates::drop_checked_gates", gates::drop_checked_gates),
 ];
 
 /// Runs every pass on every function of `module` until none changes anything, and inlines

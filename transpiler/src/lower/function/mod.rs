@@ -14,6 +14,7 @@
 //! - `assigned`: the verifier's locals analysis, mimicked, for the prologue.
 //! - `operand_stack`: values used once, right away, left on the operand stack.
 //! - `branches`: conditional branches folded into one instruction.
+//! - `short_circuit`: branches on a comparison of words, half by half.
 //! - `stack`: universal form's EVM stack, a `vector<u128>` owned or borrowed.
 //! - `base`: the stack base of a function in or above a recursion, checked and passed on.
 //!
@@ -51,6 +52,7 @@ mod gas;
 mod moves;
 mod operand_stack;
 mod select;
+mod short_circuit;
 mod stack;
 
 use std::collections::HashMap;
@@ -73,6 +75,7 @@ pub use emitter::Callees;
 pub use emitter::StackAccess;
 use emitter::{Emitter, EvmStack};
 use operand_stack::keep_on_stack;
+use short_circuit::short_circuit;
 
 /// A lowered function body: its locals' types (after the parameters) and its code.
 pub struct Body {
@@ -255,6 +258,6 @@ pub fn lower_function(
     }));
     Ok(Body {
         locals: locals.types,
-        code: fold_branches(keep_on_stack(prologue)),
+        code: short_circuit(fold_branches(keep_on_stack(prologue))),
     })
 }

@@ -174,14 +174,7 @@ impl Emitter<'_> {
         b: Value,
         half: Half,
     ) -> Result<(), LowerError> {
-        let constant_half = |v: Value| match self.locations[v.index()] {
-            Location::Const(c) => Some(match half {
-                Half::Hi => halves(c).0,
-                Half::Lo => halves(c).1,
-            }),
-            _ => None,
-        };
-        let (known, other) = match (constant_half(a), constant_half(b)) {
+        let (known, other) = match (self.constant_half(a, half), self.constant_half(b, half)) {
             (Some(known), None) => (known, b),
             (None, Some(known)) => (known, a),
             _ => {
@@ -208,24 +201,70 @@ impl Emitter<'_> {
     }
 
     /// Pushes `a < b` on the halves: by the high halves, or equal high halves and by the low
-    /// ones. Signed order is unsigned order with the high halves' sign bits flipped.
+    /// ones. Signed order is unsigned order with the high halves' sign bits flipped. Where
+    /// `a`'s (flipped) high half is a constant all ones or `b`'s zero, the high halves alone
+    /// never say less (solc's check that `x + 1` wraps tests `x > 2^256 - 2`); where `a`'s
+    /// low half is a constant all ones or `b`'s zero, the low halves never do (an address
+    /// check `x < 2^160`): the comparison leaves those out.
     fn push_less_than(&mut self, a: Value, b: Value, order: Order) -> Result<(), LowerError> {
-        for value in [a, b] {
-            match order {
-                Order::Signed => self.push_sign_flipped_hi(value)?,
-                Order::Unsigned => self.push_half(value, Half::Hi)?,
+        let never = |this: &Self, half: Half| {
+            let known = |v: Value| match half {
+                Half::Hi => this.ordered_hi(v, order),
+                Half::Lo => this.constant_half(v, Half::Lo),
+            };
+            known(a) == Some(u128::MAX) || known(b) == Some(0)
+        };
+        // `a.hi < b.hi`, `||`, `a.hi == b.hi && a.lo < b.lo`, each unless it is never true.
+        let (hi_less, lo_decides) = (!never(self, Half::Hi), !never(self, Half::Lo));
+        if hi_less {
+            for value in [a, b] {
+                match order {
+                    Order::Signed => self.push_sign_flipped_hi(value)?,
+                    Order::Unsigned => self.push_half(value, Half::Hi)?,
+                }
             }
+            self.emit(Bytecode::Lt);
         }
-        self.emit(Bytecode::Lt);
-        self.push_half(a, Half::Hi)?;
-        self.push_half(b, Half::Hi)?;
-        self.emit(Bytecode::Eq);
-        self.push_half(a, Half::Lo)?;
-        self.push_half(b, Half::Lo)?;
-        self.emit(Bytecode::Lt);
-        self.emit(Bytecode::And);
-        self.emit(Bytecode::Or);
+        if lo_decides {
+            self.push_half(a, Half::Hi)?;
+            self.push_half(b, Half::Hi)?;
+            self.emit(Bytecode::Eq);
+            self.push_half(a, Half::Lo)?;
+            self.push_half(b, Half::Lo)?;
+            self.emit(Bytecode::Lt);
+            self.emit(Bytecode::And);
+        }
+        match (hi_less, lo_decides) {
+            (true, true) => self.emit(Bytecode::Or),
+            (false, false) => self.emit(Bytecode::LdFalse),
+            _ => {}
+        }
         Ok(())
+    }
+
+    /// The `half` of `value` if `value` is a constant.
+    fn constant_half(&self, value: Value, half: Half) -> Option<u128> {
+        let Location::Const(c) = self.locations[value.index()] else {
+            return None;
+        };
+        Some(match half {
+            Half::Hi => halves(c).0,
+            Half::Lo => halves(c).1,
+        })
+    }
+
+    /// The high half of `value` as `order` compares it (its sign bit flipped for signed
+    /// order), where it is known: a constant's, or a narrow value's zero.
+    fn ordered_hi(&self, value: Value, order: Order) -> Option<u128> {
+        let hi = match self.locations[value.index()] {
+            Location::Const(c) => halves(c).0,
+            _ if self.is_narrow(value) => 0,
+            _ => return None,
+        };
+        Some(match order {
+            Order::Signed => hi ^ (1 << 127),
+            Order::Unsigned => hi,
+        })
     }
 
     /// Pushes the high half of `value` with its sign bit flipped, folded where that half is
