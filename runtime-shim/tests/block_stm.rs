@@ -17,7 +17,10 @@ use std::{
     hint::black_box,
     num::NonZeroUsize,
     panic,
-    sync::atomic::{AtomicUsize, Ordering::Relaxed},
+    sync::{
+        atomic::{AtomicUsize, Ordering::Relaxed},
+        Condvar, Mutex,
+    },
     thread,
 };
 
@@ -285,7 +288,8 @@ fn a_block_handed_over_midway_equals_sequential() {
 }
 
 /// A chain (every transaction reads and writes the one key) is handed over to the sequential
-/// executor once speculation stops paying, with the sequential result.
+/// executor once speculation stops paying, with the sequential result. Its two workers start
+/// together: commits made before every worker is at work are not sampled.
 #[test]
 fn a_chain_is_handed_over() {
     let txns: Vec<Txn> = (0..512)
@@ -298,13 +302,135 @@ fn a_chain_is_handed_over() {
         .collect();
     let base = Base::from([(0, 7)]);
     let sequential = run(&Synthetic::default(), &txns, &base, Mode::Sequential);
-    let task = Synthetic::default();
+    let task = Staggered::new(Start::Together);
     let config = Config::with_mode(parallel(2));
     let block = execute_block(&task, &txns, &base, &config).expect("no transaction fails");
     assert_eq!(Ok((block.outputs, block.writes)), sequential);
-    let in_order = task.in_order.load(Relaxed);
+    let in_order = task.task.in_order.load(Relaxed);
     assert!(in_order > 0 && in_order < txns.len(), "{in_order} in order");
     assert_eq!(block.handed_over, Some(txns.len() - in_order));
+}
+
+/// When a block's workers start work ([`Staggered`]).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Start {
+    /// The first two together, as on an idle machine (under load a worker's thread and VM
+    /// may take longer to start than a short block takes to run).
+    Together,
+    /// Every worker but the first only once the first has done its share of the block (it
+    /// ran the whole block alone, in order).
+    AfterTheFirst,
+}
+
+/// The synthetic task, with its workers started as `start` says.
+struct Staggered {
+    task: Synthetic,
+    start: Start,
+    workers: AtomicUsize,
+    /// How many workers arrived ([`Start::Together`]), or whether the first is done
+    /// ([`Start::AfterTheFirst`]: 0 or 1).
+    gate: Mutex<usize>,
+    opened: Condvar,
+}
+
+impl Staggered {
+    fn new(start: Start) -> Self {
+        Self {
+            task: Synthetic::default(),
+            start,
+            workers: AtomicUsize::new(0),
+            gate: Mutex::new(0),
+            opened: Condvar::new(),
+        }
+    }
+
+    /// Adds one to the gate's count and wakes the waiting workers.
+    fn pass(&self) {
+        *self.gate.lock().unwrap_or_else(|p| p.into_inner()) += 1;
+        self.opened.notify_all();
+    }
+
+    /// Waits until the gate's count is `count`.
+    fn wait_for(&self, count: usize) {
+        let gate = self.gate.lock().unwrap_or_else(|p| p.into_inner());
+        let opened = self.opened.wait_while(gate, |passed| *passed < count);
+        drop(opened.unwrap_or_else(|p| p.into_inner()));
+    }
+}
+
+/// Opens the gate when the first worker is done, also if it unwinds.
+struct FirstDone<'a>(&'a Staggered);
+
+impl Drop for FirstDone<'_> {
+    fn drop(&mut self) {
+        self.0.pass();
+    }
+}
+
+impl Task for Staggered {
+    type Txn = Txn;
+    type Key = Key;
+    type Value = Value;
+    type Delta = Credit;
+    type Output = Out;
+    type Error = SynthError;
+
+    fn execute(
+        &self,
+        txn: &Txn,
+        view: &impl View<Key, Value>,
+    ) -> Result<Execution<Self>, SynthError> {
+        let Execution { output, writes } = self.task.execute(txn, view)?;
+        Ok(Execution { output, writes })
+    }
+
+    /// (The sequential executor after a hand-over is a worker too, the third.)
+    fn worker<R>(&self, work: impl FnOnce() -> R) -> R {
+        match (self.start, self.workers.fetch_add(1, Relaxed)) {
+            (Start::Together, 0 | 1) => {
+                self.pass();
+                self.wait_for(2);
+            }
+            (Start::AfterTheFirst, 0) => {
+                let _done = FirstDone(self);
+                return work();
+            }
+            (Start::AfterTheFirst, _) => self.wait_for(1),
+            (Start::Together, _) => {}
+        }
+        work()
+    }
+}
+
+/// A block without conflicts whose second worker starts only after the first has run every
+/// transaction (in order: each after the one below it was committed) is not handed over to
+/// the sequential executor: commits made before every worker is at work say nothing about
+/// the block (they are not sampled), and here no commit is made after.
+#[test]
+fn a_worker_starting_late_does_not_get_a_block_handed_over() {
+    let txns: Vec<Txn> = (0..256)
+        .map(|i| Txn::Mix {
+            seed: i,
+            reads: vec![i as Key],
+            writes: vec![(i as Key, Op::Derive)],
+            spin: 0,
+        })
+        .collect();
+    let base = Base::new();
+    let sequential = run(&Synthetic::default(), &txns, &base, Mode::Sequential);
+    let task = Staggered::new(Start::AfterTheFirst);
+    let config = Config {
+        fallback: Fallback::WhenDependent,
+        ..Config::with_mode(parallel(2))
+    };
+    let block = execute_block(&task, &txns, &base, &config).expect("no transaction fails");
+    assert_eq!(Ok((block.outputs, block.writes)), sequential);
+    assert_eq!(block.handed_over, None);
+    assert_eq!(
+        task.workers.load(Relaxed),
+        2,
+        "both workers ran, and nothing else"
+    );
 }
 
 /// A block's shape: length, key space (the contention knob) and which kinds of transactions.
