@@ -99,11 +99,62 @@ impl Delta<Value> for Credit {
 
 /// Counts the speculative `PairCheck` failures, to show that the tests reach them, and the
 /// executions on the sequential executor's thread, to show that a parallel block was handed
-/// over to it.
+/// over to it; starts its workers as `start` says.
 #[derive(Default)]
 struct Synthetic {
     inconsistent: AtomicUsize,
     in_order: AtomicUsize,
+    start: Start,
+    workers: AtomicUsize,
+    /// How many workers arrived ([`Start::Together`]), or whether the first is done
+    /// ([`Start::AfterTheFirst`]: 0 or 1).
+    gate: Mutex<usize>,
+    opened: Condvar,
+}
+
+/// When a block's workers start work.
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+enum Start {
+    /// As soon as their threads run.
+    #[default]
+    AsSpawned,
+    /// The first two together, as on an idle machine (under load a worker's thread and VM
+    /// may take longer to start than a short block takes to run).
+    Together,
+    /// Every worker but the first only once the first has done its share of the block (it
+    /// ran the whole block alone, in order).
+    AfterTheFirst,
+}
+
+impl Synthetic {
+    fn starting(start: Start) -> Self {
+        Self {
+            start,
+            ..Self::default()
+        }
+    }
+
+    /// Adds one to the gate's count and wakes the waiting workers.
+    fn pass(&self) {
+        *self.gate.lock().unwrap_or_else(|p| p.into_inner()) += 1;
+        self.opened.notify_all();
+    }
+
+    /// Waits until the gate's count is `count`.
+    fn wait_for(&self, count: usize) {
+        let gate = self.gate.lock().unwrap_or_else(|p| p.into_inner());
+        let opened = self.opened.wait_while(gate, |passed| *passed < count);
+        drop(opened.unwrap_or_else(|p| p.into_inner()));
+    }
+}
+
+/// Opens the gate when the first worker is done, also if it unwinds.
+struct FirstDone<'a>(&'a Synthetic);
+
+impl Drop for FirstDone<'_> {
+    fn drop(&mut self) {
+        self.0.pass();
+    }
 }
 
 fn mix(hash: u64, value: u64) -> u64 {
@@ -198,6 +249,23 @@ impl Task for Synthetic {
                 })
             }
         }
+    }
+
+    /// (The sequential executor after a hand-over is a worker too, the third.)
+    fn worker<R>(&self, work: impl FnOnce() -> R) -> R {
+        match (self.start, self.workers.fetch_add(1, Relaxed)) {
+            (Start::Together, 0 | 1) => {
+                self.pass();
+                self.wait_for(2);
+            }
+            (Start::AfterTheFirst, 0) => {
+                let _done = FirstDone(self);
+                return work();
+            }
+            (Start::AfterTheFirst, _) => self.wait_for(1),
+            _ => {}
+        }
+        work()
     }
 }
 
@@ -302,104 +370,13 @@ fn a_chain_is_handed_over() {
         .collect();
     let base = Base::from([(0, 7)]);
     let sequential = run(&Synthetic::default(), &txns, &base, Mode::Sequential);
-    let task = Staggered::new(Start::Together);
+    let task = Synthetic::starting(Start::Together);
     let config = Config::with_mode(parallel(2));
     let block = execute_block(&task, &txns, &base, &config).expect("no transaction fails");
     assert_eq!(Ok((block.outputs, block.writes)), sequential);
-    let in_order = task.task.in_order.load(Relaxed);
+    let in_order = task.in_order.load(Relaxed);
     assert!(in_order > 0 && in_order < txns.len(), "{in_order} in order");
     assert_eq!(block.handed_over, Some(txns.len() - in_order));
-}
-
-/// When a block's workers start work ([`Staggered`]).
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Start {
-    /// The first two together, as on an idle machine (under load a worker's thread and VM
-    /// may take longer to start than a short block takes to run).
-    Together,
-    /// Every worker but the first only once the first has done its share of the block (it
-    /// ran the whole block alone, in order).
-    AfterTheFirst,
-}
-
-/// The synthetic task, with its workers started as `start` says.
-struct Staggered {
-    task: Synthetic,
-    start: Start,
-    workers: AtomicUsize,
-    /// How many workers arrived ([`Start::Together`]), or whether the first is done
-    /// ([`Start::AfterTheFirst`]: 0 or 1).
-    gate: Mutex<usize>,
-    opened: Condvar,
-}
-
-impl Staggered {
-    fn new(start: Start) -> Self {
-        Self {
-            task: Synthetic::default(),
-            start,
-            workers: AtomicUsize::new(0),
-            gate: Mutex::new(0),
-            opened: Condvar::new(),
-        }
-    }
-
-    /// Adds one to the gate's count and wakes the waiting workers.
-    fn pass(&self) {
-        *self.gate.lock().unwrap_or_else(|p| p.into_inner()) += 1;
-        self.opened.notify_all();
-    }
-
-    /// Waits until the gate's count is `count`.
-    fn wait_for(&self, count: usize) {
-        let gate = self.gate.lock().unwrap_or_else(|p| p.into_inner());
-        let opened = self.opened.wait_while(gate, |passed| *passed < count);
-        drop(opened.unwrap_or_else(|p| p.into_inner()));
-    }
-}
-
-/// Opens the gate when the first worker is done, also if it unwinds.
-struct FirstDone<'a>(&'a Staggered);
-
-impl Drop for FirstDone<'_> {
-    fn drop(&mut self) {
-        self.0.pass();
-    }
-}
-
-impl Task for Staggered {
-    type Txn = Txn;
-    type Key = Key;
-    type Value = Value;
-    type Delta = Credit;
-    type Output = Out;
-    type Error = SynthError;
-
-    fn execute(
-        &self,
-        txn: &Txn,
-        view: &impl View<Key, Value>,
-    ) -> Result<Execution<Self>, SynthError> {
-        let Execution { output, writes } = self.task.execute(txn, view)?;
-        Ok(Execution { output, writes })
-    }
-
-    /// (The sequential executor after a hand-over is a worker too, the third.)
-    fn worker<R>(&self, work: impl FnOnce() -> R) -> R {
-        match (self.start, self.workers.fetch_add(1, Relaxed)) {
-            (Start::Together, 0 | 1) => {
-                self.pass();
-                self.wait_for(2);
-            }
-            (Start::AfterTheFirst, 0) => {
-                let _done = FirstDone(self);
-                return work();
-            }
-            (Start::AfterTheFirst, _) => self.wait_for(1),
-            (Start::Together, _) => {}
-        }
-        work()
-    }
 }
 
 /// A block without conflicts whose second worker starts only after the first has run every
@@ -418,7 +395,7 @@ fn a_worker_starting_late_does_not_get_a_block_handed_over() {
         .collect();
     let base = Base::new();
     let sequential = run(&Synthetic::default(), &txns, &base, Mode::Sequential);
-    let task = Staggered::new(Start::AfterTheFirst);
+    let task = Synthetic::starting(Start::AfterTheFirst);
     let config = Config {
         fallback: Fallback::WhenDependent,
         ..Config::with_mode(parallel(2))
