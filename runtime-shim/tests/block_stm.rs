@@ -21,7 +21,7 @@ use std::{
         atomic::{AtomicUsize, Ordering::Relaxed},
         Condvar, Mutex,
     },
-    thread,
+    thread::{self, ThreadId},
 };
 
 use evmove_runtime::block::{
@@ -106,9 +106,9 @@ struct Synthetic {
     in_order: AtomicUsize,
     start: Start,
     workers: AtomicUsize,
-    /// How many workers arrived ([`Start::Together`]), or whether the first is done
-    /// ([`Start::AfterTheFirst`]: 0 or 1).
-    gate: Mutex<usize>,
+    /// The threads that passed the gate: the workers at their first execution
+    /// ([`Start::Together`]), the first worker once done ([`Start::AfterTheFirst`]).
+    gate: Mutex<Vec<ThreadId>>,
     opened: Condvar,
 }
 
@@ -118,8 +118,9 @@ enum Start {
     /// As soon as their threads run.
     #[default]
     AsSpawned,
-    /// The first two together, as on an idle machine (under load a worker's thread and VM
-    /// may take longer to start than a short block takes to run).
+    /// The first two together: neither finishes an execution before both are at work, as on
+    /// an idle machine (under load a worker's thread may start later than a short block
+    /// takes to run).
     Together,
     /// Every worker but the first only once the first has done its share of the block (it
     /// ran the whole block alone, in order).
@@ -134,16 +135,20 @@ impl Synthetic {
         }
     }
 
-    /// Adds one to the gate's count and wakes the waiting workers.
+    /// This thread passes the gate (once), and wakes the waiting ones.
     fn pass(&self) {
-        *self.gate.lock().unwrap_or_else(|p| p.into_inner()) += 1;
-        self.opened.notify_all();
+        let mut passed = self.gate.lock().unwrap_or_else(|p| p.into_inner());
+        let me = thread::current().id();
+        if !passed.contains(&me) {
+            passed.push(me);
+            self.opened.notify_all();
+        }
     }
 
-    /// Waits until the gate's count is `count`.
+    /// Waits until `count` threads passed the gate.
     fn wait_for(&self, count: usize) {
         let gate = self.gate.lock().unwrap_or_else(|p| p.into_inner());
-        let opened = self.opened.wait_while(gate, |passed| *passed < count);
+        let opened = self.opened.wait_while(gate, |passed| passed.len() < count);
         drop(opened.unwrap_or_else(|p| p.into_inner()));
     }
 }
@@ -185,6 +190,10 @@ impl Task for Synthetic {
     ) -> Result<Execution<Self>, SynthError> {
         if thread::current().name() == Some("block-sequential") {
             self.in_order.fetch_add(1, Relaxed);
+        }
+        if self.start == Start::Together {
+            self.pass();
+            self.wait_for(2);
         }
         // As the runtime's host state would keep it: `View` is object safe.
         let view: &dyn View<Key, Value> = view;
@@ -254,10 +263,6 @@ impl Task for Synthetic {
     /// (The sequential executor after a hand-over is a worker too, the third.)
     fn worker<R>(&self, work: impl FnOnce() -> R) -> R {
         match (self.start, self.workers.fetch_add(1, Relaxed)) {
-            (Start::Together, 0 | 1) => {
-                self.pass();
-                self.wait_for(2);
-            }
             (Start::AfterTheFirst, 0) => {
                 let _done = FirstDone(self);
                 return work();
