@@ -17,8 +17,11 @@ use std::{
     hint::black_box,
     num::NonZeroUsize,
     panic,
-    sync::atomic::{AtomicUsize, Ordering::Relaxed},
-    thread,
+    sync::{
+        atomic::{AtomicUsize, Ordering::Relaxed},
+        Condvar, Mutex,
+    },
+    thread::{self, ThreadId},
 };
 
 use evmove_runtime::block::{
@@ -96,11 +99,67 @@ impl Delta<Value> for Credit {
 
 /// Counts the speculative `PairCheck` failures, to show that the tests reach them, and the
 /// executions on the sequential executor's thread, to show that a parallel block was handed
-/// over to it.
+/// over to it; starts its workers as `start` says.
 #[derive(Default)]
 struct Synthetic {
     inconsistent: AtomicUsize,
     in_order: AtomicUsize,
+    start: Start,
+    workers: AtomicUsize,
+    /// The threads that passed the gate: the workers at their first execution
+    /// ([`Start::Together`]), the first worker once done ([`Start::AfterTheFirst`]).
+    gate: Mutex<Vec<ThreadId>>,
+    opened: Condvar,
+}
+
+/// When a block's workers start work.
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+enum Start {
+    /// As soon as their threads run.
+    #[default]
+    AsSpawned,
+    /// The first two together: neither finishes an execution before both are at work, as on
+    /// an idle machine (under load a worker's thread may start later than a short block
+    /// takes to run).
+    Together,
+    /// Every worker but the first only once the first has done its share of the block (it
+    /// ran the whole block alone, in order).
+    AfterTheFirst,
+}
+
+impl Synthetic {
+    fn starting(start: Start) -> Self {
+        Self {
+            start,
+            ..Self::default()
+        }
+    }
+
+    /// This thread passes the gate (once), and wakes the waiting ones.
+    fn pass(&self) {
+        let mut passed = self.gate.lock().unwrap_or_else(|p| p.into_inner());
+        let me = thread::current().id();
+        if !passed.contains(&me) {
+            passed.push(me);
+            self.opened.notify_all();
+        }
+    }
+
+    /// Waits until `count` threads passed the gate.
+    fn wait_for(&self, count: usize) {
+        let gate = self.gate.lock().unwrap_or_else(|p| p.into_inner());
+        let opened = self.opened.wait_while(gate, |passed| passed.len() < count);
+        drop(opened.unwrap_or_else(|p| p.into_inner()));
+    }
+}
+
+/// Opens the gate when the first worker is done, also if it unwinds.
+struct FirstDone<'a>(&'a Synthetic);
+
+impl Drop for FirstDone<'_> {
+    fn drop(&mut self) {
+        self.0.pass();
+    }
 }
 
 fn mix(hash: u64, value: u64) -> u64 {
@@ -131,6 +190,10 @@ impl Task for Synthetic {
     ) -> Result<Execution<Self>, SynthError> {
         if thread::current().name() == Some("block-sequential") {
             self.in_order.fetch_add(1, Relaxed);
+        }
+        if self.start == Start::Together {
+            self.pass();
+            self.wait_for(2);
         }
         // As the runtime's host state would keep it: `View` is object safe.
         let view: &dyn View<Key, Value> = view;
@@ -195,6 +258,19 @@ impl Task for Synthetic {
                 })
             }
         }
+    }
+
+    /// (The sequential executor after a hand-over is a worker too, the third.)
+    fn worker<R>(&self, work: impl FnOnce() -> R) -> R {
+        match (self.start, self.workers.fetch_add(1, Relaxed)) {
+            (Start::AfterTheFirst, 0) => {
+                let _done = FirstDone(self);
+                return work();
+            }
+            (Start::AfterTheFirst, _) => self.wait_for(1),
+            _ => {}
+        }
+        work()
     }
 }
 
@@ -285,7 +361,8 @@ fn a_block_handed_over_midway_equals_sequential() {
 }
 
 /// A chain (every transaction reads and writes the one key) is handed over to the sequential
-/// executor once speculation stops paying, with the sequential result.
+/// executor once speculation stops paying, with the sequential result. Its two workers start
+/// together: commits made before every worker is at work are not sampled.
 #[test]
 fn a_chain_is_handed_over() {
     let txns: Vec<Txn> = (0..512)
@@ -298,13 +375,44 @@ fn a_chain_is_handed_over() {
         .collect();
     let base = Base::from([(0, 7)]);
     let sequential = run(&Synthetic::default(), &txns, &base, Mode::Sequential);
-    let task = Synthetic::default();
+    let task = Synthetic::starting(Start::Together);
     let config = Config::with_mode(parallel(2));
     let block = execute_block(&task, &txns, &base, &config).expect("no transaction fails");
     assert_eq!(Ok((block.outputs, block.writes)), sequential);
     let in_order = task.in_order.load(Relaxed);
     assert!(in_order > 0 && in_order < txns.len(), "{in_order} in order");
     assert_eq!(block.handed_over, Some(txns.len() - in_order));
+}
+
+/// A block without conflicts whose second worker starts only after the first has run every
+/// transaction (in order: each after the one below it was committed) is not handed over to
+/// the sequential executor: commits made before every worker is at work say nothing about
+/// the block (they are not sampled), and here no commit is made after.
+#[test]
+fn a_worker_starting_late_does_not_get_a_block_handed_over() {
+    let txns: Vec<Txn> = (0..256)
+        .map(|i| Txn::Mix {
+            seed: i,
+            reads: vec![i as Key],
+            writes: vec![(i as Key, Op::Derive)],
+            spin: 0,
+        })
+        .collect();
+    let base = Base::new();
+    let sequential = run(&Synthetic::default(), &txns, &base, Mode::Sequential);
+    let task = Synthetic::starting(Start::AfterTheFirst);
+    let config = Config {
+        fallback: Fallback::WhenDependent,
+        ..Config::with_mode(parallel(2))
+    };
+    let block = execute_block(&task, &txns, &base, &config).expect("no transaction fails");
+    assert_eq!(Ok((block.outputs, block.writes)), sequential);
+    assert_eq!(block.handed_over, None);
+    assert_eq!(
+        task.workers.load(Relaxed),
+        2,
+        "both workers ran, and nothing else"
+    );
 }
 
 /// A block's shape: length, key space (the contention knob) and which kinds of transactions.
